@@ -1,0 +1,68 @@
+"""The one exception tree of netintel.
+
+Every error the package raises on purpose derives from :class:`NetintelError`.
+Driver errors are translated into messages only at the CLI boundary.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DatabaseError",
+    "IngestError",
+    "InputFileError",
+    "MappingError",
+    "NetintelError",
+    "SchemaError",
+    "ServerError",
+]
+
+
+class NetintelError(Exception):
+    """Base class of every netintel error."""
+
+
+class ConfigError(NetintelError):
+    """Connection or configuration settings are missing or inconsistent."""
+
+
+class ServerError(NetintelError):
+    """The local Neo4j server could not be prepared, started or stopped."""
+
+
+class DatabaseError(NetintelError):
+    """A database operation failed in a way netintel can explain."""
+
+
+class SchemaError(NetintelError):
+    """The domain schema was used with an unknown label, type or field."""
+
+
+class IngestError(NetintelError):
+    """An ingest could not run."""
+
+
+class MappingError(IngestError):
+    """A mapping file is malformed or names unknown columns or fields."""
+
+
+class InputFileError(IngestError):
+    """A whole input file cannot be read (empty, undecodable, missing a required column).
+
+    Nothing of such a file is loaded. ``path``, ``row``, ``column`` and ``reason``
+    say what is wrong, and ``str(err)`` says it in one line.
+    """
+
+    def __init__(
+        self, path: str, reason: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.path = path
+        self.reason = reason
+        self.row = row
+        self.column = column
+        where = path
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {reason}")

@@ -1,0 +1,488 @@
+"""The domain model, declared once.
+
+Everything else derives from the declarations in this module: the Neo4j
+constraints and indexes (:func:`constraint_statements`), the ingest statements
+(``netintel.ingest.statements``), the record validation (``netintel.ingest.validate``)
+and the documentation of the input format (:func:`input_format_markdown`,
+rendered into ``docs/input-format.md``).
+
+Three layers:
+
+* :data:`NODES` - node labels with their key property and typed properties;
+* :data:`RELATIONSHIPS` - relationship types with their end labels and properties;
+* :data:`RECORDS` - the input file layouts (one file per record type) and how
+  each column lands in the graph: as a property of the record's node or
+  relationship, or as a reference to another node (a *link*).
+
+>>> NODES["Phone"].key
+'number'
+>>> RECORDS["calls"].relationship
+'CALLED'
+>>> [c.name for c in RECORDS["calls"].columns][:4]
+['call_id', 'caller', 'callee', 'started_at']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from netintel.exceptions import SchemaError
+
+__all__ = [
+    "NODES",
+    "PROVENANCE",
+    "RECORDS",
+    "RELATIONSHIPS",
+    "Column",
+    "Link",
+    "NodeType",
+    "Prop",
+    "RecordType",
+    "RelType",
+    "constraint_statements",
+    "input_format_markdown",
+    "record",
+]
+
+#: Property types understood by validation and normalisation.
+PropType = Literal["str", "int", "float", "bool", "date", "datetime", "phone", "list", "enum"]
+
+#: Provenance properties carried by every node and relationship written by an ingest.
+PROVENANCE = ("source", "source_row", "ingest_run")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A typed property of a node or relationship."""
+
+    name: str
+    type: PropType = "str"
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A node label with its key property (unique, required)."""
+
+    label: str
+    key: str
+    props: tuple[Prop, ...]
+    doc: str
+
+    def prop(self, name: str) -> Prop:
+        for p in self.props:
+            if p.name == name:
+                return p
+        raise SchemaError(f"{self.label} has no property {name!r}")
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type between two labels.
+
+    ``key`` names the properties that tell two relationships of this type
+    between the same pair of nodes apart (``()``: at most one per pair).
+    """
+
+    type: str
+    start: str
+    end: str
+    props: tuple[Prop, ...] = ()
+    key: tuple[str, ...] = ()
+    doc: str = ""
+    unique_key: bool = False  # key is unique across the whole graph (e.g. CALLED.call_id)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A column holding the key of another node, turned into a relationship.
+
+    ``outgoing``: the relationship points from the record's node to the target;
+    otherwise from the target to the record's node.
+    """
+
+    rel: str
+    target: str
+    outgoing: bool = True
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file layout."""
+
+    name: str
+    type: PropType = "str"
+    required: bool = False
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    link: Link | None = None
+    #: for relationship records: "start" or "end" marks the endpoint columns
+    endpoint: Literal["start", "end"] | None = None
+    #: the graph property this column lands in (defaults to the column name)
+    prop: str | None = None
+
+    @property
+    def target_prop(self) -> str:
+        return self.prop or self.name
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """An input file layout: one file per record type (``<name>.csv`` or ``.xlsx``)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    doc: str
+    node: str | None = None
+    relationship: str | None = None
+    #: columns whose values are merged into extra nodes of the end labels
+    #: (e.g. a call's tower becomes a Location of kind "cell tower")
+    extra_nodes: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise SchemaError(f"record type {self.name!r} has no column {name!r}")
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """Columns that identify one record (duplicates with other values conflict)."""
+        if self.node is not None:
+            return (NODES[self.node].key,)
+        rel = RELATIONSHIPS[self.relationship or ""]
+        ends = tuple(c.name for c in self.columns if c.endpoint)
+        keys = tuple(c.name for c in self.columns if c.target_prop in rel.key)
+        if rel.unique_key:
+            return keys
+        return ends + keys
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+# --------------------------------------------------------------------------- nodes
+
+NODES: dict[str, NodeType] = {
+    n.label: n
+    for n in (
+        NodeType(
+            "Case",
+            "case_id",
+            (
+                Prop("category", "enum", choices=(
+                    "abduction", "trafficking", "missing-report", "sale", "other")),
+                Prop("status", "enum", choices=("open", "solved", "closed")),
+                Prop("opened", "date"),
+                Prop("solved", "date"),
+                Prop("region"),
+                Prop("supervised", "bool", "ministry-level major case"),
+            ),
+            "A case file.",
+        ),
+        NodeType(
+            "Person",
+            "person_id",
+            (
+                Prop("name"),
+                Prop("aliases", "list"),
+                Prop("gender", "enum", choices=("female", "male", "unknown")),
+                Prop("birth_date", "date"),
+                Prop("national_id"),
+                Prop("roles", "list", choices=(
+                    "suspect", "victim", "missing", "relative", "buyer", "unknown-origin")),
+                Prop("status", "enum", choices=(
+                    "at large", "arrested", "surrendered", "found", "missing", "free")),
+                Prop("warrant_level", "enum", choices=("A", "B")),
+            ),
+            "A person: suspect, victim, relative, buyer, or of unknown origin.",
+        ),
+        NodeType(
+            "Phone",
+            "number",
+            (
+                Prop("imei"),
+                Prop("first_seen", "datetime"),
+                Prop("last_seen", "datetime"),
+            ),
+            "A phone number, normalised to E.164.",
+        ),
+        NodeType(
+            "Location",
+            "location_id",
+            (
+                Prop("name"),
+                Prop("kind", "enum", choices=(
+                    "address", "cell tower", "blood-sampling site", "city", "other")),
+                Prop("lat", "float", minimum=-90, maximum=90),
+                Prop("lon", "float", minimum=-180, maximum=180),
+                Prop("region"),
+            ),
+            "A place: address, cell tower, blood-sampling site or city.",
+        ),
+        NodeType(
+            "Transfer",
+            "transfer_id",
+            (
+                Prop("at", "datetime"),
+                Prop("amount", "float", minimum=0),
+                Prop("currency"),
+            ),
+            "An event in which a victim passes from one person to another.",
+        ),
+        NodeType(
+            "Sample",
+            "sample_id",
+            (
+                Prop("kind", "enum", choices=("reference", "unknown-origin")),
+                Prop("site"),
+                Prop("taken", "date"),
+            ),
+            "A DNA sample: a parent's reference or a person of unknown origin.",
+        ),
+    )
+}
+
+# ------------------------------------------------------------------- relationships
+
+RELATIONSHIPS: dict[str, RelType] = {
+    r.type: r
+    for r in (
+        RelType("SUSPECT_IN", "Person", "Case", (Prop("role"),), doc="a suspect in a case"),
+        RelType("VICTIM_IN", "Person", "Case", doc="a victim in a case"),
+        RelType("REPORTED", "Person", "Case", (Prop("reported_on", "date"),),
+                doc="a person (often a parent) reported the case"),
+        RelType("USES", "Person", "Phone",
+                (Prop("since", "datetime"), Prop("until", "datetime")),
+                doc="a person uses a phone"),
+        RelType(
+            "CALLED", "Phone", "Phone",
+            (Prop("call_id"), Prop("at", "datetime"), Prop("duration_s", "int", minimum=0),
+             Prop("tower")),
+            key=("call_id",), unique_key=True,
+            doc="one call detail record",
+        ),
+        RelType("SEEN_AT", "Person", "Location", (Prop("at", "datetime"),), key=("at",),
+                doc="a sighting"),
+        RelType("OCCURRED_AT", "Case", "Location", doc="where a case happened"),
+        RelType("OF", "Transfer", "Person", doc="the victim transferred"),
+        RelType("FROM", "Transfer", "Person", doc="who handed the victim over"),
+        RelType("TO", "Transfer", "Person", doc="who received the victim"),
+        RelType("AT", "Transfer", "Location", doc="where the transfer happened"),
+        RelType("PART_OF", "Transfer", "Case", doc="the case the transfer belongs to"),
+        RelType("RELATIVE_OF", "Person", "Person", (Prop("relation"),),
+                doc="family relation (parent, child, sibling, ...)"),
+        RelType("GAVE", "Person", "Sample", doc="the person the sample was taken from"),
+        RelType("MATCHES", "Sample", "Sample",
+                (Prop("score", "float", minimum=0), Prop("relation")),
+                doc="a DNA kinship match between two samples"),
+        RelType("SAME_AS", "Person", "Person",
+                (Prop("score", "float"), Prop("evidence", "list"), Prop("status")),
+                doc="an entity-resolution candidate, never merged silently"),
+    )
+}
+
+
+def _node_columns(label: str, *links: Column) -> tuple[Column, ...]:
+    node = NODES[label]
+    cols = [Column(node.key, "phone" if label == "Phone" else "str", required=True,
+                   doc=f"key of the {label}")]
+    cols += [
+        Column(p.name, p.type, doc=p.doc, choices=p.choices, minimum=p.minimum, maximum=p.maximum)
+        for p in node.props
+    ]
+    return (*cols, *links)
+
+
+def _rel_columns(
+    rel_type: str, start: str, end: str, *extra: Column, order: tuple[str, ...] = ()
+) -> tuple[Column, ...]:
+    rel = RELATIONSHIPS[rel_type]
+    start_type: PropType = "phone" if rel.start == "Phone" else "str"
+    end_type: PropType = "phone" if rel.end == "Phone" else "str"
+    cols = [
+        Column(start, start_type, required=True, endpoint="start",
+               doc=f"key of the {rel.start} the relationship starts at"),
+        Column(end, end_type, required=True, endpoint="end",
+               doc=f"key of the {rel.end} the relationship ends at"),
+    ]
+    overridden = {c.target_prop for c in extra}
+    cols += [
+        Column(p.name, p.type, required=p.name in rel.key, doc=p.doc, choices=p.choices,
+               minimum=p.minimum, maximum=p.maximum)
+        for p in rel.props
+        if p.name not in overridden
+    ]
+    cols += extra
+    if order:
+        cols.sort(key=lambda c: order.index(c.name) if c.name in order else len(order))
+    return tuple(cols)
+
+
+# ------------------------------------------------------------------------ records
+
+RECORDS: dict[str, RecordType] = {
+    r.name: r
+    for r in (
+        RecordType("cases", _node_columns(
+            "Case", Column("location_id", doc="where the case happened",
+                           link=Link("OCCURRED_AT", "Location"))),
+            "Case files.", node="Case"),
+        RecordType("persons", _node_columns("Person"),
+                   "People. `aliases` and `roles` hold several values separated by `|`.",
+                   node="Person"),
+        RecordType("phones", _node_columns("Phone"), "Phone subscriber records.", node="Phone"),
+        RecordType("locations", _node_columns("Location"),
+                   "Places, with coordinates in decimal degrees (WGS84).", node="Location"),
+        RecordType("transfers", _node_columns(
+            "Transfer",
+            Column("victim_id", doc="the victim", link=Link("OF", "Person")),
+            Column("from_id", doc="who handed the victim over", link=Link("FROM", "Person")),
+            Column("to_id", doc="who received the victim", link=Link("TO", "Person")),
+            Column("location_id", doc="where", link=Link("AT", "Location")),
+            Column("case_id", doc="the case", link=Link("PART_OF", "Case")),
+        ), "Transfer (sale) events of a victim between two people.", node="Transfer"),
+        RecordType("samples", _node_columns(
+            "Sample",
+            Column("person_id", doc="whom the sample was taken from",
+                   link=Link("GAVE", "Person", outgoing=False)),
+        ), "DNA samples.", node="Sample"),
+        RecordType("calls", _rel_columns(
+            "CALLED", "caller", "callee",
+            Column("call_id", doc="id of the call; when empty, a hash of caller, callee "
+                   "and start time"),
+            Column("started_at", "datetime", required=True, prop="at",
+                   doc="when the call started"),
+            Column("tower", doc="cell tower id; becomes a Location of kind 'cell tower'"),
+            order=("call_id", "caller", "callee", "started_at", "duration_s", "tower"),
+        ), "Call detail records: one row per call.", relationship="CALLED",
+            extra_nodes=(("tower", "Location", (("kind", "cell tower"),)),)),
+        RecordType("phone_users", _rel_columns("USES", "person_id", "number"),
+                   "Which person uses which phone, and when.", relationship="USES"),
+        RecordType("case_suspects", _rel_columns("SUSPECT_IN", "person_id", "case_id"),
+                   "Suspects of cases.", relationship="SUSPECT_IN"),
+        RecordType("case_victims", _rel_columns("VICTIM_IN", "person_id", "case_id"),
+                   "Victims of cases.", relationship="VICTIM_IN"),
+        RecordType("case_reports", _rel_columns("REPORTED", "person_id", "case_id"),
+                   "Who reported a case (missing-person reports).", relationship="REPORTED"),
+        RecordType("sightings", _rel_columns("SEEN_AT", "person_id", "location_id"),
+                   "People seen at places.", relationship="SEEN_AT"),
+        RecordType("relatives", _rel_columns("RELATIVE_OF", "person_id", "relative_id"),
+                   "Family relations.", relationship="RELATIVE_OF"),
+        RecordType("dna_matches", _rel_columns("MATCHES", "sample_id", "matched_sample_id"),
+                   "DNA kinship matches between two samples.", relationship="MATCHES"),
+    )
+}
+
+#: The order in which record types are loaded (nodes before the relationships that use them).
+LOAD_ORDER: tuple[str, ...] = (
+    "locations", "cases", "persons", "phones", "samples", "transfers",
+    "phone_users", "calls", "case_suspects", "case_victims", "case_reports",
+    "sightings", "relatives", "dna_matches",
+)
+
+
+def record(name: str) -> RecordType:
+    """The record type called ``name``; a :class:`SchemaError` names the known ones."""
+    try:
+        return RECORDS[name]
+    except KeyError:
+        raise SchemaError(
+            f"unknown record type {name!r}; known: {', '.join(sorted(RECORDS))}"
+        ) from None
+
+
+def _check() -> None:
+    assert set(LOAD_ORDER) == set(RECORDS), "LOAD_ORDER must list every record type"
+    for r in RECORDS.values():
+        assert (r.node is None) != (r.relationship is None), r.name
+        for c in r.columns:
+            if c.link:
+                assert c.link.rel in RELATIONSHIPS and c.link.target in NODES, c
+        if r.relationship:
+            assert [c.endpoint for c in r.columns if c.endpoint] == ["start", "end"], r.name
+
+
+_check()
+
+
+# ------------------------------------------------------------- derived artefacts
+
+def constraint_statements() -> Iterator[str]:
+    """Cypher that creates the key constraints and indexes, idempotently.
+
+    Labels and property names come from the schema, never from data.
+
+    >>> next(constraint_statements())
+    'CREATE CONSTRAINT case_case_id_unique IF NOT EXISTS FOR (n:Case) REQUIRE n.case_id IS UNIQUE'
+    """
+    for node in NODES.values():
+        yield (
+            f"CREATE CONSTRAINT {node.label.lower()}_{node.key}_unique IF NOT EXISTS "
+            f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
+        )
+    for rel in RELATIONSHIPS.values():
+        if rel.unique_key:
+            (prop,) = rel.key
+            yield (
+                f"CREATE CONSTRAINT {rel.type.lower()}_{prop}_unique IF NOT EXISTS "
+                f"FOR ()-[r:{rel.type}]-() REQUIRE r.{prop} IS UNIQUE"
+            )
+    yield ("CREATE CONSTRAINT ingestrun_run_id_unique IF NOT EXISTS "
+           "FOR (n:IngestRun) REQUIRE n.run_id IS UNIQUE")
+    yield ("CREATE CONSTRAINT analysisrun_run_id_unique IF NOT EXISTS "
+           "FOR (n:AnalysisRun) REQUIRE n.run_id IS UNIQUE")
+    yield "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)"
+    yield "CREATE INDEX person_national_id IF NOT EXISTS FOR (n:Person) ON (n.national_id)"
+    yield "CREATE INDEX called_at IF NOT EXISTS FOR ()-[r:CALLED]-() ON (r.at)"
+    yield "CREATE INDEX transfer_at IF NOT EXISTS FOR (n:Transfer) ON (n.at)"
+
+
+def input_format_markdown() -> str:
+    """The documentation of the input file layouts, generated from :data:`RECORDS`."""
+    out = [
+        "# Input format",
+        "",
+        "Generated from `netintel/schema.py` by `netintel schema docs`; do not edit by hand.",
+        "",
+        "One file per record type, named `<record type>.csv` (or `.xlsx`), with a header row.",
+        "CSV may be UTF-8 (with or without BOM) or GB18030/GBK. Any other layout can be read",
+        "through a mapping file (see `docs/mapping.md`). Dates are ISO 8601 (`2024-05-01`),",
+        "date-times ISO 8601 with or without offset (naive values are taken in the ingest's",
+        "time zone, UTC by default); phone numbers in any form `phonenumbers` parses, with",
+        "the ingest's default region for national numbers. Every node and relationship gets",
+        "provenance: " + ", ".join(f"`{p}`" for p in PROVENANCE) + ".",
+        "",
+    ]
+    for name in LOAD_ORDER:
+        r = RECORDS[name]
+        target = (f"nodes `:{r.node}`" if r.node
+                  else f"relationships `{_pattern(RELATIONSHIPS[r.relationship or ''])}`")
+        out += [f"## `{name}`", "", f"{r.doc} Creates {target}.", "",
+                "| column | type | required | meaning |", "|---|---|---|---|"]
+        for c in r.columns:
+            meaning = c.doc
+            if c.choices:
+                meaning += (" " if meaning else "") + "one of: " + ", ".join(c.choices)
+            if c.minimum is not None or c.maximum is not None:
+                meaning += f" (range {c.minimum} to {c.maximum})"
+            if c.link:
+                rel = RELATIONSHIPS[c.link.rel]
+                meaning += f"; creates `{_pattern(rel)}`"
+            if c.prop:
+                meaning += f"; stored as `{c.prop}`"
+            out.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _pattern(rel: RelType) -> str:
+    return f"(:{rel.start})-[:{rel.type}]->(:{rel.end})"
