@@ -178,8 +178,11 @@ NODES: dict[str, NodeType] = {
             "Case",
             "case_id",
             (
-                Prop("category", "enum", choices=(
-                    "abduction", "trafficking", "missing-report", "sale", "other")),
+                Prop(
+                    "category",
+                    "enum",
+                    choices=("abduction", "trafficking", "missing-report", "sale", "other"),
+                ),
                 Prop("status", "enum", choices=("open", "solved", "closed")),
                 Prop("opened", "date"),
                 Prop("solved", "date"),
@@ -197,10 +200,16 @@ NODES: dict[str, NodeType] = {
                 Prop("gender", "enum", choices=("female", "male", "unknown")),
                 Prop("birth_date", "date"),
                 Prop("national_id"),
-                Prop("roles", "list", choices=(
-                    "suspect", "victim", "missing", "relative", "buyer", "unknown-origin")),
-                Prop("status", "enum", choices=(
-                    "at large", "arrested", "surrendered", "found", "missing", "free")),
+                Prop(
+                    "roles",
+                    "list",
+                    choices=("suspect", "victim", "missing", "relative", "buyer", "unknown-origin"),
+                ),
+                Prop(
+                    "status",
+                    "enum",
+                    choices=("at large", "arrested", "surrendered", "found", "missing", "free"),
+                ),
                 Prop("warrant_level", "enum", choices=("A", "B")),
             ),
             "A person: suspect, victim, relative, buyer, or of unknown origin.",
@@ -220,8 +229,11 @@ NODES: dict[str, NodeType] = {
             "location_id",
             (
                 Prop("name"),
-                Prop("kind", "enum", choices=(
-                    "address", "cell tower", "blood-sampling site", "city", "other")),
+                Prop(
+                    "kind",
+                    "enum",
+                    choices=("address", "cell tower", "blood-sampling site", "city", "other"),
+                ),
                 Prop("lat", "float", minimum=-90, maximum=90),
                 Prop("lon", "float", minimum=-180, maximum=180),
                 Prop("region"),
@@ -258,43 +270,84 @@ RELATIONSHIPS: dict[str, RelType] = {
     for r in (
         RelType("SUSPECT_IN", "Person", "Case", (Prop("role"),), doc="a suspect in a case"),
         RelType("VICTIM_IN", "Person", "Case", doc="a victim in a case"),
-        RelType("REPORTED", "Person", "Case", (Prop("reported_on", "date"),),
-                doc="a person (often a parent) reported the case"),
-        RelType("USES", "Person", "Phone",
-                (Prop("since", "datetime"), Prop("until", "datetime")),
-                doc="a person uses a phone"),
         RelType(
-            "CALLED", "Phone", "Phone",
-            (Prop("call_id"), Prop("at", "datetime"), Prop("duration_s", "int", minimum=0),
-             Prop("tower")),
-            key=("call_id",), unique_key=True,
+            "REPORTED",
+            "Person",
+            "Case",
+            (Prop("reported_on", "date"),),
+            doc="a person (often a parent) reported the case",
+        ),
+        RelType(
+            "USES",
+            "Person",
+            "Phone",
+            (Prop("since", "datetime"), Prop("until", "datetime")),
+            doc="a person uses a phone",
+        ),
+        RelType(
+            "CALLED",
+            "Phone",
+            "Phone",
+            (
+                Prop("call_id"),
+                Prop("at", "datetime"),
+                Prop("duration_s", "int", "seconds, kept as the source gives it"),
+                Prop("tower"),
+            ),
+            key=("call_id",),
+            unique_key=True,
             doc="one call detail record",
         ),
-        RelType("SEEN_AT", "Person", "Location", (Prop("at", "datetime"),), key=("at",),
-                doc="a sighting"),
+        RelType(
+            "SEEN_AT",
+            "Person",
+            "Location",
+            (Prop("at", "datetime"),),
+            key=("at",),
+            doc="a sighting",
+        ),
         RelType("OCCURRED_AT", "Case", "Location", doc="where a case happened"),
         RelType("OF", "Transfer", "Person", doc="the victim transferred"),
         RelType("FROM", "Transfer", "Person", doc="who handed the victim over"),
         RelType("TO", "Transfer", "Person", doc="who received the victim"),
         RelType("AT", "Transfer", "Location", doc="where the transfer happened"),
         RelType("PART_OF", "Transfer", "Case", doc="the case the transfer belongs to"),
-        RelType("RELATIVE_OF", "Person", "Person", (Prop("relation"),),
-                doc="family relation (parent, child, sibling, ...)"),
+        RelType(
+            "RELATIVE_OF",
+            "Person",
+            "Person",
+            (Prop("relation"),),
+            doc="family relation (parent, child, sibling, ...)",
+        ),
         RelType("GAVE", "Person", "Sample", doc="the person the sample was taken from"),
-        RelType("MATCHES", "Sample", "Sample",
-                (Prop("score", "float", minimum=0), Prop("relation")),
-                doc="a DNA kinship match between two samples"),
-        RelType("SAME_AS", "Person", "Person",
-                (Prop("score", "float"), Prop("evidence", "list"), Prop("status")),
-                doc="an entity-resolution candidate, never merged silently"),
+        RelType(
+            "MATCHES",
+            "Sample",
+            "Sample",
+            (Prop("score", "float", minimum=0), Prop("relation")),
+            doc="a DNA kinship match between two samples",
+        ),
+        RelType(
+            "SAME_AS",
+            "Person",
+            "Person",
+            (Prop("score", "float"), Prop("evidence", "list"), Prop("status")),
+            doc="an entity-resolution candidate, never merged silently",
+        ),
     )
 }
 
 
 def _node_columns(label: str, *links: Column) -> tuple[Column, ...]:
     node = NODES[label]
-    cols = [Column(node.key, "phone" if label == "Phone" else "str", required=True,
-                   doc=f"key of the {label}")]
+    cols = [
+        Column(
+            node.key,
+            "phone" if label == "Phone" else "str",
+            required=True,
+            doc=f"key of the {label}",
+        )
+    ]
     cols += [
         Column(p.name, p.type, doc=p.doc, choices=p.choices, minimum=p.minimum, maximum=p.maximum)
         for p in node.props
@@ -309,15 +362,32 @@ def _rel_columns(
     start_type: PropType = "phone" if rel.start == "Phone" else "str"
     end_type: PropType = "phone" if rel.end == "Phone" else "str"
     cols = [
-        Column(start, start_type, required=True, endpoint="start",
-               doc=f"key of the {rel.start} the relationship starts at"),
-        Column(end, end_type, required=True, endpoint="end",
-               doc=f"key of the {rel.end} the relationship ends at"),
+        Column(
+            start,
+            start_type,
+            required=True,
+            endpoint="start",
+            doc=f"key of the {rel.start} the relationship starts at",
+        ),
+        Column(
+            end,
+            end_type,
+            required=True,
+            endpoint="end",
+            doc=f"key of the {rel.end} the relationship ends at",
+        ),
     ]
     overridden = {c.target_prop for c in extra}
     cols += [
-        Column(p.name, p.type, required=p.name in rel.key, doc=p.doc, choices=p.choices,
-               minimum=p.minimum, maximum=p.maximum)
+        Column(
+            p.name,
+            p.type,
+            required=p.name in rel.key,
+            doc=p.doc,
+            choices=p.choices,
+            minimum=p.minimum,
+            maximum=p.maximum,
+        )
         for p in rel.props
         if p.name not in overridden
     ]
@@ -332,61 +402,139 @@ def _rel_columns(
 RECORDS: dict[str, RecordType] = {
     r.name: r
     for r in (
-        RecordType("cases", _node_columns(
-            "Case", Column("location_id", doc="where the case happened",
-                           link=Link("OCCURRED_AT", "Location"))),
-            "Case files.", node="Case"),
-        RecordType("persons", _node_columns("Person"),
-                   "People. `aliases` and `roles` hold several values separated by `|`.",
-                   node="Person"),
+        RecordType(
+            "cases",
+            _node_columns(
+                "Case",
+                Column(
+                    "location_id",
+                    doc="where the case happened",
+                    link=Link("OCCURRED_AT", "Location"),
+                ),
+            ),
+            "Case files.",
+            node="Case",
+        ),
+        RecordType(
+            "persons",
+            _node_columns("Person"),
+            "People. `aliases` and `roles` hold several values separated by `|`.",
+            node="Person",
+        ),
         RecordType("phones", _node_columns("Phone"), "Phone subscriber records.", node="Phone"),
-        RecordType("locations", _node_columns("Location"),
-                   "Places, with coordinates in decimal degrees (WGS84).", node="Location"),
-        RecordType("transfers", _node_columns(
-            "Transfer",
-            Column("victim_id", doc="the victim", link=Link("OF", "Person")),
-            Column("from_id", doc="who handed the victim over", link=Link("FROM", "Person")),
-            Column("to_id", doc="who received the victim", link=Link("TO", "Person")),
-            Column("location_id", doc="where", link=Link("AT", "Location")),
-            Column("case_id", doc="the case", link=Link("PART_OF", "Case")),
-        ), "Transfer (sale) events of a victim between two people.", node="Transfer"),
-        RecordType("samples", _node_columns(
-            "Sample",
-            Column("person_id", doc="whom the sample was taken from",
-                   link=Link("GAVE", "Person", outgoing=False)),
-        ), "DNA samples.", node="Sample"),
-        RecordType("calls", _rel_columns(
-            "CALLED", "caller", "callee",
-            Column("call_id", doc="id of the call; when empty, a hash of caller, callee "
-                   "and start time"),
-            Column("started_at", "datetime", required=True, prop="at",
-                   doc="when the call started"),
-            Column("tower", doc="cell tower id; becomes a Location of kind 'cell tower'"),
-            order=("call_id", "caller", "callee", "started_at", "duration_s", "tower"),
-        ), "Call detail records: one row per call.", relationship="CALLED",
-            extra_nodes=(("tower", "Location", (("kind", "cell tower"),)),)),
-        RecordType("phone_users", _rel_columns("USES", "person_id", "number"),
-                   "Which person uses which phone, and when.", relationship="USES"),
-        RecordType("case_suspects", _rel_columns("SUSPECT_IN", "person_id", "case_id"),
-                   "Suspects of cases.", relationship="SUSPECT_IN"),
-        RecordType("case_victims", _rel_columns("VICTIM_IN", "person_id", "case_id"),
-                   "Victims of cases.", relationship="VICTIM_IN"),
-        RecordType("case_reports", _rel_columns("REPORTED", "person_id", "case_id"),
-                   "Who reported a case (missing-person reports).", relationship="REPORTED"),
-        RecordType("sightings", _rel_columns("SEEN_AT", "person_id", "location_id"),
-                   "People seen at places.", relationship="SEEN_AT"),
-        RecordType("relatives", _rel_columns("RELATIVE_OF", "person_id", "relative_id"),
-                   "Family relations.", relationship="RELATIVE_OF"),
-        RecordType("dna_matches", _rel_columns("MATCHES", "sample_id", "matched_sample_id"),
-                   "DNA kinship matches between two samples.", relationship="MATCHES"),
+        RecordType(
+            "locations",
+            _node_columns("Location"),
+            "Places, with coordinates in decimal degrees (WGS84).",
+            node="Location",
+        ),
+        RecordType(
+            "transfers",
+            _node_columns(
+                "Transfer",
+                Column("victim_id", doc="the victim", link=Link("OF", "Person")),
+                Column("from_id", doc="who handed the victim over", link=Link("FROM", "Person")),
+                Column("to_id", doc="who received the victim", link=Link("TO", "Person")),
+                Column("location_id", doc="where", link=Link("AT", "Location")),
+                Column("case_id", doc="the case", link=Link("PART_OF", "Case")),
+            ),
+            "Transfer (sale) events of a victim between two people.",
+            node="Transfer",
+        ),
+        RecordType(
+            "samples",
+            _node_columns(
+                "Sample",
+                Column(
+                    "person_id",
+                    doc="whom the sample was taken from",
+                    link=Link("GAVE", "Person", outgoing=False),
+                ),
+            ),
+            "DNA samples.",
+            node="Sample",
+        ),
+        RecordType(
+            "calls",
+            _rel_columns(
+                "CALLED",
+                "caller",
+                "callee",
+                Column(
+                    "call_id",
+                    doc="id of the call; when empty, a hash of caller, callee and start time",
+                ),
+                Column(
+                    "started_at", "datetime", required=True, prop="at", doc="when the call started"
+                ),
+                Column("tower", doc="cell tower id; becomes a Location of kind 'cell tower'"),
+                order=("call_id", "caller", "callee", "started_at", "duration_s", "tower"),
+            ),
+            "Call detail records: one row per call.",
+            relationship="CALLED",
+            extra_nodes=(("tower", "Location", (("kind", "cell tower"),)),),
+        ),
+        RecordType(
+            "phone_users",
+            _rel_columns("USES", "person_id", "number"),
+            "Which person uses which phone, and when.",
+            relationship="USES",
+        ),
+        RecordType(
+            "case_suspects",
+            _rel_columns("SUSPECT_IN", "person_id", "case_id"),
+            "Suspects of cases.",
+            relationship="SUSPECT_IN",
+        ),
+        RecordType(
+            "case_victims",
+            _rel_columns("VICTIM_IN", "person_id", "case_id"),
+            "Victims of cases.",
+            relationship="VICTIM_IN",
+        ),
+        RecordType(
+            "case_reports",
+            _rel_columns("REPORTED", "person_id", "case_id"),
+            "Who reported a case (missing-person reports).",
+            relationship="REPORTED",
+        ),
+        RecordType(
+            "sightings",
+            _rel_columns("SEEN_AT", "person_id", "location_id"),
+            "People seen at places.",
+            relationship="SEEN_AT",
+        ),
+        RecordType(
+            "relatives",
+            _rel_columns("RELATIVE_OF", "person_id", "relative_id"),
+            "Family relations.",
+            relationship="RELATIVE_OF",
+        ),
+        RecordType(
+            "dna_matches",
+            _rel_columns("MATCHES", "sample_id", "matched_sample_id"),
+            "DNA kinship matches between two samples.",
+            relationship="MATCHES",
+        ),
     )
 }
 
 #: The order in which record types are loaded (nodes before the relationships that use them).
 LOAD_ORDER: tuple[str, ...] = (
-    "locations", "cases", "persons", "phones", "samples", "transfers",
-    "phone_users", "calls", "case_suspects", "case_victims", "case_reports",
-    "sightings", "relatives", "dna_matches",
+    "locations",
+    "cases",
+    "persons",
+    "phones",
+    "samples",
+    "transfers",
+    "phone_users",
+    "calls",
+    "case_suspects",
+    "case_victims",
+    "case_reports",
+    "sightings",
+    "relatives",
+    "dna_matches",
 )
 
 
@@ -416,6 +564,7 @@ _check()
 
 # ------------------------------------------------------------- derived artefacts
 
+
 def constraint_statements() -> Iterator[str]:
     """Cypher that creates the key constraints and indexes, idempotently.
 
@@ -436,10 +585,14 @@ def constraint_statements() -> Iterator[str]:
                 f"CREATE CONSTRAINT {rel.type.lower()}_{prop}_unique IF NOT EXISTS "
                 f"FOR ()-[r:{rel.type}]-() REQUIRE r.{prop} IS UNIQUE"
             )
-    yield ("CREATE CONSTRAINT ingestrun_run_id_unique IF NOT EXISTS "
-           "FOR (n:IngestRun) REQUIRE n.run_id IS UNIQUE")
-    yield ("CREATE CONSTRAINT analysisrun_run_id_unique IF NOT EXISTS "
-           "FOR (n:AnalysisRun) REQUIRE n.run_id IS UNIQUE")
+    yield (
+        "CREATE CONSTRAINT ingestrun_run_id_unique IF NOT EXISTS "
+        "FOR (n:IngestRun) REQUIRE n.run_id IS UNIQUE"
+    )
+    yield (
+        "CREATE CONSTRAINT analysisrun_run_id_unique IF NOT EXISTS "
+        "FOR (n:AnalysisRun) REQUIRE n.run_id IS UNIQUE"
+    )
     yield "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)"
     yield "CREATE INDEX person_national_id IF NOT EXISTS FOR (n:Person) ON (n.national_id)"
     yield "CREATE INDEX called_at IF NOT EXISTS FOR ()-[r:CALLED]-() ON (r.at)"
@@ -464,10 +617,19 @@ def input_format_markdown() -> str:
     ]
     for name in LOAD_ORDER:
         r = RECORDS[name]
-        target = (f"nodes `:{r.node}`" if r.node
-                  else f"relationships `{_pattern(RELATIONSHIPS[r.relationship or ''])}`")
-        out += [f"## `{name}`", "", f"{r.doc} Creates {target}.", "",
-                "| column | type | required | meaning |", "|---|---|---|---|"]
+        target = (
+            f"nodes `:{r.node}`"
+            if r.node
+            else f"relationships `{_pattern(RELATIONSHIPS[r.relationship or ''])}`"
+        )
+        out += [
+            f"## `{name}`",
+            "",
+            f"{r.doc} Creates {target}.",
+            "",
+            "| column | type | required | meaning |",
+            "|---|---|---|---|",
+        ]
         for c in r.columns:
             meaning = c.doc
             if c.choices:

@@ -1,0 +1,18 @@
+// Record (or update, on a re-run) an ingest run and its per-file accounting.
+MERGE (run:IngestRun {run_id: $run_id})
+SET run.started = $started,
+    run.finished = $finished,
+    run.seconds = $seconds,
+    run.status = $status,
+    run.attempts = coalesce(run.attempts, 0) + CASE WHEN $status = 'running' THEN 1 ELSE 0 END,
+    run.files = $files,
+    run.records = $records,
+    run.sha256 = $sha256,
+    run.rows_read = $rows_read,
+    run.rows_loaded = $rows_loaded,
+    run.rows_rejected = $rows_rejected,
+    run.reject_files = $reject_files,
+    run.netintel_version = $netintel_version,
+    run.neo4j_version = $neo4j_version,
+    run.options = $options
+RETURN run.run_id AS run_id, run.attempts AS attempts

@@ -1,0 +1,21 @@
+"""Validated, idempotent ingest of investigation records into Neo4j."""
+
+from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.prepare import Options, Prepared, Reject, prepare
+from netintel.ingest.read import RawFile, read_file
+from netintel.ingest.run import FileReport, IngestReport, ingest
+
+__all__ = [
+    "FileMapping",
+    "FileReport",
+    "IngestReport",
+    "Mapping",
+    "Options",
+    "Prepared",
+    "RawFile",
+    "Reject",
+    "ingest",
+    "load_mapping",
+    "prepare",
+    "read_file",
+]

@@ -1,0 +1,118 @@
+"""Ingest statements, generated from the schema.
+
+Labels, relationship types and property names come from ``netintel.schema``;
+every value travels as a parameter. Each statement is idempotent (``MERGE`` on
+keys, ``SET`` of properties), so a managed transaction may be retried and an
+interrupted ingest re-run.
+
+>>> print(node_statement("samples"))
+UNWIND $rows AS row
+MERGE (n:Sample {sample_id: row.key})
+SET n += row.props
+SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
+FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
+  MERGE (m:Person {person_id: k})
+  ON CREATE SET m.source = row.props.source, m.source_row = row.props.source_row, m.ingest_run = row.props.ingest_run
+  MERGE (m)-[r:GAVE]->(n)
+  SET r.source = row.props.source, r.source_row = row.props.source_row, r.ingest_run = row.props.ingest_run)
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from functools import cache
+
+from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Prop
+
+__all__ = ["endpoint_statement", "node_statement", "relationship_statement"]
+
+_PROV_FROM_PROPS = ", ".join(
+    f"{{v}}.{p} = row.props.{p}" for p in ("source", "source_row", "ingest_run")
+)
+
+
+def _prov(var: str) -> str:
+    return _PROV_FROM_PROPS.replace("{v}", var)
+
+
+_CONVERT = {"date": "date({v})", "datetime": "datetime({{epochMillis: {v}}})"}
+
+
+def _temporal_sets(var: str, props: tuple[Prop, ...]) -> list[str]:
+    """``SET`` of date and date-time properties sent as ``row.t``; absent ones left alone."""
+    sets = []
+    for p in props:
+        if p.type in _CONVERT:
+            value = _CONVERT[p.type].format(v=f"row.t.{p.name}")
+            sets.append(
+                f"{var}.{p.name} = CASE WHEN row.t.{p.name} IS NULL "
+                f"THEN {var}.{p.name} ELSE {value} END"
+            )
+    return [f"SET {s}" for s in sets]
+
+
+def _wire_key(p: Prop) -> str:
+    value = f"row.rkey.{p.name}"
+    return _CONVERT[p.type].format(v=value) if p.type in _CONVERT else value
+
+
+@cache
+def node_statement(record: str) -> str:
+    """Merge the record's nodes by key, set their properties, and merge their links."""
+    rt = RECORDS[record]
+    node = NODES[rt.node or ""]
+    lines = [
+        "UNWIND $rows AS row",
+        f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+        "SET n += row.props",
+        *_temporal_sets("n", node.props),
+    ]
+    links = [c for c in rt.columns if c.link]
+    for i, c in enumerate(links):
+        assert c.link is not None
+        target = NODES[c.link.target]
+        arrow = "(n)-[r:{t}]->(m)" if c.link.outgoing else "(m)-[r:{t}]->(n)"
+        lines += [
+            f"FOREACH (k IN CASE WHEN row.l{i} IS NULL THEN [] ELSE [row.l{i}] END |",
+            f"  MERGE (m:{target.label} {{{target.key}: k}})",
+            f"  ON CREATE SET {_prov('m')}",
+            "  MERGE " + arrow.format(t=c.link.rel),
+            f"  SET {_prov('r')})",
+        ]
+    return "\n".join(lines)
+
+
+@cache
+def endpoint_statement(label: str) -> str:
+    """Merge the nodes a relationship file refers to, with provenance when new.
+
+    ``row.extra`` holds constant properties set on creation (e.g. a tower's kind).
+    """
+    node = NODES[label]
+    return "\n".join(
+        [
+            "UNWIND $rows AS row",
+            f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+            "ON CREATE SET n += row.extra, n.source = row.source, n.source_row = row.source_row,",
+            "  n.ingest_run = $run",
+        ]
+    )
+
+
+@cache
+def relationship_statement(record: str) -> str:
+    """Merge one relationship per row between existing endpoint nodes."""
+    rt = RECORDS[record]
+    rel = RELATIONSHIPS[rt.relationship or ""]
+    start, end = NODES[rel.start], NODES[rel.end]
+    props = {p.name: p for p in rel.props}
+    key = ", ".join(f"{k}: {_wire_key(props[k])}" for k in rel.key)
+    return "\n".join(
+        [
+            "UNWIND $rows AS row",
+            f"MATCH (a:{start.label} {{{start.key}: row.s}})",
+            f"MATCH (b:{end.label} {{{end.key}: row.e}})",
+            f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
+            "SET r += row.props",
+            *_temporal_sets("r", rel.props),
+        ]
+    )

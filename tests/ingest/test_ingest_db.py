@@ -1,0 +1,194 @@
+"""Ingest against the real Neo4j: counts, provenance, accounting, idempotency."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+import pytest
+
+from netintel.exceptions import InputFileError
+from netintel.ingest import ingest
+from netintel.ingest.mapping import load_mapping
+from netintel.ingest.prepare import Options, prepare
+from netintel.ingest.read import read_file
+from netintel.ingest.run import _write
+from netintel.schema import RECORDS
+
+pytestmark = pytest.mark.neo4j
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+VAST_MAPPING = ROOT / "docs" / "examples" / "vast2008.mapping.yaml"
+
+
+def _one(driver: neo4j.Driver, query: str, **params: Any) -> Any:
+    records, _, _ = driver.execute_query(query, params)
+    return records[0][0]
+
+
+def _counts(driver: neo4j.Driver) -> dict[str, int]:
+    records, _, _ = driver.execute_query(
+        "MATCH (n) WITH labels(n)[0] AS k, count(*) AS c RETURN k, c "
+        "UNION ALL MATCH ()-[r]->() WITH type(r) AS k, count(*) AS c RETURN k, c"
+    )
+    return {r["k"]: r["c"] for r in records}
+
+
+def _snapshot(driver: neo4j.Driver) -> list[Any]:
+    """Every node and relationship with its properties, except the run bookkeeping."""
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) WHERE NOT n:IngestRun RETURN labels(n) AS l, properties(n) AS p"
+    )
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN elementId(a) IS NOT NULL AS x, type(r) AS t, "
+        "properties(a) AS a, properties(r) AS p, properties(b) AS b"
+    )
+    return sorted(repr(sorted(r.data().items())) for r in [*nodes, *rels])
+
+
+def test_vast_calls_counts_from_the_database(
+    graph: neo4j.Driver, shared_data: Path, tmp_path: Path
+) -> None:
+    cdr = shared_data / "vast2008_mc3_cdr" / "cdr.csv"
+    report = ingest(cdr, driver=graph, mapping=VAST_MAPPING, reject_dir=tmp_path, progress=False)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (9834, 9834, 0)
+    assert report.ok
+    assert _one(graph, "MATCH ()-[r:CALLED]->() RETURN count(r)") == 9834
+    assert _one(graph, "MATCH (p:Phone) RETURN count(p)") == 400
+    assert _one(graph, "MATCH (l:Location {kind: 'cell tower'}) RETURN count(l)") == 30
+    # provenance on every node and relationship
+    assert (
+        _one(
+            graph,
+            "MATCH (n) WHERE NOT n:IngestRun AND (n.source IS NULL OR "
+            "n.source_row IS NULL OR n.ingest_run IS NULL) RETURN count(n)",
+        )
+        == 0
+    )
+    assert (
+        _one(
+            graph,
+            "MATCH ()-[r]->() WHERE r.source IS NULL OR r.source_row IS NULL "
+            "OR r.ingest_run <> $run RETURN count(r)",
+            run=report.run_id,
+        )
+        == 0
+    )
+    # phone 200 (Ferdinando Catalano) made and received calls
+    assert _one(graph, "MATCH (:Phone {number: '200'})-[r:CALLED]-() RETURN count(r)") > 0
+    # the run is recorded with its accounting
+    run = _one(graph, "MATCH (r:IngestRun {run_id: $id}) RETURN r", id=report.run_id)
+    assert run["status"] == "complete"
+    assert list(run["rows_read"]) == [9834] and list(run["rows_rejected"]) == [0]
+    assert run["neo4j_version"].startswith("Neo4j Kernel 5.26")
+    assert len(run["sha256"][0]) == 64
+
+    # a re-run changes no counts and no properties
+    before = _counts(graph)
+    again = ingest(cdr, driver=graph, mapping=VAST_MAPPING, reject_dir=tmp_path, progress=False)
+    assert again.run_id == report.run_id
+    assert _counts(graph) == before
+    assert _one(graph, "MATCH (r:IngestRun) RETURN r.attempts") == 2
+
+
+def test_interrupted_ingest_rerun_equals_one_clean_run(
+    graph: neo4j.Driver, shared_data: Path, tmp_path: Path
+) -> None:
+    cdr = shared_data / "vast2008_mc3_cdr" / "cdr.csv"
+    clean = ingest(cdr, driver=graph, mapping=VAST_MAPPING, reject_dir=tmp_path, progress=False)
+    expected = _snapshot(graph)
+
+    graph.execute_query("MATCH (n) DETACH DELETE n")
+    # simulate a crash after the first 4,000 calls were committed
+    fm = load_mapping(VAST_MAPPING).for_file(cdr)
+    prep = prepare(read_file(cdr), RECORDS["calls"], fm, Options())
+    prep.rows = prep.rows[:4000]
+
+    class _Bar:
+        def update(self, n: int) -> None:
+            pass
+
+    _write(graph, prep, clean.run_id, 1000, None, _Bar())
+    assert _one(graph, "MATCH ()-[r:CALLED]->() RETURN count(r)") == 4000
+    ingest(cdr, driver=graph, mapping=VAST_MAPPING, reject_dir=tmp_path, progress=False)
+    assert _snapshot(graph) == expected
+
+
+def test_broken_files_accounting_and_reject_files(graph: neo4j.Driver, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects"
+    report = ingest(
+        DATA / "broken", driver=graph, reject_dir=rejects, phone_region="GB", progress=False
+    )
+    by = {Path(f.source).name: f for f in report.files}
+    assert {k: (f.rows_read, f.rows_loaded, f.rows_rejected) for k, f in by.items()} == {
+        "persons.csv": (10, 2, 8),
+        "phones.csv": (6, 2, 4),
+        "sightings.csv": (3, 2, 1),
+    }
+    assert report.ok
+    frame = pd.read_csv(rejects / "persons.csv.rejects.csv")
+    assert list(frame.columns) == ["file", "row", "column", "value", "reason"]
+    assert frame["row"].tolist() == [3, 4, 5, 6, 7, 9, 10, 11]
+    assert frame["row"].nunique() == by["persons.csv"].rows_rejected
+    # the database holds exactly what was loaded
+    assert _one(graph, "MATCH (p:Person) WHERE p.source = 'persons.csv' RETURN count(p)") == 2
+    assert _one(graph, "MATCH (p:Phone) RETURN collect(p.number)") is not None
+    assert sorted(_one(graph, "MATCH (p:Phone) RETURN collect(p.number)")) == [
+        "+442079460018",
+        "+442079460019",
+    ]
+    assert _one(graph, "MATCH (:Person)-[r:SEEN_AT]->(:Location) RETURN count(r)") == 2
+    # the sighting of P1 links to the person loaded from persons.csv
+    assert (
+        _one(
+            graph,
+            "MATCH (p:Person {person_id: 'P1'})-[:SEEN_AT]->(l) "
+            "RETURN p.name + '@' + l.location_id",
+        )
+        == "Wang Wei@L1"
+    )
+
+
+def test_unreadable_file_stops_before_anything_is_written(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DATA / "gb18030" / "persons.csv", folder / "persons.csv")
+    shutil.copy(DATA / "unreadable" / "persons_badbytes.csv", folder / "locations.csv")
+    with pytest.raises(InputFileError, match=r"locations\.csv, row 2: cannot decode"):
+        ingest(folder, driver=graph, progress=False)
+    assert _one(graph, "MATCH (n) RETURN count(n)") == 0
+
+
+def test_dataframes_and_excel(graph: neo4j.Driver, tmp_path: Path) -> None:
+    persons = pd.DataFrame(
+        {"person_id": ["A1", "A2"], "name": ["Ann", "Bo"], "birth_date": ["1990-01-01", None]}
+    )
+    xlsx = tmp_path / "locations.xlsx"
+    pd.DataFrame(
+        {
+            "location_id": ["X1"],
+            "name": ["Depot"],
+            "lat": [45.5],
+            "lon": [-73.6],
+            "kind": ["address"],
+        }
+    ).to_excel(xlsx, index=False)
+    r1 = ingest({"persons": persons}, driver=graph, progress=False, reject_dir=tmp_path)
+    r2 = ingest(xlsx, driver=graph, progress=False, reject_dir=tmp_path)
+    assert (r1.rows_loaded, r2.rows_loaded) == (2, 1)
+    assert _one(graph, "MATCH (l:Location {location_id: 'X1'}) RETURN l.lat") == 45.5
+    assert _one(graph, "MATCH (p:Person {person_id: 'A1'}) RETURN toString(p.birth_date)") == (
+        "1990-01-01"
+    )
+
+
+def test_gb18030_names_survive(graph: neo4j.Driver, tmp_path: Path) -> None:
+    ingest(DATA / "gb18030", driver=graph, progress=False, reject_dir=tmp_path)
+    assert _one(graph, "MATCH (p:Person {person_id: 'G1'}) RETURN p.name") == "王伟"
+    assert _one(graph, "MATCH (l:Location {location_id: 'L2'}) RETURN l.name") == "上海站"
