@@ -1,9 +1,12 @@
 """Turn text cells into typed, normalised values, one column at a time.
 
 Each converter takes a Series of strings (or None) and returns the converted
-Series and a Series of reasons, None where the cell is fine. Work is done on the
-distinct values of a column, so a million call records with a few thousand
-distinct numbers cost a few thousand parses.
+Series and a Series of reasons, None where the cell is fine. Work is done once
+per distinct value (``pandas.factorize``), so a million call records with a few
+thousand distinct numbers cost a few thousand parses.
+
+Date-times come back as ``datetime64[ns, UTC]`` (NaT where missing), dates as
+``datetime64[ns]``; everything else as Python objects with None where missing.
 
 >>> import pandas as pd
 >>> values, errors = to_phone(pd.Series(["020 7946 0018", "12", None]), region="GB")
@@ -17,89 +20,105 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 
 from netintel.schema import PropType
 
-__all__ = ["clean_text", "convert", "to_phone"]
+__all__ = ["TEMPORAL", "clean_text", "convert", "to_phone"]
 
 Converted = tuple[pd.Series, pd.Series]
 
+#: Types whose converted values are datetime64 Series.
+TEMPORAL = ("date", "datetime")
+
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
+_OFFSET = r"(?:[+-]\d\d:?\d\d|Z)$"
 
 
-def clean_text(value: str | None) -> str | None:
-    """Unicode NFC, trimmed, inner whitespace collapsed; empty becomes None."""
+def clean_text(value: object) -> str | None:
+    """Unicode NFC, trimmed, inner whitespace collapsed; empty becomes None.
+
+    >>> clean_text("  Wang \\u00a0 Wei ")
+    'Wang Wei'
+    """
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = " ".join(unicodedata.normalize("NFC", str(value)).split())
     return text or None
 
 
-def _texts(series: pd.Series) -> list[str | None]:
-    return [clean_text(v) for v in series.tolist()]
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+    """Codes into the cleaned distinct values; code -1 means missing."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    return codes, [clean_text(u) for u in uniques]
 
 
-def _series(values: list[Any], like: pd.Series) -> pd.Series:
-    return pd.Series(values, index=like.index, dtype=object)
+def _take(per_unique: list[Any], codes: np.ndarray, like: pd.Series) -> pd.Series:
+    table = np.empty(len(per_unique) + 1, dtype=object)
+    table[: len(per_unique)] = per_unique
+    table[-1] = None  # code -1: the cell was missing
+    return pd.Series(table[codes], index=like.index, dtype=object)
 
 
 def _by_distinct(series: pd.Series, fn: Callable[[str], Any]) -> Converted:
     """Apply ``fn`` (value -> converted, raising ValueError with a reason) per distinct value."""
-    text = _texts(series)
-    good: dict[str, Any] = {}
-    bad: dict[str, str] = {}
-    for v in set(text):
+    codes, cleaned = _distinct(series)
+    values: list[Any] = []
+    errors: list[str | None] = []
+    for v in cleaned:
         if v is None:
+            values.append(None)
+            errors.append(None)
             continue
         try:
-            good[v] = fn(v)
+            values.append(fn(v))
+            errors.append(None)
         except ValueError as err:
-            bad[v] = str(err)
-    values = [None if v is None else good.get(v) for v in text]
-    errors = [None if v is None else bad.get(v) for v in text]
-    return _series(values, series), _series(errors, series)
+            values.append(None)
+            errors.append(str(err))
+    return _take(values, codes, series), _take(errors, codes, series)
+
+
+@lru_cache(maxsize=1 << 20)
+def _e164(text: str, region: str | None) -> str:
+    """One number to E.164; cached, as the same numbers recur in every column and file."""
+    try:
+        num = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        num = None
+    if num is None or not phonenumbers.is_valid_number(num):
+        raise ValueError(f"{text!r} is not a valid phone number (region {region or 'none'})")
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
 def to_phone(series: pd.Series, *, region: str | None = None, raw: bool = False) -> Converted:
     """Phone numbers to E.164 with ``phonenumbers`` (``raw``: keep identifiers as given)."""
     if raw:
         return _by_distinct(series, lambda v: v)
-
-    def parse(v: str) -> str:
-        try:
-            num = phonenumbers.parse(v, region)
-        except phonenumbers.NumberParseException:
-            num = None
-        if num is None or not phonenumbers.is_valid_number(num):
-            raise ValueError(f"{v!r} is not a valid phone number (region {region or 'none'})")
-        return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-
-    return _by_distinct(series, parse)
-
-
-_OFFSET = r"(?:[+-]\d\d:?\d\d|Z)$"
+    return _by_distinct(series, lambda v: _e164(v, region))
 
 
 def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool) -> Converted:
-    """Dates to ``datetime.date``; date-times to timezone-aware UTC ``datetime``.
+    """Dates to ``datetime64[ns]``; date-times to ``datetime64[ns, UTC]``.
 
     Naive date-times are taken in ``tz``; values with an offset keep their instant.
     """
-    text = pd.Series(_texts(series), index=series.index, dtype=object)
+    codes, cleaned = _distinct(series)
+    text = pd.Series(cleaned, dtype=object)
     present = text.notna()
     kind = "date" if date_only else "date-time"
     expect = f"format {fmt!r}" if fmt else "ISO 8601"
     fmt_ = fmt or "ISO8601"
     if date_only:
-        parsed = pd.to_datetime(text, format=fmt_, errors="coerce")
-        values = pd.Series(
-            [None if pd.isna(t) else t.date() for t in parsed], index=series.index, dtype=object
-        )
+        parsed = pd.to_datetime(text, format=fmt_, errors="coerce").dt.normalize()
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
     else:
         parsed = pd.to_datetime(text, format=fmt_, errors="coerce", utc=True)
         naive = present & ~text.str.contains(_OFFSET, regex=True, na=False)
@@ -108,23 +127,23 @@ def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool
             if getattr(local.dt, "tz", None) is None:
                 local = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
             parsed.loc[naive] = local.dt.tz_convert("UTC")
-        values = pd.Series(
-            [None if pd.isna(t) else t.to_pydatetime() for t in parsed],
-            index=series.index,
-            dtype=object,
-        )
-    failed = present & parsed.isna()
+    parsed = parsed.astype("datetime64[ns, UTC]" if not date_only else "datetime64[ns]")
+    failed = (present & parsed.isna()).tolist()
     errors = [
         f"{v!r} is not a {kind} in {expect}" if f else None
-        for v, f in zip(text.tolist(), failed.tolist(), strict=True)
+        for v, f in zip(cleaned, failed, strict=True)
     ]
-    return values, _series(errors, series)
+    table = pd.concat([parsed, pd.Series([pd.NaT], dtype=parsed.dtype)], ignore_index=True)
+    values = pd.Series(table.to_numpy()[codes], index=series.index)
+    if not date_only:
+        values = values.dt.tz_localize("UTC") if values.dt.tz is None else values
+    return values, _take(errors, codes, series)
 
 
 def _to_number(series: pd.Series, integer: bool) -> Converted:
-    text = pd.Series(_texts(series), index=series.index, dtype=object)
-    nums = pd.to_numeric(text, errors="coerce")
-    failed = text.notna() & nums.isna()
+    codes, cleaned = _distinct(series)
+    nums = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce")
+    failed = pd.Series(cleaned, dtype=object).notna() & nums.isna()
     if integer:
         failed |= nums.notna() & (nums % 1 != 0)
     kind = "a whole number" if integer else "a number"
@@ -134,10 +153,9 @@ def _to_number(series: pd.Series, integer: bool) -> Converted:
         for x, f in zip(nums.tolist(), failed.tolist(), strict=True)
     ]
     errors = [
-        f"{v!r} is not {kind}" if f else None
-        for v, f in zip(text.tolist(), failed.tolist(), strict=True)
+        f"{v!r} is not {kind}" if f else None for v, f in zip(cleaned, failed.tolist(), strict=True)
     ]
-    return _series(values, series), _series(errors, series)
+    return _take(values, codes, series), _take(errors, codes, series)
 
 
 def _to_bool(v: str) -> bool:
@@ -150,10 +168,13 @@ def _to_bool(v: str) -> bool:
 
 
 def _enum(choices: tuple[str, ...]) -> Callable[[str], str]:
+    """Match case-insensitively (and ``_``/``-`` as spaces) onto the canonical choice."""
     canon = {c.lower(): c for c in choices}
+    loose = {c.lower().replace("_", " ").replace("-", " "): c for c in choices}
 
     def fn(v: str) -> str:
-        return canon.get(v.lower().replace("_", " ").replace("-", " ")) or canon.get(v.lower(), v)
+        low = v.lower()
+        return canon.get(low) or loose.get(low.replace("_", " ").replace("-", " ")) or v
 
     return fn
 
@@ -180,7 +201,7 @@ def convert(
     """Convert one column to its schema type; see the module doc for the contract."""
     if type_ == "phone":
         return to_phone(series, region=phone_region, raw=phone_raw)
-    if type_ in ("date", "datetime"):
+    if type_ in TEMPORAL:
         return _to_datetime(series, fmt, tz, date_only=type_ == "date")
     if type_ in ("int", "float"):
         return _to_number(series, integer=type_ == "int")

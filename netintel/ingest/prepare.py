@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from netintel.exceptions import InputFileError
 from netintel.ingest.mapping import FileMapping
-from netintel.ingest.normalise import convert
+from netintel.ingest.normalise import TEMPORAL, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, RecordType
@@ -115,15 +115,15 @@ def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options)
     prep.rejected_rows += len(raw.parse_rejects)
 
     frame, source_of, unused = _column_frame(raw, rt, fm)
+    frame = frame.reset_index(drop=True)
     if unused:
         prep.warnings.append(f"{source}: columns not used: {', '.join(unused)}")
     tz = (fm.timezone if fm and fm.timezone else None) or opts.timezone
     region = (fm.phone_region if fm and fm.phone_region else None) or opts.phone_region
-    phone_raw = (
-        (fm.phone_format if fm and fm.phone_format else None) or opts.phone_format
-    ) == "raw"
+    phone_format = (fm.phone_format if fm and fm.phone_format else None) or opts.phone_format
     formats = fm.formats if fm else {}
-    rows = raw.frame[ROW].tolist()
+    rows = np.asarray(raw.frame[ROW].tolist(), dtype=np.int64)
+    cells = {name: frame[name].tolist() for name in frame.columns}
 
     problems: dict[int, list[tuple[str, str]]] = defaultdict(list)  # position -> (col, reason)
     converted: dict[str, pd.Series] = {}
@@ -135,170 +135,202 @@ def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options)
             fmt=formats.get(name),
             tz=tz,
             phone_region=region,
-            phone_raw=phone_raw,
+            phone_raw=phone_format == "raw",
             choices=col.choices,
         )
-        converted[name] = values.reset_index(drop=True)
+        converted[name] = values
         for pos, reason in enumerate(errors.tolist()):
             if reason is not None:
                 problems[pos].append((name, reason))
-    typed = pd.DataFrame(converted, dtype=object)
+    typed = pd.DataFrame(converted)
     for pos, name, reason in validate(rt.name, typed):
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
             problems[pos].append((name, reason))
-
     if rt.name == "calls":
         _fill_call_ids(typed)
 
-    key_cols = rt.key_columns
-    seen: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-    raw_cells = {n: frame[n].tolist() for n in frame.columns}
-    records: list[dict[str, Any]] = typed.to_dict("records")  # type: ignore[assignment]
-    good: list[tuple[int, dict[str, Any]]] = []
-    for pos, rec in enumerate(records):
-        if pos in problems:
-            for name, reason in problems[pos]:
-                prep.rejects.append(
-                    Reject(
-                        source, rows[pos], source_of.get(name, name), raw_cells[name][pos], reason
-                    )
-                )
-            prep.rejected_rows += 1
-            continue
-        key = tuple(_hashable(rec.get(k)) for k in key_cols)
-        fingerprint = tuple(_hashable(rec.get(n)) for n in typed.columns)
-        if key in seen:
-            first_row, first_fp = seen[key]
-            if first_fp == fingerprint:
-                reason = f"duplicate of row {first_row}"
-                column = None
-            else:
-                differ = [
-                    n
-                    for n, a, b in zip(typed.columns, first_fp, fingerprint, strict=True)
-                    if a != b
-                ]
-                column = source_of.get(differ[0], differ[0])
-                reason = (
-                    f"key {', '.join(map(str, key))} conflicts with row {first_row} "
-                    f"on {', '.join(source_of.get(d, d) for d in differ)}"
-                )
+    bad = np.zeros(len(typed), dtype=bool)
+    for pos, found in problems.items():
+        bad[pos] = True
+        for name, reason in found:
             prep.rejects.append(
-                Reject(
-                    source,
-                    rows[pos],
-                    column,
-                    str(raw_cells[key_cols[0]][pos]) if key_cols[0] in raw_cells else None,
-                    reason,
-                )
+                Reject(source, int(rows[pos]), source_of.get(name, name), cells[name][pos], reason)
             )
-            prep.rejected_rows += 1
-            continue
-        seen[key] = (rows[pos], fingerprint)
-        good.append((rows[pos], rec))
-
+    bad |= _duplicates(prep, typed, cells, rows, bad, source_of)
+    prep.rejected_rows += int(bad.sum())
     prep.rejects.sort(key=lambda r: r.row)
+
+    good = typed.loc[~bad]
     if rt.node:
-        _shape_nodes(prep, good)
+        _shape_nodes(prep, good, rows[~bad])
     else:
-        _shape_relationships(prep, good)
+        _shape_relationships(prep, good, rows[~bad])
     assert prep.rows_loaded + prep.rejected_rows == prep.rows_read
     return prep
 
 
-def _hashable(v: Any) -> Any:
-    return tuple(v) if isinstance(v, list) else v
+def _missing(v: Any) -> bool:
+    return v is None or (not isinstance(v, (list, tuple)) and bool(pd.isna(v)))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if _missing(a) or _missing(b):
+        return _missing(a) and _missing(b)
+    return bool(a == b)
+
+
+def _duplicates(
+    prep: Prepared,
+    typed: pd.DataFrame,
+    cells: dict[str, list[Any]],
+    rows: np.ndarray,
+    bad: np.ndarray,
+    source_of: dict[str, str],
+) -> np.ndarray:
+    """Reject later rows whose key repeats an earlier good row (same values, or conflicting)."""
+    keys = list(prep.record.key_columns)
+    dup = np.zeros(len(typed), dtype=bool)
+    candidates = typed.loc[~bad, keys]
+    repeated = candidates.duplicated(keep=False)
+    if not repeated.any():
+        return dup
+    first: dict[tuple[Any, ...], int] = {}
+    for pos, key in zip(
+        candidates.index[repeated],
+        candidates.loc[repeated].itertuples(index=False, name=None),
+        strict=True,
+    ):
+        if key not in first:
+            first[key] = pos
+            continue
+        orig = first[key]
+        differ = [c for c in typed.columns if not _same(typed[c].iat[orig], typed[c].iat[pos])]
+        if differ:
+            column: str | None = source_of.get(differ[0], differ[0])
+            reason = (
+                f"key {', '.join(str(k) for k in key)} conflicts with row {rows[orig]} on "
+                f"{', '.join(source_of.get(d, d) for d in differ)}"
+            )
+        else:
+            column, reason = None, f"duplicate of row {rows[orig]}"
+        value = cells[keys[0]][pos] if keys[0] in cells else None
+        prep.rejects.append(Reject(prep.source, int(rows[pos]), column, value, reason))
+        dup[pos] = True
+    return dup
 
 
 def _fill_call_ids(typed: pd.DataFrame) -> None:
     if "call_id" not in typed.columns:
-        typed["call_id"] = None
+        typed["call_id"] = pd.Series(None, index=typed.index, dtype=object)
     missing = typed["call_id"].isna()
-    if missing.any():
-        sub = typed.loc[missing]
-        ids = [
-            _call_id(c, e, a.isoformat() if a is not None else None, d, t)
-            for c, e, a, d, t in zip(
-                sub["caller"],
-                sub["callee"],
-                sub["started_at"],
-                sub["duration_s"] if "duration_s" in sub else [None] * len(sub),
-                sub["tower"] if "tower" in sub else [None] * len(sub),
-                strict=True,
-            )
+    if not missing.any():
+        return
+    sub = typed.loc[missing]
+    at = sub["started_at"]
+    at_text = [None if pd.isna(t) else t.isoformat() for t in at]
+    cols = [sub[c].tolist() if c in sub else [None] * len(sub) for c in ("duration_s", "tower")]
+    ids = [
+        _call_id(c, e, a, d, t)
+        for c, e, a, d, t in zip(
+            sub["caller"].tolist(), sub["callee"].tolist(), at_text, *cols, strict=True
+        )
+    ]
+    typed.loc[missing, "call_id"] = pd.Series(ids, index=sub.index, dtype=object)
+
+
+def _wire_column(series: pd.Series, type_: str) -> list[Any]:
+    """A converted column as the statements take it (temporal: epoch ms or ISO date)."""
+    if type_ == "datetime":
+        ms = series.to_numpy(dtype="datetime64[ms]", na_value=np.datetime64("NaT"))
+        nat = np.isnat(ms)
+        out = ms.astype(np.int64).astype(object)
+        out[nat] = None
+        return out.tolist()
+    if type_ == "date":
+        text = series.dt.strftime("%Y-%m-%d")
+        return [None if pd.isna(v) else v for v in text.tolist()]
+    return [None if v is None or (isinstance(v, float) and v != v) else v for v in series.tolist()]
+
+
+def _prop_rows(
+    prep: Prepared, good: pd.DataFrame, rows: np.ndarray, skip: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per row: plain properties with provenance, and temporal ones (missing values dropped)."""
+    rt = prep.record
+    plain = [
+        (rt.column(c).target_prop, _wire_column(good[c], rt.column(c).type))
+        for c in good.columns
+        if c not in skip and rt.column(c).type not in TEMPORAL
+    ]
+    temporal = [
+        (rt.column(c).target_prop, _wire_column(good[c], rt.column(c).type))
+        for c in good.columns
+        if c not in skip and rt.column(c).type in TEMPORAL
+    ]
+    plain_names = [n for n, _ in plain]
+    temporal_names = [n for n, _ in temporal]
+    source = prep.source
+    props = [
+        {
+            "source": source,
+            "source_row": row,
+            **{k: v for k, v in zip(plain_names, vals, strict=True) if v is not None},
+        }
+        for row, *vals in zip(rows.tolist(), *(v for _, v in plain), strict=True)
+    ]
+    if temporal:
+        times = [
+            {k: v for k, v in zip(temporal_names, vals, strict=True) if v is not None}
+            for vals in zip(*(v for _, v in temporal), strict=True)
         ]
-        typed.loc[missing, "call_id"] = pd.Series(ids, index=sub.index, dtype=object)
+    else:
+        times = [{} for _ in range(len(good))]
+    return props, times
 
 
-def wire(value: Any) -> Any:
-    """Temporal values as the statements expect them: epoch milliseconds, ISO dates.
-
-    (The driver's own packing of ``datetime`` objects costs more than the write.)
-    """
-    if isinstance(value, datetime):
-        return round(value.timestamp() * 1000)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _props(
-    rt: RecordType, rec: dict[str, Any], skip: set[str], source: str, row: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Plain properties (with provenance) and temporal ones, keyed by graph property."""
-    props: dict[str, Any] = {"source": source, "source_row": row}
-    temporal: dict[str, Any] = {}
-    for n, v in rec.items():
-        if v is None or n in skip:
-            continue
-        col = rt.column(n)
-        if col.type in ("date", "datetime"):
-            temporal[col.target_prop] = wire(v)
-        else:
-            props[col.target_prop] = v
-    return props, temporal
-
-
-def _shape_nodes(prep: Prepared, good: list[tuple[int, dict[str, Any]]]) -> None:
+def _shape_nodes(prep: Prepared, good: pd.DataFrame, rows: np.ndarray) -> None:
     rt = prep.record
     node = NODES[rt.node or ""]
-    links = [c.name for c in rt.columns if c.link]
-    skip = {node.key, *links}
-    for row, rec in good:
-        props, temporal = _props(rt, rec, skip, prep.source, row)
-        out = {"key": rec[node.key], "props": props, "t": temporal}
-        for i, name in enumerate(links):
-            out[f"l{i}"] = rec.get(name)
+    links = [c.name for c in rt.columns if c.link and c.name in good.columns]
+    all_links = [c.name for c in rt.columns if c.link]
+    props, times = _prop_rows(prep, good, rows, {node.key, *all_links})
+    keys = good[node.key].tolist()
+    link_values = {name: _wire_column(good[name], "str") for name in links}
+    for i, (key, p, t) in enumerate(zip(keys, props, times, strict=True)):
+        out: dict[str, Any] = {"key": key, "props": p, "t": t}
+        for j, name in enumerate(all_links):
+            out[f"l{j}"] = link_values[name][i] if name in link_values else None
         prep.rows.append(out)
 
 
-def _shape_relationships(prep: Prepared, good: list[tuple[int, dict[str, Any]]]) -> None:
+def _shape_relationships(prep: Prepared, good: pd.DataFrame, rows: np.ndarray) -> None:
     rt = prep.record
     rel = RELATIONSHIPS[rt.relationship or ""]
     start_col = next(c.name for c in rt.columns if c.endpoint == "start")
     end_col = next(c.name for c in rt.columns if c.endpoint == "end")
     key_cols = {c.target_prop: c.name for c in rt.columns if c.target_prop in rel.key}
+    props, times = _prop_rows(prep, good, rows, {start_col, end_col, *key_cols.values()})
+    starts, ends_ = good[start_col].tolist(), good[end_col].tolist()
+    rkeys = {p: _wire_column(good[c], rt.column(c).type) for p, c in key_cols.items()}
+    row_list = rows.tolist()
     ends: dict[str, dict[str, tuple[int, dict[str, Any]]]] = defaultdict(dict)
-    extras = {col: (label, dict(consts)) for col, label, consts in rt.extra_nodes}
-    for row, rec in good:
-        s, e = rec[start_col], rec[end_col]
-        ends[rel.start].setdefault(s, (row, {}))
-        ends[rel.end].setdefault(e, (row, {}))
-        for col, (label, consts) in extras.items():
-            if rec.get(col) is not None:
-                ends[label].setdefault(rec[col], (row, consts))
-        props, temporal = _props(
-            rt, rec, {start_col, end_col, *key_cols.values()}, prep.source, row
-        )
+    for i, (s, e) in enumerate(zip(starts, ends_, strict=True)):
+        ends[rel.start].setdefault(s, (row_list[i], {}))
+        ends[rel.end].setdefault(e, (row_list[i], {}))
         prep.rows.append(
             {
                 "s": s,
                 "e": e,
-                "rkey": {p: wire(rec[c]) for p, c in key_cols.items()},
-                "props": props,
-                "t": temporal,
+                "rkey": {p: v[i] for p, v in rkeys.items()},
+                "props": props[i],
+                "t": times[i],
             }
         )
+    for col, label, consts in rt.extra_nodes:
+        if col in good.columns:
+            for row, value in zip(row_list, good[col].tolist(), strict=True):
+                if value is not None:
+                    ends[label].setdefault(value, (row, dict(consts)))
     prep.endpoints = dict(ends)
 
 

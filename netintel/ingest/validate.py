@@ -61,7 +61,7 @@ def record_schema(record: str) -> pa.DataFrameSchema:
     rt = RECORDS[record]
     return pa.DataFrameSchema(
         {
-            c.name: pa.Column(object, checks=_checks(c), nullable=not c.required, required=False)
+            c.name: pa.Column(None, checks=_checks(c), nullable=not c.required, required=False)
             for c in rt.columns
         },
         strict=False,

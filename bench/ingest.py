@@ -1,0 +1,219 @@
+"""Ingest benchmark: netintel's validated ingest vs Neo4j's own LOAD CSV, same records, same run.
+
+    .venv/bin/python bench/ingest.py                 # 1,000,000 call records
+    .venv/bin/python bench/ingest.py --rows 100000   # a quicker look
+
+Both paths write the same graph shape into the same (local or NEO4J_URI) server, each on an
+empty graph with the schema's constraints: one CALLED relationship per call keyed by call_id,
+Phone nodes, towers as Location nodes, provenance on the relationships. netintel also reads
+and decodes the file, normalises phone numbers with phonenumbers, parses and checks every
+value, de-duplicates keys and accounts for every row; LOAD CSV trusts the file. Reports rows/s,
+the ratio netintel / LOAD CSV (target >= 0.7), and the peak memory of the Python process
+doing the ingest (measured in a child process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import phonenumbers
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from netintel import config, server  # noqa: E402
+from netintel.db import apply_schema, clear_graph, server_version  # noqa: E402
+
+LOAD_CSV = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (a:Phone {number: row.caller})
+  MERGE (b:Phone {number: row.callee})
+  MERGE (t:Location {location_id: row.tower}) ON CREATE SET t.kind = 'cell tower'
+  MERGE (a)-[r:CALLED {call_id: row.call_id}]->(b)
+  SET r.at = datetime(row.started_at), r.duration_s = toInteger(row.duration_s),
+      r.tower = row.tower, r.source = 'calls.csv', r.source_row = linenumber()
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+def make_calls(path: Path, rows: int, phones: int = 20_000, seed: int = 1) -> None:
+    """A call table in netintel's documented layout, with valid UK mobile numbers."""
+    rng = np.random.default_rng(seed)
+    numbers: list[str] = []
+    candidate = 7_911_000_000
+    while len(numbers) < phones:
+        n = f"+44{candidate}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(n)):
+            numbers.append(n)
+        candidate += 7
+    pool = np.array(numbers)
+    # heavy-tailed activity: a few phones make most calls
+    weights = rng.pareto(1.5, phones) + 1
+    weights /= weights.sum()
+    caller = rng.choice(phones, rows, p=weights)
+    callee = (caller + 1 + rng.choice(phones - 1, rows, p=None)) % phones
+    start = np.datetime64("2024-01-01T00:00:00") + rng.integers(0, 90 * 86400, rows).astype(
+        "timedelta64[s]"
+    )
+    frame = pd.DataFrame(
+        {
+            "call_id": np.char.add("C", np.arange(rows).astype(str)),
+            "caller": pool[caller],
+            "callee": pool[callee],
+            "started_at": np.datetime_as_string(start, unit="s"),
+            "duration_s": rng.geometric(1 / 120, rows),
+            "tower": np.char.add("T", rng.integers(0, 300, rows).astype(str)),
+        }
+    )
+    frame["started_at"] = frame["started_at"] + "Z"
+    frame.to_csv(path, index=False)
+
+
+CHILD = """
+import json, resource, sys, time
+from netintel import config
+from netintel.ingest import ingest
+with config.driver() as drv:
+    t = time.perf_counter()
+    report = ingest(sys.argv[1], driver=drv, reject_dir=sys.argv[2], progress=False)
+    seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
+                  "rows_rejected": report.rows_rejected, "ok": report.ok,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def counts(drv: object) -> dict[str, int]:
+    out = {}
+    for name, q in {
+        "calls": "MATCH ()-[r:CALLED]->() RETURN count(r)",
+        "phones": "MATCH (p:Phone) RETURN count(p)",
+        "towers": "MATCH (l:Location) RETURN count(l)",
+    }.items():
+        records, _, _ = drv.execute_query(q)  # type: ignore[attr-defined]
+        out[name] = records[0][0]
+    return out
+
+
+def fresh_server(root: Path, name: str) -> tuple[server.ServerInfo, Path]:
+    """A new local Neo4j with an empty store, so that both paths start equal."""
+    state = root / name
+    if state.exists():
+        shutil.rmtree(state)
+    info = server.start(state_dir=state, heap="4g", page_cache="2g", progress=print)
+    return info, state
+
+
+def run_netintel(csv_path: Path, workdir: Path, drv: object) -> dict[str, object]:
+    apply_schema(drv)  # type: ignore[arg-type]
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(csv_path), str(workdir)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    if proc.returncode:
+        sys.exit(f"netintel ingest failed:\n{proc.stderr[-3000:]}")
+    ours = json.loads(proc.stdout.strip().splitlines()[-1])
+    ours["graph"] = counts(drv)
+    return ours
+
+
+def run_load_csv(url: str, drv: object) -> dict[str, object]:
+    apply_schema(drv)  # type: ignore[arg-type]
+    t = time.perf_counter()
+    with drv.session() as session:  # type: ignore[attr-defined]
+        session.run(LOAD_CSV, url=url).consume()
+    return {"seconds": time.perf_counter() - t, "graph": counts(drv)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    workdir = args.out / "ingest-data"
+    workdir.mkdir(exist_ok=True)
+    csv_path = workdir / "calls.csv"
+    t = time.perf_counter()
+    make_calls(csv_path, args.rows)
+    print(f"generated {args.rows:,} call records in {time.perf_counter() - t:.1f} s")
+
+    results: dict[str, object] = {
+        "rows": args.rows,
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    if os.environ.get("NEO4J_URI"):
+        # the user's server: one database, cleared between the two paths
+        import_dir = Path(os.environ.get("NETINTEL_IMPORT_DIR", ""))
+        if not import_dir.is_dir():
+            sys.exit("with NEO4J_URI set, NETINTEL_IMPORT_DIR must name the server's import dir")
+        shutil.copy(csv_path, import_dir / "calls.csv")
+        with config.driver() as drv:
+            results["neo4j"] = server_version(drv)
+            clear_graph(drv)
+            ours = run_netintel(csv_path, workdir, drv)
+            clear_graph(drv)
+            ref = run_load_csv("file:///calls.csv", drv)
+            clear_graph(drv)
+    else:
+        # netintel's local server: a fresh store for each path
+        states = args.out / "servers"
+        runs = {}
+        for name in ("netintel", "load_csv"):
+            info, state = fresh_server(states, name)
+            os.environ["NETINTEL_HOME"] = str(state)
+            try:
+                with config.driver(config.connection(state_dir=state)) as drv:
+                    results["neo4j"] = server_version(drv)
+                    if name == "netintel":
+                        runs[name] = run_netintel(csv_path, workdir, drv)
+                    else:
+                        shutil.copy(csv_path, info.import_dir / "calls.csv")
+                        runs[name] = run_load_csv("file:///calls.csv", drv)
+            finally:
+                server.stop(state_dir=state)
+                os.environ.pop("NETINTEL_HOME", None)
+                shutil.rmtree(state, ignore_errors=True)
+        ours, ref = runs["netintel"], runs["load_csv"]
+
+    for r in (ours, ref):
+        r["rows_per_s"] = args.rows / float(r["seconds"])  # type: ignore[arg-type]
+    print(
+        f"netintel ingest: {ours['seconds']:.1f} s, {ours['rows_per_s']:,.0f} rows/s, "
+        f"peak RSS {ours['peak_rss_mb']:.0f} MB, graph {ours['graph']}"
+    )
+    print(
+        f"LOAD CSV IN TRANSACTIONS: {ref['seconds']:.1f} s, {ref['rows_per_s']:,.0f} rows/s, "
+        f"graph {ref['graph']}"
+    )
+    ratio = float(ours["rows_per_s"]) / float(ref["rows_per_s"])  # type: ignore[arg-type]
+    results.update(
+        netintel=ours,
+        load_csv=ref,
+        throughput_ratio_netintel_vs_load_csv=ratio,
+        same_graph=ours["graph"] == ref["graph"],
+    )
+    print(
+        f"throughput ratio netintel / LOAD CSV = {ratio:.2f} (target >= 0.70); "
+        f"same counts: {results['same_graph']}"
+    )
+    (args.out / "ingest.json").write_text(json.dumps(results, indent=2))
+    csv_path.unlink()
+
+
+if __name__ == "__main__":
+    main()

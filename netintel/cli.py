@@ -1,0 +1,308 @@
+"""The ``netintel`` command: a thin shell over the public API.
+
+Exit codes: 0 success; 2 bad input or usage (a file, mapping or option is
+wrong); 3 the database cannot be reached or refused the login; 4 ``--strict``
+ingest finished with rejected rows; 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import neo4j.exceptions
+
+from netintel import __version__
+from netintel.exceptions import ConfigError, NetintelError, ServerError
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INPUT, EXIT_DB, EXIT_REJECTS, EXIT_BUG = 2, 3, 4, 1
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"netintel: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _boundary(fn: F) -> F:
+    """Turn errors into one clear line and a meaningful exit code (trace with --debug)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return fn(*args, **kwargs)
+        except (ConfigError, ServerError) as err:
+            if debug:
+                traceback.print_exc()
+            _fail(str(err), EXIT_DB)
+        except NetintelError as err:
+            if debug:
+                traceback.print_exc()
+            _fail(str(err), EXIT_INPUT)
+        except neo4j.exceptions.AuthError as err:
+            if debug:
+                traceback.print_exc()
+            _fail(
+                f"the database refused the login ({err.message}); check NEO4J_USER and "
+                "NEO4J_PASSWORD",
+                EXIT_DB,
+            )
+        except neo4j.exceptions.ServiceUnavailable as err:
+            if debug:
+                traceback.print_exc()
+            _fail(f"cannot reach the database: {err}; is it running? (netintel db status)", EXIT_DB)
+        except neo4j.exceptions.Neo4jError as err:
+            if debug:
+                traceback.print_exc()
+            _fail(f"the database reported {err.code}: {err.message}", EXIT_DB)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="netintel")
+@click.option("--debug", is_flag=True, help="Show the full trace of an error.")
+def cli(debug: bool) -> None:
+    """Graph-based criminal network analysis on Neo4j.
+
+    The database is the one named by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD
+    (and NEO4J_DATABASE); without NEO4J_URI, netintel starts its own local
+    Neo4j 5.26 Community on 127.0.0.1.
+
+    \b
+    Example:
+      netintel db start
+      netintel ingest data/ --mapping data/mapping.yaml
+      netintel summary
+    """
+
+
+# ----------------------------------------------------------------------------- db
+
+
+@cli.group()
+def db() -> None:
+    """Start, stop and inspect the local Neo4j server."""
+
+
+@db.command("prepare")
+@_boundary
+def db_prepare() -> None:
+    """Resolve the Neo4j jars from Maven Central and compile the launcher (once)."""
+    from netintel import server
+
+    path = server.ensure_runtime(progress=lambda msg: click.echo(msg, err=True))
+    click.echo(f"Neo4j runtime ready in {path}")
+
+
+@db.command("start")
+@click.option("--heap", default="1g", show_default=True, help="Java heap of the server.")
+@click.option("--page-cache", default="512m", show_default=True, help="Neo4j page cache.")
+@_boundary
+def db_start(heap: str, page_cache: str) -> None:
+    """Start the local Neo4j (returns when Bolt answers).
+
+    \b
+    Example:
+      netintel db start --heap 2g --page-cache 1g
+    """
+    from netintel import server
+
+    info = server.start(
+        heap=heap, page_cache=page_cache, progress=lambda msg: click.echo(msg, err=True)
+    )
+    click.echo(f"running: {info.uri} (pid {info.pid}, data {info.data_dir})")
+
+
+@db.command("stop")
+@_boundary
+def db_stop() -> None:
+    """Stop the local Neo4j cleanly."""
+    from netintel import server
+
+    click.echo("stopped" if server.stop() else "not running")
+
+
+@db.command("status")
+@_boundary
+def db_status() -> None:
+    """Show URI, PID and store size of the local Neo4j."""
+    from netintel import server
+
+    info = server.status()
+    if info is None:
+        click.echo("not running")
+        sys.exit(EXIT_DB)
+    size = server.store_size(info)
+    click.echo(
+        f"running: {info.uri}\npid: {info.pid}\ndata: {info.data_dir}\n"
+        f"store size: {size / 1e6:.1f} MB\nversion: Neo4j {info.neo4j_version}"
+    )
+
+
+# ------------------------------------------------------------------------- ingest
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--mapping",
+    "-m",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML mapping of source columns onto the schema (docs/mapping.md).",
+)
+@click.option(
+    "--reject-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where reject files go [default: rejects/ beside the input].",
+)
+@click.option("--region", help="Default phone region for national numbers, e.g. GB, CN.")
+@click.option(
+    "--timezone", default="UTC", show_default=True, help="Zone of date-times that carry no offset."
+)
+@click.option("--batch-size", default=10_000, show_default=True, help="Rows per transaction.")
+@click.option("--strict", is_flag=True, help="Exit with code 4 when any row was rejected.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_boundary
+def ingest_cmd(
+    paths: tuple[Path, ...],
+    mapping: Path | None,
+    reject_dir: Path | None,
+    region: str | None,
+    timezone: str,
+    batch_size: int,
+    strict: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Load record files (CSV, Excel) into Neo4j, validated, with provenance.
+
+    Files are named after their record type (calls.csv, persons.xlsx, ...; see
+    docs/input-format.md) or described in a mapping file. Every row is loaded or
+    written to a reject file with its reason; re-running never duplicates.
+
+    \b
+    Example:
+      netintel ingest ../shared/data/vast2008_mc3_cdr/cdr.csv \\
+          --mapping docs/examples/vast2008.mapping.yaml
+    """
+    from netintel.config import driver as open_driver
+    from netintel.ingest import ingest
+
+    with open_driver() as drv:
+        report = ingest(
+            list(paths),
+            driver=drv,
+            mapping=mapping,
+            reject_dir=reject_dir,
+            phone_region=region,
+            timezone=timezone,
+            batch_size=batch_size,
+            progress=not quiet,
+        )
+    click.echo(report.to_json() if as_json else str(report))
+    for f in report.files:
+        for w in f.warnings:
+            click.echo(f"warning: {w}", err=True)
+    if strict and report.rows_rejected:
+        sys.exit(EXIT_REJECTS)
+
+
+# ------------------------------------------------------------------------ summary
+
+
+@cli.command("summary")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_boundary
+def summary_cmd(as_json: bool) -> None:
+    """Count nodes per label and relationships per type."""
+    from netintel.config import driver as open_driver
+    from netintel.db import graph_summary
+
+    with open_driver() as drv:
+        frame = graph_summary(drv)
+    if as_json:
+        click.echo(json.dumps(frame.to_dict("records"), indent=2))
+    else:
+        click.echo(frame.to_string(index=False))
+
+
+# ------------------------------------------------------------------------- schema
+
+
+@cli.group()
+def schema() -> None:
+    """The domain schema: documentation and constraints."""
+
+
+@schema.command("docs")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of printing.",
+)
+def schema_docs(out: Path | None) -> None:
+    """Print the input-format documentation generated from the schema."""
+    from netintel.schema import input_format_markdown
+
+    text = input_format_markdown()
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@schema.command("apply")
+@_boundary
+def schema_apply() -> None:
+    """Create the constraints and indexes (idempotent)."""
+    from netintel.config import driver as open_driver
+    from netintel.db import apply_schema
+
+    with open_driver() as drv:
+        n = apply_schema(drv)
+    click.echo(f"{n} constraints and indexes in place")
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@cli.command("demo")
+@click.option(
+    "--out",
+    default="out/demo",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+@click.option("--keep", is_flag=True, help="Keep the graph already in the database.")
+@_boundary
+def demo_cmd(out: Path, keep: bool) -> None:
+    """The main job: sample data into the local Neo4j, then a summary and report."""
+    from netintel.demo import run_demo
+
+    result = run_demo(out, clear=not keep, echo=click.echo)
+    click.echo(f"report: {result.report}")
+    if result.map_html:
+        click.echo(f"map: {result.map_html}")
+
+
+def main() -> None:
+    """Entry point of the ``netintel`` console script."""
+    cli(prog_name="netintel")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
