@@ -198,10 +198,11 @@ def ingest_cmd(
       netintel ingest ../shared/data/vast2008_mc3_cdr/cdr.csv \\
           --mapping docs/examples/vast2008.mapping.yaml
     """
-    from netintel.config import driver as open_driver
+    from netintel.config import connection, driver
     from netintel.ingest import ingest
 
-    with open_driver() as drv:
+    conn = connection()
+    with driver(conn) as drv:
         report = ingest(
             list(paths),
             driver=drv,
@@ -210,6 +211,7 @@ def ingest_cmd(
             phone_region=region,
             timezone=timezone,
             batch_size=batch_size,
+            database=conn.database,
             progress=not quiet,
         )
     click.echo(report.to_json() if as_json else str(report))
@@ -228,11 +230,12 @@ def ingest_cmd(
 @_boundary
 def summary_cmd(as_json: bool) -> None:
     """Count nodes per label and relationships per type."""
-    from netintel.config import driver as open_driver
+    from netintel.config import connection, driver
     from netintel.db import graph_summary
 
-    with open_driver() as drv:
-        frame = graph_summary(drv)
+    conn = connection()
+    with driver(conn) as drv:
+        frame = graph_summary(drv, database=conn.database)
     if as_json:
         click.echo(json.dumps(frame.to_dict("records"), indent=2))
     else:
@@ -268,11 +271,12 @@ def schema_docs(out: Path | None) -> None:
 @_boundary
 def schema_apply() -> None:
     """Create the constraints and indexes (idempotent)."""
-    from netintel.config import driver as open_driver
+    from netintel.config import connection, driver
     from netintel.db import apply_schema
 
-    with open_driver() as drv:
-        n = apply_schema(drv)
+    conn = connection()
+    with driver(conn) as drv:
+        n = apply_schema(drv, database=conn.database)
     click.echo(f"{n} constraints and indexes in place")
 
 

@@ -7,7 +7,6 @@ data set with planted answers.
 
 from __future__ import annotations
 
-import html
 import importlib
 import importlib.util
 import os
@@ -34,44 +33,46 @@ class DemoResult:
     summary: pd.DataFrame
 
 
-def _top_phones(driver: neo4j.Driver, limit: int = 10) -> pd.DataFrame:
+def _top_phones(driver: neo4j.Driver, limit: int = 10, database: str | None = None) -> pd.DataFrame:
     records, _, _ = driver.execute_query(
         "MATCH (p:Phone)-[r:CALLED]-() WHERE r.source = 'cdr.csv' "
         "RETURN p.number AS phone, count(r) AS calls, sum(r.duration_s) AS seconds "
         "ORDER BY calls DESC, phone LIMIT $limit",
         limit=limit,
+        database_=database,
     )
     return pd.DataFrame([r.data() for r in records], columns=["phone", "calls", "seconds"])
 
 
-def _call_map(driver: neo4j.Driver, out: Path, center: str = "200") -> Path:
-    """An offline pyvis map of the calls around one phone (two hops)."""
-    from pyvis.network import Network
+def _call_map(
+    driver: neo4j.Driver, out: Path, center: str = "200", database: str | None = None
+) -> Path:
+    """An offline map of the calls among phone ``center`` and its contacts."""
+    import networkx as nx
+
+    from netintel.viz import network_map
 
     records, _, _ = driver.execute_query(
         "MATCH (c:Phone {number: $center})-[:CALLED]-(n:Phone) "
         "WITH c, collect(DISTINCT n) + c AS ring "
         "UNWIND ring AS a MATCH (a)-[r:CALLED]->(b) WHERE b IN ring "
-        "RETURN a.number AS a, b.number AS b, count(r) AS calls",
+        "RETURN a.number AS a, b.number AS b, count(r) AS calls, "
+        "sum(r.duration_s) AS seconds, min(r.source + ' row ' + toString(r.source_row)) AS first",
         center=center,
+        database_=database,
     )
-    net = Network(
-        height="720px", width="100%", directed=True, cdn_resources="in_line", notebook=False
-    )
+    G = nx.DiGraph()
     for rec in records:
-        for node in (rec["a"], rec["b"]):
-            if node not in net.get_nodes():
-                net.add_node(
-                    node,
-                    label=node,
-                    title=f"phone {html.escape(node)}",
-                    color="#d62728" if node == center else "#1f77b4",
-                )
-        net.add_edge(rec["a"], rec["b"], value=rec["calls"], title=f"{rec['calls']} calls")
-    net.toggle_physics(True)
-    path = out / "map.html"
-    net.write_html(str(path), notebook=False)
-    return path
+        G.add_edge(
+            rec["a"],
+            rec["b"],
+            weight=rec["calls"],
+            seconds=rec["seconds"],
+            first_record=rec["first"],
+        )
+    return network_map(
+        G, out / "map.html", title=f"Calls around phone {center} (VAST 2008)", highlight=center
+    )
 
 
 def run_demo(
@@ -82,30 +83,43 @@ def run_demo(
     driver: neo4j.Driver | None = None,
 ) -> DemoResult:
     """Run the demo end to end and return where its report and map are."""
+    from netintel.config import connection
     from netintel.config import driver as open_driver
     from netintel.ingest import ingest
 
     out.mkdir(parents=True, exist_ok=True)
     own = driver is None
-    drv = open_driver() if driver is None else driver
+    database = None
+    if driver is None:
+        conn = connection()
+        database = conn.database
+        drv = open_driver(conn)
+    else:
+        drv = driver
     try:
         if clear:
-            clear_graph(drv)
+            clear_graph(drv, database=database)
         cdr = SHARED_DATA / "vast2008_mc3_cdr" / "cdr.csv"
         echo(f"ingesting {cdr}")
-        reports = [ingest(cdr, driver=drv, mapping=VAST_MAPPING, reject_dir=out / "rejects")]
+        reports = [
+            ingest(
+                cdr, driver=drv, mapping=VAST_MAPPING, reject_dir=out / "rejects", database=database
+            )
+        ]
         echo(str(reports[-1]))
         if importlib.util.find_spec("netintel.synth") is not None:
             synth = importlib.import_module("netintel.synth")
             sample = out / "sample"
             synth.generate(sample, seed=7)
             echo(f"ingesting the synthetic sample in {sample}")
-            reports.append(ingest(sample, driver=drv, reject_dir=out / "rejects"))
+            reports.append(
+                ingest(sample, driver=drv, reject_dir=out / "rejects", database=database)
+            )
             echo(str(reports[-1]))
-        summary = graph_summary(drv)
+        summary = graph_summary(drv, database=database)
         echo(summary.to_string(index=False))
-        top = _top_phones(drv)
-        map_path = _call_map(drv, out)
+        top = _top_phones(drv, database=database)
+        map_path = _call_map(drv, out, database=database)
     finally:
         if own:
             drv.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from netintel.config import Connection
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("NETINTEL_SHARED_DATA", ROOT.parent / "shared" / "data"))
 DATA = Path(__file__).resolve().parent / "data"
@@ -27,23 +29,40 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def neo4j_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
+def neo4j_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connection]:
+    """The test run's database: NEO4J_URI's, or a local Neo4j started for this run."""
     from netintel import config, server
 
-    state = None
     if os.environ.get("NEO4J_URI"):
-        conn = config.connection(start_local=False)
-    else:
-        state = tmp_path_factory.mktemp("neo4j-state")
-        server.start(state_dir=state)
-        conn = config.connection(state_dir=state)
-    drv = config.driver(conn)
+        yield config.connection(start_local=False)
+        return
+    state = tmp_path_factory.mktemp("neo4j-state")
+    server.start(state_dir=state)
+    try:
+        yield config.connection(state_dir=state)
+    finally:
+        server.stop(state_dir=state)
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_connection: Connection) -> Iterator[neo4j.Driver]:
+    from netintel import config
+
+    drv = config.driver(neo4j_connection)
     try:
         yield drv
     finally:
         drv.close()
-        if state is not None:
-            server.stop(state_dir=state)
+
+
+@pytest.fixture
+def neo4j_env(neo4j_connection: Connection) -> dict[str, str]:
+    """Environment that points the CLI at the test run's database."""
+    return {
+        "NEO4J_URI": neo4j_connection.uri,
+        "NEO4J_USER": neo4j_connection.user,
+        "NEO4J_PASSWORD": neo4j_connection.password,
+    }
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,15 +47,21 @@ class Reject:
 
 @dataclass
 class Prepared:
-    """One file, converted and validated, ready to write."""
+    """One file, converted and validated, ready to write.
+
+    The rows for the ingest statements are built batch by batch (:meth:`batches`), so a
+    million-row file is held once, as columns, not as a million dicts.
+    """
 
     source: str
     record: RecordType
     raw: RawFile
-    #: rows for the ingest statements, without provenance run id (added at write time)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    #: the good rows, converted (one column per schema column present)
+    good: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: their row numbers in the file
+    good_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     #: label -> {key: (source_row, extra props)} endpoints a relationship file refers to
-    endpoints: dict[str, dict[str, tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    endpoints: dict[str, dict[Any, tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     rejected_rows: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -65,7 +72,20 @@ class Prepared:
 
     @property
     def rows_loaded(self) -> int:
-        return len(self.rows)
+        return len(self.good)
+
+    def batches(self, size: int, *, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
+        """Rows for the ingest statement, ``size`` at a time (the first ``limit`` only)."""
+        end = self.rows_loaded if limit is None else min(limit, self.rows_loaded)
+        shape = _shape_nodes if self.record.node else _shape_relationships
+        for start in range(0, end, size):
+            stop = min(start + size, end)
+            yield shape(self, self.good.iloc[start:stop], self.good_rows[start:stop])
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """All rows at once (for small files and tests)."""
+        return [r for batch in self.batches(max(self.rows_loaded, 1)) for r in batch]
 
 
 def _call_id(caller: str, callee: str, at: Any, duration: Any, tower: Any) -> str:
@@ -160,11 +180,10 @@ def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options)
     prep.rejected_rows += int(bad.sum())
     prep.rejects.sort(key=lambda r: r.row)
 
-    good = typed.loc[~bad]
-    if rt.node:
-        _shape_nodes(prep, good, rows[~bad])
-    else:
-        _shape_relationships(prep, good, rows[~bad])
+    prep.good = typed.loc[~bad].reset_index(drop=True)
+    prep.good_rows = rows[~bad]
+    if rt.relationship:
+        prep.endpoints = _endpoints(rt, prep.good, prep.good_rows)
     assert prep.rows_loaded + prep.rejected_rows == prep.rows_read
     return prep
 
@@ -288,50 +307,75 @@ def _prop_rows(
     return props, times
 
 
-def _shape_nodes(prep: Prepared, good: pd.DataFrame, rows: np.ndarray) -> None:
+def _shape_nodes(prep: Prepared, good: pd.DataFrame, rows: np.ndarray) -> list[dict[str, Any]]:
     rt = prep.record
     node = NODES[rt.node or ""]
-    links = [c.name for c in rt.columns if c.link and c.name in good.columns]
     all_links = [c.name for c in rt.columns if c.link]
     props, times = _prop_rows(prep, good, rows, {node.key, *all_links})
-    keys = good[node.key].tolist()
-    link_values = {name: _wire_column(good[name], "str") for name in links}
-    for i, (key, p, t) in enumerate(zip(keys, props, times, strict=True)):
-        out: dict[str, Any] = {"key": key, "props": p, "t": t}
-        for j, name in enumerate(all_links):
-            out[f"l{j}"] = link_values[name][i] if name in link_values else None
-        prep.rows.append(out)
+    none = [None] * len(good)
+    links = [_wire_column(good[n], "str") if n in good.columns else none for n in all_links]
+    out = []
+    for i, (key, p, t) in enumerate(zip(good[node.key].tolist(), props, times, strict=True)):
+        row: dict[str, Any] = {"key": key, "props": p, "t": t}
+        for j, values in enumerate(links):
+            row[f"l{j}"] = values[i]
+        out.append(row)
+    return out
 
 
-def _shape_relationships(prep: Prepared, good: pd.DataFrame, rows: np.ndarray) -> None:
-    rt = prep.record
+def _rel_columns(rt: RecordType) -> tuple[str, str, dict[str, str]]:
     rel = RELATIONSHIPS[rt.relationship or ""]
     start_col = next(c.name for c in rt.columns if c.endpoint == "start")
     end_col = next(c.name for c in rt.columns if c.endpoint == "end")
     key_cols = {c.target_prop: c.name for c in rt.columns if c.target_prop in rel.key}
+    return start_col, end_col, key_cols
+
+
+def _shape_relationships(
+    prep: Prepared, good: pd.DataFrame, rows: np.ndarray
+) -> list[dict[str, Any]]:
+    rt = prep.record
+    start_col, end_col, key_cols = _rel_columns(rt)
     props, times = _prop_rows(prep, good, rows, {start_col, end_col, *key_cols.values()})
-    starts, ends_ = good[start_col].tolist(), good[end_col].tolist()
-    rkeys = {p: _wire_column(good[c], rt.column(c).type) for p, c in key_cols.items()}
-    row_list = rows.tolist()
-    ends: dict[str, dict[str, tuple[int, dict[str, Any]]]] = defaultdict(dict)
-    for i, (s, e) in enumerate(zip(starts, ends_, strict=True)):
-        ends[rel.start].setdefault(s, (row_list[i], {}))
-        ends[rel.end].setdefault(e, (row_list[i], {}))
-        prep.rows.append(
-            {
-                "s": s,
-                "e": e,
-                "rkey": {p: v[i] for p, v in rkeys.items()},
-                "props": props[i],
-                "t": times[i],
-            }
+    rkeys = (
+        [
+            dict(zip(key_cols, vals, strict=True))
+            for vals in zip(
+                *(_wire_column(good[c], rt.column(c).type) for c in key_cols.values()), strict=True
+            )
+        ]
+        if key_cols
+        else [{} for _ in range(len(good))]
+    )
+    return [
+        {"s": s, "e": e, "rkey": k, "props": p, "t": t}
+        for s, e, k, p, t in zip(
+            good[start_col].tolist(), good[end_col].tolist(), rkeys, props, times, strict=True
         )
-    for col, label, consts in rt.extra_nodes:
-        if col in good.columns:
-            for row, value in zip(row_list, good[col].tolist(), strict=True):
-                if value is not None:
-                    ends[label].setdefault(value, (row, dict(consts)))
-    prep.endpoints = dict(ends)
+    ]
+
+
+def _endpoints(
+    rt: RecordType, good: pd.DataFrame, rows: np.ndarray
+) -> dict[str, dict[Any, tuple[int, dict[str, Any]]]]:
+    """The nodes a relationship file refers to: key -> (first row naming it, extra props)."""
+    rel = RELATIONSHIPS[rt.relationship or ""]
+    start_col, end_col, _ = _rel_columns(rt)
+    ends: dict[str, dict[Any, tuple[int, dict[str, Any]]]] = defaultdict(dict)
+    sources: list[tuple[str, str, dict[str, Any]]] = [
+        (start_col, rel.start, {}),
+        (end_col, rel.end, {}),
+    ]
+    sources += [(col, label, dict(consts)) for col, label, consts in rt.extra_nodes]
+    for col, label, extra in sources:
+        if col not in good.columns:
+            continue
+        firsts = pd.DataFrame({"k": good[col], "row": rows}).dropna().drop_duplicates("k")
+        target = ends[label]
+        for key, row in zip(firsts["k"].tolist(), firsts["row"].tolist(), strict=True):
+            if key not in target or row < target[key][0]:
+                target[key] = (row, extra)
+    return dict(ends)
 
 
 def reject_frame(rejects: list[Reject]) -> pd.DataFrame:

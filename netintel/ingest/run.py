@@ -182,7 +182,10 @@ def _write(
     batch_size: int,
     database: str | None,
     bar: Any,
+    limit: int | None = None,
 ) -> None:
+    """Write one prepared file: its endpoint nodes, then its rows (the first ``limit``)."""
+
     def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> None:
         tx.run(stmt, rows=batch, run=run_id).consume()
 
@@ -200,7 +203,7 @@ def _write(
             if prep.record.node
             else relationship_statement(prep.record.name)
         )
-        for batch in _batches(prep.rows, batch_size):
+        for batch in prep.batches(batch_size, limit=limit):
             for row in batch:
                 row["props"]["ingest_run"] = run_id
             session.execute_write(tx_run, stmt, batch)

@@ -1,0 +1,71 @@
+"""The netintel command: help, exit codes, one-line errors, and an ingest end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import neo4j
+import pytest
+from click.testing import CliRunner
+
+from netintel.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+
+
+def test_help_lists_the_commands_with_an_example() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in ("db", "ingest", "summary", "schema", "demo"):
+        assert command in result.output
+    ingest_help = CliRunner().invoke(cli, ["ingest", "--help"])
+    assert "Example:" in ingest_help.output and "--mapping" in ingest_help.output
+
+
+def test_schema_docs_prints_the_generated_layout() -> None:
+    result = CliRunner().invoke(cli, ["schema", "docs"])
+    assert result.exit_code == 0
+    assert result.output == (ROOT / "docs" / "input-format.md").read_text(encoding="utf-8")
+
+
+def test_bad_mapping_is_one_line_and_exit_2(tmp_path: Path, neo4j_env: dict[str, str]) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("files:\n  - match: '*.csv'\n    record: callz\n")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(DATA / "broken"), "-m", str(mapping)], env=neo4j_env
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "unknown record type 'callz'" in result.stderr
+
+
+@pytest.mark.neo4j
+def test_ingest_strict_exits_4_and_writes_rejects(
+    graph: neo4j.Driver, tmp_path: Path, neo4j_env: dict[str, str]
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(DATA / "broken", folder)
+    result = CliRunner().invoke(
+        cli, ["ingest", str(folder), "--region", "GB", "--strict", "-q"], env=neo4j_env
+    )
+    assert result.exit_code == 4, result.output
+    assert "rejected" in result.stdout
+    assert (folder / "rejects" / "persons.csv.rejects.csv").is_file()
+    records, _, _ = graph.execute_query(
+        "MATCH (p:Person) WITH count(p) AS people "
+        "MATCH (l:Location) RETURN people, collect(l.location_id + '@' + l.source) AS places"
+    )
+    # P1 and P5 from persons.csv; the sighting of P7 was rejected; L1 exists only as the
+    # place of the two sightings, with the sightings file as its provenance
+    assert records[0]["people"] == 2
+    assert records[0]["places"] == ["L1@sightings.csv"]
+
+
+@pytest.mark.neo4j
+def test_unreachable_database_is_exit_3() -> None:
+    env = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
+    result = CliRunner().invoke(cli, ["summary"], env=env)
+    assert result.exit_code == 3
+    assert "cannot reach the database" in result.stderr
