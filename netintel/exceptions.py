@@ -15,6 +15,7 @@ __all__ = [
     "NetintelError",
     "SchemaError",
     "ServerError",
+    "SharedDataError",
 ]
 
 
@@ -36,6 +37,10 @@ class DatabaseError(NetintelError):
 
 class SchemaError(NetintelError):
     """The domain schema was used with an unknown label, type or field."""
+
+
+class SharedDataError(NetintelError, FileNotFoundError):
+    """A published data set (``../shared/data``) or one of its files is missing."""
 
 
 class IngestError(NetintelError):

@@ -1,0 +1,84 @@
+"""Graph algorithms: pure functions over networkx graphs, results with provenance.
+
+No database, file or HTML code lives here (``Disruption.plot`` writes the PNG
+it is asked for). Every function takes the graph first and keyword options
+after (``weight=``, ``seed=``, ``resolution=``), raises ``ValueError`` on bad
+arguments, and returns a small frozen result with ``provenance``,
+``to_frame()`` and ``to_json()``. Randomised functions give the same result
+for the same graph, parameters, engine and seed; a seed of None is drawn and
+recorded in the result.
+
+>>> import networkx as nx
+>>> from netintel.algorithms import louvain
+>>> louvain(nx.barbell_graph(4, 0), seed=0, engine="networkx").communities
+[frozenset({0, 1, 2, 3}), frozenset({4, 5, 6, 7})]
+"""
+
+from netintel.algorithms.centrality import (
+    KEY_PLAYER_METRICS,
+    Bridges,
+    Brokerage,
+    KeyPlayers,
+    StructuralHoles,
+    bridges,
+    brokerage,
+    burt_constraint,
+    katz,
+    key_players,
+)
+from netintel.algorithms.communities import (
+    Communities,
+    Consensus,
+    ari,
+    conductance,
+    consensus,
+    coverage,
+    label_propagation,
+    leiden,
+    louvain,
+    modularity,
+    nmi,
+)
+from netintel.algorithms.disruption import (
+    DISRUPTION_METRICS,
+    Disruption,
+    RandomDisruption,
+    collective_influence,
+    random_disruption,
+    simulate_disruption,
+)
+from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
+
+__all__ = [
+    "DISRUPTION_METRICS",
+    "KEY_PLAYER_METRICS",
+    "Bridges",
+    "Brokerage",
+    "Communities",
+    "Consensus",
+    "Disruption",
+    "EdgeArrays",
+    "KeyPlayers",
+    "Provenance",
+    "RandomDisruption",
+    "StructuralHoles",
+    "ari",
+    "bridges",
+    "brokerage",
+    "burt_constraint",
+    "collective_influence",
+    "conductance",
+    "consensus",
+    "coverage",
+    "edge_arrays",
+    "graph_hash",
+    "katz",
+    "key_players",
+    "label_propagation",
+    "leiden",
+    "louvain",
+    "modularity",
+    "nmi",
+    "random_disruption",
+    "simulate_disruption",
+]

@@ -1,0 +1,683 @@
+"""Key players, bridges, brokers and structural holes.
+
+* :func:`key_players` - one row per node with degree, weighted degree,
+  betweenness (exact, or sampled with ``k`` and ``seed``), closeness,
+  eigenvector, PageRank, Katz, k-core number and articulation-point flag;
+* :func:`bridges` - edges whose removal disconnects the network (and, on
+  request, local bridges), with how many people each one cuts off;
+* :func:`brokerage` - Gould & Fernandez (1989) brokerage roles relative to a
+  partition, plus the Guimera & Amaral (2005) participation coefficient;
+* :func:`burt_constraint` - Burt's (1992) constraint and effective size.
+
+Weights: ``weight`` names a *strength* (calls, meetings) and feeds the
+weighted degree, eigenvector, PageRank and Katz scores. Path-based scores
+(betweenness, closeness) count hops unless ``distance`` names an edge
+attribute holding a *length*; a strength is not a length (use e.g. 1/calls).
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.barbell_graph(4, 1)  # two 4-cliques joined through node 4
+>>> kp = key_players(G, seed=0)
+>>> kp.top("betweenness", 1), bool(kp.table.loc[4, "articulation_point"])
+([4], True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from netintel.algorithms.results import (
+    Provenance,
+    ResultMixin,
+    Stopwatch,
+    canonical_graph,
+    draw_seed,
+    graph_hash,
+    table_dict,
+)
+
+__all__ = [
+    "KEY_PLAYER_METRICS",
+    "Bridges",
+    "Brokerage",
+    "KeyPlayers",
+    "StructuralHoles",
+    "bridges",
+    "brokerage",
+    "burt_constraint",
+    "katz",
+    "key_players",
+]
+
+#: Metrics :func:`key_players` computes by default (all it knows).
+KEY_PLAYER_METRICS = (
+    "degree",
+    "weighted_degree",
+    "betweenness",
+    "closeness",
+    "eigenvector",
+    "pagerank",
+    "katz",
+    "core_number",
+    "articulation_point",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class _TableResult(ResultMixin):
+    """A per-node (or per-edge) table with provenance."""
+
+    table: pd.DataFrame
+    provenance: Provenance
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the table with the index as a column."""
+        frame = self.table.copy()
+        return frame.reset_index() if frame.index.name is not None else frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rows and provenance as plain JSON types."""
+        return {"rows": table_dict(self.table), "provenance": self.provenance.to_dict()}
+
+
+@dataclass(frozen=True, eq=False)
+class KeyPlayers(_TableResult):
+    """Centrality scores, one row per node (index ``node``, canonical order).
+
+    Columns are the requested metrics; a directed graph adds ``in_degree``
+    and ``out_degree`` next to ``degree``.
+    """
+
+    def rank(self, metric: str) -> pd.Series:
+        """Rank of each node on ``metric`` (1 = highest; ties share the best rank)."""
+        col = self._column(metric)
+        return col.rank(ascending=False, method="min").astype("Int64")
+
+    def top(self, metric: str, n: int = 10) -> list[Hashable]:
+        """The ``n`` nodes scoring highest on ``metric`` (ties in canonical node order)."""
+        col = self._column(metric)
+        order = np.lexsort((np.arange(len(col)), -col.to_numpy(dtype=float)))
+        labels = col.index.tolist()
+        return [labels[i] for i in order[:n]]
+
+    def _column(self, metric: str) -> pd.Series:
+        if metric not in self.table.columns:
+            raise ValueError(f"no metric {metric!r}; have {', '.join(self.table.columns)}")
+        return self.table[metric].astype(float)
+
+
+@dataclass(frozen=True, eq=False)
+class Bridges(_TableResult):
+    """Bridges: columns ``u``, ``v``, ``kind`` (``bridge``/``local``), ``span``,
+    ``side_u``, ``side_v`` (people on each side once the tie is cut) and
+    ``cut_off`` (the smaller side), most disruptive first."""
+
+
+@dataclass(frozen=True, eq=False)
+class Brokerage(_TableResult):
+    """Brokerage roles and participation, one row per node (index ``node``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class StructuralHoles(_TableResult):
+    """Burt's constraint and effective size, one row per node (index ``node``)."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _undirected(H: nx.Graph, weight: str | None) -> nx.Graph:
+    """Undirected simple version of canonical ``H``; reciprocal weights are summed."""
+    if not H.is_directed():
+        return H
+    U = nx.Graph()
+    U.add_nodes_from(H)
+    for u, v, data in H.edges(data=True):
+        w = data.get(weight, 1.0) if weight else 1.0
+        if U.has_edge(u, v):
+            if weight:
+                U[u][v][weight] += w
+        else:
+            U.add_edge(u, v, **({weight: w} if weight else {}))
+    return U
+
+
+def _adjacency(H: nx.Graph, weight: str | None) -> sp.csr_array:
+    return sp.csr_array(nx.to_scipy_sparse_array(H, nodelist=list(H), weight=weight, dtype=float))
+
+
+def _spectral_radius(A: sp.csr_array, symmetric: bool) -> float:
+    n = A.shape[0]
+    if n == 0 or A.nnz == 0:
+        return 0.0
+    if n <= 1500:
+        dense = A.toarray()
+        vals = np.linalg.eigvalsh(dense) if symmetric else np.linalg.eigvals(dense)
+        return float(np.max(np.abs(vals)))
+    from scipy.sparse.linalg import eigs, eigsh
+
+    v0 = np.ones(n)
+    if symmetric:
+        return float(abs(eigsh(A, k=1, which="LA", v0=v0, return_eigenvectors=False)[0]))
+    return float(abs(eigs(A, k=1, which="LM", v0=v0, return_eigenvectors=False)[0]))
+
+
+def _eigenvector(U: nx.Graph, weight: str | None) -> tuple[np.ndarray, list[str]]:
+    """Leading eigenvector of the symmetric adjacency of ``U`` (unit norm, >= 0)."""
+    notes: list[str] = []
+    A = _adjacency(U, weight)
+    n = A.shape[0]
+    if A.nnz == 0:
+        return np.zeros(n), ["eigenvector: the graph has no edges"]
+    if n <= 1500:
+        vals, vecs = np.linalg.eigh(A.toarray())
+        top, vec = vals[-1], vecs[:, -1]
+        if n > 1 and math.isclose(vals[-2], top, rel_tol=1e-9, abs_tol=1e-12):
+            notes.append(
+                "eigenvector: the largest eigenvalue is shared by several components; "
+                "scores are not unique (compare PageRank or Katz instead)"
+            )
+    else:
+        from scipy.sparse.linalg import eigsh
+
+        _, vecs = eigsh(A, k=1, which="LA", v0=np.ones(n))
+        vec = vecs[:, 0]
+    vec = np.abs(vec)
+    vec[vec < 1e-12] = 0.0
+    norm = np.linalg.norm(vec)
+    return (vec / norm if norm > 0 else vec), notes
+
+
+def _katz_scores(
+    H: nx.Graph, weight: str | None, alpha: float | None, beta: float = 1.0
+) -> tuple[np.ndarray, float]:
+    """Katz scores (unit norm) of canonical ``H`` and the attenuation factor used."""
+    from scipy.sparse.linalg import spsolve
+
+    A = _adjacency(H, weight)
+    n = A.shape[0]
+    if n == 0:
+        return np.zeros(0), alpha or 0.0
+    rho = _spectral_radius(A, symmetric=not H.is_directed())
+    if alpha is None:
+        alpha = 0.85 / rho if rho > 0 else 0.1
+    elif not alpha > 0 or (rho > 0 and alpha >= 1 / rho):
+        raise ValueError(
+            f"katz alpha must be in (0, 1/spectral radius = {1 / rho if rho else math.inf:.6g}), "
+            f"not {alpha}"
+        )
+    M = sp.identity(n, format="csc") - alpha * sp.csc_array(A.T)
+    x = np.asarray(spsolve(M, np.full(n, float(beta))), dtype=float).ravel()
+    norm = np.linalg.norm(x)
+    return (x / norm if norm > 0 else x), float(alpha)
+
+
+def katz(
+    G: nx.Graph,
+    *,
+    weight: str | None = "weight",
+    alpha: float | None = None,
+) -> dict[Hashable, float]:
+    """Katz centrality, solved exactly: ``x = (I - alpha A^T)^-1 1``, unit norm.
+
+    ``alpha`` defaults to ``0.85 / spectral radius`` so that it always
+    converges; for directed graphs, walks arriving at a node count (as in
+    networkx).
+
+    >>> import networkx as nx
+    >>> s = katz(nx.star_graph(3), weight=None)
+    >>> max(s, key=s.get)
+    0
+    """
+    H = canonical_graph(G, weight=weight)
+    x, _ = _katz_scores(H, weight, alpha)
+    return dict(zip(H, x.tolist(), strict=True))
+
+
+def _betweenness_closeness_igraph(
+    H: nx.Graph, distance: str | None, want_betweenness: bool, want_closeness: bool
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Exact betweenness and closeness via igraph, scaled like networkx's."""
+    import igraph as ig
+
+    nodes = list(H)
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    directed = H.is_directed()
+    edges = [(index[u], index[v]) for u, v in H.edges()]
+    g = ig.Graph(n=n, edges=edges, directed=directed)
+    dist = [float(d.get(distance, 1.0)) for _, _, d in H.edges(data=True)] if distance else None
+    btw = clo = None
+    if want_betweenness:
+        raw = np.asarray(g.betweenness(directed=directed, weights=dist), dtype=float)
+        btw = raw / ((n - 1) * (n - 2)) * (1 if directed else 2) if n > 2 else raw
+    if want_closeness:
+        mode = "in" if directed else "all"
+        c = np.asarray(g.closeness(mode=mode, weights=dist, normalized=True), dtype=float)
+        reach = np.asarray(g.neighborhood_size(order=max(n, 1), mode=mode), dtype=float)
+        c = np.nan_to_num(c, nan=0.0)
+        clo = c * (reach - 1) / (n - 1) if n > 1 else np.zeros(n)
+    return btw, clo
+
+
+def _engine(engine: str) -> str:
+    if engine not in ("auto", "networkx", "igraph"):
+        raise ValueError(f"engine must be 'auto', 'networkx' or 'igraph', not {engine!r}")
+    if engine == "networkx":
+        return engine
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        if engine == "igraph":
+            raise ImportError(
+                "engine 'igraph' needs the igraph package: pip install igraph"
+            ) from None
+        return "networkx"
+    return "igraph"
+
+
+# --------------------------------------------------------------------------- key players
+
+
+def key_players(
+    G: nx.Graph,
+    metrics: Sequence[str] = KEY_PLAYER_METRICS,
+    *,
+    k: int | None = None,
+    seed: int | None = None,
+    weight: str | None = "weight",
+    distance: str | None = None,
+    katz_alpha: float | None = None,
+    engine: str = "auto",
+) -> KeyPlayers:
+    """Centrality of every node on the standard key-player metrics.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Multigraph edges are merged (weights summed, distances minimised).
+    metrics : sequence of str
+        Any of :data:`KEY_PLAYER_METRICS`.
+    k : int or None
+        Betweenness from ``k`` sampled sources (Brandes & Pich 2007) instead of
+        exactly; faster on big graphs, approximate, needs ``seed`` to repeat.
+    seed : int or None
+        Used by sampled betweenness only (drawn and recorded when None).
+    weight : str or None
+        Tie strength for weighted degree, eigenvector, PageRank and Katz.
+    distance : str or None
+        Tie length for betweenness and closeness; None counts hops.
+    katz_alpha : float or None
+        Katz attenuation; default ``0.85 / spectral radius``.
+    engine : {"auto", "igraph", "networkx"}
+        Exact betweenness and closeness run on igraph when it is installed
+        (same values as networkx, much faster); the rest is networkx/scipy.
+
+    Notes
+    -----
+    Betweenness and closeness are normalised as in networkx (closeness with
+    the Wasserman-Faust correction for disconnected graphs). For directed
+    graphs, betweenness follows edge direction, closeness and Katz count
+    incoming paths, PageRank follows edges; eigenvector centrality, core
+    number and articulation points use the undirected network (reciprocal
+    weights summed). On a disconnected graph eigenvector scores are non-zero
+    only in the component with the largest eigenvalue.
+
+    Returns
+    -------
+    KeyPlayers
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> kp = key_players(nx.star_graph(4), ["degree", "betweenness", "core_number"])
+    >>> kp.table.loc[0].tolist()
+    [4.0, 1.0, 1.0]
+    >>> kp.rank("degree").tolist()
+    [1, 2, 2, 2, 2]
+    """
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    unknown = [m for m in metrics if m not in KEY_PLAYER_METRICS]
+    if unknown:
+        raise ValueError(
+            f"unknown metric(s) {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(KEY_PLAYER_METRICS)}"
+        )
+    metrics = tuple(dict.fromkeys(metrics))
+    sw = Stopwatch()
+    H = canonical_graph(G, weight=weight, distance=distance)
+    n = H.number_of_nodes()
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= max(n, 1)):
+        raise ValueError(f"k must be an integer in 1..{n} (number of nodes), not {k!r}")
+    sampled = k is not None and k < n
+    used_seed = draw_seed(seed) if sampled else None
+    used_engine = _engine(engine)
+    directed = H.is_directed()
+    U = _undirected(H, weight)
+    nodes = list(H)
+    cols: dict[str, Any] = {}
+    notes: list[str] = []
+    packages: tuple[str, ...] = ()
+
+    want_b = "betweenness" in metrics
+    want_c = "closeness" in metrics
+    fast_b = fast_c = None
+    if used_engine == "igraph" and (want_c or (want_b and not sampled)) and n:
+        fast_b, fast_c = _betweenness_closeness_igraph(H, distance, want_b and not sampled, want_c)
+        packages = ("igraph",)
+
+    for metric in metrics:
+        if metric == "degree":
+            cols["degree"] = [float(d) for _, d in H.degree()]
+            if directed:
+                cols["in_degree"] = [float(d) for _, d in H.in_degree()]
+                cols["out_degree"] = [float(d) for _, d in H.out_degree()]
+        elif metric == "weighted_degree":
+            cols["weighted_degree"] = [float(d) for _, d in H.degree(weight=weight)]
+        elif metric == "betweenness":
+            if fast_b is not None:
+                cols["betweenness"] = fast_b.tolist()
+            else:
+                b = nx.betweenness_centrality(
+                    H, k=k if sampled else None, normalized=True, weight=distance, seed=used_seed
+                )
+                cols["betweenness"] = [b[v] for v in nodes]
+        elif metric == "closeness":
+            if fast_c is not None:
+                cols["closeness"] = fast_c.tolist()
+            else:
+                c = nx.closeness_centrality(H, distance=distance)
+                cols["closeness"] = [c[v] for v in nodes]
+        elif metric == "eigenvector":
+            vec, more = _eigenvector(U, weight)
+            cols["eigenvector"] = vec.tolist()
+            notes.extend(more)
+        elif metric == "pagerank":
+            pr = nx.pagerank(H, weight=weight) if n else {}
+            cols["pagerank"] = [pr[v] for v in nodes]
+        elif metric == "katz":
+            x, alpha = _katz_scores(H, weight, katz_alpha)
+            cols["katz"] = x.tolist()
+            notes.append(f"katz: alpha = {alpha:.6g}")
+        elif metric == "core_number":
+            C = nx.Graph(U)
+            C.remove_edges_from(list(nx.selfloop_edges(C)))
+            core = nx.core_number(C)
+            cols["core_number"] = [float(core[v]) for v in nodes]
+        elif metric == "articulation_point":
+            cut = set(nx.articulation_points(U))
+            cols["articulation_point"] = [v in cut for v in nodes]
+    table = pd.DataFrame(cols, index=pd.Index(nodes, name="node"))
+    if sampled:
+        notes.append(f"betweenness sampled from k={k} of {n} sources")
+    prov = sw.provenance(
+        "key_players",
+        {
+            "metrics": list(metrics),
+            "k": k,
+            "weight": weight,
+            "distance": distance,
+            "katz_alpha": katz_alpha,
+            "engine": engine,
+        },
+        seed=used_seed,
+        engine=used_engine,
+        input_hash=graph_hash(G, weight),
+        packages=packages,
+        notes=notes,
+    )
+    return KeyPlayers(table=table, provenance=prov)
+
+
+# --------------------------------------------------------------------------- bridges
+
+
+def bridges(G: nx.Graph, *, local: bool = False) -> Bridges:
+    """Ties whose removal splits the network, with the people each one cuts off.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Directed graphs are analysed as undirected.
+    local : bool
+        Also list local bridges: ties whose ends share no neighbour (their
+        ``span`` is the distance between the ends without the tie).
+
+    Returns
+    -------
+    Bridges
+        Sorted by ``cut_off`` (largest first), then ``span``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.barbell_graph(4, 0)
+    >>> G.add_edge(7, 8)
+    >>> bridges(G).to_frame()[["u", "v", "side_u", "side_v", "cut_off"]].values.tolist()
+    [[3, 4, 4, 5, 4], [7, 8, 8, 1, 1]]
+    """
+    sw = Stopwatch()
+    H = _undirected(canonical_graph(G, weight=None), None)
+    H = nx.Graph(H)
+    H.remove_edges_from(list(nx.selfloop_edges(H)))
+    order = {v: i for i, v in enumerate(H)}
+
+    def edge(u: Hashable, v: Hashable) -> tuple[Hashable, Hashable]:
+        return (u, v) if order[u] <= order[v] else (v, u)
+
+    found = sorted((edge(u, v) for u, v in nx.bridges(H)), key=lambda e: (order[e[0]], order[e[1]]))
+    # Sizes on each side: collapse 2-edge-connected parts, then subtree sums in the bridge forest.
+    R = H.copy()
+    R.remove_edges_from(found)
+    part: dict[Hashable, int] = {}
+    sizes: list[int] = []
+    for i, comp in enumerate(nx.connected_components(R)):
+        sizes.append(len(comp))
+        for v in comp:
+            part[v] = i
+    T = nx.Graph()
+    T.add_nodes_from(range(len(sizes)))
+    T.add_edges_from((part[u], part[v]) for u, v in found)
+    below: dict[int, int] = {}
+    total: dict[int, int] = {}
+    parent: dict[int, int] = {}
+    for tree in nx.connected_components(T):
+        root = min(tree)
+        tsize = sum(sizes[c] for c in tree)
+        for c in tree:
+            total[c] = tsize
+        post = list(nx.dfs_postorder_nodes(T, root))
+        for c, p in nx.dfs_predecessors(T, root).items():
+            parent[c] = p
+        for c in post:
+            below[c] = sizes[c] + sum(below[ch] for ch in T[c] if parent.get(ch) == c)
+    rows: list[tuple[Hashable, Hashable, str, float, float, float, float]] = []
+    for u, v in found:
+        pu, pv = part[u], part[v]
+        if parent.get(pv) == pu:
+            side_v = below[pv]
+            side_u = total[pu] - side_v
+        else:
+            side_u = below[pu]
+            side_v = total[pv] - side_u
+        rows.append((u, v, "bridge", math.inf, side_u, side_v, min(side_u, side_v)))
+    if local:
+        is_bridge = set(found)
+        for u, v, span in nx.local_bridges(H, with_span=True):
+            e = edge(u, v)
+            if e not in is_bridge:
+                rows.append((e[0], e[1], "local", float(span), math.nan, math.nan, math.nan))
+    table = pd.DataFrame(rows, columns=["u", "v", "kind", "span", "side_u", "side_v", "cut_off"])
+    if rows:
+        table["_o"] = [(order[r[0]], order[r[1]]) for r in rows]
+        table = table.sort_values(
+            ["cut_off", "span", "_o"], ascending=[False, False, True], na_position="last"
+        ).drop(columns="_o")
+        table = table.reset_index(drop=True)
+    prov = sw.provenance(
+        "bridges",
+        {"local": local},
+        seed=None,
+        engine="networkx",
+        input_hash=graph_hash(G, None),
+    )
+    return Bridges(table=table, provenance=prov)
+
+
+# --------------------------------------------------------------------------- brokerage
+
+
+def brokerage(G: nx.Graph, partition: Any, *, weight: str | None = "weight") -> Brokerage:
+    """Gould-Fernandez brokerage roles and participation coefficient for each node.
+
+    For every open two-path ``i -> j -> k`` (``i != k``, no tie ``i -> k``),
+    broker ``j`` is counted in one role by the groups of i, j and k:
+
+    * ``coordinator`` - all three in one group;
+    * ``itinerant`` - i and k in one group, j outside it (consultant);
+    * ``representative`` - i and j in one group, k in another;
+    * ``gatekeeper`` - j and k in one group, i in another;
+    * ``liaison`` - three different groups.
+
+    Undirected ties count in both directions, so each undirected path is seen
+    twice and representative equals gatekeeper.
+
+    ``participation`` is ``1 - sum_s (k_is / k_i)^2`` over groups s (weighted,
+    undirected; 0 for isolates): near 1 for nodes whose ties spread across
+    groups. ``within_module_z`` is the z-score of a node's tie weight to its own
+    group among that group's members.
+
+    Parameters
+    ----------
+    G : networkx graph
+    partition : Communities, mapping node -> group, or iterable of node sets
+        Must cover every node (e.g. gangs, cells, or detected communities).
+    weight : str or None
+        Tie strength for the participation coefficient and z-score.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("a1", "a2"), ("a2", "b1"), ("b1", "b2")])
+    >>> groups = {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}
+    >>> t = brokerage(G, groups).table
+    >>> t.loc["a2", ["representative", "gatekeeper", "brokerage_total"]].tolist()
+    [1, 1, 2]
+    """
+    from netintel.algorithms.communities import _membership
+
+    sw = Stopwatch()
+    member = _membership(partition)
+    H = canonical_graph(G, weight=weight)
+    missing = [v for v in H if v not in member]
+    if missing:
+        raise ValueError(f"{len(missing)} node(s) are in no group, e.g. {missing[0]!r}")
+    nodes = list(H)
+    group = {v: member[v] for v in nodes}
+    roles = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
+    counts = {v: dict.fromkeys(roles, 0) for v in nodes}
+    D = H if H.is_directed() else H.to_directed()
+    for j in nodes:
+        preds = [i for i in D.predecessors(j) if i != j]
+        succs = [k for k in D.successors(j) if k != j]
+        gj = group[j]
+        for i in preds:
+            gi = group[i]
+            for k_ in succs:
+                if k_ == i or D.has_edge(i, k_):
+                    continue
+                gk = group[k_]
+                if gi == gj == gk:
+                    role = "coordinator"
+                elif gi == gk:
+                    role = "itinerant"
+                elif gi == gj:
+                    role = "representative"
+                elif gj == gk:
+                    role = "gatekeeper"
+                else:
+                    role = "liaison"
+                counts[j][role] += 1
+    U = _undirected(H, weight)
+    participation = []
+    own = []
+    for v in nodes:
+        per_group: dict[Hashable, float] = {}
+        for u, data in U[v].items():
+            if u == v:
+                continue
+            w = float(data.get(weight, 1.0)) if weight else 1.0
+            per_group[group[u]] = per_group.get(group[u], 0.0) + w
+        k_total = sum(per_group.values())
+        participation.append(
+            1.0 - sum((x / k_total) ** 2 for x in per_group.values()) if k_total > 0 else 0.0
+        )
+        own.append(per_group.get(group[v], 0.0))
+    own_s = pd.Series(own, index=nodes, dtype=float)
+    groups_s = pd.Series([group[v] for v in nodes], index=nodes, dtype=object)
+    keys = groups_s.map(repr)
+    mean = own_s.groupby(keys).transform("mean")
+    std = own_s.groupby(keys).transform(lambda s: s.std(ddof=0))
+    z = ((own_s - mean) / std.where(std > 0)).fillna(0.0)
+    table = pd.DataFrame(
+        {
+            "group": [group[v] for v in nodes],
+            **{r: [counts[v][r] for v in nodes] for r in roles},
+        },
+        index=pd.Index(nodes, name="node"),
+    )
+    table["brokerage_total"] = table[list(roles)].sum(axis=1)
+    table["participation"] = participation
+    table["within_module_z"] = z.to_numpy()
+    prov = sw.provenance(
+        "brokerage",
+        {"weight": weight, "groups": len(set(map(repr, group.values())))},
+        seed=None,
+        engine="networkx",
+        input_hash=graph_hash(G, weight),
+    )
+    return Brokerage(table=table, provenance=prov)
+
+
+def burt_constraint(G: nx.Graph, *, weight: str | None = "weight") -> StructuralHoles:
+    """Burt's constraint (low = spans structural holes) and effective size.
+
+    Isolated nodes get NaN constraint. Directed graphs use ties in both
+    directions, as in networkx.
+
+    >>> import networkx as nx
+    >>> t = burt_constraint(nx.star_graph(3), weight=None).table
+    >>> t.loc[0].round(3).tolist(), t.loc[1].round(3).tolist()
+    ([0.333, 3.0], [1.0, 1.0])
+    """
+    sw = Stopwatch()
+    H = canonical_graph(G, weight=weight)
+    nodes = list(H)
+    constraint = nx.constraint(H, weight=weight)
+    eff = nx.effective_size(H, weight=weight)
+    table = pd.DataFrame(
+        {
+            "constraint": [constraint[v] for v in nodes],
+            "effective_size": [eff[v] for v in nodes],
+        },
+        index=pd.Index(nodes, name="node"),
+        dtype=float,
+    )
+    prov = sw.provenance(
+        "burt_constraint",
+        {"weight": weight},
+        seed=None,
+        engine="networkx",
+        input_hash=graph_hash(G, weight),
+    )
+    return StructuralHoles(table=table, provenance=prov)

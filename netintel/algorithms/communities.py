@@ -1,0 +1,1179 @@
+"""Community detection, consensus over runs, and partition quality.
+
+Every detector takes a networkx graph (or :class:`~netintel.algorithms.results.EdgeArrays`
+from a projection) and returns :class:`Communities`, whatever engine ran:
+
+* :func:`louvain` - networkx, igraph (``community_multilevel``) or networkit (PLM);
+* :func:`leiden` - leidenalg or igraph (``community_leiden``); modularity or CPM;
+* :func:`label_propagation` - networkx (asynchronous, weighted);
+* :func:`consensus` - co-assignment over many seeded runs, consensus partition and
+  per-node / per-community stability (Lancichinetti & Fortunato 2012).
+
+Quality: :func:`modularity`, :func:`coverage`, :func:`conductance` (per community),
+:func:`nmi` and :func:`ari` between two partitions. A partition can be given as a
+:class:`Communities`, a mapping node -> label, or an iterable of node sets.
+
+Every engine works on the canonical :func:`~netintel.algorithms.results.edge_arrays`
+of the graph, so a result depends only on the graph, the parameters, the engine and
+the seed - never on insertion order. A seed of None draws a fresh seed, which the
+result records.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.barbell_graph(5, 0)  # two 5-cliques joined by one edge
+>>> res = louvain(G, seed=1, engine="networkx")
+>>> [sorted(c) for c in res.communities]
+[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+>>> round(res.modularity, 4), res.engine, res.seed
+(0.4524, 'networkx', 1)
+>>> nmi(res, {n: n // 5 for n in G}), ari(res, {n: n // 5 for n in G})
+(1.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from netintel.algorithms.results import (
+    EdgeArrays,
+    Provenance,
+    ResultMixin,
+    Stopwatch,
+    canonical_nodes,
+    derived_seeds,
+    draw_seed,
+    edge_arrays,
+    graph_hash,
+    labels_to_communities,
+    table_dict,
+    to_jsonable,
+)
+
+__all__ = [
+    "Communities",
+    "Consensus",
+    "ari",
+    "conductance",
+    "consensus",
+    "coverage",
+    "label_propagation",
+    "leiden",
+    "louvain",
+    "modularity",
+    "nmi",
+]
+
+GraphLike: TypeAlias = nx.Graph | EdgeArrays
+PartitionLike: TypeAlias = Any  # Communities | Mapping[node, label] | Iterable[Iterable[node]]
+_Runner: TypeAlias = Callable[[EdgeArrays, int], np.ndarray]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, eq=False)
+class Communities(ResultMixin):
+    """A partition of the nodes into communities, with how it was made.
+
+    Attributes
+    ----------
+    communities : list of frozenset
+        Sorted by size (largest first), then by smallest node.
+    membership : dict
+        Node -> index into ``communities``.
+    modularity : float
+        Newman modularity (resolution 1) of the partition on the input graph;
+        NaN when the graph has no edge weight.
+    internal_weight, cut_weight, conductance : tuple of float
+        Per community: weight of edges inside it, weight of edges leaving it,
+        and ``cut / min(volume, total volume - volume)`` (NaN when 0/0).
+    resolution_scale : float
+        ``sqrt(2 W / resolution)`` (W = total edge weight): Fortunato &
+        Barthelemy (2007) show that modularity optimisation may merge modules
+        with fewer internal links than ``sqrt(2 W)`` at resolution 1.
+    possibly_merged : tuple of int
+        Indices of communities that hold at least two well-separated
+        sub-modules (each a weak community in the whole graph, i.e. more
+        weight inside than leaving) smaller than ``resolution_scale``: likely
+        merged by the resolution limit. Sub-modules are found by Louvain on the
+        community alone (igraph's when installed, else networkx's, seeded with
+        the run's seed). Not checked for Leiden with CPM, which has no
+        resolution limit. Re-run with a higher resolution, Leiden with CPM, or
+        analyse those communities on their own.
+    provenance : Provenance
+    """
+
+    communities: list[frozenset[Hashable]]
+    membership: dict[Hashable, int]
+    modularity: float
+    internal_weight: tuple[float, ...]
+    cut_weight: tuple[float, ...]
+    conductance: tuple[float, ...]
+    resolution_scale: float
+    possibly_merged: tuple[int, ...]
+    provenance: Provenance
+
+    @property
+    def algorithm(self) -> str:
+        """What actually ran."""
+        return self.provenance.algorithm
+
+    @property
+    def engine(self) -> str:
+        """The engine that ran it."""
+        return self.provenance.engine
+
+    @property
+    def seed(self) -> int | None:
+        """The seed used (drawn and recorded when None was passed)."""
+        return self.provenance.seed
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The parameters of the run."""
+        return self.provenance.params
+
+    @property
+    def resolution_limit_suspected(self) -> bool:
+        """True when some community is likely merged by the resolution limit."""
+        return bool(self.possibly_merged)
+
+    def __len__(self) -> int:
+        return len(self.communities)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per node: ``node``, ``community`` (ordered as ``communities``)."""
+        rows = [(v, c) for c, members in enumerate(self.communities) for v in members]
+        frame = pd.DataFrame(rows, columns=["node", "community"])
+        return frame.sort_values(["community", "node"], key=_sort_key, ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per community: size, weights, conductance, resolution-limit flag."""
+        return pd.DataFrame(
+            {
+                "community": range(len(self.communities)),
+                "size": [len(c) for c in self.communities],
+                "internal_weight": self.internal_weight,
+                "cut_weight": self.cut_weight,
+                "conductance": self.conductance,
+                "possibly_merged": [i in self.possibly_merged for i in range(len(self))],
+            }
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Communities, quality and provenance as plain JSON types."""
+        return {
+            "communities": [to_jsonable(c) for c in self.communities],
+            "modularity": to_jsonable(self.modularity),
+            "resolution_scale": self.resolution_scale,
+            "possibly_merged": list(self.possibly_merged),
+            "summary": table_dict(self.summary()),
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Consensus(Communities):
+    """A consensus partition over many seeded runs, with its stability.
+
+    Besides the :class:`Communities` attributes:
+
+    Attributes
+    ----------
+    node_stability : dict
+        Node -> share of the first-round runs in which the node sat in the run
+        community that holds most of its consensus community.
+    community_stability : tuple of float
+        Mean node stability of each consensus community.
+    run_seeds : tuple of int
+        The seeds of the first-round runs; ``louvain(G, seed=s, engine=...)``
+        reproduces any one of them.
+    threshold : float
+        Co-assignment shares below it were dropped between rounds.
+    rounds : int
+        Rounds of re-clustering the co-assignment matrix that were needed.
+    converged : bool
+        Whether the co-assignment matrix became block-diagonal (all 0 or 1).
+    coassignment : scipy.sparse.csr_array
+        Upper triangle of the first-round co-assignment matrix (share of runs
+        in which nodes ``i < j`` were together), indexed like ``nodes``.
+    nodes : tuple
+        Node order of ``coassignment``.
+    """
+
+    node_stability: dict[Hashable, float]
+    community_stability: tuple[float, ...]
+    run_seeds: tuple[int, ...]
+    threshold: float
+    rounds: int
+    converged: bool
+    coassignment: Any
+    nodes: tuple[Hashable, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per node: ``node``, ``community``, ``stability``."""
+        frame = super().to_frame()
+        frame["stability"] = [self.node_stability[v] for v in frame["node"]]
+        return frame
+
+    def summary(self) -> pd.DataFrame:
+        """Per community, as :meth:`Communities.summary`, plus ``stability``."""
+        frame = super().summary()
+        frame["stability"] = self.community_stability
+        return frame
+
+    def coassignment_frame(self, minimum: float = 0.0) -> pd.DataFrame:
+        """Node pairs that were ever together: ``u``, ``v``, ``share`` (> ``minimum``)."""
+        coo = sp.coo_array(self.coassignment)
+        keep = coo.data > minimum
+        frame = pd.DataFrame(
+            {
+                "u": [self.nodes[i] for i in coo.row[keep].tolist()],
+                "v": [self.nodes[j] for j in coo.col[keep].tolist()],
+                "share": coo.data[keep],
+            }
+        )
+        return frame.sort_values(["share", "u", "v"], ascending=[False, True, True]).reset_index(
+            drop=True
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out.update(
+            runs=len(self.run_seeds),
+            run_seeds=list(self.run_seeds),
+            threshold=self.threshold,
+            rounds=self.rounds,
+            converged=self.converged,
+            node_stability=[[to_jsonable(v), s] for v, s in self.node_stability.items()],
+        )
+        return out
+
+
+def _sort_key(col: pd.Series) -> pd.Series:
+    if col.name == "node":
+        order = {v: i for i, v in enumerate(canonical_nodes(col.tolist()))}
+        return col.map(order)
+    return col
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _available(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+@contextmanager
+def _igraph_seeded(seed: int) -> Iterator[None]:
+    """igraph draws from a process-wide generator: seed it, then restore the default."""
+    import igraph as ig
+
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
+
+
+def _labels_from_sets(n: int, sets: Iterable[Iterable[int]]) -> np.ndarray:
+    labels = np.full(n, -1, dtype=np.int64)
+    for i, members in enumerate(sets):
+        labels[list(members)] = i
+    return labels
+
+
+def _igraph_graph(ea: EdgeArrays) -> Any:
+    import igraph as ig
+
+    return ig.Graph(n=ea.n, edges=np.column_stack((ea.src, ea.dst)).tolist(), directed=ea.directed)
+
+
+def _louvain_networkx(resolution: float) -> _Runner:
+    def run(ea: EdgeArrays, seed: int) -> np.ndarray:
+        sets = nx.community.louvain_communities(
+            ea.to_networkx(), weight="weight", resolution=resolution, seed=seed
+        )
+        return _labels_from_sets(ea.n, sets)
+
+    return run
+
+
+def _louvain_igraph(resolution: float) -> _Runner:
+    def run(ea: EdgeArrays, seed: int) -> np.ndarray:
+        g = _igraph_graph(ea)
+        with _igraph_seeded(seed):
+            clustering = g.community_multilevel(weights=ea.weight.tolist(), resolution=resolution)
+        return np.asarray(clustering.membership, dtype=np.int64)
+
+    return run
+
+
+def _louvain_networkit(resolution: float) -> _Runner:
+    def run(ea: EdgeArrays, seed: int) -> np.ndarray:
+        import networkit as nk
+
+        g = nk.GraphFromCoo(
+            (ea.weight, (ea.src.astype(np.uint64), ea.dst.astype(np.uint64))),
+            n=ea.n,
+            weighted=True,
+            directed=False,
+        )
+        # "none randomized": sequential moves in a seeded random order, so the
+        # result depends on the seed only (not on thread scheduling).
+        nk.setSeed(seed, False)
+        plm = nk.community.PLM(g, refine=True, gamma=resolution, par="none randomized")
+        plm.run()
+        return np.asarray(plm.getPartition().getVector(), dtype=np.int64)
+
+    return run
+
+
+def _leiden_leidenalg(resolution: float, objective: str) -> _Runner:
+    def run(ea: EdgeArrays, seed: int) -> np.ndarray:
+        import leidenalg as la
+
+        kind = (
+            la.RBConfigurationVertexPartition
+            if objective == "modularity"
+            else la.CPMVertexPartition
+        )
+        part = la.find_partition(
+            _igraph_graph(ea),
+            kind,
+            weights=ea.weight.tolist(),
+            resolution_parameter=resolution,
+            n_iterations=-1,
+            seed=seed % 2**31,
+        )
+        return np.asarray(part.membership, dtype=np.int64)
+
+    return run
+
+
+def _leiden_igraph(resolution: float, objective: str) -> _Runner:
+    def run(ea: EdgeArrays, seed: int) -> np.ndarray:
+        g = _igraph_graph(ea)
+        with _igraph_seeded(seed):
+            clustering = g.community_leiden(
+                objective_function="modularity" if objective == "modularity" else "CPM",
+                weights=ea.weight.tolist(),
+                resolution=resolution,
+                n_iterations=-1,
+            )
+        return np.asarray(clustering.membership, dtype=np.int64)
+
+    return run
+
+
+def _lpa_networkx(ea: EdgeArrays, seed: int) -> np.ndarray:
+    sets = nx.community.asyn_lpa_communities(ea.to_networkx(), weight="weight", seed=seed)
+    return _labels_from_sets(ea.n, sets)
+
+
+_PACKAGES = {
+    "networkx": (),
+    "igraph": ("igraph",),
+    "networkit": ("networkit",),
+    "leidenalg": ("leidenalg", "igraph"),
+}
+
+
+def _louvain_runner(engine: str, directed: bool, resolution: float) -> tuple[_Runner, str]:
+    engines = ("networkit", "igraph", "networkx")
+    if engine == "auto":
+        if directed:
+            engine = "networkx"
+        else:
+            engine = next(e for e in engines if e == "networkx" or _available(e))
+    if engine not in engines:
+        raise ValueError(f"engine must be 'auto' or one of {engines}, not {engine!r}")
+    if directed and engine != "networkx":
+        raise ValueError(
+            f"engine {engine!r} handles undirected graphs only; use engine='networkx' "
+            "(directed modularity) or pass G.to_undirected()"
+        )
+    if engine != "networkx" and not _available(engine):
+        raise ImportError(f"engine {engine!r} needs the {engine!r} package: pip install {engine}")
+    make = {
+        "networkx": _louvain_networkx,
+        "igraph": _louvain_igraph,
+        "networkit": _louvain_networkit,
+    }[engine]
+    return make(resolution), engine
+
+
+def _leiden_runner(
+    engine: str, directed: bool, resolution: float, objective: str
+) -> tuple[_Runner, str, str, tuple[str, ...]]:
+    """Runner, engine, algorithm actually run, notes."""
+    engines = ("leidenalg", "igraph")
+    if objective not in ("modularity", "cpm"):
+        raise ValueError(f"objective must be 'modularity' or 'cpm', not {objective!r}")
+    if engine == "auto":
+        if _available("igraph") and not directed:
+            engine = "igraph"
+        elif _available("leidenalg") and _available("igraph"):
+            engine = "leidenalg"
+        elif objective == "modularity":
+            note = (
+                "Leiden requested but leidenalg/igraph are not installed"
+                + (" (or the graph is directed)" if directed else "")
+                + "; ran networkx Louvain instead (same objective, no connectivity guarantee)"
+            )
+            return _louvain_networkx(resolution), "networkx", "louvain", (note,)
+        else:
+            raise ImportError("Leiden with objective='cpm' needs leidenalg or igraph installed")
+    if engine not in engines:
+        raise ValueError(f"engine must be 'auto' or one of {engines}, not {engine!r}")
+    for pkg in _PACKAGES[engine]:
+        if not _available(pkg):
+            raise ImportError(f"engine {engine!r} needs the {pkg!r} package: pip install {pkg}")
+    if directed and engine == "igraph":
+        raise ValueError(
+            "engine 'igraph' handles undirected graphs only; use engine='leidenalg' "
+            "or pass G.to_undirected()"
+        )
+    if engine == "leidenalg":
+        return _leiden_leidenalg(resolution, objective), engine, "leiden", ()
+    return _leiden_igraph(resolution, objective), engine, "leiden", ()
+
+
+# --------------------------------------------------------------------------- core
+
+
+def _check_weights(ea: EdgeArrays, what: str) -> None:
+    if ea.m and ea.weight.min() < 0:
+        i = int(np.argmin(ea.weight))
+        raise ValueError(
+            f"{what} needs non-negative weights; edge ({ea.nodes[ea.src[i]]!r}, "
+            f"{ea.nodes[ea.dst[i]]!r}) weighs {ea.weight[i]}"
+        )
+
+
+def _check_resolution(resolution: float) -> float:
+    try:
+        value = float(resolution)
+    except (TypeError, ValueError):
+        raise ValueError(f"resolution must be a number, not {resolution!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"resolution must be finite and >= 0, not {resolution!r}")
+    return value
+
+
+def _modularity_arrays(ea: EdgeArrays, labels: np.ndarray, resolution: float = 1.0) -> float:
+    total = float(ea.weight.sum())
+    if total <= 0:
+        return math.nan
+    k = int(labels.max()) + 1 if labels.size else 0
+    same = labels[ea.src] == labels[ea.dst]
+    internal = float(ea.weight[same].sum())
+    if ea.directed:
+        out_c = np.bincount(labels[ea.src], weights=ea.weight, minlength=k)
+        in_c = np.bincount(labels[ea.dst], weights=ea.weight, minlength=k)
+        expected = float((out_c * in_c).sum()) / total**2
+    else:
+        vol = np.bincount(labels, weights=ea.degrees(), minlength=k)
+        expected = float((vol**2).sum()) / (2 * total) ** 2
+    return internal / total - resolution * expected
+
+
+def _community_weights(
+    ea: EdgeArrays, labels: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Internal weight, cut weight and volume (strength sum) per community."""
+    ls, ld = labels[ea.src], labels[ea.dst]
+    same = ls == ld
+    internal = np.bincount(ls[same], weights=ea.weight[same], minlength=k)
+    cut = np.bincount(ls[~same], weights=ea.weight[~same], minlength=k)
+    cut += np.bincount(ld[~same], weights=ea.weight[~same], minlength=k)
+    volume = np.bincount(labels, weights=ea.degrees(), minlength=k)
+    return internal, cut, volume
+
+
+def _conductances(cut: np.ndarray, volume: np.ndarray) -> np.ndarray:
+    total = volume.sum()
+    denom = np.minimum(volume, total - volume)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(denom > 0, cut / np.where(denom > 0, denom, 1.0), np.nan)
+    out[(denom == 0) & (cut > 0)] = math.inf
+    return out
+
+
+def _possibly_merged(
+    ea: EdgeArrays, labels: np.ndarray, k: int, scale: float, run: _Runner, seed: int
+) -> tuple[int, ...]:
+    """Communities that split into >= 2 well-separated sub-modules below ``scale``."""
+    und = (
+        EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
+        if ea.directed
+        else ea
+    )
+    strength = und.degrees()
+    flagged = []
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(k + 1))
+    # internal edges grouped by community, so each community's subgraph is a slice
+    edge_label = labels[und.src]
+    inside = np.flatnonzero(edge_label == labels[und.dst])
+    inside = inside[np.argsort(edge_label[inside], kind="stable")]
+    ebounds = np.searchsorted(edge_label[inside], np.arange(k + 1))
+    for c in range(k):
+        members = order[bounds[c] : bounds[c + 1]]
+        edges = inside[ebounds[c] : ebounds[c + 1]]
+        if members.size < 4 or edges.size < 2:
+            continue
+        sub = EdgeArrays(
+            tuple(und.nodes[i] for i in members.tolist()),
+            np.searchsorted(members, und.src[edges]),
+            np.searchsorted(members, und.dst[edges]),
+            und.weight[edges],
+            False,
+        )
+        sub_labels = run(sub, seed)
+        parts = int(sub_labels.max()) + 1
+        if parts < 2:
+            continue
+        same = sub_labels[sub.src] == sub_labels[sub.dst]
+        inner = np.bincount(sub_labels[sub.src[same]], weights=sub.weight[same], minlength=parts)
+        vol = np.bincount(sub_labels, weights=strength[members], minlength=parts)
+        outer = vol - 2 * inner
+        good = (inner > 0) & (inner < scale) & (2 * inner > outer)
+        if int(good.sum()) >= 2:
+            flagged.append(c)
+    return tuple(flagged)
+
+
+def _build(
+    ea: EdgeArrays,
+    labels: np.ndarray,
+    *,
+    sw: Stopwatch,
+    algorithm: str,
+    params: Mapping[str, Any],
+    seed: int | None,
+    engine: str,
+    input_hash: str,
+    check_run: _Runner | None,
+    resolution: float = 1.0,
+    notes: Iterable[str] = (),
+    cls: type[Communities] = Communities,
+    **extra: Any,
+) -> Any:
+    communities, dense = labels_to_communities(ea.nodes, labels)
+    k = len(communities)
+    internal, cut, volume = _community_weights(ea, dense, k)
+    total = float(ea.weight.sum())
+    scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
+    merged: tuple[int, ...] = ()
+    if check_run is not None and ea.m and math.isfinite(scale):
+        merged = _possibly_merged(ea, dense, k, scale, check_run, seed or 0)
+    notes = list(notes)
+    if ea.m == 0:
+        notes.append("the graph has no edges: every node is its own community")
+    return cls(
+        communities=communities,
+        membership=dict(zip(ea.nodes, dense.tolist(), strict=True)),
+        modularity=_modularity_arrays(ea, dense),
+        internal_weight=tuple(internal.tolist()),
+        cut_weight=tuple(cut.tolist()),
+        conductance=tuple(_conductances(cut, volume).tolist()),
+        resolution_scale=scale,
+        possibly_merged=merged,
+        provenance=sw.provenance(
+            algorithm,
+            params,
+            seed=seed,
+            engine=engine,
+            input_hash=input_hash,
+            packages=_PACKAGES.get(engine, ()),
+            notes=notes,
+        ),
+        **extra,
+    )
+
+
+def _run_once(ea: EdgeArrays, run: _Runner, seed: int) -> np.ndarray:
+    if ea.m == 0 or float(ea.weight.sum()) == 0:
+        return np.arange(ea.n, dtype=np.int64)
+    return run(ea, seed)
+
+
+# --------------------------------------------------------------------------- detectors
+
+
+def _runner_for(
+    algorithm: str, engine: str, directed: bool, resolution: float, objective: str
+) -> tuple[_Runner, str, str, tuple[str, ...]]:
+    """Runner, engine used, algorithm actually run, notes."""
+    if algorithm == "louvain":
+        run, used = _louvain_runner(engine, directed, resolution)
+        return run, used, "louvain", ()
+    if algorithm == "leiden":
+        return _leiden_runner(engine, directed, resolution, objective)
+    if algorithm == "label_propagation":
+        if engine not in ("auto", "networkx"):
+            raise ValueError(f"label propagation runs on networkx only, not engine {engine!r}")
+        return _lpa_networkx, "networkx", "label_propagation", ()
+    raise ValueError(
+        f"algorithm must be 'louvain', 'leiden' or 'label_propagation', not {algorithm!r}"
+    )
+
+
+def _check_runner(ran: str, objective: str, resolution: float) -> _Runner | None:
+    """What splits a community when looking for resolution-limit merges (None: no check).
+
+    Louvain on each community on its own: igraph's when installed (its per-call
+    overhead is tiny), else networkx's.
+    """
+    if ran in ("louvain", "leiden") and objective != "modularity":
+        return None
+    engine = "igraph" if _available("igraph") else "networkx"
+    return _louvain_runner(engine, False, resolution)[0]
+
+
+def _detect(
+    G: GraphLike,
+    algorithm: str,
+    *,
+    weight: str | None,
+    resolution: float,
+    seed: int | None,
+    engine: str,
+    objective: str = "modularity",
+    params: Mapping[str, Any],
+) -> Communities:
+    ea = edge_arrays(G, weight)
+    _check_weights(ea, algorithm)
+    resolution = _check_resolution(resolution)
+    sw = Stopwatch()
+    seed = draw_seed(seed)
+    run, used, ran, notes = _runner_for(algorithm, engine, ea.directed, resolution, objective)
+    labels = _run_once(ea, run, seed)
+    gamma = resolution if ran != "label_propagation" else 1.0
+    result: Communities = _build(
+        ea,
+        labels,
+        sw=sw,
+        algorithm=ran,
+        params=params,
+        seed=seed,
+        engine=used,
+        input_hash=graph_hash(ea),
+        check_run=_check_runner(ran, objective, gamma),
+        resolution=gamma,
+        notes=notes,
+    )
+    return result
+
+
+def louvain(
+    G: GraphLike,
+    *,
+    weight: str | None = "weight",
+    resolution: float = 1.0,
+    seed: int | None = None,
+    engine: str = "auto",
+) -> Communities:
+    """Louvain modularity maximisation (Blondel et al. 2008).
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        Directed graphs use directed modularity and need ``engine="networkx"``
+        (what ``"auto"`` picks for them). Multigraph edges are summed.
+    weight : str or None
+        Edge weight attribute (non-negative); None for unweighted.
+    resolution : float
+        Modularity resolution; above 1 favours smaller communities.
+    seed : int or None
+        Same seed, same graph, same engine: same partition.
+    engine : {"auto", "networkit", "igraph", "networkx"}
+        ``"auto"`` takes the first one installed, in that order (networkx for
+        directed graphs). Engines differ in their random choices, so the same
+        seed gives comparable, not identical, partitions across engines.
+
+    Returns
+    -------
+    Communities
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.karate_club_graph()
+    >>> a = louvain(G, seed=42, engine="networkx")
+    >>> b = louvain(G, seed=42, engine="networkx")
+    >>> a.communities == b.communities, len(a), round(a.modularity, 3)
+    (True, 4, 0.427)
+    """
+    return _detect(
+        G,
+        "louvain",
+        weight=weight,
+        resolution=resolution,
+        seed=seed,
+        engine=engine,
+        params={"weight": weight, "resolution": resolution, "engine": engine},
+    )
+
+
+def leiden(
+    G: GraphLike,
+    *,
+    weight: str | None = "weight",
+    resolution: float = 1.0,
+    seed: int | None = None,
+    objective: Literal["modularity", "cpm"] = "modularity",
+    engine: str = "auto",
+) -> Communities:
+    """Leiden (Traag, Waltman & van Eck 2019): well-connected communities.
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+    weight : str or None
+        Edge weight attribute (non-negative); None for unweighted.
+    resolution : float
+        Resolution of the objective. For ``"cpm"`` it is a density threshold
+        (communities are denser than it inside) and there is no resolution
+        limit, so no ``possibly_merged`` check is made.
+    seed : int or None
+    objective : {"modularity", "cpm"}
+    engine : {"auto", "igraph", "leidenalg"}
+        ``"auto"`` takes igraph's ``community_leiden`` (fastest) for undirected
+        graphs and leidenalg for directed ones (igraph cannot). Both iterate
+        until the partition is stable. With
+        neither installed it falls back to networkx Louvain for the modularity
+        objective, and the result says so (``algorithm == "louvain"`` and a
+        note in its provenance).
+
+    Returns
+    -------
+    Communities
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> res = leiden(nx.barbell_graph(5, 0), seed=3)
+    >>> [sorted(c) for c in res.communities], res.algorithm
+    ([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], 'leiden')
+    """
+    return _detect(
+        G,
+        "leiden",
+        weight=weight,
+        resolution=resolution,
+        seed=seed,
+        engine=engine,
+        objective=objective,
+        params={
+            "weight": weight,
+            "resolution": resolution,
+            "objective": objective,
+            "engine": engine,
+        },
+    )
+
+
+def label_propagation(
+    G: GraphLike, *, weight: str | None = "weight", seed: int | None = None
+) -> Communities:
+    """Asynchronous label propagation (Raghavan et al. 2007), networkx engine.
+
+    Fast and objective-free; results vary more between seeds than Louvain's,
+    so prefer :func:`consensus` with ``algorithm="label_propagation"`` for
+    anything reported.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> res = label_propagation(nx.barbell_graph(5, 0), seed=0)
+    >>> [sorted(c) for c in res.communities]
+    [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    """
+    return _detect(
+        G,
+        "label_propagation",
+        weight=weight,
+        resolution=1.0,
+        seed=seed,
+        engine="networkx",
+        params={"weight": weight},
+    )
+
+
+def _coassignment(runs: list[np.ndarray], n: int) -> sp.csr_array:
+    """Upper triangle (i < j) of the share of runs in which i and j were together."""
+    acc = sp.csr_array((n, n), dtype=np.float64)
+    rows = np.arange(n)
+    for labels in runs:
+        k = int(labels.max()) + 1
+        member = sp.csr_array((np.ones(n), (rows, labels)), shape=(n, k))
+        acc = acc + member @ member.T
+    upper = sp.triu(acc, k=1, format="csr") / len(runs)
+    upper.sum_duplicates()
+    upper.sort_indices()
+    return sp.csr_array(upper)
+
+
+def _stability(consensus_labels: np.ndarray, runs: list[np.ndarray]) -> np.ndarray:
+    n = consensus_labels.size
+    kc = int(consensus_labels.max()) + 1
+    stable = np.zeros(n)
+    for labels in runs:
+        kr = int(labels.max()) + 1
+        table = sp.csr_array(
+            (np.ones(n), (consensus_labels, labels)), shape=(kc, kr), dtype=np.float64
+        )
+        best = np.asarray(table.argmax(axis=1)).ravel()
+        stable += labels == best[consensus_labels]
+    return stable / len(runs)
+
+
+def consensus(
+    G: GraphLike,
+    *,
+    algorithm: Literal["louvain", "leiden", "label_propagation"] = "louvain",
+    runs: int = 20,
+    seed: int | None = 0,
+    threshold: float = 0.5,
+    max_rounds: int = 10,
+    weight: str | None = "weight",
+    resolution: float = 1.0,
+    objective: Literal["modularity", "cpm"] = "modularity",
+    engine: str = "auto",
+) -> Consensus:
+    """Consensus clustering over ``runs`` seeded runs (Lancichinetti & Fortunato 2012).
+
+    1. Run ``algorithm`` ``runs`` times with seeds derived from ``seed``.
+    2. Co-assignment matrix D: share of runs in which each pair sat together.
+    3. Drop shares below ``threshold``; if what is left is all 1 (every run
+       agrees), its connected components are the consensus. Otherwise cluster
+       the weighted graph D ``runs`` times again and repeat (``max_rounds``).
+
+    Node stability is the share of first-round runs in which the node sat in
+    the run community holding most of its consensus community; a community's
+    stability is the mean over its nodes. Pairs co-assigned in some runs only
+    are in :meth:`Consensus.coassignment_frame`.
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+    algorithm : {"louvain", "leiden", "label_propagation"}
+    runs : int
+        Runs per round (>= 2).
+    seed : int or None
+        Seeds the seed sequence; ``run_seeds`` in the result lists the first
+        round's seeds.
+    threshold : float
+        In (0, 1].
+    max_rounds : int
+    weight, resolution, objective, engine
+        Passed to the algorithm (``objective`` for Leiden only).
+
+    Returns
+    -------
+    Consensus
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> res = consensus(nx.barbell_graph(5, 0), runs=5, seed=1, engine="networkx")
+    >>> [sorted(c) for c in res.communities], res.converged, min(res.node_stability.values())
+    ([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], True, 1.0)
+    """
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 2:
+        raise ValueError(f"runs must be an integer >= 2, not {runs!r}")
+    if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
+        raise ValueError(f"max_rounds must be an integer >= 1, not {max_rounds!r}")
+    if not 0 < float(threshold) <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
+    ea = edge_arrays(G, weight)
+    _check_weights(ea, "consensus")
+    resolution = _check_resolution(resolution)
+    sw = Stopwatch()
+    seed = draw_seed(seed)
+    run, used, ran, notes = _runner_for(algorithm, engine, ea.directed, resolution, objective)
+    # Later rounds cluster the (symmetric) co-assignment graph with the same engine.
+    if ran == algorithm:
+        run_d = _runner_for(algorithm, used, False, resolution, objective)[0]
+    else:  # Leiden fell back to networkx Louvain
+        run_d = run
+    seeds = derived_seeds(seed, runs * max_rounds)
+    first = [_run_once(ea, run, s) for s in seeds[:runs]]
+    coassign = _coassignment(first, ea.n)
+    current = coassign
+    converged = False
+    rounds = 1
+    while True:
+        kept = current.copy()
+        kept.data[kept.data < threshold] = 0.0
+        kept.eliminate_zeros()
+        if kept.nnz == 0 or bool(np.all(kept.data >= 1.0 - 1e-9)):
+            converged = True
+            final = connected_components(kept, directed=False)[1]
+            break
+        coo = kept.tocoo()
+        graph_d = EdgeArrays(
+            ea.nodes,
+            coo.row.astype(np.int64),
+            coo.col.astype(np.int64),
+            coo.data.astype(np.float64),
+            False,
+        )
+        if rounds >= max_rounds:
+            final = _run_once(graph_d, run_d, seeds[0])
+            break
+        batch = seeds[rounds * runs : (rounds + 1) * runs]
+        current = _coassignment([_run_once(graph_d, run_d, s) for s in batch], ea.n)
+        rounds += 1
+    _, dense = labels_to_communities(ea.nodes, final)
+    gamma = resolution if ran != "label_propagation" else 1.0
+    stability = _stability(dense, first)
+    k = int(dense.max()) + 1 if dense.size else 0
+    sums = np.bincount(dense, weights=stability, minlength=k)
+    sizes = np.bincount(dense, minlength=k)
+    all_notes = list(notes)
+    if not converged:
+        all_notes.append(
+            f"the co-assignment matrix did not become block-diagonal in {max_rounds} rounds; "
+            "the consensus is one clustering of the last co-assignment graph"
+        )
+    result: Consensus = _build(
+        ea,
+        dense,
+        sw=sw,
+        algorithm=f"consensus/{ran}",
+        params={
+            "algorithm": algorithm,
+            "runs": runs,
+            "threshold": threshold,
+            "max_rounds": max_rounds,
+            "weight": weight,
+            "resolution": resolution,
+            "objective": objective if algorithm == "leiden" else None,
+            "engine": engine,
+        },
+        seed=seed,
+        engine=used,
+        input_hash=graph_hash(ea),
+        check_run=_check_runner(ran, objective, gamma),
+        resolution=gamma,
+        notes=all_notes,
+        cls=Consensus,
+        node_stability=dict(zip(ea.nodes, stability.tolist(), strict=True)),
+        community_stability=tuple((sums / np.maximum(sizes, 1)).tolist()),
+        run_seeds=tuple(seeds[:runs]),
+        threshold=float(threshold),
+        rounds=rounds,
+        converged=converged,
+        coassignment=coassign,
+        nodes=ea.nodes,
+    )
+    return result
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def _membership(partition: PartitionLike) -> dict[Hashable, Hashable]:
+    """Node -> label from a Communities, a mapping, or an iterable of node sets."""
+    if isinstance(partition, Communities):
+        return dict(partition.membership)
+    if isinstance(partition, Mapping):
+        return dict(partition)
+    if isinstance(partition, str | bytes) or not isinstance(partition, Iterable):
+        raise ValueError(
+            "a partition is a Communities, a mapping node -> label, or an iterable of "
+            f"node sets, not {type(partition).__name__}"
+        )
+    out: dict[Hashable, Hashable] = {}
+    for i, group in enumerate(partition):
+        if isinstance(group, str | bytes) or not isinstance(group, Iterable):
+            raise ValueError(f"community {i} is not a collection of nodes: {group!r}")
+        for v in group:
+            if v in out:
+                raise ValueError(f"node {v!r} is in communities {out[v]} and {i}")
+            out[v] = i
+    return out
+
+
+def _labels_on(ea: EdgeArrays, partition: PartitionLike) -> tuple[np.ndarray, list[Hashable]]:
+    member = _membership(partition)
+    missing = [v for v in ea.nodes if v not in member]
+    if missing:
+        raise ValueError(
+            f"{len(missing)} node(s) of the graph are in no community, e.g. {missing[0]!r}"
+        )
+    if len(member) != ea.n:
+        index = ea.index
+        extra = next(v for v in member if v not in index)
+        raise ValueError(f"node {extra!r} of the partition is not in the graph")
+    keys: dict[Hashable, int] = {}
+    names: list[Hashable] = []
+    labels = np.empty(ea.n, dtype=np.int64)
+    for i, v in enumerate(ea.nodes):
+        lab = member[v]
+        if lab not in keys:
+            keys[lab] = len(names)
+            names.append(lab)
+        labels[i] = keys[lab]
+    return labels, names
+
+
+def modularity(
+    G: GraphLike,
+    partition: PartitionLike,
+    *,
+    weight: str | None = "weight",
+    resolution: float = 1.0,
+) -> float:
+    """Newman modularity of ``partition`` on ``G`` (directed modularity for digraphs).
+
+    Matches :func:`networkx.community.modularity`; NaN when ``G`` has no edge weight.
+
+    >>> import networkx as nx
+    >>> round(modularity(nx.barbell_graph(5, 0), [range(5), range(5, 10)]), 4)
+    0.4524
+    """
+    ea = edge_arrays(G, weight)
+    labels, _ = _labels_on(ea, partition)
+    return _modularity_arrays(ea, labels, _check_resolution(resolution))
+
+
+def coverage(G: GraphLike, partition: PartitionLike, *, weight: str | None = "weight") -> float:
+    """Share of the edge weight that falls inside communities.
+
+    >>> import networkx as nx
+    >>> round(coverage(nx.barbell_graph(5, 0), [range(5), range(5, 10)]), 4)
+    0.9524
+    """
+    ea = edge_arrays(G, weight)
+    labels, _ = _labels_on(ea, partition)
+    total = float(ea.weight.sum())
+    if total == 0:
+        return math.nan
+    return float(ea.weight[labels[ea.src] == labels[ea.dst]].sum()) / total
+
+
+def conductance(
+    G: GraphLike, partition: PartitionLike, *, weight: str | None = "weight"
+) -> dict[Hashable, float]:
+    """Conductance of each community: weight leaving it / min(its volume, the rest's).
+
+    Keys are the partition's labels (community indices for a Communities or a
+    list of sets). Lower is better separated. Directed graphs are treated as
+    undirected. NaN where both cut and volume are 0.
+
+    >>> import networkx as nx
+    >>> conductance(nx.barbell_graph(5, 0), [range(5), range(5, 10)])
+    {0: 0.047619047619047616, 1: 0.047619047619047616}
+    """
+    ea = edge_arrays(G, weight)
+    labels, names = _labels_on(ea, partition)
+    _, cut, volume = _community_weights(ea, labels, len(names))
+    return dict(zip(names, _conductances(cut, volume).tolist(), strict=True))
+
+
+def _contingency(a: PartitionLike, b: PartitionLike) -> np.ndarray:
+    ma, mb = _membership(a), _membership(b)
+    if ma.keys() != mb.keys():
+        only_a = next((v for v in ma if v not in mb), None)
+        only_b = next((v for v in mb if v not in ma), None)
+        raise ValueError(
+            "the two partitions cover different nodes"
+            + (f"; {only_a!r} is only in the first" if only_a is not None else "")
+            + (f"; {only_b!r} is only in the second" if only_b is not None else "")
+        )
+    if not ma:
+        raise ValueError("the partitions are empty")
+    nodes = list(ma)
+    _, la = np.unique(np.array([repr(ma[v]) for v in nodes]), return_inverse=True)
+    _, lb = np.unique(np.array([repr(mb[v]) for v in nodes]), return_inverse=True)
+    table = sp.coo_array(
+        (np.ones(len(nodes)), (la, lb)), shape=(int(la.max()) + 1, int(lb.max()) + 1)
+    )
+    return table.toarray()
+
+
+def nmi(
+    a: PartitionLike,
+    b: PartitionLike,
+    *,
+    average: Literal["arithmetic", "geometric", "max", "min"] = "arithmetic",
+) -> float:
+    """Normalised mutual information between two partitions of the same nodes.
+
+    ``average="arithmetic"`` is Danon et al.'s ``2 I / (H(a) + H(b))``. Two
+    single-community partitions give 1.0.
+
+    >>> nmi([{1, 2}, {3, 4}], {1: "x", 2: "x", 3: "y", 4: "y"})
+    1.0
+    >>> nmi([{1, 2}, {3, 4}], [{1, 3}, {2, 4}])
+    0.0
+    """
+    table = _contingency(a, b)
+    n = table.sum()
+    pa, pb = table.sum(axis=1) / n, table.sum(axis=0) / n
+    ha = float(-(pa * np.log(pa)).sum())
+    hb = float(-(pb * np.log(pb)).sum())
+    pij = table / n
+    nz = pij > 0
+    mi = float((pij[nz] * np.log(pij[nz] / np.outer(pa, pb)[nz])).sum())
+    if average == "arithmetic":
+        norm = (ha + hb) / 2
+    elif average == "geometric":
+        norm = math.sqrt(ha * hb)
+    elif average == "max":
+        norm = max(ha, hb)
+    elif average == "min":
+        norm = min(ha, hb)
+    else:
+        raise ValueError(f"average must be arithmetic, geometric, max or min, not {average!r}")
+    if ha == 0 and hb == 0:
+        return 1.0
+    if norm <= 0:
+        return 0.0
+    return float(min(1.0, max(0.0, mi / norm)))
+
+
+def ari(a: PartitionLike, b: PartitionLike) -> float:
+    """Adjusted Rand index (Hubert & Arabie 1985) between two partitions of the same nodes.
+
+    1.0 for identical partitions, about 0 for independent ones, can be negative.
+
+    >>> ari([{1, 2}, {3, 4}], [{3, 4}, {1, 2}])
+    1.0
+    >>> round(ari([{1, 2, 3}, {4, 5, 6}], [{1, 2}, {3, 4}, {5, 6}]), 4)
+    0.2424
+    """
+    table = _contingency(a, b)
+    n = table.sum()
+
+    def pairs(x: np.ndarray) -> float:
+        return float((x * (x - 1) / 2).sum())
+
+    index = pairs(table)
+    sa, sb = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    total = n * (n - 1) / 2
+    expected = sa * sb / total if total else 0.0
+    top = (sa + sb) / 2
+    if top == expected:
+        return 1.0
+    return float((index - expected) / (top - expected))

@@ -1,0 +1,292 @@
+"""Key players, bridges, brokerage and constraint, on known graphs and CAVIAR."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from netintel.algorithms import graph_hash
+from netintel.algorithms.centrality import (
+    KEY_PLAYER_METRICS,
+    bridges,
+    brokerage,
+    burt_constraint,
+    katz,
+    key_players,
+)
+
+
+def _shuffled(G: nx.Graph, seed: int) -> nx.Graph:
+    rng = random.Random(seed)
+    nodes, edges = list(G.nodes), list(G.edges(data=True))
+    rng.shuffle(nodes)
+    rng.shuffle(edges)
+    H = G.__class__()
+    H.add_nodes_from(nodes)
+    H.add_edges_from(edges)
+    return H
+
+
+# ----------------------------------------------------------------- key players
+
+
+def test_barbell_broker_is_found_on_every_path_metric() -> None:
+    G = nx.barbell_graph(4, 1)  # cliques 0-3 and 5-8 joined through node 4
+    kp = key_players(G, seed=0)
+    t = kp.table
+    assert list(t.columns) == list(KEY_PLAYER_METRICS)
+    assert t.index.tolist() == list(range(9))
+    assert kp.top("betweenness", 1) == [4]
+    # node 4 lies on all 4*4 paths between the cliques, plus 3->4->5 and 5->4->3 sides
+    assert t.loc[4, "betweenness"] == pytest.approx(nx.betweenness_centrality(G)[4])
+    assert t.loc[4, "degree"] == 2.0
+    assert t["articulation_point"].tolist() == [False] * 3 + [True] * 3 + [False] * 3
+    assert t["core_number"].tolist() == [3.0, 3.0, 3.0, 3.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+    assert kp.rank("betweenness").loc[4] == 1
+
+
+def test_star_exact_values() -> None:
+    kp = key_players(nx.star_graph(4), ["degree", "weighted_degree", "betweenness", "closeness"])
+    assert kp.table.loc[0].tolist() == [4.0, 4.0, 1.0, 1.0]
+    assert kp.table.loc[1].tolist() == [1.0, 1.0, 0.0, pytest.approx(4 / 7)]
+    assert kp.rank("degree").tolist() == [1, 2, 2, 2, 2]
+    assert kp.top("degree", 3) == [0, 1, 2]  # ties in canonical order
+
+
+@pytest.mark.parametrize("name", ["karate", "caviar_directed", "caviar_undirected", "montreal"])
+def test_scores_match_networkx_and_igraph_matches_networkx(name: str, shared_data: object) -> None:
+    from netintel.datasets import caviar, ucinet_csv
+
+    G = {
+        "karate": nx.karate_club_graph,
+        "caviar_directed": caviar,
+        "caviar_undirected": lambda: caviar(directed=False),
+        "montreal": lambda: ucinet_csv("montreal_gangs"),
+    }[name]()
+    fast = key_players(G, engine="auto").table
+    slow = key_players(G, engine="networkx").table
+    bt = nx.betweenness_centrality(G)
+    cl = nx.closeness_centrality(G)
+    pr = nx.pagerank(G, weight="weight")
+    kz = nx.katz_centrality_numpy(G, alpha=0.001, weight="weight")
+    ours_kz = katz(G, alpha=0.001)
+    for v in G:
+        assert fast.loc[v, "betweenness"] == pytest.approx(bt[v], abs=1e-12)
+        assert slow.loc[v, "betweenness"] == pytest.approx(bt[v], abs=1e-12)
+        assert fast.loc[v, "closeness"] == pytest.approx(cl[v], abs=1e-12)
+        assert slow.loc[v, "closeness"] == pytest.approx(cl[v], abs=1e-12)
+        assert fast.loc[v, "pagerank"] == pytest.approx(pr[v], abs=1e-9)
+        assert ours_kz[v] == pytest.approx(kz[v], abs=1e-9)
+        assert fast.loc[v, "weighted_degree"] == G.degree(v, weight="weight")
+
+
+def test_eigenvector_matches_networkx_on_a_connected_graph() -> None:
+    G = nx.karate_club_graph()
+    ev = nx.eigenvector_centrality_numpy(G, weight="weight")
+    t = key_players(G, ["eigenvector"]).table
+    for v in G:
+        assert t.loc[v, "eigenvector"] == pytest.approx(ev[v], abs=1e-9)
+
+
+def test_eigenvector_on_disconnected_graph_flags_ambiguity() -> None:
+    G = nx.union(nx.complete_graph(3), nx.complete_graph(range(3, 6)))
+    kp = key_players(G, ["eigenvector"])
+    assert any("not unique" in n for n in kp.provenance.notes)
+
+
+def test_sampled_betweenness_is_deterministic_for_a_seed() -> None:
+    G = nx.les_miserables_graph()
+    a = key_players(G, ["betweenness"], k=20, seed=4)
+    b = key_players(_shuffled(G, 1), ["betweenness"], k=20, seed=4)
+    exact = key_players(G, ["betweenness"])
+    assert a.table.equals(b.table)
+    assert a.provenance.seed == 4
+    assert exact.provenance.seed is None
+    assert not a.table.equals(exact.table)
+    assert a.top("betweenness", 1) == exact.top("betweenness", 1) == ["Valjean"]
+    drawn = key_players(G, ["betweenness"], k=20)
+    assert isinstance(drawn.provenance.seed, int)
+
+
+def test_directed_graph_adds_in_and_out_degree() -> None:
+    G = nx.DiGraph([("a", "b"), ("a", "c"), ("c", "a")])
+    t = key_players(G, ["degree"]).table
+    assert t.loc["a"].tolist() == [3.0, 1.0, 2.0]
+    assert list(t.columns) == ["degree", "in_degree", "out_degree"]
+
+
+def test_caviar_n1_ranks_first_by_degree_and_betweenness(shared_data: object) -> None:
+    from netintel.datasets import caviar
+
+    for G in (caviar(), caviar(directed=False)):
+        kp = key_players(G)
+        for metric in ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector"):
+            assert kp.top(metric, 1) == ["N1"], metric
+        assert kp.table.loc["N1", "degree"] == 60 if not G.is_directed() else True
+        assert bool(kp.table.loc["N1", "articulation_point"])
+
+
+def test_caviar_n1_leads_in_most_phases(shared_data: object) -> None:
+    from netintel.datasets import CAVIAR_PHASES, caviar
+
+    leads = [
+        key_players(caviar(p, directed=False), ["degree", "betweenness"]).top("betweenness", 1)
+        == ["N1"]
+        for p in CAVIAR_PHASES
+    ]
+    # Morselli: N1 central in most phases, the network decentralises at the end
+    assert sum(leads) >= 8
+    assert leads[:8] == [True] * 8
+    assert not leads[-1]
+
+
+def test_key_players_result_serialises() -> None:
+    G = nx.karate_club_graph()
+    kp = key_players(G, ["degree", "katz"])
+    doc = json.loads(kp.to_json())
+    assert len(doc["rows"]) == 34
+    assert doc["rows"][0]["node"] == 0
+    assert doc["provenance"]["input_hash"] == graph_hash(G)
+    assert any(n.startswith("katz: alpha") for n in doc["provenance"]["notes"])
+    assert kp.to_frame().columns.tolist() == ["node", "degree", "katz"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"metrics": ["degree", "charisma"]}, "unknown metric"),
+        ({"k": 0}, "k must be"),
+        ({"k": 99}, "k must be"),
+        ({"engine": "gephi"}, "engine must be"),
+        ({"katz_alpha": 5.0}, "katz alpha"),
+    ],
+)
+def test_key_players_bad_arguments(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        key_players(nx.path_graph(5), **kwargs)
+
+
+# ----------------------------------------------------------------- bridges
+
+
+def test_bridges_report_how_many_people_they_cut_off() -> None:
+    G = nx.barbell_graph(4, 0)
+    G.add_edges_from([(7, 8), (8, 9), (20, 21)])
+    got = bridges(G).to_frame()
+    assert got[["u", "v", "kind"]].values.tolist() == [
+        [3, 4, "bridge"],
+        [7, 8, "bridge"],
+        [8, 9, "bridge"],
+        [20, 21, "bridge"],
+    ]
+    assert got[["side_u", "side_v", "cut_off"]].values.tolist() == [
+        [4, 6, 4],
+        [8, 2, 2],
+        [9, 1, 1],
+        [1, 1, 1],
+    ]
+
+
+def test_local_bridges_have_a_span() -> None:
+    G = nx.cycle_graph(5)
+    got = bridges(G, local=True).to_frame()
+    assert set(got["kind"]) == {"local"}
+    assert got["span"].tolist() == [4.0] * 5
+    assert bridges(G).table.empty
+
+
+def test_caviar_bridges_mostly_hang_off_n1(shared_data: object) -> None:
+    from collections import Counter
+
+    from netintel.datasets import caviar
+
+    t = bridges(caviar()).table
+    ends = Counter(t["u"].tolist() + t["v"].tolist())
+    assert ends.most_common(1)[0][0] == "N1"
+    assert ends["N1"] == 21
+    assert len(t) == 52
+    assert bool(((t["side_u"] + t["side_v"]) == 110).all())  # the network is connected
+
+
+# ----------------------------------------------------------------- brokerage
+
+
+def test_gould_fernandez_roles_on_a_directed_example() -> None:
+    G = nx.DiGraph(
+        [
+            ("a1", "a2"), ("a2", "a3"),  # coordinator a2
+            ("b1", "a4"), ("a4", "b2"),  # itinerant a4
+            ("a5", "a6"), ("a6", "c1"),  # representative a6
+            ("c2", "b3"), ("b3", "b4"),  # gatekeeper b3
+            ("a7", "b5"), ("b5", "c3"),  # liaison b5
+            ("a8", "a9"), ("a9", "a10"), ("a8", "a10"),  # closed: no brokerage for a9
+        ]
+    )  # fmt: skip
+    groups = {v: v[0] for v in G}
+    t = brokerage(G, groups).table
+    roles = ["coordinator", "itinerant", "representative", "gatekeeper", "liaison"]
+    expected = {
+        "a2": [1, 0, 0, 0, 0],
+        "a4": [0, 1, 0, 0, 0],
+        "a6": [0, 0, 1, 0, 0],
+        "b3": [0, 0, 0, 1, 0],
+        "b5": [0, 0, 0, 0, 1],
+        "a9": [0, 0, 0, 0, 0],
+    }
+    for v, counts in expected.items():
+        assert t.loc[v, roles].tolist() == counts, v
+    assert t["brokerage_total"].sum() == 5
+    assert t.loc["b5", "group"] == "b"
+
+
+def test_participation_coefficient_and_undirected_counting() -> None:
+    G = nx.Graph([("x", "a"), ("x", "b"), ("x", "c"), ("x", "d")])
+    groups = {"x": 0, "a": 0, "b": 0, "c": 1, "d": 1}
+    t = brokerage(G, groups, weight=None).table
+    # x: 2 ties to group 0, 2 to group 1 -> 1 - (0.5^2 + 0.5^2)
+    assert t.loc["x", "participation"] == pytest.approx(0.5)
+    assert t.loc["a", "participation"] == 0.0
+    # undirected paths count both ways: a-x-b coordinator twice, c-x-d itinerant twice,
+    # a-x-c (and the other 3 cross pairs) representative one way, gatekeeper the other
+    assert t.loc["x", "coordinator"] == 2
+    assert t.loc["x", "itinerant"] == 2
+    assert t.loc["x", "representative"] == t.loc["x", "gatekeeper"] == 4
+    assert t.loc["x", "liaison"] == 0
+    assert t.loc["x", "brokerage_total"] == 4 * 3
+
+
+def test_brokerage_accepts_detected_communities_and_rejects_gaps() -> None:
+    from netintel.algorithms import louvain
+
+    G = nx.barbell_graph(4, 0)
+    comm = louvain(G, seed=0, engine="networkx")
+    t = brokerage(G, comm).table
+    assert t.loc[3, "representative"] > 0 and t.loc[3, "gatekeeper"] > 0
+    with pytest.raises(ValueError, match="in no group"):
+        brokerage(G, {0: "a"})
+
+
+# ----------------------------------------------------------------- constraint
+
+
+def test_burt_constraint_matches_networkx() -> None:
+    G = nx.karate_club_graph()
+    t = burt_constraint(G).table
+    c = nx.constraint(G, weight="weight")
+    e = nx.effective_size(G, weight="weight")
+    for v in G:
+        assert t.loc[v, "constraint"] == pytest.approx(c[v])
+        assert t.loc[v, "effective_size"] == pytest.approx(e[v])
+    star = burt_constraint(nx.star_graph(3), weight=None).table
+    assert star.loc[0, "constraint"] == pytest.approx(1 / 3)
+    assert star.loc[1, "constraint"] == pytest.approx(1.0)
+
+
+def test_isolates_have_undefined_constraint() -> None:
+    G = nx.Graph([(0, 1)])
+    G.add_node(2)
+    assert np.isnan(burt_constraint(G).table.loc[2, "constraint"])

@@ -1,0 +1,407 @@
+"""Community detection, consensus and partition quality, on known graphs and shared data."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Callable
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from netintel.algorithms import (
+    Communities,
+    EdgeArrays,
+    ari,
+    conductance,
+    consensus,
+    coverage,
+    edge_arrays,
+    graph_hash,
+    label_propagation,
+    leiden,
+    louvain,
+    modularity,
+    nmi,
+)
+from netintel.algorithms import communities as cm
+
+BARBELL = [frozenset(range(5)), frozenset(range(5, 10))]
+LOUVAIN_ENGINES = ["networkx", "igraph", "networkit"]
+LEIDEN_ENGINES = ["igraph", "leidenalg"]
+
+
+def _engine_or_skip(engine: str) -> None:
+    for pkg in {"networkit": ["networkit"], "igraph": ["igraph"], "leidenalg": ["leidenalg"]}.get(
+        engine, []
+    ):
+        pytest.importorskip(pkg)
+
+
+def _shuffled(G: nx.Graph, seed: int) -> nx.Graph:
+    """The same graph, nodes and edges inserted in another order."""
+    rng = random.Random(seed)
+    nodes = list(G.nodes(data=True))
+    edges = list(G.edges(data=True))
+    rng.shuffle(nodes)
+    rng.shuffle(edges)
+    H = G.__class__()
+    H.add_nodes_from(nodes)
+    H.add_edges_from((v, u, d) if rng.random() < 0.5 else (u, v, d) for u, v, d in edges)
+    return H
+
+
+# ----------------------------------------------------------------- exact results
+
+
+@pytest.mark.parametrize("engine", LOUVAIN_ENGINES)
+def test_louvain_splits_two_cliques_at_the_bridge(engine: str) -> None:
+    _engine_or_skip(engine)
+    res = louvain(nx.barbell_graph(5, 0), seed=0, engine=engine)
+    assert res.communities == BARBELL
+    assert res.membership == {n: n // 5 for n in range(10)}
+    assert res.engine == engine
+    # Q = sum_c [L_c/m - (d_c/2m)^2] with m = 21, L_c = 10, d_c = 21 for both cliques
+    assert res.modularity == pytest.approx(2 * (10 / 21 - 0.25))
+    assert res.internal_weight == (10.0, 10.0)
+    assert res.cut_weight == (1.0, 1.0)
+    assert res.conductance == pytest.approx((1 / 21, 1 / 21))
+    assert res.possibly_merged == ()
+
+
+@pytest.mark.parametrize("engine", LEIDEN_ENGINES)
+def test_leiden_splits_two_cliques_at_the_bridge(engine: str) -> None:
+    _engine_or_skip(engine)
+    res = leiden(nx.barbell_graph(5, 0), seed=0, engine=engine)
+    assert res.communities == BARBELL
+    assert (res.algorithm, res.engine) == ("leiden", engine)
+
+
+def test_label_propagation_splits_two_cliques() -> None:
+    res = label_propagation(nx.barbell_graph(5, 0), seed=0)
+    assert res.communities == BARBELL
+    assert (res.algorithm, res.engine) == ("label_propagation", "networkx")
+
+
+def test_communities_are_sorted_by_size_then_smallest_node() -> None:
+    G = nx.Graph()
+    nx.add_path(G, ["z", "y"])
+    G.add_edges_from(nx.complete_graph(["a", "b", "c", "d"]).edges)
+    G.add_edges_from(nx.complete_graph(["p", "q"]).edges)
+    res = louvain(G, seed=0, engine="networkx")
+    assert res.communities == [
+        frozenset("abcd"),
+        frozenset("pq"),
+        frozenset("yz"),
+    ]
+    frame = res.to_frame()
+    assert frame["node"].tolist() == ["a", "b", "c", "d", "p", "q", "y", "z"]
+    assert frame["community"].tolist() == [0, 0, 0, 0, 1, 1, 2, 2]
+
+
+def test_karate_modularity_matches_networkx_weighted_and_unweighted() -> None:
+    G = nx.karate_club_graph()
+    res = louvain(G, seed=7, engine="networkx")
+    assert res.modularity == pytest.approx(nx.community.modularity(G, res.communities))
+    for weight in ("weight", None):
+        for gamma in (0.5, 1.0, 2.0):
+            ours = modularity(G, res, weight=weight, resolution=gamma)
+            theirs = nx.community.modularity(G, res.communities, weight=weight, resolution=gamma)
+            assert ours == pytest.approx(theirs, abs=1e-12)
+
+
+def test_directed_louvain_uses_directed_modularity() -> None:
+    G = nx.DiGraph(nx.karate_club_graph())
+    G.remove_edges_from([(u, v) for u, v in list(G.edges) if u > v and (u + v) % 3 == 0])
+    res = louvain(G, seed=1)
+    assert res.engine == "networkx"
+    assert res.modularity == pytest.approx(nx.community.modularity(G, res.communities))
+    assert sorted(len(c) for c in res.communities)[-1] < G.number_of_nodes()
+
+
+def test_quality_measures_match_networkx() -> None:
+    G = nx.karate_club_graph()
+    part = [set(range(0, 17)), set(range(17, 34))]
+    cov, _ = nx.community.partition_quality(G, part)
+    assert coverage(G, part, weight=None) == pytest.approx(cov)
+    got = conductance(G, part)
+    assert got[0] == pytest.approx(nx.conductance(G, part[0], weight="weight"))
+    assert got[1] == pytest.approx(nx.conductance(G, part[1], weight="weight"))
+    by_label = conductance(G, {n: "low" if n < 17 else "high" for n in G}, weight=None)
+    assert by_label["low"] == pytest.approx(nx.conductance(G, part[0]))
+
+
+def test_nmi_and_ari_known_values() -> None:
+    a = [{1, 2, 3}, {4, 5, 6}]
+    b = [{1, 2}, {3, 4}, {5, 6}]
+    # by hand: H(a) = ln 2, H(b) = ln 3, I = (2/6)ln2 * 2 + (1/6)ln(3/2)... computed directly
+    p = np.array([[2, 1, 0], [0, 1, 2]]) / 6
+    pa, pb = p.sum(1), p.sum(0)
+    mi = sum(
+        p[i, j] * math.log(p[i, j] / (pa[i] * pb[j])) for i in range(2) for j in range(3) if p[i, j]
+    )
+    expected = 2 * mi / (math.log(2) + math.log(3))
+    assert nmi(a, b) == pytest.approx(expected)
+    assert nmi(a, b, average="max") == pytest.approx(mi / math.log(3))
+    assert ari(a, b) == pytest.approx((2 - 1.2) / (4.5 - 1.2))  # 0.2424...
+    assert nmi(a, [{4, 5, 6}, {1, 2, 3}]) == 1.0
+    assert ari(a, {1: "x", 2: "x", 3: "x", 4: 0, 5: 0, 6: 0}) == 1.0
+    assert nmi([{1, 2}, {3, 4}], [{1, 3}, {2, 4}]) == 0.0
+    assert ari([{1, 2}, {3, 4}], [{1, 3}, {2, 4}]) == pytest.approx(-0.5)
+    assert nmi([{1, 2, 3}], [{1, 2, 3}]) == 1.0
+
+
+# ----------------------------------------------------------------- determinism
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "engine"),
+    [("louvain", e) for e in LOUVAIN_ENGINES]
+    + [("leiden", e) for e in LEIDEN_ENGINES]
+    + [("label_propagation", "networkx")],
+)
+def test_same_seed_same_partition_whatever_the_insertion_order(algorithm: str, engine: str) -> None:
+    _engine_or_skip(engine)
+    G = nx.les_miserables_graph()
+    run = {
+        "louvain": lambda H, s: louvain(H, seed=s, engine=engine),
+        "leiden": lambda H, s: leiden(H, seed=s, engine=engine),
+        "label_propagation": lambda H, s: label_propagation(H, seed=s),
+    }[algorithm]
+    first = run(G, 11)
+    assert run(G, 11).communities == first.communities
+    assert run(_shuffled(G, 3), 11).communities == first.communities
+    assert run(_shuffled(G, 4), 11).provenance.input_hash == first.provenance.input_hash
+
+
+def test_unseeded_run_records_a_seed_that_reproduces_it() -> None:
+    G = nx.les_miserables_graph()
+    res = louvain(G, engine="networkx")
+    assert isinstance(res.seed, int)
+    assert louvain(G, seed=res.seed, engine="networkx").communities == res.communities
+
+
+def test_edge_arrays_path_gives_the_same_result_as_the_graph() -> None:
+    G = nx.karate_club_graph()
+    ea = edge_arrays(G)
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    rows = [(index[u], index[v], d["weight"]) for u, v, d in G.edges(data=True)]
+    rng = random.Random(0)
+    rng.shuffle(rows)
+    src, dst, w = zip(*rows, strict=True)
+    built = EdgeArrays.from_arrays(nodes, dst, src, w)  # ends swapped on purpose
+    assert graph_hash(built) == graph_hash(G) == graph_hash(ea)
+    assert ea.nodes == tuple(range(34))
+    assert bool(np.all(ea.src <= ea.dst))
+    a = louvain(G, seed=5, engine="networkx")
+    b = louvain(built, seed=5, engine="networkx")
+    assert a.communities == b.communities
+    assert a.modularity == b.modularity
+
+
+def test_multigraph_edges_are_summed() -> None:
+    M = nx.MultiGraph([(1, 2), (1, 2), (2, 3)])
+    G = nx.Graph()
+    G.add_edge(1, 2, weight=2.0)
+    G.add_edge(2, 3, weight=1.0)
+    assert graph_hash(M) == graph_hash(G)
+    assert graph_hash(G) != graph_hash(G, weight=None)
+
+
+# ----------------------------------------------------------------- resolution limit
+
+
+@pytest.mark.parametrize("engine", LOUVAIN_ENGINES)
+def test_resolution_limit_merges_are_flagged_on_a_ring_of_cliques(engine: str) -> None:
+    _engine_or_skip(engine)
+    # 30 five-cliques in a ring: modularity prefers merging neighbouring cliques
+    # (Fortunato & Barthelemy 2007, Fig. 3A: number of cliques > m(m-1)+2 = 22).
+    G = nx.ring_of_cliques(30, 5)
+    res = louvain(G, seed=1, engine=engine)
+    merged = [i for i, c in enumerate(res.communities) if len(c) > 5]
+    assert merged, "Louvain was expected to merge some cliques"
+    assert list(res.possibly_merged) == merged
+    assert res.resolution_limit_suspected
+    assert res.resolution_scale == pytest.approx(math.sqrt(2 * G.number_of_edges()))
+    assert res.summary()["possibly_merged"].sum() == len(merged)
+
+
+def test_small_ring_of_cliques_is_resolved_and_not_flagged() -> None:
+    res = louvain(nx.ring_of_cliques(6, 5), seed=1, engine="networkx")
+    assert sorted(len(c) for c in res.communities) == [5] * 6
+    assert res.possibly_merged == ()
+
+
+def test_leiden_cpm_resolves_every_clique() -> None:
+    res = leiden(nx.ring_of_cliques(30, 5), seed=1, objective="cpm", resolution=0.5)
+    assert sorted(len(c) for c in res.communities) == [5] * 30
+    assert res.possibly_merged == ()
+
+
+# ----------------------------------------------------------------- consensus
+
+
+def test_consensus_on_two_cliques_is_exact_and_fully_stable() -> None:
+    res = consensus(nx.barbell_graph(5, 0), runs=6, seed=3, engine="networkx")
+    assert res.communities == BARBELL
+    assert res.converged and res.rounds == 1
+    assert set(res.node_stability.values()) == {1.0}
+    assert res.community_stability == (1.0, 1.0)
+    assert res.algorithm == "consensus/louvain"
+    frame = res.to_frame()
+    assert list(frame.columns) == ["node", "community", "stability"]
+
+
+def test_consensus_coassignment_is_the_share_of_seeded_runs() -> None:
+    G = nx.les_miserables_graph()
+    res = consensus(G, runs=5, seed=9, engine="networkx")
+    assert len(res.run_seeds) == 5
+    runs = [louvain(G, seed=s, engine="networkx") for s in res.run_seeds]
+    pairs = res.coassignment_frame()
+    for u, v, share in pairs.head(40).itertuples(index=False):
+        together = sum(r.membership[u] == r.membership[v] for r in runs) / 5
+        assert share == pytest.approx(together)
+    again = consensus(G, runs=5, seed=9, engine="networkx")
+    assert again.communities == res.communities
+    assert again.node_stability == res.node_stability
+    # stability: share of runs in which a node sits in the run community holding
+    # most of its consensus community (checked where that community is unambiguous)
+    checked = 0
+    for v in G:
+        members = res.communities[res.membership[v]]
+        hits, ambiguous = 0, False
+        for r in runs:
+            ranked = Counter(r.membership[u] for u in members).most_common()
+            if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+                ambiguous = True
+                break
+            hits += r.membership[v] == ranked[0][0]
+        if not ambiguous:
+            assert res.node_stability[v] == pytest.approx(hits / 5)
+            checked += 1
+    assert checked >= 50
+    assert min(res.node_stability.values()) < 1.0  # les Miserables is not perfectly stable
+
+
+def test_consensus_runs_label_propagation_and_leiden() -> None:
+    G = nx.barbell_graph(5, 0)
+    assert consensus(G, algorithm="label_propagation", runs=4, seed=0).communities == BARBELL
+    assert consensus(G, algorithm="leiden", runs=4, seed=0).communities == BARBELL
+
+
+# ----------------------------------------------------------------- published numbers
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "engine"),
+    [("louvain", e) for e in LOUVAIN_ENGINES] + [("leiden", e) for e in LEIDEN_ENGINES],
+)
+def test_football_conferences_are_recovered(
+    shared_data: object, algorithm: str, engine: str
+) -> None:
+    from netintel.datasets import football, ground_truth_partition
+
+    _engine_or_skip(engine)
+    G = football()
+    truth = ground_truth_partition(G, "value")
+    fn = louvain if algorithm == "louvain" else leiden
+    for seed in (0, 1, 2):
+        res = fn(G, seed=seed, engine=engine)
+        assert nmi(res, truth) >= 0.85
+        assert ari(res, truth) >= 0.70
+        assert 9 <= len(res) <= 12
+
+
+def test_football_consensus_is_stable_and_accurate(shared_data: object) -> None:
+    from netintel.datasets import football, ground_truth_partition
+
+    G = football()
+    res = consensus(G, runs=10, seed=0)
+    assert nmi(res, ground_truth_partition(G, "value")) >= 0.85
+    assert res.converged
+    assert all(0.0 <= s <= 1.0 for s in res.node_stability.values())
+    assert np.mean(list(res.node_stability.values())) >= 0.9
+
+
+# ----------------------------------------------------------------- results and errors
+
+
+def test_result_serialises_with_provenance() -> None:
+    G = nx.karate_club_graph()
+    res = louvain(G, seed=3, engine="networkx", resolution=1.2)
+    doc = json.loads(res.to_json())
+    prov = doc["provenance"]
+    assert prov["algorithm"] == "louvain"
+    assert prov["seed"] == 3
+    assert prov["engine"] == "networkx"
+    assert prov["params"] == {"weight": "weight", "resolution": 1.2, "engine": "networkx"}
+    assert prov["input_hash"] == graph_hash(G)
+    assert {"python", "networkx", "numpy"} <= set(prov["versions"])
+    assert prov["elapsed_s"] >= 0
+    assert sorted(map(len, doc["communities"])) == sorted(map(len, res.communities))
+    assert len(doc["summary"]) == len(res)
+
+
+def test_leiden_falls_back_to_louvain_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = cm._available
+    monkeypatch.setattr(cm, "_available", lambda m: m not in ("igraph", "leidenalg") and real(m))
+    res = leiden(nx.barbell_graph(5, 0), seed=0)
+    assert isinstance(res, Communities)
+    assert (res.algorithm, res.engine) == ("louvain", "networkx")
+    assert res.communities == BARBELL
+    assert "Leiden requested" in res.provenance.notes[0]
+    with pytest.raises(ImportError):
+        leiden(nx.barbell_graph(5, 0), objective="cpm")
+
+
+def test_graph_without_edges_gives_singletons() -> None:
+    G = nx.empty_graph(3)
+    res = louvain(G, seed=0)
+    assert res.communities == [frozenset({0}), frozenset({1}), frozenset({2})]
+    assert math.isnan(res.modularity)
+    assert any("no edges" in n for n in res.provenance.notes)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda G: louvain(G, engine="gephi"), "engine must be"),
+        (lambda G: louvain(G, resolution=-1), "resolution"),
+        (lambda G: louvain(G, seed=-3), "seed"),
+        (lambda G: louvain(G, seed=1.5), "seed"),
+        (lambda G: leiden(G, objective="surprise"), "objective"),
+        (lambda G: consensus(G, runs=1), "runs"),
+        (lambda G: consensus(G, threshold=0), "threshold"),
+        (lambda G: consensus(G, algorithm="girvan_newman"), "algorithm"),
+        (lambda G: modularity(G, [{0, 1}]), "in no community"),
+        (lambda G: modularity(G, [set(G), {"ghost"}]), "not in the graph"),
+        (lambda G: modularity(G, [{0, 1}, {1, 2}]), "in communities"),
+        (lambda G: nmi({0: 1, 1: 1}, {0: 1, 2: 1}), "different nodes"),
+        (lambda G: ari([], []), "empty"),
+    ],
+)
+def test_bad_arguments_raise_value_error(call: Callable[[nx.Graph], object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call(nx.path_graph(4))
+
+
+def test_negative_and_non_numeric_weights_are_rejected() -> None:
+    G = nx.path_graph(3)
+    G[0][1]["weight"] = -1
+    with pytest.raises(ValueError, match="non-negative"):
+        louvain(G)
+    G[0][1]["weight"] = "heavy"
+    with pytest.raises(ValueError, match="non-numeric"):
+        louvain(G)
+
+
+def test_directed_graph_rejects_undirected_only_engines() -> None:
+    pytest.importorskip("igraph")
+    with pytest.raises(ValueError, match="undirected graphs only"):
+        louvain(nx.DiGraph([(0, 1), (1, 2)]), engine="igraph")
+    with pytest.raises(ValueError, match="undirected graphs only"):
+        leiden(nx.DiGraph([(0, 1), (1, 2)]), engine="igraph")
