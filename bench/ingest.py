@@ -89,6 +89,8 @@ with config.driver() as drv:
     report = ingest(sys.argv[1], driver=drv, reject_dir=sys.argv[2], progress=False)
     seconds = time.perf_counter() - t
 print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
+                  "prepare_seconds": report.files[0].prepare_seconds,
+                  "write_seconds": report.files[0].write_seconds,
                   "rows_rejected": report.rows_rejected, "ok": report.ok,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -12,6 +12,7 @@ SET run.started = $started,
     run.rows_loaded = $rows_loaded,
     run.rows_rejected = $rows_rejected,
     run.reject_files = $reject_files,
+    run.file_seconds = $file_seconds,
     run.netintel_version = $netintel_version,
     run.neo4j_version = $neo4j_version,
     run.options = $options

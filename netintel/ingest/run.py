@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as MappingABC
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,9 @@ class FileReport:
     reject_file: str | None
     seconds: float
     warnings: tuple[str, ...] = ()
+    #: seconds spent reading and checking (no database) and writing
+    prepare_seconds: float = 0.0
+    write_seconds: float = 0.0
 
     @property
     def balanced(self) -> bool:
@@ -175,6 +179,15 @@ def _batches(rows: list[Any], size: int) -> Iterable[list[Any]]:
         yield rows[i : i + size]
 
 
+def _prefetched(batches: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """Build the next batch in a worker thread while the database works on this one."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netintel-batch") as pool:
+        upcoming = pool.submit(next, batches, None)
+        while (batch := upcoming.result()) is not None:
+            upcoming = pool.submit(next, batches, None)
+            yield batch
+
+
 def _write(
     driver: neo4j.Driver,
     prep: Prepared,
@@ -203,7 +216,7 @@ def _write(
             if prep.record.node
             else relationship_statement(prep.record.name)
         )
-        for batch in prep.batches(batch_size, limit=limit):
+        for batch in _prefetched(prep.batches(batch_size, limit=limit)):
             for row in batch:
                 row["props"]["ingest_run"] = run_id
             session.execute_write(tx_run, stmt, batch)
@@ -311,6 +324,8 @@ def ingest(
                     reject_file=reject_file,
                     seconds=round(t_prep + time.perf_counter() - t, 3),
                     warnings=tuple(prep.warnings),
+                    prepare_seconds=round(t_prep, 3),
+                    write_seconds=round(time.perf_counter() - t, 3),
                 )
             )
     seconds = time.perf_counter() - t0
@@ -369,6 +384,7 @@ def _record_run(
         rows_loaded=[p.rows_loaded for p in prepared],
         rows_rejected=[p.rejected_rows for p in prepared],
         reject_files=[r.reject_file or "" for r in reports],
+        file_seconds=[r.seconds for r in reports],
         netintel_version=__version__,
         neo4j_version=version,
         options=json.dumps(options, sort_keys=True, default=str),

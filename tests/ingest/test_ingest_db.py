@@ -86,6 +86,7 @@ def test_vast_calls_counts_from_the_database(
     assert list(run["rows_read"]) == [9834] and list(run["rows_rejected"]) == [0]
     assert run["neo4j_version"].startswith("Neo4j Kernel 5.26")
     assert len(run["sha256"][0]) == 64
+    assert len(run["file_seconds"]) == 1 and run["file_seconds"][0] > 0
 
     # a re-run changes no counts and no properties
     before = _counts(graph)
