@@ -7,8 +7,6 @@ data set with planted answers.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +84,7 @@ def run_demo(
     from netintel.config import connection
     from netintel.config import driver as open_driver
     from netintel.ingest import ingest
+    from netintel.synth import generate
 
     out.mkdir(parents=True, exist_ok=True)
     own = driver is None
@@ -107,15 +106,21 @@ def run_demo(
             )
         ]
         echo(str(reports[-1]))
-        if importlib.util.find_spec("netintel.synth") is not None:
-            synth = importlib.import_module("netintel.synth")
-            sample = out / "sample"
-            synth.generate(sample, seed=7)
-            echo(f"ingesting the synthetic sample in {sample}")
-            reports.append(
-                ingest(sample, driver=drv, reject_dir=out / "rejects", database=database)
+        sample = out / "sample"
+        made = generate(sample, seed=7)
+        echo(
+            f"generated a synthetic investigation ({made.entities['gangs']} planted gangs) in {sample}"
+        )
+        reports.append(
+            ingest(
+                sample,
+                driver=drv,
+                mapping=sample / "mapping.yaml",
+                reject_dir=out / "rejects",
+                database=database,
             )
-            echo(str(reports[-1]))
+        )
+        echo(str(reports[-1]))
         summary = graph_summary(drv, database=database)
         echo(summary.to_string(index=False))
         top = _top_phones(drv, database=database)

@@ -69,3 +69,17 @@ def test_unreachable_database_is_exit_3() -> None:
     result = CliRunner().invoke(cli, ["summary"], env=env)
     assert result.exit_code == 3
     assert "cannot reach the database" in result.stderr
+
+
+def test_synth_command_writes_the_ingest_layout(tmp_path: Path) -> None:
+    from netintel.schema import RECORDS
+
+    out = tmp_path / "s"
+    result = CliRunner().invoke(cli, ["synth", "--scale", "1500", "--seed", "2", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.stdout
+    for name, rt in RECORDS.items():
+        header = (out / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert header.split(",") == [c.name for c in rt.columns]
+    bad = CliRunner().invoke(cli, ["synth", "-p", "n_gangs", str(out)])
+    assert bad.exit_code == 2

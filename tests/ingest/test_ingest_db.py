@@ -192,3 +192,24 @@ def test_gb18030_names_survive(graph: neo4j.Driver, tmp_path: Path) -> None:
     ingest(DATA / "gb18030", driver=graph, progress=False, reject_dir=tmp_path)
     assert _one(graph, "MATCH (p:Person {person_id: 'G1'}) RETURN p.name") == "王伟"
     assert _one(graph, "MATCH (l:Location {location_id: 'L2'}) RETURN l.name") == "上海站"
+
+
+def test_synthetic_investigation_ingests_with_exactly_the_planted_rejects(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    from netintel.synth import generate
+
+    out = tmp_path / "synth"
+    made = generate(out, scale=3000, seed=11)
+    report = ingest(
+        out, driver=graph, mapping=out / "mapping.yaml", reject_dir=tmp_path / "rj", progress=False
+    )
+    assert report.ok
+    dirty = pd.read_csv(out / "ground_truth" / "dirty_rows.csv")
+    assert report.rows_rejected == dirty.groupby(["file", "row"]).ngroups > 0
+    assert report.rows_read == sum(n for f, n in made.files.items() if "/" not in f)
+    calls = next(f for f in report.files if f.record == "calls")
+    assert _one(graph, "MATCH ()-[r:CALLED]->() RETURN count(r)") == calls.rows_loaded
+    assert _one(graph, "MATCH (t:Transfer) RETURN count(t)") == next(
+        f.rows_loaded for f in report.files if f.record == "transfers"
+    )

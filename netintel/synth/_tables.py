@@ -1,0 +1,988 @@
+"""From the planted world to text: ids, names, the input tables and the ground truth.
+
+A :class:`Table` is a header plus a function that renders any set of rows as
+text columns, so the call table (up to tens of millions of rows) is rendered
+and written in chunks, never held as text all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import phonenumbers
+from numpy.typing import NDArray
+
+from netintel.schema import RECORDS
+from netintel.synth._world import (
+    BROKER,
+    BUYER,
+    BYSTANDER,
+    CATEGORY_NAMES,
+    CHAIN_ROLE_NAMES,
+    DECOY,
+    DUPLICATE,
+    FOUND,
+    GANG_ROLE_NAMES,
+    LEADER,
+    LOCATION_KIND_NAMES,
+    MEMBER,
+    NEVER,
+    PARENT,
+    PHONE_KIND_NAMES,
+    RELATIVE,
+    SWAPPED,
+    VICTIM,
+    BoolA,
+    IntA,
+    StrA,
+    World,
+    render_dates,
+    render_datetimes,
+    stream,
+)
+
+__all__ = ["Table", "ground_truth_tables", "input_tables", "write_table"]
+
+Cells = NDArray[Any] | Sequence[str]
+Columns = list[Cells]
+CHUNK = 1 << 18
+
+
+@dataclass
+class Table:
+    """Rows ``0..n-1`` of one CSV file, rendered on demand by ``render``."""
+
+    name: str
+    header: list[str]
+    n: int
+    render: Callable[[IntA], Columns]
+    #: deliberately bad extra rows: (index of the clean row they follow, values)
+    dirty: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.n + len(self.dirty)
+
+
+def _static(name: str, columns: dict[str, Sequence[str] | StrA]) -> Table:
+    header = list(columns)
+    arrays = [
+        np.asarray(c, dtype=object) if not isinstance(c, np.ndarray) else c
+        for c in columns.values()
+    ]
+    n = len(arrays[0]) if arrays else 0
+
+    def render(idx: IntA) -> Columns:
+        return [a[idx] for a in arrays]
+
+    return Table(name, header, n, render)
+
+
+def _ordered(table: Table, order: IntA) -> Table:
+    """The same table with its rows in ``order``."""
+    inner = table.render
+
+    def render(idx: IntA) -> Columns:
+        return inner(order[idx])
+
+    return Table(table.name, table.header, table.n, render)
+
+
+def write_table(path: Path, table: Table) -> None:
+    """Write ``table`` as UTF-8 CSV, dirty rows inserted after their clean row."""
+    dirty = sorted(table.dirty, key=lambda d: d[0])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(table.header)
+        di = 0
+        for lo in range(0, max(table.n, 0), CHUNK):
+            hi = min(table.n, lo + CHUNK)
+            cols = table.render(np.arange(lo, hi, dtype=np.int64))
+            plain = all(_plain(c) for c in cols)
+            lists = [c.tolist() if isinstance(c, np.ndarray) else list(c) for c in cols]
+            rows = list(zip(*lists, strict=True))
+            cut = 0
+            while di < len(dirty) and dirty[di][0] < hi:
+                src, values = dirty[di]
+                _write_rows(f, w, rows[cut : src - lo + 1], plain)
+                w.writerow(values)
+                cut = src - lo + 1
+                di += 1
+            _write_rows(f, w, rows[cut:], plain)
+
+
+def _write_rows(f: TextIO, w: Any, rows: list[tuple[str, ...]], plain: bool) -> None:
+    if not rows:
+        return
+    if plain:  # nothing to quote: join directly, much faster than the csv module
+        f.write("\n".join(map(",".join, rows)))
+        f.write("\n")
+    else:
+        w.writerows(rows)
+
+
+def _plain(col: Cells) -> bool:
+    """No value needs CSV quoting."""
+    if isinstance(col, np.ndarray) and col.dtype.kind == "U":
+        return not any(bool((np.strings.find(col, ch) >= 0).any()) for ch in ',"\n\r')
+    return not any(ch in v for v in col for ch in ',"\n\r')
+
+
+def _fmt_float(values: np.ndarray, digits: int) -> StrA:
+    return np.char.mod(f"%.{digits}f", values)
+
+
+def _ids(prefix: str, n: int, width: int = 0) -> StrA:
+    w = max(width, len(str(n)))
+    return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype(str), w))
+
+
+def _blank(mask: BoolA, text: StrA) -> StrA:
+    return np.where(mask, "", text)
+
+
+class Texts:
+    """Text ids and values of one world's entities."""
+
+    def __init__(self, w: World) -> None:
+        self.w = w
+        rng = stream(w.p.seed, "ids")
+        n = w.n_people
+        width = max(6, len(str(n)))
+        perm = rng.permutation(n)
+        self.person = _ids("P", n, width)[perm]
+        # locations
+        kind_prefix = np.array(["CITY-", "SITE-", "TWR-", "ADDR-"])
+        serial = w.loc_serial.astype(str)
+        widths = {k: len(str(int((w.loc_kind == k).sum()))) for k in range(4)}
+        padded = np.array(
+            [
+                s.zfill(max(3, widths[int(k)]))
+                for s, k in zip(serial.tolist(), w.loc_kind.tolist(), strict=True)
+            ]
+        )
+        self.location = np.strings.add(kind_prefix[w.loc_kind], padded)
+        self.case = _ids("CASE-", len(w.case_kind), 5)
+        tr_rank = np.empty(len(w.tr_order), dtype=np.int64)
+        tr_rank[w.tr_order] = np.arange(len(w.tr_order))
+        self.transfer = _ids("T", len(w.tr_order), 6)[tr_rank]
+        self.sample = _ids("S", len(w.sample_person), 6)
+        self.chain = _ids("CH", w.p.abductions, 5)
+        self.gang = np.array(w.gang_ids())
+        e164, national, grouped = w.phone_numbers()
+        self.e164 = e164
+        self.phone_forms = np.stack([e164, national, grouped])
+        frng = stream(w.p.seed, "phone-format")
+        self._format_seed = int(frng.integers(0, 2**31))
+
+    def phone_text(self, phones: NDArray[np.integer[Any]], salt: IntA) -> StrA:
+        """Each phone in E.164 or (share ``national_format``) a national form.
+
+        The form of a row depends only on ``salt`` (e.g. the row number), so
+        rendering a chunk or a single row gives the same text.
+        """
+        h = (
+            salt.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(self._format_seed)
+        ) >> np.uint64(40)
+        u = h.astype(np.float64) / float(1 << 24)
+        nat = self.w.p.national_format
+        form = np.where(u < nat / 2, 1, np.where(u < nat, 2, 0))
+        out: StrA = self.phone_forms[form, phones]
+        return out
+
+    def dt(self, utc: IntA) -> StrA:
+        return render_datetimes(utc, self.w.tz)
+
+
+# ----------------------------------------------------------------------- names
+
+
+def _typo(text: str, k: int) -> str:
+    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
+    if len(letters) < 3:
+        return text + text[-1:]
+    i = letters[1 + k % (len(letters) - 2)]
+    if k % 3 == 0 and i + 1 < len(text) and text[i + 1].isalpha() and text[i + 1] != text[i]:
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]  # swap
+    if k % 3 == 1:
+        return text[:i] + text[i + 1 :]  # drop
+    return text[:i] + text[i] + text[i:]  # double
+
+
+def person_names(w: World) -> tuple[StrA, StrA]:
+    """(name, aliases) of every person record."""
+    rng = stream(w.p.seed, "names")
+    loc = w.locale
+    n = w.n_people
+    sur = rng.integers(0, len(loc.surnames), n)
+    given_f = rng.integers(0, len(loc.given_female), n)
+    given_m = rng.integers(0, len(loc.given_male), n)
+    # families share surnames: children take the father's (else the mother's)
+    par_by_abd = np.full(w.p.abductions, -1, dtype=np.int64)
+    for slot in (0, 1):
+        m = w.parent_slot == slot
+        par_by_abd[w.parent_abd[m]] = w.parents[m]
+    has_par = par_by_abd >= 0
+    sur[w.victims[has_par]] = sur[par_by_abd[has_par]]
+    blood = w.relative_relation != 0
+    sur[w.relatives[blood]] = sur[w.relative_of[blood]]
+    buyer_of_found = w.chain_part[w.found_abd, w.abd_hops[w.found_abd]]
+    sur[w.found] = sur[buyer_of_found]
+    canon = w.canon
+    sur, given_f, given_m = sur[canon], given_f[canon], given_m[canon]
+    native = (rng.random(n) < 0.75)[canon] if loc.native_script else np.zeros(n, dtype=bool)
+    variant = np.full(n, -1, dtype=np.int64)
+    variant[w.dup_idx] = w.dup_variant
+    nick_kind = rng.integers(0, 3, n)
+    has_alias = np.isin(w.cat, (MEMBER, BROKER)) & (rng.random(n) < 0.35)
+    keep_alias = rng.random(n) < 0.5
+    typo_k = rng.integers(0, 1 << 20, n)
+    gender = w.gender.tolist()
+    names: list[str] = []
+    aliases: list[str] = []
+    for i in range(n):
+        s = loc.surnames[sur[i]]
+        g = loc.given_male[given_m[i]] if gender[i] == 1 else loc.given_female[given_f[i]]
+        nick = _nickname(loc.native_script, s, g, int(nick_kind[i]), bool(native[i]))
+        v = int(variant[i])
+        if loc.native_script:
+            base = s[0] + g[0] if native[i] else f"{s[1]} {g[1]}"
+            if v == 0:  # transliteration: characters <-> pinyin, pinyin -> Wade-Giles
+                name = f"{s[1]} {g[1]}" if native[i] else f"{s[2]} {g[2]}"
+            elif v == 1:
+                name = (
+                    f"{s[1]} {_typo(g[1], int(typo_k[i]))}"
+                    if typo_k[i] % 2
+                    else f"{_typo(s[1], int(typo_k[i]))} {g[1]}"
+                )
+            elif v == 2:
+                name = f"{g[1]} {s[1]}"
+            elif v == 3:
+                name = nick
+            else:
+                name = base
+        else:
+            base = f"{g[0]} {s[0]}"
+            if v == 0:
+                name = f"{g[0]} {s[2]}" if s[2] != s[0] else f"{g[0]} {_typo(s[0], 7)}"
+            elif v == 1:
+                name = (
+                    f"{g[0]} {_typo(s[0], int(typo_k[i]))}"
+                    if typo_k[i] % 2
+                    else f"{_typo(g[0], int(typo_k[i]))} {s[0]}"
+                )
+            elif v == 2:
+                name = f"{s[0].upper()} {g[0]}"
+            elif v == 3:
+                name = f"{g[2]} {s[0]}"
+            else:
+                name = base
+        names.append(name)
+        a = ""
+        if has_alias[canon[i]] and (v < 0 or keep_alias[i]):
+            a = nick if v != 3 else base
+        aliases.append(a)
+    return np.array(names, dtype=object), np.array(aliases, dtype=object)
+
+
+def _nickname(
+    native_script: bool, s: tuple[str, str, str], g: tuple[str, str, str], kind: int, native: bool
+) -> str:
+    if native_script:
+        if native:
+            return "阿" + g[0][-1] if kind == 0 else ("老" + s[0] if kind == 1 else "小" + g[0][-1])
+        return f"A {g[1]}" if kind == 0 else (f"Lao {s[1]}" if kind == 1 else f"Xiao {g[1]}")
+    if kind == 0:
+        return g[2]
+    return f"Big {g[0]}" if kind == 1 else f"{g[2]} {s[0][0]}."
+
+
+def _cn_ids(w: World, rng: np.random.Generator, people: IntA) -> StrA:
+    area = np.array([c.code for c in w.cities])[w.city[people]]
+    days = w.birth[people].astype("datetime64[D]")
+    ymd = np.strings.replace(np.datetime_as_string(days, unit="D"), "-", "")
+    seq = rng.integers(0, 100, len(people)) * 10 + np.where(
+        w.gender[people] == 1,
+        rng.integers(0, 5, len(people)) * 2 + 1,
+        rng.integers(0, 5, len(people)) * 2,
+    )
+    body = np.strings.add(np.strings.add(area, ymd), np.strings.zfill(seq.astype(str), 3))
+    if not len(body):
+        return body
+    digits = np.frombuffer(body.astype("S17").tobytes(), dtype=np.uint8).reshape(-1, 17) - 48
+    weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+    check = np.array(list("10X98765432"))[(digits.astype(np.int64) @ weights) % 11]
+    return np.strings.add(body, check)
+
+
+def _gb_ids(rng: np.random.Generator, n: int) -> StrA:
+    first = np.array(list("ABCEGHJKLMNOPRSTWXYZ"))
+    second = np.array(list("ABCEGHJKLMNPRSTWXYZ"))
+    pre = np.strings.add(
+        first[rng.integers(0, len(first), n)], second[rng.integers(0, len(second), n)]
+    )
+    pre = np.where(np.isin(pre, ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"]), "AB", pre)
+    mid = np.strings.zfill(rng.integers(0, 1_000_000, n).astype(str), 6)
+    suf = np.array(list("ABCD"))[rng.integers(0, 4, n)]
+    return np.strings.add(np.strings.add(pre, mid), suf)
+
+
+def _imeis(rng: np.random.Generator, n: int) -> StrA:
+    tacs = np.array(
+        [
+            "35332509",
+            "35875406",
+            "86754303",
+            "35420911",
+            "86891204",
+            "35693803",
+            "86012104",
+            "35391110",
+        ]
+    )
+    body = np.strings.add(
+        tacs[rng.integers(0, len(tacs), n)],
+        np.strings.zfill(rng.integers(0, 1_000_000, n).astype(str), 6),
+    )
+    if not n:
+        return body
+    d = np.frombuffer(body.astype("S14").tobytes(), dtype=np.uint8).reshape(-1, 14) - 48
+    d = d.astype(np.int64)
+    dbl = d[:, 1::2] * 2
+    total = d[:, 0::2].sum(axis=1) + (dbl // 10 + dbl % 10).sum(axis=1)
+    return np.strings.add(body, ((10 - total % 10) % 10).astype(str))
+
+
+# ---------------------------------------------------------------- input tables
+
+
+def input_tables(w: World, tx: Texts) -> dict[str, Callable[[], Table]]:
+    """A builder per input record file (clean rows only, the schema's column order).
+
+    Tables are built one at a time when written, so only one is held as text.
+    """
+    loc = w.locale
+    region_names = np.array(w.region_names)
+    builders: dict[str, Callable[[], Table]] = {}
+
+    def table(fn: Callable[[np.random.Generator], Table]) -> None:
+        name = fn.__name__
+        builders[name] = lambda: _checked(name, fn(stream(w.p.seed, f"attributes-{name}")))
+
+    @table
+    def locations(rng: np.random.Generator) -> Table:
+        cities = w.cities
+        city_names = np.array([c.name for c in cities])
+        cname = city_names[w.loc_city]
+        names = []
+        for k, c, st, num, ser in zip(
+            w.loc_kind.tolist(),
+            cname.tolist(),
+            w.loc_street.tolist(),
+            w.loc_number.tolist(),
+            w.loc_serial.tolist(),
+            strict=True,
+        ):
+            if k == 0:
+                names.append(loc.city_fmt.format(city=c))
+            elif k == 1:
+                names.append(loc.site_fmt.format(city=c))
+            elif k == 2:
+                names.append(loc.tower_fmt.format(city=c, n=ser))
+            else:
+                names.append(loc.address_fmt.format(city=c, street=loc.streets[st], n=num))
+        return _static(
+            "locations",
+            {
+                "location_id": tx.location,
+                "name": names,
+                "kind": np.array(LOCATION_KIND_NAMES)[w.loc_kind],
+                "lat": _fmt_float(w.loc_lat, 6),
+                "lon": _fmt_float(w.loc_lon, 6),
+                "region": region_names[w.city_region[w.loc_city]],
+            },
+        )
+
+    @table
+    def cases(rng: np.random.Generator) -> Table:
+        child = w.abd_child[w.case_abd]
+        category = np.where(
+            w.case_kind == 1,
+            "sale",
+            np.where(
+                w.case_kind == 2, "missing-report", np.where(child, "abduction", "trafficking")
+            ),
+        )
+        open_day = w._day_of(w.case_open)
+        solved_day = w._day_of(np.maximum(w.case_solved, 0))
+        return _static(
+            "cases",
+            {
+                "case_id": tx.case,
+                "category": category,
+                "status": np.array(["open", "solved", "closed"])[w.case_status],
+                "opened": render_dates(open_day),
+                "solved": _blank(w.case_solved < 0, render_dates(solved_day)),
+                "region": region_names[w.case_region],
+                "supervised": np.where(w.case_supervised, "true", "false"),
+                "location_id": tx.location[w.case_loc],
+            },
+        )
+
+    @table
+    def persons(rng: np.random.Generator) -> Table:
+        n = w.n_people
+        cat = w.cat
+        ccat = cat[w.canon]  # the category of the individual a record describes
+        name, aliases = person_names(w)
+        is_child = np.zeros(n, dtype=bool)
+        is_child[w.victims[w.abd_child]] = True
+        is_child = is_child[w.canon]
+        roles = np.select(
+            [
+                ccat == MEMBER,
+                ccat == BROKER,
+                ccat == RELATIVE,
+                ccat == BUYER,
+                (ccat == VICTIM) & is_child,
+                ccat == VICTIM,
+                ccat == PARENT,
+                (ccat == FOUND) | (ccat == DECOY),
+            ],
+            [
+                "suspect",
+                "suspect",
+                "relative",
+                "buyer|suspect",
+                "victim|missing",
+                "victim",
+                "relative",
+                "unknown-origin",
+            ],
+            "",
+        )
+        u = rng.random(n)[w.canon]
+        suspect_status = np.where(
+            u < 0.55, "at large", np.where(u < 0.9, "arrested", "surrendered")
+        )
+        status = np.select(
+            [
+                np.isin(ccat, (MEMBER, BROKER)),
+                ccat == BUYER,
+                (ccat == VICTIM) & is_child,
+                ccat == VICTIM,
+                np.isin(ccat, (FOUND, DECOY)),
+            ],
+            [
+                suspect_status,
+                np.where(u < 0.6, "at large", "arrested"),
+                "missing",
+                np.where(u < 0.6, "missing", "found"),
+                "found",
+            ],
+            "free",
+        )
+        grole = w.grole[w.canon]
+        warrant = np.where(
+            (status == "at large") & np.isin(ccat, (MEMBER, BROKER, BUYER)),
+            np.where(grole == LEADER, "A", np.where(u < 0.3, "B", "")),
+            "",
+        )
+        birth_known = np.ones(n, dtype=bool)
+        birth_known[w.found] = w.found_birth_known
+        birth_known[w.decoys] = rng.random(len(w.decoys)) < 0.5
+        birth = w.birth.copy()
+        mode = np.zeros(n, dtype=np.int64)
+        mode[w.dup_idx] = w.dup_birth_mode
+        birth_known = birth_known[w.canon] & (mode != 2)
+        birth = np.where(mode == 1, birth + 1, birth)
+        has_id = (
+            np.select(
+                [np.isin(ccat, (FOUND, DECOY)), ccat == BYSTANDER, ccat == VICTIM],
+                [0.0, 0.5, 0.8],
+                0.9,
+            )
+            > rng.random(n)[w.canon]
+        )
+        adult = (w.start_day - w.birth) > 16 * 365
+        if loc.key == "CN":
+            nid = _cn_ids(w, rng, np.arange(n, dtype=np.int64))
+        else:
+            nid = _gb_ids(rng, n)
+            has_id &= adult
+        nid = nid[w.canon]
+        id_mode = rng.choice(3, size=n, p=[0.5, 0.4, 0.1])  # duplicates: same, none, typo
+        is_dup = cat == DUPLICATE
+        has_id &= ~is_dup | (id_mode != 1)
+        typo_digit = np.strings.add(
+            np.strings.slice(nid, 0, -2),
+            np.strings.add(((rng.integers(0, 10, n)).astype(str)), np.strings.slice(nid, -1, None)),
+        )
+        nid = np.where(is_dup & (id_mode == 2), typo_digit, nid)
+        return _ordered(
+            _static(
+                "persons",
+                {
+                    "person_id": tx.person,
+                    "name": name,
+                    "aliases": aliases,
+                    "gender": np.array(["female", "male"])[w.gender],
+                    "birth_date": _blank(~birth_known, render_dates(birth)),
+                    "national_id": _blank(~has_id, nid),
+                    "roles": roles,
+                    "status": status,
+                    "warrant_level": warrant,
+                },
+            ),
+            np.argsort(tx.person, kind="stable"),
+        )
+
+    @table
+    def phones(rng: np.random.Generator) -> Table:
+        nph = len(w.ph_owner)
+        handset_imei = _imeis(rng, nph)[w.ph_handset]
+        has_imei = rng.random(nph) < 0.7
+        seen = w.ph_first < NEVER
+        return _ordered(
+            _static(
+                "phones",
+                {
+                    "number": tx.e164,
+                    "imei": _blank(~has_imei, handset_imei),
+                    "first_seen": _blank(~seen, tx.dt(np.where(seen, w.ph_first, 0))),
+                    "last_seen": _blank(~seen, tx.dt(np.where(seen, w.ph_last, 0))),
+                },
+            ),
+            np.argsort(tx.e164, kind="stable"),
+        )
+
+    @table
+    def samples(rng: np.random.Generator) -> Table:
+        return _static(
+            "samples",
+            {
+                "sample_id": tx.sample,
+                "kind": np.array(["reference", "unknown-origin"])[w.sample_kind],
+                "site": tx.location[w.sample_site],
+                "taken": render_dates(w.sample_taken),
+                "person_id": tx.person[w.sample_person],
+            },
+        )
+
+    @table
+    def transfers(rng: np.random.Generator) -> Table:
+        # transfers (ordered by time, which is the order of their ids)
+        o = w.tr_order
+        return _static(
+            "transfers",
+            {
+                "transfer_id": tx.transfer[o],
+                "at": tx.dt(w.tr_at[o]),
+                "amount": _fmt_float(w.tr_amount[o], 0),
+                "currency": np.full(len(o), loc.currency),
+                "victim_id": tx.person[w.victims[w.tr_abd[o]]],
+                "from_id": tx.person[w.tr_from[o]],
+                "to_id": tx.person[w.tr_to[o]],
+                "location_id": tx.location[w.tr_loc[o]],
+                "case_id": tx.case[w.tr_case[o]],
+            },
+        )
+
+    @table
+    def phone_users(rng: np.random.Generator) -> Table:
+        # phone users: the known users of each phone, and relatives sharing a phone
+        known = np.flatnonzero(w.ph_known)
+        sharers = np.flatnonzero(w.shares)
+        pu_person = np.concatenate([w.ph_owner[known], sharers])
+        pu_phone = np.concatenate([known, w.phone_a[sharers]])
+        pu_since = np.concatenate(
+            [
+                w.ph_since[known],
+                w.t_start - (rng.random(len(sharers)) * 400 * 86400).astype(np.int64),
+            ]
+        )
+        pu_until = np.concatenate([w.ph_until[known], np.full(len(sharers), -1)])
+        o = np.lexsort((pu_since, tx.person[pu_person]))
+        pu_person, pu_phone = pu_person[o], pu_phone[o]
+        pu_since, pu_until = pu_since[o], pu_until[o]
+        pu_salt = np.arange(len(o), dtype=np.int64) + (1 << 40)
+        return _static(
+            "phone_users",
+            {
+                "person_id": tx.person[pu_person],
+                "number": tx.phone_text(pu_phone, pu_salt),
+                "since": tx.dt(pu_since),
+                "until": _blank(pu_until < 0, tx.dt(np.maximum(pu_until, 0))),
+            },
+        )
+
+    @table
+    def calls(rng: np.random.Generator) -> Table:
+        return _calls_table(w, tx)  # rendered chunk by chunk
+
+    @table
+    def case_suspects(rng: np.random.Generator) -> Table:
+        o = np.lexsort((tx.person[w.susp_person], w.susp_case))
+        return _static(
+            "case_suspects",
+            {
+                "person_id": tx.person[w.susp_person[o]],
+                "case_id": tx.case[w.susp_case[o]],
+                "role": np.array(CHAIN_ROLE_NAMES)[w.susp_role[o]],
+            },
+        )
+
+    @table
+    def case_victims(rng: np.random.Generator) -> Table:
+        return _static(
+            "case_victims",
+            {
+                "person_id": tx.person[w.vict_person],
+                "case_id": tx.case[w.vict_case],
+            },
+        )
+
+    @table
+    def case_reports(rng: np.random.Generator) -> Table:
+        o = np.lexsort((tx.person[w.report_person], w.report_case))
+        return _static(
+            "case_reports",
+            {
+                "person_id": tx.person[w.report_person[o]],
+                "case_id": tx.case[w.report_case[o]],
+                "reported_on": render_dates(w._day_of(w.report_on[o])),
+            },
+        )
+
+    @table
+    def sightings(rng: np.random.Generator) -> Table:
+        o = np.argsort(w.sight_at, kind="stable")
+        return _static(
+            "sightings",
+            {
+                "person_id": tx.person[w.sight_person[o]],
+                "location_id": tx.location[w.sight_loc[o]],
+                "at": tx.dt(w.sight_at[o]),
+            },
+        )
+
+    @table
+    def relatives(rng: np.random.Generator) -> Table:
+        # relatives: "person_id is the <relation> of relative_id"
+        relation_names = np.array(["spouse", "sibling", "parent", "child"])
+        two = w.parent_slot == 1
+        mothers = np.full(w.p.abductions, -1, dtype=np.int64)
+        mothers[w.parent_abd[~two]] = w.parents[~two]
+        rp = np.concatenate([w.relatives, w.parents, mothers[w.parent_abd[two]]])
+        rr = np.concatenate([w.relative_of, w.victims[w.parent_abd], w.parents[two]])
+        rn = np.concatenate(
+            [
+                relation_names[w.relative_relation],
+                np.full(len(w.parents), "parent"),
+                np.full(int(two.sum()), "spouse"),
+            ]
+        )
+        o = np.argsort(tx.person[rp], kind="stable")
+        return _static(
+            "relatives",
+            {
+                "person_id": tx.person[rp[o]],
+                "relative_id": tx.person[rr[o]],
+                "relation": rn[o],
+            },
+        )
+
+    @table
+    def dna_matches(rng: np.random.Generator) -> Table:
+        return _static(
+            "dna_matches",
+            {
+                "sample_id": tx.sample[w.match_a],
+                "matched_sample_id": tx.sample[w.match_b],
+                "score": _fmt_float(w.match_score, 4),
+                "relation": np.array(["parent-child", "sibling"])[w.match_rel],
+            },
+        )
+
+    return builders
+
+
+def _checked(name: str, table: Table) -> Table:
+    expected = [c.name for c in RECORDS[name].columns]
+    assert table.header == expected, (name, table.header, expected)
+    return table
+
+
+def _calls_table(w: World, tx: Texts) -> Table:
+    n = len(w.call_t)
+    width = max(9, len(str(n)))
+
+    def render(idx: IntA) -> Columns:
+        ids = np.strings.add("C", np.strings.zfill((idx + 1).astype(str), width))
+        return [
+            _blank(w.call_missing_id[idx], ids),
+            tx.phone_text(w.call_caller[idx], 2 * idx),
+            tx.phone_text(w.call_callee[idx], 2 * idx + 1),
+            tx.dt(w.call_t[idx]),
+            w.call_dur[idx].astype(str),
+            tx.location[w.call_tower[idx]],
+        ]
+
+    return Table("calls", [c.name for c in RECORDS["calls"].columns], n, render)
+
+
+# ----------------------------------------------------------------- ground truth
+
+
+def ground_truth_tables(w: World, tx: Texts) -> dict[str, Callable[[], Table]]:
+    """A builder per ``ground_truth/<name>.csv``: the planted answers."""
+    P = tx.person
+    ng = w.ng
+    builders: dict[str, Callable[[], Table]] = {}
+
+    def table(fn: Callable[[], Table]) -> None:
+        builders[fn.__name__] = fn
+
+    @table
+    def gangs() -> Table:
+        return _static(
+            "gangs",
+            {
+                "gang_id": tx.gang,
+                "region": np.array(w.region_names)[w.gang_region],
+                "city_id": tx.location[w.city_loc[w.gang_city]],
+                "members": w.gang_size.astype(str),
+                "leader_id": P[w.gang_leader],
+                "allies": np.strings.add(
+                    np.strings.add(tx.gang[w.gang_allies[:, 0]], "|"), tx.gang[w.gang_allies[:, 1]]
+                )
+                if ng > 1
+                else np.full(ng, ""),
+            },
+        )
+
+    @table
+    def gang_members() -> Table:
+        gm_gang = np.concatenate([w.gang[w.members], w.broker_gang_g])
+        gm_person = np.concatenate([w.members, w.brokers[w.broker_gang_b]])
+        gm_role = np.concatenate(
+            [np.array(GANG_ROLE_NAMES)[w.grole[w.members]], np.full(len(w.broker_gang_b), "broker")]
+        )
+        gm_boss = np.concatenate([w.boss[w.members], w.gang_leader[w.broker_gang_g]])
+        o = np.lexsort((P[gm_person], gm_gang))
+        return _static(
+            "gang_members",
+            {
+                "gang_id": tx.gang[gm_gang[o]],
+                "person_id": P[gm_person[o]],
+                "role": gm_role[o],
+                "reports_to": P[gm_boss[o]],
+            },
+        )
+
+    @table
+    def brokers() -> Table:
+        bg: dict[int, list[str]] = {}
+        for b, g in zip(w.broker_gang_b.tolist(), w.broker_gang_g.tolist(), strict=True):
+            bg.setdefault(b, []).append(str(tx.gang[g]))
+        return _static(
+            "brokers",
+            {
+                "person_id": P[w.brokers],
+                "gang_ids": ["|".join(bg.get(b, [])) for b in range(len(w.brokers))],
+            },
+        )
+
+    @table
+    def people() -> Table:
+        o = np.argsort(P, kind="stable")
+        gang_text = np.append(tx.gang, "")[np.where(w.gang >= 0, w.gang, ng)]
+        return _static(
+            "people",
+            {
+                "person_id": P[o],
+                "category": np.array(CATEGORY_NAMES)[w.cat[o]],
+                "same_as": P[w.canon[o]],
+                "gang_id": gang_text[o],
+            },
+        )
+
+    @table
+    def chains() -> Table:
+        tr = np.lexsort((w.tr_hop, w.tr_abd))
+        return _static(
+            "chains",
+            {
+                "chain_id": tx.chain[w.tr_abd[tr]],
+                "hop": w.tr_hop[tr].astype(str),
+                "transfer_id": tx.transfer[tr],
+                "victim_id": P[w.victims[w.tr_abd[tr]]],
+                "from_id": P[w.tr_from[tr]],
+                "to_id": P[w.tr_to[tr]],
+                "from_role": np.array(CHAIN_ROLE_NAMES)[w.tr_from_role[tr]],
+                "to_role": np.array(CHAIN_ROLE_NAMES)[w.tr_to_role[tr]],
+                "at": tx.dt(w.tr_at[tr]),
+                "location_id": tx.location[w.tr_loc[tr]],
+                "case_id": tx.case[w.tr_case[tr]],
+            },
+        )
+
+    @table
+    def abductions() -> Table:
+        na = w.p.abductions
+        buyer = w.chain_part[np.arange(na), w.abd_hops]
+        src_region = w.gang_region[w.abd_gang]
+        dst_region = w.city_region[w.city[buyer]]
+        cases = [
+            "|".join(str(tx.case[c]) for c in (a, b, m) if c >= 0)
+            for a, b, m in zip(
+                w.abd_case_a.tolist(), w.abd_case_b.tolist(), w.abd_case_m.tolist(), strict=True
+            )
+        ]
+        return _static(
+            "abductions",
+            {
+                "chain_id": tx.chain,
+                "victim_id": P[w.victims],
+                "victim_kind": np.where(w.abd_child, "child", "woman"),
+                "abducted_at": tx.dt(w.abd_t),
+                "location_id": tx.location[w.abd_loc],
+                "gang_id": tx.gang[w.abd_gang],
+                "buyer_gang_id": tx.gang[w.abd_dest_gang],
+                "hops": w.abd_hops.astype(str),
+                "buyer_id": P[buyer],
+                "cross_gang": np.where(w.abd_cross, "true", "false"),
+                "cross_region": np.where(src_region != dst_region, "true", "false"),
+                "case_ids": cases,
+            },
+        )
+
+    tr_text = np.append(tx.transfer, "")
+    op = np.where(w.ph_op >= 0, w.ph_op, len(tx.transfer))
+
+    def until(phones: IntA) -> StrA:
+        return _blank(w.ph_until[phones] < 0, tx.dt(np.maximum(w.ph_until[phones], 0)))
+
+    @table
+    def phones() -> Table:
+        kind_names = np.array(PHONE_KIND_NAMES)
+        o = np.lexsort((w.ph_since, P[w.ph_owner]))
+        return _static(
+            "phones",
+            {
+                "number": tx.e164[o],
+                "person_id": P[w.ph_owner[o]],
+                "kind": kind_names[w.ph_kind[o]],
+                "since": tx.dt(w.ph_since[o]),
+                "until": until(o),
+                "in_phone_users": np.where(w.ph_known[o], "true", "false"),
+                "transfer_id": tr_text[op[o]],
+            },
+        )
+
+    @table
+    def burners() -> Table:
+        b = np.flatnonzero(w.ph_kind == 3)
+        b = b[np.argsort(w.ph_since[b], kind="stable")]
+        return _static(
+            "burners",
+            {
+                "number": tx.e164[b],
+                "person_id": P[w.ph_owner[b]],
+                "since": tx.dt(w.ph_since[b]),
+                "until": until(b),
+                "transfer_id": tr_text[op[b]],
+                "in_phone_users": np.where(w.ph_known[b], "true", "false"),
+            },
+        )
+
+    @table
+    def sim_swaps() -> Table:
+        s = np.flatnonzero(w.ph_kind == SWAPPED)
+        owner = w.ph_owner[s]
+        return _static(
+            "sim_swaps",
+            {
+                "person_id": P[owner],
+                "old_number": tx.e164[w.phone_a[owner]],
+                "new_number": tx.e164[s],
+                "at": tx.dt(w.ph_since[s]),
+                "same_handset": np.where(w.ph_handset[s] == w.phone_a[owner], "true", "false"),
+                "new_in_phone_users": np.where(w.ph_known[s], "true", "false"),
+            },
+        )
+
+    @table
+    def shared_phones() -> Table:
+        sh = np.flatnonzero(w.shares)
+        return _static(
+            "shared_phones",
+            {
+                "number": tx.e164[w.phone_a[sh]],
+                "owner_id": P[w.share_host[sh]],
+                "shared_with_id": P[sh],
+            },
+        )
+
+    @table
+    def alias_clusters() -> Table:
+        # every individual with more than one person record
+        has_dup = np.unique(w.canon[w.dup_idx])
+        members = np.concatenate([has_dup, w.dup_idx])
+        cl = w.canon[members]
+        o = np.lexsort((members, cl))
+        members, cl = members[o], cl[o]
+        cluster_rank = np.searchsorted(has_dup, cl)
+        variant_names = np.array(["transliteration", "typo", "order", "alias"])
+        variant = np.full(w.n_people, "original", dtype=object)
+        variant[w.dup_idx] = variant_names[w.dup_variant]
+        return _static(
+            "alias_clusters",
+            {
+                "cluster_id": _ids("A", len(has_dup), 5)[cluster_rank] if len(has_dup) else [],
+                "person_id": P[members],
+                "canonical": np.where(members == cl, "true", "false"),
+                "variant": variant[members],
+            },
+        )
+
+    @table
+    def found_persons() -> Table:
+        found_sample = np.full(w.n_people, -1, dtype=np.int64)
+        found_sample[w.sample_person] = np.arange(len(w.sample_person))
+        return _static(
+            "found_persons",
+            {
+                "found_person_id": P[w.found],
+                "victim_id": P[w.victims[w.found_abd]],
+                "chain_id": tx.chain[w.found_abd],
+                "found_at": tx.dt(w.found_at),
+                "sample_id": tx.sample[found_sample[w.found]],
+            },
+        )
+
+    @table
+    def dna_matches() -> Table:
+        return _static(
+            "dna_matches",
+            {
+                "sample_id": tx.sample[w.match_a],
+                "matched_sample_id": tx.sample[w.match_b],
+                "score": _fmt_float(w.match_score, 4),
+                "true_match": np.where(w.match_true, "true", "false"),
+            },
+        )
+
+    return builders
+
+
+def valid_phone(text: str, region: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(text, region))
+    except phonenumbers.NumberParseException:
+        return False

@@ -1,0 +1,392 @@
+"""netintel.synth: determinism, layout, planted structure and dirty rows.
+
+Everything here reads the generated CSV files directly (no database). The toy
+data sets use the default scale (10,000 calls), which is also the scale at
+which the planted gangs must be recoverable but not trivially (Louvain NMI).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from itertools import pairwise
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import phonenumbers
+import pytest
+
+from netintel.schema import RECORDS, RELATIONSHIPS, Column
+from netintel.synth import SynthParams, generate
+
+TOY = SynthParams().scale
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth-clean")
+    generate(out, seed=0, dirty_rate=0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def dirty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth-dirty")
+    generate(out, seed=5, dirty_rate=0.01)
+    return out
+
+
+# ------------------------------------------------------------------ validation
+
+
+class Checker:
+    """An independent check of one cell against the schema (not the ingest's code)."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.phones: dict[str, str | None] = {}
+
+    def e164(self, value: str) -> str | None:
+        if value not in self.phones:
+            try:
+                num = phonenumbers.parse(value, self.region)
+                ok = phonenumbers.is_valid_number(num)
+            except phonenumbers.NumberParseException:
+                ok = False
+            self.phones[value] = (
+                phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164) if ok else None
+            )
+        return self.phones[value]
+
+    def problem(self, col: Column, value: str) -> str | None:
+        if value == "":
+            return "missing" if col.required else None
+        try:
+            if col.type == "phone":
+                if self.e164(value) is None:
+                    return "phone"
+            elif col.type == "date":
+                date.fromisoformat(value)
+            elif col.type == "datetime":
+                if datetime.fromisoformat(value).tzinfo is None:
+                    return "datetime without offset"
+            elif col.type == "int":
+                int(value)
+            elif col.type == "float":
+                x = float(value)
+                if (col.minimum is not None and x < col.minimum) or (
+                    col.maximum is not None and x > col.maximum
+                ):
+                    return "range"
+            elif col.type == "bool" and value not in ("true", "false"):
+                return "bool"
+            if col.choices:
+                parts = value.split("|") if col.type == "list" else [value]
+                if not set(parts) <= set(col.choices):
+                    return "choices"
+        except ValueError:
+            return col.type
+        return None
+
+
+def _bad_rows(folder: Path, region: str = "CN") -> dict[tuple[str, int], str]:
+    """(file, spreadsheet row) -> column of every row with a bad cell."""
+    check = Checker(region)
+    bad: dict[tuple[str, int], str] = {}
+    for name, record in RECORDS.items():
+        _, rows = _read(folder / f"{name}.csv")
+        for i, row in enumerate(rows, start=2):
+            for col in record.columns:
+                if check.problem(col, row[col.name]) is not None:
+                    bad[(f"{name}.csv", i)] = col.name
+                    break
+    return bad
+
+
+# ---------------------------------------------------------------------- tests
+
+
+def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
+    runs = []
+    for folder, seed in (("a", 11), ("b", 11), ("c", 12)):
+        generate(tmp_path / folder, scale=3_000, seed=seed)
+        runs.append(
+            {
+                p.relative_to(tmp_path / folder): p.read_bytes()
+                for p in sorted((tmp_path / folder).rglob("*"))
+                if p.is_file()
+            }
+        )
+    assert runs[0] == runs[1]
+    assert runs[0].keys() == runs[2].keys()
+    assert runs[0][Path("calls.csv")] != runs[2][Path("calls.csv")]
+    assert runs[0][Path("persons.csv")] != runs[2][Path("persons.csv")]
+
+
+def test_dirty_rows_are_extra_rows_on_top_of_the_clean_set(tmp_path: Path) -> None:
+    generate(tmp_path / "dirty", scale=3_000, seed=11, dirty_rate=0.01)
+    generate(tmp_path / "clean", scale=3_000, seed=11, dirty_rate=0)
+    listed: dict[str, set[int]] = defaultdict(set)
+    for r in _read(tmp_path / "dirty" / "ground_truth" / "dirty_rows.csv")[1]:
+        listed[r["file"]].add(int(r["data_row"]))
+    assert listed
+    for name in RECORDS:
+        _, dirty_rows = _read(tmp_path / "dirty" / f"{name}.csv")
+        _, clean_rows = _read(tmp_path / "clean" / f"{name}.csv")
+        kept = [r for i, r in enumerate(dirty_rows, 1) if i not in listed[f"{name}.csv"]]
+        assert kept == clean_rows, name
+
+
+def test_headers_follow_the_schema_and_scale_is_the_call_count(clean: Path) -> None:
+    for name, record in RECORDS.items():
+        header, _ = _read(clean / f"{name}.csv")
+        assert header == [c.name for c in record.columns], name
+    _, calls = _read(clean / "calls.csv")
+    assert len(calls) == TOY
+    manifest = json.loads((clean / "ground_truth" / "manifest.json").read_text("utf-8"))
+    for rel, rows in manifest["files"].items():
+        assert len(_read(clean / rel)[1]) == rows, rel
+    assert manifest["seed"] == 0 and manifest["params"]["scale"] == TOY
+
+
+def test_clean_data_has_only_valid_values(clean: Path) -> None:
+    """Valid phone numbers, parseable dates, enum values within the choices, ranges."""
+    assert _bad_rows(clean) == {}
+    assert _read(clean / "ground_truth" / "dirty_rows.csv")[1] == []
+    _, calls = _read(clean / "calls.csv")
+    assert sum(1 for c in calls if not c["call_id"]) > 0  # some rows exercise the hash key
+    assert any(not c["caller"].startswith("+") for c in calls)  # some national numbers
+
+
+def test_every_reference_resolves(clean: Path) -> None:
+    check = Checker("CN")
+    keys = {
+        name: {r[RECORDS[name].columns[0].name] for r in _read(clean / f"{name}.csv")[1]}
+        for name in ("persons", "cases", "locations", "samples", "transfers")
+    }
+    phones = {check.e164(r["number"]) for r in _read(clean / "phones.csv")[1]}
+    kinds = {r["location_id"]: r["kind"] for r in _read(clean / "locations.csv")[1]}
+    target = {"Person": "persons", "Case": "cases", "Location": "locations", "Sample": "samples"}
+    for name, record in RECORDS.items():
+        _, rows = _read(clean / f"{name}.csv")
+        for col in record.columns:
+            label = None
+            if col.link:
+                label = col.link.target
+            elif col.endpoint:
+                label = getattr(RELATIONSHIPS[record.relationship or ""], col.endpoint)
+            if label is None:
+                continue
+            for row in rows:
+                value = row[col.name]
+                if label == "Phone":
+                    assert check.e164(value) in phones, (name, col.name, value)
+                elif value:
+                    assert value in keys[target[label]], (name, col.name, value)
+    for row in _read(clean / "calls.csv")[1]:
+        assert kinds[row["tower"]] == "cell tower"
+    for row in _read(clean / "samples.csv")[1]:
+        assert kinds[row["site"]] == "blood-sampling site"
+
+
+def test_planted_gangs_and_chains_are_in_the_records(clean: Path) -> None:
+    gt = clean / "ground_truth"
+    persons = {r["person_id"]: r for r in _read(clean / "persons.csv")[1]}
+    members = _read(gt / "gang_members.csv")[1]
+    by_gang: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in members:
+        assert m["person_id"] in persons
+        by_gang[m["gang_id"]][m["role"]] += 1
+        if m["role"] != "broker":
+            assert "suspect" in persons[m["person_id"]]["roles"].split("|")
+    for gang in _read(gt / "gangs.csv")[1]:
+        roles = by_gang[gang["gang_id"]]
+        assert roles["leader"] == 1 and roles["lieutenant"] >= 1
+        assert sum(roles[r] for r in ("leader", "lieutenant", "member")) == int(gang["members"])
+    sizes = sorted(int(g["members"]) for g in _read(gt / "gangs.csv")[1])
+    assert sizes[-1] >= 2 * sizes[len(sizes) // 2]  # heavy-tailed sizes
+    for b in _read(gt / "brokers.csv")[1]:
+        assert len(b["gang_ids"].split("|")) >= 2
+        assert {m["gang_id"] for m in members if m["person_id"] == b["person_id"]} == set(
+            b["gang_ids"].split("|")
+        )
+
+    transfers = {t["transfer_id"]: t for t in _read(clean / "transfers.csv")[1]}
+    chains: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for hop in _read(gt / "chains.csv")[1]:
+        chains[hop["chain_id"]].append(hop)
+    abductions = {a["chain_id"]: a for a in _read(gt / "abductions.csv")[1]}
+    assert set(chains) == set(abductions)
+    for chain_id, hops in chains.items():
+        assert [int(h["hop"]) for h in hops] == list(range(1, len(hops) + 1))
+        assert 2 <= len(hops) <= 6 and len(hops) == int(abductions[chain_id]["hops"])
+        rows = [transfers[h["transfer_id"]] for h in hops]
+        for h, t in zip(hops, rows, strict=True):
+            for key in ("victim_id", "from_id", "to_id", "location_id", "case_id", "at"):
+                assert t[key] == h[key], (chain_id, key)
+        assert len({t["victim_id"] for t in rows}) == 1
+        assert rows[0]["victim_id"] == abductions[chain_id]["victim_id"]
+        for a, b in pairwise(rows):
+            assert a["to_id"] == b["from_id"]
+            assert datetime.fromisoformat(a["at"]) < datetime.fromisoformat(b["at"])
+        assert datetime.fromisoformat(abductions[chain_id]["abducted_at"]) < datetime.fromisoformat(
+            rows[0]["at"]
+        )
+        assert rows[-1]["to_id"] == abductions[chain_id]["buyer_id"]
+        assert "buyer" in persons[rows[-1]["to_id"]]["roles"]
+    assert any(a["cross_region"] == "true" for a in abductions.values())
+
+
+def test_phones_burners_swaps_aliases_and_dna(clean: Path) -> None:
+    gt = clean / "ground_truth"
+    check = Checker("CN")
+    users: dict[str, set[str]] = defaultdict(set)
+    for r in _read(clean / "phone_users.csv")[1]:
+        users[str(check.e164(r["number"]))].add(r["person_id"])
+    calls = [
+        (check.e164(c["caller"]), check.e164(c["callee"]), datetime.fromisoformat(c["started_at"]))
+        for c in _read(clean / "calls.csv")[1]
+    ]
+    for b in _read(gt / "burners.csv")[1]:
+        assert (b["person_id"] in users[b["number"]]) == (b["in_phone_users"] == "true")
+        used = [t for x, y, t in calls if b["number"] in (x, y)]
+        since, until = (datetime.fromisoformat(b[k]) for k in ("since", "until"))
+        assert all(since <= t <= until for t in used)
+    swaps = _read(gt / "sim_swaps.csv")[1]
+    assert swaps
+    for s in swaps:
+        at = datetime.fromisoformat(s["at"])
+        assert all(t < at for x, y, t in calls if s["old_number"] in (x, y))
+        assert all(t >= at for x, y, t in calls if s["new_number"] in (x, y))
+        assert s["person_id"] in users[s["old_number"]]
+    for s in _read(gt / "shared_phones.csv")[1]:
+        assert {s["owner_id"], s["shared_with_id"]} <= users[s["number"]]
+
+    persons = {r["person_id"]: r for r in _read(clean / "persons.csv")[1]}
+    clusters: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in _read(gt / "alias_clusters.csv")[1]:
+        assert r["person_id"] in persons
+        clusters[r["cluster_id"]].append(r)
+    assert clusters
+    for rows in clusters.values():
+        assert len(rows) >= 2 and sum(r["canonical"] == "true" for r in rows) == 1
+        names = {persons[r["person_id"]]["name"] for r in rows}
+        assert len(names) >= 2  # a variant name, not a copy
+
+    samples = {s["sample_id"]: s for s in _read(clean / "samples.csv")[1]}
+    parents = {
+        (r["person_id"], r["relative_id"])
+        for r in _read(clean / "relatives.csv")[1]
+        if r["relation"] == "parent"
+    }
+    found = {f["found_person_id"]: f for f in _read(gt / "found_persons.csv")[1]}
+    matches = _read(clean / "dna_matches.csv")[1]
+    truth = {(m["sample_id"], m["matched_sample_id"]): m for m in _read(gt / "dna_matches.csv")[1]}
+    assert len(truth) == len(matches) and any(m["true_match"] == "true" for m in truth.values())
+    for m in matches:
+        t = truth[(m["sample_id"], m["matched_sample_id"])]
+        a, b = samples[m["sample_id"]], samples[m["matched_sample_id"]]
+        assert a["kind"] == "unknown-origin" and b["kind"] == "reference"
+        is_true = (
+            a["person_id"] in found
+            and (b["person_id"], found[a["person_id"]]["victim_id"]) in parents
+        )
+        assert is_true == (t["true_match"] == "true")
+    true_scores = [float(m["score"]) for m in truth.values() if m["true_match"] == "true"]
+    false_scores = [float(m["score"]) for m in truth.values() if m["true_match"] == "false"]
+    assert not false_scores or max(false_scores) < min(true_scores)
+
+
+def test_dirty_rows_listed_are_exactly_the_bad_rows(dirty: Path) -> None:
+    listed = _read(dirty / "ground_truth" / "dirty_rows.csv")[1]
+    assert len(listed) > 10
+    assert len({r["file"] for r in listed}) >= 5
+    expected = {(r["file"], int(r["row"])): r["column"] for r in listed}
+    assert _bad_rows(dirty) == expected
+    files = {name: _read(dirty / name)[1] for name in {r["file"] for r in listed}}
+    for r in listed:
+        assert int(r["row"]) == int(r["data_row"]) + 1
+        assert files[r["file"]][int(r["data_row"]) - 1][r["column"]] == r["value"]
+        assert int(r["copy_of_row"]) < int(r["row"])
+
+
+def test_the_ingest_rejects_exactly_the_dirty_rows(dirty: Path) -> None:
+    prepare_mod = pytest.importorskip("netintel.ingest.prepare")
+    read_mod = pytest.importorskip("netintel.ingest.read")
+    listed = _read(dirty / "ground_truth" / "dirty_rows.csv")[1]
+    expected: dict[str, set[int]] = defaultdict(set)
+    for r in listed:
+        expected[r["file"]].add(int(r["row"]))
+    opts = prepare_mod.Options(phone_region="CN")
+    for name, record in RECORDS.items():
+        raw = read_mod.read_file(dirty / f"{name}.csv")
+        prep = prepare_mod.prepare(raw, record, None, opts)
+        assert {r.row for r in prep.rejects} == expected[f"{name}.csv"], name
+
+
+def test_louvain_recovers_the_gangs_but_not_perfectly(clean: Path) -> None:
+    """Calls lifted to persons through phone_users, gang members only, weight = calls."""
+    check = Checker("CN")
+    members = [
+        m for m in _read(clean / "ground_truth" / "gang_members.csv")[1] if m["role"] != "broker"
+    ]
+    gang = {m["person_id"]: m["gang_id"] for m in members}
+    users: dict[str, set[str]] = defaultdict(set)
+    for r in _read(clean / "phone_users.csv")[1]:
+        users[str(check.e164(r["number"]))].add(r["person_id"])
+    weight: Counter[tuple[str, str]] = Counter()
+    for c in _read(clean / "calls.csv")[1]:
+        for a in users.get(str(check.e164(c["caller"])), ()):
+            for b in users.get(str(check.e164(c["callee"])), ()):
+                if a in gang and b in gang and a != b:
+                    weight[(min(a, b), max(a, b))] += 1
+    g = nx.Graph()
+    g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weight.items()))
+    communities = nx.community.louvain_communities(g, weight="weight", seed=0)
+    found = {p: i for i, c in enumerate(communities) for p in c}
+    nodes = sorted(found)
+    assert len(nodes) >= 0.95 * len(gang)
+    score = _nmi([gang[p] for p in nodes], [found[p] for p in nodes])
+    assert 0.6 <= score <= 0.9, score
+
+
+def _nmi(a: list[object], b: list[object]) -> float:
+    """Normalised mutual information (arithmetic mean of the entropies)."""
+    _, ai = np.unique(np.array(a, dtype=str), return_inverse=True)
+    _, bi = np.unique(np.array(b, dtype=str), return_inverse=True)
+    joint = np.zeros((ai.max() + 1, bi.max() + 1))
+    np.add.at(joint, (ai, bi), 1)
+    joint /= len(a)
+    pa, pb = joint.sum(axis=1), joint.sum(axis=0)
+    nz = joint > 0
+    mi = float((joint[nz] * np.log(joint[nz] / np.outer(pa, pb)[nz])).sum())
+    ha = float(-(pa * np.log(pa)).sum())
+    hb = float(-(pb * np.log(pb)).sum())
+    return 2 * mi / (ha + hb)
+
+
+def test_other_region_numbers_and_time_zone(tmp_path: Path) -> None:
+    generate(tmp_path, scale=2_000, seed=2, region="GB", dirty_rate=0, start="2023-03-01", days=120)
+    assert _bad_rows(tmp_path, region="GB") == {}
+    offsets = {c["started_at"][-6:] for c in _read(tmp_path / "calls.csv")[1]}
+    assert offsets == {"+00:00", "+01:00"}  # British summer time starts on 26 March
+    mapping = (tmp_path / "mapping.yaml").read_text("utf-8")
+    assert "phone_region: GB" in mapping and "Europe/London" in mapping
+
+
+def test_parameters_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="unknown parameters gangz"):
+        generate(tmp_path, gangz=3)
+    with pytest.raises(ValueError, match="mixing"):
+        generate(tmp_path, mixing=1.5)
+    with pytest.raises(ValueError, match="scale"):
+        generate(tmp_path, scale=10)
