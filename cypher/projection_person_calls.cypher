@@ -1,0 +1,28 @@
+// Person call network: CALLED lifted to people through USES, aggregated per (caller, callee) pair
+// and returned as one row of parallel lists (bulk transfer, no per-pair records).
+// A call counts for a person when the USES interval of the phone (since/until, open when null,
+// both inclusive) covers the time of the call; calls between two phones of one person are left out.
+// $since (inclusive), $until (exclusive): time window on the call, null = open.
+// $regions: list of regions; only calls routed through a cell tower (Location) of those regions.
+CALL () {
+  WITH $regions AS regions
+  WHERE regions IS NOT NULL
+  MATCH (t:Location)
+  WHERE t.region IN regions
+  RETURN collect(t.location_id) AS in_region
+}
+WITH CASE WHEN $regions IS NULL THEN null ELSE in_region END AS towers
+MATCH (a:Person)-[ua:USES]->(:Phone)-[c:CALLED]->(:Phone)<-[ub:USES]-(b:Person)
+WHERE a <> b
+  AND ($since IS NULL OR c.at >= $since)
+  AND ($until IS NULL OR c.at < $until)
+  AND (towers IS NULL OR c.tower IN towers)
+  AND (ua.since IS NULL OR ua.since <= c.at) AND (ua.until IS NULL OR c.at <= ua.until)
+  AND (ub.since IS NULL OR ub.since <= c.at) AND (ub.until IS NULL OR c.at <= ub.until)
+WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last
+RETURN collect(a.person_id) AS src,
+       collect(b.person_id) AS dst,
+       collect(calls) AS calls,
+       collect(duration_s) AS duration_s,
+       collect(first.epochMillis) AS first_call,
+       collect(last.epochMillis) AS last_call

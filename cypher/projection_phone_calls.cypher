@@ -1,0 +1,23 @@
+// Phone call network: CALLED aggregated per (caller, callee) phone pair, for data without USES
+// (e.g. VAST 2008), returned as one row of parallel lists (bulk transfer).
+// $since (inclusive), $until (exclusive): time window on the call, null = open.
+// $regions: list of regions; only calls routed through a cell tower (Location) of those regions.
+CALL () {
+  WITH $regions AS regions
+  WHERE regions IS NOT NULL
+  MATCH (t:Location)
+  WHERE t.region IN regions
+  RETURN collect(t.location_id) AS in_region
+}
+WITH CASE WHEN $regions IS NULL THEN null ELSE in_region END AS towers
+MATCH (a:Phone)-[c:CALLED]->(b:Phone)
+WHERE ($since IS NULL OR c.at >= $since)
+  AND ($until IS NULL OR c.at < $until)
+  AND (towers IS NULL OR c.tower IN towers)
+WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last
+RETURN collect(a.number) AS src,
+       collect(b.number) AS dst,
+       collect(calls) AS calls,
+       collect(duration_s) AS duration_s,
+       collect(first.epochMillis) AS first_call,
+       collect(last.epochMillis) AS last_call

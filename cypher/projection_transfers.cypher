@@ -1,0 +1,23 @@
+// Transfer network: seller -> buyer pairs from Transfer FROM/TO (self-transfers left out),
+// one row of parallel lists (bulk transfer).
+// $since (inclusive), $until (exclusive): time window on the transfer, null = open.
+// $regions: list of regions; only transfers AT a location of those regions, null = all.
+MATCH (a:Person)<-[:FROM]-(t:Transfer)-[:TO]->(b:Person)
+WHERE a <> b
+  AND ($since IS NULL OR t.at >= $since)
+  AND ($until IS NULL OR t.at < $until)
+  AND ($regions IS NULL OR EXISTS {
+    MATCH (t)-[:AT]->(l:Location)
+    WHERE l.region IN $regions
+  })
+WITH a, b, t, [(t)-[:OF]->(v:Person) | v.person_id] AS victims
+WITH a, b, count(t) AS transfers, sum(t.amount) AS amount, min(t.at) AS first, max(t.at) AS last,
+     collect(t.transfer_id) AS transfer_ids, collect(victims) AS victims
+RETURN collect(a.person_id) AS src,
+       collect(b.person_id) AS dst,
+       collect(transfers) AS transfers,
+       collect(amount) AS amount,
+       collect(first.epochMillis) AS first_transfer,
+       collect(last.epochMillis) AS last_transfer,
+       collect(transfer_ids) AS transfer_ids,
+       collect(victims) AS victims
