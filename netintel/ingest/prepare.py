@@ -10,12 +10,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from netintel.exceptions import InputFileError
+from netintel.exceptions import IngestError, InputFileError
 from netintel.ingest.mapping import FileMapping
 from netintel.ingest.normalise import TEMPORAL, convert
 from netintel.ingest.read import ROW, RawFile
@@ -128,7 +129,7 @@ def _column_frame(
 
 def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options) -> Prepared:
     """Convert, validate, de-duplicate and shape one file's rows."""
-    source = raw.path.rsplit("/", 1)[-1]
+    source = Path(raw.path).name
     prep = Prepared(source, rt, raw)
     for row, text, reason in raw.parse_rejects:
         prep.rejects.append(Reject(source, row, None, text, reason))
@@ -184,7 +185,11 @@ def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options)
     prep.good_rows = rows[~bad]
     if rt.relationship:
         prep.endpoints = _endpoints(rt, prep.good, prep.good_rows)
-    assert prep.rows_loaded + prep.rejected_rows == prep.rows_read
+    if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover - a bug
+        raise IngestError(
+            f"{raw.path}: accounting error: {prep.rows_read} rows read but "
+            f"{prep.rows_loaded} loaded + {prep.rejected_rows} rejected"
+        )
     return prep
 
 
