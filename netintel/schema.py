@@ -397,6 +397,11 @@ def _rel_columns(
     return tuple(cols)
 
 
+def _rel_record(name: str, rel_type: str, start: str, end: str, doc: str) -> RecordType:
+    """A file of plain relationships: two endpoint keys and the relationship's properties."""
+    return RecordType(name, _rel_columns(rel_type, start, end), doc, relationship=rel_type)
+
+
 # ------------------------------------------------------------------------ records
 
 RECORDS: dict[str, RecordType] = {
@@ -474,47 +479,26 @@ RECORDS: dict[str, RecordType] = {
             relationship="CALLED",
             extra_nodes=(("tower", "Location", (("kind", "cell tower"),)),),
         ),
-        RecordType(
-            "phone_users",
-            _rel_columns("USES", "person_id", "number"),
-            "Which person uses which phone, and when.",
-            relationship="USES",
+        _rel_record(
+            "phone_users", "USES", "person_id", "number", "Which person uses which phone, and when."
         ),
-        RecordType(
-            "case_suspects",
-            _rel_columns("SUSPECT_IN", "person_id", "case_id"),
-            "Suspects of cases.",
-            relationship="SUSPECT_IN",
-        ),
-        RecordType(
-            "case_victims",
-            _rel_columns("VICTIM_IN", "person_id", "case_id"),
-            "Victims of cases.",
-            relationship="VICTIM_IN",
-        ),
-        RecordType(
+        _rel_record("case_suspects", "SUSPECT_IN", "person_id", "case_id", "Suspects of cases."),
+        _rel_record("case_victims", "VICTIM_IN", "person_id", "case_id", "Victims of cases."),
+        _rel_record(
             "case_reports",
-            _rel_columns("REPORTED", "person_id", "case_id"),
+            "REPORTED",
+            "person_id",
+            "case_id",
             "Who reported a case (missing-person reports).",
-            relationship="REPORTED",
         ),
-        RecordType(
-            "sightings",
-            _rel_columns("SEEN_AT", "person_id", "location_id"),
-            "People seen at places.",
-            relationship="SEEN_AT",
-        ),
-        RecordType(
-            "relatives",
-            _rel_columns("RELATIVE_OF", "person_id", "relative_id"),
-            "Family relations.",
-            relationship="RELATIVE_OF",
-        ),
-        RecordType(
+        _rel_record("sightings", "SEEN_AT", "person_id", "location_id", "People seen at places."),
+        _rel_record("relatives", "RELATIVE_OF", "person_id", "relative_id", "Family relations."),
+        _rel_record(
             "dna_matches",
-            _rel_columns("MATCHES", "sample_id", "matched_sample_id"),
+            "MATCHES",
+            "sample_id",
+            "matched_sample_id",
             "DNA kinship matches between two samples.",
-            relationship="MATCHES",
         ),
     )
 }
