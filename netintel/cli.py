@@ -285,6 +285,23 @@ def schema_apply() -> None:
 # -------------------------------------------------------------------------- synth
 
 
+def _synth_params(params: tuple[str, ...]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs checked against the generator's parameters (values as YAML)."""
+    from netintel.synth import SynthParams
+
+    fields = {f.name for f in dataclasses.fields(SynthParams)}
+    kwargs: dict[str, Any] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or name not in fields:
+            raise click.BadParameter(
+                f"{item!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(fields))}",
+                param_hint="--param",
+            )
+        kwargs[name] = yaml.safe_load(value)
+    return kwargs
+
+
 @cli.command("synth")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--scale", default=10_000, show_default=True, help="Number of clean call records.")
@@ -309,18 +326,9 @@ def synth_cmd(out_dir: Path, scale: int, seed: int, params: tuple[str, ...]) -> 
       netintel synth --scale 1000000 --seed 7 out/synth
       netintel ingest out/synth --mapping out/synth/mapping.yaml
     """
-    from netintel.synth import SynthParams, generate
+    from netintel.synth import generate
 
-    kwargs: dict[str, Any] = {}
-    fields = {f.name: f for f in dataclasses.fields(SynthParams)}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or name not in fields:
-            raise click.BadParameter(
-                f"{item!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(fields))}",
-                param_hint="--param",
-            )
-        kwargs[name] = yaml.safe_load(value)
+    kwargs = _synth_params(params)
     try:
         report = generate(
             out_dir,
@@ -336,6 +344,144 @@ def synth_cmd(out_dir: Path, scale: int, seed: int, params: tuple[str, ...]) -> 
         f"wrote {len(report.files)} files ({rows:,} record rows) to {report.out_dir} "
         f"in {report.seconds:.1f} s"
     )
+
+
+# ------------------------------------------------------------------------ contest
+
+
+@cli.group()
+def contest() -> None:
+    """The online analysis contest: make a challenge, check and score submissions."""
+
+
+@contest.command("make")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--scale", default=10_000, show_default=True, help="Number of call records.")
+@click.option("--seed", type=int, help="Seed (default: a secret one, kept in the truth).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any generator parameter, e.g. -p n_gangs=40.",
+)
+@click.option("--no-baseline", is_flag=True, help="Do not write netintel's own answers.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing challenge folder.")
+@_boundary
+def contest_make(
+    out_dir: Path,
+    scale: int,
+    seed: int | None,
+    params: tuple[str, ...],
+    no_baseline: bool,
+    overwrite: bool,
+) -> None:
+    """Build a challenge: OUT_DIR/public for contestants, OUT_DIR/truth for organisers.
+
+    \b
+    Example:
+      netintel contest make out/challenge --scale 50000
+    """
+    from netintel.contest import make_challenge
+
+    made = make_challenge(
+        out_dir,
+        seed=seed,
+        scale=scale,
+        overwrite=overwrite,
+        with_baseline=not no_baseline,
+        progress=lambda msg: click.echo(msg, err=True),
+        **_synth_params(params),
+    )
+    click.echo(f"challenge {made.challenge_id}: public {made.public}, truth {made.truth}")
+
+
+@contest.command("check")
+@click.argument("submission", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--public",
+    "public_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The challenge's public folder.",
+)
+@_boundary
+def contest_check(submission: Path, public_dir: Path) -> None:
+    """Check a submission's format before sending it (exit 2 if a file would be rejected)."""
+    from netintel.contest import public_person_ids, read_submission
+
+    sub = read_submission(submission, person_ids=public_person_ids(public_dir))
+    for issue in sub.issues:
+        click.echo(str(issue))
+    if sub.issues:
+        sys.exit(EXIT_INPUT)
+    click.echo("ok: every file can be scored")
+
+
+@contest.command("score")
+@click.argument("submission", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--truth",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The challenge's truth folder.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_boundary
+def contest_score(submission: Path, truth: Path, as_json: bool) -> None:
+    """Score one submission against the hidden truth.
+
+    \b
+    Example:
+      netintel contest score team1/ --truth out/challenge/truth
+    """
+    from netintel.contest import score
+
+    result = score(submission, truth)
+    click.echo(result.to_json() if as_json else result.to_frame().to_string())
+    for issue in result.issues:
+        click.echo(f"rejected: {issue}", err=True)
+
+
+@contest.command("leaderboard")
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--truth", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, path_type=Path),
+    help="netintel's own answers, shown as a baseline entry.",
+)
+@click.option(
+    "--out",
+    default="out/leaderboard",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@_boundary
+def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, out: Path) -> None:
+    """Rank every team's submission (one subfolder or zip each) into CSV and HTML."""
+    from netintel.contest import leaderboard, write_leaderboard
+
+    board = leaderboard(submissions, truth, baseline=baseline)
+    paths = write_leaderboard(board, out)
+    click.echo(board[["rank", "team", "overall"]].to_string(index=False))
+    click.echo(f"written: {paths['csv']}, {paths['html']}")
+
+
+@contest.command("baseline")
+@click.argument("public_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--algorithm", type=click.Choice(["louvain", "leiden"]), default="louvain", show_default=True
+)
+@_boundary
+def contest_baseline(public_dir: Path, out_dir: Path, seed: int, algorithm: str) -> None:
+    """Write netintel's automatic answers for a challenge as a submission."""
+    from netintel.contest import baseline
+
+    click.echo(f"written: {baseline(public_dir, out_dir, seed=seed, algorithm=algorithm)}")
 
 
 # --------------------------------------------------------------------------- demo

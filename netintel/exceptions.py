@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "ContestError",
     "DatabaseError",
     "IngestError",
     "InputFileError",
@@ -16,6 +17,7 @@ __all__ = [
     "SchemaError",
     "ServerError",
     "SharedDataError",
+    "SubmissionError",
 ]
 
 
@@ -71,3 +73,20 @@ class InputFileError(IngestError):
         if column is not None:
             where += f", column {column!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class ContestError(NetintelError):
+    """A challenge or truth folder is missing, incomplete or inconsistent."""
+
+
+class SubmissionError(ContestError):
+    """A contest submission cannot be read at all (no such folder, a broken zip file).
+
+    Problems inside its files never raise: they reject that file and are listed in
+    the submission's issues.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

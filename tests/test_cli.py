@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -83,3 +84,37 @@ def test_synth_command_writes_the_ingest_layout(tmp_path: Path) -> None:
         assert header.split(",") == [c.name for c in rt.columns]
     bad = CliRunner().invoke(cli, ["synth", "-p", "n_gangs", str(out)])
     assert bad.exit_code == 2
+
+
+def test_contest_make_check_score_leaderboard(tmp_path: Path) -> None:
+    run = CliRunner().invoke
+    ch = tmp_path / "ch"
+    assert run(cli, ["contest", "make", str(ch), "--scale", "2000", "--seed", "4"]).exit_code == 0
+    ok = run(cli, ["contest", "check", str(ch / "baseline"), "--public", str(ch / "public")])
+    assert ok.exit_code == 0 and "ok" in ok.stdout
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "gangs.csv").write_text("person_id,gang\nnobody,1\n")
+    checked = run(cli, ["contest", "check", str(bad), "--public", str(ch / "public")])
+    assert checked.exit_code == 2 and "nobody" in checked.stdout
+    scored = run(
+        cli, ["contest", "score", str(ch / "baseline"), "--truth", str(ch / "truth"), "--json"]
+    )
+    assert scored.exit_code == 0
+    assert 0.5 < json.loads(scored.stdout)["gangs_nmi"] <= 1.0
+    teams = tmp_path / "teams"
+    shutil.copytree(ch / "baseline", teams / "a")
+    board = run(
+        cli,
+        [
+            "contest",
+            "leaderboard",
+            str(teams),
+            "--truth",
+            str(ch / "truth"),
+            "--out",
+            str(tmp_path / "lb"),
+        ],
+    )
+    assert board.exit_code == 0
+    assert (tmp_path / "lb" / "leaderboard.html").is_file()

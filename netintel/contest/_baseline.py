@@ -1,0 +1,242 @@
+"""netintel's own answers to a challenge, computed from the public files alone."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netintel.algorithms import key_players, leiden, louvain
+from netintel.contest._format import ContestError
+
+__all__ = ["BASELINE_TEAM", "baseline", "public_frames"]
+
+#: The team name the baseline appears under in a leaderboard.
+BASELINE_TEAM = "netintel-baseline"
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _has_data_rows(path: Path) -> bool:
+    """Whether a CSV file has anything after its header line (without reading it all)."""
+    with path.open("rb") as f:
+        f.readline()
+        return any(line.strip() for line in f)
+
+
+def public_frames(public_dir: str | Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """The good rows of public record files, read and converted as the ingest does.
+
+    Uses the folder's ``mapping.yaml`` (time zone, phone region) when present;
+    rows the ingest would reject are left out. A missing or header-only file
+    gives an empty frame with the schema's columns.
+    """
+    from netintel.ingest import Options, load_mapping, prepare, read_file
+    from netintel.schema import RECORDS
+
+    root = Path(public_dir)
+    if not (root / "persons.csv").is_file():
+        raise ContestError(f"{root}: no persons.csv (is this a challenge's public folder?)")
+    mpath = root / "mapping.yaml"
+    mapping = load_mapping(mpath) if mpath.is_file() else None
+    opts = Options(
+        timezone=(mapping.timezone if mapping else None) or "UTC",
+        phone_region=mapping.phone_region if mapping else None,
+    )
+    out: dict[str, pd.DataFrame] = {}
+    for name in names:
+        rt = RECORDS[name]
+        empty = pd.DataFrame({c.name: pd.Series(dtype=object) for c in rt.columns})
+        path = root / f"{name}.csv"
+        if not path.is_file():
+            out[name] = empty
+            continue
+        if not _has_data_rows(path):
+            out[name] = empty
+            continue
+        out[name] = prepare(read_file(path), rt, None, opts).good
+    return out
+
+
+def _person_graph(calls: pd.DataFrame, phone_users: pd.DataFrame) -> nx.Graph:
+    """Person-to-person call graph: a call between phones counts once between their users,
+    split evenly when a phone has several users (weight = calls)."""
+    users = phone_users[["number", "person_id"]].dropna().drop_duplicates()
+    per_number = users.groupby("number").size()
+    c = calls[["caller", "callee"]].dropna()
+    c = c.merge(users.rename(columns={"number": "caller", "person_id": "a"}), on="caller")
+    c = c.merge(users.rename(columns={"number": "callee", "person_id": "b"}), on="callee")
+    c = c[c["a"] != c["b"]]
+    w = 1.0 / (
+        c["caller"].map(per_number).to_numpy(float) * c["callee"].map(per_number).to_numpy(float)
+    )
+    a, b = c["a"].astype(str).to_numpy(), c["b"].astype(str).to_numpy()
+    swap = a > b
+    edges = pd.DataFrame({"u": np.where(swap, b, a), "v": np.where(swap, a, b), "w": w})
+    summed = edges.groupby(["u", "v"], as_index=False)["w"].sum()
+    G = nx.Graph()
+    G.add_weighted_edges_from(summed.itertuples(index=False, name=None))
+    return G
+
+
+def _suspects(persons: pd.DataFrame) -> set[str]:
+    """People whose roles include ``suspect`` but not ``buyer`` (buyers are no gang's)."""
+    out = set()
+    for pid, roles in zip(persons["person_id"], persons["roles"], strict=True):
+        if isinstance(roles, list) and "suspect" in roles and "buyer" not in roles:
+            out.add(str(pid))
+    return out
+
+
+def _chains(transfers: pd.DataFrame, known: set[str]) -> list[tuple[str, list[str], str]]:
+    """Per victim: the transfers in time order; the holders are the first giver, then each taker."""
+    t = transfers.dropna(subset=["victim_id", "from_id", "to_id", "at"])
+    t = t.sort_values(["victim_id", "at", "transfer_id"])
+    out = []
+    for victim, grp in t.groupby("victim_id", sort=True):
+        people = [str(grp["from_id"].iloc[0]), *map(str, grp["to_id"])]
+        if all(p in known for p in people) and str(victim) in known:
+            out.append((f"V-{victim}", people, str(victim)))
+    return out
+
+
+def _name_key(name: Any) -> tuple[str, tuple[str, ...]]:
+    text = unicodedata.normalize("NFKC", str(name)).casefold() if isinstance(name, str) else ""
+    tokens = tuple(sorted(t for t in _NON_WORD.split(text) if t))
+    return "".join(_NON_WORD.split(text)), tokens
+
+
+def _similar(a: Any, b: Any) -> bool:
+    """Names alike: same words in any order, one is the other's alias, or close spelling."""
+    (ka, ta), (kb, tb) = _name_key(a.name), _name_key(b.name)
+    if not ka or not kb:
+        return False
+    if ka == kb or ta == tb:
+        return True
+    aliases_a = {_name_key(x)[0] for x in (a.aliases if isinstance(a.aliases, list) else [])}
+    aliases_b = {_name_key(x)[0] for x in (b.aliases if isinstance(b.aliases, list) else [])}
+    if ka in aliases_b or kb in aliases_a:
+        return True
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
+
+
+def _alias_pairs(persons: pd.DataFrame) -> set[tuple[str, str]]:
+    """Same national id; or same birth date, no conflicting gender, and similar names."""
+    pairs: set[tuple[str, str]] = set()
+    p = persons.copy()
+    p["person_id"] = p["person_id"].astype(str)
+    for _, grp in p.dropna(subset=["national_id"]).groupby("national_id"):
+        pairs.update(combinations(sorted(grp["person_id"]), 2))
+    for _, grp in p.dropna(subset=["birth_date"]).groupby("birth_date"):
+        if len(grp) < 2:
+            continue
+        for a, b in combinations(grp.sort_values("person_id").itertuples(index=False), 2):
+            ga, gb = a.gender, b.gender
+            if (
+                isinstance(ga, str)
+                and isinstance(gb, str)
+                and "unknown" not in (ga, gb)
+                and ga != gb
+            ):
+                continue
+            if _similar(a, b):
+                pairs.add((str(a.person_id), str(b.person_id)))
+    return pairs
+
+
+def _write(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def baseline(
+    public_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    algorithm: str = "louvain",
+    resolution: float = 1.0,
+    leaders: int = 20,
+    leader_metric: str = "pagerank",
+) -> Path:
+    """Write netintel's automatic answers to a challenge as a submission folder; return it.
+
+    From the public files only, with the analysis functions (no database):
+
+    - gangs: the person call graph (calls lifted to people through
+      phone_users, weight = calls, split over a shared phone's users) among
+      suspects (roles include ``suspect``, not ``buyer``), partitioned by
+      :func:`~netintel.algorithms.louvain` (or ``algorithm="leiden"``);
+    - leaders: the ``leaders`` suspects ranked highest by ``leader_metric``
+      (:func:`~netintel.algorithms.key_players`) on the same graph;
+    - chains: per victim, the transfers in time order;
+    - aliases: same national id, or same birth date, no conflicting gender and
+      similar names (same words in any order, an alias, or spelling ratio >= 0.85).
+
+    ``out_dir`` gets the four answer files and ``baseline.json`` (method,
+    parameters, provenance of the algorithm runs).
+    """
+    if algorithm not in ("louvain", "leiden"):
+        raise ValueError(f"algorithm must be 'louvain' or 'leiden', not {algorithm!r}")
+    frames = public_frames(public_dir, ["persons", "phone_users", "calls", "transfers"])
+    persons = frames["persons"]
+    known = {str(p) for p in persons["person_id"]}
+    suspects = _suspects(persons) or known
+    G = _person_graph(frames["calls"], frames["phone_users"])
+    H = G.subgraph([v for v in G if v in suspects]).copy()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    info: dict[str, Any] = {
+        "team": BASELINE_TEAM,
+        "public": str(public_dir),
+        "method": {
+            "algorithm": algorithm,
+            "resolution": resolution,
+            "seed": seed,
+            "leaders": leaders,
+            "leader_metric": leader_metric,
+        },
+        "graph": {"people": H.number_of_nodes(), "pairs": H.number_of_edges()},
+    }
+    if H.number_of_edges():
+        detect = louvain if algorithm == "louvain" else leiden
+        comms = detect(H, seed=seed, resolution=resolution)
+        _write(
+            out / "gangs.csv",
+            ["person_id", "gang"],
+            (
+                (p, f"B{i + 1:03d}")
+                for i, c in enumerate(comms.communities)
+                for p in sorted(map(str, c))
+            ),
+        )
+        kp = key_players(H, [leader_metric], seed=seed)
+        top = kp.top(leader_metric, leaders)
+        _write(out / "leaders.csv", ["rank", "person_id"], enumerate(top, start=1))
+        info["communities"] = {"count": len(comms), "provenance": comms.provenance.to_dict()}
+        info["key_players"] = {"provenance": kp.provenance.to_dict()}
+    chains = _chains(frames["transfers"], known)
+    _write(
+        out / "chains.csv",
+        ["chain", "hop", "person_id", "victim_id"],
+        ((label, i, p, victim) for label, people, victim in chains for i, p in enumerate(people)),
+    )
+    pairs = sorted(_alias_pairs(persons))
+    _write(out / "aliases.csv", ["person_id_a", "person_id_b"], pairs)
+    info["counts"] = {"chains": len(chains), "alias_pairs": len(pairs)}
+    (out / "baseline.json").write_text(
+        json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    return out

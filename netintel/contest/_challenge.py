@@ -1,0 +1,416 @@
+"""A challenge: public record files for contestants, hidden answers for organisers."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from netintel import __version__
+from netintel.contest._format import (
+    PARTS,
+    ContestError,
+    _Issues,
+    _read_aliases,
+    _read_chains,
+    _read_gangs,
+    _read_leaders,
+    _table,
+)
+from netintel.schema import LOAD_ORDER
+
+__all__ = [
+    "REDACTED",
+    "Challenge",
+    "Truth",
+    "challenge_id",
+    "load_truth",
+    "make_challenge",
+    "public_person_ids",
+    "verify_challenge",
+]
+
+#: Columns blanked in the public copy, and why (see docs/contest.md).
+REDACTED: dict[str, dict[str, str]] = {
+    "persons.csv": {
+        "warrant_level": "level A is issued to gang leaders only in the generator: it would "
+        "give the leaders away",
+    },
+    "case_suspects.csv": {
+        "role": "'organiser' is given to gang leaders only and 'broker' to brokers only: it "
+        "would give the leaders and brokers away",
+    },
+}
+
+#: Files of the public folder that identify a challenge (hashed into its id).
+_RECORD_FILES = tuple(f"{name}.csv" for name in LOAD_ORDER)
+_HASHED = (*_RECORD_FILES, "mapping.yaml")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hashes(folder: Path, names: Iterable[str]) -> dict[str, str]:
+    return {n: _sha256(folder / n) for n in names if (folder / n).is_file()}
+
+
+def challenge_id(file_hashes: Mapping[str, str]) -> str:
+    """The id of a challenge: a short hash over its public files' names and sha256 digests.
+
+    >>> challenge_id({"calls.csv": "0" * 64})
+    '60ae89b970e6e1bf'
+    """
+    h = hashlib.sha256()
+    for name in sorted(file_hashes):
+        h.update(f"{name}\0{file_hashes[name]}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        for row in rows:
+            w.writerow(row)
+            n += 1
+    return n
+
+
+def _read_dicts(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _redact(src: Path, dst: Path, columns: Iterable[str]) -> None:
+    """Copy a CSV file with ``columns`` blanked (header kept, so the layout is unchanged)."""
+    with src.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    idx = [rows[0].index(c) for c in columns if c in rows[0]]
+    for row in rows[1:]:
+        for i in idx:
+            if i < len(row):
+                row[i] = ""
+    with dst.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def public_person_ids(public_dir: str | Path) -> frozenset[str]:
+    """Every person id in a public folder's ``persons.csv`` (the ids a submission may use)."""
+    path = Path(public_dir) / "persons.csv"
+    if not path.is_file():
+        raise ContestError(f"{path}: no such file (is this a challenge's public folder?)")
+    return frozenset(r["person_id"].strip() for r in _read_dicts(path) if r.get("person_id"))
+
+
+# --------------------------------------------------------------------------- truth
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The hidden answers of a challenge, as :func:`load_truth` reads them.
+
+    ``gangs``: person -> gang for gang members (brokers belong to no gang);
+    ``chains``: (chain id, ordered person ids: abductor first, buyer last);
+    ``leaders``: leader ids by gang; ``alias_pairs``: unordered pairs (sorted
+    tuples) of records of the same individual; ``person_ids``: every person id
+    of the public ``persons.csv``.
+    """
+
+    path: str
+    challenge_id: str
+    gangs: Mapping[str, str]
+    chains: tuple[tuple[str, tuple[str, ...]], ...]
+    leaders: tuple[str, ...]
+    alias_pairs: frozenset[tuple[str, str]]
+    person_ids: frozenset[str]
+    manifest: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_truth(path: str | Path) -> Truth:
+    """Read and check a truth folder written by :func:`make_challenge`.
+
+    Raises :class:`ContestError` when a file is missing, does not match the
+    hash in ``manifest.json``, or breaks the submission format.
+    """
+    root = Path(path)
+    mpath = root / "manifest.json"
+    if not mpath.is_file():
+        raise ContestError(f"{mpath}: no such file (is this a challenge's truth folder?)")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ContestError(f"{mpath}: cannot read the manifest: {err}") from err
+    for name, digest in manifest.get("truth_files", {}).items():
+        f = root / name
+        if not f.is_file():
+            raise ContestError(f"{f}: no such file (listed in the manifest)")
+        if _sha256(f) != digest:
+            raise ContestError(f"{f}: the file changed since the challenge was made (sha256)")
+    ids_path = root / "person_ids.csv"
+    if not ids_path.is_file():
+        raise ContestError(f"{ids_path}: no such file")
+    person_ids = frozenset(r["person_id"] for r in _read_dicts(ids_path))
+    parsed: dict[str, Any] = {}
+    readers = {
+        "gangs": _read_gangs,
+        "chains": _read_chains,
+        "leaders": _read_leaders,
+        "aliases": _read_aliases,
+    }
+    for part, spec in PARTS.items():
+        f = root / spec.file
+        if not f.is_file():
+            raise ContestError(f"{f}: no such file")
+        issues = _Issues(spec.file)
+        rows = _table(spec, f.read_bytes(), issues)
+        value = readers[part](rows, person_ids, issues) if rows is not None else None
+        if issues.items:
+            raise ContestError(f"{root}: bad truth file: {issues.done()[0]}")
+        parsed[part] = value
+    return Truth(
+        path=str(root),
+        challenge_id=str(manifest.get("challenge_id", "")),
+        gangs=parsed["gangs"],
+        chains=tuple(parsed["chains"]),
+        leaders=tuple(parsed["leaders"]),
+        alias_pairs=parsed["aliases"],
+        person_ids=person_ids,
+        manifest=manifest,
+    )
+
+
+def verify_challenge(public_dir: str | Path, truth: str | Path | Truth) -> str:
+    """Check that a public folder is the one a truth folder belongs to; return the id.
+
+    Raises :class:`ContestError` naming the first file that differs.
+    """
+    t = truth if isinstance(truth, Truth) else load_truth(truth)
+    expected: Mapping[str, str] = t.manifest.get("public_files", {})
+    pub = Path(public_dir)
+    for name in sorted(expected):
+        f = pub / name
+        if not f.is_file():
+            raise ContestError(f"{f}: missing from the public folder of challenge {t.challenge_id}")
+        if _sha256(f) != expected[name]:
+            raise ContestError(f"{f}: differs from challenge {t.challenge_id}'s public data")
+    return t.challenge_id
+
+
+# --------------------------------------------------------------------------- making
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """What :func:`make_challenge` wrote."""
+
+    out_dir: Path
+    challenge_id: str
+    seed: int
+    scale: int
+    counts: Mapping[str, int]
+    baseline: Path | None = None
+
+    @property
+    def public(self) -> Path:
+        return self.out_dir / "public"
+
+    @property
+    def truth(self) -> Path:
+        return self.out_dir / "truth"
+
+    def to_json(self) -> str:
+        """The report as JSON (the seed is secret: it is left out)."""
+        return json.dumps(
+            {
+                "out_dir": str(self.out_dir),
+                "challenge_id": self.challenge_id,
+                "public": str(self.public),
+                "truth": str(self.truth),
+                "baseline": str(self.baseline) if self.baseline else None,
+                "scale": self.scale,
+                "counts": dict(self.counts),
+            },
+            indent=2,
+        )
+
+
+def _truth_answers(gt: Path, truth: Path) -> dict[str, int]:
+    """Write the four answer files (in the submission format) from the generator's truth."""
+    members = [r for r in _read_dicts(gt / "gang_members.csv") if r["role"] != "broker"]
+    members.sort(key=lambda r: (r["gang_id"], r["person_id"]))
+    counts = {
+        "gang_members": _write_csv(
+            truth / "gangs.csv",
+            ["person_id", "gang"],
+            ((r["person_id"], r["gang_id"]) for r in members),
+        )
+    }
+    gangs = sorted(_read_dicts(gt / "gangs.csv"), key=lambda r: r["gang_id"])
+    counts["gangs"] = len(gangs)
+    counts["leaders"] = _write_csv(
+        truth / "leaders.csv",
+        ["rank", "person_id", "gang"],
+        ((i, r["leader_id"], r["gang_id"]) for i, r in enumerate(gangs, start=1)),
+    )
+    hops: dict[str, list[dict[str, str]]] = {}
+    for r in _read_dicts(gt / "chains.csv"):
+        hops.setdefault(r["chain_id"], []).append(r)
+    rows: list[tuple[str, int, str, str]] = []
+    for chain_id in sorted(hops):
+        chain = sorted(hops[chain_id], key=lambda r: int(r["hop"]))
+        people = [chain[0]["from_id"]] + [r["to_id"] for r in chain]
+        rows += [(chain_id, i, p, chain[0]["victim_id"]) for i, p in enumerate(people)]
+    _write_csv(truth / "chains.csv", ["chain", "hop", "person_id", "victim_id"], rows)
+    counts["chains"] = len(hops)
+    clusters: dict[str, list[str]] = {}
+    for r in _read_dicts(gt / "alias_clusters.csv"):
+        clusters.setdefault(r["cluster_id"], []).append(r["person_id"])
+    pairs = sorted(
+        {tuple(sorted(p)) for ids in clusters.values() for p in combinations(sorted(set(ids)), 2)}
+    )
+    counts["alias_pairs"] = _write_csv(truth / "aliases.csv", ["person_id_a", "person_id_b"], pairs)
+    return counts
+
+
+_PUBLIC_README = """\
+# Analysis contest: challenge {cid}
+
+The record files in this folder are one synthetic investigation: {persons:,} person records,
+{calls:,} call records, transfers, sightings, cases, DNA matches. They are in netintel's input
+layout (`docs/input-format.md`); pass `mapping.yaml` to `netintel ingest` (some phone numbers
+are in national form). Some rows are deliberately bad, as in real case files.
+
+Redacted (blanked) columns: {redacted}.
+
+## Your tasks
+
+1. `gangs.csv` (`person_id,gang`): which suspects form a gang (one gang per person).
+2. `chains.csv` (`chain,hop,person_id`): for each trafficked victim, the people who held the
+   victim in order (hop 0 = the abductor, last = the buyer).
+3. `leaders.csv` (`rank,person_id`): the gang leaders, best guess first.
+4. `aliases.csv` (`person_id_a,person_id_b`): person records that are the same individual.
+
+Put any of these files in a folder (or a zip file) named after your team and hand it in. The
+exact format and the scoring rules are in netintel's `docs/contest.md`; check your files with
+`netintel contest check YOUR_FOLDER --public THIS_FOLDER` before you submit.
+"""
+
+
+def make_challenge(
+    out_dir: str | Path,
+    *,
+    seed: int | None,
+    scale: int,
+    overwrite: bool = False,
+    with_baseline: bool = True,
+    progress: Callable[[str], None] | None = None,
+    **synth_params: Any,
+) -> Challenge:
+    """Build a challenge from the synthetic generator.
+
+    Writes ``out_dir/public/`` (record files with :data:`REDACTED` columns
+    blanked, ``mapping.yaml``, ``README.md``, ``challenge.json``: give this to
+    the contestants), ``out_dir/truth/`` (the answers in the submission
+    format, ``person_ids.csv``, the generator's full ``ground_truth/`` and
+    ``manifest.json`` with the seed and the hashes that tie it to the public
+    files: keep it secret) and, unless ``with_baseline=False``,
+    ``out_dir/baseline/`` (netintel's own answers, see :func:`baseline`).
+
+    ``seed=None`` draws a random secret seed (recorded in the truth manifest
+    only): anyone who knows the seed, scale and parameters can regenerate the
+    truth with :func:`netintel.synth.generate`. The same seed and arguments give
+    byte-identical public files. Other keywords go to the generator.
+    """
+    from netintel.synth import generate
+
+    out = Path(out_dir)
+    public, truth, base = out / "public", out / "truth", out / "baseline"
+    for folder in (public, truth, base):
+        if folder.exists() and any(folder.iterdir()):
+            if not overwrite:
+                raise ContestError(f"{folder}: already exists and is not empty (use overwrite)")
+            shutil.rmtree(folder)
+    if seed is None:
+        seed = secrets.randbelow(2**63)
+    say = progress or (lambda _msg: None)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
+        raw = Path(tmp)
+        report = generate(raw, scale=scale, seed=seed, progress=progress, **synth_params)
+        say("writing the public folder")
+        public.mkdir(parents=True, exist_ok=True)
+        for name in _HASHED:
+            if name in REDACTED:
+                _redact(raw / name, public / name, REDACTED[name])
+            elif (raw / name).is_file():
+                shutil.copyfile(raw / name, public / name)
+        public_files = _hashes(public, _HASHED)
+        cid = challenge_id(public_files)
+        say("writing the truth folder")
+        truth.mkdir(parents=True, exist_ok=True)
+        gt = raw / "ground_truth"
+        counts = _truth_answers(gt, truth)
+        ids = sorted(public_person_ids(public))
+        counts["persons"] = _write_csv(truth / "person_ids.csv", ["person_id"], ([i] for i in ids))
+        shutil.copytree(gt, truth / "ground_truth")
+    truth_files = _hashes(truth, [*(s.file for s in PARTS.values()), "person_ids.csv"])
+    redacted = {f: sorted(cols) for f, cols in REDACTED.items()}
+    info = {
+        "challenge_id": cid,
+        "netintel": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": public_files,
+        "redacted": {f: dict(cols) for f, cols in REDACTED.items()},
+        "answer_files": {
+            p: {"file": s.file, "columns": list(s.required)} for p, s in PARTS.items()
+        },
+    }
+    (public / "challenge.json").write_text(
+        json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (public / "README.md").write_text(
+        _PUBLIC_README.format(
+            cid=cid,
+            persons=report.files.get("persons.csv", 0),
+            calls=report.files.get("calls.csv", 0),
+            redacted="; ".join(f"`{f}`: {', '.join(c)}" for f, c in redacted.items()),
+        ),
+        encoding="utf-8",
+    )
+    manifest = {
+        "challenge_id": cid,
+        "netintel": __version__,
+        "created": info["created"],
+        "seed": seed,
+        "scale": scale,
+        "generator": report.params,
+        "public_files": public_files,
+        "truth_files": truth_files,
+        "redacted": redacted,
+        "counts": counts,
+        "leaders_k": counts["leaders"],
+        "note": "keep this folder secret: the seed regenerates every answer",
+    }
+    (truth / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    baseline_dir: Path | None = None
+    if with_baseline:
+        from netintel.contest._baseline import baseline
+
+        say("computing netintel's baseline answers")
+        baseline_dir = baseline(public, base)
+    return Challenge(out, cid, seed, scale, counts, baseline_dir)

@@ -1,0 +1,176 @@
+"""Ranking many submissions: a DataFrame, a CSV file and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from netintel.contest._baseline import BASELINE_TEAM
+from netintel.contest._challenge import Truth, load_truth
+from netintel.contest._format import PARTS, SubmissionError, SubmissionIssue
+from netintel.contest._score import METRICS, OVERALL_WEIGHTS, Score, score
+
+__all__ = ["leaderboard", "write_leaderboard"]
+
+
+def _entries(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise SubmissionError(str(folder), "no such folder of submissions")
+    return [
+        p
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith((".", "_"))
+        and (p.is_dir() or (p.is_file() and p.suffix.lower() == ".zip"))
+    ]
+
+
+def _unreadable(team: str, t: Truth, err: SubmissionError) -> Score:
+    """A zero score for a submission that could not be opened at all."""
+    return Score(
+        team=team,
+        challenge_id=t.challenge_id,
+        overall=0.0,
+        gangs_nmi=0.0,
+        gangs_ari=0.0,
+        gangs_coverage=0.0,
+        chains_precision=0.0,
+        chains_recall=0.0,
+        chains_f1=0.0,
+        hops_precision=0.0,
+        hops_recall=0.0,
+        hops_f1=0.0,
+        leaders_precision_at_k=0.0,
+        leaders_k=len(t.leaders),
+        aliases_precision=0.0,
+        aliases_recall=0.0,
+        aliases_f1=0.0,
+        status=dict.fromkeys(PARTS, "missing"),
+        issues=(SubmissionIssue(Path(err.path).name, None, None, err.reason),),
+        provenance={"submission": err.path, "truth": t.path},
+    )
+
+
+def leaderboard(
+    submissions_dir: str | Path,
+    truth: str | Path | Truth,
+    *,
+    baseline: str | Path | None = None,
+) -> pd.DataFrame:
+    """Score every submission in ``submissions_dir`` (one subfolder or ``.zip`` per team).
+
+    ``baseline``: a submission folder (e.g. ``make_challenge``'s ``baseline/``)
+    added as team ``netintel-baseline``. One row per team, best first: ranked
+    by ``overall`` (ties share a rank), then ``gangs_ari``, then team name.
+    Columns: ``rank``, ``team``, the metrics of :meth:`Score.to_frame`,
+    ``baseline`` (bool) and ``issue_details`` (all problems, one per line).
+    A submission that cannot be opened scores 0 and says why; nothing is skipped.
+    """
+    t = truth if isinstance(truth, Truth) else load_truth(truth)
+    scored: list[tuple[Score, bool]] = []
+    for entry in _entries(Path(submissions_dir)):
+        team = entry.name.removesuffix(".zip").removesuffix(".ZIP")
+        try:
+            scored.append((score(entry, t, team=team), False))
+        except SubmissionError as err:
+            scored.append((_unreadable(team, t, err), False))
+    if baseline is not None:
+        scored.append((score(baseline, t, team=BASELINE_TEAM), True))
+    frames = []
+    for s, is_base in scored:
+        row = s.to_frame()
+        row["baseline"] = is_base
+        row["issue_details"] = "\n".join(str(i) for i in s.issues)
+        frames.append(row)
+    if not frames:
+        columns = ["rank", "team", *METRICS, "leaders_k", "missing", "rejected", "issues"]
+        return pd.DataFrame(columns=[*columns, "baseline", "issue_details"])
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(
+        ["overall", "gangs_ari", "team"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+    out.insert(0, "rank", out["overall"].rank(method="min", ascending=False).astype(int))
+    out.attrs["challenge_id"] = t.challenge_id
+    return out
+
+
+_SHOWN = {
+    "rank": "Rank",
+    "team": "Team",
+    "overall": "Overall",
+    "gangs_ari": "Gangs ARI",
+    "gangs_nmi": "Gangs NMI",
+    "chains_f1": "Chains F1",
+    "hops_f1": "Hand-overs F1",
+    "leaders_precision_at_k": "Leaders P@k",
+    "aliases_f1": "Aliases F1",
+    "missing": "Missing",
+    "rejected": "Rejected",
+}
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; }
+th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #ddd; text-align: right; }
+th { background: #f0f0f0; }
+td.team, th.team, td.text { text-align: left; }
+tr.baseline td { background: #eef4ff; font-style: italic; }
+pre { background: #f8f8f8; padding: 0.5em; white-space: pre-wrap; }
+.small { color: #666; font-size: 0.9em; }
+"""
+
+
+def _cell(col: str, value: object) -> str:
+    if isinstance(value, float):
+        return f"<td>{value:.3f}</td>"
+    cls = "team" if col == "team" else ("text" if col in ("missing", "rejected") else "")
+    attr = f' class="{cls}"' if cls else ""
+    return f"<td{attr}>{html.escape(str(value))}</td>"
+
+
+def _html(board: pd.DataFrame, title: str) -> str:
+    weights = ", ".join(f"{m} x {w:g}" for m, w in OVERALL_WEIGHTS.items())
+    cols = [c for c in _SHOWN if c in board.columns]
+    head = "".join(
+        f'<th class="team">{_SHOWN[c]}</th>' if c == "team" else f"<th>{_SHOWN[c]}</th>"
+        for c in cols
+    )
+    body = []
+    for _, row in board.iterrows():
+        cls = ' class="baseline"' if bool(row.get("baseline", False)) else ""
+        body.append(f"<tr{cls}>" + "".join(_cell(c, row[c]) for c in cols) + "</tr>")
+    problems = []
+    for _, row in board.iterrows():
+        details = str(row.get("issue_details") or "")
+        if details:
+            problems.append(
+                f"<h3>{html.escape(str(row['team']))}</h3><pre>{html.escape(details)}</pre>"
+            )
+    cid = html.escape(str(board.attrs.get("challenge_id", "")))
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f'<p class="small">Challenge {cid} &middot; scored {when}</p>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<p class="small">Overall = {html.escape(weights)} (gangs ARI below 0 counts as 0); '
+        "a missing or rejected file scores 0 on its part. Rows in italics: netintel's "
+        "automatic baseline.</p>"
+        + ("<h2>Problems found</h2>" + "".join(problems) if problems else "")
+        + "</body></html>\n"
+    )
+
+
+def write_leaderboard(
+    board: pd.DataFrame, out_dir: str | Path, *, title: str = "Analysis contest leaderboard"
+) -> dict[str, Path]:
+    """Write ``leaderboard.csv`` and a self-contained ``leaderboard.html`` (no scripts, no CDN)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": out / "leaderboard.csv", "html": out / "leaderboard.html"}
+    board.to_csv(paths["csv"], index=False)
+    paths["html"].write_text(_html(board, title), encoding="utf-8")
+    return paths
