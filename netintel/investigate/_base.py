@@ -1,0 +1,295 @@
+"""Shared plumbing of the investigations: evidence records, frames, hashing, reads.
+
+The pure functions of :mod:`netintel.investigate` take pandas frames in the
+layouts below; the database readers fill them with named Cypher from
+``cypher/`` and nothing else.
+
+* calls: ``call_id, caller, callee, at, duration_s, tower, source, source_row``
+  (``at`` tz-aware UTC, one row per call record);
+* transfers: ``transfer_id, at, victim_id, from_id, to_id, location_id, region,
+  case_id, source, source_row``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import numpy as np
+import pandas as pd
+
+from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, to_jsonable
+from netintel.cypher import query
+
+__all__ = [
+    "CALL_COLUMNS",
+    "TRANSFER_COLUMNS",
+    "Record",
+    "TableResult",
+    "as_calls",
+    "as_transfers",
+    "fetch_frame",
+    "frame_hash",
+    "jsonable",
+    "objects",
+    "records_of",
+    "stamp",
+    "write_rows",
+]
+
+CALL_COLUMNS = (
+    "call_id",
+    "caller",
+    "callee",
+    "at",
+    "duration_s",
+    "tower",
+    "source",
+    "source_row",
+)
+TRANSFER_COLUMNS = (
+    "transfer_id",
+    "at",
+    "victim_id",
+    "from_id",
+    "to_id",
+    "location_id",
+    "region",
+    "case_id",
+    "source",
+    "source_row",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Record:
+    """One input record that supports a result: what it is, its id, file and row.
+
+    >>> str(Record("call", "C1", "calls.csv", 17))
+    'call C1 (calls.csv row 17)'
+    """
+
+    kind: str
+    id: str | None = None
+    source: str | None = None
+    row: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source} row {self.row}" if self.source else "no source"
+        return f"{self.kind} {self.id} ({where})" if self.id else f"{self.kind} ({where})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "source": self.source, "row": self.row}
+
+
+def _opt_int(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return int(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return str(value)
+
+
+def records_of(frame: pd.DataFrame, kind: str, id_column: str | None) -> tuple[Record, ...]:
+    """The :class:`Record` of every row of ``frame`` (``source``/``source_row`` columns)."""
+    ids: Iterable[Any] = frame[id_column] if id_column else [None] * len(frame)
+    sources = frame["source"] if "source" in frame else [None] * len(frame)
+    rows = frame["source_row"] if "source_row" in frame else [None] * len(frame)
+    return tuple(
+        Record(kind, _opt_str(i), _opt_str(s), _opt_int(r))
+        for i, s, r in zip(ids, sources, rows, strict=True)
+    )
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    """Times as UTC timestamps; numbers are epoch milliseconds (as the readers return them)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.to_datetime(values, utc=True)
+    present = values.dropna()
+    if len(present) and all(
+        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+        for v in present
+    ):
+        return pd.to_datetime(pd.to_numeric(values), unit="ms", utc=True)
+    out = pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce")
+    bad = out.isna() & values.notna()
+    if bad.any():
+        i = bad.to_numpy().nonzero()[0][0]
+        raise ValueError(f"column 'at', row {i}: not a date-time: {values.iloc[i]!r}")
+    return out
+
+
+def _conform(frame: pd.DataFrame, columns: tuple[str, ...], required: tuple[str, ...], what: str):
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} frame lacks column(s) {', '.join(missing)}")
+    out = frame.copy()
+    for c in columns:
+        if c not in out.columns:
+            out[c] = None
+    out = out[list(columns)]
+    if len(out):
+        out["at"] = _utc(out["at"])
+    else:
+        out["at"] = pd.Series(pd.DatetimeIndex([], tz="UTC"), dtype="datetime64[ns, UTC]")
+    return out
+
+
+def as_calls(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in the calls layout: UTC ``at``, string phones, sorted by time then id.
+
+    Missing optional columns are added empty; a missing ``call_id`` is made from
+    the row position (``row:<i>``).
+    """
+    out = _conform(frame, CALL_COLUMNS, ("caller", "callee", "at"), "calls")
+    if out["call_id"].isna().any():
+        fill = pd.Series([f"row:{i}" for i in range(len(out))], index=out.index)
+        out["call_id"] = out["call_id"].where(out["call_id"].notna(), fill)
+    for c in ("call_id", "caller", "callee"):
+        out[c] = out[c].astype(str)
+    out["tower"] = out["tower"].map(_opt_str).astype(object)
+    out["duration_s"] = pd.to_numeric(out["duration_s"], errors="coerce")
+    return out.sort_values(["at", "call_id"], kind="stable", ignore_index=True)
+
+
+def as_transfers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in the transfers layout: UTC ``at``, sorted by time then transfer id."""
+    out = _conform(frame, TRANSFER_COLUMNS, ("transfer_id", "at", "from_id", "to_id"), "transfers")
+    out = out[out["at"].notna()]
+    for c in ("transfer_id", "from_id", "to_id"):
+        out[c] = out[c].astype(str)
+    return out.sort_values(["at", "transfer_id"], kind="stable", ignore_index=True)
+
+
+def frame_hash(*frames: pd.DataFrame) -> str:
+    """A SHA-256 over the content of ``frames`` (row order matters, index ignored).
+
+    >>> frame_hash(pd.DataFrame({"a": [1]})) == frame_hash(pd.DataFrame({"a": [1]}))
+    True
+    """
+    h = hashlib.sha256()
+    for f in frames:
+        h.update(",".join(map(str, f.columns)).encode())
+        if len(f):
+            values = pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy()
+            h.update(values.astype("<u8").tobytes())
+        h.update(b"\x00")
+    return "sha256:" + h.hexdigest()
+
+
+def fetch_frame(
+    driver: neo4j.Driver,
+    name: str,
+    columns: Iterable[str],
+    *,
+    database: str | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Run the read-only named query ``cypher/<name>.cypher``; rows as a frame with ``columns``."""
+    records, _, keys = driver.execute_query(
+        query(name),
+        parameters_=params,
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    cols = list(columns)
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    frame = pd.DataFrame([r.values() for r in records], columns=list(keys))
+    return frame[cols]
+
+
+def write_rows(
+    driver: neo4j.Driver,
+    name: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    database: str | None = None,
+    batch_size: int = 5_000,
+    **params: Any,
+) -> int:
+    """Run the named write query with ``$rows`` in batches (managed, retried); rows written."""
+    text = query(name)
+
+    def work(tx: neo4j.ManagedTransaction, batch: Sequence[Mapping[str, Any]]) -> None:
+        tx.run(text, rows=batch, **params).consume()
+
+    with driver.session(database=database) as session:
+        for i in range(0, len(rows), batch_size):
+            session.execute_write(work, rows[i : i + batch_size])
+    return len(rows)
+
+
+def objects(values: Iterable[Any], index: pd.Index | None = None) -> pd.Series:
+    """A Series of Python objects (tuples of records, lists...) without pandas unpacking them."""
+    items = list(values)
+    out = pd.Series([None] * len(items), index=index, dtype=object)
+    for i, v in enumerate(items):
+        out.iloc[i] = v
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` in plain JSON types; :class:`Record` becomes a dict, times ISO 8601."""
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, pd.Timedelta):
+        return value.total_seconds()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    return to_jsonable(value)
+
+
+@dataclass(frozen=True, eq=False)
+class TableResult(ResultMixin):
+    """A result table with provenance; ``evidence`` columns hold tuples of :class:`Record`."""
+
+    table: pd.DataFrame
+    provenance: Provenance
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the table."""
+        return self.table.copy()
+
+    def evidence_frame(self, column: str = "evidence") -> pd.DataFrame:
+        """One row per (result row, supporting record): ``row, kind, id, source, source_row``."""
+        rows = [
+            {"row": i, "kind": r.kind, "id": r.id, "source": r.source, "source_row": r.row}
+            for i, recs in zip(self.table.index, self.table[column], strict=True)
+            for r in recs
+        ]
+        return pd.DataFrame(rows, columns=["row", "kind", "id", "source", "source_row"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rows and provenance as plain JSON types."""
+        rows = [jsonable(r) for r in self.table.to_dict(orient="records")]
+        return {"rows": rows, "provenance": self.provenance.to_dict()}
+
+
+def stamp(
+    sw: Stopwatch, algorithm: str, params: Mapping[str, Any], input_hash: str, **kw: Any
+) -> Provenance:
+    """Provenance for an investigation (engine pandas, JSON-ready parameters)."""
+    return sw.provenance(
+        algorithm,
+        {k: jsonable(v) for k, v in params.items()},
+        seed=None,
+        engine=kw.pop("engine", "pandas"),
+        input_hash=input_hash,
+        **kw,
+    )
