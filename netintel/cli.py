@@ -346,6 +346,173 @@ def synth_cmd(out_dir: Path, scale: int, seed: int, params: tuple[str, ...]) -> 
     )
 
 
+# -------------------------------------------------------------------- investigate
+
+
+def _emit(result: Any, out: Path | None, limit: int = 40) -> None:
+    """Print a result's table (or its JSON) and write it to ``out`` (.csv or .json)."""
+    frame = result.to_frame() if hasattr(result, "to_frame") else None
+    if frame is not None:
+        click.echo(frame.head(limit).to_string() if len(frame) else "(nothing found)")
+        if len(frame) > limit:
+            click.echo(f"... {len(frame) - limit} more rows (use --out to save them all)")
+    else:
+        click.echo(result.to_json(indent=2))
+    if out is not None:
+        if out.suffix == ".json" or frame is None:
+            out.write_text(result.to_json(indent=2), encoding="utf-8")
+        else:
+            frame.to_csv(out, index=False)
+        click.echo(f"written: {out}", err=True)
+
+
+def _investigate(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    from netintel.config import connection, driver
+
+    conn = connection()
+    with driver(conn) as drv:
+        return fn(drv, database=conn.database, **kwargs)
+
+
+_out = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the whole result (.csv or .json).",
+)
+
+
+@cli.group()
+def investigate() -> None:
+    """Trafficking chains, call records, aliases, DNA and paths, each with its evidence."""
+
+
+@investigate.command("chains")
+@click.option("--victim", help="One victim's chain (default: every victim).")
+@click.option("--across", is_flag=True, help="Time-respecting chains across victims.")
+@click.option("--max-gap", default="14D", show_default=True, help="Longest gap between hops.")
+@click.option("--min-hops", default=1, show_default=True)
+@_out
+@_boundary
+def inv_chains(
+    victim: str | None, across: bool, max_gap: str, min_hops: int, out: Path | None
+) -> None:
+    """Who passed each victim to whom, where and when; or chains across victims.
+
+    \b
+    Example:
+      netintel investigate chains --across --max-gap 21D --min-hops 2
+    """
+    from netintel.investigate import chains
+
+    if across:
+        result = _investigate(chains.find_transfer_chains, max_gap=max_gap, min_hops=min_hops)
+    else:
+        result = _investigate(chains.victim_chains_of, victim=victim)
+    _emit(result, out)
+
+
+@investigate.command("profile")
+@click.option("--phone", help="A phone number as stored (E.164).")
+@click.option("--person", help="A person_id (all their phones).")
+@click.option("--top", default=10, show_default=True)
+@_out
+@_boundary
+def inv_profile(phone: str | None, person: str | None, top: int, out: Path | None) -> None:
+    """Contact profile: top contacts, call counts and durations, active hours, towers."""
+    from netintel.investigate import calls
+
+    if (phone is None) == (person is None):
+        raise click.UsageError("give exactly one of --phone and --person")
+    _emit(_investigate(calls.profile_of, phone=phone, person=person, top=top), out)
+
+
+@investigate.command("burners")
+@click.option("--max-span", default="7D", show_default=True, help="Longest active period.")
+@click.option("--max-contacts", default=3, show_default=True)
+@_out
+@_boundary
+def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
+    """Phones used briefly with a narrow set of contacts, then silent."""
+    from netintel.investigate import calls
+
+    _emit(_investigate(calls.find_burners, max_span=max_span, max_contacts=max_contacts), out)
+
+
+@investigate.command("sim-swaps")
+@click.option("--min-shared", default=3, show_default=True, help="Contacts both numbers share.")
+@click.option("--min-score", default=0.3, show_default=True)
+@_out
+@_boundary
+def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
+    """New numbers that took over the contacts of a number that went silent.
+
+    \b
+    Example (VAST 2008: finds 200 -> 300 and the other 8 June switches):
+      netintel investigate sim-swaps --out swaps.csv
+    """
+    from netintel.investigate import calls
+
+    _emit(_investigate(calls.find_sim_swaps, min_shared=min_shared, min_score=min_score), out)
+
+
+@investigate.command("colocation")
+@click.option("--people", is_flag=True, help="Pairs of people (sightings) instead of phones.")
+@click.option("--window", default="1h", show_default=True)
+@click.option("--min-meetings", default=1, show_default=True)
+@_out
+@_boundary
+def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | None) -> None:
+    """Pairs on the same tower (or seen at the same place) within a time window."""
+    from netintel.investigate import calls
+
+    fn = calls.colocated_people if people else calls.colocated_phones
+    _emit(_investigate(fn, window=window, min_meetings=min_meetings), out)
+
+
+@investigate.command("aliases")
+@click.option("--min-score", default=0.5, show_default=True)
+@click.option("--write", is_flag=True, help="Store the candidates as SAME_AS (status candidate).")
+@_out
+@_boundary
+def inv_aliases(min_score: float, write: bool, out: Path | None) -> None:
+    """Person records that may be the same individual, with score and evidence."""
+    from netintel.config import connection, driver
+    from netintel.investigate import aliases
+
+    conn = connection()
+    with driver(conn) as drv:
+        found = aliases.find_alias_candidates(drv, min_score=min_score, database=conn.database)
+        if write:
+            n = aliases.write_candidates(drv, found, database=conn.database)
+            click.echo(f"{n} SAME_AS candidates stored for review", err=True)
+    _emit(found, out)
+
+
+@investigate.command("reunify")
+@click.option("--likely-score", default=0.95, show_default=True)
+@_out
+@_boundary
+def inv_reunify(likely_score: float, out: Path | None) -> None:
+    """Found persons of unknown origin matched to missing-child reports by DNA."""
+    from netintel.investigate import dna
+
+    _emit(_investigate(dna.find_reunifications, likely_score=likely_score), out)
+
+
+@investigate.command("paths")
+@click.argument("a")
+@click.argument("b")
+@click.option("--k", default=3, show_default=True, help="How many shortest paths.")
+@click.option("--max-hops", default=6, show_default=True)
+@_out
+@_boundary
+def inv_paths(a: str, b: str, k: int, max_hops: int, out: Path | None) -> None:
+    """The k shortest paths between two people, each hop with the records behind it."""
+    from netintel.investigate import paths
+
+    _emit(_investigate(paths.paths_between, a=a, b=b, k=k, max_hops=max_hops), out)
+
+
 # ------------------------------------------------------------------------ contest
 
 

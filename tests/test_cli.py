@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import neo4j
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -118,3 +119,29 @@ def test_contest_make_check_score_leaderboard(tmp_path: Path) -> None:
     )
     assert board.exit_code == 0
     assert (tmp_path / "lb" / "leaderboard.html").is_file()
+
+
+@pytest.mark.neo4j
+def test_investigate_commands_on_vast(
+    graph: neo4j.Driver, shared_data: Path, tmp_path: Path, neo4j_env: dict[str, str]
+) -> None:
+    from netintel.ingest import ingest
+
+    ingest(
+        shared_data / "vast2008_mc3_cdr" / "cdr.csv",
+        driver=graph,
+        progress=False,
+        mapping=ROOT / "docs" / "examples" / "vast2008.mapping.yaml",
+        reject_dir=tmp_path,
+    )
+    run = CliRunner().invoke
+    swaps = run(cli, ["investigate", "sim-swaps", "--out", str(tmp_path / "s.csv")], env=neo4j_env)
+    assert swaps.exit_code == 0, swaps.output
+    found = set(
+        pd.read_csv(tmp_path / "s.csv", dtype=str).iloc[:, :2].itertuples(index=False, name=None)
+    )
+    assert ("200", "300") in found
+    profile = run(cli, ["investigate", "profile", "--phone", "200"], env=neo4j_env)
+    assert profile.exit_code == 0 and "5" in profile.stdout
+    both = run(cli, ["investigate", "profile", "--phone", "1", "--person", "x"], env=neo4j_env)
+    assert both.exit_code == 2
