@@ -108,9 +108,8 @@ def run_demo(
         echo(str(reports[-1]))
         sample = out / "sample"
         made = generate(sample, seed=7)
-        echo(
-            f"generated a synthetic investigation ({made.entities['gangs']} planted gangs) in {sample}"
-        )
+        gangs = made.entities["gangs"]
+        echo(f"generated a synthetic investigation ({gangs} planted gangs) in {sample}")
         reports.append(
             ingest(
                 sample,
