@@ -104,7 +104,7 @@ class IngestReport:
         lines = [f"ingest run {self.run_id}: {len(self.files)} files in {self.seconds:.1f} s"]
         for f in self.files:
             lines.append(
-                f"  {f.source:<28} {f.record:<14} read {f.rows_read:>9,}  loaded "
+                f"  {Path(f.source).name:<28} {f.record:<14} read {f.rows_read:>9,}  loaded "
                 f"{f.rows_loaded:>9,}  rejected {f.rows_rejected:>7,}"
             )
         lines.append(
