@@ -1,5 +1,6 @@
-// Co-location network: pairs of people seen at the same location (SEEN_AT) within $window_s
-// seconds of each other, one row of parallel lists (bulk transfer); each pair once, src < dst.
+// Co-location network: pairs of people seen at the same location (SEEN_AT) within $window_ms
+// milliseconds of each other, as parallel lists, $batch pairs per record (bulk transfer);
+// each pair once, person_id of src < dst.
 // meetings = pairs of sightings (one of each person) within the window.
 // $since (inclusive), $until (exclusive): both sightings in that window, null = open.
 // $regions: list of regions; only locations of those regions, null = all.
@@ -14,9 +15,17 @@ WITH a, b, l,
      CASE WHEN s.at < t.at THEN t.at ELSE s.at END AS late
 WITH a, b, count(*) AS meetings, collect(DISTINCT l.location_id) AS location_ids,
      min(early) AS first, max(late) AS last
-RETURN collect(a.person_id) AS src,
-       collect(b.person_id) AS dst,
-       collect(meetings) AS meetings,
-       collect(location_ids) AS location_ids,
-       collect(first.epochMillis) AS first_meeting,
-       collect(last.epochMillis) AS last_meeting
+WITH collect(a.person_id) AS src,
+     collect(b.person_id) AS dst,
+     collect(meetings) AS meetings,
+     collect(location_ids) AS location_ids,
+     collect(first.epochMillis) AS first_meeting,
+     collect(last.epochMillis) AS last_meeting
+// one record per $batch pairs, so the client converts a batch at a time
+UNWIND range(0, size(src) - 1, $batch) AS i
+RETURN src[i..i + $batch] AS src,
+       dst[i..i + $batch] AS dst,
+       meetings[i..i + $batch] AS meetings,
+       location_ids[i..i + $batch] AS location_ids,
+       first_meeting[i..i + $batch] AS first_meeting,
+       last_meeting[i..i + $batch] AS last_meeting

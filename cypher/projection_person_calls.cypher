@@ -1,5 +1,5 @@
-// Person call network: CALLED lifted to people through USES, aggregated per (caller, callee) pair
-// and returned as one row of parallel lists (bulk transfer, no per-pair records).
+// Person call network: CALLED lifted to people through USES, aggregated per (caller, callee)
+// pair and returned as parallel lists, $batch pairs per record (bulk transfer).
 // A call counts for a person when the USES interval of the phone (since/until, open when null,
 // both inclusive) covers the time of the call; calls between two phones of one person are left out.
 // $since (inclusive), $until (exclusive): time window on the call, null = open.
@@ -12,17 +12,28 @@ CALL () {
   RETURN collect(t.location_id) AS in_region
 }
 WITH CASE WHEN $regions IS NULL THEN null ELSE in_region END AS towers
-MATCH (a:Person)-[ua:USES]->(:Phone)-[c:CALLED]->(:Phone)<-[ub:USES]-(b:Person)
+MATCH (a:Person)-[ua:USES]->(p:Phone)
+// the caller's USES interval is read once per phone, not once per call
+WITH towers, a, p, ua.since AS a_since, ua.until AS a_until
+MATCH (p)-[c:CALLED]->(:Phone)<-[ub:USES]-(b:Person)
 WHERE a <> b
   AND ($since IS NULL OR c.at >= $since)
   AND ($until IS NULL OR c.at < $until)
   AND (towers IS NULL OR c.tower IN towers)
-  AND (ua.since IS NULL OR ua.since <= c.at) AND (ua.until IS NULL OR c.at <= ua.until)
+  AND (a_since IS NULL OR a_since <= c.at) AND (a_until IS NULL OR c.at <= a_until)
   AND (ub.since IS NULL OR ub.since <= c.at) AND (ub.until IS NULL OR c.at <= ub.until)
 WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last
-RETURN collect(a.person_id) AS src,
-       collect(b.person_id) AS dst,
-       collect(calls) AS calls,
-       collect(duration_s) AS duration_s,
-       collect(first.epochMillis) AS first_call,
-       collect(last.epochMillis) AS last_call
+WITH collect(a.person_id) AS src,
+     collect(b.person_id) AS dst,
+     collect(calls) AS calls,
+     collect(duration_s) AS duration_s,
+     collect(first.epochMillis) AS first_call,
+     collect(last.epochMillis) AS last_call
+// one record per $batch pairs, so the client converts a batch at a time
+UNWIND range(0, size(src) - 1, $batch) AS i
+RETURN src[i..i + $batch] AS src,
+       dst[i..i + $batch] AS dst,
+       calls[i..i + $batch] AS calls,
+       duration_s[i..i + $batch] AS duration_s,
+       first_call[i..i + $batch] AS first_call,
+       last_call[i..i + $batch] AS last_call

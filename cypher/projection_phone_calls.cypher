@@ -1,5 +1,5 @@
 // Phone call network: CALLED aggregated per (caller, callee) phone pair, for data without USES
-// (e.g. VAST 2008), returned as one row of parallel lists (bulk transfer).
+// (e.g. VAST 2008), returned as parallel lists, $batch pairs per record (bulk transfer).
 // $since (inclusive), $until (exclusive): time window on the call, null = open.
 // $regions: list of regions; only calls routed through a cell tower (Location) of those regions.
 CALL () {
@@ -15,9 +15,17 @@ WHERE ($since IS NULL OR c.at >= $since)
   AND ($until IS NULL OR c.at < $until)
   AND (towers IS NULL OR c.tower IN towers)
 WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last
-RETURN collect(a.number) AS src,
-       collect(b.number) AS dst,
-       collect(calls) AS calls,
-       collect(duration_s) AS duration_s,
-       collect(first.epochMillis) AS first_call,
-       collect(last.epochMillis) AS last_call
+WITH collect(a.number) AS src,
+     collect(b.number) AS dst,
+     collect(calls) AS calls,
+     collect(duration_s) AS duration_s,
+     collect(first.epochMillis) AS first_call,
+     collect(last.epochMillis) AS last_call
+// one record per $batch pairs, so the client converts a batch at a time
+UNWIND range(0, size(src) - 1, $batch) AS i
+RETURN src[i..i + $batch] AS src,
+       dst[i..i + $batch] AS dst,
+       calls[i..i + $batch] AS calls,
+       duration_s[i..i + $batch] AS duration_s,
+       first_call[i..i + $batch] AS first_call,
+       last_call[i..i + $batch] AS last_call

@@ -1,5 +1,5 @@
 // Transfer network: seller -> buyer pairs from Transfer FROM/TO (self-transfers left out),
-// one row of parallel lists (bulk transfer).
+// as parallel lists, $batch pairs per record (bulk transfer).
 // $since (inclusive), $until (exclusive): time window on the transfer, null = open.
 // $regions: list of regions; only transfers AT a location of those regions, null = all.
 MATCH (a:Person)<-[:FROM]-(t:Transfer)-[:TO]->(b:Person)
@@ -13,11 +13,21 @@ WHERE a <> b
 WITH a, b, t, [(t)-[:OF]->(v:Person) | v.person_id] AS victims
 WITH a, b, count(t) AS transfers, sum(t.amount) AS amount, min(t.at) AS first, max(t.at) AS last,
      collect(t.transfer_id) AS transfer_ids, collect(victims) AS victims
-RETURN collect(a.person_id) AS src,
-       collect(b.person_id) AS dst,
-       collect(transfers) AS transfers,
-       collect(amount) AS amount,
-       collect(first.epochMillis) AS first_transfer,
-       collect(last.epochMillis) AS last_transfer,
-       collect(transfer_ids) AS transfer_ids,
-       collect(victims) AS victims
+WITH collect(a.person_id) AS src,
+     collect(b.person_id) AS dst,
+     collect(transfers) AS transfers,
+     collect(amount) AS amount,
+     collect(first.epochMillis) AS first_transfer,
+     collect(last.epochMillis) AS last_transfer,
+     collect(transfer_ids) AS transfer_ids,
+     collect(victims) AS victims
+// one record per $batch pairs, so the client converts a batch at a time
+UNWIND range(0, size(src) - 1, $batch) AS i
+RETURN src[i..i + $batch] AS src,
+       dst[i..i + $batch] AS dst,
+       transfers[i..i + $batch] AS transfers,
+       amount[i..i + $batch] AS amount,
+       first_transfer[i..i + $batch] AS first_transfer,
+       last_transfer[i..i + $batch] AS last_transfer,
+       transfer_ids[i..i + $batch] AS transfer_ids,
+       victims[i..i + $batch] AS victims

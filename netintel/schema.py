@@ -31,6 +31,9 @@ from typing import Literal
 from netintel.exceptions import SchemaError
 
 __all__ = [
+    "ANALYSED_LABELS",
+    "ANALYSIS_RUN",
+    "IN_RUN",
     "NODES",
     "PROVENANCE",
     "RECORDS",
@@ -503,6 +506,17 @@ RECORDS: dict[str, RecordType] = {
     )
 }
 
+# ------------------------------------------------------------------ analysis runs
+
+#: Label of the analysis runs written back by ``netintel.runs`` (bookkeeping written by
+#: netintel itself, like ``IngestRun``; key ``run_id``).
+ANALYSIS_RUN = "AnalysisRun"
+#: ``(n)-[:IN_RUN {position, community, stability, <score>...}]->(:AnalysisRun)``: one
+#: analysed node's results in a run. Not input data, so not in :data:`RELATIONSHIPS`.
+IN_RUN = "IN_RUN"
+#: Labels whose nodes an analysis run can hold results for (the projections' node labels).
+ANALYSED_LABELS = ("Person", "Phone")
+
 #: The order in which record types are loaded (nodes before the relationships that use them).
 LOAD_ORDER: tuple[str, ...] = (
     "locations",
@@ -575,7 +589,7 @@ def constraint_statements() -> Iterator[str]:
     )
     yield (
         "CREATE CONSTRAINT analysisrun_run_id_unique IF NOT EXISTS "
-        "FOR (n:AnalysisRun) REQUIRE n.run_id IS UNIQUE"
+        f"FOR (n:{ANALYSIS_RUN}) REQUIRE n.run_id IS UNIQUE"
     )
     yield "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)"
     yield "CREATE INDEX person_national_id IF NOT EXISTS FOR (n:Person) ON (n.national_id)"
