@@ -21,11 +21,19 @@ demo: setup
 	$(VENV)/bin/netintel demo --out out/demo
 
 # Lint, types, and the whole test suite against a real Neo4j started for the run.
-test: setup
+test: setup browser
 	$(VENV)/bin/ruff check netintel tests bench
 	$(VENV)/bin/ruff format --check netintel tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# Debian's Chromium and its WebDriver, for the browser tests; installed only when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  sudo=$$( [ "$$(id -u)" -ne 0 ] && command -v sudo ); \
+	  $$sudo apt-get update && \
+	  $$sudo apt-get install -y --no-install-recommends chromium chromium-driver; \
+	fi
 
 bench: setup
 	$(PY) bench/ingest.py

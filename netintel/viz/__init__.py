@@ -1,0 +1,51 @@
+"""Interactive network maps that work offline, at scale, and protect victims.
+
+* :func:`network_map` writes one self-contained HTML file (vis-network inlined,
+  no CDN, no web fonts); :func:`map_html` returns the page as text;
+  :func:`notebook_view` and :func:`show` display it inline in Jupyter.
+* Styles come from the schema (:mod:`netintel.viz.style`): shape per node label,
+  colour per relationship type; node colour per community, size by a score,
+  line width by weight; a legend; tooltips with key facts and the records behind
+  each edge; search by name or id, filters by community and node type.
+* Positions are computed in Python (:func:`layout`) and physics is off, so large
+  maps draw at once; above ``max_nodes`` the map opens on an overview with one
+  node per community, each opening its own drill-down map.
+* ``redact=True`` (or a :class:`Redaction`) replaces names, phone numbers and
+  ids of people with stable pseudonyms and hides victims' details.
+
+>>> import networkx as nx
+>>> page = map_html(nx.path_graph(3), title="three")
+>>> remote_references(page), "vis.Network" in page
+([], True)
+"""
+
+from netintel.viz.layout import LAYOUT_ENGINES, layout, layout_arrays
+from netintel.viz.maps import DEFAULT_MAX_NODES, map_html, network_map, notebook_view, show
+from netintel.viz.model import EdgeView, GraphView, NodeView, describe
+from netintel.viz.page import CSP, remote_references
+from netintel.viz.redact import PROTECTED_ROLES, Redaction
+from netintel.viz.style import EDGE_STYLES, NODE_STYLES, community_color, edge_style, node_style
+
+__all__ = [
+    "CSP",
+    "DEFAULT_MAX_NODES",
+    "EDGE_STYLES",
+    "LAYOUT_ENGINES",
+    "NODE_STYLES",
+    "PROTECTED_ROLES",
+    "EdgeView",
+    "GraphView",
+    "NodeView",
+    "Redaction",
+    "community_color",
+    "describe",
+    "edge_style",
+    "layout",
+    "layout_arrays",
+    "map_html",
+    "network_map",
+    "node_style",
+    "notebook_view",
+    "remote_references",
+    "show",
+]

@@ -1,0 +1,524 @@
+"""Interactive network maps: one self-contained HTML file, offline, at scale.
+
+See :func:`network_map` for what a map shows; :func:`map_html` returns the page
+as text and :func:`notebook_view` shows a page inline in Jupyter.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from netintel.schema import NODES
+from netintel.viz.layout import layout_arrays
+from netintel.viz.model import (
+    RECORD_TIME_KEYS,
+    CommunitiesLike,
+    EdgeView,
+    GraphView,
+    NodeView,
+    ScoresLike,
+    describe,
+)
+from netintel.viz.page import page_html
+from netintel.viz.redact import Redaction
+from netintel.viz.style import community_color, edge_style, node_style
+
+__all__ = ["DEFAULT_MAX_NODES", "map_html", "network_map", "notebook_view", "show"]
+
+#: Above this many nodes a map opens on an overview with one node per community.
+DEFAULT_MAX_NODES = 5000
+#: Records listed in an edge's tooltip (the rest are counted).
+TOOLTIP_RECORDS = 10
+_LABEL_CHARS = 40
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_fmt(v) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "\u2026"
+
+
+def _record_line(rec: Mapping[str, Any]) -> str:
+    parts = []
+    if rec.get("source") is not None:
+        row = rec.get("source_row")
+        parts.append(f"{rec['source']}" + (f" row {row}" if row is not None else ""))
+    for key in RECORD_TIME_KEYS:
+        if rec.get(key) is not None:
+            parts.append(_fmt(rec[key]))
+            break
+    if rec.get("ingest_run") is not None:
+        parts.append(f"run {rec['ingest_run']}")
+    rest = [
+        f"{k}={_fmt(v)}"
+        for k, v in rec.items()
+        if k not in ("source", "source_row", "ingest_run", *RECORD_TIME_KEYS) and v is not None
+    ]
+    return " \u00b7 ".join(parts + rest) or "(record without provenance)"
+
+
+def _node_title(n: NodeView, view: GraphView, degree: int) -> str:
+    lines = [f"{n.type or 'node'} \u00b7 {n.name}"]
+    if n.id != n.name:
+        lines.append(f"id: {n.id}")
+    if n.protected:
+        lines.append("details hidden (protected person)")
+    if n.community is not None:
+        lines.append(f"community: {n.community}")
+    if n.score is not None and view.score_name:
+        lines.append(f"{view.score_name}: {n.score:.4g}")
+    lines.append(f"links: {degree}")
+    lines += [f"{k}: {_fmt(v)}" for k, v in n.facts.items()]
+    return "\n".join(lines)
+
+
+def _edge_title(e: EdgeView, view: GraphView, weight: str | None) -> str:
+    arrow = "\u2192" if view.directed else "\u2014"
+    u, v = view.nodes[e.u].name, view.nodes[e.v].name
+    lines = [f"{e.type or 'link'}: {u} {arrow} {v}"]
+    if weight is not None:
+        lines.append(f"{weight}: {e.weight:.4g}")
+    lines += [f"{k}: {_fmt(val)}" for k, val in e.facts.items()]
+    if e.records:
+        lines.append(f"records ({len(e.records)}):")
+        lines += ["  " + _record_line(r) for r in e.records[:TOOLTIP_RECORDS]]
+        if len(e.records) > TOOLTIP_RECORDS:
+            lines.append(f"  \u2026 and {len(e.records) - TOOLTIP_RECORDS} more")
+    return "\n".join(lines)
+
+
+def _scale(values: np.ndarray, low: float, high: float, default: float) -> np.ndarray:
+    """Square-root scaling of ``values`` onto ``[low, high]`` (NaN -> ``default``)."""
+    out = np.full(len(values), default, dtype=float)
+    ok = ~np.isnan(values)
+    if not ok.any():
+        return out
+    lo, hi = float(values[ok].min()), float(values[ok].max())
+    if hi > lo:
+        out[ok] = low + (high - low) * np.sqrt((values[ok] - lo) / (hi - lo))
+    else:
+        out[ok] = (low + high) / 2
+    return out
+
+
+def _range_text(what: str, name: str | None, values: np.ndarray) -> str:
+    ok = values[~np.isnan(values)]
+    if name is None or not len(ok) or ok.min() == ok.max():
+        return f"{what}: uniform"
+    return f"{what}: {name} ({ok.min():.4g} to {ok.max():.4g})"
+
+
+def _highlights(highlight: Any, view: GraphView) -> list[int]:
+    if highlight is None:
+        return []
+    wanted = set(highlight) if isinstance(highlight, list | set | frozenset) else {highlight}
+    return [i for i, n in enumerate(view.nodes) if n.node in wanted]
+
+
+def _positions_for(
+    view: GraphView,
+    positions: Mapping[Hashable, tuple[float, float]] | None,
+    groups: np.ndarray | None,
+    seed: int,
+    engine: str,
+) -> np.ndarray:
+    n = len(view.nodes)
+    if positions is not None:
+        missing = [v.node for v in view.nodes if v.node not in positions]
+        if missing:
+            raise ValueError(f"positions lack {len(missing)} nodes, e.g. {missing[0]!r}")
+        return np.array([positions[v.node] for v in view.nodes], dtype=float).reshape(n, 2)
+    src = np.array([e.u for e in view.edges], dtype=np.int64)
+    dst = np.array([e.v for e in view.edges], dtype=np.int64)
+    if groups is None:
+        return layout_arrays(n, src, dst, seed=seed, engine=engine)
+    out = np.zeros((n, 2))
+    same = groups[src] == groups[dst] if len(src) else np.zeros(0, dtype=bool)
+    for c in np.unique(groups):
+        members = np.flatnonzero(groups == c)
+        local = np.full(n, -1, dtype=np.int64)
+        local[members] = np.arange(len(members))
+        keep = same & (groups[src] == c)
+        out[members] = layout_arrays(
+            len(members), local[src[keep]], local[dst[keep]], seed=seed + int(c), engine=engine
+        )
+    return out
+
+
+def _overview(
+    view: GraphView, groups: np.ndarray, scores: np.ndarray, seed: int, engine: str
+) -> dict[str, Any]:
+    """One node per community (size = members) and edges weighted by the links between them."""
+    k = int(groups.max()) + 1 if len(groups) else 0
+    sizes = np.bincount(groups, minlength=k)
+    inside = np.zeros(k, dtype=int)
+    outside = np.zeros(k, dtype=int)
+    between: dict[tuple[int, int], list[float]] = {}
+    for e in view.edges:
+        a, b = int(groups[e.u]), int(groups[e.v])
+        if a == b:
+            inside[a] += 1
+            continue
+        outside[a] += 1
+        outside[b] += 1
+        slot = between.setdefault((min(a, b), max(a, b)), [0.0, 0])
+        slot[0] += e.weight
+        slot[1] += 1
+    types: list[Counter[str]] = [Counter() for _ in range(k)]
+    for n, c in zip(view.nodes, groups, strict=True):
+        types[int(c)][n.type or "other"] += 1
+    rank_by = scores if not np.isnan(scores).all() else None
+    key = rank_by if rank_by is not None else sizes[groups].astype(float)
+    order = np.lexsort((np.arange(len(groups)), -key))
+    top: list[list[str]] = [[] for _ in range(k)]
+    for i in order:
+        c = int(groups[i])
+        if len(top[c]) < 5 and not view.nodes[i].protected:
+            top[c].append(view.nodes[i].name)
+    titles = []
+    for c in range(k):
+        lines = [f"community {c} \u00b7 {sizes[c]} members"]
+        lines.append(", ".join(f"{t}: {m}" for t, m in types[c].most_common()))
+        lines.append(f"links inside: {inside[c]}, to other communities: {outside[c]}")
+        what = f"top by {view.score_name}" if rank_by is not None else "members"
+        lines.append(f"{what}: {', '.join(top[c])}")
+        lines.append("double-click (or the legend) to open it")
+        titles.append("\n".join(lines))
+    pairs = sorted(between)
+    src = np.array([a for a, _ in pairs], dtype=np.int64)
+    dst = np.array([b for _, b in pairs], dtype=np.int64)
+    pos = layout_arrays(k, src, dst, seed=seed, engine=engine, spacing=160.0)
+    w = np.array([between[p][0] for p in pairs], dtype=float)
+    return {
+        "nodes": {
+            "label": [f"C{c} \u00b7 {sizes[c]}" for c in range(k)],
+            "title": titles,
+            "x": pos[:, 0].round(1).tolist(),
+            "y": pos[:, 1].round(1).tolist(),
+            "size": _scale(sizes.astype(float), 12, 60, 20).round(1).tolist(),
+        },
+        "edges": {
+            "from": src.tolist(),
+            "to": dst.tolist(),
+            "width": _scale(w, 1, 12, 2).round(2).tolist(),
+            "title": [
+                f"community {a} \u2014 community {b}: {between[(a, b)][1]} links, "
+                f"weight {between[(a, b)][0]:.4g}"
+                for a, b in pairs
+            ],
+        },
+    }
+
+
+def _auto_communities(G: nx.Graph, weight: str | None, seed: int) -> Any:
+    from netintel.algorithms import louvain
+
+    U = nx.Graph()
+    U.add_nodes_from(G)
+    for u, v, d in G.edges(data=True):
+        if u == v:
+            continue
+        w = d.get(weight, 1.0) if weight else 1.0
+        w = float(w) if isinstance(w, int | float) and not math.isnan(w) else 1.0
+        if U.has_edge(u, v):
+            U[u][v]["weight"] += w
+        else:
+            U.add_edge(u, v, weight=w)
+    return louvain(U, weight="weight", seed=seed)
+
+
+def _build(
+    G: nx.Graph,
+    *,
+    title: str,
+    communities: CommunitiesLike,
+    size_by: ScoresLike | None,
+    weight: str | None,
+    highlight: Any,
+    type_attr: str,
+    name_attr: str,
+    rel_attr: str,
+    default_type: str | None,
+    positions: Mapping[Hashable, tuple[float, float]] | None,
+    layout_engine: str,
+    seed: int,
+    physics: bool,
+    max_nodes: int | None,
+    redaction: Redaction | None,
+) -> str:
+    notes: list[str] = []
+    overview = max_nodes is not None and G.number_of_nodes() > max_nodes
+    if overview and communities is None:
+        communities = _auto_communities(G, weight, seed)
+        notes.append(f"Communities: Louvain (seed {seed}), computed for the overview.")
+    view = describe(
+        G,
+        communities=communities,
+        size_by=size_by,
+        weight=weight,
+        type_attr=type_attr,
+        name_attr=name_attr,
+        rel_attr=rel_attr,
+        default_type=default_type,
+        redaction=redaction,
+    )
+    comm = np.array([-1 if n.community is None else n.community for n in view.nodes], dtype=int)
+    community_sizes = list(view.community_sizes)
+    if overview and (comm < 0).any():
+        comm[comm < 0] = len(community_sizes)
+        community_sizes.append(int((comm == len(community_sizes)).sum()))
+        notes.append(f"Nodes without a community form community {len(community_sizes) - 1}.")
+    if redaction is not None:
+        notes.insert(
+            0,
+            "Redacted: names, phone numbers and ids of people are pseudonyms; "
+            "details of protected people (victims, missing) are hidden.",
+        )
+    if overview:
+        notes.append(
+            f"{len(view.nodes)} nodes: more than {max_nodes}, so the map opens on one node per "
+            "community; open a community to see its members."
+        )
+    groups = comm if overview else None
+    pos = _positions_for(view, positions, groups, seed, layout_engine)
+    types = view.types()
+    type_index = {t: i for i, t in enumerate(types)}
+    rel_types = view.rel_types()
+    rel_index = {t: i for i, t in enumerate(rel_types)}
+    scores = np.array([np.nan if n.score is None else n.score for n in view.nodes], dtype=float)
+    weights = np.array([e.weight for e in view.edges], dtype=float)
+    large = len(view.nodes) > 2000
+    degree = Counter([e.u for e in view.edges] + [e.v for e in view.edges])
+    type_counts = Counter(n.type for n in view.nodes)
+    rel_counts = Counter(e.type for e in view.edges)
+    data: dict[str, Any] = {
+        "title": title,
+        "directed": view.directed,
+        "physics": bool(physics),
+        "notes": notes,
+        "highlight": _highlights(highlight, view),
+        "nodes": {
+            "id": [n.id for n in view.nodes],
+            "label": [
+                n.name if len(n.name) <= _LABEL_CHARS else n.name[: _LABEL_CHARS - 1] + "\u2026"
+                for n in view.nodes
+            ],
+            "title": [_node_title(n, view, degree[i]) for i, n in enumerate(view.nodes)],
+            "type": [type_index[n.type] for n in view.nodes],
+            "community": comm.tolist(),
+            "x": pos[:, 0].round(1).tolist(),
+            "y": pos[:, 1].round(1).tolist(),
+            "size": _scale(scores, 8, 36, 10 if large else 14).round(1).tolist(),
+        },
+        "edges": {
+            "from": [e.u for e in view.edges],
+            "to": [e.v for e in view.edges],
+            "type": [rel_index[e.type] for e in view.edges],
+            "width": _scale(weights, 1, 6, 1.5).round(2).tolist(),
+            "title": [_edge_title(e, view, weight) for e in view.edges],
+        },
+        "types": [
+            {
+                "name": t if t is not None else "other",
+                "shape": node_style(t).shape,
+                "color": node_style(t).color,
+                "count": type_counts[t],
+            }
+            for t in types
+        ],
+        "relTypes": [
+            {
+                "name": t if t is not None else "link",
+                "color": edge_style(t).color,
+                "dashed": edge_style(t).dashed,
+                "count": rel_counts[t],
+            }
+            for t in rel_types
+        ],
+        "communities": [
+            {"color": community_color(i), "size": s} for i, s in enumerate(community_sizes)
+        ],
+        "size": _range_text("node size", view.score_name, scores),
+        "width": _range_text("line width", weight, weights if weight else np.full(0, np.nan)),
+        "overview": _overview(view, comm, scores, seed, layout_engine) if overview else None,
+    }
+    return page_html(title, data)
+
+
+def _redaction(redact: bool | Redaction) -> Redaction | None:
+    if isinstance(redact, Redaction):
+        return redact
+    return Redaction() if redact else None
+
+
+def map_html(
+    G: nx.Graph,
+    *,
+    title: str = "netintel map",
+    communities: CommunitiesLike = None,
+    size_by: ScoresLike | None = None,
+    weight: str | None = "weight",
+    highlight: Any = None,
+    type_attr: str = "label",
+    name_attr: str = "name",
+    rel_attr: str = "type",
+    default_type: str | None = None,
+    positions: Mapping[Hashable, tuple[float, float]] | None = None,
+    layout_engine: str = "auto",
+    seed: int = 0,
+    physics: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    redact: bool | Redaction = False,
+) -> str:
+    """The map page of ``G`` as text; :func:`network_map` documents the options.
+
+    With ``redact=True`` the pseudonym mapping is lost: pass a :class:`Redaction`
+    and call its ``write_mapping`` to keep it.
+    """
+    if default_type is not None and default_type not in NODES and type_attr == "label":
+        raise ValueError(f"default_type {default_type!r} is not a schema label")
+    return _build(
+        G,
+        title=title,
+        communities=communities,
+        size_by=size_by,
+        weight=weight,
+        highlight=highlight,
+        type_attr=type_attr,
+        name_attr=name_attr,
+        rel_attr=rel_attr,
+        default_type=default_type,
+        positions=positions,
+        layout_engine=layout_engine,
+        seed=seed,
+        physics=physics,
+        max_nodes=max_nodes,
+        redaction=_redaction(redact),
+    )
+
+
+def network_map(
+    G: nx.Graph,
+    path: str | Path,
+    *,
+    title: str = "netintel map",
+    communities: CommunitiesLike = None,
+    size_by: ScoresLike | None = None,
+    weight: str | None = "weight",
+    highlight: Any = None,
+    type_attr: str = "label",
+    name_attr: str = "name",
+    rel_attr: str = "type",
+    default_type: str | None = None,
+    positions: Mapping[Hashable, tuple[float, float]] | None = None,
+    layout_engine: str = "auto",
+    seed: int = 0,
+    physics: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    redact: bool | Redaction = False,
+    mapping_path: str | Path | None = None,
+) -> Path:
+    """Write ``G`` as one self-contained HTML map and return its path.
+
+    The file opens with no network access (vis-network and all CSS/JS inline,
+    no web fonts, a Content-Security-Policy that forbids fetches).
+
+    Parameters
+    ----------
+    G : networkx graph
+        Read with the conventions of :mod:`netintel.viz.model` (node ``label``,
+        ``name``, provenance; edge ``type``, ``weight``, ``records``).
+    path : path
+        The HTML file to write (folders are created).
+    communities : Communities or mapping, optional
+        Colours nodes by community (0 = largest) and feeds the overview.
+    size_by : mapping, Series, node attribute name or ``"degree"``, optional
+        Node size follows this score (e.g. ``key_players(G).table["betweenness"]``).
+    weight : str or None
+        Edge attribute for line width (parallel edges are summed).
+    highlight : node or list of nodes, optional
+        Drawn with a thick black border.
+    type_attr, name_attr, rel_attr : str
+        Node type, display name and relationship type attributes.
+    default_type : str, optional
+        Schema label of nodes that carry none (e.g. ``"Phone"`` for a call graph).
+    positions : mapping node -> (x, y), optional
+        Positions in pixels; computed by :func:`netintel.viz.layout` otherwise.
+    layout_engine : {"auto", "igraph", "networkx"}
+    seed : int
+        Seed of the layout (and of the overview's communities when computed).
+    physics : bool
+        Let vis-network move the nodes after loading (off: the layout stays).
+    max_nodes : int or None
+        Above this many nodes the map opens on an overview with one node per
+        community (computed with Louvain when ``communities`` is None), which
+        opens a drill-down map per community in the same file (``#community-3``).
+    redact : bool or Redaction
+        Pseudonyms for names, phone numbers and ids of people; protected people's
+        details hidden. The mapping goes to ``mapping_path`` (default: the
+        Redaction's ``mapping_path``, else ``<map name>.pseudonyms.csv`` beside
+        the map): keep it, do not share it.
+    """
+    out = Path(path)
+    redaction = _redaction(redact)
+    text = map_html(
+        G,
+        title=title,
+        communities=communities,
+        size_by=size_by,
+        weight=weight,
+        highlight=highlight,
+        type_attr=type_attr,
+        name_attr=name_attr,
+        rel_attr=rel_attr,
+        default_type=default_type,
+        positions=positions,
+        layout_engine=layout_engine,
+        seed=seed,
+        physics=physics,
+        max_nodes=max_nodes,
+        redact=redaction if redaction is not None else False,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    if redaction is not None:
+        default = out.with_name(out.stem + ".pseudonyms.csv")
+        target = mapping_path or redaction.mapping_path or default
+        redaction.write_mapping(target)
+    return out
+
+
+def notebook_view(page: str | Path, *, height: str = "760px") -> Any:
+    """Show a map inline in Jupyter: the page in an iframe ``srcdoc`` (no server, no CDN).
+
+    ``page`` is a map file's path or a page's text (from :func:`map_html`).
+    """
+    from IPython.display import HTML
+
+    text = page if isinstance(page, str) and page.lstrip().startswith("<") else None
+    if text is None:
+        text = Path(page).read_text(encoding="utf-8")
+    frame = (
+        f'<div><iframe srcdoc="{html.escape(text, quote=True)}" sandbox="allow-scripts" '
+        f'style="width: 100%; height: {html.escape(height)}; border: 1px solid #ddd;">'
+        "</iframe></div>"
+    )
+    return HTML(frame)
+
+
+def show(G: nx.Graph, *, height: str = "760px", **options: Any) -> Any:
+    """Draw ``G`` inline in Jupyter; ``options`` as for :func:`map_html`."""
+    return notebook_view(map_html(G, **options), height=height)
