@@ -34,9 +34,7 @@ Examples
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
@@ -56,6 +54,7 @@ from netintel.algorithms.results import (
     draw_seed,
     edge_arrays,
     graph_hash,
+    igraph_seeded,
     labels_to_communities,
     table_dict,
     to_jsonable,
@@ -280,18 +279,6 @@ def _available(module: str) -> bool:
     return True
 
 
-@contextmanager
-def _igraph_seeded(seed: int) -> Iterator[None]:
-    """igraph draws from a process-wide generator: seed it, then restore the default."""
-    import igraph as ig
-
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
-
-
 def _labels_from_sets(n: int, sets: Iterable[Iterable[int]]) -> np.ndarray:
     labels = np.full(n, -1, dtype=np.int64)
     for i, members in enumerate(sets):
@@ -318,7 +305,7 @@ def _louvain_networkx(resolution: float) -> _Runner:
 def _louvain_igraph(resolution: float) -> _Runner:
     def run(ea: EdgeArrays, seed: int) -> np.ndarray:
         g = _igraph_graph(ea)
-        with _igraph_seeded(seed):
+        with igraph_seeded(seed):
             clustering = g.community_multilevel(weights=ea.weight.tolist(), resolution=resolution)
         return np.asarray(clustering.membership, dtype=np.int64)
 
@@ -370,7 +357,7 @@ def _leiden_leidenalg(resolution: float, objective: str) -> _Runner:
 def _leiden_igraph(resolution: float, objective: str) -> _Runner:
     def run(ea: EdgeArrays, seed: int) -> np.ndarray:
         g = _igraph_graph(ea)
-        with _igraph_seeded(seed):
+        with igraph_seeded(seed):
             clustering = g.community_leiden(
                 objective_function="modularity" if objective == "modularity" else "CPM",
                 weights=ea.weight.tolist(),

@@ -33,7 +33,8 @@ import math
 import platform
 import random
 import time
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -120,6 +121,18 @@ def draw_seed(seed: int | None) -> int:
     if not 0 <= int(seed) < _SEED_LIMIT:
         raise ValueError(f"seed must be in [0, 2**32), not {seed}")
     return int(seed)
+
+
+@contextmanager
+def igraph_seeded(seed: int) -> Iterator[None]:
+    """igraph draws from a process-wide generator: seed it, then restore the default."""
+    import igraph as ig
+
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
 
 
 def derived_seeds(seed: int, count: int) -> list[int]:

@@ -13,16 +13,14 @@ True
 
 from __future__ import annotations
 
-import random
-from collections.abc import Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-from netintel.algorithms.results import canonical_nodes
+from netintel.algorithms.results import canonical_nodes, igraph_seeded
 
 __all__ = ["KAMADA_KAWAI_MAX", "LAYOUT_ENGINES", "layout", "layout_arrays"]
 
@@ -30,17 +28,6 @@ __all__ = ["KAMADA_KAWAI_MAX", "LAYOUT_ENGINES", "layout", "layout_arrays"]
 KAMADA_KAWAI_MAX = 400
 #: Engines :func:`layout` understands; ``"auto"`` takes igraph when installed.
 LAYOUT_ENGINES = ("auto", "igraph", "networkx")
-
-
-@contextmanager
-def _igraph_seeded(seed: int) -> Iterator[None]:
-    import igraph as ig
-
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
 
 
 def _engine(engine: str) -> str:
@@ -75,7 +62,7 @@ def _component_layout(
         import igraph as ig
 
         g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist())
-        with _igraph_seeded(seed):
+        with igraph_seeded(seed):
             if small:  # from a circle, igraph's default: no folded paths
                 found = g.layout_kamada_kawai()
             else:
