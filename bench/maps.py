@@ -307,7 +307,10 @@ def _line(r: dict[str, Any]) -> str:
     if r.get("timed_out"):
         first = r["first_draw_s"]
         seen = "nothing drawn" if first is None else f"first drawing {first:.2f} s"
-        why = "page stopped answering" if r["unresponsive"] else "still drawing"
+        if r["unresponsive"]:
+            why = "page did not answer"
+        else:
+            why = "still drawing" if r["draws"] else "busy"
         return f"not idle after {r['timeout_s']:.0f} s ({why}; {seen}, {r['draws']} drawings)"
     build = "-" if r["build_s"] is None else f"{r['build_s']:.2f} s"
     return (

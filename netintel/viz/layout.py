@@ -91,8 +91,8 @@ def layout_arrays(
 ) -> np.ndarray:
     """Positions (``n`` x 2, in pixels) of a graph given as edge index arrays.
 
-    ``spacing`` is the typical (median) distance between linked nodes, and the
-    gap between components.
+    ``spacing`` is the typical (median) distance between linked nodes (at least:
+    dense components get ``spacing`` squared per node), and the gap between components.
     """
     engine = _engine(engine)
     out = np.zeros((n, 2))
@@ -117,10 +117,14 @@ def layout_arrays(
         e = edge_order[edge_bounds[c] : edge_bounds[c + 1]]
         a, b = local[src[e]], local[dst[e]]
         pos = _component_layout(len(members), a, b, seed + c, engine)
-        if len(e):
+        if len(e):  # linked nodes about `spacing` apart, and at least `spacing`^2 per node
             typical = float(np.median(np.linalg.norm(pos[a] - pos[b], axis=1)))
-            if typical > 0:
-                pos = pos * (spacing / typical)
+            w, h = np.ptp(pos, axis=0)
+            area = float(max(w, 1e-9) * max(h, 1e-9))
+            factor = max(
+                spacing / typical if typical > 0 else 0.0, spacing * np.sqrt(len(members) / area)
+            )
+            pos = pos * factor
         boxes.append((len(members), members, pos - pos.min(axis=0)))
     # pack the components in rows, largest first
     boxes.sort(key=lambda box: (-box[0], int(box[1].min())))

@@ -121,7 +121,6 @@ _JS = r"""
     });
   }
 
-  var nodes = new vis.DataSet(), edges = new vis.DataSet();
   var byCommunity = null;
   if (D.overview) {
     byCommunity = D.communities.map(function () { return { nodes: [], edges: [] }; });
@@ -132,30 +131,47 @@ _JS = r"""
     });
   }
 
-  function load(view) {
-    var ns, es;
-    if (view === "overview") {
-      ns = overviewNodes(); es = overviewEdges();
-    } else if (view === "all") {
-      ns = N.id.map(function (_, i) { return nodeObject(i); });
-      es = E.from.map(function (_, k) { return edgeObject(k); });
-    } else {
-      var part = byCommunity[view];
-      ns = part.nodes.map(nodeObject); es = part.edges.map(edgeObject);
+  function items(view) {
+    if (view === "overview") return { nodes: overviewNodes(), edges: overviewEdges() };
+    if (view === "all") {
+      return { nodes: N.id.map(function (_, i) { return nodeObject(i); }),
+        edges: E.from.map(function (_, k) { return edgeObject(k); }) };
     }
-    nodes.clear(); edges.clear(); nodes.add(ns); edges.add(es);
+    var part = byCommunity[view];
+    return { nodes: part.nodes.map(nodeObject), edges: part.edges.map(edgeObject) };
+  }
+
+  // fit the view to the precomputed positions before anything is drawn (one drawing, not two)
+  function frame(ns) {
+    if (!ns.length) return;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ns.forEach(function (n) {
+      var r = n.size || 10;
+      x0 = Math.min(x0, n.x - r); x1 = Math.max(x1, n.x + r);
+      y0 = Math.min(y0, n.y - r); y1 = Math.max(y1, n.y + r + 20);
+    });
+    var box = document.getElementById("ni-net");
+    var scale = Math.min(box.clientWidth / (x1 - x0 + 80), box.clientHeight / (y1 - y0 + 80), 1.5);
+    api.network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale,
+      animation: false });
+  }
+
+  function load(view, first) {
+    var it = items(view);
+    if (!first) {
+      nodes.clear(); edges.clear(); nodes.add(it.nodes); edges.add(it.edges);
+    }
     api.view = view;
     document.getElementById("ni-back").style.display = D.overview && view !== "overview"
       ? "inline-block" : "none";
     var title = view === "overview" ? "overview: one node per community"
       : view === "all" ? "" : "community " + view;
     document.getElementById("ni-view").textContent = title;
+    frame(it.nodes);
     applyFilter();
-    if (api.network) {
-      api.network.once("afterDrawing", function () { api.network.fit({ animation: false }); });
-      api.network.redraw();
-    }
+    return it;
   }
+  api.fit = function () { frame(nodes.get()); };
 
   function applyFilter() {
     var hiddenTypes = new Set(), comm = document.getElementById("ni-community").value;
@@ -315,7 +331,7 @@ _JS = r"""
       document.querySelectorAll("#ni-legend input[data-type]").forEach(function (b) {
         b.checked = true;
       });
-      applyFilter(); api.network.unselectAll(); api.network.fit({ animation: false });
+      applyFilter(); api.network.unselectAll(); api.fit();
     });
     document.getElementById("ni-back").addEventListener("click", function () {
       location.hash = "";
@@ -342,6 +358,8 @@ _JS = r"""
     interaction: { hover: !large, tooltipDelay: 150, hideEdgesOnDrag: large,
       hideEdgesOnZoom: large, multiselect: true, keyboard: false }
   };
+  var start = route(), firstItems = items(start);
+  var nodes = new vis.DataSet(firstItems.nodes), edges = new vis.DataSet(firstItems.edges);
   var network = new vis.Network(document.getElementById("ni-net"),
     { nodes: nodes, edges: edges }, options);
   api.network = network; api.nodes = nodes; api.edges = edges;
@@ -354,8 +372,8 @@ _JS = r"""
       location.hash = "community-" + nodes.get(p.nodes[0]).community;
     }
   });
-  load(route());
-  window.addEventListener("hashchange", function () { load(route()); });
+  load(start, true);
+  window.addEventListener("hashchange", function () { load(route(), false); });
 })();
 """
 
