@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -21,7 +22,13 @@ import neo4j.exceptions
 import yaml
 
 from netintel import __version__
-from netintel.exceptions import ConfigError, NetintelError, ServerError
+from netintel.exceptions import (
+    ConfigError,
+    ConfigFileError,
+    DatabaseError,
+    NetintelError,
+    ServerError,
+)
 
 __all__ = ["main"]
 
@@ -44,6 +51,10 @@ def _boundary(fn: F) -> F:
         debug = bool(ctx.find_root().params.get("debug"))
         try:
             return fn(*args, **kwargs)
+        except ConfigFileError as err:
+            if debug:
+                traceback.print_exc()
+            _fail(str(err), EXIT_INPUT)
         except (ConfigError, ServerError) as err:
             if debug:
                 traceback.print_exc()
@@ -72,22 +83,85 @@ def _boundary(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _check_defaults(command: click.Command, table: Any, where: str, file: Path | None) -> None:
+    """Every key of a ``[defaults]`` table names a command or one of its options."""
+    if not isinstance(table, dict):
+        raise ConfigFileError(f"{file}: {where} must be a table of option values")
+    names = {p.name for p in command.params}
+    for key, value in table.items():
+        here = f"{where}.{key}"
+        if isinstance(command, click.Group) and key in command.commands:
+            _check_defaults(command.commands[key], value, here, file)
+        elif key not in names or key in ("help", "debug", "config"):
+            known = sorted(
+                {n for n in names if n not in ("help", "debug", "config") and n}
+                | set(getattr(command, "commands", {}))
+            )
+            raise ConfigFileError(
+                f"{file}: {here}: `{command.name}` has no option or command {key!r} "
+                f"(known: {', '.join(known)})"
+            )
+
+
+def _configure(
+    ctx: click.Context, config: Path | None, uri: str | None, user: str | None, database: str | None
+) -> None:
+    """Apply --config and the connection flags, and the file's option defaults."""
+    from netintel.config import CONFIG_ENV, config_path, defaults_map, load_settings
+
+    # the environment carries these to everything below, worker processes included
+    if config is not None:
+        os.environ[CONFIG_ENV] = str(config)
+    for env, value in (("NEO4J_URI", uri), ("NEO4J_USER", user), ("NEO4J_DATABASE", database)):
+        if value:
+            os.environ[env] = value
+    path = config_path()
+    settings = load_settings(path)
+    table = defaults_map(settings)
+    if table:
+        _check_defaults(cli, table, "defaults", path)
+        ctx.default_map = dict(table)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="netintel")
 @click.option("--debug", is_flag=True, help="Show the full trace of an error.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Config file (TOML; default $NETINTEL_CONFIG, ./netintel.toml, "
+    "~/.config/netintel/config.toml).",
+)
+@click.option("--neo4j-uri", metavar="URI", help="Use this Neo4j server (overrides NEO4J_URI).")
+@click.option("--neo4j-user", metavar="USER", help="Overrides NEO4J_USER.")
+@click.option("--neo4j-database", metavar="NAME", help="Overrides NEO4J_DATABASE.")
+@click.pass_context
+@_boundary
+def cli(
+    ctx: click.Context,
+    debug: bool,
+    config: Path | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    neo4j_database: str | None,
+) -> None:
     """Graph-based criminal network analysis on Neo4j.
 
     The database is the one named by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD
-    (and NEO4J_DATABASE); without NEO4J_URI, netintel starts its own local
-    Neo4j 5.26 Community on 127.0.0.1.
+    (and NEO4J_DATABASE), by the --neo4j-* options, or by the [neo4j] table
+    of a config file; without any, netintel starts its own local Neo4j 5.26
+    Community on 127.0.0.1. Flags win over the environment, the environment
+    over the file. The file's [defaults.<command>] tables set option defaults
+    (see docs/config.md).
 
     \b
     Example:
       netintel db start
       netintel ingest data/ --mapping data/mapping.yaml
       netintel summary
+      netintel --config team.toml detect --algorithm leiden
     """
+    _configure(ctx, config, neo4j_uri, neo4j_user, neo4j_database)
 
 
 # ----------------------------------------------------------------------------- db
@@ -513,6 +587,141 @@ def inv_paths(a: str, b: str, k: int, max_hops: int, out: Path | None) -> None:
     _emit(_investigate(paths.paths_between, a=a, b=b, k=k, max_hops=max_hops), out)
 
 
+# ------------------------------------------------------------------------- detect
+
+_DETECT_FLAGS = (
+    "projection",
+    "algorithm",
+    "seeds",
+    "seed",
+    "resolution",
+    "region",
+    "since",
+    "until",
+)
+
+
+@cli.command("detect")
+@click.option(
+    "--projection",
+    "-p",
+    default="person_calls",
+    show_default=True,
+    help="person_calls (or calls), phone_calls, co_offending, co_location, transfers, multiplex.",
+)
+@click.option(
+    "--algorithm",
+    "-a",
+    type=click.Choice(["louvain", "leiden", "label_propagation"]),
+    default="leiden",
+    show_default=True,
+)
+@click.option("--seeds", default=20, show_default=True, help="Seeded runs per consensus.")
+@click.option("--seed", default=0, show_default=True, help="Base seed of the runs.")
+@click.option(
+    "--resolution",
+    type=float,
+    multiple=True,
+    help="Resolution (repeat to sweep several) [default: 1].",
+)
+@click.option("--region", multiple=True, help="One job per region (repeatable).")
+@click.option("--since", help="Only records at or after this date or time.")
+@click.option("--until", help="Only records before this date or time.")
+@click.option(
+    "--run-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML or TOML run file of projections x algorithms x seeds (docs/batch.md).",
+)
+@click.option("--write", is_flag=True, help="Store each result as an AnalysisRun.")
+@click.option(
+    "--out",
+    default="out/detect",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The run folder (finished jobs in it are reused).",
+)
+@click.option("--workers", type=int, help="Processes for per-region jobs [default: all cores].")
+@click.option("--json", "as_json", is_flag=True, help="Print the batch result as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_boundary
+def detect_cmd(
+    projection: str,
+    algorithm: str,
+    seeds: int,
+    seed: int,
+    resolution: tuple[float, ...],
+    region: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    run_file: Path | None,
+    write: bool,
+    out: Path,
+    workers: int | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Batch community detection: consensus partitions, leaders, brokers, stability.
+
+    Runs every projection x algorithm x seed combination (from the options or a
+    run file) with a seeded consensus, and writes a run folder: per job a
+    manifest, partition and scores (CSV), plus manifest.json, report.md and
+    report.html comparing each job with its previous run (who moved). An
+    interrupted batch resumes; an identical re-run reuses finished jobs.
+
+    \b
+    Example:
+      netintel detect --projection calls --algorithm leiden --seeds 20 \\
+          --region Henan --region Hunan --since 2023-01-01 --write
+      netintel detect --run-file detect.yaml --out out/weekly
+    """
+    from netintel.batch import BatchSpec, load_run_file, run_batch
+    from netintel.config import connection, driver
+
+    ctx = click.get_current_context()
+    if run_file is not None:
+        given = [
+            f"--{name}"
+            for name in _DETECT_FLAGS
+            if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+        ]
+        if given:
+            raise click.UsageError(f"--run-file describes the batch; drop {', '.join(given)}")
+        spec = load_run_file(run_file)
+    else:
+        spec = BatchSpec.from_options(
+            projection=projection,
+            algorithm=algorithm,
+            seeds=seeds,
+            seed=seed,
+            resolution=list(resolution) or 1.0,
+            regions=list(region) or None,
+            since=since,
+            until=until,
+        )
+    conn = connection()
+    with driver(conn) as drv:
+        batch = run_batch(
+            spec,
+            out,
+            driver=drv,
+            connection=conn,
+            database=conn.database,
+            write=write,
+            workers=workers,
+            progress=not quiet,
+        )
+    if as_json:
+        click.echo(batch.to_json(indent=2))
+        return
+    cols = ["job", "label", "status", "nodes", "communities", "modularity", "stability", "moved"]
+    click.echo(batch.to_frame()[cols].to_string(index=False))
+    click.echo(
+        f"{len(batch.jobs)} jobs: {batch.computed} computed, {batch.reused} reused "
+        f"in {batch.seconds:.1f} s"
+    )
+    click.echo(f"report: {batch.report_md} (and {batch.report_html.name})")
+
+
 # ------------------------------------------------------------------------ contest
 
 
@@ -649,6 +858,227 @@ def contest_baseline(public_dir: Path, out_dir: Path, seed: int, algorithm: str)
     from netintel.contest import baseline
 
     click.echo(f"written: {baseline(public_dir, out_dir, seed=seed, algorithm=algorithm)}")
+
+
+# ------------------------------------------------------------------ map and export
+
+_COMMUNITY_CHOICES = ("louvain", "leiden", "label_propagation", "none")
+
+
+def _network_options(fn: F) -> F:
+    """The options that pick a network and how it is coloured and sized."""
+    from netintel.algorithms import KEY_PLAYER_METRICS
+    from netintel.projection import PROJECTIONS
+
+    options = [
+        click.option(
+            "--projection",
+            type=click.Choice(sorted(PROJECTIONS)),
+            default="person_calls",
+            show_default=True,
+            help="Which network to read from the database.",
+        ),
+        click.option("--since", help="Only records at or after this time (ISO 8601)."),
+        click.option("--until", help="Only records before this time (ISO 8601)."),
+        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
+        click.option(
+            "--communities",
+            default="louvain",
+            show_default=True,
+            metavar="ALGORITHM|RUN_ID",
+            help=f"Colour by {', '.join(_COMMUNITY_CHOICES)} or by a stored analysis run.",
+        ),
+        click.option(
+            "--size-by",
+            type=click.Choice(["none", *KEY_PLAYER_METRICS]),
+            default="degree",
+            show_default=True,
+            help="Node size follows this key-player score.",
+        ),
+        click.option("--seed", default=0, show_default=True, help="Seed of communities/layout."),
+        click.option(
+            "--redact/--no-redact",
+            default=False,
+            show_default=True,
+            help="Pseudonyms for people; victims' details hidden.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@dataclasses.dataclass
+class _Network:
+    graph: Any
+    label: str
+    title: str
+    communities: Any
+    scores: Any
+    results: dict[str, Any]
+
+
+def _load_network(
+    projection: str,
+    since: str | None,
+    until: str | None,
+    region: tuple[str, ...],
+    communities: str,
+    size_by: str,
+    seed: int,
+) -> _Network:
+    from netintel import algorithms
+    from netintel.config import connection, driver
+    from netintel.projection import project
+    from netintel.runs import read_run
+
+    options: dict[str, Any] = {}
+    if projection != "multiplex" or since or until:
+        options.update(since=since, until=until)
+    if region:
+        options["region"] = list(region)
+    conn = connection()
+    with driver(conn) as drv:
+        proj = project(drv, projection, database=conn.database, **options)
+        if proj.n == 0:
+            raise NetintelError(
+                f"the {projection} projection is empty (no {proj.label} nodes linked with "
+                "these filters); has anything been ingested? (netintel summary)"
+            )
+        stored = None
+        if communities not in _COMMUNITY_CHOICES:
+            try:
+                stored = read_run(drv, communities, database=conn.database)
+            except DatabaseError:
+                raise click.BadParameter(
+                    f"{communities!r} is neither one of {', '.join(_COMMUNITY_CHOICES)} nor "
+                    "the id of a stored analysis run",
+                    param_hint="--communities",
+                ) from None
+    G = proj.to_networkx()
+    results: dict[str, Any] = {}
+    found: Any = None
+    if stored is not None:
+        found = stored.membership
+        results["run"] = stored.table
+    elif communities != "none":
+        fn = getattr(algorithms, communities)
+        graph = G.to_undirected() if G.is_directed() and communities != "louvain" else G
+        found = fn(graph, seed=seed)
+        results["communities"] = found
+    scores = None
+    if size_by != "none":
+        players = algorithms.key_players(G, [size_by], seed=seed)
+        scores = players.table[size_by]
+        results["key_players"] = players
+    where = ", ".join(f"{k}={v}" for k, v in options.items() if v)
+    title = f"{projection} network" + (f" ({where})" if where else "")
+    return _Network(G, proj.label, title, found, scores, results)
+
+
+@cli.command("map")
+@_network_options
+@click.option(
+    "--out",
+    default="out/map.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write.",
+)
+@click.option(
+    "--max-nodes",
+    default=2000,
+    show_default=True,
+    help="Above this many nodes the map opens on one node per community.",
+)
+@_boundary
+def map_cmd(
+    projection: str,
+    since: str | None,
+    until: str | None,
+    region: tuple[str, ...],
+    communities: str,
+    size_by: str,
+    seed: int,
+    redact: bool,
+    out: Path,
+    max_nodes: int,
+) -> None:
+    """An interactive network map (one offline HTML file) of a projection.
+
+    Nodes are coloured by community and sized by a key-player score; the
+    page has a legend, search, filters and the records behind every link.
+
+    \b
+    Example:
+      netintel map --projection person_calls --since 2024-01-01 --out out/calls.html
+      netintel map --communities 3f2a9c... --redact --out out/shareable.html
+    """
+    from netintel.viz import network_map
+
+    net = _load_network(projection, since, until, region, communities, size_by, seed)
+    path = network_map(
+        net.graph,
+        out,
+        title=net.title,
+        communities=net.communities,
+        size_by=net.scores,
+        default_type=net.label,
+        seed=seed,
+        max_nodes=max_nodes,
+        redact=redact,
+    )
+    click.echo(
+        f"map of {net.graph.number_of_nodes():,} nodes and {net.graph.number_of_edges():,} "
+        f"links: {path}"
+    )
+
+
+@cli.command("export")
+@_network_options
+@click.argument("out", type=click.Path(path_type=Path))
+@_boundary
+def export_cmd(
+    projection: str,
+    since: str | None,
+    until: str | None,
+    region: tuple[str, ...],
+    communities: str,
+    size_by: str,
+    seed: int,
+    redact: bool,
+    out: Path,
+) -> None:
+    """Export a projection with its communities and scores.
+
+    The format follows OUT's suffix: .graphml, .gexf (Gephi, yEd,
+    Cytoscape), .xlsx, .png, .svg, .pdf; no suffix: a folder of CSV tables.
+
+    \b
+    Example:
+      netintel export --projection co_offending out/co_offending.graphml
+      netintel export --size-by betweenness --redact out/tables
+    """
+    from netintel.export import export, exporter_for
+
+    try:
+        exporter_for(out)  # an unknown suffix fails before any work
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="OUT") from None
+    net = _load_network(projection, since, until, region, communities, size_by, seed)
+    paths = export(
+        net.graph,
+        out,
+        communities=net.communities,
+        size_by=net.scores,
+        results=net.results,
+        redact=redact,
+    )
+    for path in paths:
+        click.echo(f"written: {path}")
+
+
+cli.add_command(inv_chains, "chains")
 
 
 # --------------------------------------------------------------------------- demo

@@ -7,7 +7,9 @@ Driver errors are translated into messages only at the CLI boundary.
 from __future__ import annotations
 
 __all__ = [
+    "BatchError",
     "ConfigError",
+    "ConfigFileError",
     "ContestError",
     "DatabaseError",
     "IngestError",
@@ -27,6 +29,10 @@ class NetintelError(Exception):
 
 class ConfigError(NetintelError):
     """Connection or configuration settings are missing or inconsistent."""
+
+
+class ConfigFileError(ConfigError):
+    """A config file cannot be read or holds an unknown or unsafe setting."""
 
 
 class ServerError(NetintelError):
@@ -73,6 +79,13 @@ class InputFileError(IngestError):
         if column is not None:
             where += f", column {column!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class BatchError(NetintelError):
+    """A batch run file (``netintel detect``) or a batch folder is malformed.
+
+    The message names the file (or the options), the bad key and the reason.
+    """
 
 
 class ContestError(NetintelError):

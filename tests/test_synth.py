@@ -383,6 +383,14 @@ def test_other_region_numbers_and_time_zone(tmp_path: Path) -> None:
     assert "phone_region: GB" in mapping and "Europe/London" in mapping
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_small_worlds_with_no_duplicate_people(tmp_path: Path, seed: int) -> None:
+    # seed 5 at this scale draws no duplicate person at all (it once crashed)
+    made = generate(tmp_path, scale=1_200, seed=seed, dirty_rate=0)
+    assert made.files["calls.csv"] == 1_200
+    assert _bad_rows(tmp_path) == {}
+
+
 def test_parameters_are_checked(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="unknown parameters gangz"):
         generate(tmp_path, gangz=3)

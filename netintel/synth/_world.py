@@ -1295,7 +1295,8 @@ class World:
         self.activity = np.r_[self.activity, np.zeros(nd)]
         self.boss = np.r_[self.boss, np.full(nd, -1)]
         variant = rng.integers(0, 4, nd)  # transliteration typo order alias
-        second = np.r_[False, src[1:] == src[:-1]]  # a second duplicate: another variant
+        second = np.zeros(nd, dtype=bool)  # a second duplicate: another variant
+        second[1:] = src[1:] == src[:-1]
         variant[second] = (
             variant[np.flatnonzero(second) - 1] + rng.integers(1, 4, int(second.sum()))
         ) % 4
