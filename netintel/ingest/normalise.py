@@ -49,13 +49,39 @@ def clean_text(value: object) -> str | None:
     """
     if value is None or (isinstance(value, float) and value != value):
         return None
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = str(value)
+    # fast path: plain ASCII with single inner spaces is already clean (and NFC)
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip(" ") or None
+    text = " ".join(unicodedata.normalize("NFC", text).split())
     return text or None
+
+
+def _already_clean(uniques: np.ndarray) -> bool:
+    """True when every value is a non-empty ASCII string that :func:`clean_text` keeps as is.
+
+    One check over all values joined (C speed), instead of one call per value.
+    """
+    if not len(uniques) or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        return False
+    joined = "\x00".join(uniques)
+    return (
+        joined.isascii()
+        and joined.replace("\x00", "").isprintable()
+        and "  " not in joined
+        and "\x00 " not in joined
+        and " \x00" not in joined
+        and "\x00\x00" not in joined
+        and joined[:1] not in ("", " ", "\x00")
+        and joined[-1:] not in (" ", "\x00")
+    )
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str | None]]:
     """Codes into the cleaned distinct values; code -1 means missing."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    if _already_clean(uniques):
+        return codes, uniques.tolist()
     return codes, [clean_text(u) for u in uniques]
 
 
@@ -133,11 +159,21 @@ def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool
         f"{v!r} is not a {kind} in {expect}" if f else None
         for v, f in zip(cleaned, failed, strict=True)
     ]
-    table = pd.concat([parsed, pd.Series([pd.NaT], dtype=parsed.dtype)], ignore_index=True)
-    values = pd.Series(table.to_numpy()[codes], index=series.index)
+    # index datetime64 values (naive UTC), not Timestamp objects; code -1 picks the NaT
+    naive = parsed if date_only else parsed.dt.tz_convert(None)
+    table = np.append(naive.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    values = pd.Series(table[codes], index=series.index)
     if not date_only:
-        values = values.dt.tz_localize("UTC") if values.dt.tz is None else values
+        values = values.dt.tz_localize("UTC")
     return values, _take(errors, codes, series)
+
+
+def _as_text(series: pd.Series) -> Converted:
+    """Text: cleaned, never an error."""
+    codes, cleaned = _distinct(series)
+    return _take(cleaned, codes, series), pd.Series(
+        np.full(len(series), None, dtype=object), index=series.index, dtype=object
+    )
 
 
 def _to_number(series: pd.Series, integer: bool) -> Converted:
@@ -211,4 +247,4 @@ def convert(
         return _by_distinct(series, _enum(choices))
     if type_ == "list":
         return _by_distinct(series, _list(choices))
-    return _by_distinct(series, lambda v: v)
+    return _as_text(series)

@@ -160,9 +160,9 @@ def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options)
             choices=col.choices,
         )
         converted[name] = values
-        for pos, reason in enumerate(errors.tolist()):
-            if reason is not None:
-                problems[pos].append((name, reason))
+        failed = np.flatnonzero(errors.notna().to_numpy())
+        for pos, reason in zip(failed.tolist(), errors.iloc[failed].tolist(), strict=True):
+            problems[pos].append((name, reason))
     typed = pd.DataFrame(converted)
     for pos, name, reason in validate(rt.name, typed):
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
