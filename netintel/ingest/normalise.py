@@ -80,8 +80,8 @@ def _already_clean(uniques: np.ndarray) -> bool:
 def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str | None]]:
     """Codes into the cleaned distinct values; code -1 means missing."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    if _already_clean(uniques):
-        return codes, uniques.tolist()
+    if _already_clean(np.asarray(uniques)):
+        return codes, list(uniques)
     return codes, [clean_text(u) for u in uniques]
 
 
@@ -160,8 +160,8 @@ def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool
         for v, f in zip(cleaned, failed, strict=True)
     ]
     # index datetime64 values (naive UTC), not Timestamp objects; code -1 picks the NaT
-    naive = parsed if date_only else parsed.dt.tz_convert(None)
-    table = np.append(naive.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    utc = parsed if date_only else parsed.dt.tz_convert(None)
+    table = np.append(utc.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
     values = pd.Series(table[codes], index=series.index)
     if not date_only:
         values = values.dt.tz_localize("UTC")
