@@ -1099,9 +1099,60 @@ def demo_cmd(out: Path, keep: bool) -> None:
     from netintel.demo import run_demo
 
     result = run_demo(out, clear=not keep, echo=click.echo)
-    click.echo(f"report: {result.report}")
-    if result.map_html:
-        click.echo(f"map: {result.map_html}")
+    click.echo(f"report: {result.report} (and {result.report_html})")
+    click.echo(f"map: {result.map_html}")
+    if result.call_map:
+        click.echo(f"call map: {result.call_map}")
+
+
+# ------------------------------------------------------------------------- report
+
+
+@cli.command("report")
+@click.option(
+    "--out",
+    default="out/report",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for report.md, report.html and map.html.",
+)
+@click.option("--seeds", default=10, show_default=True, help="Louvain runs in the gang consensus.")
+@click.option("--seed", default=0, show_default=True, help="First seed.")
+@click.option("--top", default=10, show_default=True, help="People listed per key-player metric.")
+@click.option("--no-map", is_flag=True, help="Skip the map.")
+@click.option(
+    "--redact/--no-redact", default=False, show_default=True, help="Pseudonyms on the map."
+)
+@_boundary
+def report_cmd(out: Path, seeds: int, seed: int, top: int, no_map: bool, redact: bool) -> None:
+    """The case report of the graph: contents, ingests, gangs, key players, chains.
+
+    Gangs come from a seeded Louvain consensus (stability per community, leaders,
+    brokers); run it again in the same folder to see who moved.
+
+    \b
+    Example:
+      netintel report --out out/report --seeds 20
+    """
+    from netintel.config import connection, driver
+    from netintel.report import case_report
+
+    conn = connection()
+    with driver(conn) as drv:
+        made = case_report(
+            drv,
+            out,
+            database=conn.database,
+            seeds=seeds,
+            seed=seed,
+            top=top,
+            make_map=not no_map,
+            redact=redact,
+            echo=lambda msg: click.echo(msg, err=True),
+        )
+    click.echo(f"report: {made.markdown} (and {made.html})")
+    if made.map_html:
+        click.echo(f"map: {made.map_html}")
 
 
 def main() -> None:

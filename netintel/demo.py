@@ -1,4 +1,4 @@
-"""The main job: sample data into Neo4j, then a summary, a report and a map.
+"""The main job: sample data into Neo4j, then a summary, the case report and maps.
 
 Uses the local Neo4j (started when NEO4J_URI is not set), the VAST 2008 call
 records from ``../shared/data`` and, when available, a synthetic investigation
@@ -16,6 +16,7 @@ import neo4j
 import pandas as pd
 
 from netintel.db import clear_graph, graph_summary
+from netintel.report import Section, case_report
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -29,6 +30,8 @@ class DemoResult:
     report: Path
     map_html: Path | None
     summary: pd.DataFrame
+    report_html: Path | None = None
+    call_map: Path | None = None
 
 
 def _top_phones(driver: neo4j.Driver, limit: int = 10, database: str | None = None) -> pd.DataFrame:
@@ -69,7 +72,10 @@ def _call_map(
             first_record=rec["first"],
         )
     return network_map(
-        G, out / "map.html", title=f"Calls around phone {center} (VAST 2008)", highlight=center
+        G,
+        out / "vast_calls.html",
+        title=f"Calls around phone {center} (VAST 2008)",
+        highlight=center,
     )
 
 
@@ -107,8 +113,8 @@ def run_demo(
         ]
         echo(str(reports[-1]))
         sample = out / "sample"
-        made = generate(sample, seed=7)
-        gangs = made.entities["gangs"]
+        synth = generate(sample, seed=7)
+        gangs = synth.entities["gangs"]
         echo(f"generated a synthetic investigation ({gangs} planted gangs) in {sample}")
         reports.append(
             ingest(
@@ -123,25 +129,17 @@ def run_demo(
         summary = graph_summary(drv, database=database)
         echo(summary.to_string(index=False))
         top = _top_phones(drv, database=database)
-        map_path = _call_map(drv, out, database=database)
+        call_map = _call_map(drv, out, database=database)
+        extra = Section(
+            "VAST 2008 call records",
+            [
+                "Busiest phones:",
+                top,
+                f"Map of the calls around phone 200: `{call_map.name}`.",
+            ],
+        )
+        case = case_report(drv, out, database=database, seeds=10, echo=echo, extra=[extra])
     finally:
         if own:
             drv.close()
-    report = out / "report.md"
-    lines = ["# netintel demo report", ""]
-    for r in reports:
-        lines += ["## Ingest " + r.run_id, "", "```", str(r), "```", ""]
-    lines += [
-        "## Graph",
-        "",
-        summary.to_markdown(index=False),
-        "",
-        "## Busiest phones (VAST 2008)",
-        "",
-        top.to_markdown(index=False),
-        "",
-        f"Map of the calls around phone 200: `{map_path.name}`",
-        "",
-    ]
-    report.write_text("\n".join(lines), encoding="utf-8")
-    return DemoResult(report, map_path, summary)
+    return DemoResult(case.markdown, case.map_html or call_map, summary, case.html, call_map)

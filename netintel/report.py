@@ -1,0 +1,328 @@
+"""The case report: what is in the graph and what the analysis finds, as Markdown and HTML.
+
+:func:`case_report` reads the database and writes ``report.md`` and ``report.html``
+(plus ``map.html``) into a folder. The report has these sections:
+
+- the graph: nodes and relationships per label and type;
+- the ingests behind it: files, rows read = loaded + rejected, reject files;
+- the gangs: a consensus of seeded Louvain runs on the person call network, made with
+  :func:`netintel.batch.run_batch`. For each community it gives size, stability, leaders
+  and brokers. When the report is run again in the same folder, it also says who moved
+  since the last run;
+- the key players of that network (PageRank, betweenness, degree);
+- the trafficking chains: victims, hops and the brokers who appear in several chains;
+- the stored analysis runs;
+- a map of the person call network, coloured by gang and sized by PageRank.
+
+The same report comes from ``netintel report`` and ends ``netintel demo``.
+
+Usage::
+
+    from netintel import config
+    from netintel.report import case_report
+
+    with config.driver() as drv:
+        made = case_report(drv, "out/report", seeds=10, seed=0)
+    made.markdown, made.html, made.map_html
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+
+from netintel import __version__
+
+__all__ = ["CaseReport", "Section", "case_report", "render_html", "render_markdown"]
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;"
+    "color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}"
+    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;"
+    "vertical-align:top}th{background:#f4f4f4}p.note{color:#555}"
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report: a heading, then paragraphs (str) and tables, in order."""
+
+    title: str
+    blocks: Sequence[str | pd.DataFrame] = ()
+
+
+def render_markdown(title: str, sections: Sequence[Section]) -> str:
+    """The report as Markdown.
+
+    >>> print(render_markdown("T", [Section("S", ["one", pd.DataFrame({"a": [1]})])]))
+    # T
+    <BLANKLINE>
+    ## S
+    <BLANKLINE>
+    one
+    <BLANKLINE>
+    |   a |
+    |----:|
+    |   1 |
+    <BLANKLINE>
+    """
+    lines = [f"# {title}", ""]
+    for s in sections:
+        lines += [f"## {s.title}", ""]
+        for b in s.blocks:
+            lines += [b if isinstance(b, str) else b.to_markdown(index=False), ""]
+    return "\n".join(lines)
+
+
+def render_html(title: str, sections: Sequence[Section]) -> str:
+    """The report as one self-contained HTML page (no scripts, no remote resources)."""
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    for s in sections:
+        body.append(f"<h2>{html.escape(s.title)}</h2>")
+        for b in s.blocks:
+            if isinstance(b, str):
+                body.append(f"<p>{html.escape(b.replace('`', ''))}</p>")
+            else:
+                body.append(b.to_html(index=False, border=0, escape=True, na_rep=""))
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """Where :func:`case_report` wrote the report, and the facts it found."""
+
+    markdown: Path
+    html: Path
+    map_html: Path | None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _ingests(driver: neo4j.Driver, database: str | None) -> pd.DataFrame:
+    records, _, _ = driver.execute_query(
+        "MATCH (r:IngestRun) "
+        "UNWIND range(0, size(r.files) - 1) AS i "
+        "RETURN r.run_id AS run, toString(r.started) AS started, r.status AS status, "
+        "r.files[i] AS file, r.records[i] AS record, r.rows_read[i] AS read, "
+        "r.rows_loaded[i] AS loaded, r.rows_rejected[i] AS rejected, "
+        "r.reject_files[i] AS reject_file ORDER BY started, run, file",
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    columns = ["run", "started", "status", "file", "record", "read", "loaded", "rejected"]
+    frame = pd.DataFrame([r.data() for r in records], columns=[*columns, "reject_file"])
+    frame["file"] = [Path(f).name for f in frame["file"]]
+    frame["started"] = frame["started"].str.slice(0, 19)
+    return frame
+
+
+def _cell(value: Any) -> str:
+    """One table cell as short text: lists joined, records as ``id (file row n)``, times to
+    the minute."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    if hasattr(value, "source") and hasattr(value, "row"):
+        return f"{getattr(value, 'id', '')} ({value.source} row {value.row})".strip()
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.map(_cell)
+
+
+def _with_names(ids: str, names: dict[str, str]) -> str:
+    """``"P1;P2"`` -> ``"P1 (Ann Lee), P2"``."""
+    parts = [p for p in str(ids).split(";") if p]
+    return ", ".join(f"{p} ({names[p]})" if p in names else p for p in parts)
+
+
+def _top(table: pd.DataFrame, metric: str, n: int, names: dict[str, str]) -> pd.DataFrame:
+    best = table.sort_values([metric, "node"], ascending=[False, True], kind="stable").head(n)
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(best) + 1),
+            "person": best["node"].astype(str).tolist(),
+            "name": [names.get(str(k), "") for k in best["node"]],
+            metric: best[metric].round(4).tolist(),
+        }
+    )
+
+
+def case_report(
+    driver: neo4j.Driver,
+    out_dir: str | Path,
+    *,
+    database: str | None = None,
+    seeds: int = 10,
+    seed: int = 0,
+    top: int = 10,
+    make_map: bool = True,
+    redact: bool = False,
+    progress: bool = False,
+    echo: Callable[[str], None] = lambda _msg: None,
+    extra: Sequence[Section] = (),
+) -> CaseReport:
+    """Write the case report of the graph in ``driver``'s database into ``out_dir``.
+
+    ``seeds`` Louvain runs (from ``seed``) make the gang consensus; ``top`` people are
+    listed per key-player metric; ``redact`` pseudonymises the map; ``extra`` sections
+    go at the end.
+    """
+    from netintel.algorithms import key_players
+    from netintel.batch import BatchSpec, run_batch
+    from netintel.db import graph_summary
+    from netintel.investigate.chains import chain_brokers, victim_chains_of
+    from netintel.projection import person_call_network
+    from netintel.runs import list_runs
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    facts: dict[str, Any] = {}
+    sections: list[Section] = []
+
+    summary = graph_summary(driver, database=database)
+    sections.append(Section("What is in the graph", [summary]))
+
+    ingests = _ingests(driver, database)
+    balanced = bool((ingests["read"] == ingests["loaded"] + ingests["rejected"]).all())
+    facts.update(rows_read=int(ingests["read"].sum()), rows_rejected=int(ingests["rejected"].sum()))
+    text = (
+        f"{len(ingests)} files in {ingests['run'].nunique()} ingest runs: "
+        f"{facts['rows_read']:,} rows read, {int(ingests['loaded'].sum()):,} loaded, "
+        f"{facts['rows_rejected']:,} rejected. "
+        + (
+            "Every file accounts for every row (read = loaded + rejected)."
+            if balanced
+            else "WARNING: some file does not account for every row."
+        )
+    )
+    shown = ingests.drop(columns=["run", "reject_file"])
+    sections.append(Section("Ingests", [text, shown] if len(shown) else [text]))
+
+    echo("projecting the person call network")
+    proj = person_call_network(driver, database=database)
+    facts.update(people=proj.n, links=proj.m)
+    names: dict[str, str] = {}
+    if "name" in proj.node_attributes.columns:
+        col = proj.node_attributes["name"]
+        names = {str(k): str(v) for k, v in col.items() if isinstance(v, str)}
+    communities = None
+    G = None
+    if proj.m:
+        echo(f"finding gangs: consensus of {seeds} Louvain runs")
+        spec = BatchSpec.from_options(
+            projection="person_calls", algorithm="louvain", seeds=seeds, seed=seed, name="gangs"
+        )
+        batch = run_batch(spec, out / "gangs", driver=driver, database=database, progress=progress)
+        job = batch.jobs[0]
+        table = job.communities_table()
+        facts.update(communities=job.communities, stability=job.stability)
+        paras = [
+            f"{proj.n:,} people linked by {proj.m:,} call pairs form {job.communities} "
+            f"communities (modularity {job.modularity:.3f}); mean stability "
+            f"{job.stability:.2f} over {seeds} seeded runs (1.0: always grouped the same way).",
+        ]
+        if job.comparison:
+            c = job.comparison
+            paras.append(
+                f"Since the previous report: NMI {c['nmi']:.3f}, "
+                f"ARI {c['ari']:.3f}, {c['moved']} people changed community."
+            )
+        paras.append(f"Partitions and scores: `{job.path.relative_to(out)}`.")
+        shown = pd.DataFrame(
+            {
+                "community": table["community"],
+                "size": table["size"],
+                "stability": table["stability"].round(3),
+                "leaders": [_with_names(x, names) for x in table["leaders"]],
+                "brokers": [_with_names(x, names) for x in table["brokers"]],
+            }
+        ).head(20)
+        sections.append(Section("Gangs (person call network)", [*paras, shown]))
+        communities = dict(
+            zip(job.partition()["node"].astype(str), job.partition()["community"], strict=True)
+        )
+
+        G = proj.to_networkx()
+        players = key_players(G, ["pagerank", "betweenness", "degree"], seed=seed)
+        t = players.table.reset_index()  # the index is the node
+        tops = [_top(t, m, top, names) for m in ("pagerank", "betweenness", "degree")]
+        facts["top_pagerank"] = tops[0]["person"].tolist()
+        sections.append(
+            Section(
+                "Key players",
+                [
+                    "Highest PageRank (influence), betweenness (brokerage) and degree (contacts).",
+                    *tops,
+                ],
+            )
+        )
+    else:
+        sections.append(Section("Gangs (person call network)", ["No calls between people yet."]))
+
+    chains = victim_chains_of(driver, database=database)
+    facts["chains"] = len(chains)
+    if len(chains):
+        s = chains.summary()
+        hops = s["hops"]
+        blocks: list[str | pd.DataFrame] = [
+            f"{len(chains)} victim chains, {int(hops.sum())} hops; the longest has "
+            f"{int(hops.max())} hops; {int((~s['consistent']).sum())} chains have gaps or "
+            "contradictions in their records."
+        ]
+        longest = s.sort_values(["hops", "chain"], ascending=[False, True]).head(top)
+        longest = longest[["chain", "hops", "victims", "people", "regions", "start", "end"]]
+        blocks.append(_cells(longest))
+        brokers = chain_brokers(chains).to_frame()
+        if len(brokers):
+            blocks += ["People who move victims in more than one chain:", _cells(brokers.head(top))]
+        sections.append(Section("Trafficking chains", blocks))
+    else:
+        sections.append(Section("Trafficking chains", ["No transfers of victims recorded."]))
+
+    runs = list_runs(driver, database=database)
+    if len(runs):
+        cols = ["run_id", "kind", "algorithm", "projection", "nodes", "communities", "started"]
+        sections.append(Section("Stored analysis runs", [_cells(runs[cols].tail(top))]))
+
+    map_path = None
+    if make_map and G is not None:
+        from netintel.viz import network_map
+
+        echo("drawing the map")
+        map_path = network_map(
+            G,
+            out / "map.html",
+            title="Person call network, coloured by gang",
+            communities=communities,
+            size_by="degree",
+            default_type="Person",
+            seed=seed,
+            redact=redact,
+        )
+        sections.append(Section("Map", [f"Interactive map: `{map_path.name}`."]))
+
+    sections += extra
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    title = "netintel case report"
+    sections.insert(
+        0, Section("About", [f"Made {stamp} by netintel {__version__} from the live graph."])
+    )
+    md = out / "report.md"
+    md.write_text(render_markdown(title, sections), encoding="utf-8")
+    page = out / "report.html"
+    page.write_text(render_html(title, sections), encoding="utf-8")
+    return CaseReport(md, page, map_path, facts)

@@ -1,0 +1,70 @@
+"""The case report (`netintel report`, the end of `netintel demo`) on a synthetic case."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from netintel.cli import cli
+from netintel.ingest import ingest
+from netintel.report import case_report
+from netintel.synth import generate
+from netintel.viz import remote_references
+
+pytestmark = pytest.mark.neo4j
+
+
+def test_case_report_on_a_synthetic_case(
+    graph: neo4j.Driver, tmp_path: Path, neo4j_env: dict[str, str]
+) -> None:
+    data = tmp_path / "data"
+    generate(data, scale=2_000, seed=4)
+    ingested = ingest(data, driver=graph, mapping=data / "mapping.yaml", progress=False)
+    made = case_report(graph, tmp_path / "r", seeds=3, top=5)
+
+    # every input row is in the report's accounting, rejects included
+    assert made.facts["rows_read"] == ingested.rows_read
+    assert made.facts["rows_rejected"] == ingested.rows_rejected > 0
+    transfers = pd.read_csv(data / "ground_truth" / "chains.csv", dtype=str)
+    assert made.facts["chains"] == transfers["chain_id"].nunique()
+    assert made.facts["communities"] >= 2 and 0 < made.facts["stability"] <= 1
+
+    md = made.markdown.read_text(encoding="utf-8")
+    for heading in (
+        "What is in the graph",
+        "Ingests",
+        "Gangs",
+        "Key players",
+        "Trafficking chains",
+        "Map",
+    ):
+        assert f"## {heading}" in md
+    assert "Every file accounts for every row" in md
+    # the top PageRank person is listed first in the key-player table
+    first = made.facts["top_pagerank"][0]
+    assert re.search(rf"\|\s+1 \| {first} ", md)
+
+    page = made.html.read_text(encoding="utf-8")
+    assert "<script" not in page and remote_references(page) == []
+    assert made.map_html is not None and made.map_html.is_file()
+
+    # the command writes the same report
+    result = CliRunner().invoke(
+        cli, ["report", "--out", str(tmp_path / "c"), "--seeds", "3", "--no-map"], env=neo4j_env
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "c" / "report.html").is_file()
+    assert not (tmp_path / "c" / "map.html").exists()
+
+
+def test_report_of_an_empty_graph_says_so(graph: neo4j.Driver, tmp_path: Path) -> None:
+    made = case_report(graph, tmp_path, seeds=2)
+    md = made.markdown.read_text(encoding="utf-8")
+    assert "No calls between people yet." in md
+    assert "No transfers of victims recorded." in md
+    assert made.map_html is None
