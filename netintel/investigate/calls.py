@@ -999,8 +999,9 @@ def colocation(
                 "b": pb,
                 "meetings": len(grp),
                 "places": tuple(sorted(set(grp["place"]))),
-                "first": at.iloc[int(grp["i"].min())],
-                "last": at.iloc[int(grp["j"].max())],
+                # rows are sorted by place, then time: take the times, not the row order
+                "first": at.iloc[int(grp["i"].to_numpy()[np.argmin(t[grp["i"]])])],
+                "last": at.iloc[int(grp["j"].to_numpy()[np.argmax(t[grp["j"]])])],
                 "evidence": tuple(recs[m] for m in members),
             }
         )

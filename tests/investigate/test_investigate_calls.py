@@ -188,3 +188,17 @@ def test_colocation_within_window() -> None:
     assert table[["a", "b", "meetings"]].values.tolist() == [["A", "B", 2]]
     assert table.iloc[0]["places"] == ("T1", "T2")
     assert sorted(r.id for r in table.iloc[0]["evidence"]) == ["C1", "C2", "C4", "C5"]
+
+
+def test_colocation_first_and_last_follow_time_not_place() -> None:
+    # the later meeting is at the alphabetically first place
+    calls = _calls(
+        ("A", "X", 9.0, 1, "T1"),
+        ("B", "X", 9.5, 1, "T1"),
+        ("A", "X", 2.0, 1, "T2"),
+        ("B", "X", 2.25, 1, "T2"),
+    )
+    row = colocation(tower_observations(calls), window="1h").table.iloc[0]
+    assert row["meetings"] == 2
+    assert row["first"] < row["last"]
+    assert (row["last"] - row["first"]) == pd.Timedelta(hours=7.5)
