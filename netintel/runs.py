@@ -685,7 +685,11 @@ def compare_partitions(a: Any, b: Any) -> RunComparison:
 def _nullable(col: pd.Series) -> pd.Series:
     """Integer labels with gaps as ``Int64``; anything else unchanged."""
     values = [v for v in col.tolist() if v is not None and v == v]
-    if values and all(isinstance(v, int | np.integer) for v in values):
+    # pandas turns an int column with gaps into floats (0.0, NaN): undo that too
+    if values and all(
+        isinstance(v, int | np.integer) or (isinstance(v, float) and v.is_integer())
+        for v in values
+    ):
         return col.astype("Int64")
     if not values and len(col):
         return col.astype("Int64")

@@ -226,3 +226,16 @@ def test_compare_two_runs_finds_who_moved(gangs: neo4j.Driver) -> None:
     # stored and in-memory results compare alike
     assert compare_partitions(a, b).moved_nodes == ["P4"]
     assert '"moved"' in cmp.to_json()
+
+
+def test_unmatched_communities_keep_integer_labels() -> None:
+    c = compare_partitions({1: 0, 2: 0, 3: 1, 4: 2, 5: 2}, {1: 0, 2: 0, 3: 0, 4: 1, 5: 1})
+    m = c.matching
+    assert str(m["community_a"].dtype) == "Int64" and str(m["community_b"].dtype) == "Int64"
+    assert m[["community_a", "community_b"]].astype(object).where(
+        m.notna(), None
+    ).values.tolist() == [
+        [0, 0],
+        [1, None],
+        [2, 1],
+    ]
