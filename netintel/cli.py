@@ -992,18 +992,7 @@ def _load_network(
     help="Above this many nodes the map opens on one node per community.",
 )
 @_boundary
-def map_cmd(
-    projection: str,
-    since: str | None,
-    until: str | None,
-    region: tuple[str, ...],
-    communities: str,
-    size_by: str,
-    seed: int,
-    redact: bool,
-    out: Path,
-    max_nodes: int,
-) -> None:
+def map_cmd(seed: int, redact: bool, out: Path, max_nodes: int, **network: Any) -> None:
     """An interactive network map (one offline HTML file) of a projection.
 
     Nodes are coloured by community and sized by a key-player score; the
@@ -1016,7 +1005,7 @@ def map_cmd(
     """
     from netintel.viz import network_map
 
-    net = _load_network(projection, since, until, region, communities, size_by, seed)
+    net = _load_network(seed=seed, **network)
     path = network_map(
         net.graph,
         out,
@@ -1038,17 +1027,7 @@ def map_cmd(
 @_network_options
 @click.argument("out", type=click.Path(path_type=Path))
 @_boundary
-def export_cmd(
-    projection: str,
-    since: str | None,
-    until: str | None,
-    region: tuple[str, ...],
-    communities: str,
-    size_by: str,
-    seed: int,
-    redact: bool,
-    out: Path,
-) -> None:
+def export_cmd(seed: int, redact: bool, out: Path, **network: Any) -> None:
     """Export a projection with its communities and scores.
 
     The format follows OUT's suffix: .graphml, .gexf (Gephi, yEd,
@@ -1065,7 +1044,7 @@ def export_cmd(
         exporter_for(out)  # an unknown suffix fails before any work
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="OUT") from None
-    net = _load_network(projection, since, until, region, communities, size_by, seed)
+    net = _load_network(seed=seed, **network)
     paths = export(
         net.graph,
         out,
