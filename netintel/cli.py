@@ -714,7 +714,7 @@ def detect_cmd(
         click.echo(batch.to_json(indent=2))
         return
     cols = ["job", "label", "status", "nodes", "communities", "modularity", "stability", "moved"]
-    click.echo(batch.to_frame()[cols].to_string(index=False))
+    click.echo(batch.to_frame()[cols].astype(object).fillna("-").to_string(index=False))
     click.echo(
         f"{len(batch.jobs)} jobs: {batch.computed} computed, {batch.reused} reused "
         f"in {batch.seconds:.1f} s"

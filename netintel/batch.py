@@ -1,0 +1,1438 @@
+"""Batch community detection: projections x algorithms x seeds, resumable and in parallel.
+
+A *batch* is described by a :class:`BatchSpec` (in Python, or in a YAML/TOML run file read
+by :func:`load_run_file`; see ``docs/batch.md``): projections (a name and options, optionally
+split into one projection per region and per time window), algorithms (Louvain, Leiden,
+label propagation, each with its parameters; a list of resolutions is a sweep) and seeds.
+Every combination is one *job*. For each job :func:`run_batch` projects the network, runs a
+seeded :func:`~netintel.algorithms.consensus` (stability per person and per community),
+finds each community's leaders (highest PageRank within it) and brokers (most brokerage
+between groups, then participation), and writes a job folder::
+
+    <out>/jobs/<label>-<key>/manifest.json     inputs, Cypher, input hash, parameters,
+                                               seeds, versions, timings
+    <out>/jobs/<label>-<key>/partition.csv     node, community, stability
+    <out>/jobs/<label>-<key>/scores.csv        per node: centrality, brokerage, leader/broker
+    <out>/jobs/<label>-<key>/communities.csv   per community: size, stability, leaders, brokers
+
+(plus ``partition.parquet`` and ``scores.parquet`` when pyarrow is installed), then a batch
+``manifest.json``, ``report.md`` and ``report.html`` in ``<out>`` (communities, leaders,
+brokers, stability and, for each job, NMI/ARI and who moved since the previous run of the
+same job spec, found in the same folder or, failing that, among the stored AnalysisRuns).
+
+A job's key hashes the projection and its options, the projection's input hash (the data it
+read), the algorithm, its parameters, the seeds and the netintel version. A job folder is
+written under a temporary name and renamed when complete, so it exists only when finished:
+an interrupted batch continues where it stopped, and re-running an identical batch on
+unchanged data reuses every job (``status == "reused"``) instead of computing it again.
+Projections are read again on every run, so changed data gives new jobs.
+
+With several projections (e.g. one per region) the jobs run in a process pool (``workers``,
+default: every core); each worker opens its own driver from the connection settings.
+Results do not depend on the number of workers. Workers are spawned, so a script (not a
+notebook) must call :func:`run_batch` under ``if __name__ == "__main__":``. With
+``write=True`` each consensus is stored as an AnalysisRun (:func:`netintel.runs.write_run`,
+idempotent).
+
+Usage::
+
+    from netintel import config
+    from netintel.batch import BatchSpec, load_run_file, run_batch
+
+    spec = BatchSpec.model_validate({
+        "projections": [{"name": "person_calls", "regions": ["Henan", "Hunan"]}],
+        "algorithms": [{"name": "leiden"}, {"name": "louvain", "resolution": [1.0, 2.0]}],
+        "seeds": 20,
+    })
+    conn = config.connection()
+    with config.driver(conn) as drv:
+        batch = run_batch(spec, "out/detect", driver=drv, connection=conn)
+    batch.to_frame()          # one row per job: status, people, communities, stability, moved
+    batch.partition(0)        # node, community, stability of the first job
+    batch.report_md           # the Markdown report (report_html beside it)
+
+    # the same from a run file, or from the options of `netintel detect`
+    spec = load_run_file("detect.yaml")
+    spec = BatchSpec.from_options(projection="person_calls", algorithm="leiden", seeds=20,
+                                  regions=["Henan"], since="2023-01-01", until="2023-07-01")
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import hashlib
+import html
+import importlib.util
+import inspect
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import time
+import tomllib
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import neo4j
+import numpy as np
+import pandas as pd
+import psutil
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from tqdm.auto import tqdm
+
+from netintel import __version__
+from netintel.algorithms import Consensus, brokerage, consensus, key_players
+from netintel.algorithms.results import ResultMixin, library_versions, table_dict, to_jsonable
+from netintel.config import Connection
+from netintel.cypher import query
+from netintel.exceptions import BatchError
+from netintel.projection import PROJECTIONS, Projection, project
+
+__all__ = [
+    "ALGORITHMS",
+    "AlgorithmSpec",
+    "BatchResult",
+    "BatchSpec",
+    "Job",
+    "JobResult",
+    "ProjectionSpec",
+    "Window",
+    "load_run_file",
+    "run_batch",
+]
+
+#: Algorithms a batch can run (each inside a seeded consensus).
+ALGORITHMS = ("louvain", "leiden", "label_propagation")
+
+#: Short names accepted for projections (the layer names of a multiplex).
+_ALIASES = {"calls": "person_calls", "phones": "phone_calls"}
+
+#: Options no run file sets: the projection functions take them from the batch.
+_RESERVED = {"driver", "attributes", "database"}
+
+_PARQUET = importlib.util.find_spec("pyarrow") is not None
+
+#: Communities listed per job in the report; moved people listed per job.
+_REPORT_COMMUNITIES = 15
+_REPORT_MOVED = 10
+
+
+# --------------------------------------------------------------------------- the run file
+
+
+def _iso(value: Any) -> Any:
+    """Dates (YAML and TOML parse them) as ISO strings; anything else unchanged."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _instant(value: str, name: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is not a date or time: {value!r}") from None
+    if ts is pd.NaT:
+        raise ValueError(f"{name} is not a date or time: {value!r}")
+    return ts.tz_localize(UTC) if ts.tzinfo is None else ts
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Window(_Model):
+    """A time window: ``since <= t < until`` (either open); naive times are UTC."""
+
+    since: str | None = None
+    until: str | None = None
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        return _iso(v)
+
+    @model_validator(mode="after")
+    def _order(self) -> Window:
+        s = None if self.since is None else _instant(self.since, "since")
+        u = None if self.until is None else _instant(self.until, "until")
+        if s is not None and u is not None and s >= u:
+            raise ValueError(f"since ({self.since}) must be before until ({self.until})")
+        return self
+
+
+class ProjectionSpec(_Model):
+    """One projection of the batch.
+
+    ``name``: a projection of :data:`netintel.projection.PROJECTIONS` (``calls`` is
+    ``person_calls``). ``options``: its keyword options (``since``, ``until``, ``region``,
+    ``directed``, ``window``, ``layers``...). ``regions``: one projection (and so one set
+    of jobs) per region; ``windows``: one per time window; both: one per region and window.
+    """
+
+    name: str
+    options: dict[str, Any] = Field(default_factory=dict)
+    regions: list[str] | None = None
+    windows: list[Window] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = _ALIASES.get(v, v)
+        if v not in PROJECTIONS:
+            known = ", ".join([*sorted(PROJECTIONS), *sorted(_ALIASES)])
+            raise ValueError(f"unknown projection {v!r}; known: {known}")
+        return v
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _dates(cls, v: Any) -> Any:
+        return {k: _iso(x) for k, x in v.items()} if isinstance(v, Mapping) else v
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and (not v or not all(r.strip() for r in v)):
+            raise ValueError("regions must be a non-empty list of region names")
+        return None if v is None else list(dict.fromkeys(v))
+
+    @field_validator("windows")
+    @classmethod
+    def _windows(cls, v: list[Window] | None) -> list[Window] | None:
+        if v is not None and not v:
+            raise ValueError("windows must not be empty (leave it out for the whole period)")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> ProjectionSpec:
+        fn = PROJECTIONS[self.name]
+        allowed = [p for p in inspect.signature(fn).parameters if p not in _RESERVED]
+        for key in self.options:
+            if key not in allowed:
+                raise ValueError(
+                    f"projection {self.name!r} has no option {key!r}; it takes {', '.join(allowed)}"
+                )
+        if self.regions is not None and "region" in self.options:
+            raise ValueError("give either options.region (one projection) or regions (one each)")
+        if self.windows is not None and ({"since", "until"} & set(self.options)):
+            raise ValueError("give either options.since/until (one window) or windows")
+        Window(since=self.options.get("since"), until=self.options.get("until"))
+        return self
+
+    def instances(self) -> list[dict[str, Any]]:
+        """The options of each projection this entry stands for (None values left out)."""
+        regions: list[str | None] = list(self.regions) if self.regions else [None]
+        windows: list[Window | None] = list(self.windows) if self.windows else [None]
+        out = []
+        for region in regions:
+            for window in windows:
+                opts = dict(self.options)
+                if region is not None:
+                    opts["region"] = region
+                if window is not None:
+                    opts.update(since=window.since, until=window.until)
+                out.append({k: v for k, v in sorted(opts.items()) if v is not None})
+        return out
+
+
+class AlgorithmSpec(_Model):
+    """One community-detection algorithm and its parameters (a list of resolutions sweeps)."""
+
+    name: Literal["louvain", "leiden", "label_propagation"]
+    resolution: float | list[float] = 1.0
+    objective: Literal["modularity", "cpm"] = "modularity"
+    engine: str = "auto"
+    threshold: float = Field(0.5, gt=0, le=1)
+    max_rounds: int = Field(10, ge=1)
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution(cls, v: float | list[float]) -> float | list[float]:
+        values = v if isinstance(v, list) else [v]
+        if not values or not all(x > 0 for x in values):
+            raise ValueError("resolution must be a positive number or a list of them")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> AlgorithmSpec:
+        if self.objective != "modularity" and self.name != "leiden":
+            raise ValueError(f"objective {self.objective!r} is for leiden, not {self.name}")
+        if self.name == "label_propagation" and self.resolution != 1.0:
+            raise ValueError("label_propagation has no resolution")
+        return self
+
+    def variants(self) -> list[dict[str, Any]]:
+        """The :func:`~netintel.algorithms.consensus` keyword arguments of each variant."""
+        resolutions = self.resolution if isinstance(self.resolution, list) else [self.resolution]
+        out = []
+        for r in dict.fromkeys(float(x) for x in resolutions):
+            params: dict[str, Any] = {
+                "resolution": r,
+                "engine": self.engine,
+                "threshold": float(self.threshold),
+                "max_rounds": self.max_rounds,
+            }
+            if self.name == "leiden":
+                params["objective"] = self.objective
+            out.append(params)
+        return out
+
+
+class BatchSpec(_Model):
+    """A whole batch: projections x algorithms x seeds.
+
+    ``seeds``: an integer N runs every consensus over N seeded runs derived from ``seed``
+    (default 0); a list of integers makes one job per listed base seed, each a consensus of
+    ``runs`` runs (replicates). ``leaders`` and ``brokers``: how many of each to name per
+    community.
+    """
+
+    name: str = "detect"
+    projections: list[ProjectionSpec] = Field(min_length=1)
+    algorithms: list[AlgorithmSpec] = Field(min_length=1)
+    seeds: int | list[int] = 20
+    seed: int = Field(0, ge=0, lt=2**32)
+    runs: int = Field(20, ge=2)
+    leaders: int = Field(3, ge=0)
+    brokers: int = Field(3, ge=0)
+
+    @field_validator("seeds")
+    @classmethod
+    def _seeds(cls, v: int | list[int]) -> int | list[int]:
+        if isinstance(v, list):
+            if not v or not all(0 <= s < 2**32 for s in v):
+                raise ValueError("seeds must be a count (>= 2) or a list of seeds in [0, 2**32)")
+            return list(dict.fromkeys(v))
+        if v < 2:
+            raise ValueError(f"seeds must be at least 2 runs for a consensus, not {v}")
+        return v
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        projection: str = "person_calls",
+        algorithm: str = "leiden",
+        seeds: int = 20,
+        seed: int = 0,
+        resolution: float | Sequence[float] = 1.0,
+        objective: str = "modularity",
+        regions: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        name: str = "detect",
+    ) -> BatchSpec:
+        """The spec of ``netintel detect``'s options (BatchError on a bad value).
+
+        ``regions``: one job per region.
+        """
+        options = {k: v for k, v in (("since", since), ("until", until)) if v is not None}
+        res: float | list[float] = (
+            [float(r) for r in resolution] if isinstance(resolution, Sequence) else resolution
+        )
+        if isinstance(res, list) and len(res) == 1:
+            res = res[0]
+        algo: dict[str, Any] = {"name": algorithm, "resolution": res}
+        if objective != "modularity":
+            algo["objective"] = objective
+        data = {
+            "name": name,
+            "projections": [
+                {"name": projection, "options": options, "regions": list(regions) or None}
+                if regions
+                else {"name": projection, "options": options}
+            ],
+            "algorithms": [algo],
+            "seeds": seeds,
+            "seed": seed,
+        }
+        return _validate(data, "the detect options")
+
+    def jobs(self) -> list[Job]:
+        """Every combination, in run-file order (duplicates once)."""
+        seeds = [self.seed] if isinstance(self.seeds, int) else list(self.seeds)
+        runs = self.seeds if isinstance(self.seeds, int) else self.runs
+        out: list[Job] = []
+        seen: set[str] = set()
+        for p in self.projections:
+            for options in p.instances():
+                for a in self.algorithms:
+                    for params in a.variants():
+                        for s in seeds:
+                            job = Job(
+                                index=len(out),
+                                projection=p.name,
+                                options=options,
+                                algorithm=a.name,
+                                params=params,
+                                runs=runs,
+                                seed=s,
+                                leaders=self.leaders,
+                                brokers=self.brokers,
+                            )
+                            if job.spec_key not in seen:
+                                seen.add(job.spec_key)
+                                out.append(job)
+        return out
+
+
+def _validate(data: Any, source: str) -> BatchSpec:
+    try:
+        return BatchSpec.model_validate(data if data is not None else {})
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        more = len(err.errors()) - 1
+        tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise BatchError(f"{source}: {where}: {msg}{tail}") from err
+
+
+def load_run_file(path: str | Path) -> BatchSpec:
+    """Read and check a run file (``.yaml``/``.yml`` or ``.toml``; see ``docs/batch.md``).
+
+    A :class:`~netintel.exceptions.BatchError` names the file, the bad key and the reason.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as err:
+        raise BatchError(f"{p}: cannot read the run file: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise BatchError(f"{p}: the run file is not UTF-8 text") from err
+    if p.suffix.lower() == ".toml":
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise BatchError(f"{p}: not valid TOML: {err}") from err
+    elif p.suffix.lower() in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise BatchError(f"{p}: not valid YAML: {err}") from err
+    else:
+        raise BatchError(f"{p}: a run file ends in .yaml, .yml or .toml")
+    if data is not None and not isinstance(data, dict):
+        raise BatchError(f"{p}: a run file is a mapping of keys (projections, algorithms...)")
+    return _validate(data, str(p))
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One combination: a projection (with its options) x an algorithm variant x a seed."""
+
+    index: int
+    projection: str
+    options: Mapping[str, Any]
+    algorithm: str
+    params: Mapping[str, Any]
+    runs: int
+    seed: int
+    leaders: int = 3
+    brokers: int = 3
+
+    def describe(self) -> dict[str, Any]:
+        """What the job computes (no data): the basis of :attr:`spec_key`."""
+        return {
+            "projection": self.projection,
+            "options": dict(self.options),
+            "algorithm": self.algorithm,
+            "params": dict(self.params),
+            "runs": self.runs,
+            "seed": self.seed,
+            "leaders": self.leaders,
+            "brokers": self.brokers,
+        }
+
+    @property
+    def spec_key(self) -> str:
+        """Hash of what the job computes, whatever the data (to find earlier runs)."""
+        return _digest(self.describe())
+
+    def key(self, input_hash: str) -> str:
+        """Hash of the job spec, the projection's input hash and the netintel version."""
+        return _digest({"spec": self.spec_key, "input_hash": input_hash, "netintel": __version__})
+
+    @property
+    def label(self) -> str:
+        """A readable name, e.g. ``person_calls-Henan-leiden-r1-s0x20``."""
+        parts = [self.projection]
+        region = self.options.get("region")
+        if region is not None:
+            parts.append(region if isinstance(region, str) else "+".join(region))
+        since, until = self.options.get("since"), self.options.get("until")
+        if since is not None or until is not None:
+            parts.append(f"{str(since or '')[:10]}_{str(until or '')[:10]}")
+        parts.append(self.algorithm)
+        if self.algorithm != "label_propagation":
+            parts.append(f"r{self.params['resolution']:g}")
+        if self.params.get("objective") == "cpm":
+            parts.append("cpm")
+        parts.append(f"s{self.seed}x{self.runs}")
+        text = "-".join(str(p) for p in parts)
+        return re.sub(r"[^\w.+-]", "_", text)[:80]
+
+    def dirname(self, key: str) -> str:
+        return f"{self.label}-{key[:12]}"
+
+
+@dataclass(frozen=True, eq=False)
+class JobResult(ResultMixin):
+    """One finished job of a batch (read back with :meth:`partition` and friends).
+
+    ``status`` is ``"computed"`` or ``"reused"``; ``stability`` the mean node stability;
+    ``comparison`` (after the batch) the previous run of the same job spec: ``previous``,
+    ``nmi``, ``ari``, ``moved`` (how many), ``moved_nodes`` (the first ones) or None.
+    """
+
+    index: int
+    key: str
+    spec_key: str
+    label: str
+    path: Path
+    status: str
+    projection: str
+    options: Mapping[str, Any]
+    algorithm: str
+    params: Mapping[str, Any]
+    runs: int
+    seed: int
+    input_hash: str
+    nodes: int
+    edges: int
+    communities: int
+    modularity: float | None
+    stability: float | None
+    run_id: str | None
+    finished: str
+    seconds: float
+    comparison: Mapping[str, Any] | None = None
+
+    def manifest(self) -> dict[str, Any]:
+        """The job's ``manifest.json``."""
+        data: dict[str, Any] = json.loads((self.path / "manifest.json").read_text("utf-8"))
+        return data
+
+    def partition(self) -> pd.DataFrame:
+        """``node``, ``community``, ``stability`` (``partition.csv``)."""
+        return _read_csv(self.path / "partition.csv")
+
+    def scores(self) -> pd.DataFrame:
+        """Per node scores, leader and broker flags (``scores.csv``)."""
+        return _read_csv(self.path / "scores.csv")
+
+    def communities_table(self) -> pd.DataFrame:
+        """Per community: size, stability, leaders, brokers (``communities.csv``)."""
+        return pd.read_csv(self.path / "communities.csv", keep_default_na=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out["path"] = str(self.path)
+        return dict(to_jsonable(out))
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        path, dtype={"node": str, "name": str}, keep_default_na=False, na_values={"stability": [""]}
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult(ResultMixin):
+    """What :func:`run_batch` did: the jobs (in spec order) and where everything is."""
+
+    name: str
+    out_dir: Path
+    jobs: tuple[JobResult, ...]
+    manifest: Path
+    report_md: Path
+    report_html: Path
+    started: str
+    seconds: float
+    workers: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def computed(self) -> int:
+        """How many jobs were computed by this run."""
+        return sum(j.status == "computed" for j in self.jobs)
+
+    @property
+    def reused(self) -> int:
+        """How many jobs were found finished and reused."""
+        return sum(j.status == "reused" for j in self.jobs)
+
+    def job(self, which: int | str) -> JobResult:
+        """A job by position, key (or key prefix) or label."""
+        if isinstance(which, int):
+            return self.jobs[which]
+        for j in self.jobs:
+            if j.key.startswith(which) or j.label == which:
+                return j
+        raise KeyError(f"no job {which!r} in this batch")
+
+    def partition(self, which: int | str = 0) -> pd.DataFrame:
+        """The partition of one job (see :meth:`JobResult.partition`)."""
+        return self.job(which).partition()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per job."""
+        rows = []
+        for j in self.jobs:
+            cmp = j.comparison or {}
+            rows.append(
+                {
+                    "job": j.index,
+                    "label": j.label,
+                    "status": j.status,
+                    "projection": j.projection,
+                    "region": _region_text(j.options),
+                    "window": _window_text(j.options),
+                    "algorithm": j.algorithm,
+                    "resolution": j.params.get("resolution"),
+                    "seed": j.seed,
+                    "runs": j.runs,
+                    "nodes": j.nodes,
+                    "edges": j.edges,
+                    "communities": j.communities,
+                    "modularity": j.modularity,
+                    "stability": j.stability,
+                    "nmi_previous": cmp.get("nmi"),
+                    "moved": cmp.get("moved"),
+                    "run_id": j.run_id,
+                    "seconds": j.seconds,
+                    "key": j.key[:12],
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "out_dir": str(self.out_dir),
+            "manifest": str(self.manifest),
+            "report_md": str(self.report_md),
+            "report_html": str(self.report_html),
+            "started": self.started,
+            "seconds": self.seconds,
+            "workers": self.workers,
+            "computed": self.computed,
+            "reused": self.reused,
+            "notes": list(self.notes),
+            "jobs": [j.to_dict() for j in self.jobs],
+        }
+
+
+def _window_text(options: Mapping[str, Any]) -> str:
+    since, until = options.get("since"), options.get("until")
+    if since is None and until is None:
+        return ""
+    return f"{since or '...'} to {until or '...'}"
+
+
+def _region_text(options: Mapping[str, Any]) -> str:
+    region = options.get("region")
+    if region is None:
+        return ""
+    return region if isinstance(region, str) else "+".join(region)
+
+
+# --------------------------------------------------------------------------- one job
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temporary file, then rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(
+        json.dumps(to_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    os.replace(tmp, path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _scores(
+    proj: Projection, result: Consensus, leaders: int, brokers: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-node scores with leader/broker flags, and per-community leaders and brokers."""
+    part = result.to_frame()  # community, then canonical node order
+    G = proj.to_networkx(attributes=False)
+    kp = key_players(G, ("degree", "weighted_degree", "pagerank")).table
+    br = brokerage(G, result).table.drop(columns=["group"])
+    frame = part.join(kp, on="node").join(br, on="node")
+    if "name" in proj.node_attributes.columns:
+        names = proj.node_attributes["name"]
+        frame.insert(1, "name", [_text(names.get(v)) for v in frame["node"]])
+    frame["cross_brokerage"] = frame["brokerage_total"] - frame["coordinator"]
+    # leaders: PageRank within the community (then weighted degree, then node order)
+    order = np.arange(len(frame))
+    by_rank = frame.assign(_order=order).sort_values(
+        ["community", "pagerank", "weighted_degree", "_order"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    frame["leader_rank"] = 0
+    frame.loc[by_rank.index, "leader_rank"] = by_rank.groupby("community").cumcount().to_numpy() + 1
+    frame["leader"] = frame["leader_rank"] <= leaders
+    # brokers: brokerage between groups (then participation); at least one such path
+    by_broker = frame.assign(_order=order).sort_values(
+        ["community", "cross_brokerage", "participation", "_order"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    broker_rank = np.zeros(len(frame), dtype=np.int64)
+    broker_rank[by_broker.index.to_numpy()] = by_broker.groupby("community").cumcount() + 1
+    frame["broker"] = (broker_rank <= brokers) & (frame["cross_brokerage"].to_numpy() > 0)
+    summary = result.summary()
+    lead, brok = [], []
+    for c in summary["community"].tolist():
+        members = frame[frame["community"] == c]
+        lead.append(";".join(members.sort_values("leader_rank").loc[members["leader"], "node"]))
+        bsel = by_broker[(by_broker["community"] == c)]
+        bsel = bsel[frame.loc[bsel.index, "broker"].to_numpy()]
+        brok.append(";".join(bsel["node"].tolist()))
+    summary["leaders"] = lead
+    summary["brokers"] = brok
+    return frame, summary
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _empty_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    part = pd.DataFrame({"node": [], "community": [], "stability": []})
+    scores = part.assign(leader=[], broker=[])
+    comms = pd.DataFrame(
+        {"community": [], "size": [], "stability": [], "leaders": [], "brokers": []}
+    )
+    return part, scores, comms
+
+
+def _queries(proj: Projection) -> dict[str, Any]:
+    return {
+        name: {"cypher": query(name), "parameters": dict(p)} for name, p in proj.queries.items()
+    }
+
+
+def _run_job(
+    job: Job,
+    proj: Projection,
+    key: str,
+    jobs_dir: Path,
+    *,
+    driver: neo4j.Driver,
+    database: str | None,
+    write: bool,
+    neo4j_version: str,
+) -> JobResult:
+    """Compute one job into a temporary folder and rename it when complete."""
+    t0 = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    final = jobs_dir / job.dirname(key)
+    tmp = jobs_dir / f".tmp-{job.dirname(key)}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    timings: dict[str, float] = {"projection_s": proj.seconds}
+    notes: list[str] = []
+    result: Consensus | None = None
+    if proj.n == 0:
+        part, scores, comms = _empty_tables()
+        notes.append("the projection is empty: no people, no communities")
+        versions = library_versions()
+        engine = None
+    else:
+        t = time.perf_counter()
+        result = consensus(
+            proj.edge_arrays(),
+            algorithm=job.algorithm,  # type: ignore[arg-type]
+            runs=job.runs,
+            seed=job.seed,
+            **job.params,
+        )
+        timings["consensus_s"] = round(time.perf_counter() - t, 6)
+        t = time.perf_counter()
+        part = result.to_frame()
+        scores, comms = _scores(proj, result, job.leaders, job.brokers)
+        timings["scores_s"] = round(time.perf_counter() - t, 6)
+        versions = dict(result.provenance.versions)
+        engine = result.provenance.engine
+        notes.extend(result.provenance.notes)
+    files = {"partition": "partition.csv", "scores": "scores.csv", "communities": "communities.csv"}
+    part.to_csv(tmp / "partition.csv", index=False)
+    scores.to_csv(tmp / "scores.csv", index=False)
+    comms.to_csv(tmp / "communities.csv", index=False)
+    if _PARQUET:
+        part.to_parquet(tmp / "partition.parquet", index=False)
+        scores.to_parquet(tmp / "scores.parquet", index=False)
+        files.update(partition_parquet="partition.parquet", scores_parquet="scores.parquet")
+    run_id = None
+    if write and result is not None:
+        t = time.perf_counter()
+        from netintel.runs import write_run
+
+        run_id = write_run(driver, result, projection=proj, database=database)
+        timings["write_s"] = round(time.perf_counter() - t, 6)
+    timings["total_s"] = round(time.perf_counter() - t0, 6)
+    finished = datetime.now(UTC).isoformat(timespec="microseconds")
+    stability = float(part["stability"].mean()) if len(part) else None
+    modularity = float(result.modularity) if result is not None else None
+    manifest = {
+        "format": "netintel-detect-job/1",
+        "status": "complete",
+        "job_key": key,
+        "spec_key": job.spec_key,
+        "label": job.label,
+        "job": job.describe(),
+        "inputs": {
+            "projection": proj.name,
+            "options": dict(job.options),
+            "params": dict(proj.params),
+            "label": proj.label,
+            "nodes": proj.n,
+            "edges": proj.m,
+            "directed": proj.directed,
+            "weight": proj.weight_column,
+            "input_hash": proj.input_hash,
+            "projected": proj.started,
+        },
+        "query": _queries(proj),
+        "input_hash": proj.input_hash,
+        "algorithm": {
+            "name": job.algorithm,
+            "params": dict(job.params),
+            "ran": result.provenance.algorithm if result is not None else None,
+            "engine": engine,
+            "provenance_params": dict(result.provenance.params) if result is not None else None,
+        },
+        "seeds": {
+            "seed": job.seed,
+            "runs": job.runs,
+            "run_seeds": list(result.run_seeds) if result is not None else [],
+        },
+        "versions": {**versions, "engine": engine, "neo4j": neo4j_version},
+        "result": {
+            "communities": len(comms),
+            "modularity": modularity,
+            "mean_stability": stability,
+            "converged": result.converged if result is not None else None,
+            "rounds": result.rounds if result is not None else None,
+            "resolution_limit_suspected": (
+                result.resolution_limit_suspected if result is not None else None
+            ),
+        },
+        "run_id": run_id,
+        "files": files,
+        "timings": timings,
+        "started": started,
+        "finished": finished,
+        "notes": notes,
+    }
+    _write_json(tmp / "manifest.json", manifest)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if not (final / "manifest.json").is_file():
+            raise
+        shutil.rmtree(tmp)  # another process finished the same job first
+        return _reuse(job, final, key, driver=driver, database=database, write=False)
+    return _job_result(job, final, manifest, "computed")
+
+
+def _job_result(job: Job, path: Path, manifest: Mapping[str, Any], status: str) -> JobResult:
+    res = manifest["result"]
+    return JobResult(
+        index=job.index,
+        key=manifest["job_key"],
+        spec_key=manifest["spec_key"],
+        label=job.label,
+        path=path,
+        status=status,
+        projection=job.projection,
+        options=dict(job.options),
+        algorithm=job.algorithm,
+        params=dict(job.params),
+        runs=job.runs,
+        seed=job.seed,
+        input_hash=manifest["input_hash"],
+        nodes=manifest["inputs"]["nodes"],
+        edges=manifest["inputs"]["edges"],
+        communities=res["communities"],
+        modularity=res["modularity"],
+        stability=res["mean_stability"],
+        run_id=manifest.get("run_id"),
+        finished=manifest["finished"],
+        seconds=manifest["timings"]["total_s"],
+    )
+
+
+def _stored(driver: neo4j.Driver, run_id: str | None, database: str | None) -> bool:
+    if run_id is None:
+        return False
+    from netintel.runs import list_runs
+
+    runs = list_runs(driver, database=database)
+    row = runs[runs["run_id"] == run_id]
+    return bool(len(row)) and row["status"].iloc[0] == "complete"
+
+
+def _reuse(
+    job: Job,
+    path: Path,
+    key: str,
+    *,
+    driver: neo4j.Driver,
+    database: str | None,
+    write: bool,
+    proj: Projection | None = None,
+) -> JobResult:
+    """A finished job; with ``write``, make sure its result is stored as an AnalysisRun."""
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    if manifest.get("job_key") != key or manifest.get("status") != "complete":
+        raise BatchError(f"{path}: the job folder does not hold job {key[:12]}; remove it")
+    if write and proj is not None and proj.n and not _stored(driver, manifest["run_id"], database):
+        # computed without --write, or the run was deleted: the same seeds give the same result
+        from netintel.runs import write_run
+
+        result = consensus(
+            proj.edge_arrays(),
+            algorithm=job.algorithm,  # type: ignore[arg-type]
+            runs=job.runs,
+            seed=job.seed,
+            **job.params,
+        )
+        stored = _read_csv(path / "partition.csv")
+        if stored["node"].tolist() != result.to_frame()["node"].tolist():
+            raise BatchError(f"{path}: recomputing the job gave another partition; remove it")
+        manifest["run_id"] = write_run(driver, result, projection=proj, database=database)
+        _write_json(path / "manifest.json", manifest)
+    return _job_result(job, path, manifest, "reused")
+
+
+def _run_group(
+    jobs: Sequence[Job],
+    jobs_dir: Path,
+    *,
+    driver: neo4j.Driver,
+    database: str | None,
+    write: bool,
+    neo4j_version: str,
+    on_job: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Project once, then run (or reuse) every job on that projection."""
+    first = jobs[0]
+    proj = project(driver, first.projection, database=database, **first.options)
+    out = []
+    for job in jobs:
+        key = job.key(proj.input_hash)
+        final = jobs_dir / job.dirname(key)
+        if (final / "manifest.json").is_file():
+            res = _reuse(job, final, key, driver=driver, database=database, write=write, proj=proj)
+        else:
+            res = _run_job(
+                job,
+                proj,
+                key,
+                jobs_dir,
+                driver=driver,
+                database=database,
+                write=write,
+                neo4j_version=neo4j_version,
+            )
+        out.append(res)
+        if on_job is not None:
+            on_job(res)
+    return out
+
+
+def _worker(
+    conn: Connection,
+    database: str | None,
+    jobs: Sequence[Job],
+    jobs_dir: Path,
+    write: bool,
+    neo4j_version: str,
+) -> list[JobResult]:
+    """Process-pool entry: its own driver, then :func:`_run_group`."""
+    from netintel.config import driver as open_driver
+
+    with open_driver(conn) as drv:
+        return _run_group(
+            jobs,
+            jobs_dir,
+            driver=drv,
+            database=database,
+            write=write,
+            neo4j_version=neo4j_version,
+        )
+
+
+def _groups(jobs: Sequence[Job]) -> list[list[Job]]:
+    """Jobs grouped by projection instance, in order of first appearance."""
+    groups: dict[str, list[Job]] = {}
+    for job in jobs:
+        groups.setdefault(_digest([job.projection, dict(job.options)]), []).append(job)
+    return list(groups.values())
+
+
+def _clean_stale(jobs_dir: Path) -> None:
+    """Remove temporary job folders of processes that no longer run."""
+    for tmp in jobs_dir.glob(".tmp-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or not psutil.pid_exists(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _membership(path: Path) -> dict[Hashable, int]:
+    part = _read_csv(path / "partition.csv")
+    return dict(zip(part["node"].tolist(), part["community"].astype(int).tolist(), strict=True))
+
+
+def _comparison_dict(cmp: Any, previous: Mapping[str, Any]) -> dict[str, Any]:
+    moved = cmp.moved.head(_REPORT_MOVED)
+    return {
+        "previous": dict(previous),
+        "nmi": float(cmp.nmi),
+        "ari": float(cmp.ari),
+        "nodes": int(cmp.nodes),
+        "moved": len(cmp.moved),
+        "only_previous": len(cmp.only_in_a),
+        "only_now": len(cmp.only_in_b),
+        "moved_nodes": table_dict(moved),
+    }
+
+
+def _previous_in_folder(job: JobResult, done: Sequence[Mapping[str, Any]]) -> Path | None:
+    """The latest other finished job of the same spec in the folder."""
+    best: tuple[str, Path] | None = None
+    for m in done:
+        if m["spec_key"] != job.spec_key or m["job_key"] == job.key:
+            continue
+        if m["finished"] > job.finished:
+            continue
+        if best is None or m["finished"] > best[0]:
+            best = (m["finished"], m["_path"])
+    return best[1] if best else None
+
+
+def _previous_stored(
+    driver: neo4j.Driver, job: JobResult, database: str | None, runs: pd.DataFrame
+) -> Any:
+    """The latest stored AnalysisRun of the same job spec on other data, or None."""
+    from netintel.runs import read_run
+
+    manifest = job.manifest()
+    ran = manifest["algorithm"]["ran"]
+    params = manifest["algorithm"]["provenance_params"]
+    if ran is None:
+        return None
+    rows = runs[
+        (runs["algorithm"] == ran)
+        & (runs["projection"] == job.projection)
+        & (runs["input_hash"] != job.input_hash)
+        & (runs["status"] == "complete")
+        & (runs["seed"] == job.seed)
+    ].sort_values("started", ascending=False, kind="stable")
+    wanted = manifest["inputs"]["params"]
+    for run_id in rows["run_id"].head(5).tolist():
+        stored = read_run(driver, run_id, database=database)
+        same = (
+            to_jsonable(stored.projection_params) == to_jsonable(wanted)
+            and to_jsonable(dict(stored.provenance.params)) == to_jsonable(params)
+            and stored.info.get("runs") == job.runs
+        )
+        if same:
+            return stored
+    return None
+
+
+def _compare(
+    jobs: Sequence[JobResult], jobs_dir: Path, driver: neo4j.Driver, database: str | None
+) -> list[JobResult]:
+    from netintel.runs import compare_partitions, list_runs
+
+    done = []
+    for path in sorted(jobs_dir.iterdir()):
+        mf = path / "manifest.json"
+        if path.name.startswith(".") or not mf.is_file():
+            continue
+        m = json.loads(mf.read_text("utf-8"))
+        m["_path"] = path
+        done.append(m)
+    stored_runs: pd.DataFrame | None = None
+    out = []
+    for job in jobs:
+        comparison = None
+        if job.nodes:
+            prev = _previous_in_folder(job, done)
+            if prev is not None:
+                pm = _membership(prev)
+                if pm:
+                    cmp = compare_partitions(pm, _membership(job.path))
+                    comparison = _comparison_dict(cmp, {"job": prev.name})
+            else:
+                if stored_runs is None:
+                    stored_runs = list_runs(driver, database=database)
+                stored = _previous_stored(driver, job, database, stored_runs)
+                if stored is not None:
+                    cmp = compare_partitions(stored, _membership(job.path))
+                    comparison = _comparison_dict(cmp, {"run_id": stored.run_id})
+        out.append(dataclasses.replace(job, comparison=comparison))
+    return out
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _job_title(j: JobResult) -> str:
+    where = [f"region {_region_text(j.options)}"] if "region" in j.options else []
+    if _window_text(j.options):
+        where.append(_window_text(j.options))
+    algo = j.algorithm
+    if j.algorithm != "label_propagation":
+        algo += f" (resolution {j.params['resolution']:g}"
+        algo += f", {j.params['objective']})" if "objective" in j.params else ")"
+    return " · ".join([j.projection, *where, algo, f"{j.runs} seeded runs from seed {j.seed}"])
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _named(nodes: str, names: Mapping[str, str]) -> str:
+    out = []
+    for v in [x for x in nodes.split(";") if x]:
+        out.append(f"{v} ({names[v]})" if names.get(v) else v)
+    return ", ".join(out)
+
+
+def _community_rows(j: JobResult) -> pd.DataFrame:
+    comms = j.communities_table()
+    names: dict[str, str] = {}
+    if len(comms):
+        scores = j.scores()
+        if "name" in scores.columns:
+            names = dict(zip(scores["node"], scores["name"], strict=True))
+    shown = comms.head(_REPORT_COMMUNITIES)
+    return pd.DataFrame(
+        {
+            "community": shown["community"].astype(int).tolist(),
+            "size": shown["size"].astype(int).tolist(),
+            "stability": [_fmt(float(s)) for s in shown["stability"]],
+            "leaders": [_named(str(x), names) for x in shown["leaders"]],
+            "brokers": [_named(str(x), names) for x in shown["brokers"]],
+        }
+    )
+
+
+def _comparison_text(j: JobResult) -> str:
+    cmp = j.comparison
+    if cmp is None:
+        return "No previous run of this job spec to compare with."
+    prev = cmp["previous"]
+    what = f"job {prev['job']}" if "job" in prev else f"AnalysisRun {prev['run_id']}"
+    text = (
+        f"Compared with the previous run ({what}) on {cmp['nodes']} shared people: "
+        f"NMI {cmp['nmi']:.3f}, ARI {cmp['ari']:.3f}; {cmp['moved']} moved"
+    )
+    if cmp["only_previous"] or cmp["only_now"]:
+        text += f", {cmp['only_previous']} gone, {cmp['only_now']} new"
+    if cmp["moved_nodes"]:
+        moves = ", ".join(
+            f"{m['node']} ({m['community_a']} → {m['community_b']})" for m in cmp["moved_nodes"]
+        )
+        more = cmp["moved"] - len(cmp["moved_nodes"])
+        text += f": {moves}" + (f" and {more} more" if more > 0 else "")
+    return text + "."
+
+
+def _summary_frame(batch: BatchResult) -> pd.DataFrame:
+    frame = batch.to_frame()
+    cols = [
+        "job",
+        "projection",
+        "region",
+        "window",
+        "algorithm",
+        "resolution",
+        "seed",
+        "status",
+        "nodes",
+        "communities",
+        "modularity",
+        "stability",
+        "moved",
+    ]
+    out = frame[cols].copy()
+    for c in ("modularity", "stability"):
+        out[c] = [_fmt(v) for v in out[c]]
+    out["moved"] = [_fmt(v) for v in out["moved"]]
+    return out
+
+
+def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
+    md = [
+        f"# Community detection: {batch.name}",
+        "",
+        f"{len(batch.jobs)} jobs ({batch.computed} computed, {batch.reused} reused) in "
+        f"{batch.seconds:.1f} s with {batch.workers} worker(s); netintel {__version__}, "
+        f"{neo4j_version}. Stability: share of the seeded runs that agree with the consensus "
+        "(1 = every run). Leaders: highest PageRank in the community; brokers: most "
+        "brokerage between communities.",
+        "",
+        _summary_frame(batch).to_markdown(index=False),
+        "",
+    ]
+    body = [
+        f"<h1>Community detection: {html.escape(batch.name)}</h1>",
+        f"<p>{html.escape(md[2])}</p>",
+        _summary_frame(batch).to_html(index=False, border=0),
+    ]
+    for j in batch.jobs:
+        head = f"Job {j.index}: {_job_title(j)}"
+        facts = (
+            f"{j.status} · {j.nodes} people, {j.edges} links · {j.communities} communities · "
+            f"modularity {_fmt(j.modularity)} · mean stability {_fmt(j.stability)} · "
+            f"folder `jobs/{j.path.name}`" + (f" · AnalysisRun `{j.run_id}`" if j.run_id else "")
+        )
+        md += [f"## {head}", "", facts, "", _comparison_text(j), ""]
+        body += [
+            f"<h2>{html.escape(head)}</h2>",
+            f"<p>{html.escape(facts.replace('`', ''))}</p>",
+            f"<p>{html.escape(_comparison_text(j))}</p>",
+        ]
+        if j.communities:
+            rows = _community_rows(j)
+            more = j.communities - len(rows)
+            md += [rows.to_markdown(index=False), ""]
+            body.append(rows.to_html(index=False, border=0))
+            if more > 0:
+                note = f"... and {more} smaller communities (communities.csv lists all)."
+                md += [note, ""]
+                body.append(f"<p>{html.escape(note)}</p>")
+    if batch.notes:
+        md += ["## Notes", "", *[f"- {n}" for n in batch.notes], ""]
+        body += [
+            "<h2>Notes</h2><ul>",
+            *[f"<li>{html.escape(n)}</li>" for n in batch.notes],
+            "</ul>",
+        ]
+    _write_text(batch.report_md, "\n".join(md))
+    style = (
+        "body{font-family:sans-serif;margin:2em;max-width:70em}"
+        "table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
+    )
+    page = (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
+        f"{html.escape(batch.name)}</title><style>{style}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+    _write_text(batch.report_html, page)
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def run_batch(
+    spec: BatchSpec | str | Path | Mapping[str, Any],
+    out_dir: str | Path,
+    *,
+    driver: neo4j.Driver | None = None,
+    connection: Connection | None = None,
+    database: str | None = None,
+    write: bool = False,
+    workers: int | None = None,
+    progress: bool = True,
+    on_job: Callable[[JobResult], None] | None = None,
+) -> BatchResult:
+    """Run (or resume) every job of ``spec`` into ``out_dir``; see the module docstring.
+
+    Parameters
+    ----------
+    spec : BatchSpec, run-file path or mapping
+        A path is read with :func:`load_run_file`; a mapping is validated as a run file.
+    out_dir : path
+        The run folder (created); finished jobs already in it are reused.
+    driver : neo4j.Driver or None
+        Default: a driver opened from ``connection`` (closed at the end).
+    connection : Connection or None
+        The connection settings (default :func:`netintel.config.connection` when no
+        driver is given); needed for the process pool, whose workers open their own
+        drivers. With a driver but no connection the jobs run in this process.
+    database : str or None
+    write : bool
+        Store every consensus as an AnalysisRun (idempotent; also for reused jobs that
+        were computed without it).
+    workers : int or None
+        Processes for batches with several projections (default ``os.cpu_count()``);
+        1 runs everything here. Results do not depend on it.
+    progress : bool
+        A progress bar (tqdm) over the jobs.
+    on_job : callable or None
+        Called with each :class:`JobResult` as it is finished or reused (in this process).
+        An exception it raises stops the batch; finished jobs stay finished.
+
+    Returns
+    -------
+    BatchResult
+    """
+    t0 = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    if isinstance(spec, str | Path):
+        spec = load_run_file(spec)
+    elif not isinstance(spec, BatchSpec):
+        spec = _validate(dict(spec), "the batch spec")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    out = Path(out_dir)
+    jobs_dir = out / "jobs"
+    jobs_dir.mkdir(parents=True, exist_ok=True)
+    _clean_stale(jobs_dir)
+    jobs = spec.jobs()
+    groups = _groups(jobs)
+    own = driver is None
+    if driver is None:
+        from netintel import config
+
+        connection = connection if connection is not None else config.connection()
+        driver = config.driver(connection)
+    notes: list[str] = []
+    try:
+        from netintel.db import server_version
+
+        neo4j_version = server_version(driver, database=database)
+        n_workers = min(workers or os.cpu_count() or 1, len(groups))
+        if n_workers > 1 and connection is None:
+            notes.append("ran in one process: pass connection= to use a process pool")
+            n_workers = 1
+        results: dict[int, JobResult] = {}
+        with tqdm(
+            total=len(jobs), unit="job", desc="detect", disable=not progress, dynamic_ncols=True
+        ) as bar:
+
+            def finished(res: JobResult) -> None:
+                results[res.index] = res
+                bar.set_postfix_str(f"{res.label} {res.status}")
+                bar.update(1)
+                if on_job is not None:
+                    on_job(res)
+
+            if n_workers <= 1:
+                for group in groups:
+                    _run_group(
+                        group,
+                        jobs_dir,
+                        driver=driver,
+                        database=database,
+                        write=write,
+                        neo4j_version=neo4j_version,
+                        on_job=finished,
+                    )
+            else:
+                assert connection is not None
+                ctx = multiprocessing.get_context("spawn")
+                with cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+                    futures = [
+                        pool.submit(
+                            _worker, connection, database, g, jobs_dir, write, neo4j_version
+                        )
+                        for g in groups
+                    ]
+                    try:
+                        for fut in cf.as_completed(futures):
+                            for res in fut.result():
+                                finished(res)
+                    except BaseException:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        raise
+        done = _compare([results[j.index] for j in jobs], jobs_dir, driver, database)
+    finally:
+        if own:
+            driver.close()
+    batch = BatchResult(
+        name=spec.name,
+        out_dir=out,
+        jobs=tuple(done),
+        manifest=out / "manifest.json",
+        report_md=out / "report.md",
+        report_html=out / "report.html",
+        started=started,
+        seconds=round(time.perf_counter() - t0, 3),
+        workers=n_workers,
+        notes=tuple(notes),
+    )
+    _write_json(
+        batch.manifest,
+        {
+            "format": "netintel-detect-batch/1",
+            "name": spec.name,
+            "spec": spec.model_dump(mode="json"),
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seconds": batch.seconds,
+            "workers": n_workers,
+            "write": write,
+            "versions": {**library_versions("igraph", "leidenalg"), "neo4j": neo4j_version},
+            "counts": {"jobs": len(done), "computed": batch.computed, "reused": batch.reused},
+            "jobs": [
+                {
+                    "index": j.index,
+                    "key": j.key,
+                    "spec_key": j.spec_key,
+                    "label": j.label,
+                    "dir": f"jobs/{j.path.name}",
+                    "status": j.status,
+                    "projection": j.projection,
+                    "options": dict(j.options),
+                    "algorithm": j.algorithm,
+                    "params": dict(j.params),
+                    "runs": j.runs,
+                    "seed": j.seed,
+                    "input_hash": j.input_hash,
+                    "nodes": j.nodes,
+                    "edges": j.edges,
+                    "communities": j.communities,
+                    "modularity": j.modularity,
+                    "stability": j.stability,
+                    "run_id": j.run_id,
+                    "seconds": j.seconds,
+                    "comparison": j.comparison,
+                }
+                for j in done
+            ],
+            "notes": list(notes),
+        },
+    )
+    _write_reports(batch, neo4j_version)
+    return batch

@@ -1,0 +1,434 @@
+"""netintel.batch and `netintel detect` against the real Neo4j, on a small synthetic graph.
+
+The graph is generated and loaded once for the module; the last test changes it (extra
+calls), so it stays last.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from netintel import __version__
+from netintel.batch import BatchSpec, JobResult, load_run_file, run_batch
+from netintel.cli import cli
+from netintel.config import Connection
+from netintel.db import apply_schema, clear_graph
+from netintel.exceptions import BatchError
+from netintel.ingest import ingest
+from netintel.projection import project
+from netintel.runs import list_runs
+from netintel.synth import generate
+
+pytestmark = pytest.mark.neo4j
+
+SEEDS = 4  # seeded runs per consensus: enough to test, fast
+
+
+@pytest.fixture(scope="module")
+def synth(neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A 2,000-call synthetic data set in the database, and its two busiest regions."""
+    data = tmp_path_factory.mktemp("batch-synth")
+    generate(data, scale=2_000, seed=3, dirty_rate=0)
+    clear_graph(neo4j_driver)
+    apply_schema(neo4j_driver)
+    report = ingest(
+        data,
+        driver=neo4j_driver,
+        mapping=data / "mapping.yaml",
+        reject_dir=data / "rejects",
+        progress=False,
+    )
+    assert report.ok
+    calls = pd.read_csv(data / "calls.csv", dtype=str)
+    towers = pd.read_csv(data / "locations.csv", dtype=str)
+    regions = calls.merge(towers, left_on="tower", right_on="location_id")["region"]
+    top = regions.value_counts().index[:2].tolist()
+    return {"data": data, "regions": sorted(top), "driver": neo4j_driver}
+
+
+def two_by_two(regions: list[str]) -> BatchSpec:
+    return BatchSpec.model_validate(
+        {
+            "name": "two-by-two",
+            "projections": [{"name": "person_calls", "regions": regions}],
+            "algorithms": [{"name": "leiden"}, {"name": "louvain"}],
+            "seeds": SEEDS,
+        }
+    )
+
+
+def partitions(jobs: tuple[JobResult, ...]) -> dict[str, bytes]:
+    return {j.key: (j.path / "partition.csv").read_bytes() for j in jobs}
+
+
+# --------------------------------------------------------------------------- a batch
+
+
+def test_two_by_two_batch_writes_every_job(synth: dict[str, Any], tmp_path: Path) -> None:
+    drv = synth["driver"]
+    spec = two_by_two(synth["regions"])
+    assert len(spec.jobs()) == 4
+    batch = run_batch(spec, tmp_path, driver=drv, progress=False)
+    assert len(batch.jobs) == 4 and batch.computed == 4 and batch.reused == 0
+    assert [j.index for j in batch.jobs] == [0, 1, 2, 3]
+    assert len({j.key for j in batch.jobs}) == 4
+    assert sorted(p.name for p in (tmp_path / "jobs").iterdir()) == sorted(
+        j.path.name for j in batch.jobs
+    )
+
+    for job in batch.jobs:
+        region = job.options["region"]
+        proj = project(drv, "person_calls", region=region)
+        # the partition covers every projected person, once
+        part = job.partition()
+        assert sorted(part["node"]) == sorted(proj.nodes.tolist())
+        assert part["stability"].between(0, 1).all()
+        scores = job.scores()
+        assert scores["node"].tolist() == part["node"].tolist()
+        assert {"pagerank", "participation", "leader", "broker"} <= set(scores.columns)
+        comms = job.communities_table()
+        assert comms["size"].sum() == proj.n == job.nodes
+        # at most 3 leaders per community, and leaders are members of that community
+        for row in comms.itertuples():
+            leaders = [x for x in str(row.leaders).split(";") if x]
+            assert 1 <= len(leaders) <= 3
+            assert set(part.loc[part["node"].isin(leaders), "community"]) == {row.community}
+
+        m = job.manifest()
+        assert m["status"] == "complete" and m["job_key"] == job.key
+        assert m["input_hash"] == proj.input_hash == m["inputs"]["input_hash"]
+        assert m["inputs"]["options"] == {"region": region}
+        assert m["inputs"]["params"]["region"] == [region]
+        assert (m["inputs"]["nodes"], m["inputs"]["edges"]) == (proj.n, proj.m)
+        cypher = m["query"]["projection_person_calls"]
+        assert "MATCH" in cypher["cypher"] and cypher["parameters"]["regions"] == [region]
+        assert m["algorithm"]["name"] == job.algorithm
+        assert m["algorithm"]["ran"] == f"consensus/{job.algorithm}"
+        assert m["algorithm"]["params"]["resolution"] == 1.0
+        assert m["seeds"]["seed"] == 0 and m["seeds"]["runs"] == SEEDS
+        assert len(m["seeds"]["run_seeds"]) == SEEDS
+        versions = m["versions"]
+        assert versions["netintel"] == __version__
+        assert {"python", "networkx", "engine"} <= set(versions)
+        assert versions["neo4j"].startswith("Neo4j Kernel 5.26")
+        assert {"projection_s", "consensus_s", "scores_s", "total_s"} <= set(m["timings"])
+
+    manifest = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert manifest["counts"] == {"jobs": 4, "computed": 4, "reused": 0}
+    assert [j["key"] for j in manifest["jobs"]] == [j.key for j in batch.jobs]
+    assert manifest["spec"]["seeds"] == SEEDS
+    report = batch.report_md.read_text("utf-8")
+    assert report.count("## Job ") == 4 and "leaders" in report and "stability" in report
+    assert "<table" in batch.report_html.read_text("utf-8")
+    frame = batch.to_frame()
+    assert frame["status"].tolist() == ["computed"] * 4
+
+
+def test_identical_rerun_reuses_every_job(synth: dict[str, Any], tmp_path: Path) -> None:
+    spec = two_by_two(synth["regions"])
+    first = run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    again = run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    assert again.reused == 4 and again.computed == 0
+    assert partitions(again.jobs) == partitions(first.jobs)
+    # a fresh folder computes the same partitions again (same seeds, same data)
+    other = run_batch(spec, tmp_path / "fresh", driver=synth["driver"], progress=False)
+    assert other.computed == 4
+    assert partitions(other.jobs) == partitions(first.jobs)
+
+
+def test_interrupted_batch_resumes_with_the_missing_jobs(
+    synth: dict[str, Any], tmp_path: Path
+) -> None:
+    spec = two_by_two(synth["regions"])
+    seen: list[JobResult] = []
+
+    def stop_after_two(job: JobResult) -> None:
+        seen.append(job)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(spec, tmp_path, driver=synth["driver"], progress=False, on_job=stop_after_two)
+    assert len([p for p in (tmp_path / "jobs").iterdir() if not p.name.startswith(".")]) == 2
+    resumed = run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    assert [j.status for j in resumed.jobs] == ["reused", "reused", "computed", "computed"]
+
+    # a job folder lost (or never finished): only that job is computed again
+    shutil.rmtree(resumed.jobs[1].path)
+    again = run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    assert [j.status for j in again.jobs] == ["reused", "computed", "reused", "reused"]
+    assert partitions(again.jobs) == partitions(resumed.jobs)
+
+
+def test_parallel_per_region_batch_equals_serial(
+    synth: dict[str, Any], neo4j_connection: Connection, tmp_path: Path
+) -> None:
+    spec = BatchSpec.model_validate(
+        {
+            "projections": [{"name": "calls", "regions": synth["regions"]}],
+            "algorithms": [{"name": "leiden", "resolution": [1.0, 2.0]}],
+            "seeds": SEEDS,
+        }
+    )
+    serial = run_batch(spec, tmp_path / "serial", driver=synth["driver"], workers=1, progress=False)
+    parallel = run_batch(
+        spec,
+        tmp_path / "parallel",
+        driver=synth["driver"],
+        connection=neo4j_connection,
+        workers=2,
+        progress=False,
+    )
+    assert serial.workers == 1 and parallel.workers == 2
+    assert [j.key for j in parallel.jobs] == [j.key for j in serial.jobs]
+    assert partitions(parallel.jobs) == partitions(serial.jobs)
+    for a, b in zip(serial.jobs, parallel.jobs, strict=True):
+        assert (a.path / "communities.csv").read_bytes() == (
+            b.path / "communities.csv"
+        ).read_bytes()
+        pd.testing.assert_frame_equal(a.scores(), b.scores())
+
+
+# --------------------------------------------------------------------------- run files
+
+
+GOOD_YAML = """\
+name: weekly
+projections:
+  - name: calls
+    regions: [North, South]
+    windows:
+      - {since: 2023-01-01, until: 2023-07-01}
+      - {since: 2023-07-01, until: 2024-01-01}
+  - name: co_offending
+algorithms:
+  - name: leiden
+    resolution: [0.5, 1.0]
+  - name: label_propagation
+seeds: 10
+"""
+
+GOOD_TOML = """\
+name = "weekly"
+seeds = [1, 2]
+runs = 5
+
+[[projections]]
+name = "person_calls"
+options = { since = 2023-01-01, directed = false }
+
+[[algorithms]]
+name = "leiden"
+objective = "cpm"
+resolution = 0.05
+"""
+
+
+def test_run_files_in_yaml_and_toml(tmp_path: Path) -> None:
+    path = tmp_path / "weekly.yaml"
+    path.write_text(GOOD_YAML)
+    spec = load_run_file(path)
+    jobs = spec.jobs()
+    # (2 regions x 2 windows + co_offending) x (2 resolutions + label propagation)
+    assert len(jobs) == 5 * 3
+    assert jobs[0].options == {"region": "North", "since": "2023-01-01", "until": "2023-07-01"}
+    assert jobs[0].projection == "person_calls" and jobs[0].runs == 10
+    assert len({j.spec_key for j in jobs}) == 15
+
+    path = tmp_path / "weekly.toml"
+    path.write_text(GOOD_TOML)
+    jobs = load_run_file(path).jobs()
+    assert [(j.seed, j.runs) for j in jobs] == [(1, 5), (2, 5)]
+    assert jobs[0].options == {"since": "2023-01-01", "directed": False}
+    assert jobs[0].params["objective"] == "cpm" and "cpm" in jobs[0].label
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "unknown.yaml",
+            "projections: [{name: callz}]\nalgorithms: [{name: leiden}]\n",
+            "projections.0.name: unknown projection 'callz'",
+        ),
+        (
+            "extra.yaml",
+            "projections: [{name: calls}]\nalgorithms: [{name: leiden, resolutoin: 2}]\n",
+            "algorithms.0.resolutoin: Extra inputs are not permitted",
+        ),
+        (
+            "option.yaml",
+            "projections: [{name: calls, options: {window: 1h}}]\nalgorithms: [{name: leiden}]\n",
+            "projection 'person_calls' has no option 'window'",
+        ),
+        (
+            "window.yaml",
+            "projections: [{name: calls, windows: [{since: 2024-02-01, until: 2024-01-01}]}]\n"
+            "algorithms: [{name: louvain}]\n",
+            "must be before until",
+        ),
+        (
+            "seeds.toml",
+            'seeds = 1\n[[projections]]\nname = "calls"\n[[algorithms]]\nname = "leiden"\n',
+            "seeds: seeds must be at least 2",
+        ),
+        (
+            "missing.yaml",
+            "projections: [{name: calls}]\n",
+            "algorithms: Field required",
+        ),
+        (
+            "objective.yaml",
+            "projections: [{name: calls}]\nalgorithms: [{name: louvain, objective: cpm}]\n",
+            "objective 'cpm' is for leiden",
+        ),
+        ("broken.yaml", "projections: [\n", "not valid YAML"),
+        ("broken.toml", "projections = [\n", "not valid TOML"),
+        ("plan.json", "{}", "a run file ends in .yaml, .yml or .toml"),
+        ("list.yaml", "- a\n- b\n", "a run file is a mapping"),
+    ],
+)
+def test_bad_run_files_name_the_file_and_key(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(BatchError) as info:
+        load_run_file(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
+
+
+def test_spec_from_detect_options() -> None:
+    spec = BatchSpec.from_options(
+        projection="calls", algorithm="louvain", seeds=5, regions=["A", "B"], resolution=[1, 2]
+    )
+    assert [(j.options["region"], j.params["resolution"]) for j in spec.jobs()] == [
+        ("A", 1.0),
+        ("A", 2.0),
+        ("B", 1.0),
+        ("B", 2.0),
+    ]
+    with pytest.raises(BatchError, match=r"the detect options: projections\.0\.name"):
+        BatchSpec.from_options(projection="nope")
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_detect_command_writes_the_run_folder(
+    synth: dict[str, Any], neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "detect"
+    region = synth["regions"][0]
+    args = ["detect", "--projection", "calls", "--algorithm", "louvain", "--seeds", "3"]
+    args += ["--region", region, "--since", "2023-01-01", "--out", str(out), "-q"]
+    result = CliRunner().invoke(cli, args, env=neo4j_env)
+    assert result.exit_code == 0, result.output
+    assert "1 jobs: 1 computed, 0 reused" in result.stdout
+    assert (out / "manifest.json").is_file() and (out / "report.html").is_file()
+    (job,) = json.loads((out / "manifest.json").read_text("utf-8"))["jobs"]
+    assert job["options"] == {"region": region, "since": "2023-01-01"}
+    assert (out / job["dir"] / "partition.csv").is_file()
+
+    again = CliRunner().invoke(cli, [*args, "--json"], env=neo4j_env)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["reused"] == 1
+
+    assert "Example:" in CliRunner().invoke(cli, ["detect", "--help"]).output
+
+
+def test_detect_command_with_a_bad_run_file_exits_2(
+    neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("projections: [{name: calls}]\nalgorithms: [{name: walktrap}]\n")
+    result = CliRunner().invoke(cli, ["detect", "--run-file", str(bad)], env=neo4j_env)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"{bad}: algorithms.0.name" in result.stderr
+    both = CliRunner().invoke(
+        cli, ["detect", "--run-file", str(bad), "--seeds", "5"], env=neo4j_env
+    )
+    assert both.exit_code == 2 and "--seeds" in both.stderr
+
+
+# --------------------------------------------------------------------------- AnalysisRuns
+
+
+def test_write_stores_each_result_once(synth: dict[str, Any], tmp_path: Path) -> None:
+    drv = synth["driver"]
+    spec = two_by_two(synth["regions"])
+    before = set(list_runs(drv)["run_id"])
+    batch = run_batch(spec, tmp_path, driver=drv, write=True, progress=False)
+    ids = [j.run_id for j in batch.jobs]
+    assert all(ids) and len(set(ids)) == 4
+    runs = list_runs(drv)
+    assert set(ids) <= set(runs["run_id"])
+    assert set(runs.loc[runs["run_id"].isin(ids), "status"]) == {"complete"}
+    count = len(runs)
+    again = run_batch(spec, tmp_path, driver=drv, write=True, progress=False)
+    assert again.reused == 4 and [j.run_id for j in again.jobs] == ids
+    assert len(list_runs(drv)) == count
+    # jobs computed without --write are stored when re-run with it
+    plain = run_batch(spec, tmp_path / "plain", driver=drv, progress=False)
+    assert all(j.run_id is None for j in plain.jobs)
+    stored = run_batch(spec, tmp_path / "plain", driver=drv, write=True, progress=False)
+    assert [j.run_id for j in stored.jobs] == ids and stored.reused == 4
+    assert len(list_runs(drv)) == count and len(before) <= count
+
+
+def test_changed_data_is_compared_with_the_previous_run(
+    synth: dict[str, Any], tmp_path: Path
+) -> None:
+    """Last test of the module: it adds calls to the graph."""
+    drv = synth["driver"]
+    region = synth["regions"][0]
+    spec = BatchSpec.from_options(
+        projection="calls", algorithm="leiden", seeds=SEEDS, regions=[region]
+    )
+    old = run_batch(spec, tmp_path / "folder", driver=drv, write=True, progress=False)
+    # new calls between people of different communities
+    part = old.jobs[0].partition()
+    firsts = part.groupby("community")["node"].first().tolist()[:4]
+    phones, _, _ = drv.execute_query(
+        "MATCH (p:Person)-[:USES]->(ph:Phone) WHERE p.person_id IN $ids "
+        "RETURN p.person_id AS person, min(ph.number) AS number ORDER BY person",
+        ids=firsts,
+    )
+    towers, _, _ = drv.execute_query(
+        "MATCH (t:Location {region: $region}) RETURN min(t.location_id) AS t", region=region
+    )
+    numbers = [r["number"] for r in phones]
+    rows = [
+        (f"EXTRA-{i}-{k}", a, b, f"2023-06-{k + 1:02d}T10:00:00Z", 60, towers[0]["t"])
+        for i, (a, b) in enumerate(pairwise(numbers))
+        for k in range(10)
+    ]
+    calls = pd.DataFrame(
+        rows, columns=["call_id", "caller", "callee", "started_at", "duration_s", "tower"]
+    )
+    assert ingest({"calls": calls}, driver=drv, reject_dir=tmp_path, progress=False).ok
+
+    new = run_batch(spec, tmp_path / "folder", driver=drv, progress=False)
+    (job,) = new.jobs
+    assert job.status == "computed" and job.key != old.jobs[0].key
+    assert job.spec_key == old.jobs[0].spec_key
+    cmp = job.comparison
+    assert cmp is not None and cmp["previous"] == {"job": old.jobs[0].path.name}
+    assert 0 <= cmp["nmi"] <= 1 and cmp["nodes"] == job.nodes
+    assert "Compared with the previous run" in new.report_md.read_text("utf-8")
+    # in a fresh folder, the previous run is the stored AnalysisRun
+    fresh = run_batch(spec, tmp_path / "fresh", driver=drv, progress=False)
+    cmp = fresh.jobs[0].comparison
+    assert cmp is not None and cmp["previous"] == {"run_id": old.jobs[0].run_id}
+    assert cmp["nmi"] == job.comparison["nmi"]  # type: ignore[index]
