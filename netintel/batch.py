@@ -112,6 +112,8 @@ ALGORITHMS = ("louvain", "leiden", "label_propagation")
 
 #: Short names accepted for projections (the layer names of a multiplex).
 _ALIASES = {"calls": "person_calls", "phones": "phone_calls"}
+ALL_REGIONS = "all"
+"""``regions: all`` (``--region all``): one projection per region found in the graph."""
 
 #: Options no run file sets: the projection functions take them from the batch.
 _RESERVED = {"driver", "attributes", "database"}
@@ -194,6 +196,11 @@ class ProjectionSpec(_Model):
     @classmethod
     def _dates(cls, v: Any) -> Any:
         return {k: _iso(x) for k, x in v.items()} if isinstance(v, Mapping) else v
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _all(cls, v: Any) -> Any:
+        return [ALL_REGIONS] if v == ALL_REGIONS else v
 
     @field_validator("regions")
     @classmethod
@@ -1264,6 +1271,23 @@ def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
 # --------------------------------------------------------------------------- the batch
 
 
+def _every_region(spec: BatchSpec, driver: neo4j.Driver, database: str | None) -> BatchSpec:
+    """``regions: all`` replaced by every region of the graph's locations and cases."""
+    if not any(p.regions == [ALL_REGIONS] for p in spec.projections):
+        return spec
+    records, _, _ = driver.execute_query(
+        query("regions"), database_=database, routing_=neo4j.RoutingControl.READ
+    )
+    regions = [r["region"] for r in records]
+    if not regions:
+        raise BatchError("regions: all, but no Location or Case in the graph has a region")
+    projections = [
+        p.model_copy(update={"regions": regions}) if p.regions == [ALL_REGIONS] else p
+        for p in spec.projections
+    ]
+    return spec.model_copy(update={"projections": projections})
+
+
 def run_batch(
     spec: BatchSpec | str | Path | Mapping[str, Any],
     out_dir: str | Path,
@@ -1319,8 +1343,6 @@ def run_batch(
     jobs_dir = out / "jobs"
     jobs_dir.mkdir(parents=True, exist_ok=True)
     _clean_stale(jobs_dir)
-    jobs = spec.jobs()
-    groups = _groups(jobs)
     own = driver is None
     if driver is None:
         from netintel import config
@@ -1329,6 +1351,9 @@ def run_batch(
         driver = config.driver(connection)
     notes: list[str] = []
     try:
+        spec = _every_region(spec, driver, database)
+        jobs = spec.jobs()
+        groups = _groups(jobs)
         from netintel.db import server_version
 
         neo4j_version = server_version(driver, database=database)

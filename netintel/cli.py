@@ -624,7 +624,9 @@ _DETECT_FLAGS = (
     multiple=True,
     help="Resolution (repeat to sweep several) [default: 1].",
 )
-@click.option("--region", multiple=True, help="One job per region (repeatable).")
+@click.option(
+    "--region", multiple=True, help="One job per region (repeatable; `all`: every region)."
+)
 @click.option("--since", help="Only records at or after this date or time.")
 @click.option("--until", help="Only records before this date or time.")
 @click.option(

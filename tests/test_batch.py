@@ -198,6 +198,21 @@ def test_parallel_per_region_batch_equals_serial(
         pd.testing.assert_frame_equal(a.scores(), b.scores())
 
 
+def test_regions_all_is_every_region_of_the_graph(synth: dict[str, Any], tmp_path: Path) -> None:
+    locations = pd.read_csv(synth["data"] / "locations.csv", dtype=str)
+    cases = pd.read_csv(synth["data"] / "cases.csv", dtype=str)
+    every = sorted(set(locations["region"].dropna()) | set(cases["region"].dropna()))
+    spec = BatchSpec.model_validate(
+        {
+            "projections": [{"name": "co_offending", "regions": "all"}],
+            "algorithms": [{"name": "louvain"}],
+            "seeds": 2,
+        }
+    )
+    batch = run_batch(spec, tmp_path, driver=synth["driver"], workers=1, progress=False)
+    assert [j.options["region"] for j in batch.jobs] == every
+
+
 # --------------------------------------------------------------------------- run files
 
 
