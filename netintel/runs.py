@@ -687,8 +687,7 @@ def _nullable(col: pd.Series) -> pd.Series:
     values = [v for v in col.tolist() if v is not None and v == v]
     # pandas turns an int column with gaps into floats (0.0, NaN): undo that too
     if values and all(
-        isinstance(v, int | np.integer) or (isinstance(v, float) and v.is_integer())
-        for v in values
+        isinstance(v, int | np.integer) or (isinstance(v, float) and v.is_integer()) for v in values
     ):
         return col.astype("Int64")
     if not values and len(col):

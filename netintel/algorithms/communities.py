@@ -3,9 +3,10 @@
 Every detector takes a networkx graph (or :class:`~netintel.algorithms.results.EdgeArrays`
 from a projection) and returns :class:`Communities`, whatever engine ran:
 
-* :func:`louvain` - networkx, igraph (``community_multilevel``) or networkit (PLM);
-* :func:`leiden` - leidenalg or igraph (``community_leiden``); modularity or CPM;
-* :func:`label_propagation` - networkx (asynchronous, weighted);
+* :func:`louvain` - networkit (PLM), igraph (``community_multilevel``) or networkx;
+* :func:`leiden` - networkit (ParallelLeiden, modularity), igraph
+  (``community_leiden``) or leidenalg; modularity or CPM;
+* :func:`label_propagation` - networkit (PLP), igraph or networkx;
 * :func:`consensus` - co-assignment over many seeded runs, consensus partition and
   per-node / per-community stability (Lancichinetti & Fortunato 2012).
 
@@ -16,7 +17,9 @@ Quality: :func:`modularity`, :func:`coverage`, :func:`conductance` (per communit
 Every engine works on the canonical :func:`~netintel.algorithms.results.edge_arrays`
 of the graph, so a result depends only on the graph, the parameters, the engine and
 the seed - never on insertion order. A seed of None draws a fresh seed, which the
-result records.
+result records. networkit runs on one thread inside these functions (its
+parallel runs differ from run to run for the same seed), on a graph built
+straight from the arrays; the thread count is restored afterwards.
 
 Examples
 --------
@@ -34,8 +37,9 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 import networkx as nx
@@ -107,10 +111,17 @@ class Communities(ResultMixin):
         sub-modules (each a weak community in the whole graph, i.e. more
         weight inside than leaving) smaller than ``resolution_scale``: likely
         merged by the resolution limit. Sub-modules are found by Louvain on the
-        community alone (igraph's when installed, else networkx's, seeded with
-        the run's seed). Not checked for Leiden with CPM, which has no
-        resolution limit. Re-run with a higher resolution, Leiden with CPM, or
-        analyse those communities on their own.
+        community alone (networkit's when installed, else igraph's, else
+        networkx's, seeded with the run's seed). Not checked for Leiden with
+        CPM, which has no resolution limit. Re-run with a higher resolution,
+        Leiden with CPM, or analyse those communities on their own.
+
+        Computed on first access (also by :meth:`summary` and
+        :meth:`to_dict`), then kept: the check runs Louvain inside every
+        community, which costs about as much as the detection itself, so a
+        caller who never looks does not pay for it. Until then the result
+        keeps a reference to the edge arrays. The answer does not depend on
+        when it is asked for.
     provenance : Provenance
     """
 
@@ -121,7 +132,8 @@ class Communities(ResultMixin):
     cut_weight: tuple[float, ...]
     conductance: tuple[float, ...]
     resolution_scale: float
-    possibly_merged: tuple[int, ...]
+    #: the flags, or a function computing them (replaced by its value on first use)
+    _merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = field(repr=False)
     provenance: Provenance
 
     @property
@@ -143,6 +155,15 @@ class Communities(ResultMixin):
     def params(self) -> Mapping[str, Any]:
         """The parameters of the run."""
         return self.provenance.params
+
+    @property
+    def possibly_merged(self) -> tuple[int, ...]:
+        """Communities likely merged by the resolution limit (see the class docstring)."""
+        value = self._merged
+        if callable(value):
+            value = value()
+            object.__setattr__(self, "_merged", value)
+        return value
 
     @property
     def resolution_limit_suspected(self) -> bool:
@@ -289,7 +310,83 @@ def _labels_from_sets(n: int, sets: Iterable[Iterable[int]]) -> np.ndarray:
 def _igraph_graph(ea: EdgeArrays) -> Any:
     import igraph as ig
 
-    return ig.Graph(n=ea.n, edges=np.column_stack((ea.src, ea.dst)).tolist(), directed=ea.directed)
+    # igraph converts pairs one by one; tuples convert about 2.5x faster than lists
+    return ig.Graph(
+        n=ea.n, edges=list(zip(ea.src.tolist(), ea.dst.tolist(), strict=True)), directed=ea.directed
+    )
+
+
+@dataclass(frozen=True)
+class _Csr:
+    """The attributes ``networkit.GraphFromCsr`` reads (no scipy index downcast)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    shape: tuple[int, int]
+
+
+def _networkit_graph(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray) -> Any:
+    """An undirected weighted networkit graph, built in C++ from CSR arrays.
+
+    ``GraphFromCsr`` stores each entry as one undirected edge, so the rows are
+    the ``src`` ends and need no symmetrising; it is about 4x faster than
+    ``GraphFromCoo``, which inserts edges one at a time.
+    """
+    import networkit as nk
+
+    order = np.argsort(src, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    csr = _Csr(indptr, dst[order].astype(np.int64), weight[order].astype(np.float64), (n, n))
+    if hasattr(nk, "GraphFromCsr"):
+        return nk.GraphFromCsr(csr, directed=False, weighted=True)
+    return nk.GraphFromCoo(  # networkit < 11.2
+        (csr.data, (src[order].astype(np.uint64), csr.indices.astype(np.uint64))),
+        n=n,
+        weighted=True,
+        directed=False,
+    )
+
+
+def _seeded_graph(ea: EdgeArrays, seed: int) -> tuple[Any, np.ndarray]:
+    """The networkit graph with its nodes renumbered by a permutation drawn from ``seed``.
+
+    networkit's sequential PLM and PLP visit nodes in index order and break
+    ties by index, using no random numbers; renumbering the nodes is what
+    makes the seed choose among equally good runs. Returns the graph and the
+    permutation (node ``i`` is networkit node ``perm[i]``).
+    """
+    perm = np.random.default_rng(seed).permutation(ea.n)
+    return _networkit_graph(ea.n, perm[ea.src], perm[ea.dst], ea.weight), perm
+
+
+@contextmanager
+def _networkit_sequential(seed: int) -> Iterator[Any]:
+    """networkit on one thread, its generator seeded; the thread count restored after.
+
+    With several threads networkit's PLM, ParallelLeiden and PLP move nodes
+    concurrently, and the partition depends on thread timing: the same seed
+    gave different partitions run to run. Graph building is threaded too (a
+    graph built on two threads led PLM to other partitions than one built on
+    one), so build the graph inside this block as well. On one thread the
+    partition depends on the seed and the graph only.
+    """
+    import networkit as nk
+
+    before = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    nk.setSeed(seed, False)
+    try:
+        yield nk
+    finally:
+        nk.setNumberOfThreads(before)
+
+
+def _networkit_labels(algo: Any, perm: np.ndarray | None = None) -> np.ndarray:
+    algo.run()
+    labels = np.asarray(algo.getPartition().getVector(), dtype=np.int64)
+    return labels if perm is None else labels[perm]
 
 
 def _louvain_networkx(resolution: float) -> _Runner:
@@ -314,20 +411,24 @@ def _louvain_igraph(resolution: float) -> _Runner:
 
 def _louvain_networkit(resolution: float) -> _Runner:
     def run(ea: EdgeArrays, seed: int) -> np.ndarray:
-        import networkit as nk
+        with _networkit_sequential(seed) as nk:
+            g, perm = _seeded_graph(ea, seed)
+            # PLM with refinement; "balanced" on one thread is a sequential sweep
+            # in node order (with networkit's fast neighbour-community buffers).
+            plm = nk.community.PLM(g, refine=True, gamma=resolution, par="balanced")
+            return _networkit_labels(plm, perm)
 
-        g = nk.GraphFromCoo(
-            (ea.weight, (ea.src.astype(np.uint64), ea.dst.astype(np.uint64))),
-            n=ea.n,
-            weighted=True,
-            directed=False,
-        )
-        # "none randomized": sequential moves in a seeded random order, so the
-        # result depends on the seed only (not on thread scheduling).
-        nk.setSeed(seed, False)
-        plm = nk.community.PLM(g, refine=True, gamma=resolution, par="none randomized")
-        plm.run()
-        return np.asarray(plm.getPartition().getVector(), dtype=np.int64)
+    return run
+
+
+def _leiden_networkit(resolution: float) -> _Runner:
+    def run(ea: EdgeArrays, seed: int) -> np.ndarray:
+        with _networkit_sequential(seed) as nk:
+            g = _networkit_graph(ea.n, ea.src, ea.dst, ea.weight)
+            # modularity (gamma = resolution), networkit's default 3 iterations,
+            # node order shuffled by the seeded generator
+            algo = nk.community.ParallelLeiden(g, iterations=3, randomize=True, gamma=resolution)
+            return _networkit_labels(algo)
 
     return run
 
@@ -374,6 +475,31 @@ def _lpa_networkx(ea: EdgeArrays, seed: int) -> np.ndarray:
     return _labels_from_sets(ea.n, sets)
 
 
+def _lpa_igraph(ea: EdgeArrays, seed: int) -> np.ndarray:
+    g = _igraph_graph(ea)
+    with igraph_seeded(seed):
+        clustering = g.community_label_propagation(weights=ea.weight.tolist())
+    return np.asarray(clustering.membership, dtype=np.int64)
+
+
+def _lpa_networkit(ea: EdgeArrays, seed: int) -> np.ndarray:
+    """networkit's PLP on one thread, nodes renumbered and ties broken by the seed.
+
+    PLP breaks a tie between equally heavy labels by taking the smallest label,
+    so one label floods tied neighbourhoods (it merged the two cliques of a
+    barbell graph for 20 seeds in 100). Raghavan et al. break ties at random:
+    a seeded relative jitter of at most 1e-9 on each edge weight does that
+    (seen only by PLP; the result is measured on the true weights), which
+    brought the merges down to 2 in 100, as igraph's and networkx's.
+    """
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(ea.n)
+    weight = ea.weight * (1.0 + 1e-9 * rng.random(ea.m))
+    with _networkit_sequential(seed) as nk:
+        g = _networkit_graph(ea.n, perm[ea.src], perm[ea.dst], weight)
+        return _networkit_labels(nk.community.PLP(g), perm)
+
+
 _PACKAGES = {
     "networkx": (),
     "igraph": ("igraph",),
@@ -382,22 +508,31 @@ _PACKAGES = {
 }
 
 
-def _louvain_runner(engine: str, directed: bool, resolution: float) -> tuple[_Runner, str]:
-    engines = ("networkit", "igraph", "networkx")
+def _pick(engine: str, engines: tuple[str, ...], directed: bool) -> str:
+    """Resolve ``engine`` (``"auto"``: the first installed of ``engines``, networkx last).
+
+    Every engine but networkx handles undirected graphs only.
+    """
     if engine == "auto":
         if directed:
-            engine = "networkx"
-        else:
-            engine = next(e for e in engines if e == "networkx" or _available(e))
+            return "networkx"
+        return next(e for e in engines if e == "networkx" or _available(e))
     if engine not in engines:
         raise ValueError(f"engine must be 'auto' or one of {engines}, not {engine!r}")
     if directed and engine != "networkx":
         raise ValueError(
             f"engine {engine!r} handles undirected graphs only; use engine='networkx' "
-            "(directed modularity) or pass G.to_undirected()"
+            "or pass G.to_undirected()"
         )
     if engine != "networkx" and not _available(engine):
         raise ImportError(f"engine {engine!r} needs the {engine!r} package: pip install {engine}")
+    return engine
+
+
+def _louvain_runner(engine: str, directed: bool, resolution: float) -> tuple[_Runner, str]:
+    if engine == "auto" and directed:
+        engine = "networkx"  # directed modularity
+    engine = _pick(engine, ("networkit", "igraph", "networkx"), directed)
     make = {
         "networkx": _louvain_networkx,
         "igraph": _louvain_igraph,
@@ -406,21 +541,33 @@ def _louvain_runner(engine: str, directed: bool, resolution: float) -> tuple[_Ru
     return make(resolution), engine
 
 
+def _lpa_runner(engine: str, directed: bool) -> tuple[_Runner, str]:
+    engine = _pick(engine, ("networkit", "igraph", "networkx"), directed)
+    runners: dict[str, _Runner] = {
+        "networkx": _lpa_networkx,
+        "igraph": _lpa_igraph,
+        "networkit": _lpa_networkit,
+    }
+    return runners[engine], engine
+
+
 def _leiden_runner(
     engine: str, directed: bool, resolution: float, objective: str
 ) -> tuple[_Runner, str, str, tuple[str, ...]]:
     """Runner, engine, algorithm actually run, notes."""
-    engines = ("leidenalg", "igraph")
+    engines = ("networkit", "igraph", "leidenalg")
     if objective not in ("modularity", "cpm"):
         raise ValueError(f"objective must be 'modularity' or 'cpm', not {objective!r}")
     if engine == "auto":
-        if _available("igraph") and not directed:
+        if _available("networkit") and not directed and objective == "modularity":
+            engine = "networkit"
+        elif _available("igraph") and not directed:
             engine = "igraph"
         elif _available("leidenalg") and _available("igraph"):
             engine = "leidenalg"
         elif objective == "modularity":
             note = (
-                "Leiden requested but leidenalg/igraph are not installed"
+                "Leiden requested but networkit/igraph/leidenalg are not installed"
                 + (" (or the graph is directed)" if directed else "")
                 + "; ran networkx Louvain instead (same objective, no connectivity guarantee)"
             )
@@ -432,11 +579,18 @@ def _leiden_runner(
     for pkg in _PACKAGES[engine]:
         if not _available(pkg):
             raise ImportError(f"engine {engine!r} needs the {pkg!r} package: pip install {pkg}")
-    if directed and engine == "igraph":
+    if directed and engine in ("igraph", "networkit"):
         raise ValueError(
-            "engine 'igraph' handles undirected graphs only; use engine='leidenalg' "
+            f"engine {engine!r} handles undirected graphs only; use engine='leidenalg' "
             "or pass G.to_undirected()"
         )
+    if engine == "networkit":
+        if objective != "modularity":
+            raise ValueError(
+                "networkit's Leiden optimises modularity only; use engine='igraph' or "
+                "'leidenalg' for objective='cpm'"
+            )
+        return _leiden_networkit(resolution), engine, "leiden", ()
     if engine == "leidenalg":
         return _leiden_leidenalg(resolution, objective), engine, "leiden", ()
     return _leiden_igraph(resolution, objective), engine, "leiden", ()
@@ -568,9 +722,13 @@ def _build(
     internal, cut, volume = _community_weights(ea, dense, k)
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
-    merged: tuple[int, ...] = ()
+    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = ()
     if check_run is not None and ea.m and math.isfinite(scale):
-        merged = _possibly_merged(ea, dense, k, scale, check_run, seed or 0)
+        run_seed = seed or 0
+
+        def merged() -> tuple[int, ...]:
+            return _possibly_merged(ea, dense, k, scale, check_run, run_seed)
+
     notes = list(notes)
     if ea.m == 0:
         notes.append("the graph has no edges: every node is its own community")
@@ -582,7 +740,7 @@ def _build(
         cut_weight=tuple(cut.tolist()),
         conductance=tuple(_conductances(cut, volume).tolist()),
         resolution_scale=scale,
-        possibly_merged=merged,
+        _merged=merged,
         provenance=sw.provenance(
             algorithm,
             params,
@@ -615,9 +773,8 @@ def _runner_for(
     if algorithm == "leiden":
         return _leiden_runner(engine, directed, resolution, objective)
     if algorithm == "label_propagation":
-        if engine not in ("auto", "networkx"):
-            raise ValueError(f"label propagation runs on networkx only, not engine {engine!r}")
-        return _lpa_networkx, "networkx", "label_propagation", ()
+        run, used = _lpa_runner(engine, directed)
+        return run, used, "label_propagation", ()
     raise ValueError(
         f"algorithm must be 'louvain', 'leiden' or 'label_propagation', not {algorithm!r}"
     )
@@ -626,13 +783,12 @@ def _runner_for(
 def _check_runner(ran: str, objective: str, resolution: float) -> _Runner | None:
     """What splits a community when looking for resolution-limit merges (None: no check).
 
-    Louvain on each community on its own: igraph's when installed (its per-call
-    overhead is tiny), else networkx's.
+    Louvain on each community on its own: networkit's or igraph's when
+    installed (their per-call overhead is tiny), else networkx's.
     """
     if ran in ("louvain", "leiden") and objective != "modularity":
         return None
-    engine = "igraph" if _available("igraph") else "networkx"
-    return _louvain_runner(engine, False, resolution)[0]
+    return _louvain_runner("auto", False, resolution)[0]
 
 
 def _detect(
@@ -693,8 +849,10 @@ def louvain(
         Same seed, same graph, same engine: same partition.
     engine : {"auto", "networkit", "igraph", "networkx"}
         ``"auto"`` takes the first one installed, in that order (networkx for
-        directed graphs). Engines differ in their random choices, so the same
-        seed gives comparable, not identical, partitions across engines.
+        directed graphs). networkit runs PLM with refinement on one thread,
+        sweeping the nodes in an order drawn from the seed. Engines differ in
+        their random choices, so the same seed gives comparable, not
+        identical, partitions across engines.
 
     Returns
     -------
@@ -742,13 +900,16 @@ def leiden(
         limit, so no ``possibly_merged`` check is made.
     seed : int or None
     objective : {"modularity", "cpm"}
-    engine : {"auto", "igraph", "leidenalg"}
-        ``"auto"`` takes igraph's ``community_leiden`` (fastest) for undirected
-        graphs and leidenalg for directed ones (igraph cannot). Both iterate
-        until the partition is stable. With
-        neither installed it falls back to networkx Louvain for the modularity
-        objective, and the result says so (``algorithm == "louvain"`` and a
-        note in its provenance).
+    engine : {"auto", "networkit", "igraph", "leidenalg"}
+        ``"auto"`` takes, for undirected graphs, networkit's ParallelLeiden for
+        the modularity objective (one thread, node order shuffled by the
+        seed, networkit's default of 3 iterations: the fastest, see
+        ``bench/communities.py`` for its modularity against the others), else
+        igraph's ``community_leiden``; leidenalg for directed graphs (the
+        others cannot). igraph and leidenalg iterate until the partition is
+        stable. With none installed it falls back to networkx Louvain for the
+        modularity objective, and the result says so (``algorithm ==
+        "louvain"`` and a note in its provenance).
 
     Returns
     -------
@@ -779,13 +940,31 @@ def leiden(
 
 
 def label_propagation(
-    G: GraphLike, *, weight: str | None = "weight", seed: int | None = None
+    G: GraphLike,
+    *,
+    weight: str | None = "weight",
+    seed: int | None = None,
+    engine: str = "auto",
 ) -> Communities:
-    """Asynchronous label propagation (Raghavan et al. 2007), networkx engine.
+    """Label propagation (Raghavan et al. 2007): each node takes its neighbours' heaviest label.
 
     Fast and objective-free; results vary more between seeds than Louvain's,
     so prefer :func:`consensus` with ``algorithm="label_propagation"`` for
     anything reported.
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+    weight : str or None
+        Edge weight attribute (non-negative); None for unweighted.
+    seed : int or None
+        Same seed, same graph, same engine: same partition.
+    engine : {"auto", "networkit", "igraph", "networkx"}
+        ``"auto"`` takes the first one installed, in that order (networkx for
+        directed graphs). networkit runs PLP on one thread, visiting nodes in
+        an order drawn from the seed; igraph and networkx run their seeded
+        asynchronous versions. Each sweeps until no label changes (networkit
+        stops when fewer than ``n / 100000`` nodes changed in a sweep).
 
     Examples
     --------
@@ -800,8 +979,8 @@ def label_propagation(
         weight=weight,
         resolution=1.0,
         seed=seed,
-        engine="networkx",
-        params={"weight": weight},
+        engine=engine,
+        params={"weight": weight, "engine": engine},
     )
 
 

@@ -31,7 +31,9 @@ from netintel.algorithms import communities as cm
 
 BARBELL = [frozenset(range(5)), frozenset(range(5, 10))]
 LOUVAIN_ENGINES = ["networkx", "igraph", "networkit"]
-LEIDEN_ENGINES = ["igraph", "leidenalg"]
+LEIDEN_ENGINES = ["networkit", "igraph", "leidenalg"]
+LPA_ENGINES = ["networkit", "igraph", "networkx"]
+FAST_PACKAGES = ("networkit", "igraph", "leidenalg")
 
 
 def _engine_or_skip(engine: str) -> None:
@@ -80,10 +82,12 @@ def test_leiden_splits_two_cliques_at_the_bridge(engine: str) -> None:
     assert (res.algorithm, res.engine) == ("leiden", engine)
 
 
-def test_label_propagation_splits_two_cliques() -> None:
-    res = label_propagation(nx.barbell_graph(5, 0), seed=0)
+@pytest.mark.parametrize("engine", LPA_ENGINES)
+def test_label_propagation_splits_two_cliques(engine: str) -> None:
+    _engine_or_skip(engine)
+    res = label_propagation(nx.barbell_graph(5, 0), seed=0, engine=engine)
     assert res.communities == BARBELL
-    assert (res.algorithm, res.engine) == ("label_propagation", "networkx")
+    assert (res.algorithm, res.engine) == ("label_propagation", engine)
 
 
 def test_communities_are_sorted_by_size_then_smallest_node() -> None:
@@ -161,7 +165,7 @@ def test_nmi_and_ari_known_values() -> None:
     ("algorithm", "engine"),
     [("louvain", e) for e in LOUVAIN_ENGINES]
     + [("leiden", e) for e in LEIDEN_ENGINES]
-    + [("label_propagation", "networkx")],
+    + [("label_propagation", e) for e in LPA_ENGINES],
 )
 def test_same_seed_same_partition_whatever_the_insertion_order(algorithm: str, engine: str) -> None:
     _engine_or_skip(engine)
@@ -169,7 +173,7 @@ def test_same_seed_same_partition_whatever_the_insertion_order(algorithm: str, e
     run = {
         "louvain": lambda H, s: louvain(H, seed=s, engine=engine),
         "leiden": lambda H, s: leiden(H, seed=s, engine=engine),
-        "label_propagation": lambda H, s: label_propagation(H, seed=s),
+        "label_propagation": lambda H, s: label_propagation(H, seed=s, engine=engine),
     }[algorithm]
     first = run(G, 11)
     assert run(G, 11).communities == first.communities
@@ -348,7 +352,7 @@ def test_result_serialises_with_provenance() -> None:
 
 def test_leiden_falls_back_to_louvain_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
     real = cm._available
-    monkeypatch.setattr(cm, "_available", lambda m: m not in ("igraph", "leidenalg") and real(m))
+    monkeypatch.setattr(cm, "_available", lambda m: m not in FAST_PACKAGES and real(m))
     res = leiden(nx.barbell_graph(5, 0), seed=0)
     assert isinstance(res, Communities)
     assert (res.algorithm, res.engine) == ("louvain", "networkx")
@@ -405,3 +409,136 @@ def test_directed_graph_rejects_undirected_only_engines() -> None:
         louvain(nx.DiGraph([(0, 1), (1, 2)]), engine="igraph")
     with pytest.raises(ValueError, match="undirected graphs only"):
         leiden(nx.DiGraph([(0, 1), (1, 2)]), engine="igraph")
+
+
+# ----------------------------------------------------------------- fast engines
+
+
+def _planted(seed: int = 0) -> nx.Graph:
+    """40 groups of 50 nodes, dense inside, sparse between: enough for ties and threads."""
+    return nx.planted_partition_graph(40, 50, 0.3, 0.01, seed=seed)
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "engine"),
+    [("louvain", e) for e in ("networkit", "igraph")]
+    + [("leiden", e) for e in ("networkit", "igraph")]
+    + [("label_propagation", e) for e in ("networkit", "igraph")],
+)
+def test_fast_engines_repeat_for_a_seed_and_vary_across_seeds(algorithm: str, engine: str) -> None:
+    _engine_or_skip(engine)
+    fn = {"louvain": louvain, "leiden": leiden, "label_propagation": label_propagation}[algorithm]
+    G = nx.les_miserables_graph()
+    runs = {s: fn(G, seed=s, engine=engine).communities for s in range(12)}
+    assert all(fn(G, seed=s, engine=engine).communities == runs[s] for s in (0, 5, 11))
+    # the seed is used: some seeds give another partition
+    assert len({frozenset(c) for c in runs.values()}) > 1
+    big = edge_arrays(_planted())
+    assert fn(big, seed=3, engine=engine).membership == fn(big, seed=3, engine=engine).membership
+
+
+def test_networkit_runs_on_one_thread_and_restores_the_thread_count() -> None:
+    nk = pytest.importorskip("networkit")
+    before = nk.getMaxNumberOfThreads()
+    seen: list[int] = []
+    real = cm._networkit_labels
+
+    def spy(algo: object, perm: np.ndarray | None = None) -> np.ndarray:
+        seen.append(nk.getMaxNumberOfThreads())
+        return real(algo, perm)
+
+    try:
+        cm._networkit_labels = spy  # type: ignore[assignment]
+        louvain(_planted(), seed=1, engine="networkit")
+        leiden(_planted(), seed=1, engine="networkit")
+        label_propagation(_planted(), seed=1, engine="networkit")
+    finally:
+        cm._networkit_labels = real  # type: ignore[assignment]
+    assert seen == [1, 1, 1]
+    assert nk.getMaxNumberOfThreads() == before
+
+
+@pytest.mark.parametrize("algorithm", ["louvain", "leiden", "label_propagation"])
+def test_every_engine_returns_the_same_result_type(algorithm: str) -> None:
+    fn = {"louvain": louvain, "leiden": leiden, "label_propagation": label_propagation}[algorithm]
+    engines = {
+        "louvain": LOUVAIN_ENGINES,
+        "leiden": LEIDEN_ENGINES,
+        "label_propagation": LPA_ENGINES,
+    }[algorithm]
+    G = _planted(1)
+    truth = {v: G.nodes[v]["block"] for v in G}
+    results = []
+    for engine in engines:
+        if engine != "networkx" and not cm._available(engine):
+            continue
+        res = fn(G, seed=2, engine=engine)
+        results.append(res)
+        assert type(res) is Communities
+        assert res.engine == engine
+        assert set(res.membership) == set(G)
+        assert all(type(c) is frozenset for c in res.communities)
+        assert [len(c) for c in res.communities] == sorted(map(len, res.communities), reverse=True)
+        assert type(res.possibly_merged) is tuple
+        assert len(res.summary()) == len(res)
+        assert json.loads(res.to_json())["provenance"]["engine"] == engine
+        assert nmi(res, truth) > 0.95
+    assert len(results) >= 2
+    fields = [sorted(vars(r)) for r in results]
+    assert all(f == fields[0] for f in fields)
+
+
+def test_auto_falls_back_to_networkx_without_the_fast_packages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = cm._available
+    monkeypatch.setattr(cm, "_available", lambda m: m not in FAST_PACKAGES and real(m))
+    G = nx.barbell_graph(5, 0)
+    for fn in (louvain, label_propagation):
+        res = fn(G, seed=0)
+        assert type(res) is Communities
+        assert res.engine == "networkx"
+        assert res.communities == BARBELL
+    with pytest.raises(ImportError, match="networkit"):
+        louvain(G, engine="networkit")
+
+
+def test_auto_prefers_networkit_then_igraph(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("networkit")
+    pytest.importorskip("igraph")
+    G = nx.barbell_graph(5, 0)
+    assert louvain(G, seed=0).engine == "networkit"
+    assert leiden(G, seed=0).engine == "networkit"
+    assert label_propagation(G, seed=0).engine == "networkit"
+    assert leiden(G, seed=0, objective="cpm", resolution=0.5).engine == "igraph"
+    real = cm._available
+    monkeypatch.setattr(cm, "_available", lambda m: m != "networkit" and real(m))
+    assert louvain(G, seed=0).engine == "igraph"
+    assert leiden(G, seed=0).engine == "igraph"
+    assert label_propagation(G, seed=0).engine == "igraph"
+
+
+def test_networkit_leiden_is_modularity_only() -> None:
+    pytest.importorskip("networkit")
+    with pytest.raises(ValueError, match="modularity only"):
+        leiden(nx.barbell_graph(5, 0), objective="cpm", engine="networkit")
+
+
+def test_resolution_limit_check_is_lazy_and_stable(monkeypatch: pytest.MonkeyPatch) -> None:
+    G = nx.ring_of_cliques(30, 5)
+    calls: list[int] = []
+    real = cm._possibly_merged
+
+    def counting(*args: object) -> tuple[int, ...]:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cm, "_possibly_merged", counting)
+    res = louvain(G, seed=1, engine="networkx")
+    assert calls == []  # not computed until asked for
+    louvain(nx.karate_club_graph(), seed=9)  # other runs in between change nothing
+    flagged = res.possibly_merged
+    assert flagged and calls == [1]
+    assert res.possibly_merged == flagged and calls == [1]  # computed once
+    again = louvain(G, seed=1, engine="networkx")
+    assert again.to_dict()["possibly_merged"] == list(flagged) and calls == [1, 1]
