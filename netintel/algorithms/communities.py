@@ -1076,11 +1076,14 @@ def consensus(
     sw = Stopwatch()
     seed = draw_seed(seed)
     run, used, ran, notes = _runner_for(algorithm, engine, ea.directed, resolution, objective)
-    # Later rounds cluster the (symmetric) co-assignment graph with the same engine.
+    # Later rounds cluster the (symmetric) co-assignment graph with the same engine, at
+    # modularity's own scale: the user's resolution was for G; at resolution > 1 on the
+    # nearly block-diagonal co-assignment graph, agreed groups would break into singletons.
+    d_resolution = resolution if objective == "cpm" else 1.0
     if ran == algorithm:
-        run_d = _runner_for(algorithm, used, False, resolution, objective)[0]
+        run_d = _runner_for(algorithm, used, False, d_resolution, objective)[0]
     else:  # Leiden fell back to networkx Louvain
-        run_d = run
+        run_d = _runner_for("louvain", "networkx", False, d_resolution, objective)[0]
     seeds = derived_seeds(seed, runs * max_rounds)
     first = [_run_once(ea, run, s) for s in seeds[:runs]]
     coassign = _coassignment(first, ea.n)

@@ -542,3 +542,13 @@ def test_resolution_limit_check_is_lazy_and_stable(monkeypatch: pytest.MonkeyPat
     assert res.possibly_merged == flagged and calls == [1]  # computed once
     again = louvain(G, seed=1, engine="networkx")
     assert again.to_dict()["possibly_merged"] == list(flagged) and calls == [1, 1]
+
+
+def test_consensus_at_high_resolution_keeps_the_groups_every_run_finds() -> None:
+    # later rounds cluster the co-assignment graph at resolution 1: at the user's 2.0 the
+    # groups every run agrees on fell apart into singletons (87 communities, 75 alone)
+    G = nx.random_partition_graph([150, 60, 40, 30, 20, 15], 0.2, 0.01, seed=2)
+    runs = [len(louvain(G, seed=s, resolution=2.0).communities) for s in range(5)]
+    found = consensus(G, runs=8, seed=1, resolution=2.0)
+    assert len(found.communities) <= max(runs) + 5
+    assert found.params["resolution"] == 2.0
