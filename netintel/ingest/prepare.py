@@ -293,10 +293,8 @@ def _prop_rows(
     ]
     plain_names = [n for n, _ in plain]
     temporal_names = [n for n, _ in temporal]
-    source = prep.source
-    props = [
+    props = [  # the file name and run id go once per batch, as statement parameters
         {
-            "source": source,
             "source_row": row,
             **{k: v for k, v in zip(plain_names, vals, strict=True) if v is not None},
         }

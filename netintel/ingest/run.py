@@ -200,15 +200,12 @@ def _write(
     """Write one prepared file: its endpoint nodes, then its rows (the first ``limit``)."""
 
     def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> None:
-        tx.run(stmt, rows=batch, run=run_id).consume()
+        tx.run(stmt, rows=batch, run=run_id, source=prep.source).consume()
 
     with driver.session(database=database) as session:
         for label, keys in prep.endpoints.items():
             stmt = endpoint_statement(label)
-            rows = [
-                {"key": k, "source": prep.source, "source_row": r, "extra": extra}
-                for k, (r, extra) in keys.items()
-            ]
+            rows = [{"key": k, "source_row": r, "extra": extra} for k, (r, extra) in keys.items()]
             for batch in _batches(rows, batch_size):
                 session.execute_write(tx_run, stmt, batch)
         stmt = (
@@ -217,8 +214,6 @@ def _write(
             else relationship_statement(prep.record.name)
         )
         for batch in _prefetched(prep.batches(batch_size, limit=limit)):
-            for row in batch:
-                row["props"]["ingest_run"] = run_id
             session.execute_write(tx_run, stmt, batch)
             bar.update(len(batch))
 

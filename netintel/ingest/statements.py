@@ -1,20 +1,21 @@
 """Ingest statements, generated from the schema.
 
 Labels, relationship types and property names come from ``netintel.schema``;
-every value travels as a parameter. Each statement is idempotent (``MERGE`` on
+every value travels as a parameter: per row in ``$rows``, and the provenance shared by
+the whole batch (``$source`` file name, ``$run`` ingest run id) once per batch. Each statement is idempotent (``MERGE`` on
 keys, ``SET`` of properties), so a managed transaction may be retried and an
 interrupted ingest re-run.
 
 >>> print(node_statement("samples"))
 UNWIND $rows AS row
 MERGE (n:Sample {sample_id: row.key})
-SET n += row.props
+SET n += row.props, n.source = $source, n.ingest_run = $run
 SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
 FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
   MERGE (m:Person {person_id: k})
-  ON CREATE SET m.source = row.props.source, m.source_row = row.props.source_row, m.ingest_run = row.props.ingest_run
+  ON CREATE SET m.source = $source, m.source_row = row.props.source_row, m.ingest_run = $run
   MERGE (m)-[r:GAVE]->(n)
-  SET r.source = row.props.source, r.source_row = row.props.source_row, r.ingest_run = row.props.ingest_run)
+  SET r.source = $source, r.source_row = row.props.source_row, r.ingest_run = $run)
 """  # noqa: E501
 
 from __future__ import annotations
@@ -25,13 +26,12 @@ from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Prop
 
 __all__ = ["endpoint_statement", "node_statement", "relationship_statement"]
 
-_PROV_FROM_PROPS = ", ".join(
-    f"{{v}}.{p} = row.props.{p}" for p in ("source", "source_row", "ingest_run")
-)
-
 
 def _prov(var: str) -> str:
-    return _PROV_FROM_PROPS.replace("{v}", var)
+    """Provenance of a node or relationship made by a row: file, row, run."""
+    return (
+        f"{var}.source = $source, {var}.source_row = row.props.source_row, {var}.ingest_run = $run"
+    )
 
 
 _CONVERT = {"date": "date({v})", "datetime": "datetime({{epochMillis: {v}}})"}
@@ -63,7 +63,7 @@ def node_statement(record: str) -> str:
     lines = [
         "UNWIND $rows AS row",
         f"MERGE (n:{node.label} {{{node.key}: row.key}})",
-        "SET n += row.props",
+        "SET n += row.props, n.source = $source, n.ingest_run = $run",
         *_temporal_sets("n", node.props),
     ]
     links = [c for c in rt.columns if c.link]
@@ -92,7 +92,7 @@ def endpoint_statement(label: str) -> str:
         [
             "UNWIND $rows AS row",
             f"MERGE (n:{node.label} {{{node.key}: row.key}})",
-            "ON CREATE SET n += row.extra, n.source = row.source, n.source_row = row.source_row,",
+            "ON CREATE SET n += row.extra, n.source = $source, n.source_row = row.source_row,",
             "  n.ingest_run = $run",
         ]
     )
@@ -112,7 +112,7 @@ def relationship_statement(record: str) -> str:
             f"MATCH (a:{start.label} {{{start.key}: row.s}})",
             f"MATCH (b:{end.label} {{{end.key}: row.e}})",
             f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
-            "SET r += row.props",
+            "SET r += row.props, r.source = $source, r.ingest_run = $run",
             *_temporal_sets("r", rel.props),
         ]
     )
