@@ -175,7 +175,12 @@ def db() -> None:
 @db.command("prepare")
 @_boundary
 def db_prepare() -> None:
-    """Resolve the Neo4j jars from Maven Central and compile the launcher (once)."""
+    """Resolve the Neo4j jars from Maven Central and compile the launcher (once).
+
+    \b
+    Example:
+      netintel db prepare
+    """
     from netintel import server
 
     path = server.ensure_runtime(progress=lambda msg: click.echo(msg, err=True))
@@ -204,7 +209,12 @@ def db_start(heap: str, page_cache: str) -> None:
 @db.command("stop")
 @_boundary
 def db_stop() -> None:
-    """Stop the local Neo4j cleanly."""
+    """Stop the local Neo4j cleanly.
+
+    \b
+    Example:
+      netintel db stop
+    """
     from netintel import server
 
     click.echo("stopped" if server.stop() else "not running")
@@ -213,7 +223,12 @@ def db_stop() -> None:
 @db.command("status")
 @_boundary
 def db_status() -> None:
-    """Show URI, PID and store size of the local Neo4j."""
+    """Show URI, PID and store size of the local Neo4j (exit 3 when not running).
+
+    \b
+    Example:
+      netintel db status
+    """
     from netintel import server
 
     info = server.status()
@@ -305,7 +320,12 @@ def ingest_cmd(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_boundary
 def summary_cmd(as_json: bool) -> None:
-    """Count nodes per label and relationships per type."""
+    """Count nodes per label and relationships per type.
+
+    \b
+    Example:
+      netintel summary --json
+    """
     from netintel.config import connection, driver
     from netintel.db import graph_summary
 
@@ -333,7 +353,12 @@ def schema() -> None:
     help="Write to this file instead of printing.",
 )
 def schema_docs(out: Path | None) -> None:
-    """Print the input-format documentation generated from the schema."""
+    """Print the input-format documentation generated from the schema.
+
+    \b
+    Example:
+      netintel schema docs --out docs/input-format.md
+    """
     from netintel.schema import input_format_markdown
 
     text = input_format_markdown()
@@ -346,7 +371,12 @@ def schema_docs(out: Path | None) -> None:
 @schema.command("apply")
 @_boundary
 def schema_apply() -> None:
-    """Create the constraints and indexes (idempotent)."""
+    """Create the constraints and indexes (idempotent).
+
+    \b
+    Example:
+      netintel schema apply
+    """
     from netintel.config import connection, driver
     from netintel.db import apply_schema
 
@@ -492,7 +522,12 @@ def inv_chains(
 @_out
 @_boundary
 def inv_profile(phone: str | None, person: str | None, top: int, out: Path | None) -> None:
-    """Contact profile: top contacts, call counts and durations, active hours, towers."""
+    """Contact profile: top contacts, call counts and durations, active hours, towers.
+
+    \b
+    Example:
+      netintel investigate profile --phone +8613800138000 --top 5
+    """
     from netintel.investigate import calls
 
     if (phone is None) == (person is None):
@@ -506,7 +541,12 @@ def inv_profile(phone: str | None, person: str | None, top: int, out: Path | Non
 @_out
 @_boundary
 def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
-    """Phones used briefly with a narrow set of contacts, then silent."""
+    """Phones used briefly with a narrow set of contacts, then silent.
+
+    \b
+    Example:
+      netintel investigate burners --max-span 5D --out burners.csv
+    """
     from netintel.investigate import calls
 
     _emit(_investigate(calls.find_burners, max_span=max_span, max_contacts=max_contacts), out)
@@ -536,7 +576,12 @@ def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
 @_out
 @_boundary
 def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | None) -> None:
-    """Pairs on the same tower (or seen at the same place) within a time window."""
+    """Pairs on the same tower (or seen at the same place) within a time window.
+
+    \b
+    Example:
+      netintel investigate colocation --people --window 30min --min-meetings 2
+    """
     from netintel.investigate import calls
 
     fn = calls.colocated_people if people else calls.colocated_phones
@@ -549,7 +594,12 @@ def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | Non
 @_out
 @_boundary
 def inv_aliases(min_score: float, write: bool, out: Path | None) -> None:
-    """Person records that may be the same individual, with score and evidence."""
+    """Person records that may be the same individual, with score and evidence.
+
+    \b
+    Example:
+      netintel investigate aliases --min-score 0.7 --out aliases.csv
+    """
     from netintel.config import connection, driver
     from netintel.investigate import aliases
 
@@ -567,7 +617,12 @@ def inv_aliases(min_score: float, write: bool, out: Path | None) -> None:
 @_out
 @_boundary
 def inv_reunify(likely_score: float, out: Path | None) -> None:
-    """Found persons of unknown origin matched to missing-child reports by DNA."""
+    """Found persons of unknown origin matched to missing-child reports by DNA.
+
+    \b
+    Example:
+      netintel investigate reunify --out matches.json
+    """
     from netintel.investigate import dna
 
     _emit(_investigate(dna.find_reunifications, likely_score=likely_score), out)
@@ -581,7 +636,12 @@ def inv_reunify(likely_score: float, out: Path | None) -> None:
 @_out
 @_boundary
 def inv_paths(a: str, b: str, k: int, max_hops: int, out: Path | None) -> None:
-    """The k shortest paths between two people, each hop with the records behind it."""
+    """The k shortest paths between two people, each hop with the records behind it.
+
+    \b
+    Example:
+      netintel investigate paths P000042 P000117 --k 5
+    """
     from netintel.investigate import paths
 
     _emit(_investigate(paths.paths_between, a=a, b=b, k=k, max_hops=max_hops), out)
@@ -786,7 +846,12 @@ def contest_make(
 )
 @_boundary
 def contest_check(submission: Path, public_dir: Path) -> None:
-    """Check a submission's format before sending it (exit 2 if a file would be rejected)."""
+    """Check a submission's format before sending it (exit 2 if a file would be rejected).
+
+    \b
+    Example:
+      netintel contest check team1/ --public out/challenge/public
+    """
     from netintel.contest import public_person_ids, read_submission
 
     sub = read_submission(submission, person_ids=public_person_ids(public_dir))
@@ -838,7 +903,12 @@ def contest_score(submission: Path, truth: Path, as_json: bool) -> None:
 )
 @_boundary
 def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, out: Path) -> None:
-    """Rank every team's submission (one subfolder or zip each) into CSV and HTML."""
+    """Rank every team's submission (one subfolder or zip each) into CSV and HTML.
+
+    \b
+    Example:
+      netintel contest leaderboard submissions/ --truth out/challenge/truth
+    """
     from netintel.contest import leaderboard, write_leaderboard
 
     board = leaderboard(submissions, truth, baseline=baseline)
@@ -856,7 +926,12 @@ def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, o
 )
 @_boundary
 def contest_baseline(public_dir: Path, out_dir: Path, seed: int, algorithm: str) -> None:
-    """Write netintel's automatic answers for a challenge as a submission."""
+    """Write netintel's automatic answers for a challenge as a submission.
+
+    \b
+    Example:
+      netintel contest baseline out/challenge/public out/baseline
+    """
     from netintel.contest import baseline
 
     click.echo(f"written: {baseline(public_dir, out_dir, seed=seed, algorithm=algorithm)}")
@@ -1076,7 +1151,12 @@ cli.add_command(inv_chains, "chains")
 @click.option("--keep", is_flag=True, help="Keep the graph already in the database.")
 @_boundary
 def demo_cmd(out: Path, keep: bool) -> None:
-    """The main job: sample data into the local Neo4j, then a summary and report."""
+    """The main job: sample data into the local Neo4j, then the case report and maps.
+
+    \b
+    Example:
+      netintel demo --out out/demo
+    """
     from netintel.demo import run_demo
 
     result = run_demo(out, clear=not keep, echo=click.echo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import click
 import neo4j
 import networkx as nx
 import pandas as pd
@@ -203,3 +204,17 @@ def test_connection_flags_override_the_environment(
     assert result.exit_code == 3
     assert "127.0.0.1:7" in result.stderr
     assert os.environ.get("NEO4J_URI") != "bolt://127.0.0.1:7"
+
+
+def _commands(cmd: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(cmd, click.Group):
+        return [p for name, sub in cmd.commands.items() for p in _commands(sub, (*path, name))]
+    return [path]
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=" ".join)
+def test_every_command_explains_itself_with_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    example = result.output.split("Example")[1]
+    assert f"netintel {path[0]}" in example or "netintel investigate chains" in example
