@@ -138,7 +138,11 @@ def run_demo(
                 f"Map of the calls around phone 200: `{call_map.name}`.",
             ],
         )
-        case = case_report(drv, out, database=database, seeds=10, echo=echo, extra=[extra])
+        members = pd.read_csv(sample / "ground_truth" / "gang_members.csv", dtype=str)
+        planted = dict(zip(members["person_id"], members["gang_id"], strict=True))
+        case = case_report(
+            drv, out, database=database, seeds=10, echo=echo, extra=[extra], truth=planted
+        )
     finally:
         if own:
             drv.close()
