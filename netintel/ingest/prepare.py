@@ -127,9 +127,14 @@ def _column_frame(
     return pd.DataFrame(data, index=raw.frame.index), source_of, unused
 
 
-def prepare(raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options) -> Prepared:
-    """Convert, validate, de-duplicate and shape one file's rows."""
-    source = Path(raw.path).name
+def prepare(
+    raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options, *, source: str = ""
+) -> Prepared:
+    """Convert, validate, de-duplicate and shape one file's rows.
+
+    ``source`` names the file in provenance and rejects (default: its file name).
+    """
+    source = source or Path(raw.path).name
     prep = Prepared(source, rt, raw)
     for row, text, reason in raw.parse_rejects:
         prep.rejects.append(Reject(source, row, None, text, reason))

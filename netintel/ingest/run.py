@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as MappingABC
@@ -165,6 +166,18 @@ def _discover(
     return found, skipped
 
 
+def _source_names(found: list[tuple[RawFile | Path, str, FileMapping | None]]) -> list[str]:
+    """How provenance and reject files name each input: its file name, or, when two inputs
+    share a file name, its path below their common folder (``north/calls.csv``)."""
+    paths = [Path(src.path) if isinstance(src, RawFile) else src for src, _, _ in found]
+    names = [p.name for p in paths]
+    if len(set(names)) == len(names):
+        return names
+    full = [p.resolve() for p in paths]
+    common = Path(os.path.commonpath([str(p.parent) for p in full]))
+    return [p.relative_to(common).as_posix() for p in full]
+
+
 def _run_id(prepared: list[Prepared], options: dict[str, Any]) -> str:
     h = hashlib.sha256()
     for p in sorted(prepared, key=lambda p: (p.record.name, p.raw.sha256)):
@@ -261,7 +274,7 @@ def ingest(
 
     prepared: list[Prepared] = []
     timings: list[float] = []
-    for src, name, fm in found:
+    for (src, name, fm), source in zip(found, _source_names(found), strict=True):
         t = time.perf_counter()
         raw = (
             src
@@ -273,7 +286,7 @@ def ingest(
                 sheet=fm.sheet if fm else 0,
             )
         )
-        prepared.append(prepare(raw, RECORDS[name], fm, opts))
+        prepared.append(prepare(raw, RECORDS[name], fm, opts, source=source))
         timings.append(time.perf_counter() - t)
 
     options = {
@@ -304,7 +317,7 @@ def ingest(
             reject_file = None
             if prep.rejects:
                 rdir.mkdir(parents=True, exist_ok=True)
-                reject_path = rdir / f"{prep.source}.rejects.csv"
+                reject_path = rdir / f"{prep.source.replace('/', '__')}.rejects.csv"
                 reject_frame(prep.rejects).to_csv(reject_path, index=False)
                 reject_file = str(reject_path)
             file_reports.append(

@@ -213,3 +213,38 @@ def test_synthetic_investigation_ingests_with_exactly_the_planted_rejects(
     assert _one(graph, "MATCH (t:Transfer) RETURN count(t)") == next(
         f.rows_loaded for f in report.files if f.record == "transfers"
     )
+
+
+def test_two_files_with_one_name_keep_apart_provenance_and_rejects(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    header = "call_id,caller,callee,started_at,duration_s,tower\n"
+    for region, n in (("north", 1), ("south", 2)):
+        folder = tmp_path / region
+        folder.mkdir()
+        (folder / "calls.csv").write_text(
+            header
+            + f"C{n},+442079460001,+442079460002,2024-01-0{n}T10:00:00Z,60,T{n}\n"
+            + f"X{n},+442079460001,+442079460002,not a date,60,T{n}\n",
+            encoding="utf-8",
+        )
+    report = ingest(
+        [tmp_path / "north", tmp_path / "south"],
+        driver=graph,
+        reject_dir=tmp_path / "rejects",
+        progress=False,
+    )
+    assert report.rows_read == 4 and report.rows_loaded == 2 and report.rows_rejected == 2
+    assert sorted(p.name for p in (tmp_path / "rejects").iterdir()) == [
+        "north__calls.csv.rejects.csv",
+        "south__calls.csv.rejects.csv",
+    ]
+    south = pd.read_csv(tmp_path / "rejects" / "south__calls.csv.rejects.csv")
+    assert south[["file", "row"]].values.tolist() == [["south/calls.csv", 3]]
+    records, _, _ = graph.execute_query(
+        "MATCH ()-[r:CALLED]->() RETURN r.call_id AS id, r.source AS source ORDER BY id"
+    )
+    assert [(r["id"], r["source"]) for r in records] == [
+        ("C1", "north/calls.csv"),
+        ("C2", "south/calls.csv"),
+    ]
