@@ -28,7 +28,13 @@ from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
 from netintel.exceptions import IngestError, InputFileError
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
-from netintel.ingest.prepare import Options, Prepared, prepare, reject_frame
+from netintel.ingest.prepare import (
+    Options,
+    Prepared,
+    prepare,
+    reject_across_files,
+    reject_frame,
+)
 from netintel.ingest.read import RawFile, frame_as_raw, read_file
 from netintel.ingest.statements import endpoint_statement, node_statement, relationship_statement
 from netintel.schema import LOAD_ORDER, RECORDS, record
@@ -288,6 +294,8 @@ def ingest(
         )
         prepared.append(prepare(raw, RECORDS[name], fm, opts, source=source))
         timings.append(time.perf_counter() - t)
+
+    reject_across_files(prepared)
 
     options = {
         "mapping": mapping_.model_dump(),

@@ -248,3 +248,37 @@ def test_two_files_with_one_name_keep_apart_provenance_and_rejects(
         ("C1", "north/calls.csv"),
         ("C2", "south/calls.csv"),
     ]
+
+
+def test_a_key_repeated_in_another_file_is_a_duplicate_or_a_conflict(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    header = "person_id,name,gender\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "persons.csv").write_text(
+        header + "P1,Ann Lee,female\nP2,Bo Chan,male\n", encoding="utf-8"
+    )
+    (tmp_path / "b" / "persons.csv").write_text(
+        header + "P1,Ann Lee,female\nP2,Bob Chan,male\nP3,Cy Wu,male\n", encoding="utf-8"
+    )
+    report = ingest(
+        [tmp_path / "a", tmp_path / "b"], driver=graph, reject_dir=tmp_path / "r", progress=False
+    )
+    assert [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in report.files] == [
+        (2, 2, 0),
+        (3, 1, 2),
+    ]
+    rejects = pd.read_csv(tmp_path / "r" / "b__persons.csv.rejects.csv")
+    assert rejects[["row", "column", "reason"]].fillna("").values.tolist() == [
+        [2, "", "duplicate of a/persons.csv row 2"],
+        [3, "name", "key P2 conflicts with a/persons.csv row 3 on name"],
+    ]
+    records, _, _ = graph.execute_query(
+        "MATCH (p:Person) RETURN p.person_id AS id, p.name AS name, p.source AS src ORDER BY id"
+    )
+    assert [tuple(r.values()) for r in records] == [
+        ("P1", "Ann Lee", "a/persons.csv"),
+        ("P2", "Bo Chan", "a/persons.csv"),
+        ("P3", "Cy Wu", "b/persons.csv"),
+    ]
