@@ -123,6 +123,17 @@ def _configure(
         ctx.default_map = dict(table)
 
 
+def _out_dir(default: str, help: str) -> Callable[[F], F]:
+    """An ``--out`` option naming an output folder."""
+    return click.option(
+        "--out",
+        default=default,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="netintel")
 @click.option("--debug", is_flag=True, help="Show the full trace of an error.")
@@ -695,13 +706,7 @@ _DETECT_FLAGS = (
     help="A YAML or TOML run file of projections x algorithms x seeds (docs/batch.md).",
 )
 @click.option("--write", is_flag=True, help="Store each result as an AnalysisRun.")
-@click.option(
-    "--out",
-    default="out/detect",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The run folder (finished jobs in it are reused).",
-)
+@_out_dir("out/detect", "The run folder (finished jobs in it are reused).")
 @click.option("--workers", type=int, help="Processes for per-region jobs [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the batch result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -1141,13 +1146,7 @@ cli.add_command(inv_chains, "chains")
 
 
 @cli.command("demo")
-@click.option(
-    "--out",
-    default="out/demo",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder.",
-)
+@_out_dir("out/demo", "Output folder.")
 @click.option("--keep", is_flag=True, help="Keep the graph already in the database.")
 @_boundary
 def demo_cmd(out: Path, keep: bool) -> None:
@@ -1170,13 +1169,7 @@ def demo_cmd(out: Path, keep: bool) -> None:
 
 
 @cli.command("report")
-@click.option(
-    "--out",
-    default="out/report",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for report.md, report.html and map.html.",
-)
+@_out_dir("out/report", "Folder for report.md, report.html and map.html.")
 @click.option("--seeds", default=10, show_default=True, help="Louvain runs in the gang consensus.")
 @click.option("--seed", default=0, show_default=True, help="First seed.")
 @click.option("--top", default=10, show_default=True, help="People listed per key-player metric.")
