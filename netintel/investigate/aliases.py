@@ -403,8 +403,9 @@ def alias_candidates(
     ``persons``: ``person_id, name, aliases, gender, birth_date, national_id`` (plus
     ``source, source_row``); ``aliases`` a list or ``|``-separated text. ``phones``:
     ``person_id, number`` (+ ``source, source_row``) of the USES records; ``places``:
-    ``person_id, place`` (+ ``source, source_row``) of sightings. ``weights``
-    overrides entries of :data:`WEIGHTS`.
+    ``person_id, place`` (+ ``source, source_row``) of sightings (``location_id``, as in
+    ``sightings.csv``, is taken as the place). ``weights`` overrides entries of
+    :data:`WEIGHTS`.
 
     Columns ``a, b, score, name_similarity, reasons, evidence`` (``a < b``; best
     first); ``reasons`` are short texts ("national_id equal", "shares phone X"),
@@ -427,6 +428,8 @@ def alias_candidates(
                 zip(grp["number"].astype(str), records_of(grp, "uses", "number"), strict=True)
             )
     place_sets: dict[str, dict[str, Record]] = {}
+    if places is not None and "place" not in places and "location_id" in places:
+        places = places.rename(columns={"location_id": "place"})
     if places is not None and len(places):
         pl = places.assign(person_id=places["person_id"].astype(str))
         for pid, grp in pl.groupby("person_id"):

@@ -107,6 +107,11 @@ def test_shared_phone_and_place_are_evidence() -> None:
     assert t[["a", "b"]].values.tolist() == [["A", "B"]]
     assert "shares phone +861" in t["reasons"][0]
     assert [r.row for r in t["evidence"][0] if r.kind == "uses"] == [10, 11]
+    # sightings as read from sightings.csv name the place location_id
+    sightings = places.rename(columns={"place": "location_id"})
+    same = alias_candidates(people, phones=phones, places=sightings).table
+    assert same["reasons"].tolist() == t["reasons"].tolist()
+    assert "seen at the same place(s) ADDR-1" in same["reasons"][0]
 
 
 def test_score_aliases_and_clusters() -> None:
