@@ -3,8 +3,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+BENCHMARKS := ingest projection communities maps synth
 
-.PHONY: setup demo test lint bench clean-state
+.PHONY: setup demo test lint bench browser clean-state $(addprefix bench-,$(BENCHMARKS))
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,8 @@ demo: setup
 
 # Lint, types, and the whole test suite against a real Neo4j started for the run.
 test: setup browser
-	$(VENV)/bin/ruff check netintel tests bench
-	$(VENV)/bin/ruff format --check netintel tests bench
+	$(VENV)/bin/ruff check netintel tests bench notebooks
+	$(VENV)/bin/ruff format --check netintel tests bench notebooks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
@@ -35,5 +36,9 @@ browser:
 	  $$sudo apt-get install -y --no-install-recommends chromium chromium-driver; \
 	fi
 
-bench: setup
-	$(PY) bench/ingest.py
+# Every benchmark, each against the alternative a user would pick, measured in the same run
+# (about 30 minutes on 2 cores); results in bench/results/. One at a time: bench-ingest etc.
+bench: $(addprefix bench-,$(BENCHMARKS))
+
+bench-%: setup
+	$(PY) bench/$*.py
