@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BENCHMARKS := ingest projection communities maps synth
 
-.PHONY: setup demo test bench browser clean-state
+.PHONY: setup demo test bench browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
