@@ -15,7 +15,7 @@ between groups, then participation), and writes a job folder::
     <out>/jobs/<label>-<key>/scores.csv        per node: centrality, brokerage, leader/broker
     <out>/jobs/<label>-<key>/communities.csv   per community: size, stability, leaders, brokers
 
-(plus ``partition.parquet`` and ``scores.parquet`` when pyarrow is installed), then a batch
+(plus the same tables as ``partition.parquet`` and ``scores.parquet``), then a batch
 ``manifest.json``, ``report.md`` and ``report.html`` in ``<out>`` (communities, leaders,
 brokers, stability and, for each job, NMI/ARI and who moved since the previous run of the
 same job spec, found in the same folder or, failing that, among the stored AnalysisRuns).
@@ -63,7 +63,6 @@ import concurrent.futures as cf
 import dataclasses
 import hashlib
 import html
-import importlib.util
 import inspect
 import json
 import multiprocessing
@@ -118,7 +117,6 @@ ALL_REGIONS = "all"
 #: Options no run file sets: the projection functions take them from the batch.
 _RESERVED = {"driver", "attributes", "database"}
 
-_PARQUET = importlib.util.find_spec("pyarrow") is not None
 
 #: Communities listed per job in the report; moved people listed per job.
 _REPORT_COMMUNITIES = 15
@@ -791,10 +789,9 @@ def _run_job(
     part.to_csv(tmp / "partition.csv", index=False)
     scores.to_csv(tmp / "scores.csv", index=False)
     comms.to_csv(tmp / "communities.csv", index=False)
-    if _PARQUET:
-        part.to_parquet(tmp / "partition.parquet", index=False)
-        scores.to_parquet(tmp / "scores.parquet", index=False)
-        files.update(partition_parquet="partition.parquet", scores_parquet="scores.parquet")
+    part.to_parquet(tmp / "partition.parquet", index=False)
+    scores.to_parquet(tmp / "scores.parquet", index=False)
+    files.update(partition_parquet="partition.parquet", scores_parquet="scores.parquet")
     run_id = None
     if write and result is not None:
         t = time.perf_counter()

@@ -94,6 +94,11 @@ def test_two_by_two_batch_writes_every_job(synth: dict[str, Any], tmp_path: Path
         assert part["stability"].between(0, 1).all()
         scores = job.scores()
         assert scores["node"].tolist() == part["node"].tolist()
+        # the Parquet copies hold the same tables
+        parquet = pd.read_parquet(job.path / "partition.parquet")
+        assert parquet["node"].astype(str).tolist() == part["node"].tolist()
+        assert parquet["community"].tolist() == part["community"].tolist()
+        assert len(pd.read_parquet(job.path / "scores.parquet")) == len(scores)
         assert {"pagerank", "participation", "leader", "broker"} <= set(scores.columns)
         comms = job.communities_table()
         assert comms["size"].sum() == proj.n == job.nodes
