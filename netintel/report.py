@@ -223,6 +223,7 @@ def case_report(
         names = {str(k): str(v) for k, v in col.items() if isinstance(v, str)}
     communities = None
     G = None
+    pagerank = None
     if proj.m:
         echo(f"finding gangs: consensus of {seeds} Louvain runs")
         spec = BatchSpec.from_options(
@@ -270,6 +271,7 @@ def case_report(
 
         G = proj.to_networkx()
         players = key_players(G, ["pagerank", "betweenness", "degree"], seed=seed)
+        pagerank = players.table["pagerank"]
         t = players.table.reset_index()  # the index is the node
         tops = [_top(t, m, top, names) for m in ("pagerank", "betweenness", "degree")]
         facts["top_pagerank"] = tops[0]["person"].tolist()
@@ -320,7 +322,7 @@ def case_report(
             out / "map.html",
             title="Person call network, coloured by gang",
             communities=communities,
-            size_by="degree",
+            size_by=pagerank,
             default_type="Person",
             seed=seed,
             redact=redact,
