@@ -194,21 +194,7 @@ class Chains(ResultMixin):
             for i, c in enumerate(self.chains)
             for k, h in enumerate(c.hops)
         ]
-        cols = [
-            "chain",
-            "hop",
-            "transfer_id",
-            "at",
-            "victim_id",
-            "from_id",
-            "to_id",
-            "location_id",
-            "region",
-            "case_id",
-            "source",
-            "source_row",
-        ]
-        return pd.DataFrame(rows, columns=cols)
+        return pd.DataFrame(rows, columns=["chain", "hop", *TRANSFER_COLUMNS])
 
     def to_dict(self) -> dict[str, Any]:
         return {
