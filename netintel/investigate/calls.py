@@ -1069,6 +1069,17 @@ def _subject(
     return numbers
 
 
+def _subjects(
+    driver: neo4j.Driver, a: str, b: str, by: str, database: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The phones of ``a`` and of ``b``, each a phone (``by="phone"``) or a person."""
+    if by not in ("phone", "person"):
+        raise ValueError(f"by must be 'phone' or 'person', not {by!r}")
+    if by == "phone":
+        return _subject(driver, a, None, database), _subject(driver, b, None, database)
+    return _subject(driver, None, a, database), _subject(driver, None, b, database)
+
+
 def profile_of(
     driver: neo4j.Driver,
     *,
@@ -1093,10 +1104,7 @@ def common_contacts_of(
     database: str | None = None,
 ) -> TableResult:
     """:func:`common_contacts` of two phones (``by="phone"``) or two people (``"person"``)."""
-    if by not in ("phone", "person"):
-        raise ValueError(f"by must be 'phone' or 'person', not {by!r}")
-    pa = _subject(driver, a if by == "phone" else None, a if by == "person" else None, database)
-    pb = _subject(driver, b if by == "phone" else None, b if by == "person" else None, database)
+    pa, pb = _subjects(driver, a, b, by, database)
     calls = fetch_calls(driver, numbers=[*pa, *pb], database=database)
     return common_contacts(calls, pa, pb)
 
@@ -1143,10 +1151,7 @@ def call_chains_between(
 
     Reads the calls between ``start`` and ``end`` plus ``window * max_hops``.
     """
-    if by not in ("phone", "person"):
-        raise ValueError(f"by must be 'phone' or 'person', not {by!r}")
-    pa = _subject(driver, a if by == "phone" else None, a if by == "person" else None, database)
-    pb = _subject(driver, b if by == "phone" else None, b if by == "person" else None, database)
+    pa, pb = _subjects(driver, a, b, by, database)
     t1 = _time(end)
     reach = None if t1 is None else t1 + _span(window, "window") * max_hops
     calls = fetch_calls(driver, start=start, end=reach, database=database)
