@@ -904,8 +904,8 @@ def leiden(
     engine : {"auto", "networkit", "igraph", "leidenalg"}
         ``"auto"`` takes, for undirected graphs, networkit's ParallelLeiden for
         the modularity objective (one thread, node order shuffled by the
-        seed, networkit's default of 3 iterations: the fastest, see
-        ``bench/communities.py`` for its modularity against the others), else
+        seed, 4 iterations, one more than networkit's default: the fastest,
+        see ``bench/communities.py`` for its modularity against the others), else
         igraph's ``community_leiden``; leidenalg for directed graphs (the
         others cannot). igraph and leidenalg iterate until the partition is
         stable. With none installed it falls back to networkx Louvain for the
