@@ -79,8 +79,22 @@ class SubmissionIssue:
         return {"file": self.file, "row": self.row, "column": self.column, "reason": self.reason}
 
 
+class FileStatus:
+    """``missing`` and ``rejected`` answer files, read from a ``status`` mapping."""
+
+    status: Mapping[str, str]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(p for p, s in self.status.items() if s == "missing")
+
+    @property
+    def rejected(self) -> tuple[str, ...]:
+        return tuple(p for p, s in self.status.items() if s == "rejected")
+
+
 @dataclass(frozen=True)
-class Submission:
+class Submission(FileStatus):
     """The answers read from a submission folder or zip file.
 
     A part is None when its file is missing or was rejected (``status`` says
@@ -101,14 +115,6 @@ class Submission:
     digest: str = ""
     #: whether person ids were checked against the challenge's persons
     ids_checked: bool = field(default=False)
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        return tuple(p for p, s in self.status.items() if s == "missing")
-
-    @property
-    def rejected(self) -> tuple[str, ...]:
-        return tuple(p for p, s in self.status.items() if s == "rejected")
 
 
 # --------------------------------------------------------------------------- files

@@ -18,7 +18,7 @@ import pandas as pd
 from netintel import __version__
 from netintel.algorithms import ari, nmi
 from netintel.contest._challenge import Truth, load_truth
-from netintel.contest._format import Submission, SubmissionIssue, read_submission
+from netintel.contest._format import FileStatus, Submission, SubmissionIssue, read_submission
 
 __all__ = ["METRICS", "OVERALL_WEIGHTS", "Score", "score"]
 
@@ -50,7 +50,7 @@ METRICS = (
 
 
 @dataclass(frozen=True)
-class Score:
+class Score(FileStatus):
     """The scores of one submission; missing or rejected parts score 0.
 
     ``status`` maps each part (gangs, chains, leaders, aliases) to ``"ok"``,
@@ -78,14 +78,6 @@ class Score:
     issues: tuple[SubmissionIssue, ...] = ()
     notes: tuple[str, ...] = ()
     provenance: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        return tuple(p for p, s in self.status.items() if s == "missing")
-
-    @property
-    def rejected(self) -> tuple[str, ...]:
-        return tuple(p for p, s in self.status.items() if s == "rejected")
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain JSON types."""
