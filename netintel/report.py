@@ -39,6 +39,7 @@ import neo4j
 import pandas as pd
 
 from netintel import __version__
+from netintel.investigate._base import Record
 
 __all__ = ["CaseReport", "Section", "case_report", "render_html", "render_markdown"]
 
@@ -132,8 +133,8 @@ def _cell(value: Any) -> str:
     the minute."""
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value)
-    if hasattr(value, "source") and hasattr(value, "row"):
-        return f"{getattr(value, 'id', '')} ({value.source} row {value.row})".strip()
+    if isinstance(value, Record):
+        return f"{value.id or ''} ({value.source} row {value.row})".strip()
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else str(value)
