@@ -87,7 +87,8 @@ def _check_defaults(command: click.Command, table: Any, where: str, file: Path |
     """Every key of a ``[defaults]`` table names a command or one of its options."""
     if not isinstance(table, dict):
         raise ConfigFileError(f"{file}: {where} must be a table of option values")
-    names = {p.name for p in command.params}
+    # the root's own options are read before the file's defaults apply: only commands there
+    names = set() if command is cli else {p.name for p in command.params}
     for key, value in table.items():
         here = f"{where}.{key}"
         if isinstance(command, click.Group) and key in command.commands:

@@ -218,3 +218,12 @@ def test_every_command_explains_itself_with_an_example(path: tuple[str, ...]) ->
     assert result.exit_code == 0
     example = result.output.split("Example")[1]
     assert f"netintel {path[0]}" in example or "netintel investigate chains" in example
+
+
+def test_config_defaults_cannot_set_the_root_options(tmp_path: Path) -> None:
+    # connection settings belong in [neo4j]; a root option under [defaults] would be ignored
+    cfg = _write(tmp_path / "c.toml", '[defaults]\nneo4j_uri = "bolt://x:7687"\n')
+    env = {"NETINTEL_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    result = CliRunner().invoke(cli, ["--config", str(cfg), "schema", "docs"], env=env)
+    assert result.exit_code == 2
+    assert "defaults.neo4j_uri" in result.stderr and "detect" in result.stderr
