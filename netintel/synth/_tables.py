@@ -255,11 +255,7 @@ def person_names(w: World) -> tuple[StrA, StrA]:
             if v == 0:  # transliteration: characters <-> pinyin, pinyin -> Wade-Giles
                 name = f"{s[1]} {g[1]}" if native[i] else f"{s[2]} {g[2]}"
             elif v == 1:
-                name = (
-                    f"{s[1]} {_typo(g[1], int(typo_k[i]))}"
-                    if typo_k[i] % 2
-                    else f"{_typo(s[1], int(typo_k[i]))} {g[1]}"
-                )
+                name = _typo_in_one(s[1], g[1], int(typo_k[i]))
             elif v == 2:
                 name = f"{g[1]} {s[1]}"
             elif v == 3:
@@ -271,11 +267,7 @@ def person_names(w: World) -> tuple[StrA, StrA]:
             if v == 0:
                 name = f"{g[0]} {s[2]}" if s[2] != s[0] else f"{g[0]} {_typo(s[0], 7)}"
             elif v == 1:
-                name = (
-                    f"{g[0]} {_typo(s[0], int(typo_k[i]))}"
-                    if typo_k[i] % 2
-                    else f"{_typo(g[0], int(typo_k[i]))} {s[0]}"
-                )
+                name = _typo_in_one(g[0], s[0], int(typo_k[i]))
             elif v == 2:
                 name = f"{s[0].upper()} {g[0]}"
             elif v == 3:
@@ -288,6 +280,11 @@ def person_names(w: World) -> tuple[StrA, StrA]:
             a = nick if v != 3 else base
         aliases.append(a)
     return np.array(names, dtype=object), np.array(aliases, dtype=object)
+
+
+def _typo_in_one(first: str, second: str, k: int) -> str:
+    """``first second`` with typo ``k`` in the second word (odd ``k``) or the first."""
+    return f"{first} {_typo(second, k)}" if k % 2 else f"{_typo(first, k)} {second}"
 
 
 def _nickname(
