@@ -33,6 +33,7 @@ from netintel.algorithms.communities import (
     conductance,
     consensus,
     coverage,
+    infomap,
     label_propagation,
     leiden,
     louvain,
@@ -47,6 +48,7 @@ from netintel.algorithms.disruption import (
     random_disruption,
     simulate_disruption,
 )
+from netintel.algorithms.gangs import Gangs, find_gangs
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "Consensus",
     "Disruption",
     "EdgeArrays",
+    "Gangs",
     "KeyPlayers",
     "Provenance",
     "RandomDisruption",
@@ -71,7 +74,9 @@ __all__ = [
     "consensus",
     "coverage",
     "edge_arrays",
+    "find_gangs",
     "graph_hash",
+    "infomap",
     "katz",
     "key_players",
     "label_propagation",

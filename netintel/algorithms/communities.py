@@ -7,6 +7,7 @@ from a projection) and returns :class:`Communities`, whatever engine ran:
 * :func:`leiden` - networkit (ParallelLeiden, modularity), igraph
   (``community_leiden``) or leidenalg; modularity or CPM;
 * :func:`label_propagation` - networkit (PLP), igraph or networkx;
+* :func:`infomap` - the map equation (the ``infomap`` package), directed or not;
 * :func:`consensus` - co-assignment over many seeded runs, consensus partition and
   per-node / per-community stability (Lancichinetti & Fortunato 2012).
 
@@ -71,6 +72,7 @@ __all__ = [
     "conductance",
     "consensus",
     "coverage",
+    "infomap",
     "label_propagation",
     "leiden",
     "louvain",
@@ -107,21 +109,24 @@ class Communities(ResultMixin):
         Barthelemy (2007) show that modularity optimisation may merge modules
         with fewer internal links than ``sqrt(2 W)`` at resolution 1.
     possibly_merged : tuple of int
-        Indices of communities that hold at least two well-separated
-        sub-modules (each a weak community in the whole graph, i.e. more
-        weight inside than leaving) smaller than ``resolution_scale``: likely
-        merged by the resolution limit. Sub-modules are found by Louvain on the
-        community alone (networkit's when installed, else igraph's, else
-        networkx's, seeded with the run's seed). Not checked for Leiden with
-        CPM, which has no resolution limit. Re-run with a higher resolution,
-        Leiden with CPM, or analyse those communities on their own.
+        Indices of communities that hold two or more groups of their own:
+        label propagation (which has no resolution parameter) run on the
+        community's own links splits it, in most of 3 seeded runs, into at
+        least two parts of 4 or more members that each have more link weight
+        inside than to the rest of the community. Typical of the resolution
+        limit (modularity at resolution 1 merges groups smaller than about
+        ``resolution_scale``), but checked for every method, since merged
+        gangs are wrong whatever merged them. Open those communities on their
+        own, or use :func:`~netintel.algorithms.find_gangs`. A group that
+        calls outside more than inside cannot be told from its neighbours by
+        its links, and is not flagged (see ``docs/gangs.md``).
 
         Computed on first access (also by :meth:`summary` and
-        :meth:`to_dict`), then kept: the check runs Louvain inside every
-        community, which costs about as much as the detection itself, so a
-        caller who never looks does not pay for it. Until then the result
-        keeps a reference to the edge arrays. The answer does not depend on
-        when it is asked for.
+        :meth:`to_dict`), then kept: the check runs label propagation inside
+        every community, which costs about as much as the detection itself,
+        so a caller who never looks does not pay for it. Until then the
+        result keeps a reference to the edge arrays. The answer does not
+        depend on when it is asked for.
     provenance : Provenance
     """
 
@@ -227,8 +232,9 @@ class Consensus(Communities):
     converged : bool
         Whether the co-assignment matrix became block-diagonal (all 0 or 1).
     coassignment : scipy.sparse.csr_array
-        Upper triangle of the first-round co-assignment matrix (share of runs
-        in which nodes ``i < j`` were together), indexed like ``nodes``.
+        Upper triangle of the first-round co-assignment matrix on the graph's
+        links (share of runs in which linked nodes ``i < j`` were together),
+        indexed like ``nodes``.
     nodes : tuple
         Node order of ``coassignment``.
     """
@@ -255,7 +261,7 @@ class Consensus(Communities):
         return frame
 
     def coassignment_frame(self, minimum: float = 0.0) -> pd.DataFrame:
-        """Node pairs that were ever together: ``u``, ``v``, ``share`` (> ``minimum``)."""
+        """Linked node pairs that were ever together: ``u``, ``v``, ``share`` (> ``minimum``)."""
         coo = sp.coo_array(self.coassignment)
         keep = coo.data > minimum
         frame = pd.DataFrame(
@@ -501,11 +507,41 @@ def _lpa_networkit(ea: EdgeArrays, seed: int) -> np.ndarray:
         return _networkit_labels(nk.community.PLP(g), perm)
 
 
+def _infomap_run(ea: EdgeArrays, seed: int) -> np.ndarray:
+    """Infomap's two-level map equation (Rosvall & Bergstrom 2008), one trial, seeded.
+
+    Directed graphs use the directed flow model (random walk along the calls,
+    with teleportation); undirected ones the undirected model.
+    """
+    import infomap
+
+    net = infomap.Network.from_edge_index(
+        np.vstack([ea.src, ea.dst]),
+        edge_weight=ea.weight,
+        num_nodes=ea.n,
+        directed=ea.directed,
+    )
+    result = infomap.run(
+        net,
+        seed=seed % (2**31 - 1) + 1,  # Infomap's seeds start at 1
+        num_trials=1,
+        two_level=True,
+        flow_model="directed" if ea.directed else "undirected",
+    )
+    labels = np.arange(ea.n, dtype=np.int64)
+    modules = result.modules()
+    if modules:
+        index = np.fromiter(modules.keys(), dtype=np.int64, count=len(modules))
+        labels[index] = ea.n + np.fromiter(modules.values(), dtype=np.int64, count=len(modules))
+    return labels
+
+
 _PACKAGES = {
     "networkx": (),
     "igraph": ("igraph",),
     "networkit": ("networkit",),
     "leidenalg": ("leidenalg", "igraph"),
+    "infomap": ("infomap",),
 }
 
 
@@ -658,16 +694,30 @@ def _conductances(cut: np.ndarray, volume: np.ndarray) -> np.ndarray:
     return out
 
 
+#: smallest sub-group the merge check counts as a group of its own (synthetic gangs start at 4)
+MERGE_MIN_SIZE = 4
+#: label-propagation runs per community in the merge check; a majority must split it
+MERGE_RUNS = 3
+
+
 def _possibly_merged(
-    ea: EdgeArrays, labels: np.ndarray, k: int, scale: float, run: _Runner, seed: int
+    ea: EdgeArrays, labels: np.ndarray, k: int, run: _Runner, seed: int
 ) -> tuple[int, ...]:
-    """Communities that split into >= 2 well-separated sub-modules below ``scale``."""
+    """Communities that hold two or more groups of their own (see ``Communities``).
+
+    Each community of at least ``2 * MERGE_MIN_SIZE`` members is split by
+    ``run`` (label propagation, which has no resolution) on its own links,
+    ``MERGE_RUNS`` times with seeds derived from ``seed``. A run splits it when
+    at least two parts have ``MERGE_MIN_SIZE`` members or more and more link
+    weight inside than to the rest of the community; the community is flagged
+    when most runs split it.
+    """
     und = (
         EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
         if ea.directed
         else ea
     )
-    strength = und.degrees()
+    seeds = derived_seeds(seed, MERGE_RUNS)
     flagged = []
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
@@ -679,7 +729,7 @@ def _possibly_merged(
     for c in range(k):
         members = order[bounds[c] : bounds[c + 1]]
         edges = inside[ebounds[c] : ebounds[c + 1]]
-        if members.size < 4 or edges.size < 2:
+        if members.size < 2 * MERGE_MIN_SIZE or edges.size < 2:
             continue
         sub = EdgeArrays(
             tuple(und.nodes[i] for i in members.tolist()),
@@ -688,16 +738,20 @@ def _possibly_merged(
             und.weight[edges],
             False,
         )
-        sub_labels = run(sub, seed)
-        parts = int(sub_labels.max()) + 1
-        if parts < 2:
-            continue
-        same = sub_labels[sub.src] == sub_labels[sub.dst]
-        inner = np.bincount(sub_labels[sub.src[same]], weights=sub.weight[same], minlength=parts)
-        vol = np.bincount(sub_labels, weights=strength[members], minlength=parts)
-        outer = vol - 2 * inner
-        good = (inner > 0) & (inner < scale) & (2 * inner > outer)
-        if int(good.sum()) >= 2:
+        splits = 0
+        for s in seeds:
+            sub_labels = run(sub, s)
+            parts = int(sub_labels.max()) + 1
+            same = sub_labels[sub.src] == sub_labels[sub.dst]
+            inner = np.bincount(
+                sub_labels[sub.src[same]], weights=sub.weight[same], minlength=parts
+            )
+            volume = np.bincount(sub_labels[sub.src], weights=sub.weight, minlength=parts)
+            volume += np.bincount(sub_labels[sub.dst], weights=sub.weight, minlength=parts)
+            sizes = np.bincount(sub_labels, minlength=parts)
+            groups = (sizes >= MERGE_MIN_SIZE) & (inner > volume - 2 * inner)
+            splits += int(groups.sum()) >= 2
+        if 2 * splits > MERGE_RUNS:
             flagged.append(c)
     return tuple(flagged)
 
@@ -716,6 +770,7 @@ def _build(
     resolution: float = 1.0,
     notes: Iterable[str] = (),
     cls: type[Communities] = Communities,
+    packages: tuple[str, ...] | None = None,
     **extra: Any,
 ) -> Any:
     communities, dense = labels_to_communities(ea.nodes, labels)
@@ -724,11 +779,11 @@ def _build(
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
     merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = ()
-    if check_run is not None and ea.m and math.isfinite(scale):
+    if check_run is not None and ea.m:
         run_seed = seed or 0
 
         def merged() -> tuple[int, ...]:
-            return _possibly_merged(ea, dense, k, scale, check_run, run_seed)
+            return _possibly_merged(ea, dense, k, check_run, run_seed)
 
     notes = list(notes)
     if ea.m == 0:
@@ -748,7 +803,7 @@ def _build(
             seed=seed,
             engine=engine,
             input_hash=input_hash,
-            packages=_PACKAGES.get(engine, ()),
+            packages=_PACKAGES.get(engine, ()) if packages is None else packages,
             notes=notes,
         ),
         **extra,
@@ -776,20 +831,26 @@ def _runner_for(
     if algorithm == "label_propagation":
         run, used = _lpa_runner(engine, directed)
         return run, used, "label_propagation", ()
+    if algorithm == "infomap":
+        if engine not in ("auto", "infomap"):
+            raise ValueError(f"engine must be 'auto' or 'infomap' for Infomap, not {engine!r}")
+        if not _available("infomap"):
+            raise ImportError("Infomap needs the 'infomap' package: pip install infomap")
+        return _infomap_run, "infomap", "infomap", ()
     raise ValueError(
-        f"algorithm must be 'louvain', 'leiden' or 'label_propagation', not {algorithm!r}"
+        "algorithm must be 'louvain', 'leiden', 'label_propagation' or 'infomap', "
+        f"not {algorithm!r}"
     )
 
 
-def _check_runner(ran: str, objective: str, resolution: float) -> _Runner | None:
-    """What splits a community when looking for resolution-limit merges (None: no check).
+def _check_runner() -> _Runner:
+    """What splits a community when looking for merged groups: label propagation.
 
-    Louvain on each community on its own: networkit's or igraph's when
-    installed (their per-call overhead is tiny), else networkx's.
+    networkit's or igraph's when installed (their per-call overhead is tiny),
+    else networkx's. It has no resolution parameter, so the check does not
+    inherit the scale of the method it checks.
     """
-    if ran in ("louvain", "leiden") and objective != "modularity":
-        return None
-    return _louvain_runner("auto", False, resolution)[0]
+    return _lpa_runner("auto", False)[0]
 
 
 def _detect(
@@ -820,7 +881,7 @@ def _detect(
         seed=seed,
         engine=used,
         input_hash=graph_hash(ea),
-        check_run=_check_runner(ran, objective, gamma),
+        check_run=_check_runner(),
         resolution=gamma,
         notes=notes,
     )
@@ -985,18 +1046,120 @@ def label_propagation(
     )
 
 
-def _coassignment(runs: list[np.ndarray], n: int) -> sp.csr_array:
-    """Upper triangle (i < j) of the share of runs in which i and j were together."""
-    acc = sp.csr_array((n, n), dtype=np.float64)
-    rows = np.arange(n)
+def infomap(
+    G: GraphLike,
+    *,
+    weight: str | None = "weight",
+    seed: int | None = None,
+) -> Communities:
+    """Infomap (Rosvall & Bergstrom 2008): the partition that best compresses a random walk.
+
+    The two-level map equation, one trial: the description length of a walk
+    along the links (directed flow, with teleportation, on a directed graph;
+    undirected flow otherwise). It has no resolution parameter and finds
+    small groups in large graphs. Needs the ``infomap`` package.
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+    weight : str or None
+        Edge weight attribute (non-negative); None for unweighted.
+    seed : int or None
+        Same seed, same graph: same partition.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> res = infomap(nx.ring_of_cliques(4, 5), seed=0)
+    >>> sorted(len(c) for c in res.communities), res.engine
+    ([5, 5, 5, 5], 'infomap')
+    """
+    return _detect(
+        G,
+        "infomap",
+        weight=weight,
+        resolution=1.0,
+        seed=seed,
+        engine="auto",
+        params={"weight": weight},
+    )
+
+
+def _links(ea: EdgeArrays) -> tuple[np.ndarray, np.ndarray]:
+    """The graph's links as undirected pairs ``i < j`` (no self-loops, no duplicates)."""
+    lo, hi = np.minimum(ea.src, ea.dst), np.maximum(ea.src, ea.dst)
+    keep = lo != hi
+    if not ea.directed:
+        return lo[keep], hi[keep]
+    key = np.unique(lo[keep] * max(ea.n, 1) + hi[keep])
+    return key // max(ea.n, 1), key % max(ea.n, 1)
+
+
+def _link_shares(src: np.ndarray, dst: np.ndarray, runs: list[np.ndarray]) -> np.ndarray:
+    """Per link, the share of ``runs`` (label arrays) that put its two ends together."""
+    together = np.zeros(src.size, dtype=np.float64)
     for labels in runs:
-        k = int(labels.max()) + 1
-        member = sp.csr_array((np.ones(n), (rows, labels)), shape=(n, k))
-        acc = acc + member @ member.T
-    upper = sp.triu(acc, k=1, format="csr") / len(runs)
+        together += labels[src] == labels[dst]
+    return together / max(len(runs), 1)
+
+
+def _coassignment(n: int, src: np.ndarray, dst: np.ndarray, share: np.ndarray) -> sp.csr_array:
+    """Upper triangle (i < j) of the co-assignment matrix, on the links only."""
+    keep = share > 0
+    upper = sp.csr_array((share[keep], (src[keep], dst[keep])), shape=(n, n))
     upper.sum_duplicates()
     upper.sort_indices()
-    return sp.csr_array(upper)
+    return upper
+
+
+@dataclass(frozen=True)
+class _Agreement:
+    """What :func:`_link_consensus` found."""
+
+    labels: np.ndarray
+    first_share: np.ndarray
+    rounds: int
+    converged: bool
+
+
+def _link_consensus(
+    ea: EdgeArrays,
+    first: list[np.ndarray],
+    recluster: _Runner,
+    seeds: list[int],
+    *,
+    runs: int,
+    threshold: float,
+    max_rounds: int,
+) -> _Agreement:
+    """Lancichinetti & Fortunato's (2012) consensus, with co-assignment on the links only.
+
+    The share of runs that put the two ends of a link together is computed for
+    the graph's own links, not for every pair inside every community, so one
+    round costs O(links x runs). Links whose share is below ``threshold`` are
+    dropped; when every link left has share 1, its connected components are
+    the consensus, otherwise the graph of the links left, weighted by their
+    share, is clustered ``runs`` times again with ``recluster`` (seeds
+    ``seeds[runs:]``), for at most ``max_rounds`` rounds.
+    """
+    src, dst = _links(ea)
+    share = _link_shares(src, dst, first)
+    first_share = share
+    rounds = 1
+    while True:
+        keep = share >= threshold
+        if not keep.any() or bool(np.all(share[keep] >= 1.0 - 1e-9)):
+            graph = sp.csr_array(
+                (np.ones(int(keep.sum())), (src[keep], dst[keep])), shape=(ea.n, ea.n)
+            )
+            labels = connected_components(graph, directed=False)[1]
+            return _Agreement(labels, first_share, rounds, True)
+        kept = EdgeArrays(ea.nodes, src[keep], dst[keep], share[keep], False)
+        if rounds >= max_rounds:
+            return _Agreement(_run_once(kept, recluster, seeds[0]), first_share, rounds, False)
+        batch = seeds[rounds * runs : (rounds + 1) * runs]
+        share = _link_shares(src, dst, [_run_once(kept, recluster, s) for s in batch])
+        rounds += 1
 
 
 def _stability(consensus_labels: np.ndarray, runs: list[np.ndarray]) -> np.ndarray:
@@ -1029,10 +1192,14 @@ def consensus(
     """Consensus clustering over ``runs`` seeded runs (Lancichinetti & Fortunato 2012).
 
     1. Run ``algorithm`` ``runs`` times with seeds derived from ``seed``.
-    2. Co-assignment matrix D: share of runs in which each pair sat together.
-    3. Drop shares below ``threshold``; if what is left is all 1 (every run
-       agrees), its connected components are the consensus. Otherwise cluster
-       the weighted graph D ``runs`` times again and repeat (``max_rounds``).
+    2. Co-assignment D on the graph's links: for each link, the share of runs
+       that put its two ends together (as Lancichinetti & Fortunato define it;
+       pairs without a link are not counted, so a round costs O(links x runs),
+       not the square of the community sizes).
+    3. Drop links whose share is below ``threshold``; if every link left has
+       share 1 (every run agrees), the connected components of those links are
+       the consensus. Otherwise cluster the graph of the links left, weighted by
+       D, ``runs`` times again and repeat (``max_rounds``).
 
     Node stability is the share of first-round runs in which the node sat in
     the run community holding most of its consensus community; a community's
@@ -1087,32 +1254,12 @@ def consensus(
         run_d = _runner_for("louvain", "networkx", False, d_resolution, objective)[0]
     seeds = derived_seeds(seed, runs * max_rounds)
     first = [_run_once(ea, run, s) for s in seeds[:runs]]
-    coassign = _coassignment(first, ea.n)
-    current = coassign
-    converged = False
-    rounds = 1
-    while True:
-        kept = current.copy()
-        kept.data[kept.data < threshold] = 0.0
-        kept.eliminate_zeros()
-        if kept.nnz == 0 or bool(np.all(kept.data >= 1.0 - 1e-9)):
-            converged = True
-            final = connected_components(kept, directed=False)[1]
-            break
-        coo = kept.tocoo()
-        graph_d = EdgeArrays(
-            ea.nodes,
-            coo.row.astype(np.int64),
-            coo.col.astype(np.int64),
-            coo.data.astype(np.float64),
-            False,
-        )
-        if rounds >= max_rounds:
-            final = _run_once(graph_d, run_d, seeds[0])
-            break
-        batch = seeds[rounds * runs : (rounds + 1) * runs]
-        current = _coassignment([_run_once(graph_d, run_d, s) for s in batch], ea.n)
-        rounds += 1
+    agreed = _link_consensus(
+        ea, first, run_d, seeds, runs=runs, threshold=threshold, max_rounds=max_rounds
+    )
+    final, rounds, converged = agreed.labels, agreed.rounds, agreed.converged
+    src, dst = _links(ea)
+    coassign = _coassignment(ea.n, src, dst, agreed.first_share)
     _, dense = labels_to_communities(ea.nodes, final)
     gamma = resolution if ran != "label_propagation" else 1.0
     stability = _stability(dense, first)
@@ -1143,7 +1290,7 @@ def consensus(
         seed=seed,
         engine=used,
         input_hash=graph_hash(ea),
-        check_run=_check_runner(ran, objective, gamma),
+        check_run=_check_runner(),
         resolution=gamma,
         notes=all_notes,
         cls=Consensus,

@@ -1,0 +1,328 @@
+"""Gangs: small groups in large call networks, found at a scale the data chooses.
+
+:func:`find_gangs` is the one documented way to answer "which gangs are there, and
+who is in each?". Modularity at resolution 1 merges groups smaller than about
+``sqrt(2 W)`` (the resolution limit, Fortunato & Barthelemy 2007), and real gangs are
+exactly such groups: 5 to 50 people among thousands. So ``find_gangs`` does not
+optimise modularity. It runs two families of methods that have no resolution
+parameter, each several times with derived seeds:
+
+* weighted label propagation (Raghavan et al. 2007), where each person takes the
+  label that weighs most among their contacts: the scale is where labels stop
+  flowing;
+* Infomap (Rosvall & Bergstrom 2008), the partition that compresses a random walk
+  along the calls best (the map equation: description length), on the directed
+  calls when the graph is directed;
+
+and keeps what they agree on: the consensus of all those runs on the graph's own
+links (Lancichinetti & Fortunato 2012), re-clustered with Louvain until the runs
+agree. The scale therefore comes from the data through two independent criteria,
+and a person's stability is the share of runs, over both families, in which they sat
+with the majority of their gang: a group that one family splits is not reported as
+stable. ``docs/gangs.md`` explains the choice, with the benchmark that backs it
+(``bench/gangs.py``).
+
+The result, :class:`Gangs`, is a :class:`~netintel.algorithms.Consensus` (so every
+caller of a consensus can take it) with the runs that were scanned (:attr:`Gangs.scan`)
+and a two-level hierarchy: alliances of gangs that call each other most (Louvain on
+the graph of gangs), each opening into its gangs (:attr:`Gangs.levels`,
+:attr:`Gangs.parent_of`).
+
+Examples
+--------
+A ring of 30 five-person cliques, each joined to the next by one call: modularity at
+resolution 1 provably merges neighbouring cliques, ``find_gangs`` does not.
+
+>>> import networkx as nx
+>>> from netintel.algorithms import find_gangs, louvain
+>>> G = nx.ring_of_cliques(30, 5)
+>>> len(louvain(G, seed=0)), len(find_gangs(G, seed=0))
+(18, 30)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netintel.algorithms.communities import (
+    Consensus,
+    GraphLike,
+    _available,
+    _build,
+    _check_runner,
+    _check_weights,
+    _coassignment,
+    _infomap_run,
+    _link_consensus,
+    _links,
+    _louvain_runner,
+    _lpa_runner,
+    _modularity_arrays,
+    _run_once,
+    _stability,
+    ari,
+)
+from netintel.algorithms.results import (
+    EdgeArrays,
+    Stopwatch,
+    derived_seeds,
+    draw_seed,
+    edge_arrays,
+    graph_hash,
+    labels_to_communities,
+    table_dict,
+    to_jsonable,
+)
+
+__all__ = ["Gangs", "find_gangs"]
+
+#: the candidate families, in the order they run
+METHODS = ("label_propagation", "infomap")
+
+
+@dataclass(frozen=True, eq=False)
+class Gangs(Consensus):
+    """Gangs found by :func:`find_gangs`: a consensus with its scan and hierarchy.
+
+    Besides the :class:`~netintel.algorithms.Consensus` attributes
+    (``communities`` are the gangs, ``node_stability`` / ``community_stability``
+    are measured over every candidate run of both families):
+
+    Attributes
+    ----------
+    scan : tuple of dict
+        One entry per candidate run: ``method``, ``seed``, ``communities``
+        (how many it found), ``modularity`` and ``agreement`` (adjusted Rand
+        index with the chosen gangs). What was scanned, and how far each run
+        is from what was kept.
+    levels : tuple of list of frozenset
+        The hierarchy, coarsest first: ``levels[0]`` the alliances (groups of
+        gangs), ``levels[-1]`` the gangs themselves (``communities``).
+    parent_of : tuple of tuple of int
+        ``parent_of[i][c]`` is the index, in ``levels[i]``, of the group that
+        holds group ``c`` of ``levels[i + 1]``.
+    """
+
+    scan: tuple[Mapping[str, Any], ...]
+    levels: tuple[list[frozenset[Hashable]], ...]
+    parent_of: tuple[tuple[int, ...], ...]
+
+    def scan_frame(self) -> pd.DataFrame:
+        """The scan as a table: one row per candidate run."""
+        return pd.DataFrame(
+            list(self.scan),
+            columns=["method", "seed", "communities", "modularity", "agreement"],
+        )
+
+    def alliance_of(self, gang: int) -> int:
+        """Index in ``levels[0]`` of the alliance that holds gang ``gang``."""
+        return self.parent_of[-1][gang]
+
+    def gangs_in(self, alliance: int) -> list[int]:
+        """Indices of the gangs inside alliance ``alliance`` (``levels[0]``)."""
+        return [g for g, a in enumerate(self.parent_of[-1]) if a == alliance]
+
+    def level_frame(self) -> pd.DataFrame:
+        """One row per node: ``node``, ``alliance``, ``gang``, ``stability``."""
+        frame = self.to_frame()
+        frame.insert(1, "alliance", [self.alliance_of(c) for c in frame["community"]])
+        return frame.rename(columns={"community": "gang"})
+
+    def summary(self) -> pd.DataFrame:
+        """Per gang, as :meth:`Consensus.summary`, plus the ``alliance`` that holds it."""
+        frame = super().summary()
+        frame["alliance"] = list(self.parent_of[-1])
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out.update(
+            scan=table_dict(self.scan_frame()),
+            levels=[[to_jsonable(c) for c in level] for level in self.levels],
+            parent_of=[list(p) for p in self.parent_of],
+        )
+        return out
+
+
+def _alliances(ea: EdgeArrays, gangs: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Louvain (resolution 1) on the graph of gangs: gang index -> alliance index.
+
+    The resolution limit that merges small gangs in the person graph is what
+    groups them here: gangs that call each other more than chance form an
+    alliance.
+    """
+    src, dst = gangs[ea.src], gangs[ea.dst]
+    between = src != dst
+    if k < 2 or not between.any():
+        return np.arange(k, dtype=np.int64)
+    contracted = EdgeArrays.from_arrays(
+        list(range(k)), src[between], dst[between], ea.weight[between], directed=False
+    )
+    run = _louvain_runner("auto", False, 1.0)[0]
+    return _run_once(contracted, run, seed)
+
+
+def find_gangs(
+    G: GraphLike,
+    *,
+    weight: str | None = "weight",
+    seed: int | None = 0,
+    label_propagation_runs: int = 5,
+    infomap_runs: int = 2,
+    threshold: float = 0.5,
+    max_rounds: int = 10,
+) -> Gangs:
+    """Gangs in a (call) network, at the scale the data chooses, with their stability.
+
+    1. Run weighted label propagation ``label_propagation_runs`` times and
+       Infomap ``infomap_runs`` times (directed flow on a directed graph), with
+       seeds derived from ``seed``. Neither has a resolution parameter.
+    2. Keep what they agree on: for each link, the share of runs that put its
+       ends together; links below ``threshold`` are dropped and the rest
+       re-clustered with Louvain, weighted by that share, until the runs agree
+       (:func:`~netintel.algorithms.consensus`, with co-assignment on the links).
+    3. Group the gangs into alliances (Louvain on the graph of gangs).
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        Directed, weighted call graphs are the main input (e.g.
+        ``person_call_network(...).edge_arrays()``, weight = number of calls).
+        Label propagation sees the links without direction.
+    weight : str or None
+        Edge weight attribute (non-negative); None for unweighted.
+    seed : int or None
+        Same graph, same seed: same gangs (None draws a seed and records it).
+    label_propagation_runs, infomap_runs : int
+        Candidate runs of each family (``infomap_runs=0``, or Infomap not
+        installed, leaves label propagation alone; the provenance says so).
+    threshold : float
+        In (0, 1]: share of runs below which a link is cut.
+    max_rounds : int
+        Re-clustering rounds at most.
+
+    Returns
+    -------
+    Gangs
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.ring_of_cliques(6, 5)
+    >>> gangs = find_gangs(G, seed=1)
+    >>> sorted(len(c) for c in gangs.communities), gangs.converged
+    ([5, 5, 5, 5, 5, 5], True)
+    >>> gangs.scan_frame()["method"].value_counts().to_dict()
+    {'label_propagation': 5, 'infomap': 2}
+    >>> len(gangs.levels), len(gangs.levels[0]) < len(gangs.levels[1])
+    (2, True)
+    """
+    for name, value, low in (
+        ("label_propagation_runs", label_propagation_runs, 0),
+        ("infomap_runs", infomap_runs, 0),
+        ("max_rounds", max_rounds, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
+    if not 0 < float(threshold) <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
+    ea = edge_arrays(G, weight)
+    _check_weights(ea, "find_gangs")
+    sw = Stopwatch()
+    seed = draw_seed(seed)
+    notes: list[str] = []
+    if infomap_runs and not _available("infomap"):
+        notes.append("Infomap is not installed (pip install infomap): label propagation only")
+        infomap_runs = 0
+    if label_propagation_runs + infomap_runs < 2:
+        raise ValueError(
+            "find_gangs needs at least 2 candidate runs (label_propagation_runs + infomap_runs)"
+        )
+    und = (
+        EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
+        if ea.directed
+        else ea
+    )
+    lpa, lpa_engine = _lpa_runner("auto", False)
+    recluster, louvain_engine = _louvain_runner("auto", False, 1.0)
+    runs = label_propagation_runs + infomap_runs
+    seeds = derived_seeds(seed, runs * max_rounds)
+    plan = [("label_propagation", s) for s in seeds[:label_propagation_runs]] + [
+        ("infomap", s) for s in seeds[label_propagation_runs:runs]
+    ]
+    first = [
+        _run_once(und, lpa, s) if method == "label_propagation" else _run_once(ea, _infomap_run, s)
+        for method, s in plan
+    ]
+    agreed = _link_consensus(
+        und, first, recluster, seeds, runs=runs, threshold=threshold, max_rounds=max_rounds
+    )
+    _, dense = labels_to_communities(ea.nodes, agreed.labels)
+    if not agreed.converged:
+        notes.append(
+            f"the runs did not come to agree in {max_rounds} rounds; the gangs are one "
+            "clustering of the last agreement graph"
+        )
+    stability = _stability(dense, first)
+    k = int(dense.max()) + 1 if dense.size else 0
+    sizes = np.bincount(dense, minlength=k)
+    community_stability = np.bincount(dense, weights=stability, minlength=k) / np.maximum(sizes, 1)
+    chosen = dict(enumerate(dense.tolist()))
+    scan = tuple(
+        {
+            "method": method,
+            "seed": s,
+            "communities": int(np.unique(labels).size),
+            "modularity": _modularity_arrays(und, labels),
+            "agreement": ari(dict(enumerate(labels.tolist())), chosen),
+        }
+        for (method, s), labels in zip(plan, first, strict=True)
+    )
+    alliance = _alliances(und, dense, k, seeds[0])
+    alliances, _ = labels_to_communities(ea.nodes, alliance[dense] if dense.size else dense)
+    position = {v: i for i, group in enumerate(alliances) for v in group}
+    communities, _ = labels_to_communities(ea.nodes, dense)
+    parent = tuple(position[next(iter(c))] for c in communities)
+    src, dst = _links(und)
+    engines = ["label_propagation: " + lpa_engine, "louvain: " + louvain_engine]
+    if infomap_runs:
+        engines.insert(1, "infomap: infomap")
+    result: Gangs = _build(
+        ea,
+        dense,
+        sw=sw,
+        algorithm="find_gangs",
+        params={
+            "weight": weight,
+            "label_propagation_runs": label_propagation_runs,
+            "infomap_runs": infomap_runs,
+            "threshold": threshold,
+            "max_rounds": max_rounds,
+            "methods": [m for m in METHODS if (infomap_runs or m != "infomap")],
+            "chosen_by": "agreement of label propagation and Infomap runs on the links",
+        },
+        seed=seed,
+        engine=", ".join(engines),
+        packages=("igraph", "networkit", "infomap"),
+        input_hash=graph_hash(ea),
+        check_run=_check_runner(),
+        notes=notes,
+        cls=Gangs,
+        node_stability=dict(zip(ea.nodes, stability.tolist(), strict=True)),
+        community_stability=tuple(community_stability.tolist()),
+        run_seeds=tuple(s for _, s in plan),
+        threshold=float(threshold),
+        rounds=agreed.rounds,
+        converged=agreed.converged,
+        coassignment=_coassignment(ea.n, src, dst, agreed.first_share),
+        nodes=ea.nodes,
+        scan=scan,
+        levels=(alliances, communities),
+        parent_of=(parent,),
+    )
+    return result
