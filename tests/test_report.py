@@ -50,6 +50,8 @@ def test_case_report_on_a_synthetic_case(
     # the planted gangs are found, but not perfectly (allied gangs that call a lot merge)
     assert 0.3 < made.facts["nmi"] < 1.0 and 0 < made.facts["ari"] < 1.0
     assert f"NMI {made.facts['nmi']:.3f}" in md
+    # the panel of fixed methods is shown beside the gangs, its best one named
+    assert made.facts["panel_best"] in md and "louvain r=1" in md and "infomap" in md
     # the top PageRank person is listed first in the key-player table
     first = made.facts["top_pagerank"][0]
     assert re.search(rf"\|\s+1 \| {first} ", md)

@@ -48,7 +48,7 @@ from netintel.algorithms.disruption import (
     random_disruption,
     simulate_disruption,
 )
-from netintel.algorithms.gangs import Gangs, find_gangs
+from netintel.algorithms.gangs import Gangs, find_gangs, gang_panel, gang_scores
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
 
 __all__ = [
@@ -75,6 +75,8 @@ __all__ = [
     "coverage",
     "edge_arrays",
     "find_gangs",
+    "gang_panel",
+    "gang_scores",
     "graph_hash",
     "infomap",
     "katz",

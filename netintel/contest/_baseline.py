@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netintel.algorithms import key_players, leiden, louvain
+from netintel.algorithms import Communities, find_gangs, key_players, leiden, louvain
 from netintel.contest._format import ContestError
 
 __all__ = ["BASELINE_TEAM", "baseline", "public_frames"]
@@ -166,7 +166,7 @@ def baseline(
     out_dir: str | Path,
     *,
     seed: int = 0,
-    algorithm: str = "louvain",
+    algorithm: str = "find_gangs",
     resolution: float = 1.0,
     leaders: int = 20,
     leader_metric: str = "pagerank",
@@ -178,7 +178,8 @@ def baseline(
     - gangs: the person call graph (calls lifted to people through
       phone_users, weight = calls, split over a shared phone's users) among
       suspects (roles include ``suspect``, not ``buyer``), partitioned by
-      :func:`~netintel.algorithms.louvain` (or ``algorithm="leiden"``);
+      :func:`~netintel.algorithms.find_gangs` (or ``algorithm="louvain"`` /
+      ``"leiden"`` at ``resolution``, which ``find_gangs`` does not use);
     - leaders: the ``leaders`` suspects ranked highest by ``leader_metric``
       (:func:`~netintel.algorithms.key_players`) on the same graph;
     - chains: per victim, the transfers in time order;
@@ -188,8 +189,10 @@ def baseline(
     ``out_dir`` gets the four answer files and ``baseline.json`` (method,
     parameters, provenance of the algorithm runs).
     """
-    if algorithm not in ("louvain", "leiden"):
-        raise ValueError(f"algorithm must be 'louvain' or 'leiden', not {algorithm!r}")
+    if algorithm not in ("find_gangs", "louvain", "leiden"):
+        raise ValueError(
+            f"algorithm must be 'find_gangs', 'louvain' or 'leiden', not {algorithm!r}"
+        )
     frames = public_frames(public_dir, ["persons", "phone_users", "calls", "transfers"])
     persons = frames["persons"]
     known = {str(p) for p in persons["person_id"]}
@@ -203,7 +206,7 @@ def baseline(
         "public": str(public_dir),
         "method": {
             "algorithm": algorithm,
-            "resolution": resolution,
+            "resolution": None if algorithm == "find_gangs" else resolution,
             "seed": seed,
             "leaders": leaders,
             "leader_metric": leader_metric,
@@ -211,8 +214,12 @@ def baseline(
         "graph": {"people": H.number_of_nodes(), "pairs": H.number_of_edges()},
     }
     if H.number_of_edges():
-        detect = louvain if algorithm == "louvain" else leiden
-        comms = detect(H, seed=seed, resolution=resolution)
+        comms: Communities
+        if algorithm == "find_gangs":
+            comms = find_gangs(H, seed=seed)
+        else:
+            detect = louvain if algorithm == "louvain" else leiden
+            comms = detect(H, seed=seed, resolution=resolution)
         _write(
             out / "gangs.csv",
             ["person_id", "gang"],
