@@ -552,3 +552,159 @@ def test_consensus_at_high_resolution_keeps_the_groups_every_run_finds() -> None
     found = consensus(G, runs=8, seed=1, resolution=2.0)
     assert len(found.communities) <= max(runs) + 5
     assert found.params["resolution"] == 2.0
+
+
+# ----------------------------------------------------------------- consensus on the links
+
+
+def _all_pairs_consensus(
+    G: nx.Graph, *, algorithm: str, engine: str, runs: int, seed: int
+) -> tuple[list[frozenset[object]], int]:
+    """The consensus as it was defined before co-assignment moved to the links.
+
+    Co-assignment over every pair of nodes (a pair counts in a run when it shares a
+    community); shares below 0.5 dropped; connected components when every share left
+    is 1, else the weighted co-assignment graph clustered again with the same
+    algorithm, seeds from the same sequence. Dense matrices: small graphs only.
+    Returns the partition and the number of rounds.
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import connected_components
+
+    from netintel.algorithms.results import derived_seeds, labels_to_communities
+
+    threshold, max_rounds = 0.5, 10
+    ea = edge_arrays(G)
+    run = cm._runner_for(algorithm, engine, ea.directed, 1.0, "modularity")[0]
+    seeds = derived_seeds(seed, runs * max_rounds)
+
+    def shares(partitions: list[np.ndarray]) -> np.ndarray:
+        together = sum((p[:, None] == p[None, :]).astype(float) for p in partitions)
+        return np.triu(np.asarray(together), 1) / len(partitions)
+
+    current = shares([cm._run_once(ea, run, s) for s in seeds[:runs]])
+    rounds = 1
+    while True:
+        kept = np.where(current >= threshold, current, 0.0)
+        if not kept.any() or np.all(kept[kept > 0] >= 1 - 1e-9):
+            labels = connected_components(csr_array(kept), directed=False)[1]
+            break
+        rows, cols = np.nonzero(kept)
+        graph_d = EdgeArrays(ea.nodes, rows, cols, kept[rows, cols], False)
+        if rounds >= max_rounds:
+            labels = cm._run_once(graph_d, run, seeds[0])
+            break
+        batch = seeds[rounds * runs : (rounds + 1) * runs]
+        current = shares([cm._run_once(graph_d, run, s) for s in batch])
+        rounds += 1
+    return labels_to_communities(ea.nodes, labels)[0], rounds
+
+
+def _davis_women() -> nx.Graph:
+    B = nx.davis_southern_women_graph()
+    women = [v for v, side in B.nodes(data="bipartite") if side == 0]
+    return nx.bipartite.weighted_projected_graph(B, women)
+
+
+def _complete_karate() -> nx.Graph:
+    """Every pair of karate members linked: weight 1 for a friendship, 0.1 otherwise."""
+    K = nx.karate_club_graph()
+    G = nx.complete_graph(K.number_of_nodes())
+    nx.set_edge_attributes(G, 0.1, "weight")
+    for u, v in K.edges():
+        G.edges[u, v]["weight"] = 1.0
+    return G
+
+
+@pytest.mark.parametrize("engine", ["networkx", "auto"])
+@pytest.mark.parametrize("algorithm", ["louvain", "label_propagation"])
+def test_link_consensus_equals_all_pairs_consensus_when_every_pair_is_linked(
+    algorithm: str, engine: str
+) -> None:
+    # on a complete graph every co-assigned pair is a link, so both definitions
+    # re-cluster the very same graph round after round
+    G = _complete_karate()
+    rounds = []
+    for seed in (0, 1, 2, 3):
+        expected, r = _all_pairs_consensus(G, algorithm=algorithm, engine=engine, runs=8, seed=seed)
+        found = consensus(G, algorithm=algorithm, engine=engine, runs=8, seed=seed)  # type: ignore[arg-type]
+        assert found.communities == expected
+        assert found.rounds == r
+        rounds.append(r)
+    assert max(rounds) > 1  # re-clustering was exercised
+
+
+@pytest.mark.parametrize("engine", ["networkx", "auto"])
+@pytest.mark.parametrize(
+    ("name", "graph"),
+    [
+        ("barbell", lambda: nx.barbell_graph(5, 0)),
+        ("ring_of_cliques", lambda: nx.ring_of_cliques(8, 5)),
+        ("davis_southern_women", _davis_women),
+    ],
+)
+def test_link_consensus_equals_all_pairs_consensus_when_the_runs_agree(
+    name: str, graph: Callable[[], nx.Graph], engine: str
+) -> None:
+    # when the first round is unanimous (every pair 0 or 1) both are the run's own
+    # communities, which are connected by their links
+    G = graph()
+    for seed in (0, 1, 2, 3):
+        expected, rounds = _all_pairs_consensus(
+            G, algorithm="louvain", engine=engine, runs=8, seed=seed
+        )
+        assert rounds == 1, name
+        found = consensus(G, runs=8, seed=seed, engine=engine)
+        assert found.communities == expected
+        assert found.rounds == 1 and found.converged
+
+
+def test_link_consensus_equals_all_pairs_consensus_on_davis_label_propagation() -> None:
+    # label propagation's runs disagree, but the projection links 139 of the 153 pairs
+    # of women, so both definitions see nearly the same pairs and agree on the answer
+    # (not always on the rounds: a disagreement on an unlinked pair costs the all-pairs
+    # definition a round the link definition does not need)
+    G = _davis_women()
+    rounds = []
+    for engine in ("networkx", "auto"):
+        for seed in (0, 1, 2, 3):
+            expected, r = _all_pairs_consensus(
+                G, algorithm="label_propagation", engine=engine, runs=8, seed=seed
+            )
+            found = consensus(G, algorithm="label_propagation", runs=8, seed=seed, engine=engine)
+            assert found.communities == expected
+            rounds.append(r)
+    assert max(rounds) > 1
+
+
+def test_football_consensus_equals_all_pairs_consensus_when_the_runs_agree(
+    shared_data: object,
+) -> None:
+    from netintel.datasets import football
+
+    G = football()
+    unanimous = 0
+    for seed in range(6):
+        expected, rounds = _all_pairs_consensus(
+            G, algorithm="louvain", engine="auto", runs=10, seed=seed
+        )
+        found = consensus(G, runs=10, seed=seed)
+        if rounds == 1:
+            unanimous += 1
+            assert found.communities == expected
+    assert unanimous >= 1
+
+
+def test_link_consensus_coassignment_holds_linked_pairs_only() -> None:
+    G = nx.les_miserables_graph()
+    res = consensus(G, runs=5, seed=9, engine="networkx")
+    pairs = res.coassignment_frame()
+    assert len(pairs) > 0
+    assert all(G.has_edge(u, v) for u, v in zip(pairs["u"], pairs["v"], strict=True))
+    runs = [louvain(G, seed=s, engine="networkx") for s in res.run_seeds]
+    together = {
+        frozenset((u, v))
+        for u, v in G.edges()
+        if any(r.membership[u] == r.membership[v] for r in runs)
+    }
+    assert {frozenset((u, v)) for u, v in zip(pairs["u"], pairs["v"], strict=True)} == together
