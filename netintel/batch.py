@@ -2,18 +2,25 @@
 
 A *batch* is described by a :class:`BatchSpec` (in Python, or in a YAML/TOML run file read
 by :func:`load_run_file`; see ``docs/batch.md``): projections (a name and options, optionally
-split into one projection per region and per time window), algorithms (Louvain, Leiden,
-label propagation, each with its parameters; a list of resolutions is a sweep) and seeds.
-Every combination is one *job*. For each job :func:`run_batch` projects the network, runs a
-seeded :func:`~netintel.algorithms.consensus` (stability per person and per community),
-finds each community's leaders (highest PageRank within it) and brokers (most brokerage
-between groups, then participation), and writes a job folder::
+split into one projection per region and per time window), algorithms (``find_gangs``, the
+default, and by name Louvain, Leiden, label propagation and Infomap, each with its
+parameters; a list of resolutions is a sweep) and seeds. Every combination is one *job*. For
+each job :func:`run_batch` projects the network, runs :func:`~netintel.algorithms.find_gangs`
+or a seeded :func:`~netintel.algorithms.consensus` of the named algorithm (stability per
+person and per community), finds each community's leaders (highest PageRank within it) and
+brokers (most brokerage between groups, then participation), and writes a job folder::
 
     <out>/jobs/<label>-<key>/manifest.json     inputs, Cypher, input hash, parameters,
                                                seeds, versions, timings
-    <out>/jobs/<label>-<key>/partition.csv     node, community, stability
+    <out>/jobs/<label>-<key>/partition.csv     node, community, [alliance,] stability
     <out>/jobs/<label>-<key>/scores.csv        per node: centrality, brokerage, leader/broker
-    <out>/jobs/<label>-<key>/communities.csv   per community: size, stability, leaders, brokers
+    <out>/jobs/<label>-<key>/communities.csv   per community: size, stability, [alliance,]
+                                               leaders, brokers
+
+For ``find_gangs`` the communities are gangs and ``alliance`` is the index of the alliance
+(group of gangs that call each other most, :attr:`~netintel.algorithms.Gangs.levels`) that
+holds each gang; the report lists the alliances with their gangs. ``seeds`` (the runs) are
+its label-propagation runs; ``infomap_runs`` (default 2) its Infomap runs.
 
 (plus the same tables as ``partition.parquet`` and ``scores.parquet``), then a batch
 ``manifest.json``, ``report.md`` and ``report.html`` in ``<out>`` (communities, leaders,
@@ -41,7 +48,7 @@ Usage::
 
     spec = BatchSpec.model_validate({
         "projections": [{"name": "person_calls", "regions": ["Henan", "Hunan"]}],
-        "algorithms": [{"name": "leiden"}, {"name": "louvain", "resolution": [1.0, 2.0]}],
+        "algorithms": [{"name": "find_gangs"}, {"name": "louvain", "resolution": [1.0, 2.0]}],
         "seeds": 20,
     })
     conn = config.connection()
@@ -53,7 +60,7 @@ Usage::
 
     # the same from a run file, or from the options of `netintel detect`
     spec = load_run_file("detect.yaml")
-    spec = BatchSpec.from_options(projection="person_calls", algorithm="leiden", seeds=20,
+    spec = BatchSpec.from_options(projection="person_calls", algorithm="find_gangs", seeds=20,
                                   regions=["Henan"], since="2023-01-01", until="2023-07-01")
 """
 
@@ -86,7 +93,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tqdm.auto import tqdm
 
 from netintel import __version__
-from netintel.algorithms import Consensus, brokerage, consensus, key_players
+from netintel.algorithms import Consensus, Gangs, brokerage, consensus, find_gangs, key_players
 from netintel.algorithms.results import ResultMixin, library_versions, table_dict, to_jsonable
 from netintel.config import Connection
 from netintel.cypher import query
@@ -106,8 +113,11 @@ __all__ = [
     "run_batch",
 ]
 
-#: Algorithms a batch can run (each inside a seeded consensus).
-ALGORITHMS = ("louvain", "leiden", "label_propagation")
+#: Algorithms a batch can run: find_gangs (the default), or one inside a seeded consensus.
+ALGORITHMS = ("find_gangs", "louvain", "leiden", "label_propagation", "infomap")
+
+#: Algorithms without a resolution parameter (their job labels carry none).
+_NO_RESOLUTION = ("find_gangs", "label_propagation", "infomap")
 
 #: Short names accepted for projections (the layer names of a multiplex).
 _ALIASES = {"calls": "person_calls", "phones": "phone_calls"}
@@ -121,6 +131,8 @@ _RESERVED = {"driver", "attributes", "database"}
 #: Communities listed per job in the report; moved people listed per job.
 _REPORT_COMMUNITIES = 15
 _REPORT_MOVED = 10
+#: Gangs named per alliance in the report.
+_REPORT_GANGS = 8
 
 
 # --------------------------------------------------------------------------- the run file
@@ -247,14 +259,19 @@ class ProjectionSpec(_Model):
 
 
 class AlgorithmSpec(_Model):
-    """One community-detection algorithm and its parameters (a list of resolutions sweeps)."""
+    """One community-detection algorithm and its parameters (a list of resolutions sweeps).
 
-    name: Literal["louvain", "leiden", "label_propagation"]
+    ``find_gangs`` takes no ``resolution``, ``objective`` or ``engine``: its runs are the
+    batch's runs of label propagation plus ``infomap_runs`` Infomap runs (only for it).
+    """
+
+    name: Literal["find_gangs", "louvain", "leiden", "label_propagation", "infomap"]
     resolution: float | list[float] = 1.0
     objective: Literal["modularity", "cpm"] = "modularity"
     engine: str = "auto"
     threshold: float = Field(0.5, gt=0, le=1)
     max_rounds: int = Field(10, ge=1)
+    infomap_runs: int | None = Field(None, ge=0)
 
     @field_validator("resolution")
     @classmethod
@@ -268,12 +285,24 @@ class AlgorithmSpec(_Model):
     def _check(self) -> AlgorithmSpec:
         if self.objective != "modularity" and self.name != "leiden":
             raise ValueError(f"objective {self.objective!r} is for leiden, not {self.name}")
-        if self.name == "label_propagation" and self.resolution != 1.0:
-            raise ValueError("label_propagation has no resolution")
+        if self.name in _NO_RESOLUTION and self.resolution != 1.0:
+            raise ValueError(f"{self.name} has no resolution")
+        if self.name == "find_gangs" and self.engine != "auto":
+            raise ValueError("find_gangs has no engine option")
+        if self.infomap_runs is not None and self.name != "find_gangs":
+            raise ValueError(f"infomap_runs is for find_gangs, not {self.name}")
         return self
 
     def variants(self) -> list[dict[str, Any]]:
-        """The :func:`~netintel.algorithms.consensus` keyword arguments of each variant."""
+        """The keyword arguments of each variant (for find_gangs, or for the consensus)."""
+        if self.name == "find_gangs":
+            return [
+                {
+                    "infomap_runs": 2 if self.infomap_runs is None else self.infomap_runs,
+                    "threshold": float(self.threshold),
+                    "max_rounds": self.max_rounds,
+                }
+            ]
         resolutions = self.resolution if isinstance(self.resolution, list) else [self.resolution]
         out = []
         for r in dict.fromkeys(float(x) for x in resolutions):
@@ -294,8 +323,9 @@ class BatchSpec(_Model):
 
     ``seeds``: an integer N runs every consensus over N seeded runs derived from ``seed``
     (default 0); a list of integers makes one job per listed base seed, each a consensus of
-    ``runs`` runs (replicates). ``leaders`` and ``brokers``: how many of each to name per
-    community.
+    ``runs`` runs (replicates). For ``find_gangs`` these are its label-propagation runs (its
+    Infomap runs are the algorithm's ``infomap_runs``). ``leaders`` and ``brokers``: how many
+    of each to name per community.
     """
 
     name: str = "detect"
@@ -323,7 +353,7 @@ class BatchSpec(_Model):
         cls,
         *,
         projection: str = "person_calls",
-        algorithm: str = "leiden",
+        algorithm: str = "find_gangs",
         seeds: int = 20,
         seed: int = 0,
         resolution: float | Sequence[float] = 1.0,
@@ -483,10 +513,12 @@ class Job:
         if since is not None or until is not None:
             parts.append(f"{str(since or '')[:10]}_{str(until or '')[:10]}")
         parts.append(self.algorithm)
-        if self.algorithm != "label_propagation":
+        if self.algorithm not in _NO_RESOLUTION:
             parts.append(f"r{self.params['resolution']:g}")
         if self.params.get("objective") == "cpm":
             parts.append("cpm")
+        if self.algorithm == "find_gangs" and self.params["infomap_runs"] != 2:
+            parts.append(f"i{self.params['infomap_runs']}")
         parts.append(f"s{self.seed}x{self.runs}")
         text = "-".join(str(p) for p in parts)
         return re.sub(r"[^\w.+-]", "_", text)[:80]
@@ -726,13 +758,42 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _empty_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _empty_tables(alliances: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     part = pd.DataFrame({"node": [], "community": [], "stability": []})
     scores = part.assign(leader=[], broker=[])
     comms = pd.DataFrame(
         {"community": [], "size": [], "stability": [], "leaders": [], "brokers": []}
     )
+    if alliances:
+        part.insert(2, "alliance", [])
+        comms.insert(3, "alliance", [])
     return part, scores, comms
+
+
+def _detect(job: Job, proj: Projection) -> Consensus:
+    """The job's result on the projection: find_gangs, or a consensus of the named algorithm.
+
+    For find_gangs the job's runs are its label-propagation runs.
+    """
+    if job.algorithm == "find_gangs":
+        return find_gangs(
+            proj.edge_arrays(), seed=job.seed, label_propagation_runs=job.runs, **job.params
+        )
+    return consensus(
+        proj.edge_arrays(),
+        algorithm=job.algorithm,  # type: ignore[arg-type]
+        runs=job.runs,
+        seed=job.seed,
+        **job.params,
+    )
+
+
+def _partition(result: Consensus) -> pd.DataFrame:
+    """``node``, ``community``, then for gangs ``alliance``, then ``stability``."""
+    part = result.to_frame()
+    if isinstance(result, Gangs):
+        part.insert(2, "alliance", [result.alliance_of(c) for c in part["community"]])
+    return part
 
 
 def _queries(proj: Projection) -> dict[str, Any]:
@@ -764,22 +825,16 @@ def _run_job(
     notes: list[str] = []
     result: Consensus | None = None
     if proj.n == 0:
-        part, scores, comms = _empty_tables()
+        part, scores, comms = _empty_tables(job.algorithm == "find_gangs")
         notes.append("the projection is empty: no people, no communities")
         versions = library_versions()
         engine = None
     else:
         t = time.perf_counter()
-        result = consensus(
-            proj.edge_arrays(),
-            algorithm=job.algorithm,  # type: ignore[arg-type]
-            runs=job.runs,
-            seed=job.seed,
-            **job.params,
-        )
+        result = _detect(job, proj)
         timings["consensus_s"] = round(time.perf_counter() - t, 6)
         t = time.perf_counter()
-        part = result.to_frame()
+        part = _partition(result)
         scores, comms = _scores(proj, result, job.leaders, job.brokers)
         timings["scores_s"] = round(time.perf_counter() - t, 6)
         versions = dict(result.provenance.versions)
@@ -846,6 +901,7 @@ def _run_job(
             "resolution_limit_suspected": (
                 result.resolution_limit_suspected if result is not None else None
             ),
+            "alliances": len(result.levels[0]) if isinstance(result, Gangs) else None,
         },
         "run_id": run_id,
         "files": files,
@@ -920,13 +976,7 @@ def _reuse(
         # computed without --write, or the run was deleted: the same seeds give the same result
         from netintel.runs import write_run
 
-        result = consensus(
-            proj.edge_arrays(),
-            algorithm=job.algorithm,  # type: ignore[arg-type]
-            runs=job.runs,
-            seed=job.seed,
-            **job.params,
-        )
+        result = _detect(job, proj)
         stored = _read_csv(path / "partition.csv")
         if stored["node"].tolist() != result.to_frame()["node"].tolist():
             raise BatchError(f"{path}: recomputing the job gave another partition; remove it")
@@ -1068,7 +1118,7 @@ def _previous_stored(
         same = (
             to_jsonable(stored.projection_params) == to_jsonable(wanted)
             and to_jsonable(dict(stored.provenance.params)) == to_jsonable(params)
-            and stored.info.get("runs") == job.runs
+            and stored.info.get("runs") == len(manifest["seeds"]["run_seeds"])
         )
         if same:
             return stored
@@ -1118,10 +1168,16 @@ def _job_title(j: JobResult) -> str:
     if _window_text(j.options):
         where.append(_window_text(j.options))
     algo = j.algorithm
-    if j.algorithm != "label_propagation":
+    runs = f"{j.runs} seeded runs from seed {j.seed}"
+    if j.algorithm == "find_gangs":
+        runs = (
+            f"{j.runs} label propagation + {j.params['infomap_runs']} Infomap runs "
+            f"from seed {j.seed}"
+        )
+    elif j.algorithm not in _NO_RESOLUTION:
         algo += f" (resolution {j.params['resolution']:g}"
         algo += f", {j.params['objective']})" if "objective" in j.params else ")"
-    return " · ".join([j.projection, *where, algo, f"{j.runs} seeded runs from seed {j.seed}"])
+    return " · ".join([j.projection, *where, algo, runs])
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -1147,7 +1203,7 @@ def _community_rows(j: JobResult) -> pd.DataFrame:
         if "name" in scores.columns:
             names = dict(zip(scores["node"], scores["name"], strict=True))
     shown = comms.head(_REPORT_COMMUNITIES)
-    return pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "community": shown["community"].astype(int).tolist(),
             "size": shown["size"].astype(int).tolist(),
@@ -1156,6 +1212,33 @@ def _community_rows(j: JobResult) -> pd.DataFrame:
             "brokers": [_named(str(x), names) for x in shown["brokers"]],
         }
     )
+    if "alliance" in comms.columns:
+        rows.insert(1, "alliance", shown["alliance"].astype(int).tolist())
+    return rows
+
+
+def _alliance_rows(j: JobResult) -> pd.DataFrame | None:
+    """Per alliance (largest first): people, how many gangs, the gangs; None without one."""
+    comms = j.communities_table()
+    if "alliance" not in comms.columns or not len(comms):
+        return None
+    rows = []
+    for alliance in dict.fromkeys(comms["alliance"].astype(int).tolist()):
+        gangs = comms[comms["alliance"].astype(int) == alliance]
+        sizes = gangs["size"].astype(int).tolist()
+        listed = [f"{c} ({n})" for c, n in zip(gangs["community"], sizes, strict=True)]
+        more = len(listed) - _REPORT_GANGS
+        rows.append(
+            {
+                "alliance": alliance,
+                "size": sum(sizes),
+                "gangs": len(listed),
+                "gang (size)": ", ".join(listed[:_REPORT_GANGS])
+                + (f" and {more} more" if more > 0 else ""),
+            }
+        )
+    frame = pd.DataFrame(rows).sort_values(["size", "alliance"], ascending=[False, True])
+    return frame.head(_REPORT_COMMUNITIES).reset_index(drop=True)
 
 
 def _comparison_text(j: JobResult) -> str:
@@ -1234,6 +1317,21 @@ def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
             f"<p>{html.escape(facts.replace('`', ''))}</p>",
             f"<p>{html.escape(_comparison_text(j))}</p>",
         ]
+        alliances = _alliance_rows(j) if j.communities else None
+        if alliances is not None:
+            n_all = int(j.communities_table()["alliance"].nunique())
+            intro = (
+                f"{n_all} alliances of gangs (gangs that call each other most); "
+                "each opens into its gangs (communities.csv: alliance)."
+            )
+            if n_all > len(alliances):
+                intro += f" The {len(alliances)} largest:"
+            md += ["### Alliances", "", intro, "", alliances.to_markdown(index=False), ""]
+            body += [
+                "<h3>Alliances</h3>",
+                f"<p>{html.escape(intro)}</p>",
+                alliances.to_html(index=False, border=0),
+            ]
         if j.communities:
             rows = _community_rows(j)
             more = j.communities - len(rows)

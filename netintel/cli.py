@@ -684,11 +684,18 @@ _DETECT_FLAGS = (
 @click.option(
     "--algorithm",
     "-a",
-    type=click.Choice(["louvain", "leiden", "label_propagation"]),
-    default="leiden",
+    type=click.Choice(["find_gangs", "louvain", "leiden", "label_propagation", "infomap"]),
+    default="find_gangs",
     show_default=True,
+    help="find_gangs: gangs at the scale the data chooses, grouped into alliances "
+    "(docs/gangs.md); the others: a seeded consensus of that algorithm.",
 )
-@click.option("--seeds", default=20, show_default=True, help="Seeded runs per consensus.")
+@click.option(
+    "--seeds",
+    default=20,
+    show_default=True,
+    help="Seeded runs per consensus (find_gangs: label-propagation runs, plus 2 Infomap).",
+)
 @click.option("--seed", default=0, show_default=True, help="Base seed of the runs.")
 @click.option(
     "--resolution",
@@ -728,18 +735,20 @@ def detect_cmd(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Batch community detection: consensus partitions, leaders, brokers, stability.
+    """Batch community detection: gangs (or communities), leaders, brokers, stability.
 
     Runs every projection x algorithm x seed combination (from the options or a
-    run file) with a seeded consensus, and writes a run folder: per job a
+    run file): by default find_gangs (gangs and the alliances they form), or a
+    seeded consensus of the named algorithm. Writes a run folder: per job a
     manifest, partition and scores (CSV), plus manifest.json, report.md and
     report.html comparing each job with its previous run (who moved). An
     interrupted batch resumes; an identical re-run reuses finished jobs.
 
     \b
     Example:
-      netintel detect --projection calls --algorithm leiden --seeds 20 \\
+      netintel detect --projection calls --seeds 20 \\
           --region Henan --region Hunan --since 2023-01-01 --write
+      netintel detect --algorithm leiden --resolution 1 --resolution 2
       netintel detect --run-file detect.yaml --out out/weekly
     """
     from netintel.batch import BatchSpec, load_run_file, run_batch
@@ -945,7 +954,7 @@ def contest_baseline(public_dir: Path, out_dir: Path, seed: int, algorithm: str)
 
 # ------------------------------------------------------------------ map and export
 
-_COMMUNITY_CHOICES = ("louvain", "leiden", "label_propagation", "none")
+_COMMUNITY_CHOICES = ("louvain", "leiden", "label_propagation", "infomap", "find_gangs", "none")
 
 
 def _network_options(fn: F) -> F:
@@ -1046,7 +1055,9 @@ def _load_network(
         results["run"] = stored.table
     elif communities != "none":
         fn = getattr(algorithms, communities)
-        graph = G.to_undirected() if G.is_directed() and communities != "louvain" else G
+        # louvain, infomap and find_gangs take the directed calls; the others need undirected
+        directed_ok = ("louvain", "infomap", "find_gangs")
+        graph = G.to_undirected() if G.is_directed() and communities not in directed_ok else G
         found = fn(graph, seed=seed)
         results["communities"] = found
     scores = None

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from netintel import __version__
+from netintel.algorithms import find_gangs
 from netintel.batch import BatchSpec, JobResult, load_run_file, run_batch
 from netintel.cli import cli
 from netintel.config import Connection
@@ -311,6 +312,26 @@ def test_run_files_in_yaml_and_toml(tmp_path: Path) -> None:
             "projections: [{name: calls}]\nalgorithms: [{name: louvain, objective: cpm}]\n",
             "objective 'cpm' is for leiden",
         ),
+        (
+            "gangs.yaml",
+            "projections: [{name: calls}]\nalgorithms: [{name: find_gangs, resolution: 2}]\n",
+            "algorithms.0: find_gangs has no resolution",
+        ),
+        (
+            "engine.yaml",
+            "projections: [{name: calls}]\nalgorithms: [{name: find_gangs, engine: igraph}]\n",
+            "find_gangs has no engine option",
+        ),
+        (
+            "infomap.yaml",
+            "projections: [{name: calls}]\nalgorithms: [{name: infomap, resolution: [1, 2]}]\n",
+            "infomap has no resolution",
+        ),
+        (
+            "infomap_runs.yaml",
+            "projections: [{name: calls}]\nalgorithms: [{name: louvain, infomap_runs: 3}]\n",
+            "infomap_runs is for find_gangs, not louvain",
+        ),
         ("broken.yaml", "projections: [\n", "not valid YAML"),
         ("broken.toml", "projections = [\n", "not valid TOML"),
         ("plan.json", "{}", "a run file ends in .yaml, .yml or .toml"),
@@ -342,6 +363,83 @@ def test_spec_from_detect_options() -> None:
         BatchSpec.from_options(projection="nope")
 
 
+def test_find_gangs_is_the_default_and_old_job_keys_are_unchanged() -> None:
+    (job,) = BatchSpec.from_options(projection="calls").jobs()
+    assert job.algorithm == "find_gangs" and job.label == "person_calls-find_gangs-s0x20"
+    assert job.params == {"infomap_runs": 2, "threshold": 0.5, "max_rounds": 10}
+    # the spec keys of the old algorithms are what they were before find_gangs existed
+    spec = BatchSpec.model_validate(
+        {
+            "projections": [{"name": "calls", "regions": ["A"]}],
+            "algorithms": [
+                {"name": "leiden", "resolution": [1, 2]},
+                {"name": "louvain"},
+                {"name": "label_propagation"},
+                {"name": "leiden", "objective": "cpm", "resolution": 0.1},
+            ],
+            "seeds": 5,
+        }
+    )
+    assert [(j.label, j.spec_key[:16]) for j in spec.jobs()] == [
+        ("person_calls-A-leiden-r1-s0x5", "3f5a463e66131661"),
+        ("person_calls-A-leiden-r2-s0x5", "7ef2a5c88b9f00b6"),
+        ("person_calls-A-louvain-r1-s0x5", "a1512b95ed15a61e"),
+        ("person_calls-A-label_propagation-s0x5", "4d1c760b31086192"),
+        ("person_calls-A-leiden-r0.1-cpm-s0x5", "f9dd15cf0e8c7801"),
+    ]
+
+
+def test_find_gangs_job_writes_gangs_inside_alliances(
+    synth: dict[str, Any], tmp_path: Path
+) -> None:
+    drv = synth["driver"]
+    region = synth["regions"][0]
+    spec = BatchSpec.from_options(projection="calls", seeds=SEEDS, regions=[region])
+    batch = run_batch(spec, tmp_path, driver=drv, progress=False)
+    (job,) = batch.jobs
+    assert job.algorithm == "find_gangs" and job.status == "computed"
+    # the job holds what find_gangs finds on the same projection with the same seeds
+    proj = project(drv, "person_calls", region=region)
+    gangs = find_gangs(proj.edge_arrays(), seed=0, label_propagation_runs=SEEDS)
+    part = job.partition()
+    assert list(part.columns) == ["node", "community", "alliance", "stability"]
+    member = dict(zip(part["node"], part["community"], strict=True))
+    assert {frozenset(str(v) for v in c) for c in gangs.communities} == {
+        frozenset(n for n, c in member.items() if c == k) for k in set(member.values())
+    }
+    assert len(gangs.levels[0]) < len(gangs.communities)  # some gangs do form alliances
+    # each gang sits in exactly one alliance, the one find_gangs puts it in
+    per_gang = part.groupby("community")["alliance"].unique()
+    assert all(len(a) == 1 for a in per_gang)
+    for g, c in enumerate(gangs.communities):
+        (k,) = {member[str(v)] for v in c}
+        assert per_gang[k][0] == gangs.alliance_of(g)
+    comms = job.communities_table()
+    assert dict(zip(comms["community"], comms["alliance"], strict=True)) == {
+        k: a[0] for k, a in per_gang.items()
+    }
+    m = job.manifest()
+    assert m["algorithm"]["ran"] == "find_gangs"
+    assert m["result"]["alliances"] == part["alliance"].nunique() == len(gangs.levels[0])
+    assert len(m["seeds"]["run_seeds"]) == SEEDS + 2  # label propagation + Infomap
+    # the report groups the gangs under their alliance
+    report = batch.report_md.read_text("utf-8")
+    assert "### Alliances" in report and "find_gangs" in report
+    section = report.split("### Alliances", 1)[1].split("\n\n")[2].splitlines()[2:]
+    rows = [[x.strip() for x in line.strip("|").split("|")] for line in section]
+    assert len(rows) == part["alliance"].nunique()
+    for alliance, size, n, listed in rows:
+        inside = comms[comms["alliance"] == int(alliance)]
+        assert int(size) == inside["size"].sum() == (part["alliance"] == int(alliance)).sum()
+        assert int(n) == len(inside)
+        assert {int(x.split(" ")[0]) for x in listed.split(", ")} == set(inside["community"])
+    assert "<h3>Alliances</h3>" in batch.report_html.read_text("utf-8")
+    # re-run with --write: the result is recomputed (same partition) and stored
+    stored = run_batch(spec, tmp_path, driver=drv, write=True, progress=False)
+    assert stored.reused == 1 and stored.jobs[0].run_id is not None
+    assert stored.jobs[0].partition().equals(part)
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
@@ -358,13 +456,32 @@ def test_detect_command_writes_the_run_folder(
     assert (out / "manifest.json").is_file() and (out / "report.html").is_file()
     (job,) = json.loads((out / "manifest.json").read_text("utf-8"))["jobs"]
     assert job["options"] == {"region": region, "since": "2023-01-01"}
-    assert (out / job["dir"] / "partition.csv").is_file()
+    assert job["algorithm"] == "louvain" and job["label"].endswith("-louvain-r1-s0x3")
+    part = pd.read_csv(out / job["dir"] / "partition.csv")
+    assert list(part.columns) == ["node", "community", "stability"]
 
     again = CliRunner().invoke(cli, [*args, "--json"], env=neo4j_env)
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["reused"] == 1
 
     assert "Example:" in CliRunner().invoke(cli, ["detect", "--help"]).output
+
+
+def test_detect_command_finds_gangs_by_default(
+    synth: dict[str, Any], neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "gangs"
+    args = ["detect", "--seeds", "3", "--region", synth["regions"][1], "--out", str(out), "-q"]
+    result = CliRunner().invoke(cli, args, env=neo4j_env)
+    assert result.exit_code == 0, result.output
+    (job,) = json.loads((out / "manifest.json").read_text("utf-8"))["jobs"]
+    assert job["algorithm"] == "find_gangs"
+    part = pd.read_csv(out / job["dir"] / "partition.csv")
+    assert "alliance" in part.columns
+    assert part.groupby("community")["alliance"].nunique().eq(1).all()
+    assert "### Alliances" in (out / "report.md").read_text("utf-8")
+    bad = CliRunner().invoke(cli, [*args, "--resolution", "2"], env=neo4j_env)
+    assert bad.exit_code == 2 and "find_gangs has no resolution" in bad.stderr
 
 
 def test_detect_command_with_a_bad_run_file_exits_2(
@@ -413,8 +530,12 @@ def test_changed_data_is_compared_with_the_previous_run(
     """Last test of the module: it adds calls to the graph."""
     drv = synth["driver"]
     region = synth["regions"][0]
-    spec = BatchSpec.from_options(
-        projection="calls", algorithm="leiden", seeds=SEEDS, regions=[region]
+    spec = BatchSpec.model_validate(
+        {
+            "projections": [{"name": "calls", "regions": [region]}],
+            "algorithms": [{"name": "find_gangs"}, {"name": "leiden"}],
+            "seeds": SEEDS,
+        }
     )
     old = run_batch(spec, tmp_path / "folder", driver=drv, write=True, progress=False)
     # new calls between people of different communities
@@ -440,15 +561,16 @@ def test_changed_data_is_compared_with_the_previous_run(
     assert ingest({"calls": calls}, driver=drv, reject_dir=tmp_path, progress=False).ok
 
     new = run_batch(spec, tmp_path / "folder", driver=drv, progress=False)
-    (job,) = new.jobs
-    assert job.status == "computed" and job.key != old.jobs[0].key
-    assert job.spec_key == old.jobs[0].spec_key
-    cmp = job.comparison
-    assert cmp is not None and cmp["previous"] == {"job": old.jobs[0].path.name}
-    assert 0 <= cmp["nmi"] <= 1 and cmp["nodes"] == job.nodes
-    assert "Compared with the previous run" in new.report_md.read_text("utf-8")
-    # in a fresh folder, the previous run is the stored AnalysisRun
     fresh = run_batch(spec, tmp_path / "fresh", driver=drv, progress=False)
-    cmp = fresh.jobs[0].comparison
-    assert cmp is not None and cmp["previous"] == {"run_id": old.jobs[0].run_id}
-    assert cmp["nmi"] == job.comparison["nmi"]  # type: ignore[index]
+    assert [j.algorithm for j in new.jobs] == ["find_gangs", "leiden"]
+    for job, before, again in zip(new.jobs, old.jobs, fresh.jobs, strict=True):
+        assert job.status == "computed" and job.key != before.key
+        assert job.spec_key == before.spec_key
+        cmp = job.comparison
+        assert cmp is not None and cmp["previous"] == {"job": before.path.name}
+        assert 0 <= cmp["nmi"] <= 1 and cmp["nodes"] == job.nodes
+        # in a fresh folder, the previous run is the stored AnalysisRun
+        cmp_stored = again.comparison
+        assert cmp_stored is not None and cmp_stored["previous"] == {"run_id": before.run_id}
+        assert cmp_stored["nmi"] == cmp["nmi"]
+    assert new.report_md.read_text("utf-8").count("Compared with the previous run") == 2
