@@ -937,7 +937,10 @@ def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, o
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=0, show_default=True)
 @click.option(
-    "--algorithm", type=click.Choice(["louvain", "leiden"]), default="louvain", show_default=True
+    "--algorithm",
+    type=click.Choice(["find_gangs", "louvain", "leiden"]),
+    default="find_gangs",
+    show_default=True,
 )
 @_boundary
 def contest_baseline(public_dir: Path, out_dir: Path, seed: int, algorithm: str) -> None:

@@ -112,7 +112,7 @@ class Communities(ResultMixin):
         Indices of communities that hold two or more groups of their own:
         label propagation (which has no resolution parameter) run on the
         community's own links splits it, in most of 3 seeded runs, into at
-        least two parts of 4 or more members that each have more link weight
+        least two parts of 3 or more members that each have more link weight
         inside than to the rest of the community. Typical of the resolution
         limit (modularity at resolution 1 merges groups smaller than about
         ``resolution_scale``), but checked for every method, since merged
@@ -219,7 +219,9 @@ class Consensus(Communities):
     ----------
     node_stability : dict
         Node -> share of the first-round runs in which the node sat in the run
-        community that holds most of its consensus community.
+        community that holds most of its consensus community, and most of that
+        run community belongs to the consensus community (runs that split or
+        merge it do not count).
     community_stability : tuple of float
         Mean node stability of each consensus community.
     run_seeds : tuple of int
@@ -694,8 +696,9 @@ def _conductances(cut: np.ndarray, volume: np.ndarray) -> np.ndarray:
     return out
 
 
-#: smallest sub-group the merge check counts as a group of its own (synthetic gangs start at 4)
-MERGE_MIN_SIZE = 4
+#: smallest sub-group the merge check counts as a group of its own: three people, as in the
+#: UN Convention against Transnational Organized Crime's "organized criminal group"
+MERGE_MIN_SIZE = 3
 #: label-propagation runs per community in the merge check; a majority must split it
 MERGE_RUNS = 3
 
@@ -756,6 +759,26 @@ def _possibly_merged(
     return tuple(flagged)
 
 
+def _split_by_runs(labels: np.ndarray, runs: list[np.ndarray]) -> tuple[int, ...]:
+    """Communities that at least one of ``runs`` splits into two parts of MERGE_MIN_SIZE or more.
+
+    ``labels`` are dense community indices; a part is the members of one
+    community that one run puts together.
+    """
+    if not labels.size:
+        return ()
+    k = int(labels.max()) + 1
+    split = np.zeros(k, dtype=bool)
+    for run in runs:
+        _, part = np.unique(labels * (int(run.max()) + 1) + run, return_inverse=True)
+        sizes = np.bincount(part)
+        owner = np.zeros(sizes.size, dtype=np.int64)
+        owner[part] = labels
+        big = np.bincount(owner[sizes >= MERGE_MIN_SIZE], minlength=k)
+        split |= big >= 2
+    return tuple(np.flatnonzero(split).tolist())
+
+
 def _build(
     ea: EdgeArrays,
     labels: np.ndarray,
@@ -771,6 +794,7 @@ def _build(
     notes: Iterable[str] = (),
     cls: type[Communities] = Communities,
     packages: tuple[str, ...] | None = None,
+    also_merged: tuple[int, ...] = (),
     **extra: Any,
 ) -> Any:
     communities, dense = labels_to_communities(ea.nodes, labels)
@@ -778,12 +802,13 @@ def _build(
     internal, cut, volume = _community_weights(ea, dense, k)
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
-    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = ()
+    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = also_merged
     if check_run is not None and ea.m:
         run_seed = seed or 0
 
         def merged() -> tuple[int, ...]:
-            return _possibly_merged(ea, dense, k, check_run, run_seed)
+            found = _possibly_merged(ea, dense, k, check_run, run_seed)
+            return tuple(sorted(set(found) | set(also_merged)))
 
     notes = list(notes)
     if ea.m == 0:
@@ -1163,6 +1188,13 @@ def _link_consensus(
 
 
 def _stability(consensus_labels: np.ndarray, runs: list[np.ndarray]) -> np.ndarray:
+    """Per node, the share of ``runs`` that agree with its consensus community.
+
+    A run agrees with node ``v`` of consensus community C when ``v`` sits in
+    the run community R that holds most of C, and C holds most of R: a run
+    that splits C (``v`` outside R) or merges C with another group (R mostly
+    other people) does not count.
+    """
     n = consensus_labels.size
     kc = int(consensus_labels.max()) + 1
     stable = np.zeros(n)
@@ -1172,7 +1204,10 @@ def _stability(consensus_labels: np.ndarray, runs: list[np.ndarray]) -> np.ndarr
             (np.ones(n), (consensus_labels, labels)), shape=(kc, kr), dtype=np.float64
         )
         best = np.asarray(table.argmax(axis=1)).ravel()
-        stable += labels == best[consensus_labels]
+        overlap = np.asarray(table[np.arange(kc), best]).ravel()
+        run_size = np.bincount(labels, minlength=kr)
+        holds = 2 * overlap > run_size[best]
+        stable += (labels == best[consensus_labels]) & holds[consensus_labels]
     return stable / len(runs)
 
 
@@ -1193,18 +1228,21 @@ def consensus(
 
     1. Run ``algorithm`` ``runs`` times with seeds derived from ``seed``.
     2. Co-assignment D on the graph's links: for each link, the share of runs
-       that put its two ends together (as Lancichinetti & Fortunato define it;
-       pairs without a link are not counted, so a round costs O(links x runs),
-       not the square of the community sizes).
+       that put its two ends together. Lancichinetti & Fortunato's D covers
+       every pair; restricted to the links, as in the fast consensus of Tandon
+       et al. (2019), a round costs O(links x runs), not the square of the
+       community sizes. Label propagation's later rounds run Louvain (label
+       propagation on the sparse graph of agreed links kept cutting it apart).
     3. Drop links whose share is below ``threshold``; if every link left has
        share 1 (every run agrees), the connected components of those links are
        the consensus. Otherwise cluster the graph of the links left, weighted by
        D, ``runs`` times again and repeat (``max_rounds``).
 
     Node stability is the share of first-round runs in which the node sat in
-    the run community holding most of its consensus community; a community's
-    stability is the mean over its nodes. Pairs co-assigned in some runs only
-    are in :meth:`Consensus.coassignment_frame`.
+    the run community holding most of its consensus community, when most of
+    that run community belongs to it (a run that merged it with another group
+    does not count); a community's stability is the mean over its nodes. Linked
+    pairs co-assigned in some runs only are in :meth:`Consensus.coassignment_frame`.
 
     Parameters
     ----------
@@ -1247,8 +1285,13 @@ def consensus(
     # Later rounds cluster the (symmetric) co-assignment graph with the same engine, at
     # modularity's own scale: the user's resolution was for G; at resolution > 1 on the
     # nearly block-diagonal co-assignment graph, agreed groups would break into singletons.
+    # Label propagation is too noisy on the sparse graph of agreed links (each round cut
+    # more links until the graph fell apart: 14 groups on les Miserables where every
+    # run finds 5-7), so its later rounds use Louvain, as find_gangs' do.
     d_resolution = resolution if objective == "cpm" else 1.0
-    if ran == algorithm:
+    if ran == "label_propagation":
+        run_d = _louvain_runner("auto", False, 1.0)[0]
+    elif ran == algorithm:
         run_d = _runner_for(algorithm, used, False, d_resolution, objective)[0]
     else:  # Leiden fell back to networkx Louvain
         run_d = _runner_for("louvain", "networkx", False, d_resolution, objective)[0]

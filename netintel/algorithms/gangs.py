@@ -64,6 +64,7 @@ from netintel.algorithms.communities import (
     _lpa_runner,
     _modularity_arrays,
     _run_once,
+    _split_by_runs,
     _stability,
     ari,
 )
@@ -106,6 +107,11 @@ class Gangs(Consensus):
     parent_of : tuple of tuple of int
         ``parent_of[i][c]`` is the index, in ``levels[i]``, of the group that
         holds group ``c`` of ``levels[i + 1]``.
+    possibly_merged : tuple of int
+        Gangs that may hold two or more gangs: those the check of every
+        :class:`~netintel.algorithms.Communities` flags, and those that at
+        least one candidate run split into two parts of 3 or more people (the
+        agreement kept them together, but not every run did).
     """
 
     scan: tuple[Mapping[str, Any], ...]
@@ -311,6 +317,7 @@ def find_gangs(
         packages=("igraph", "networkit", "infomap"),
         input_hash=graph_hash(ea),
         check_run=_check_runner(),
+        also_merged=_split_by_runs(dense, first),
         notes=notes,
         cls=Gangs,
         node_stability=dict(zip(ea.nodes, stability.tolist(), strict=True)),
