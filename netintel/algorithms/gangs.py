@@ -63,6 +63,7 @@ from netintel.algorithms.communities import (
     _louvain_runner,
     _lpa_runner,
     _modularity_arrays,
+    _possibly_merged,
     _run_once,
     _split_by_runs,
     _stability,
@@ -83,7 +84,10 @@ from netintel.algorithms.results import (
 __all__ = ["PANEL", "Gangs", "find_gangs", "gang_panel", "gang_scores"]
 
 #: the candidate families, in the order they run
-METHODS = ("label_propagation", "infomap")
+METHODS = ("label_propagation", "infomap", "louvain")
+
+#: modularity resolutions tried, in order, for the Louvain family (see :func:`find_gangs`)
+RESOLUTIONS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,10 +101,17 @@ class Gangs(Consensus):
     Attributes
     ----------
     scan : tuple of dict
-        One entry per candidate run: ``method``, ``seed``, ``communities``
-        (how many it found), ``modularity`` and ``agreement`` (adjusted Rand
-        index with the chosen gangs). What was scanned, and how far each run
-        is from what was kept.
+        One entry per candidate run: ``method``, ``resolution`` (Louvain's;
+        None for the others), ``seed``, ``communities`` (how many it found),
+        ``modularity`` and ``agreement`` (adjusted Rand index with the chosen
+        gangs). What was scanned, and how far each run is from what was kept.
+    profile : tuple of dict
+        The modularity resolution profile: per resolution tried,
+        ``resolution``, ``communities`` and ``possibly_merged`` (how many of
+        Louvain's communities the merge check flags there).
+    chosen_resolution : float or None
+        The resolution the profile chose for the Louvain family: the first at
+        which no community is flagged (the last tried when every one is).
     levels : tuple of list of frozenset
         The hierarchy, coarsest first: ``levels[0]`` the alliances (groups of
         gangs), ``levels[-1]`` the gangs themselves (``communities``).
@@ -115,6 +126,8 @@ class Gangs(Consensus):
     """
 
     scan: tuple[Mapping[str, Any], ...]
+    profile: tuple[Mapping[str, Any], ...]
+    chosen_resolution: float | None
     levels: tuple[list[frozenset[Hashable]], ...]
     parent_of: tuple[tuple[int, ...], ...]
 
@@ -122,7 +135,13 @@ class Gangs(Consensus):
         """The scan as a table: one row per candidate run."""
         return pd.DataFrame(
             list(self.scan),
-            columns=["method", "seed", "communities", "modularity", "agreement"],
+            columns=["method", "resolution", "seed", "communities", "modularity", "agreement"],
+        )
+
+    def profile_frame(self) -> pd.DataFrame:
+        """The resolution profile: one row per resolution tried."""
+        return pd.DataFrame(
+            list(self.profile), columns=["resolution", "communities", "possibly_merged"]
         )
 
     def alliance_of(self, gang: int) -> int:
@@ -149,6 +168,8 @@ class Gangs(Consensus):
         out = super().to_dict()
         out.update(
             scan=table_dict(self.scan_frame()),
+            profile=table_dict(self.profile_frame()),
+            chosen_resolution=self.chosen_resolution,
             levels=[[to_jsonable(c) for c in level] for level in self.levels],
             parent_of=[list(p) for p in self.parent_of],
         )
@@ -173,6 +194,30 @@ def _alliances(ea: EdgeArrays, gangs: np.ndarray, k: int, seed: int) -> np.ndarr
     return _run_once(contracted, run, seed)
 
 
+def _resolution_profile(
+    und: EdgeArrays, seed: int, resolutions: tuple[float, ...]
+) -> tuple[float, list[dict[str, Any]]]:
+    """The first resolution at which Louvain leaves no community the merge check flags.
+
+    Modularity's resolution limit merges groups that are small against the
+    whole graph; raising the resolution splits them. The merge check (label
+    propagation inside each community) says when that stops: the profile
+    doubles the resolution until Louvain's communities hold no two groups of
+    their own, or the list ends.
+    """
+    check = _check_runner()
+    rows: list[dict[str, Any]] = []
+    for gamma in resolutions:
+        labels = _run_once(und, _louvain_runner("auto", False, gamma)[0], seed)
+        _, dense = labels_to_communities(und.nodes, labels)
+        k = int(dense.max()) + 1 if dense.size else 0
+        flagged = len(_possibly_merged(und, dense, k, check, seed)) if und.m else 0
+        rows.append({"resolution": gamma, "communities": k, "possibly_merged": flagged})
+        if flagged == 0:
+            break
+    return float(rows[-1]["resolution"]), rows
+
+
 def find_gangs(
     G: GraphLike,
     *,
@@ -180,6 +225,8 @@ def find_gangs(
     seed: int | None = 0,
     label_propagation_runs: int = 5,
     infomap_runs: int = 2,
+    modularity_runs: int = 2,
+    resolutions: tuple[float, ...] = RESOLUTIONS,
     threshold: float = 0.5,
     max_rounds: int = 10,
 ) -> Gangs:
@@ -188,11 +235,17 @@ def find_gangs(
     1. Run weighted label propagation ``label_propagation_runs`` times and
        Infomap ``infomap_runs`` times (directed flow on a directed graph), with
        seeds derived from ``seed``. Neither has a resolution parameter.
-    2. Keep what they agree on: for each link, the share of runs that put its
-       ends together; links below ``threshold`` are dropped and the rest
-       re-clustered with Louvain, weighted by that share, until the runs agree
-       (:func:`~netintel.algorithms.consensus`, with co-assignment on the links).
-    3. Group the gangs into alliances (Louvain on the graph of gangs).
+    2. Choose a modularity resolution from the data: Louvain at each of
+       ``resolutions`` in turn until the merge check (label propagation inside
+       each community) flags none of its communities (the resolution
+       profile, :attr:`Gangs.profile`); run Louvain there ``modularity_runs``
+       times.
+    3. Keep what all these runs agree on: for each link, the share of runs that
+       put its ends together; links below ``threshold`` are dropped and the
+       rest re-clustered with Louvain, weighted by that share, until the runs
+       agree (:func:`~netintel.algorithms.consensus`, with co-assignment on the
+       links).
+    4. Group the gangs into alliances (Louvain on the graph of gangs).
 
     Parameters
     ----------
@@ -204,9 +257,11 @@ def find_gangs(
         Edge weight attribute (non-negative); None for unweighted.
     seed : int or None
         Same graph, same seed: same gangs (None draws a seed and records it).
-    label_propagation_runs, infomap_runs : int
-        Candidate runs of each family (``infomap_runs=0``, or Infomap not
-        installed, leaves label propagation alone; the provenance says so).
+    label_propagation_runs, infomap_runs, modularity_runs : int
+        Candidate runs of each family (0 leaves a family out; Infomap not
+        installed leaves it out too, and the provenance says so).
+    resolutions : tuple of float
+        The resolution profile's steps, increasing.
     threshold : float
         In (0, 1]: share of runs below which a link is cut.
     max_rounds : int
@@ -224,19 +279,25 @@ def find_gangs(
     >>> sorted(len(c) for c in gangs.communities), gangs.converged
     ([5, 5, 5, 5, 5, 5], True)
     >>> gangs.scan_frame()["method"].value_counts().to_dict()
-    {'label_propagation': 5, 'infomap': 2}
+    {'label_propagation': 5, 'infomap': 2, 'louvain': 2}
+    >>> gangs.chosen_resolution  # six cliques: modularity resolves them at 1 already
+    1.0
     >>> len(gangs.levels), len(gangs.levels[0]) < len(gangs.levels[1])
     (2, True)
     """
     for name, value, low in (
         ("label_propagation_runs", label_propagation_runs, 0),
         ("infomap_runs", infomap_runs, 0),
+        ("modularity_runs", modularity_runs, 0),
         ("max_rounds", max_rounds, 1),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
     if not 0 < float(threshold) <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
+    steps = tuple(float(r) for r in resolutions)
+    if modularity_runs and (not steps or min(steps) <= 0 or list(steps) != sorted(steps)):
+        raise ValueError(f"resolutions must be positive and increasing, not {resolutions!r}")
     ea = edge_arrays(G, weight)
     _check_weights(ea, "find_gangs")
     sw = Stopwatch()
@@ -245,9 +306,10 @@ def find_gangs(
     if infomap_runs and not _available("infomap"):
         notes.append("Infomap is not installed (pip install infomap): label propagation only")
         infomap_runs = 0
-    if label_propagation_runs + infomap_runs < 2:
+    if label_propagation_runs + infomap_runs + modularity_runs < 2:
         raise ValueError(
-            "find_gangs needs at least 2 candidate runs (label_propagation_runs + infomap_runs)"
+            "find_gangs needs at least 2 candidate runs "
+            "(label_propagation_runs + infomap_runs + modularity_runs)"
         )
     und = (
         EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
@@ -256,15 +318,29 @@ def find_gangs(
     )
     lpa, lpa_engine = _lpa_runner("auto", False)
     recluster, louvain_engine = _louvain_runner("auto", False, 1.0)
-    runs = label_propagation_runs + infomap_runs
+    runs = label_propagation_runs + infomap_runs + modularity_runs
     seeds = derived_seeds(seed, runs * max_rounds)
-    plan = [("label_propagation", s) for s in seeds[:label_propagation_runs]] + [
-        ("infomap", s) for s in seeds[label_propagation_runs:runs]
-    ]
-    first = [
-        _run_once(und, lpa, s) if method == "label_propagation" else _run_once(ea, _infomap_run, s)
-        for method, s in plan
-    ]
+    gamma: float | None = None
+    profile: list[dict[str, Any]] = []
+    if modularity_runs:
+        gamma, profile = _resolution_profile(und, seeds[0], steps)
+    lp_end, im_end = label_propagation_runs, label_propagation_runs + infomap_runs
+    plan: list[tuple[str, float | None, int]] = (
+        [("label_propagation", None, s) for s in seeds[:lp_end]]
+        + [("infomap", None, s) for s in seeds[lp_end:im_end]]
+        + [("louvain", gamma, s) for s in seeds[im_end:runs]]
+    )
+    modular = _louvain_runner("auto", False, gamma)[0] if gamma is not None else None
+
+    def candidate(method: str, s: int) -> np.ndarray:
+        if method == "label_propagation":
+            return _run_once(und, lpa, s)
+        if method == "infomap":
+            return _run_once(ea, _infomap_run, s)
+        assert modular is not None
+        return _run_once(und, modular, s)
+
+    first = [candidate(method, s) for method, _, s in plan]
     agreed = _link_consensus(
         und, first, recluster, seeds, runs=runs, threshold=threshold, max_rounds=max_rounds
     )
@@ -277,17 +353,25 @@ def find_gangs(
     stability = _stability(dense, first)
     k = int(dense.max()) + 1 if dense.size else 0
     sizes = np.bincount(dense, minlength=k)
+    if k and ea.n >= 20 and 2 * int(sizes.max()) > ea.n:
+        notes.append(
+            f"one gang holds {int(sizes.max())} of the {ea.n} people: label propagation and "
+            "Infomap found no smaller groups in it (typical of a small, dense network whose "
+            "groups call each other almost as much as their own); modularity (louvain) may "
+            "split it, at the risk of the resolution limit described in docs/gangs.md"
+        )
     community_stability = np.bincount(dense, weights=stability, minlength=k) / np.maximum(sizes, 1)
     chosen = dict(enumerate(dense.tolist()))
     scan = tuple(
         {
             "method": method,
+            "resolution": gamma_run,
             "seed": s,
             "communities": int(np.unique(labels).size),
             "modularity": _modularity_arrays(und, labels),
             "agreement": ari(dict(enumerate(labels.tolist())), chosen),
         }
-        for (method, s), labels in zip(plan, first, strict=True)
+        for (method, gamma_run, s), labels in zip(plan, first, strict=True)
     )
     alliance = _alliances(und, dense, k, seeds[0])
     alliances, _ = labels_to_communities(ea.nodes, alliance[dense] if dense.size else dense)
@@ -307,10 +391,20 @@ def find_gangs(
             "weight": weight,
             "label_propagation_runs": label_propagation_runs,
             "infomap_runs": infomap_runs,
+            "modularity_runs": modularity_runs,
+            "resolutions": list(steps) if modularity_runs else None,
+            "resolution_chosen": gamma,
             "threshold": threshold,
             "max_rounds": max_rounds,
-            "methods": [m for m in METHODS if (infomap_runs or m != "infomap")],
-            "chosen_by": "agreement of label propagation and Infomap runs on the links",
+            "methods": [
+                m
+                for m, n in zip(
+                    METHODS, (label_propagation_runs, infomap_runs, modularity_runs), strict=True
+                )
+                if n
+            ],
+            "chosen_by": "agreement on the links of label propagation, Infomap and Louvain "
+            "at the first resolution where no community is flagged as merged",
         },
         seed=seed,
         engine=", ".join(engines),
@@ -322,13 +416,15 @@ def find_gangs(
         cls=Gangs,
         node_stability=dict(zip(ea.nodes, stability.tolist(), strict=True)),
         community_stability=tuple(community_stability.tolist()),
-        run_seeds=tuple(s for _, s in plan),
+        run_seeds=tuple(s for _, _, s in plan),
         threshold=float(threshold),
         rounds=agreed.rounds,
         converged=agreed.converged,
         coassignment=_coassignment(ea.n, src, dst, agreed.first_share),
         nodes=ea.nodes,
         scan=scan,
+        profile=tuple(profile),
+        chosen_resolution=gamma,
         levels=(alliances, communities),
         parent_of=(parent,),
     )

@@ -55,6 +55,17 @@ def _holding_two_cliques(
     return [i for i, c in enumerate(communities) if sum(k <= c for k in cliques) >= 2]
 
 
+def _rerun(G: nx.Graph, row: dict[str, object]) -> object:
+    """The candidate run a scan row describes, run again on its own."""
+    und = nx.Graph(G)  # label propagation and Louvain see the links without direction
+    seed = row["seed"]
+    if row["method"] == "label_propagation":
+        return label_propagation(und, seed=seed)  # type: ignore[arg-type]
+    if row["method"] == "infomap":
+        return infomap(G, seed=seed)  # type: ignore[arg-type]
+    return louvain(und, seed=seed, resolution=row["resolution"])  # type: ignore[arg-type]
+
+
 RINGS = {
     # 30 five-cliques: Fortunato & Barthelemy (2007), more cliques than m(m-1)+2 = 22
     "ring_of_cliques": (nx.ring_of_cliques(30, 5), [5] * 30),
@@ -79,12 +90,7 @@ def test_louvain_merges_cliques_and_find_gangs_returns_them(name: str) -> None:
         assert gangs.converged
         # a clique's stability is the share of candidate runs that kept it whole in a
         # group made mostly of it (a run that merged it with a neighbour does not count)
-        runs = [
-            label_propagation(G, seed=r["seed"])
-            if r["method"] == "label_propagation"
-            else infomap(G, seed=r["seed"])
-            for r in gangs.scan
-        ]
+        runs = [_rerun(G, r) for r in gangs.scan]
         for c, clique in enumerate(gangs.communities):
             found = sum(
                 any(clique <= group and 2 * len(clique) > len(group) for group in run.communities)
@@ -139,10 +145,12 @@ def test_same_seed_same_gangs_whatever_the_insertion_order() -> None:
 def test_run_seeds_are_recorded_and_differ_across_seeds() -> None:
     G = nx.ring_of_cliques(6, 5)
     a, b = find_gangs(G, seed=0), find_gangs(G, seed=1)
-    assert len(a.run_seeds) == len(set(a.run_seeds)) == 7
+    assert len(a.run_seeds) == len(set(a.run_seeds)) == 9
     assert set(a.run_seeds).isdisjoint(b.run_seeds)
     assert tuple(r["seed"] for r in a.scan) == a.run_seeds
-    assert [r["method"] for r in a.scan] == ["label_propagation"] * 5 + ["infomap"] * 2
+    assert [r["method"] for r in a.scan] == ["label_propagation"] * 5 + ["infomap"] * 2 + [
+        "louvain"
+    ] * 2
     unseeded = find_gangs(G, seed=None)
     assert isinstance(unseeded.provenance.seed, int)
     assert find_gangs(G, seed=unseeded.provenance.seed).run_seeds == unseeded.run_seeds
@@ -151,12 +159,12 @@ def test_run_seeds_are_recorded_and_differ_across_seeds() -> None:
 def test_scan_records_what_each_candidate_run_found() -> None:
     G = nx.karate_club_graph()
     gangs = find_gangs(G, seed=0)
-    und = nx.Graph(G)
+    assert [r["method"] for r in gangs.scan] == ["label_propagation"] * 5 + ["infomap"] * 2 + [
+        "louvain"
+    ] * 2
+    assert {r["resolution"] for r in gangs.scan[7:]} == {gangs.chosen_resolution}
     for row in gangs.scan:
-        if row["method"] == "label_propagation":
-            run = label_propagation(und, seed=row["seed"])
-        else:
-            run = infomap(G, seed=row["seed"])
+        run = _rerun(G, dict(row))
         assert row["communities"] == len(run)
         assert row["modularity"] == pytest.approx(run.modularity)
 
@@ -218,13 +226,7 @@ def test_unconnected_gangs_are_their_own_alliances() -> None:
 def test_stability_is_the_share_of_runs_with_the_majority_of_the_gang() -> None:
     G = nx.karate_club_graph()
     gangs = find_gangs(G, seed=0)
-    und = nx.Graph(G)
-    runs = [
-        label_propagation(und, seed=r["seed"])
-        if r["method"] == "label_propagation"
-        else infomap(G, seed=r["seed"])
-        for r in gangs.scan
-    ]
+    runs = [_rerun(G, dict(r)) for r in gangs.scan]
     checked = 0
     for v in G:
         members = gangs.communities[gangs.membership[v]]
@@ -246,16 +248,17 @@ def test_stability_is_the_share_of_runs_with_the_majority_of_the_gang() -> None:
 
 
 def test_a_gang_most_runs_merge_is_not_reported_as_stable() -> None:
-    # two 8-cliques joined by 24 links: 6 of the 7 candidate runs put all 16 together,
-    # Louvain's re-clustering splits them; the runs that merged them do not count
+    # two 8-cliques joined by 24 links: most candidate runs put all 16 together, the
+    # Louvain runs and the re-clustering split them; the runs that merged them do not count
     G = nx.Graph()
     G.add_edges_from(itertools.combinations(range(8), 2))
     G.add_edges_from(itertools.combinations(range(8, 16), 2))
     G.add_edges_from((i, 8 + (i + k) % 8) for k in range(3) for i in range(8))
     gangs = find_gangs(G, seed=0)
-    assert sum(r["communities"] == 1 for r in gangs.scan) >= 5
+    merged = sum(r["communities"] == 1 for r in gangs.scan)
+    assert merged >= 5
     assert len(gangs) == 2
-    assert max(gangs.community_stability) <= 2 / 7
+    assert gangs.community_stability == pytest.approx((1 - merged / 9,) * 2)
 
 
 # ----------------------------------------------------------------- arguments and inputs
@@ -268,8 +271,16 @@ def test_a_gang_most_runs_merge_is_not_reported_as_stable() -> None:
         ({"label_propagation_runs": 2.5}, "label_propagation_runs must be an integer"),
         ({"infomap_runs": True}, "infomap_runs must be an integer >= 0"),
         ({"max_rounds": 0}, "max_rounds must be an integer >= 1"),
-        ({"label_propagation_runs": 1, "infomap_runs": 0}, "at least 2 candidate runs"),
-        ({"label_propagation_runs": 0, "infomap_runs": 1}, "at least 2 candidate runs"),
+        (
+            {"label_propagation_runs": 1, "infomap_runs": 0, "modularity_runs": 0},
+            "at least 2 candidate runs",
+        ),
+        (
+            {"label_propagation_runs": 0, "infomap_runs": 1, "modularity_runs": 0},
+            "at least 2 candidate runs",
+        ),
+        ({"modularity_runs": -1}, "modularity_runs must be an integer >= 0"),
+        ({"resolutions": (2.0, 1.0)}, "resolutions must be positive and increasing"),
         ({"threshold": 0}, r"threshold must be in \(0, 1\]"),
         ({"threshold": 1.5}, r"threshold must be in \(0, 1\]"),
         ({"threshold": -0.2}, r"threshold must be in \(0, 1\]"),
@@ -296,14 +307,15 @@ def test_threshold_one_keeps_only_what_every_run_agrees_on() -> None:
 
 def test_label_propagation_alone_says_so() -> None:
     G, sizes = RINGS["ring_of_cliques"]
-    gangs = find_gangs(G, seed=0, infomap_runs=0, label_propagation_runs=4)
+    gangs = find_gangs(G, seed=0, infomap_runs=0, modularity_runs=0, label_propagation_runs=4)
     assert set(gangs.communities) == _cliques(sizes)
     assert [r["method"] for r in gangs.scan] == ["label_propagation"] * 4
     assert gangs.provenance.params["infomap_runs"] == 0
     assert gangs.provenance.params["methods"] == ["label_propagation"]
+    assert gangs.profile == () and gangs.chosen_resolution is None
     assert "infomap" not in gangs.engine
     both = find_gangs(G, seed=0)
-    assert both.provenance.params["methods"] == ["label_propagation", "infomap"]
+    assert both.provenance.params["methods"] == ["label_propagation", "infomap", "louvain"]
     assert "infomap: infomap" in both.engine
 
 
@@ -339,7 +351,9 @@ def test_to_json_round_trips_with_scan_and_hierarchy() -> None:
     ]
     assert {frozenset(c) for c in doc["levels"][0]} == set(alliances)
     assert doc["parent_of"] == [list(p) for p in gangs.parent_of]
-    assert len(gangs.scan_frame()) == 7
+    assert len(gangs.scan_frame()) == 9
+    assert doc["chosen_resolution"] == gangs.chosen_resolution
+    assert [row["resolution"] for row in doc["profile"]] == [r["resolution"] for r in gangs.profile]
 
 
 # ----------------------------------------------------------------- infomap detector
