@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from pathlib import Path
@@ -272,9 +273,33 @@ def test_large_graphs_open_on_one_node_per_community() -> None:
     )
     weights = [float(t.rsplit("weight ", 1)[1]) for t in ov["edges"]["title"]]
     assert sum(weights) == pytest.approx(2.0 * crossing)
-    assert any("Louvain" in n for n in data["notes"])
+    assert any("find_gangs" in n for n in data["notes"])
     # below the threshold the same graph is one map
     assert payload(map_html(G, max_nodes=500))["overview"] is None
+
+
+def test_overview_of_gangs_names_each_gangs_alliance() -> None:
+    from netintel.algorithms import find_gangs
+
+    # six 6-cliques, joined in pairs by many links (three alliances) and in a ring by one
+    G = nx.Graph()
+    for g in range(6):
+        G.add_edges_from(itertools.combinations(range(6 * g, 6 * g + 6), 2))
+        G.add_edge(6 * g + 5, (6 * g + 6) % 36)
+    for a in range(3):
+        G.add_edges_from((12 * a + i, 12 * a + 6 + i) for i in range(3))
+    gangs = find_gangs(G, seed=0)
+    assert len(gangs) == 6 and len(gangs.levels[0]) == 3
+    ov = payload(map_html(G, communities=gangs, max_nodes=10, seed=0))["overview"]
+    comm = payload(map_html(G, communities=gangs, max_nodes=10, seed=0))["nodes"]["community"]
+    for c, alliance in enumerate(ov["alliance"]):
+        member = comm.index(c)  # nodes are in canonical order: node i is integer i
+        assert alliance == gangs.alliance_of(gangs.membership[member])
+        allies = [o for o in range(6) if o != c and ov["alliance"][o] == alliance]
+        assert len(allies) == 1
+        assert f"alliance {alliance}, with communities {allies[0]}" in ov["nodes"]["title"][c]
+    plain = payload(map_html(G, communities=gangs.membership, max_nodes=10, seed=0))
+    assert plain["overview"]["alliance"] is None
 
 
 # ------------------------------------------------------------------ redaction

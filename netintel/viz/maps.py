@@ -158,10 +158,37 @@ def _positions_for(
     return out
 
 
+def _alliances(communities: CommunitiesLike, view: GraphView, comm: np.ndarray) -> list[int] | None:
+    """Per map community, the alliance that holds it (a ``find_gangs`` result), else None.
+
+    The map numbers communities by size; each is matched to its gang through one of its
+    members, and the gang to its alliance (``Gangs.alliance_of``).
+    """
+    alliance_of = getattr(communities, "alliance_of", None)
+    membership = getattr(communities, "membership", None)
+    if alliance_of is None or membership is None:
+        return None
+    k = int(comm.max()) + 1 if len(comm) else 0
+    out = [-1] * k
+    for n, c in zip(view.nodes, comm.tolist(), strict=True):
+        if c >= 0 and out[c] < 0 and n.node in membership:
+            out[c] = int(alliance_of(membership[n.node]))
+    return out
+
+
 def _overview(
-    view: GraphView, groups: np.ndarray, scores: np.ndarray, seed: int, engine: str
+    view: GraphView,
+    groups: np.ndarray,
+    scores: np.ndarray,
+    seed: int,
+    engine: str,
+    alliances: list[int] | None = None,
 ) -> dict[str, Any]:
-    """One node per community (size = members) and edges weighted by the links between them."""
+    """One node per community (size = members) and edges weighted by the links between them.
+
+    With ``alliances`` (community -> alliance), each community says which alliance holds
+    it and which other communities share it.
+    """
     k = int(groups.max()) + 1 if len(groups) else 0
     sizes = np.bincount(groups, minlength=k)
     inside = np.zeros(k, dtype=int)
@@ -195,6 +222,12 @@ def _overview(
         lines.append(f"links inside: {inside[c]}, to other communities: {outside[c]}")
         what = f"top by {view.score_name}" if rank_by is not None else "members"
         lines.append(f"{what}: {', '.join(top[c])}")
+        if alliances is not None and c < len(alliances) and alliances[c] >= 0:
+            allies = [str(o) for o in range(k) if o != c and alliances[o] == alliances[c]]
+            lines.append(
+                f"alliance {alliances[c]}"
+                + (f", with communities {', '.join(allies)}" if allies else " (alone)")
+            )
         lines.append("double-click (or the legend) to open it")
         titles.append("\n".join(lines))
     pairs = sorted(between)
@@ -203,6 +236,7 @@ def _overview(
     pos = layout_arrays(k, src, dst, seed=seed, engine=engine, spacing=160.0)
     w = np.array([between[p][0] for p in pairs], dtype=float)
     return {
+        "alliance": alliances,
         "nodes": {
             "label": [f"C{c} \u00b7 {sizes[c]}" for c in range(k)],
             "title": titles,
@@ -224,7 +258,7 @@ def _overview(
 
 
 def _auto_communities(G: nx.Graph, weight: str | None, seed: int) -> Any:
-    from netintel.algorithms import louvain
+    from netintel.algorithms import find_gangs
 
     U = nx.Graph()
     U.add_nodes_from(G)
@@ -237,7 +271,7 @@ def _auto_communities(G: nx.Graph, weight: str | None, seed: int) -> Any:
             U[u][v]["weight"] += w
         else:
             U.add_edge(u, v, weight=w)
-    return louvain(U, weight="weight", seed=seed)
+    return find_gangs(U, weight="weight", seed=seed)
 
 
 def _build(
@@ -263,7 +297,7 @@ def _build(
     overview = max_nodes is not None and G.number_of_nodes() > max_nodes
     if overview and communities is None:
         communities = _auto_communities(G, weight, seed)
-        notes.append(f"Communities: Louvain (seed {seed}), computed for the overview.")
+        notes.append(f"Communities: find_gangs (seed {seed}), computed for the overview.")
     view = describe(
         G,
         communities=communities,
@@ -353,7 +387,11 @@ def _build(
         ],
         "size": _range_text("node size", view.score_name, scores),
         "width": _range_text("line width", weight, weights if weight else np.full(0, np.nan)),
-        "overview": _overview(view, comm, scores, seed, layout_engine) if overview else None,
+        "overview": _overview(
+            view, comm, scores, seed, layout_engine, _alliances(communities, view, comm)
+        )
+        if overview
+        else None,
     }
     return page_html(title, data)
 
@@ -464,7 +502,8 @@ def network_map(
         Let vis-network move the nodes after loading (off: the layout stays).
     max_nodes : int or None
         Above this many nodes the map opens on an overview with one node per
-        community (computed with Louvain when ``communities`` is None), which
+        community (computed with ``find_gangs`` when ``communities`` is None; with a
+        ``find_gangs`` result each community names its alliance), which
         opens a drill-down map per community in the same file (``#community-3``).
     redact : bool or Redaction
         Pseudonyms for names, phone numbers and ids of people; protected people's
