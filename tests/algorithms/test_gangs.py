@@ -388,3 +388,13 @@ def test_infomap_rejects_other_engines() -> None:
 
     with pytest.raises(ValueError, match="engine must be 'auto' or 'infomap'"):
         consensus(nx.ring_of_cliques(4, 5), algorithm="infomap", engine="networkx")  # type: ignore[arg-type]
+
+
+def test_a_gang_holding_most_of_the_network_is_noted() -> None:
+    # one dense group: every method keeps it whole, and the result says what that means
+    gangs = find_gangs(nx.complete_graph(30), seed=0)
+    assert len(gangs) == 1
+    assert any("one gang holds 30 of the 30 people" in n for n in gangs.provenance.notes)
+    assert not any(
+        "one gang holds" in n for n in find_gangs(RINGS["ring_of_cliques"][0]).provenance.notes
+    )
