@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from netintel.algorithms.communities import (
+    MERGE_MIN_SIZE,
     Consensus,
     GraphLike,
     _available,
@@ -87,7 +88,7 @@ __all__ = ["PANEL", "Gangs", "find_gangs", "gang_panel", "gang_scores"]
 METHODS = ("label_propagation", "infomap", "louvain")
 
 #: modularity resolutions tried, in order, for the Louvain family (see :func:`find_gangs`)
-RESOLUTIONS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+RESOLUTIONS = tuple(float(2**i) for i in range(11))  # 1, 2, 4, ... 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,13 +198,14 @@ def _alliances(ea: EdgeArrays, gangs: np.ndarray, k: int, seed: int) -> np.ndarr
 def _resolution_profile(
     und: EdgeArrays, seed: int, resolutions: tuple[float, ...]
 ) -> tuple[float, list[dict[str, Any]]]:
-    """The first resolution at which Louvain leaves no community the merge check flags.
+    """The first resolution at which Louvain's communities can no longer hold two groups.
 
     Modularity's resolution limit merges groups that are small against the
-    whole graph; raising the resolution splits them. The merge check (label
-    propagation inside each community) says when that stops: the profile
-    doubles the resolution until Louvain's communities hold no two groups of
-    their own, or the list ends.
+    whole graph; raising the resolution splits them. The profile doubles the
+    resolution until the merge check (label propagation inside each community)
+    flags none of Louvain's communities, or until they average fewer than
+    ``2 * MERGE_MIN_SIZE`` people (too small to hold two groups of the
+    smallest size the check counts), or the list ends.
     """
     check = _check_runner()
     rows: list[dict[str, Any]] = []
@@ -213,7 +215,7 @@ def _resolution_profile(
         k = int(dense.max()) + 1 if dense.size else 0
         flagged = len(_possibly_merged(und, dense, k, check, seed)) if und.m else 0
         rows.append({"resolution": gamma, "communities": k, "possibly_merged": flagged})
-        if flagged == 0:
+        if flagged == 0 or und.n < 2 * MERGE_MIN_SIZE * k:
             break
     return float(rows[-1]["resolution"]), rows
 
