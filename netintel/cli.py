@@ -694,7 +694,8 @@ _DETECT_FLAGS = (
     "--seeds",
     default=20,
     show_default=True,
-    help="Seeded runs per consensus (find_gangs: label-propagation runs, plus 2 Infomap).",
+    help="Seeded runs per consensus (find_gangs: label-propagation runs, plus 2 Infomap "
+    "and 2 Louvain).",
 )
 @click.option("--seed", default=0, show_default=True, help="Base seed of the runs.")
 @click.option(
