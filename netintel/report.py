@@ -188,6 +188,7 @@ def case_report(
     with the same figures for the panel of fixed methods.
     """
     from netintel.algorithms import gang_panel, gang_scores, key_players
+    from netintel.algorithms.communities import MERGE_MIN_SIZE
     from netintel.batch import BatchSpec, run_batch
     from netintel.db import graph_summary
     from netintel.investigate.chains import chain_brokers, victim_chains_of
@@ -238,12 +239,16 @@ def case_report(
         table = job.communities_table()
         facts.update(communities=job.communities, stability=job.stability)
         alliances = table["alliance"].nunique() if "alliance" in table.columns else None
+        groups = table[table["size"] >= MERGE_MIN_SIZE]
+        small = len(table) - len(groups)
         paras = [
-            f"{proj.n:,} people linked by {proj.m:,} call pairs form {job.communities} gangs"
+            f"{proj.n:,} people linked by {proj.m:,} call pairs form {len(groups)} gangs of "
+            f"{MERGE_MIN_SIZE} or more"
             + (f" in {alliances} alliances" if alliances else "")
-            + f" (modularity {job.modularity:.3f}); mean stability {job.stability:.2f} over "
-            "the label-propagation and Infomap runs (1.0: every run grouped them the same "
-            "way). See docs/gangs.md for how the gangs are chosen.",
+            + (f", and {small} smaller groups (not listed)" if small else "")
+            + f"; modularity {job.modularity:.3f}, mean stability {job.stability:.2f} over "
+            "the candidate runs (1.0: every run grouped them the same way; runs that split "
+            "or merged a gang do not count). See docs/gangs.md for how the gangs are chosen.",
         ]
         if job.comparison:
             c = job.comparison
@@ -272,12 +277,12 @@ def case_report(
         paras.append(f"Partitions and scores: `{job.path.relative_to(out)}`.")
         shown = pd.DataFrame(
             {
-                **({"alliance": table["alliance"]} if "alliance" in table.columns else {}),
-                "gang": table["community"],
-                "size": table["size"],
-                "stability": table["stability"].round(3),
-                "leaders": [_with_names(x, names) for x in table["leaders"]],
-                "brokers": [_with_names(x, names) for x in table["brokers"]],
+                **({"alliance": groups["alliance"]} if "alliance" in groups.columns else {}),
+                "gang": groups["community"],
+                "size": groups["size"],
+                "stability": groups["stability"].round(3),
+                "leaders": [_with_names(x, names) for x in groups["leaders"]],
+                "brokers": [_with_names(x, names) for x in groups["brokers"]],
             }
         ).head(20)
         gang_blocks: list[str | pd.DataFrame] = [*paras, shown]
