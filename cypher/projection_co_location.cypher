@@ -1,31 +1,50 @@
 // Co-location network: pairs of people seen at the same location (SEEN_AT) within $window_ms
 // milliseconds of each other, as parallel lists, $batch pairs per record (bulk transfer);
 // each pair once, person_id of src < dst.
-// meetings = pairs of sightings (one of each person) within the window.
-// $since (inclusive), $until (exclusive): both sightings in that window, null = open.
+// $since (inclusive), $until (exclusive): only sightings in that window, null = open.
 // $regions: list of regions; only locations of those regions, null = all.
-MATCH (a:Person)-[s:SEEN_AT]->(l:Location)<-[t:SEEN_AT]-(b:Person)
-WHERE a.person_id < b.person_id
-  AND abs(s.at.epochMillis - t.at.epochMillis) <= $window_ms
-  AND ($since IS NULL OR (s.at >= $since AND t.at >= $since))
-  AND ($until IS NULL OR (s.at < $until AND t.at < $until))
-  AND ($regions IS NULL OR l.region IN $regions)
-WITH a, b, l,
-     CASE WHEN s.at < t.at THEN s.at ELSE t.at END AS early,
-     CASE WHEN s.at < t.at THEN t.at ELSE s.at END AS late
-WITH a, b, count(*) AS meetings, collect(DISTINCT l.location_id) AS location_ids,
-     min(early) AS first, max(late) AS last
-WITH collect(a.person_id) AS src,
-     collect(b.person_id) AS dst,
+// meetings = pairs of kept sightings (one of each person) at one location within the window.
+// strength = the meetings discounted by how crowded the place was: for a sighting s of
+// person a at location l, k(s) = the kept sightings at l by people other than a within
+// $window_ms of s (inclusive); a meeting of sightings s and t weighs 2 / (k(s) + k(t)), and
+// strength sums the pair's meetings. Two people seen alone together weigh 1 (k = 1 each);
+// with n other people's sightings around both, 1 / (n + 1). Each k >= 1 (the other sighting).
+// Sightings are gathered per location, so the work is quadratic in a location's sightings
+// only (as a pattern match of the pairs would be), not in all sightings.
+MATCH (a:Person)-[s:SEEN_AT]->(l:Location)
+WHERE ($regions IS NULL OR l.region IN $regions)
+  AND ($since IS NULL OR s.at >= $since)
+  AND ($until IS NULL OR s.at < $until)
+WITH l, collect(a.person_id) AS who, collect(s.at.epochMillis) AS ms
+WHERE size(ms) > 1
+WITH l, who, ms, range(0, size(ms) - 1) AS idx
+// k[i]: sightings at l by people other than who[i] within the window of sighting i
+WITH l, who, ms, idx,
+     [i IN idx | size([j IN idx WHERE who[j] <> who[i] AND abs(ms[j] - ms[i]) <= $window_ms])]
+       AS k
+UNWIND idx AS i
+UNWIND [j IN idx WHERE j > i AND who[j] <> who[i] AND abs(ms[j] - ms[i]) <= $window_ms] AS j
+WITH l,
+     CASE WHEN who[i] < who[j] THEN who[i] ELSE who[j] END AS a,
+     CASE WHEN who[i] < who[j] THEN who[j] ELSE who[i] END AS b,
+     CASE WHEN ms[i] < ms[j] THEN ms[i] ELSE ms[j] END AS early,
+     CASE WHEN ms[i] < ms[j] THEN ms[j] ELSE ms[i] END AS late,
+     2.0 / (k[i] + k[j]) AS w
+WITH a, b, count(*) AS meetings, sum(w) AS strength,
+     collect(DISTINCT l.location_id) AS location_ids, min(early) AS first, max(late) AS last
+WITH collect(a) AS src,
+     collect(b) AS dst,
      collect(meetings) AS meetings,
+     collect(strength) AS strength,
      collect(location_ids) AS location_ids,
-     collect(first.epochMillis) AS first_meeting,
-     collect(last.epochMillis) AS last_meeting
+     collect(first) AS first_meeting,
+     collect(last) AS last_meeting
 // one record per $batch pairs, so the client converts a batch at a time
 UNWIND range(0, size(src) - 1, $batch) AS i
 RETURN src[i..i + $batch] AS src,
        dst[i..i + $batch] AS dst,
        meetings[i..i + $batch] AS meetings,
+       strength[i..i + $batch] AS strength,
        location_ids[i..i + $batch] AS location_ids,
        first_meeting[i..i + $batch] AS first_meeting,
        last_meeting[i..i + $batch] AS last_meeting

@@ -14,6 +14,8 @@ from netintel import projection
 from netintel.algorithms import edge_arrays, graph_hash, louvain
 from netintel.ingest import ingest
 from netintel.projection import (
+    LAYERS,
+    MULTIPLEX_WEIGHTS,
     Projection,
     co_location_network,
     co_offending_network,
@@ -251,8 +253,71 @@ def test_co_location_window(known: neo4j.Driver) -> None:
     }
     first = edges(hour, "first_meeting", "last_meeting")[("A", "B")]
     assert first == (ts("2024-01-01T10:00"), ts("2024-01-05T09:59"))
+    # L1: A and B alone (C 1.5 h later), 1; L2: A, D and B all within the hour, 2 / (2 + 2)
+    assert edges(hour, "strength") == {
+        ("A", "B"): (pytest.approx(1.5),),
+        ("A", "D"): (pytest.approx(0.5),),
+        ("B", "D"): (pytest.approx(0.5),),
+    }
     with pytest.raises(ValueError, match="negative"):
         co_location_network(known, window=-1)
+
+
+def crowd_records() -> dict[str, pd.DataFrame]:
+    """P and R meet at a quiet place Q (North) and at a crowded one C (South)."""
+    day = "2024-01-01T"
+    return {
+        "persons": _frame("person_id name", *((p, p) for p in ("P", "R", "X1", "X2", "X3", "X4"))),
+        "locations": _frame(
+            "location_id kind region", ("Q", "address", "North"), ("C", "address", "South")
+        ),
+        "sightings": _frame(
+            "person_id location_id at",
+            # Q: R exactly 1 h after P's first sighting; P's later sightings at 13:00 meet nobody
+            ("P", "Q", day + "10:00:00Z"),
+            ("P", "Q", day + "10:30:00Z"),
+            ("R", "Q", day + "11:00:00Z"),
+            ("P", "Q", day + "13:00:00Z"),
+            # C: five people within 40 minutes; X4 comes 80 minutes after the last of them
+            ("P", "C", day + "12:00:00Z"),
+            ("R", "C", day + "12:10:00Z"),
+            ("X1", "C", day + "12:20:00Z"),
+            ("X2", "C", day + "12:30:00Z"),
+            ("X3", "C", day + "12:40:00Z"),
+            ("X4", "C", day + "14:00:00Z"),
+        ),
+    }
+
+
+def test_co_location_strength_discounts_crowded_places(graph: neo4j.Driver, tmp_path: Path) -> None:
+    report = ingest(crowd_records(), driver=graph, reject_dir=tmp_path, progress=False)
+    assert report.ok and report.rows_rejected == 0, report
+    proj = co_location_network(graph)
+    # k(s): sightings of other people at the place within 1 h of s; a meeting weighs
+    # 2 / (k(s) + k(t)). At Q, k(P 10:00) = k(P 10:30) = 1 (R; P's own sightings do not
+    # count), k(R 11:00) = 2: two meetings of 2/3. At C, k = 4 for each of the five
+    # sightings within the hour: every pair meets once, 2/8.
+    crowd = [("P", "X1"), ("P", "X2"), ("P", "X3"), ("R", "X1"), ("R", "X2"), ("R", "X3")]
+    crowd += [("X1", "X2"), ("X1", "X3"), ("X2", "X3")]
+    expected = {("P", "R"): (3, pytest.approx(4 / 3 + 1 / 4), ["C", "Q"])}
+    expected.update({pair: (1, pytest.approx(0.25), ["C"]) for pair in crowd})
+    assert edges(proj, "meetings", "strength", "location_ids") == expected
+    assert proj.weight_column == "meetings"
+    # only the sightings kept count: before 12:30, C holds P, R and X1 (k = 2): 2/4 a meeting
+    early = co_location_network(graph, until="2024-01-01T12:30")
+    assert edges(early, "strength") == {
+        ("P", "R"): (pytest.approx(4 / 3 + 1 / 2),),
+        ("P", "X1"): (pytest.approx(0.5),),
+        ("R", "X1"): (pytest.approx(0.5),),
+    }
+    assert edges(co_location_network(graph, region="North"), "meetings", "strength") == {
+        ("P", "R"): (2, pytest.approx(4 / 3)),
+    }
+    # with 2 hours, X4 (exactly 2 h after P) joins C: k = 5 everywhere there, 2/10 a meeting;
+    # at Q, P at 13:00 meets R: k(R) = 3, k(P 13:00) = 1
+    wide = edges(co_location_network(graph, window="2h"), "meetings", "strength")
+    assert wide[("P", "R")] == (4, pytest.approx(2 / 4 + 2 / 4 + 2 / 4 + 2 / 10))
+    assert wide[("X3", "X4")] == (1, pytest.approx(0.2))
 
 
 def test_transfers_directed_seller_to_buyer(known: neo4j.Driver) -> None:
@@ -285,12 +350,16 @@ def test_multiplex_layers_and_outputs(known: neo4j.Driver) -> None:
         "co_location": 3,
         "transfers": 2,
     }
+    # weights in call equivalents: 3 calls, 2 shared cases x 20, strength 1.5 x 20
     ab = frame[(frame["src"] == "A") & (frame["dst"] == "B")]
     assert dict(zip(ab["layer"].astype(str), ab["weight"], strict=True)) == {
         "calls": 3.0,
-        "co_offending": 2.0,
-        "co_location": 2.0,
+        "co_offending": 40.0,
+        "co_location": 30.0,
     }
+    assert ab["cases"].dropna().tolist() == [2] and ab["meetings"].dropna().tolist() == [2]
+    assert ab["strength"].dropna().tolist() == [1.5]
+    assert multi.params["weights"] == dict(MULTIPLEX_WEIGHTS)
     G = multi.to_networkx()
     assert isinstance(G, nx.MultiGraph) and G.number_of_edges() == 14
     assert G.edges["A", "B", "calls"]["duration_s"] == 100
@@ -301,18 +370,83 @@ def test_multiplex_layers_and_outputs(known: neo4j.Driver) -> None:
     ea = multi.edge_arrays()
     ends = zip(ea.src.tolist(), ea.dst.tolist(), strict=True)
     pair = dict(zip(ends, ea.weight.tolist(), strict=True))
-    assert pair[(ea.index["A"], ea.index["B"])] == 7.0
+    assert pair[(ea.index["A"], ea.index["B"])] == 73.0
     calls = multi.layer("calls")
     alone = person_call_network(known)
     assert edges(calls, "calls", "duration_s") == edges(alone, "calls", "duration_s")
     assert calls.input_hash == alone.input_hash and calls.name == "person_calls"
     assert edges(multi.layer("transfers")) == edges(transfer_network(known, directed=False))
+    place = multi.layer("co_location")  # its own weight (meetings), not 20 x strength
+    assert place.input_hash == co_location_network(known).input_hash
+    assert edges(place, "strength") == edges(co_location_network(known), "strength")
     with pytest.raises(ValueError, match="no layer"):
         multi.layer("dna")
     only = multiplex_network(known, layers=["co_offending"])
     assert only.multigraph and set(only.to_frame()["layer"]) == {"co_offending"}
     with pytest.raises(ValueError, match="layers"):
         multiplex_network(known, layers=["calls", "gossip"])
+
+
+def test_multiplex_weights(known: neo4j.Driver) -> None:
+    assert MULTIPLEX_WEIGHTS == {
+        "calls": 1.0,
+        "co_offending": 20.0,
+        "co_location": 20.0,
+        "transfers": 1.0,
+    }
+    assert set(MULTIPLEX_WEIGHTS) == set(LAYERS)
+
+    def summed(proj: Projection) -> dict[tuple[str, str], float]:
+        ea = proj.edge_arrays()
+        keys = [ea.nodes[i] for i in ea.src.tolist()], [ea.nodes[i] for i in ea.dst.tolist()]
+        return dict(zip(zip(*keys, strict=True), ea.weight.tolist(), strict=True))
+
+    # known_records: A-B 3 calls, 2 cases, strength 1.5 (2 meetings); see the tests above
+    default = summed(multiplex_network(known))
+    assert default[("A", "B")] == pytest.approx(1 * 3 + 20 * 2 + 20 * 1.5)
+    assert default[("A", "D")] == pytest.approx(1 * 1 + 20 * 0.5)  # a call and L2
+    assert default[("B", "D")] == pytest.approx(20 * 0.5 + 1 * 3)  # L2 and 3 transfers
+    assert default[("D", "E")] == pytest.approx(20 * 1 + 1 * 1)  # K3 and one transfer
+    mine = {"calls": 2, "co_offending": 0.5, "co_location": 4, "transfers": 0}
+    custom = multiplex_network(known, weights=mine)
+    assert summed(custom)[("A", "B")] == pytest.approx(2 * 3 + 0.5 * 2 + 4 * 1.5)
+    assert summed(custom)[("D", "E")] == pytest.approx(0.5)
+    assert custom.params["weights"] == {k: float(v) for k, v in mine.items()}
+    # weights=None: each layer's own weight, meetings for co-location, as before weights
+    raw = multiplex_network(known, weights=None)
+    assert raw.params["weights"] is None
+    assert summed(raw)[("A", "B")] == 3 + 2 + 2
+    assert summed(raw)[("B", "D")] == 1 + 3
+    frame = raw.to_frame()
+    ab = frame[(frame["src"] == "A") & (frame["dst"] == "B")]
+    assert dict(zip(ab["layer"].astype(str), ab["weight"], strict=True)) == {
+        "calls": 3.0,
+        "co_offending": 2.0,
+        "co_location": 2.0,
+    }
+    # the weights are part of the projection: its description, hash and repetition
+    hashes = {p.input_hash for p in (multiplex_network(known), custom, raw)}
+    assert len(hashes) == 3
+    assert custom.describe()["params"]["weights"] == custom.params["weights"]
+    for proj in (custom, raw):
+        assert project(known, "multiplex", **proj.params).input_hash == proj.input_hash
+    # a subset of the layers needs factors for those layers only
+    two = multiplex_network(
+        known, layers=["calls", "co_offending"], weights={"calls": 1, "co_offending": 3}
+    )
+    assert summed(two)[("A", "B")] == 3 + 3 * 2
+    assert multiplex_network(known, layers=["co_location"]).params["weights"] == {
+        "co_location": 20.0
+    }
+    for bad in (
+        {"calls": 1},
+        {**MULTIPLEX_WEIGHTS, "gossip": 1},
+        {**MULTIPLEX_WEIGHTS, "calls": -1},
+    ):
+        with pytest.raises(ValueError, match="weight"):
+            multiplex_network(known, weights=bad)
+    with pytest.raises(ValueError, match="weight"):
+        multiplex_network(known, weights={**MULTIPLEX_WEIGHTS, "calls": float("nan")})
 
 
 def test_outputs_agree_and_the_projection_is_reproducible(
