@@ -421,7 +421,7 @@ def test_find_gangs_job_writes_gangs_inside_alliances(
     m = job.manifest()
     assert m["algorithm"]["ran"] == "find_gangs"
     assert m["result"]["alliances"] == part["alliance"].nunique() == len(gangs.levels[0])
-    assert len(m["seeds"]["run_seeds"]) == SEEDS + 2  # label propagation + Infomap
+    assert len(m["seeds"]["run_seeds"]) == SEEDS + 4  # label propagation + 2 Infomap + 2 Louvain
     # the report groups the gangs under their alliance
     report = batch.report_md.read_text("utf-8")
     assert "### Alliances" in report and "find_gangs" in report
