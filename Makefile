@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-BENCHMARKS := ingest projection communities maps synth
+BENCHMARKS := ingest projection communities maps synth gangs
 
 .PHONY: setup demo test bench browser
 
