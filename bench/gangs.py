@@ -34,13 +34,16 @@ infomap package used directly:
 * **Merge warning**: a found community is *truly merged* when it holds the strict majority
   of the members of two or more planted gangs. ``possibly_merged`` vs that truth (recall,
   precision) for netintel ``louvain`` at resolution 1 and 5 and for ``find_gangs``.
-* **Multiplex**: the call layer (undirected) plus a co-offending layer (two persons
-  suspected in the same case, ``case_suspects.csv``: 1 per shared case) and a co-location
-  layer (two persons sighted at the same ``location_id`` within 24 h, ``sightings.csv``: 1
-  per such pair of sightings). Each extra layer is rescaled so that its total weight is the
-  call layer's total times a factor (``--multiplex-factors``, default 1.0 at every case;
-  ``--multiplex-extra`` factors only at the first seed of each size); the layers are summed
-  and ``find_gangs`` runs on the sum. Scored on the same planted members as the call graph
+* **Multiplex**: the person network as ``netintel.projection.multiplex_network`` builds it
+  from calls, co-offending and co-location (computed here with pandas from the generated
+  files): calls weigh 1 each; two persons suspected in the same case (``case_suspects.csv``)
+  20 per shared case; two persons sighted at the same ``location_id`` within 1 h
+  (``sightings.csv``) 20 per unit of co-location strength, a meeting weighing
+  ``2 / (k(s) + k(t))`` with k the sightings of other people there within the hour (a
+  meeting of two people alone counts 1, a crowded one less). Those weights are
+  ``netintel.projection.MULTIPLEX_WEIGHTS``; ``--multiplex-factors`` (default 1.0) scales
+  the two extra layers, ``--multiplex-extra`` factors run at the first seed of each size
+  only. ``find_gangs`` runs on the sum. Scored on the same planted members as the call graph
   (those present in the call graph), against the call-only panel's best; the bar is
   +0.05 ARI.
 * **LFR**: ``nx.LFR_benchmark_graph(n, 3, 1.5, mu, average_degree=10, max_degree=50,
@@ -219,16 +222,21 @@ def igraph_of(u: EdgeArrays) -> Any:
 def run_infomap(ea: EdgeArrays, seed: int) -> np.ndarray:
     import infomap
 
-    flags = f"--silent --two-level --num-trials 1 --seed {seed + 1}"
-    if ea.directed:
-        flags += " --directed"
-    im = infomap.Infomap(flags)
-    im.add_nodes(range(ea.n))
-    for s, d, w in zip(ea.src.tolist(), ea.dst.tolist(), ea.weight.tolist(), strict=True):
-        im.add_link(s, d, w)
-    im.run()
+    net = infomap.Network.from_edge_index(
+        np.vstack([ea.src, ea.dst]),
+        edge_weight=ea.weight,
+        num_nodes=ea.n,
+        directed=ea.directed,
+    )
+    result = infomap.run(
+        net,
+        seed=seed + 1,
+        num_trials=1,
+        two_level=True,
+        flow_model="directed" if ea.directed else "undirected",
+    )
     labels = np.arange(ea.n, dtype=np.int64) + ea.n  # unassigned nodes stay alone
-    for node, module in im.get_modules().items():
+    for node, module in result.modules().items():
         labels[node] = module
     return labels
 
@@ -362,8 +370,28 @@ def missed_gangs(ea: EdgeArrays, truth, per_gang: dict[Any, bool]) -> dict[str, 
     }
 
 
+def _window_counts(loc: np.ndarray, t: np.ndarray, window: int) -> np.ndarray:
+    """Per sighting (sorted by location, then time), the sightings at its place within window."""
+    # one sorted key: places 10**9 s apart (more than the data's span plus any window)
+    key = loc.astype(np.int64) * (10**9) + (t - t.min())
+    return np.searchsorted(key, key + window, side="right") - np.searchsorted(
+        key, key - window, side="left"
+    )
+
+
 def multiplex(folder: Path, keys: np.ndarray, a: np.ndarray, b: np.ndarray, factor: float):
-    """Undirected person graph: calls + co-offending + co-location, layers rescaled."""
+    """Undirected person graph: calls + co-offending + co-location, as the projection weighs it.
+
+    The same definitions as ``netintel.projection.multiplex_network`` (layers calls,
+    co_offending, co_location; window 1 h), computed with pandas from the generated files:
+    a co-location meeting of sightings s and t weighs ``2 / (k(s) + k(t))``, k = sightings
+    by other people at the place within the window; the layers are weighed by
+    ``MULTIPLEX_WEIGHTS`` (calls 1, a shared case 20, a unit of co-location strength 20),
+    the extra layers' factors times ``factor``.
+    """
+    from netintel.projection import MULTIPLEX_WEIGHTS
+
+    window = 3_600
     suspects = pd.read_csv(
         folder / "case_suspects.csv", dtype=str, usecols=["person_id", "case_id"]
     )
@@ -374,50 +402,62 @@ def multiplex(folder: Path, keys: np.ndarray, a: np.ndarray, b: np.ndarray, fact
 
     sight = pd.read_csv(folder / "sightings.csv", dtype=str)
     sight["t"] = pd.to_datetime(sight["at"], utc=True, format="ISO8601").astype("int64") // 10**9
-    sight = sight.sort_values(["location_id", "t"]).reset_index(drop=True)
-    loc = sight["location_id"].to_numpy()
+    sight["loc"] = pd.factorize(sight["location_id"])[0]
+    sight["who"] = pd.factorize(sight["person_id"])[0]
+    sight = sight.sort_values(["loc", "t"]).reset_index(drop=True)
+    loc = sight["loc"].to_numpy()
     tt = sight["t"].to_numpy()
     pid = sight["person_id"].to_numpy()
-    xs, ys = [], []
-    # every sighting paired with the later ones at the same place within 24 h
+    # k(s): sightings at the place within the window, less the person's own (s included)
+    everyone = _window_counts(loc, tt, window)
+    own = sight.sort_values(["who", "loc", "t"])
+    mine = _window_counts(
+        own["who"].to_numpy() * (int(loc.max()) + 1) + own["loc"].to_numpy(),
+        own["t"].to_numpy(),
+        window,
+    )
+    k = everyone - pd.Series(mine, index=own.index).reindex(sight.index).to_numpy()
+    xs, ys, ws = [], [], []
     _, start = np.unique(loc, return_index=True)
     bounds = [*start.tolist(), len(loc)]
     for lo, hi in itertools.pairwise(bounds):
         t_loc = tt[lo:hi]
-        end = np.searchsorted(t_loc, t_loc + 86_400, side="right")
+        end = np.searchsorted(t_loc, t_loc + window, side="right")
         for i in range(hi - lo):
-            j = np.arange(i + 1, end[i])
+            j = np.arange(i + 1, end[i]) + lo
+            j = j[pid[j] != pid[lo + i]]
             if j.size:
                 xs.append(np.repeat(pid[lo + i], j.size))
-                ys.append(pid[lo + j])
+                ys.append(pid[j])
+                ws.append(2.0 / (k[lo + i] + k[j]))
     x = np.concatenate(xs) if xs else np.array([], dtype=object)
     y = np.concatenate(ys) if ys else np.array([], dtype=object)
-    keep = x != y
-    co_loc = (x[keep], y[keep])
+    w_loc = np.concatenate(ws) if ws else np.array([], dtype=float)
 
-    people = np.unique(
-        np.concatenate([keys, co_off[0], co_off[1], co_loc[0], co_loc[1]]).astype(str)
-    )
+    people = np.unique(np.concatenate([keys, co_off[0], co_off[1], x, y]).astype(str))
     pos = {p: i for i, p in enumerate(people.tolist())}
-    remap = np.fromiter((pos[k] for k in keys.tolist()), dtype=np.int64, count=len(keys))
-    call_total = float(len(a))
+    remap = np.fromiter((pos[v] for v in keys.tolist()), dtype=np.int64, count=len(keys))
     src = [remap[a]]
     dst = [remap[b]]
-    wts = [np.ones(len(a))]
-    layers = {"calls": {"pairs": len(a), "total_weight": call_total, "unit_weight": 1.0}}
-    for name, (p, q) in (("co_offending", co_off), ("co_location", co_loc)):
-        if len(p) == 0:
-            layers[name] = {"pairs": 0, "total_weight": 0.0}
+    wts = [np.full(len(a), MULTIPLEX_WEIGHTS["calls"])]
+    layers: dict[str, Any] = {
+        "calls": {"records": len(a), "unit_weight": MULTIPLEX_WEIGHTS["calls"]}
+    }
+    for name, (p, q), measure in (
+        ("co_offending", co_off, np.ones(len(co_off[0]))),
+        ("co_location", (x, y), w_loc),
+    ):
+        unit = factor * MULTIPLEX_WEIGHTS[name]
+        layers[name] = {
+            "records": len(p),
+            "measure_total": round(float(measure.sum()), 3),
+            "unit_weight": unit,
+        }
+        if not len(p):
             continue
-        unit = factor * call_total / len(p)
         src.append(np.fromiter((pos[v] for v in p.tolist()), dtype=np.int64, count=len(p)))
         dst.append(np.fromiter((pos[v] for v in q.tolist()), dtype=np.int64, count=len(q)))
-        wts.append(np.full(len(p), unit))
-        layers[name] = {
-            "pairs": len(p),
-            "total_weight": factor * call_total,
-            "unit_weight": round(unit, 4),
-        }
+        wts.append(unit * measure)
     ea = EdgeArrays.from_arrays(
         people.tolist(), np.concatenate(src), np.concatenate(dst), np.concatenate(wts)
     )
