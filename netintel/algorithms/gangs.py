@@ -1,26 +1,24 @@
 """Gangs: small groups in large call networks, found at a scale the data chooses.
 
-:func:`find_gangs` is the one documented way to answer "which gangs are there, and
-who is in each?". Modularity at resolution 1 merges groups smaller than about
-``sqrt(2 W)`` (the resolution limit, Fortunato & Barthelemy 2007), and real gangs are
-exactly such groups: 5 to 50 people among thousands. So ``find_gangs`` does not
-optimise modularity. It runs two families of methods that have no resolution
-parameter, each several times with derived seeds:
+:func:`find_gangs` is the one documented way to answer "which gangs are there, and who is in
+each?". Modularity at resolution 1 merges groups smaller than about ``sqrt(2 W)`` (the
+resolution limit, Fortunato & Barthelemy 2007), and real gangs are exactly such groups: 5 to
+50 people among thousands. So ``find_gangs`` is not told a scale. It runs three families of
+methods, each several times with derived seeds:
 
-* weighted label propagation (Raghavan et al. 2007), where each person takes the
-  label that weighs most among their contacts: the scale is where labels stop
-  flowing;
-* Infomap (Rosvall & Bergstrom 2008), the partition that compresses a random walk
-  along the calls best (the map equation: description length), on the directed
-  calls when the graph is directed;
+* weighted label propagation (Raghavan et al. 2007), where each person takes the label that
+  weighs most among their contacts: no objective, no resolution;
+* Infomap (Rosvall & Bergstrom 2008), the partition that compresses a random walk along the
+  calls best (the map equation: description length), on the directed calls when the graph is
+  directed: no resolution either;
+* Louvain at the resolution a profile chooses: doubling from 1 until the merge check finds
+  no community holding two groups, or the communities are too small to hold two;
 
-and keeps what they agree on: the consensus of all those runs on the graph's own
-links (Lancichinetti & Fortunato 2012), re-clustered with Louvain until the runs
-agree. The scale therefore comes from the data through two independent criteria,
-and a person's stability is the share of runs, over both families, in which they sat
-with the majority of their gang: a group that one family splits is not reported as
-stable. ``docs/gangs.md`` explains the choice, with the benchmark that backs it
-(``bench/gangs.py``).
+and keeps what they agree on: the consensus of all those runs on the graph's own links
+(Lancichinetti & Fortunato 2012), re-clustered with Louvain until the runs agree. A
+person's stability is the share of runs, over all families, that kept them with their gang
+without merging it with another: a group that one family splits is not reported as stable.
+``docs/gangs.md`` explains the choice, with the benchmark that backs it (``bench/gangs.py``).
 
 The result, :class:`Gangs`, is a :class:`~netintel.algorithms.Consensus` (so every
 caller of a consensus can take it) with the runs that were scanned (:attr:`Gangs.scan`)
@@ -238,10 +236,11 @@ def find_gangs(
        Infomap ``infomap_runs`` times (directed flow on a directed graph), with
        seeds derived from ``seed``. Neither has a resolution parameter.
     2. Choose a modularity resolution from the data: Louvain at each of
-       ``resolutions`` in turn until the merge check (label propagation inside
-       each community) flags none of its communities (the resolution
-       profile, :attr:`Gangs.profile`); run Louvain there ``modularity_runs``
-       times.
+       ``resolutions`` (1, 2, 4, ... 1024) in turn until the merge check (label
+       propagation inside each community) flags none of its communities, or
+       its communities average fewer than 6 people (too small to hold two
+       groups of 3), or the list ends (the resolution profile,
+       :attr:`Gangs.profile`); run Louvain there ``modularity_runs`` times.
     3. Keep what all these runs agree on: for each link, the share of runs that
        put its ends together; links below ``threshold`` are dropped and the
        rest re-clustered with Louvain, weighted by that share, until the runs
