@@ -517,12 +517,11 @@ def _infomap_run(ea: EdgeArrays, seed: int) -> np.ndarray:
     """
     import infomap
 
-    net = infomap.Network.from_edge_index(
-        np.vstack([ea.src, ea.dst]),
-        edge_weight=ea.weight,
-        num_nodes=ea.n,
-        directed=ea.directed,
-    )
+    # one bulk call into Infomap's C++ core (from_edge_index adds the links one by one)
+    net = infomap.Network()
+    net.add_nodes(range(ea.n))
+    if ea.m:
+        net.add_links(np.column_stack([ea.src.astype(np.float64), ea.dst, ea.weight]))
     result = infomap.run(
         net,
         seed=seed % (2**31 - 1) + 1,  # Infomap's seeds start at 1
@@ -1451,7 +1450,7 @@ def conductance(
     return dict(zip(names, _conductances(cut, volume).tolist(), strict=True))
 
 
-def _contingency(a: PartitionLike, b: PartitionLike) -> np.ndarray:
+def _contingency(a: PartitionLike, b: PartitionLike) -> _Table:
     ma, mb = _membership(a), _membership(b)
     if ma.keys() != mb.keys():
         only_a = next((v for v in ma if v not in mb), None)
@@ -1466,10 +1465,35 @@ def _contingency(a: PartitionLike, b: PartitionLike) -> np.ndarray:
     nodes = list(ma)
     _, la = np.unique(np.array([repr(ma[v]) for v in nodes]), return_inverse=True)
     _, lb = np.unique(np.array([repr(mb[v]) for v in nodes]), return_inverse=True)
-    table = sp.coo_array(
-        (np.ones(len(nodes)), (la, lb)), shape=(int(la.max()) + 1, int(lb.max()) + 1)
+    return _contingency_labels(la, lb)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A contingency table kept sparse: the non-zero cells and the margins."""
+
+    cells: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    cell_row: np.ndarray
+    cell_col: np.ndarray
+
+
+def _contingency_labels(la: np.ndarray, lb: np.ndarray) -> _Table:
+    """The contingency of two label arrays (dense ints from 0), linear in the nodes.
+
+    Two partitions with thousands of communities each would need a dense table of
+    millions of mostly empty cells; only the non-zero ones are kept.
+    """
+    kb = int(lb.max()) + 1
+    pairs, counts = np.unique(la.astype(np.int64) * kb + lb, return_counts=True)
+    return _Table(
+        cells=counts.astype(np.float64),
+        rows=np.bincount(la).astype(np.float64),
+        cols=np.bincount(lb).astype(np.float64),
+        cell_row=pairs // kb,
+        cell_col=pairs % kb,
     )
-    return table.toarray()
 
 
 def nmi(
@@ -1489,13 +1513,14 @@ def nmi(
     0.0
     """
     table = _contingency(a, b)
-    n = table.sum()
-    pa, pb = table.sum(axis=1) / n, table.sum(axis=0) / n
+    n = table.cells.sum()
+    pa, pb = table.rows / n, table.cols / n
+    pa, pb = pa[pa > 0], pb[pb > 0]
     ha = float(-(pa * np.log(pa)).sum())
     hb = float(-(pb * np.log(pb)).sum())
-    pij = table / n
-    nz = pij > 0
-    mi = float((pij[nz] * np.log(pij[nz] / np.outer(pa, pb)[nz])).sum())
+    pij = table.cells / n
+    expected = (table.rows[table.cell_row] / n) * (table.cols[table.cell_col] / n)
+    mi = float((pij * np.log(pij / expected)).sum())
     if average == "arithmetic":
         norm = (ha + hb) / 2
     elif average == "geometric":
@@ -1523,14 +1548,17 @@ def ari(a: PartitionLike, b: PartitionLike) -> float:
     >>> round(ari([{1, 2, 3}, {4, 5, 6}], [{1, 2}, {3, 4}, {5, 6}]), 4)
     0.2424
     """
-    table = _contingency(a, b)
-    n = table.sum()
+    return _ari_table(_contingency(a, b))
+
+
+def _ari_table(table: _Table) -> float:
+    n = float(table.cells.sum())
 
     def pairs(x: np.ndarray) -> float:
         return float((x * (x - 1) / 2).sum())
 
-    index = pairs(table)
-    sa, sb = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    index = pairs(table.cells)
+    sa, sb = pairs(table.rows), pairs(table.cols)
     total = n * (n - 1) / 2
     expected = sa * sb / total if total else 0.0
     top = (sa + sb) / 2

@@ -51,11 +51,13 @@ from netintel.algorithms.communities import (
     MERGE_MIN_SIZE,
     Consensus,
     GraphLike,
+    _ari_table,
     _available,
     _build,
     _check_runner,
     _check_weights,
     _coassignment,
+    _contingency_labels,
     _infomap_run,
     _link_consensus,
     _links,
@@ -107,7 +109,8 @@ class Gangs(Consensus):
     profile : tuple of dict
         The modularity resolution profile: per resolution tried,
         ``resolution``, ``communities`` and ``possibly_merged`` (how many of
-        Louvain's communities the merge check flags there).
+        Louvain's communities the merge check flags there; None where they
+        average fewer than 6 people and the profile stops unchecked).
     chosen_resolution : float or None
         The resolution the profile chose for the Louvain family: the first at
         which no community is flagged (the last tried when every one is).
@@ -175,6 +178,11 @@ class Gangs(Consensus):
         return out
 
 
+def _dense(labels: np.ndarray) -> np.ndarray:
+    """Labels renumbered 0..k-1."""
+    return np.unique(labels, return_inverse=True)[1]
+
+
 def _alliances(ea: EdgeArrays, gangs: np.ndarray, k: int, seed: int) -> np.ndarray:
     """Louvain (resolution 1) on the graph of gangs: gang index -> alliance index.
 
@@ -211,9 +219,12 @@ def _resolution_profile(
         labels = _run_once(und, _louvain_runner("auto", False, gamma)[0], seed)
         _, dense = labels_to_communities(und.nodes, labels)
         k = int(dense.max()) + 1 if dense.size else 0
+        if und.n < 2 * MERGE_MIN_SIZE * k:  # too small to hold two groups: not checked
+            rows.append({"resolution": gamma, "communities": k, "possibly_merged": None})
+            break
         flagged = len(_possibly_merged(und, dense, k, check, seed)) if und.m else 0
         rows.append({"resolution": gamma, "communities": k, "possibly_merged": flagged})
-        if flagged == 0 or und.n < 2 * MERGE_MIN_SIZE * k:
+        if flagged == 0:
             break
     return float(rows[-1]["resolution"]), rows
 
@@ -362,7 +373,6 @@ def find_gangs(
             "split it, at the risk of the resolution limit described in docs/gangs.md"
         )
     community_stability = np.bincount(dense, weights=stability, minlength=k) / np.maximum(sizes, 1)
-    chosen = dict(enumerate(dense.tolist()))
     scan = tuple(
         {
             "method": method,
@@ -370,7 +380,7 @@ def find_gangs(
             "seed": s,
             "communities": int(np.unique(labels).size),
             "modularity": _modularity_arrays(und, labels),
-            "agreement": ari(dict(enumerate(labels.tolist())), chosen),
+            "agreement": _ari_table(_contingency_labels(_dense(labels), dense)),
         }
         for (method, gamma_run, s), labels in zip(plan, first, strict=True)
     )
