@@ -161,14 +161,13 @@ def _norm(numbers: pd.Series, country: str) -> pd.Series:
     return s.where(s.str.startswith("+"), "+" + country + s.str.lstrip("0"))
 
 
-def synth_graph(edges: int, seed: int, workdir: Path) -> dict[str, Any]:
-    """A synth data set of about ``edges`` person edges, lifted to the person call graph."""
-    from netintel.synth import generate
+def lift_calls(workdir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Person keys and (caller, callee) person codes, one pair per counted call.
 
-    scale = max(2_000, round(edges * CALLS_PER_EDGE))
-    t = time.perf_counter()
-    generate(workdir, scale=scale, seed=seed, dirty_rate=0)
-    generated = time.perf_counter() - t
+    As ``netintel.projection.person_call_network`` lifts calls in Neo4j: a call counts for
+    the users of both phones whose ``since``/``until`` cover its time; calls between one
+    person's own phones are left out.
+    """
     country = "86"  # synth's default region CN
     calls = pd.read_csv(
         workdir / "calls.csv", dtype=str, usecols=["caller", "callee", "started_at"]
@@ -195,7 +194,20 @@ def synth_graph(edges: int, seed: int, workdir: Path) -> dict[str, Any]:
         np.concatenate([m["a"].to_numpy(), m["b"].to_numpy()]).astype(str), return_inverse=True
     )
     k = len(m)
-    ea = EdgeArrays.from_arrays(keys.tolist(), codes[:k], codes[k:])
+    return keys, codes[:k], codes[k:]
+
+
+def synth_graph(edges: int, seed: int, workdir: Path) -> dict[str, Any]:
+    """A synth data set of about ``edges`` person edges, lifted to the person call graph."""
+    from netintel.synth import generate
+
+    scale = max(2_000, round(edges * CALLS_PER_EDGE))
+    t = time.perf_counter()
+    generate(workdir, scale=scale, seed=seed, dirty_rate=0)
+    generated = time.perf_counter() - t
+    keys, src, dst = lift_calls(workdir)
+    k = len(src)
+    ea = EdgeArrays.from_arrays(keys.tolist(), src, dst)
     gangs = pd.read_csv(workdir / "ground_truth" / "gang_members.csv", dtype=str)
     gangs = gangs[gangs["role"] != "broker"]
     truth = dict(zip(gangs["person_id"], gangs["gang_id"], strict=True))

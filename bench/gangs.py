@@ -84,6 +84,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from communities import lift_calls  # noqa: E402  (bench/communities.py: the same lifting)
 
 from netintel.algorithms import (  # noqa: E402
     EdgeArrays,
@@ -97,7 +100,6 @@ from netintel.algorithms import (  # noqa: E402
 SIZES = (10_000, 100_000, 1_000_000)
 SEEDS = (1, 2, 3)
 LFR_MUS = (0.1, 0.2, 0.3, 0.4, 0.5)
-COUNTRY = "86"  # synth's default region CN
 T0 = time.perf_counter()
 
 
@@ -106,12 +108,6 @@ def log(msg: str) -> None:
 
 
 # ---------------------------------------------------------------- data
-
-
-def _norm(numbers: pd.Series) -> pd.Series:
-    s = numbers.str.replace(r"[\s\-()]", "", regex=True)
-    s = s.where(~s.str.startswith("00"), "+" + s.str.slice(2))
-    return s.where(s.str.startswith("+"), "+" + COUNTRY + s.str.lstrip("0"))
 
 
 def synth_folder(workdir: Path, calls: int, seed: int) -> tuple[Path, float | None]:
@@ -126,34 +122,6 @@ def synth_folder(workdir: Path, calls: int, seed: int) -> tuple[Path, float | No
     seconds = time.perf_counter() - t
     (folder / ".done").write_text(f"{seconds:.1f}\n")
     return folder, seconds
-
-
-def lift_calls(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Person keys and (caller, callee) person codes, one pair per counted call."""
-    calls = pd.read_csv(folder / "calls.csv", dtype=str, usecols=["caller", "callee", "started_at"])
-    users = pd.read_csv(folder / "phone_users.csv", dtype=str)
-    calls["caller"] = _norm(calls["caller"])
-    calls["callee"] = _norm(calls["callee"])
-    calls["at"] = pd.to_datetime(calls["started_at"], utc=True, format="ISO8601")
-    users["number"] = _norm(users["number"])
-    users["since"] = pd.to_datetime(users["since"], utc=True, format="ISO8601")
-    users["until"] = pd.to_datetime(users["until"], utc=True, format="ISO8601")
-    m = calls.merge(
-        users.rename(columns={"number": "caller", "person_id": "a", "since": "sa", "until": "ua"}),
-        on="caller",
-    ).merge(
-        users.rename(columns={"number": "callee", "person_id": "b", "since": "sb", "until": "ub"}),
-        on="callee",
-    )
-    ok = m["a"] != m["b"]
-    for s, u in (("sa", "ua"), ("sb", "ub")):
-        ok &= (m[s].isna() | (m[s] <= m["at"])) & (m[u].isna() | (m["at"] <= m[u]))
-    m = m[ok]
-    keys, codes = np.unique(
-        np.concatenate([m["a"].to_numpy(), m["b"].to_numpy()]).astype(str), return_inverse=True
-    )
-    k = len(m)
-    return keys, codes[:k], codes[k:]
 
 
 def planted(folder: Path) -> dict[str, str]:
