@@ -238,6 +238,15 @@ def test_layout_is_seeded_and_separates_components() -> None:
     assert np.min(np.linalg.norm(pos[:, None] - pos[None], axis=2)[np.triu_indices(14, 1)]) > 5
 
 
+@pytest.mark.parametrize("n", [2, 4, 7])
+def test_a_chain_is_laid_out_at_the_spacing_not_stretched(n: int) -> None:
+    # a trafficking chain is a path: a line with no height, once stretched ~100,000 px wide
+    pos = layout_arrays(n, np.arange(n - 1), np.arange(1, n), seed=0)
+    hops = np.linalg.norm(pos[1:] - pos[:-1], axis=1)
+    assert (hops >= 100).all() and (hops <= 150).all()
+    assert np.ptp(pos, axis=0).max() <= 150 * (n - 1)
+
+
 def test_layout_networkx_engine_and_bad_engine() -> None:
     pos = layout_arrays(4, np.array([0, 1, 2]), np.array([1, 2, 3]), engine="networkx", seed=1)
     assert pos.shape == (4, 2) and np.isfinite(pos).all()

@@ -120,7 +120,10 @@ def layout_arrays(
         if len(e):  # linked nodes about `spacing` apart, and at least `spacing`^2 per node
             typical = float(np.median(np.linalg.norm(pos[a] - pos[b], axis=1)))
             w, h = np.ptp(pos, axis=0)
-            area = float(max(w, 1e-9) * max(h, 1e-9))
+            # a side shorter than one link counts as one link: a path (every trafficking
+            # chain) is a line with no height, and its area must not shrink to zero
+            floor = typical if typical > 0 else 1e-9
+            area = float(max(w, floor) * max(h, floor))
             factor = max(
                 spacing / typical if typical > 0 else 0.0, spacing * np.sqrt(len(members) / area)
             )
