@@ -12,6 +12,7 @@ import pytest
 
 from netintel import projection
 from netintel.algorithms import edge_arrays, graph_hash, louvain
+from netintel.db import graph_summary
 from netintel.ingest import ingest
 from netintel.projection import (
     LAYERS,
@@ -291,7 +292,11 @@ def crowd_records() -> dict[str, pd.DataFrame]:
 
 def test_co_location_strength_discounts_crowded_places(graph: neo4j.Driver, tmp_path: Path) -> None:
     report = ingest(crowd_records(), driver=graph, reject_dir=tmp_path, progress=False)
-    assert report.ok and report.rows_rejected == 0, report
+    loaded = {f.record: (f.rows_loaded, f.rows_rejected) for f in report.files}
+    assert loaded == {"persons": (6, 0), "locations": (2, 0), "sightings": (10, 0)}, report
+    counts = {(r.kind, r.name): r.count for r in graph_summary(graph).itertuples()}
+    assert counts[("node", "Person")] == 6 and counts[("node", "Location")] == 2
+    assert counts[("relationship", "SEEN_AT")] == 10
     proj = co_location_network(graph)
     # k(s): sightings of other people at the place within 1 h of s; a meeting weighs
     # 2 / (k(s) + k(t)). At Q, k(P 10:00) = k(P 10:30) = 1 (R; P's own sightings do not
