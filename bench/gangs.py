@@ -52,8 +52,9 @@ infomap package used directly:
   ``find_gangs`` ARI and the panel's best ARI per point (bar: >= 0.95 for mu <= 0.3).
 * **Published**: football (12 conferences) and polbooks (3 leanings) from
   ``netintel.datasets``; NMI of ``find_gangs`` vs each panel method (bar: >= the best).
-* **Speed**: at the 1M-calls case (seed 1) and at a ~1M-link case (``--big-dir``, a synth
-  folder of 2.15M calls): ``find_gangs`` seconds from the lifted person-call arrays
+* **Speed**: at the 1M-calls case (seed 1) and at a ~1M-link case (2.15M calls, seed 3,
+  generated into the work folder like the other cases; ``--big-dir`` for another synth
+  folder, ``--big-calls 0`` to skip it): ``find_gangs`` seconds from the lifted person-call arrays
   (``EdgeArrays.from_arrays`` included), one networkit PLM run (refine, ``GraphFromCoo``
   on the undirected arrays, default threads) in the same process, and the ratio; bar
   60 s at 1M links. ``consensus(ea, runs=20, seed=0)`` vs 20 ``louvain(ea, seed=s)``
@@ -777,11 +778,12 @@ def main() -> None:
         "--multiplex-extra", default="0.5,2.0", help="factors at each size's first seed"
     )
     ap.add_argument(
-        "--big-dir",
-        type=Path,
-        default=Path("/tmp/exp/s2150000"),
-        help="synth folder of ~2.15M calls (~1M links) for the speed bars",
+        "--big-calls",
+        type=int,
+        default=2_150_000,
+        help="calls of the ~1M-link speed case (seed 3, generated once; 0: skip it)",
     )
+    ap.add_argument("--big-dir", type=Path, help="a synth folder to use as the speed case instead")
     ap.add_argument(
         "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "gangs_work"
     )
@@ -862,9 +864,10 @@ def main() -> None:
     if keep_for_speed is not None:
         results["speed"].append(speed(*keep_for_speed[0], keep_for_speed[1]))
         save()
-    if not args.quick and args.big_dir and (args.big_dir / "calls.csv").exists():
-        keys, a, b = lift_calls(args.big_dir)
-        results["speed"].append(speed(keys, a, b, f"{args.big_dir.name} (~1M links)"))
+    if not args.quick and (args.big_dir or args.big_calls):
+        big = args.big_dir or synth_folder(args.workdir, args.big_calls, 3)[0]
+        keys, a, b = lift_calls(big)
+        results["speed"].append(speed(keys, a, b, f"{big.name} (~1M links)"))
     save()
     summary(results)
 
