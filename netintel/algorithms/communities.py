@@ -714,11 +714,7 @@ def _possibly_merged(
     weight inside than to the rest of the community; the community is flagged
     when most runs split it.
     """
-    und = (
-        EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
-        if ea.directed
-        else ea
-    )
+    und = ea.undirected()
     seeds = derived_seeds(seed, MERGE_RUNS)
     flagged = []
     order = np.argsort(labels, kind="stable")

@@ -324,11 +324,7 @@ def find_gangs(
             "find_gangs needs at least 2 candidate runs "
             "(label_propagation_runs + infomap_runs + modularity_runs)"
         )
-    und = (
-        EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
-        if ea.directed
-        else ea
-    )
+    und = ea.undirected()
     lpa, lpa_engine = _lpa_runner("auto", False)
     recluster, louvain_engine = _louvain_runner("auto", False, 1.0)
     runs = label_propagation_runs + infomap_runs + modularity_runs
@@ -538,11 +534,7 @@ def gang_panel(
     from netintel.algorithms import communities as detectors
 
     ea = edge_arrays(G, weight)
-    und = (
-        EdgeArrays.from_arrays(ea.nodes, ea.src, ea.dst, ea.weight, directed=False)
-        if ea.directed
-        else ea
-    )
+    und = ea.undirected()
     rows = []
     if found is None:
         found = find_gangs(ea, seed=seed)

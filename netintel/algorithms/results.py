@@ -396,6 +396,17 @@ class EdgeArrays:
             w = summed.astype(np.float64)
         return cls(tuple(order), s, d, w.astype(np.float64), bool(directed))
 
+    def undirected(self) -> EdgeArrays:
+        """The same graph without direction (both directions of a pair summed); self if so.
+
+        >>> ea = EdgeArrays.from_arrays(["a", "b"], [0, 1], [1, 0], [1.0, 2.0], directed=True)
+        >>> ea.undirected().weight.tolist(), ea.undirected().directed
+        ([3.0], False)
+        """
+        if not self.directed:
+            return self
+        return EdgeArrays.from_arrays(self.nodes, self.src, self.dst, self.weight, directed=False)
+
     def degrees(self) -> np.ndarray:
         """Weighted degree (strength) of each node; self-loops count twice."""
         deg = np.bincount(self.src, weights=self.weight, minlength=self.n)
