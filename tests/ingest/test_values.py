@@ -155,6 +155,35 @@ def test_a_bool_without_values_names_the_key_to_add() -> None:
     ]
 
 
+_FILLER = {
+    "phone": "+442079460018",
+    "datetime": "2024-01-01T10:00Z",
+    "date": "2024-01-01",
+    "int": "1",
+    "float": "1",
+}
+MAPPABLE = [
+    (rt.name, c.name)
+    for rt in RECORDS.values()
+    for c in rt.columns
+    if c.type in ("enum", "bool", "list")
+]
+
+
+@pytest.mark.parametrize(("record", "name"), MAPPABLE, ids=[f"{r}.{n}" for r, n in MAPPABLE])
+def test_every_enum_bool_and_list_field_can_be_translated(record: str, name: str) -> None:
+    rt = RECORDS[record]
+    col = rt.column(name)
+    target: Any = True if col.type == "bool" else (col.choices[-1] if col.choices else "别名")
+    data = {c: [_FILLER.get(rt.column(c).type, "K1")] for c in rt.required_columns}
+    data[name] = ["源值"]
+    prep = _prep(record, data, values={name: {"源值": target}})
+    assert prep.rejects == []
+    (row,) = prep.rows
+    stored = row["props"][col.target_prop]
+    assert stored == ([target] if col.type == "list" else target)
+
+
 # ------------------------------------------------------------- load-time errors
 
 
