@@ -53,7 +53,7 @@ from pydantic import (
 
 from netintel.exceptions import MappingError
 from netintel.ingest.normalise import ValueMap, clean_text, schema_value
-from netintel.schema import RECORDS
+from netintel.schema import RECORDS, Column
 
 __all__ = ["FileMapping", "Mapping", "check_phone_region", "check_timezone", "load_mapping"]
 
@@ -169,22 +169,6 @@ class FileMapping(_Options):
                     f"only enum, bool and list fields ({', '.join(mappable) or 'none here'})"
                 )
 
-            def target(key: str, value: Any, col: Any = col) -> Any:
-                try:
-                    return schema_value(value, col.type, col.choices)
-                except ValueError:
-                    allowed = (
-                        f"one of {', '.join(col.choices)}"
-                        if col.choices
-                        else "true or false"
-                        if col.type == "bool"
-                        else "text (quoted)"
-                    )
-                    raise MappingError(
-                        f"{where}: {key}: {value!r} is not a {col.name} value; use {allowed} "
-                        "(or null to leave the cell empty)"
-                    ) from None
-
             table: dict[str, Any] = {}
             for source, value in self.values.get(name, {}).items():
                 key = clean_text(source)
@@ -193,7 +177,7 @@ class FileMapping(_Options):
                         f"{where}: values.{name}: an empty source value cannot be mapped "
                         "(empty cells stay empty)"
                     )
-                mapped = target(f"values.{name}.{source}", value)
+                mapped = _target(where, col, f"values.{name}.{source}", value)
                 if key in table and table[key] != mapped:
                     raise MappingError(
                         f"{where}: values.{name}: {source!r} is mapped twice "
@@ -206,7 +190,7 @@ class FileMapping(_Options):
                     raise MappingError(
                         f"{where}: unmapped.{name} has no effect: {name} takes any value"
                     )
-                default = target(f"unmapped.{name}", self.unmapped[name])
+                default = _target(where, col, f"unmapped.{name}", self.unmapped[name])
                 vmap = ValueMap(name, table, default=default, has_default=True)
             maps[name] = vmap
         self._value_maps = maps
@@ -214,6 +198,21 @@ class FileMapping(_Options):
     def value_map(self, name: str) -> ValueMap | None:
         """The checked ``values`` and ``unmapped`` of field ``name`` (None: none given)."""
         return self._value_maps.get(name)
+
+
+def _target(where: str, col: Column, key: str, value: Any) -> Any:
+    """A schema value written in the mapping at ``key``, checked against ``col``."""
+    try:
+        return schema_value(value, col.type, col.choices)
+    except ValueError:
+        if col.choices:
+            allowed = f"one of {', '.join(col.choices)}"
+        else:
+            allowed = "true or false" if col.type == "bool" else "text (quoted)"
+        raise MappingError(
+            f"{where}: {key}: {value!r} is not a {col.name} value; use {allowed} "
+            "(or null to leave the cell empty)"
+        ) from None
 
 
 class Mapping(_Options):
