@@ -52,7 +52,7 @@ from pydantic import (
 )
 
 from netintel.exceptions import MappingError
-from netintel.ingest.normalise import ValueMap, clean_text, schema_value
+from netintel.ingest.normalise import Ambiguous, ValueMap, clean_text, schema_value
 from netintel.schema import RECORDS, Column
 
 __all__ = ["FileMapping", "Mapping", "check_phone_region", "check_timezone", "load_mapping"]
@@ -100,7 +100,7 @@ class _Options(BaseModel):
     phone_region: str | None = None
     phone_format: Literal["e164", "raw"] | None = None
     #: a naive local time a daylight saving change repeats: its earlier or later instant
-    ambiguous: Literal["earlier", "later", "reject"] | None = None
+    ambiguous: Ambiguous | None = None
 
     @field_validator("timezone")
     @classmethod

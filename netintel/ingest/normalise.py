@@ -38,13 +38,12 @@ import phonenumbers
 
 from netintel.schema import PropType
 
-__all__ = ["AMBIGUOUS", "TEMPORAL", "ValueMap", "clean_text", "convert", "schema_value", "to_phone"]
+__all__ = ["TEMPORAL", "ValueMap", "clean_text", "convert", "schema_value", "to_phone"]
 
 Converted = tuple[pd.Series, pd.Series]
 
 #: What to do with a local time that a daylight saving change makes happen twice.
 Ambiguous = Literal["earlier", "later", "reject"]
-AMBIGUOUS: tuple[str, ...] = ("earlier", "later", "reject")
 
 #: Types whose converted values are datetime64 Series.
 TEMPORAL = ("date", "datetime")
