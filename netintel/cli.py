@@ -272,7 +272,8 @@ def db_status() -> None:
 )
 @click.option("--region", help="Default phone region for national numbers, e.g. GB, CN.")
 @click.option(
-    "--timezone", default="UTC", show_default=True, help="Zone of date-times that carry no offset."
+    "--timezone",
+    help="Zone of date-times that carry no offset [default: the mapping's, else UTC].",
 )
 @click.option("--batch-size", default=10_000, show_default=True, help="Rows per transaction.")
 @click.option("--strict", is_flag=True, help="Exit with code 4 when any row was rejected.")
@@ -284,7 +285,7 @@ def ingest_cmd(
     mapping: Path | None,
     reject_dir: Path | None,
     region: str | None,
-    timezone: str,
+    timezone: str | None,
     batch_size: int,
     strict: bool,
     as_json: bool,

@@ -4,6 +4,7 @@ A mapping is a YAML file::
 
     timezone: Europe/Rome        # naive date-times are taken in this zone (default UTC)
     phone_region: IT             # region for national phone numbers (default: none)
+    ambiguous: reject            # a local time a DST change repeats: earlier, later, reject
     files:
       - match: "cdr*.csv"        # glob, relative to the input folder
         record: calls            # a record type of netintel.schema.RECORDS
@@ -18,6 +19,13 @@ A mapping is a YAML file::
           started_at: "%Y%m%d %H%M"
         constants:               # schema column: a value for every row
           tower: unknown
+      - match: "人员.csv"
+        record: persons
+        values:                  # schema field: {source value: schema value}
+          gender: {男: male, 女: female}
+          roles: {嫌疑人: suspect, 受害人: victim}   # applied to each item of a list
+        unmapped:                # schema field: what any other invalid value becomes
+          gender: unknown
 
 Files with no entry are read in the documented layout when they are named after
 a record type (``calls.csv``, ``persons.xlsx``).
@@ -25,19 +33,64 @@ a record type (``calls.csv``, ``persons.xlsx``).
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from pathlib import Path
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from netintel.exceptions import MappingError
-from netintel.schema import RECORDS
+from netintel.ingest.normalise import Ambiguous, ValueMap, clean_text, schema_value
+from netintel.schema import RECORDS, Column
 
-__all__ = ["FileMapping", "Mapping", "load_mapping"]
+__all__ = ["FileMapping", "Mapping", "check_phone_region", "check_timezone", "load_mapping"]
+
+#: Field types whose values a mapping can translate (``values``, ``unmapped``).
+MAPPABLE = ("enum", "bool", "list")
+
+Scalar = str | int | float | bool
+
+
+def check_timezone(name: str) -> str:
+    """``name`` when it is an IANA time zone; else ValueError, with the closest names.
+
+    >>> check_timezone("Asia/Shanghai")
+    'Asia/Shanghai'
+    >>> check_timezone("Europe/Lodnon")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown time zone 'Europe/Lodnon' (did you mean Europe/London?)
+    """
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        hint = f"did you mean {close[0]}?" if close else "e.g. Europe/London, Asia/Shanghai"
+        raise ValueError(f"unknown time zone {name!r} ({hint})") from None
+    return name
+
+
+def check_phone_region(code: str) -> str:
+    """A phone region code in upper case; else ValueError.
+
+    >>> check_phone_region("cn")
+    'CN'
+    """
+    if code.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {code!r} (use a two-letter code such as GB)")
+    return code.upper()
 
 
 class _Options(BaseModel):
@@ -46,23 +99,18 @@ class _Options(BaseModel):
     timezone: str | None = None
     phone_region: str | None = None
     phone_format: Literal["e164", "raw"] | None = None
+    #: a naive local time a daylight saving change repeats: its earlier or later instant
+    ambiguous: Ambiguous | None = None
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                ZoneInfo(v)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {v!r}") from None
-        return v
+        return None if v is None else check_timezone(v)
 
     @field_validator("phone_region")
     @classmethod
     def _region(cls, v: str | None) -> str | None:
-        if v is not None and v.upper() not in phonenumbers.SUPPORTED_REGIONS:
-            raise ValueError(f"unknown phone region {v!r} (use a two-letter code such as GB)")
-        return v.upper() if v else v
+        return check_phone_region(v) if v else v
 
 
 class FileMapping(_Options):
@@ -75,7 +123,13 @@ class FileMapping(_Options):
     sheet: str | int = 0
     columns: dict[str, str] = Field(default_factory=dict)
     formats: dict[str, str] = Field(default_factory=dict)
-    constants: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    constants: dict[str, Scalar] = Field(default_factory=dict)
+    #: schema field -> {source value: schema value or None (leave empty)}
+    values: dict[str, dict[str, Scalar | None]] = Field(default_factory=dict)
+    #: schema field -> what a value that is neither mapped nor valid becomes
+    unmapped: dict[str, Scalar | None] = Field(default_factory=dict)
+
+    _value_maps: dict[str, ValueMap] = PrivateAttr(default_factory=dict)
 
     @field_validator("record")
     @classmethod
@@ -84,15 +138,81 @@ class FileMapping(_Options):
             raise ValueError(f"unknown record type {v!r}; known: {', '.join(sorted(RECORDS))}")
         return v
 
+    @model_validator(mode="after")
+    def _fields(self) -> FileMapping:
+        self.check_fields()
+        return self
+
     def check_fields(self) -> None:
-        known = {c.name for c in RECORDS[self.record].columns}
-        for part in ("columns", "formats", "constants"):
+        """Every field the entry names exists, and every value it maps onto is valid.
+
+        Raises :class:`MappingError` naming the entry and the key.
+        """
+        rt = RECORDS[self.record]
+        known = {c.name for c in rt.columns}
+        where = f"{self.match!r} ({self.record})"
+        for part in ("columns", "formats", "constants", "values", "unmapped"):
             bad = sorted(set(getattr(self, part)) - known)
             if bad:
                 raise MappingError(
-                    f"{self.match!r} ({self.record}): {part} names unknown fields "
+                    f"{where}: {part} names unknown fields "
                     f"{', '.join(bad)}; the {self.record} fields are {', '.join(sorted(known))}"
                 )
+        mappable = sorted(c.name for c in rt.columns if c.type in MAPPABLE)
+        maps: dict[str, ValueMap] = {}
+        for name in sorted(set(self.values) | set(self.unmapped)):
+            col = rt.column(name)
+            part = "values" if name in self.values else "unmapped"
+            if col.type not in MAPPABLE:
+                raise MappingError(
+                    f"{where}: {part}.{name}: {name} is a {col.type} field; values translate "
+                    f"only enum, bool and list fields ({', '.join(mappable) or 'none here'})"
+                )
+
+            table: dict[str, Any] = {}
+            for source, value in self.values.get(name, {}).items():
+                key = clean_text(source)
+                if key is None:
+                    raise MappingError(
+                        f"{where}: values.{name}: an empty source value cannot be mapped "
+                        "(empty cells stay empty)"
+                    )
+                mapped = _target(where, col, f"values.{name}.{source}", value)
+                if key in table and table[key] != mapped:
+                    raise MappingError(
+                        f"{where}: values.{name}: {source!r} is mapped twice "
+                        f"({table[key]!r} and {mapped!r})"
+                    )
+                table[key] = mapped
+            vmap = ValueMap(name, table)
+            if name in self.unmapped:
+                if not col.choices and col.type != "bool":
+                    raise MappingError(
+                        f"{where}: unmapped.{name} has no effect: {name} takes any value"
+                    )
+                default = _target(where, col, f"unmapped.{name}", self.unmapped[name])
+                vmap = ValueMap(name, table, default=default, has_default=True)
+            maps[name] = vmap
+        self._value_maps = maps
+
+    def value_map(self, name: str) -> ValueMap | None:
+        """The checked ``values`` and ``unmapped`` of field ``name`` (None: none given)."""
+        return self._value_maps.get(name)
+
+
+def _target(where: str, col: Column, key: str, value: Any) -> Any:
+    """A schema value written in the mapping at ``key``, checked against ``col``."""
+    try:
+        return schema_value(value, col.type, col.choices)
+    except ValueError:
+        if col.choices:
+            allowed = f"one of {', '.join(col.choices)}"
+        else:
+            allowed = "true or false" if col.type == "bool" else "text (quoted)"
+        raise MappingError(
+            f"{where}: {key}: {value!r} is not a {col.name} value; use {allowed} "
+            "(or null to leave the cell empty)"
+        ) from None
 
 
 class Mapping(_Options):
@@ -108,24 +228,34 @@ class Mapping(_Options):
         return None
 
 
+_IMPLICIT = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp")}
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with every mapping key kept as the text written: a source value ``no``, ``on``
+    or ``1`` in ``values`` stays that text instead of becoming False, True or 1."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _IMPLICIT:
+                key_node.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; a :class:`MappingError` says what is wrong where."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as err:
         raise MappingError(f"{p}: cannot read the mapping file: {err.strerror}") from err
     except yaml.YAMLError as err:
         raise MappingError(f"{p}: not valid YAML: {err}") from err
     try:
-        mapping = Mapping.model_validate(data or {})
+        return Mapping.model_validate(data or {})
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise MappingError(f"{p}: {where}: {first['msg']}") from err
-    for fm in mapping.files:
-        try:
-            fm.check_fields()
-        except MappingError as err:
-            raise MappingError(f"{p}: {err}") from err
-    return mapping
+    except MappingError as err:
+        raise MappingError(f"{p}: {err}") from err

@@ -8,6 +8,11 @@ thousand distinct numbers cost a few thousand parses.
 Date-times come back as ``datetime64[ns, UTC]`` (NaT where missing), dates as
 ``datetime64[ns]``; everything else as Python objects with None where missing.
 
+Enumerations, booleans and lists can first go through a :class:`ValueMap` (the
+mapping file's ``values``), which translates source values (``男``) into schema
+values (``male``); a value that is neither mapped nor valid is rejected with the
+mapping key that would fix it.
+
 >>> import pandas as pd
 >>> values, errors = to_phone(pd.Series(["020 7946 0018", "12", None]), region="GB")
 >>> list(values)
@@ -18,10 +23,14 @@ Date-times come back as ``datetime64[ns, UTC]`` (NaT where missing), dates as
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
-from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property, lru_cache
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -29,9 +38,12 @@ import phonenumbers
 
 from netintel.schema import PropType
 
-__all__ = ["TEMPORAL", "clean_text", "convert", "to_phone"]
+__all__ = ["TEMPORAL", "ValueMap", "clean_text", "convert", "schema_value", "to_phone"]
 
 Converted = tuple[pd.Series, pd.Series]
+
+#: What to do with a local time that a daylight saving change makes happen twice.
+Ambiguous = Literal["earlier", "later", "reject"]
 
 #: Types whose converted values are datetime64 Series.
 TEMPORAL = ("date", "datetime")
@@ -130,10 +142,41 @@ def to_phone(series: pd.Series, *, region: str | None = None, raw: bool = False)
     return _by_distinct(series, lambda v: _e164(v, region))
 
 
-def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool) -> Converted:
+def _at_dst_change(naive: datetime, text: str, tz: str, ambiguous: Ambiguous) -> datetime:
+    """The UTC instant of a local time that a daylight saving change skips or repeats.
+
+    A skipped time (the clocks jump over it) is always rejected; a repeated one is taken
+    at its earlier or later instant, or rejected, as ``ambiguous`` says.
+    """
+    zone = ZoneInfo(tz)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValueError(f"{text!r} does not exist in {tz} (skipped by the daylight saving change)")
+    earlier, later = sorted((first, second))
+    if ambiguous == "earlier":
+        return earlier
+    if ambiguous == "later":
+        return later
+    raise ValueError(
+        f"{text!r} is ambiguous in {tz}: the daylight saving change repeats that hour "
+        f"({earlier:%H:%M} or {later:%H:%M} UTC); set ambiguous: earlier or later in the mapping"
+    )
+
+
+def _to_datetime(
+    series: pd.Series,
+    fmt: str | None,
+    tz: str,
+    *,
+    date_only: bool,
+    ambiguous: Ambiguous = "reject",
+) -> Converted:
     """Dates to ``datetime64[ns]``; date-times to ``datetime64[ns, UTC]``.
 
     Naive date-times are taken in ``tz``; values with an offset keep their instant.
+    A naive time a daylight saving change skips is rejected, one it repeats is resolved
+    by ``ambiguous`` (:func:`_at_dst_change`).
     """
     codes, cleaned = _distinct(series)
     text = pd.Series(cleaned, dtype=object)
@@ -141,6 +184,7 @@ def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool
     kind = "date" if date_only else "date-time"
     expect = f"format {fmt!r}" if fmt else "ISO 8601"
     fmt_ = fmt or "ISO8601"
+    dst: dict[int, str] = {}  # position in ``cleaned`` -> why the daylight saving change rejects it
     if date_only:
         parsed = pd.to_datetime(text, format=fmt_, errors="coerce").dt.normalize()
         if getattr(parsed.dt, "tz", None) is not None:
@@ -151,13 +195,23 @@ def _to_datetime(series: pd.Series, fmt: str | None, tz: str, *, date_only: bool
         if tz != "UTC" and naive.any():
             local = pd.to_datetime(text[naive], format=fmt_, errors="coerce")
             if getattr(local.dt, "tz", None) is None:
-                local = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+                zoned = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+                at_change = local.notna() & zoned.isna()
+                for pos in at_change.index[at_change].tolist():
+                    try:
+                        instant = _at_dst_change(
+                            local[pos].to_pydatetime(), cleaned[pos] or "", tz, ambiguous
+                        )
+                        zoned[pos] = pd.Timestamp(instant).tz_convert(tz)
+                    except ValueError as err:
+                        dst[pos] = str(err)
+                local = zoned
             parsed.loc[naive] = local.dt.tz_convert("UTC")
     parsed = parsed.astype("datetime64[ns, UTC]" if not date_only else "datetime64[ns]")
     failed = (present & parsed.isna()).tolist()
     errors = [
-        f"{v!r} is not a {kind} in {expect}" if f else None
-        for v, f in zip(cleaned, failed, strict=True)
+        dst.get(i, f"{v!r} is not a {kind} in {expect}") if f else None
+        for i, (v, f) in enumerate(zip(cleaned, failed, strict=True))
     ]
     # index datetime64 values (naive UTC), not Timestamp objects; code -1 picks the NaT
     utc = parsed if date_only else parsed.dt.tz_convert(None)
@@ -194,34 +248,139 @@ def _to_number(series: pd.Series, integer: bool) -> Converted:
     return _take(values, codes, series), _take(errors, codes, series)
 
 
-def _to_bool(v: str) -> bool:
+@dataclass(frozen=True)
+class ValueMap:
+    """How one field's source values become schema values: the mapping's ``values``.
+
+    ``table`` maps a source value (cleaned as cells are: NFC, trimmed) to a schema
+    value, or to None to leave the cell empty. A value not in the table is looked up
+    ignoring case, then kept when it is already a valid schema value (``male`` stays
+    ``male``), else replaced by ``default`` when there is one, else rejected with a
+    reason naming the value and the mapping key to add.
+
+    >>> import pandas as pd
+    >>> genders = ValueMap("gender", {"男": "male", "女": "female"})
+    >>> values, errors = convert(
+    ...     pd.Series(["男", "female", "未知"]), "enum",
+    ...     choices=("female", "male", "unknown"), field="gender", values=genders,
+    ... )
+    >>> list(values)
+    ['male', 'female', None]
+    >>> print(errors[2].replace("; ", "\\n"))
+    '未知' is not one of the gender values (female, male, unknown)
+    add it to values.gender in the mapping
+    """
+
+    field: str
+    table: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    #: what an unmapped, invalid value becomes (when ``has_default``; None: empty)
+    default: Any = None
+    has_default: bool = False
+
+    @cached_property
+    def _folded(self) -> dict[str, Any]:
+        return {k.casefold(): v for k, v in reversed(list(self.table.items()))}
+
+    def lookup(self, value: str) -> tuple[bool, Any]:
+        """``(True, schema value)`` when the table maps ``value``, else ``(False, None)``."""
+        if value in self.table:
+            return True, self.table[value]
+        folded = value.casefold()
+        if folded in self._folded:
+            return True, self._folded[folded]
+        return False, None
+
+
+def _hint(field: str) -> str:
+    return f"; add it to values.{field} in the mapping" if field else ""
+
+
+def _to_bool(v: str, field: str = "") -> bool:
     low = v.lower()
     if low in _TRUE:
         return True
     if low in _FALSE:
         return False
-    raise ValueError(f"{v!r} is not true/false (or yes/no, 1/0)")
+    raise ValueError(f"{v!r} is not true/false (or yes/no, 1/0){_hint(field)}")
 
 
-def _enum(choices: tuple[str, ...]) -> Callable[[str], str]:
-    """Match case-insensitively (and ``_``/``-`` as spaces) onto the canonical choice."""
+def _canonical(choices: tuple[str, ...], field: str = "") -> Callable[[str], str]:
+    """Match case-insensitively (and ``_``/``-`` as spaces) onto the canonical choice;
+    a value that matches none raises ValueError."""
     canon = {c.lower(): c for c in choices}
     loose = {c.lower().replace("_", " ").replace("-", " "): c for c in choices}
+    what = f"one of the {field} values" if field else "one of"
+    listed = f" ({', '.join(choices)})" if field else f": {', '.join(choices)}"
 
     def fn(v: str) -> str:
         low = v.lower()
-        return canon.get(low) or loose.get(low.replace("_", " ").replace("-", " ")) or v
+        found = canon.get(low) or loose.get(low.replace("_", " ").replace("-", " "))
+        if found is None:
+            raise ValueError(f"{v!r} is not {what}{listed}{_hint(field)}")
+        return found
 
     return fn
 
 
-def _list(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
-    canon = _enum(choices) if choices else (lambda v: v)
+def _mapped(parse: Callable[[str], Any], vmap: ValueMap | None) -> Callable[[str], Any]:
+    """``parse`` behind the value map: mapped first, then valid as is, then the default."""
+    if vmap is None:
+        return parse
 
-    def fn(v: str) -> list[str]:
-        return [canon(x) for x in (p.strip() for p in v.split("|")) if x]
+    def fn(v: str) -> Any:
+        found, target = vmap.lookup(v)
+        if found:
+            return target
+        try:
+            return parse(v)
+        except ValueError:
+            if vmap.has_default:
+                return vmap.default
+            raise
 
     return fn
+
+
+def _list(
+    choices: tuple[str, ...], field: str = "", vmap: ValueMap | None = None
+) -> Callable[[str], list[Any] | None]:
+    """``a|b|c`` to a list; each item through the value map and the choices."""
+    item = _mapped(_canonical(choices, field) if choices else (lambda v: v), vmap)
+
+    def fn(v: str) -> list[Any] | None:
+        items = [item(x) for x in (p.strip() for p in v.split("|")) if x]
+        out = list(dict.fromkeys(x for x in items if x is not None))
+        return out or None
+
+    return fn
+
+
+def schema_value(value: object, type_: PropType, choices: tuple[str, ...] = ()) -> Any:
+    """A value written in a mapping file (a target of ``values``) as the schema stores it.
+
+    Raises ValueError when it is not a valid value of the field; None stays None.
+
+    >>> schema_value("At_Large", "enum", ("at large", "arrested"))
+    'at large'
+    >>> schema_value("yes", "bool")
+    True
+    """
+    if value is None:
+        return None
+    if type_ == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            return _to_bool(value)
+        raise ValueError(f"{value!r} is not true/false")
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text (quote it in the YAML)")
+    text = clean_text(value)
+    if text is None:
+        raise ValueError("an empty value (use null to leave the cell empty)")
+    return _canonical(choices)(text) if choices else text
 
 
 def convert(
@@ -233,18 +392,26 @@ def convert(
     phone_region: str | None = None,
     phone_raw: bool = False,
     choices: tuple[str, ...] = (),
+    field: str = "",
+    values: ValueMap | None = None,
+    ambiguous: Ambiguous = "reject",
 ) -> Converted:
-    """Convert one column to its schema type; see the module doc for the contract."""
+    """Convert one column to its schema type; see the module doc for the contract.
+
+    ``field`` names the schema field in reject reasons (and the mapping key that would
+    translate a value); ``values`` translates enum, bool and list values first;
+    ``ambiguous`` resolves naive date-times that a daylight saving change repeats.
+    """
     if type_ == "phone":
         return to_phone(series, region=phone_region, raw=phone_raw)
     if type_ in TEMPORAL:
-        return _to_datetime(series, fmt, tz, date_only=type_ == "date")
+        return _to_datetime(series, fmt, tz, date_only=type_ == "date", ambiguous=ambiguous)
     if type_ in ("int", "float"):
         return _to_number(series, integer=type_ == "int")
     if type_ == "bool":
-        return _by_distinct(series, _to_bool)
+        return _by_distinct(series, _mapped(lambda v: _to_bool(v, field), values))
     if type_ == "enum":
-        return _by_distinct(series, _enum(choices))
+        return _by_distinct(series, _mapped(_canonical(choices, field), values))
     if type_ == "list":
-        return _by_distinct(series, _list(choices))
+        return _by_distinct(series, _list(choices, field, values))
     return _as_text(series)

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netintel.exceptions import IngestError, InputFileError
-from netintel.ingest.mapping import FileMapping
-from netintel.ingest.normalise import TEMPORAL, convert
+from netintel.exceptions import IngestError, InputFileError, MappingError
+from netintel.ingest.mapping import FileMapping, Mapping, check_phone_region, check_timezone
+from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
-from netintel.schema import NODES, RECORDS, RELATIONSHIPS, RecordType
+from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, RecordType
 
-__all__ = ["Options", "Prepared", "Reject", "prepare", "reject_across_files"]
+__all__ = ["Options", "Prepared", "Reject", "options_for", "prepare", "reject_across_files"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,59 @@ class Options:
     timezone: str = "UTC"
     phone_region: str | None = None
     phone_format: str = "e164"
+    #: a naive local time a daylight saving change repeats: "earlier", "later" or "reject"
+    ambiguous: Ambiguous = "reject"
+    #: the options the caller gave explicitly (a file entry that overrides one is warned of)
+    explicit: frozenset[str] = frozenset()
+
+
+def options_for(
+    mapping: Mapping,
+    *,
+    timezone: str | None = None,
+    phone_region: str | None = None,
+    where: str = "the mapping",
+) -> Options:
+    """The ingest-wide options: the caller's (``--timezone``, ``--region``) and the mapping's.
+
+    An option given by the caller and set to another value at the top of the mapping
+    is a :class:`MappingError` naming both: neither silently wins. A file entry's own
+    ``timezone`` or ``phone_region`` is about that file and applies to it (with a
+    warning in its report when it differs from the caller's). A time zone or region
+    that does not exist is an :class:`IngestError`.
+
+    >>> options_for(Mapping(timezone="Asia/Shanghai")).timezone
+    'Asia/Shanghai'
+    >>> options_for(Mapping(), timezone="Europe/London", phone_region="gb").phone_region
+    'GB'
+    >>> options_for(Mapping(timezone="Asia/Shanghai"), timezone="UTC")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netintel.exceptions.MappingError: the mapping sets timezone: Asia/Shanghai but the ingest ...
+    """
+    given: dict[str, str] = {}
+    try:
+        if timezone is not None:
+            given["timezone"] = check_timezone(timezone)
+        if phone_region is not None:
+            given["phone_region"] = check_phone_region(phone_region)
+    except ValueError as err:
+        raise IngestError(str(err)) from None
+    flags = {"timezone": "--timezone", "phone_region": "--region"}
+    for name, value in given.items():
+        theirs = getattr(mapping, name)
+        if theirs is not None and theirs != value:
+            raise MappingError(
+                f"{where} sets {name}: {theirs} but the ingest was given {name} {value} "
+                f"({flags[name]}); give one of them, or the same value in both"
+            )
+    return Options(
+        timezone=given.get("timezone") or mapping.timezone or "UTC",
+        phone_region=given.get("phone_region") or mapping.phone_region,
+        phone_format=mapping.phone_format or "e164",
+        ambiguous=mapping.ambiguous or "reject",
+        explicit=frozenset(given),
+    )
 
 
 @dataclass(frozen=True)
@@ -147,7 +200,10 @@ def prepare(
     tz = (fm.timezone if fm and fm.timezone else None) or opts.timezone
     region = (fm.phone_region if fm and fm.phone_region else None) or opts.phone_region
     phone_format = (fm.phone_format if fm and fm.phone_format else None) or opts.phone_format
+    ambiguous = (fm.ambiguous if fm and fm.ambiguous else None) or opts.ambiguous
     formats = fm.formats if fm else {}
+    if fm is not None:
+        prep.warnings += _overridden(source, fm, opts, {"timezone": tz, "phone_region": region})
     rows = np.asarray(raw.frame[ROW].tolist(), dtype=np.int64)
     cells = {name: frame[name].tolist() for name in frame.columns}
 
@@ -163,6 +219,9 @@ def prepare(
             phone_region=region,
             phone_raw=phone_format == "raw",
             choices=col.choices,
+            field=name,
+            values=fm.value_map(name) if fm else None,
+            ambiguous=ambiguous,
         )
         converted[name] = values
         failed = np.flatnonzero(errors.notna().to_numpy())
@@ -172,6 +231,7 @@ def prepare(
     for pos, name, reason in validate(rt.name, typed):
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
             problems[pos].append((name, reason))
+    prep.warnings += _mostly_rejected(source, rt, frame, typed, problems, source_of, formats)
     if rt.name == "calls":
         _fill_call_ids(typed)
 
@@ -196,6 +256,82 @@ def prepare(
             f"{prep.rows_loaded} loaded + {prep.rejected_rows} rejected"
         )
     return prep
+
+
+def _overridden(
+    source: str, fm: FileMapping, opts: Options, used: dict[str, str | None]
+) -> list[str]:
+    """Warnings for the options the caller gave that this file's mapping entry overrides."""
+    return [
+        f"{source}: {name} {used[name]} from the mapping entry {fm.match!r}, "
+        f"not {getattr(opts, name)} as given to the ingest"
+        for name in ("timezone", "phone_region")
+        if name in opts.explicit and getattr(fm, name) and used[name] != getattr(opts, name)
+    ]
+
+
+#: reject reasons that do not say the value is in the wrong form
+_NOT_FORM = ("required value is missing",)
+
+
+def _mostly_rejected(
+    source: str,
+    rt: RecordType,
+    frame: pd.DataFrame,
+    typed: pd.DataFrame,
+    problems: dict[int, list[tuple[str, str]]],
+    source_of: dict[str, str],
+    formats: dict[str, str],
+) -> list[str]:
+    """A warning per column whose values are mostly rejected (more than half of the
+    non-empty ones): a whole column in the wrong form is a mapping mistake, not bad rows."""
+    bad: dict[str, int] = defaultdict(int)
+    for found in problems.values():
+        for name, reason in found:
+            if reason not in _NOT_FORM:
+                bad[name] += 1
+    out = []
+    for name, n in bad.items():
+        if n * 2 <= n + int(typed[name].notna().sum()):  # at least that many are filled
+            continue
+        cells = frame[name]
+        filled = int((cells.notna() & cells.astype(object).map(_filled)).sum())
+        if n * 2 <= filled:
+            continue
+        src = source_of.get(name, name)
+        hint = _likely_cause(rt.column(name), formats.get(name))
+        out.append(
+            f"{source}: {n} of {filled} values of column {src!r} rejected"
+            + (f" — {hint}" if hint else "")
+        )
+    return out
+
+
+def _filled(v: Any) -> bool:
+    return v is not None and str(v).strip() != ""
+
+
+def _likely_cause(col: Column, fmt: str | None) -> str:
+    """What a column rejected as a whole most likely means, and the mapping key to fix it."""
+    name = col.name
+    if col.type in TEMPORAL:
+        example = "'2024-05-01T10:00'" if col.type == "datetime" else "'2024-05-01'"
+        expected = f"formats.{name} {fmt!r}" if fmt else f"ISO 8601, e.g. {example}"
+        fix = f"fix formats.{name}" if fmt else f"set formats.{name}"
+        return f"probably the wrong date format: expected {expected}; {fix} in the mapping"
+    if col.type == "phone":
+        return (
+            "probably national numbers without a region: set phone_region in the mapping "
+            "(or --region), or phone_format: raw to keep identifiers as given"
+        )
+    if col.type in ("enum", "bool", "list"):
+        return (
+            "probably values in another language or spelling: "
+            f"translate them with values.{name} in the mapping"
+        )
+    if col.type in ("int", "float"):
+        return "probably the wrong number format (a decimal comma, units in the cell?)"
+    return ""
 
 
 def _missing(v: Any) -> bool:

@@ -29,8 +29,8 @@ from netintel.db import apply_schema, run_query, server_version
 from netintel.exceptions import IngestError, InputFileError
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
 from netintel.ingest.prepare import (
-    Options,
     Prepared,
+    options_for,
     prepare,
     reject_across_files,
     reject_frame,
@@ -243,7 +243,7 @@ def ingest(
     driver: neo4j.Driver,
     mapping: str | Path | Mapping | None = None,
     reject_dir: str | Path | None = None,
-    timezone: str = "UTC",
+    timezone: str | None = None,
     phone_region: str | None = None,
     batch_size: int = 10_000,
     database: str | None = None,
@@ -257,6 +257,12 @@ def ingest(
     ``<reject_dir>/<file>.rejects.csv`` (file, row, column, value, reason);
     ``reject_dir`` defaults to ``rejects/`` beside the first input file.
     Re-running the same ingest gives the same graph.
+
+    ``timezone`` (of naive date-times; default the mapping's, else UTC) and
+    ``phone_region`` (for national numbers; default the mapping's) must agree with the
+    mapping's top-level values when both are given: a conflict is a
+    :class:`MappingError`, an unknown zone or region an :class:`IngestError`
+    (see :func:`netintel.ingest.prepare.options_for`).
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC)
@@ -266,10 +272,11 @@ def ingest(
         mapping_ = mapping
     else:
         mapping_ = load_mapping(mapping)
-    opts = Options(
-        timezone=mapping_.timezone or timezone,
-        phone_region=mapping_.phone_region or phone_region,
-        phone_format=mapping_.phone_format or "e164",
+    opts = options_for(
+        mapping_,
+        timezone=timezone,
+        phone_region=phone_region,
+        where=f"the mapping {mapping}" if isinstance(mapping, (str, Path)) else "the mapping",
     )
     found, skipped = _discover(sources, mapping_)
     if not found:

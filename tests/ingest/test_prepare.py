@@ -26,10 +26,20 @@ def test_broken_persons_rejects_are_exactly_the_bad_rows() -> None:
         (3, "birth_date", "'1985-13-01' is not a date in ISO 8601"),
         (4, "person_id", "required value is missing"),
         (5, "birth_date", "key P1 conflicts with row 2 on birth_date"),
-        (6, "warrant_level", "not one of: A, B"),
+        (
+            6,
+            "warrant_level",
+            "'C' is not one of the warrant_level values (A, B); "
+            "add it to values.warrant_level in the mapping",
+        ),
         (7, None, "unbalanced quote"),
         (9, None, "11 fields where the header has 9"),
-        (10, "gender", "not one of: female, male, unknown"),
+        (
+            10,
+            "gender",
+            "'martian' is not one of the gender values (female, male, unknown); "
+            "add it to values.gender in the mapping",
+        ),
         (11, None, "duplicate of row 8"),
     ]
     assert prep.rows_read == 10
