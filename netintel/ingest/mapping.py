@@ -18,6 +18,9 @@ A mapping is a YAML file::
           started_at: "%Y%m%d %H%M"
         constants:               # schema column: a value for every row
           tower: unknown
+      - match: "phase*.csv"
+        record: ties
+        layout: matrix           # ties only: table (default), edges or matrix
 
 Files with no entry are read in the documented layout when they are named after
 a record type (``calls.csv``, ``persons.xlsx``).
@@ -76,6 +79,10 @@ class FileMapping(_Options):
     columns: dict[str, str] = Field(default_factory=dict)
     formats: dict[str, str] = Field(default_factory=dict)
     constants: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    #: how a ``ties`` file is laid out: ``table`` (a header row naming the columns, the
+    #: default), ``edges`` (no header; from, to and an optional weight on each line) or
+    #: ``matrix`` (an adjacency matrix). GraphML and GEXF are known by their suffix.
+    layout: Literal["table", "edges", "matrix"] | None = None
 
     @field_validator("record")
     @classmethod
@@ -85,6 +92,10 @@ class FileMapping(_Options):
         return v
 
     def check_fields(self) -> None:
+        if self.layout is not None and self.record != "ties":
+            raise MappingError(
+                f"{self.match!r} ({self.record}): layout {self.layout!r} is for ties files only"
+            )
         known = {c.name for c in RECORDS[self.record].columns}
         for part in ("columns", "formats", "constants"):
             bad = sorted(set(getattr(self, part)) - known)
