@@ -340,8 +340,12 @@ RELATIONSHIPS: dict[str, RelType] = {
                 Prop("weight", "float", "strength of the tie (calls, meetings, ...)", minimum=0),
                 Prop("kind", doc="what the tie stands for: calls, co-offending, trust, ..."),
                 Prop("period", doc="the time the tie aggregates: a wiretap phase, a year, ..."),
-                Prop("directed", "bool", "false: the tie has no direction"),
-                Prop("reference", doc="where the tie was published or charted"),
+                Prop("directed", "bool", "false: the tie has no direction; empty: not said"),
+                Prop(
+                    "reference",
+                    doc="where the tie was published or charted (the file and row are kept "
+                    "as provenance anyway)",
+                ),
             ),
             key=("kind", "period"),
             doc="an aggregated link between two people, from a network file or a link chart",
@@ -674,8 +678,12 @@ def input_format_markdown() -> str:
             meaning = c.doc
             if c.choices:
                 meaning += (" " if meaning else "") + "one of: " + ", ".join(c.choices)
-            if c.minimum is not None or c.maximum is not None:
+            if c.minimum is not None and c.maximum is not None:
                 meaning += f" (range {c.minimum} to {c.maximum})"
+            elif c.minimum is not None:
+                meaning += f" (at least {c.minimum})"
+            elif c.maximum is not None:
+                meaning += f" (at most {c.maximum})"
             if c.link:
                 rel = RELATIONSHIPS[c.link.rel]
                 meaning += f"; creates `{_pattern(rel)}`"

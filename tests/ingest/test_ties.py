@@ -15,9 +15,11 @@ import pandas as pd
 import pytest
 
 from netintel import datasets
-from netintel.exceptions import MappingError
-from netintel.ingest import ingest
+from netintel.exceptions import InputFileError, MappingError
+from netintel.ingest import Options, ingest, prepare
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.networks import read_network
+from netintel.schema import RECORDS
 
 pytestmark = pytest.mark.neo4j
 
@@ -182,6 +184,8 @@ def test_graphml_and_gexf_load_by_suffix(graph: neo4j.Driver, tmp_path: Path) ->
         (frozenset((u, v)), float(w)) for u, v, w in london.edges(data="weight")
     }
     assert {(t["kind"], t["directed"]) for t in g} == {("gang", False)}
+    gexf = next(f for f in report.files if f.source.endswith(".gexf"))
+    assert any("columns not used" in w and "id" in w for w in gexf.warnings), gexf.warnings
     x = [t for t in ties if t["source"] == "montreal.gexf"]
     assert {(t["a"], t["b"], t["weight"]) for t in x} == _edge_set(montreal)
     assert {(t["kind"], t["directed"]) for t in x} == {("tie", True)}
@@ -255,7 +259,9 @@ def test_rerunning_a_network_ingest_never_duplicates(
 def test_edge_list_lines_that_are_not_edges_are_rejects(
     graph: neo4j.Driver, tmp_path: Path
 ) -> None:
-    (tmp_path / "links.txt").write_text("# chart\nA B 2\nA\nB C\nC D 1 x\n", encoding="utf-8")
+    (tmp_path / "links.txt").write_text(
+        "# chart\nA B 2\nA\nB C\nC D 1 x\nB A 2\n", encoding="utf-8"
+    )
     mapping = Mapping(files=[FileMapping(match="links.txt", record="ties", layout="edges")])
     report = ingest(
         tmp_path / "links.txt",
@@ -265,10 +271,12 @@ def test_edge_list_lines_that_are_not_edges_are_rejects(
         progress=False,
     )
     (f,) = report.files
-    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (4, 2, 2)
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (5, 3, 2)
     assert pd.read_csv(f.reject_file)["row"].tolist() == [3, 5]
+    # direction as given: "B A" is another relationship than "A B" (docs/mapping.md)
     assert sorted((t["a"], t["b"], t["weight"], t["row"]) for t in _ties(graph)) == [
         ("A", "B", 2.0, 2),
+        ("B", "A", 2.0, 6),
         ("B", "C", 1.0, 4),
     ]
 
@@ -285,3 +293,63 @@ def test_layout_is_only_for_ties(tmp_path: Path) -> None:
     )
     with pytest.raises(MappingError, match="layout"):
         load_mapping(path)
+
+
+def test_a_constant_directed_overrides_the_symmetry_of_a_matrix(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    (tmp_path / "sym.csv").write_text(",A,B\nA,0,2\nB,2,0\n", encoding="utf-8")
+    (tmp_path / "asym.csv").write_text(",A,B\nA,0,2\nB,1,0\n", encoding="utf-8")
+    both = ingest(
+        tmp_path / "sym.csv",
+        driver=graph,
+        mapping=_matrix_mapping("sym.csv", directed="true"),
+        reject_dir=tmp_path / "rejects",
+        progress=False,
+    )
+    assert both.files[0].rows_loaded == 2
+    assert sorted((t["a"], t["b"], t["directed"]) for t in _ties(graph)) == [
+        ("A", "B", True),
+        ("B", "A", True),
+    ]
+    with pytest.raises(InputFileError, match="not symmetric"):
+        read_network(tmp_path / "asym.csv", _matrix_mapping("asym.csv", directed="no").files[0])
+
+
+def test_edge_lists_split_on_the_mappings_delimiter(tmp_path: Path) -> None:
+    fm = FileMapping(match="*", record="ties", layout="edges", delimiter=";")
+    assert "delimiter" in fm.model_fields_set
+    path = tmp_path / "chart.txt"
+    path.write_text("Wang Wei;Li Na;2\n", encoding="utf-8")
+    net = read_network(path, fm)
+    assert net.frame[["from_id", "to_id", "weight"]].values.tolist() == [["Wang Wei", "Li Na", "2"]]
+    plain = read_network(path, FileMapping(match="*", record="ties", layout="edges"))
+    assert plain.frame["from_id"].tolist() == ["Wang"]  # without a delimiter: white space
+
+
+def test_graph_attributes_map_onto_tie_columns(tmp_path: Path) -> None:
+    G = nx.DiGraph([("a", "b", {"calls": 7, "phase": "p1"}), ("b", "a", {"calls": 1})])
+    nx.write_graphml(G, tmp_path / "chart.graphml")
+    fm = FileMapping(
+        match="*.graphml", record="ties", columns={"weight": "calls", "period": "phase"}
+    )
+    raw = read_network(tmp_path / "chart.graphml", fm)
+    prep = prepare(raw, RECORDS["ties"], fm, Options())
+    assert sorted(
+        (r["s"], r["e"], r["props"]["weight"], r["rkey"]["period"]) for r in prep.rows
+    ) == [
+        ("a", "b", 7.0, "p1"),
+        ("b", "a", 1.0, "all"),
+    ]
+
+
+def test_a_matrix_can_be_a_workbook_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "gang.xlsx"
+    frame = pd.DataFrame([[0, 1], [1, 0]], index=["A", "B"], columns=["A", "B"])
+    frame.to_excel(path, sheet_name="matrix")
+    net = read_network(
+        path, FileMapping(match="*.xlsx", record="ties", layout="matrix", sheet="matrix")
+    )
+    assert net.frame[["from_id", "to_id", "weight", "directed"]].values.tolist() == [
+        ["A", "B", "1", "false"]
+    ]
