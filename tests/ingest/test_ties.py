@@ -19,6 +19,7 @@ from netintel.exceptions import InputFileError, MappingError
 from netintel.ingest import Options, ingest, prepare
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
 from netintel.ingest.networks import read_network
+from netintel.projection import project, tie_network
 from netintel.schema import RECORDS
 
 pytestmark = pytest.mark.neo4j
@@ -353,3 +354,34 @@ def test_a_matrix_can_be_a_workbook_sheet(tmp_path: Path) -> None:
     assert net.frame[["from_id", "to_id", "weight", "directed"]].values.tolist() == [
         ["A", "B", "1", "false"]
     ]
+
+
+def test_the_ties_projection_gives_back_the_published_network(
+    graph: neo4j.Driver, shared_data: Path, tmp_path: Path
+) -> None:
+    path = shared_data / "cielnet" / "morselli_cielnet.csv"  # directed, weighted
+    ingest(
+        path,
+        driver=graph,
+        mapping=_matrix_mapping("morselli_cielnet.csv", kind="calls"),
+        reject_dir=tmp_path,
+        progress=False,
+    )
+    (tmp_path / "ties.csv").write_text("from_id,to_id,kind\nN1,N2,trust\n", encoding="utf-8")
+    ingest(tmp_path / "ties.csv", driver=graph, reject_dir=tmp_path, progress=False)
+    published = datasets.ucinet_csv("cielnet")
+
+    calls = tie_network(graph, kinds="calls", directed=True)
+    G = calls.to_networkx()
+    assert G.is_directed()
+    assert {(u, v, w) for u, v, w in G.edges(data="weight")} == _edge_set(published)
+    # undirected: both directions and every kind of a pair summed
+    both = tie_network(graph).to_networkx()
+    undirected = datasets.ucinet_csv("cielnet", directed=False)
+    expected = {frozenset((u, v)): w for u, v, w in undirected.edges(data="weight")}
+    expected[frozenset(("N1", "N2"))] += 1  # the trust tie
+    assert {frozenset((u, v)): w for u, v, w in both.edges(data="weight")} == expected
+    assert both["N1"]["N2"]["kinds"] == ["calls", "trust"]
+    assert project(graph, "ties", periods=["all"]).m == both.number_of_edges()
+    with pytest.raises(ValueError, match="no times or regions"):
+        tie_network(graph, since="2024-01-01")
