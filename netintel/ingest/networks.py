@@ -134,8 +134,12 @@ def is_network(path: Path, fm: FileMapping | None) -> bool:
 def read_network(path: str | Path, fm: FileMapping | None = None) -> NetworkFile:
     """Read a matrix, edge list, GraphML or GEXF file as ties (see the module's notes)."""
     p = Path(path)
+    if fm is not None and fm.record != "ties":
+        raise InputFileError(
+            str(p), f"a network file holds ties, but its mapping entry says record {fm.record!r}"
+        )
     if p.suffix.lower() in NETWORK_SUFFIXES:
-        return read_graph_ties(p)
+        return read_graph_ties(p, directed=_constant_directed(p, fm))
     layout = fm.layout if fm else None
     encoding = fm.encoding if fm else None
     if layout == "edges":
@@ -384,8 +388,10 @@ def _decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, st
 # -------------------------------------------------------------------- graph files
 
 
-def read_graph_ties(path: str | Path) -> NetworkFile:
+def read_graph_ties(path: str | Path, *, directed: bool | None = None) -> NetworkFile:
     """The ties of a GraphML or GEXF file: one row per edge, every edge attribute a column.
+
+    ``directed``: the ties' ``directed`` value; None takes the graph's (undirected: false).
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
@@ -406,12 +412,12 @@ def read_graph_ties(path: str | Path) -> NetworkFile:
     except (nx.NetworkXError, ValueError, KeyError, SyntaxError) as err:
         kind = "GraphML" if suffix == ".graphml" else "GEXF"
         raise InputFileError(str(p), f"not a readable {kind} file: {err}") from None
-    directed = "true" if G.is_directed() else "false"
+    flag = "true" if (G.is_directed() if directed is None else directed) else "false"
     edges: Any = G.edges(keys=True, data=True) if G.is_multigraph() else G.edges(data=True)
     records: list[dict[str, Any]] = []
     for number, edge in enumerate(edges, start=1):
         u, v, data = edge[0], edge[1], edge[-1]
-        row: dict[str, Any] = {"from_id": str(u), "to_id": str(v), "directed": directed}
+        row: dict[str, Any] = {"from_id": str(u), "to_id": str(v), "directed": flag}
         for name, value in data.items():
             if name not in row:
                 row[name] = _attr_text(value)

@@ -335,6 +335,11 @@ def test_graph_attributes_map_onto_tie_columns(tmp_path: Path) -> None:
         match="*.graphml", record="ties", columns={"weight": "calls", "period": "phase"}
     )
     raw = read_network(tmp_path / "chart.graphml", fm)
+    assert set(raw.frame["directed"]) == {"true"}
+    undirected = fm.model_copy(update={"constants": {"directed": "false"}})
+    assert set(read_network(tmp_path / "chart.graphml", undirected).frame["directed"]) == {"false"}
+    with pytest.raises(InputFileError, match="mapping entry says record 'persons'"):
+        read_network(tmp_path / "chart.graphml", fm.model_copy(update={"record": "persons"}))
     prep = prepare(raw, RECORDS["ties"], fm, Options())
     assert sorted(
         (r["s"], r["e"], r["props"]["weight"], r["rkey"]["period"]) for r in prep.rows
