@@ -1,6 +1,12 @@
 """Named Cypher queries, kept as ``cypher/<name>.cypher`` files and loaded by name.
 
+The files live at the top of the repository (``cypher/``); a built wheel carries a copy in
+``netintel/queries/`` (the build hook in ``setup.py``). :data:`CYPHER_DIR` is the packaged
+copy when there is one, otherwise the checkout's folder (source tree, editable install).
+
 >>> "MATCH" in query("graph_summary")
+True
+>>> CYPHER_DIR.name in ("queries", "cypher")
 True
 """
 
@@ -13,7 +19,15 @@ from netintel.exceptions import SchemaError
 
 __all__ = ["CYPHER_DIR", "names", "query"]
 
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _cypher_dir() -> Path:
+    packaged = _PACKAGE / "queries"
+    return packaged if packaged.is_dir() else _PACKAGE.parent / "cypher"
+
+
+CYPHER_DIR = _cypher_dir()
 
 
 @cache

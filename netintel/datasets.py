@@ -34,17 +34,18 @@ from typing import Literal
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from netintel.exceptions import InputFileError, SharedDataError
 
 __all__ = [
     "CAVIAR_PHASES",
+    "NOORDIN_LAYERS",
     "UCINET_NETWORKS",
     "caviar",
     "data_dir",
     "football",
     "ground_truth_partition",
+    "noordin_top",
     "polbooks",
     "ucinet_csv",
 ]
@@ -87,6 +88,15 @@ UCINET_NETWORKS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Layer of the Noordin Top multiplex -> its edge list in ``noordin_top/multiplex_4layer``.
+NOORDIN_LAYERS: dict[str, str] = {
+    "communication": "communication.txt",
+    "financial": "financial.txt",
+    "operational": "operationalaggregated.txt",
+    "trust": "trustaggregated.txt",
+}
+
+
 def data_dir() -> Path:
     """The shared data directory: ``$NETINTEL_SHARED_DATA`` or ``<repo>/../shared/data``.
 
@@ -119,39 +129,18 @@ def _file(folder: str, name: str) -> Path:
 
 
 def _read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
-    """Row labels and values of a square adjacency CSV (labels in first row and column)."""
-    try:
-        frame = pd.read_csv(path, encoding="utf-8-sig", index_col=0, dtype=str)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(str(path), f"not a readable adjacency CSV: {exc}") from None
-    rows = [str(v).strip() for v in frame.index]
-    cols = [str(v).strip() for v in frame.columns]
-    if rows != cols:
-        diff = next((i for i, (r, c) in enumerate(zip(rows, cols, strict=False)) if r != c), None)
-        where = (
-            f"row label {rows[diff]!r} vs column label {cols[diff]!r} at position {diff + 1}"
-            if diff is not None
-            else f"{len(rows)} rows but {len(cols)} columns"
-        )
-        raise InputFileError(str(path), f"not a square adjacency matrix: {where}")
-    if len(set(rows)) != len(rows):
-        dup = next(r for r in rows if rows.count(r) > 1)
-        raise InputFileError(str(path), f"actor label {dup!r} appears twice")
-    values = np.zeros((len(rows), len(cols)), dtype=np.float64)
-    for i in range(len(rows)):
-        for j, cell in enumerate(frame.iloc[i].tolist()):
-            text = "" if cell is None or cell != cell else str(cell).strip()
-            try:
-                values[i, j] = float(text) if text else 0.0
-            except ValueError:
-                raise InputFileError(
-                    str(path), f"not a number: {cell!r}", row=i + 2, column=cols[j]
-                ) from None
-            if values[i, j] < 0 or not np.isfinite(values[i, j]):
-                raise InputFileError(
-                    str(path), f"tie value must be >= 0: {cell!r}", row=i + 2, column=cols[j]
-                )
-    return rows, values
+    """Row labels and values of a square adjacency CSV (labels in first row and column).
+
+    The parsing is the ingest's (:func:`netintel.ingest.networks.read_adjacency`); here the
+    first cell that is not a tie value is an error instead of a reject.
+    """
+    from netintel.ingest.networks import read_adjacency
+
+    m = read_adjacency(path)
+    if m.problems:
+        row, j, text, reason = m.problems[0]
+        raise InputFileError(str(path), f"{reason}: {text!r}", row=row, column=m.labels[j])
+    return list(m.labels), m.values
 
 
 def _graph(
@@ -295,6 +284,40 @@ def ucinet_csv(
         combine=combine,
     )
     G.graph.update(name=description, source=str(path), symmetric_matrix=symmetric)
+    return G
+
+
+def noordin_top(layer: str) -> nx.Graph:
+    """One layer of the Noordin Top terrorist network (Roberts & Everton 2011).
+
+    The four-layer multiplex of Battiston, Nicosia & Latora (2014): undirected, unweighted
+    edge lists over 78 actors numbered ``"0"`` to ``"77"`` (no names); a layer holds only
+    the actors it links. Read with the ingest's edge-list reader
+    (:func:`netintel.ingest.networks.read_edge_list`).
+
+    Parameters
+    ----------
+    layer : {"communication", "financial", "operational", "trust"}
+
+    Examples
+    --------
+    >>> [noordin_top(k).number_of_edges() for k in NOORDIN_LAYERS]
+    [200, 15, 437, 259]
+    >>> noordin_top("financial").number_of_nodes()
+    13
+    """
+    from netintel.ingest.networks import read_edge_list
+
+    if layer not in NOORDIN_LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(NOORDIN_LAYERS)}")
+    path = _file("noordin_top/multiplex_4layer", NOORDIN_LAYERS[layer])
+    net = read_edge_list(path)
+    if net.parse_rejects:
+        row, _, reason = net.parse_rejects[0]
+        raise InputFileError(str(path), reason, row=row)
+    G = nx.Graph()
+    G.add_edges_from(zip(net.frame["from_id"], net.frame["to_id"], strict=True))
+    G.graph.update(name=f"Noordin Top ({layer})", layer=layer, source=str(path))
     return G
 
 

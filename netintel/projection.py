@@ -16,6 +16,7 @@ Projections (all take ``driver`` first, then keyword options):
 * :func:`co_offending_network` - people who are suspects in the same case;
 * :func:`co_location_network` - people seen at one place within a time window;
 * :func:`transfer_network` - seller -> buyer, from ``Transfer`` events;
+* :func:`tie_network` - people linked by ``TIE`` (published networks, link charts);
 * :func:`multiplex_network` - several of them at once, with a ``layer`` per edge.
 
 :func:`project` runs any of them by name (see :data:`PROJECTIONS`).
@@ -60,6 +61,7 @@ __all__ = [
     "person_call_network",
     "phone_call_network",
     "project",
+    "tie_network",
     "transfer_network",
 ]
 
@@ -448,6 +450,14 @@ _SPECS = {
             "transfer_ids": "union",
             "victims": "union",
         },
+    ),
+    "ties": _Spec(
+        "projection_ties",
+        weight="weight",
+        ints=("ties",),
+        floats=("weight",),
+        lists=("kinds",),
+        fold={"weight": "sum", "ties": "sum", "kinds": "union"},
     ),
 }
 #: multiplex layer -> the projection (spec) it is made of
@@ -985,6 +995,68 @@ def transfer_network(
     )
 
 
+def tie_network(
+    driver: neo4j.Driver,
+    *,
+    kinds: str | Sequence[str] | None = None,
+    periods: str | Sequence[str] | None = None,
+    directed: bool = False,
+    since: TimeLike = None,
+    until: TimeLike = None,
+    region: RegionLike = None,
+    attributes: bool = True,
+    database: str | None = None,
+) -> Projection:
+    """People linked by ``TIE`` relationships: the ``ties`` loaded from network files.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    kinds, periods : str, list of str or None
+        Only ties of these ``kind`` / ``period`` values (None: all).
+    directed : bool
+        Each tie as stored (an undirected tie points from the person its file lists
+        first); otherwise one edge per pair, both directions summed.
+    since, until, region
+        Ties carry a ``period`` label, not times, and people no region: these must stay
+        None (they are here so that every projection takes the same options).
+    attributes : bool
+        Also read the people's properties into ``node_attributes``.
+    database : str or None
+
+    Returns
+    -------
+    Projection
+        Weight ``weight`` (the ties' weights summed over kinds and periods); edge
+        attributes ``weight``, ``ties`` (how many TIE relationships) and ``kinds``.
+    """
+    if since is not None or until is not None or region is not None:
+        raise ValueError(
+            "the ties projection has no times or regions (ties carry a period label): "
+            "choose ties with kinds= and periods="
+        )
+    params = {"kinds": _labels(kinds, "kinds"), "periods": _labels(periods, "periods")}
+    return _project(
+        driver,
+        "ties",
+        "Person",
+        [("ties", params)],
+        options={**params, "directed": directed},
+        directed=directed,
+        attributes=attributes,
+        database=database,
+    )
+
+
+def _labels(value: str | Sequence[str] | None, name: str) -> list[str] | None:
+    if value is None:
+        return None
+    values = [value] if isinstance(value, str) else list(value)
+    if not values or not all(isinstance(v, str) and v for v in values):
+        raise ValueError(f"{name} must be a name or a non-empty list of names, not {value!r}")
+    return values
+
+
 def multiplex_network(
     driver: neo4j.Driver,
     *,
@@ -1071,6 +1143,7 @@ PROJECTIONS: dict[str, Callable[..., Projection]] = {
     "co_offending": co_offending_network,
     "co_location": co_location_network,
     "transfers": transfer_network,
+    "ties": tie_network,
     "multiplex": multiplex_network,
 }
 
@@ -1081,7 +1154,7 @@ def project(driver: neo4j.Driver, name: str, **options: Any) -> Projection:
     ``project(driver, p.name, **p.params)`` repeats projection ``p``.
 
     >>> sorted(PROJECTIONS)
-    ['co_location', 'co_offending', 'multiplex', 'person_calls', 'phone_calls', 'transfers']
+    ['co_location', 'co_offending', 'multiplex', 'person_calls', 'phone_calls', 'ties', 'transfers']
     """
     try:
         fn = PROJECTIONS[name]

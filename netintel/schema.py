@@ -130,6 +130,8 @@ class Column:
     endpoint: Literal["start", "end"] | None = None
     #: the graph property this column lands in (defaults to the column name)
     prop: str | None = None
+    #: the value of an empty cell, and of every row when the file has no such column
+    default: str | None = None
 
     @property
     def target_prop(self) -> str:
@@ -331,6 +333,24 @@ RELATIONSHIPS: dict[str, RelType] = {
             doc="a DNA kinship match between two samples",
         ),
         RelType(
+            "TIE",
+            "Person",
+            "Person",
+            (
+                Prop("weight", "float", "strength of the tie (calls, meetings, ...)", minimum=0),
+                Prop("kind", doc="what the tie stands for: calls, co-offending, trust, ..."),
+                Prop("period", doc="the time the tie aggregates: a wiretap phase, a year, ..."),
+                Prop("directed", "bool", "false: the tie has no direction; empty: not said"),
+                Prop(
+                    "reference",
+                    doc="where the tie was published or charted (the file and row are kept "
+                    "as provenance anyway)",
+                ),
+            ),
+            key=("kind", "period"),
+            doc="an aggregated link between two people, from a network file or a link chart",
+        ),
+        RelType(
             "SAME_AS",
             "Person",
             "Person",
@@ -496,6 +516,31 @@ RECORDS: dict[str, RecordType] = {
         ),
         _rel_record("sightings", "SEEN_AT", "person_id", "location_id", "People seen at places."),
         _rel_record("relatives", "RELATIVE_OF", "person_id", "relative_id", "Family relations."),
+        RecordType(
+            "ties",
+            _rel_columns(
+                "TIE",
+                "from_id",
+                "to_id",
+                Column("weight", "float", doc="strength of the tie", minimum=0, default="1"),
+                Column(
+                    "kind",
+                    doc="what the tie stands for: calls, co-offending, trust, ...",
+                    default="tie",
+                ),
+                Column(
+                    "period",
+                    doc="the time the tie aggregates (a wiretap phase, a year, ...)",
+                    default="all",
+                ),
+                order=("from_id", "to_id", "weight", "kind", "period", "directed", "reference"),
+            ),
+            "Aggregated links between two people (published networks, link charts): one row "
+            "per tie, keyed by `from_id`, `to_id`, `kind` and `period`. Adjacency matrices, "
+            "plain edge lists, GraphML and GEXF load into the same record type (see "
+            "`docs/mapping.md`, *Networks and ties*).",
+            relationship="TIE",
+        ),
         _rel_record(
             "dna_matches",
             "MATCHES",
@@ -532,6 +577,7 @@ LOAD_ORDER: tuple[str, ...] = (
     "case_reports",
     "sightings",
     "relatives",
+    "ties",
     "dna_matches",
 )
 
@@ -632,13 +678,19 @@ def input_format_markdown() -> str:
             meaning = c.doc
             if c.choices:
                 meaning += (" " if meaning else "") + "one of: " + ", ".join(c.choices)
-            if c.minimum is not None or c.maximum is not None:
+            if c.minimum is not None and c.maximum is not None:
                 meaning += f" (range {c.minimum} to {c.maximum})"
+            elif c.minimum is not None:
+                meaning += f" (at least {c.minimum})"
+            elif c.maximum is not None:
+                meaning += f" (at most {c.maximum})"
             if c.link:
                 rel = RELATIONSHIPS[c.link.rel]
                 meaning += f"; creates `{_pattern(rel)}`"
             if c.prop:
                 meaning += f"; stored as `{c.prop}`"
+            if c.default is not None:
+                meaning += f"; default `{c.default}`"
             out.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {meaning} |")
         out.append("")
     return "\n".join(out)

@@ -19,10 +19,15 @@ import numpy as np
 import phonenumbers
 import pytest
 
-from netintel.schema import RECORDS, RELATIONSHIPS, Column
-from netintel.synth import SynthParams, generate
+from netintel.schema import RECORDS, RELATIONSHIPS, Column, RecordType
+from netintel.synth import RECORD_TYPES, SynthParams, generate
 
 TOY = SynthParams().scale
+
+
+def _written() -> list[tuple[str, RecordType]]:
+    """The record types the generator writes a file for, with their schema."""
+    return [(name, RECORDS[name]) for name in RECORD_TYPES]
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -102,7 +107,7 @@ def _bad_rows(folder: Path, region: str = "CN") -> dict[tuple[str, int], str]:
     """(file, spreadsheet row) -> column of every row with a bad cell."""
     check = Checker(region)
     bad: dict[tuple[str, int], str] = {}
-    for name, record in RECORDS.items():
+    for name, record in _written():
         _, rows = _read(folder / f"{name}.csv")
         for i, row in enumerate(rows, start=2):
             for col in record.columns:
@@ -139,7 +144,7 @@ def test_dirty_rows_are_extra_rows_on_top_of_the_clean_set(tmp_path: Path) -> No
     for r in _read(tmp_path / "dirty" / "ground_truth" / "dirty_rows.csv")[1]:
         listed[r["file"]].add(int(r["data_row"]))
     assert listed
-    for name in RECORDS:
+    for name in RECORD_TYPES:
         _, dirty_rows = _read(tmp_path / "dirty" / f"{name}.csv")
         _, clean_rows = _read(tmp_path / "clean" / f"{name}.csv")
         kept = [r for i, r in enumerate(dirty_rows, 1) if i not in listed[f"{name}.csv"]]
@@ -147,7 +152,7 @@ def test_dirty_rows_are_extra_rows_on_top_of_the_clean_set(tmp_path: Path) -> No
 
 
 def test_headers_follow_the_schema_and_scale_is_the_call_count(clean: Path) -> None:
-    for name, record in RECORDS.items():
+    for name, record in _written():
         header, _ = _read(clean / f"{name}.csv")
         assert header == [c.name for c in record.columns], name
     _, calls = _read(clean / "calls.csv")
@@ -176,7 +181,7 @@ def test_every_reference_resolves(clean: Path) -> None:
     phones = {check.e164(r["number"]) for r in _read(clean / "phones.csv")[1]}
     kinds = {r["location_id"]: r["kind"] for r in _read(clean / "locations.csv")[1]}
     target = {"Person": "persons", "Case": "cases", "Location": "locations", "Sample": "samples"}
-    for name, record in RECORDS.items():
+    for name, record in _written():
         _, rows = _read(clean / f"{name}.csv")
         for col in record.columns:
             label = None
@@ -327,7 +332,7 @@ def test_the_ingest_rejects_exactly_the_dirty_rows(dirty: Path) -> None:
     for r in listed:
         expected[r["file"]].add(int(r["row"]))
     opts = prepare_mod.Options(phone_region="CN")
-    for name, record in RECORDS.items():
+    for name, record in _written():
         raw = read_mod.read_file(dirty / f"{name}.csv")
         prep = prepare_mod.prepare(raw, record, None, opts)
         assert {r.row for r in prep.rejects} == expected[f"{name}.csv"], name

@@ -26,6 +26,9 @@ A mapping is a YAML file::
           roles: {嫌疑人: suspect, 受害人: victim}   # applied to each item of a list
         unmapped:                # schema field: what any other invalid value becomes
           gender: unknown
+      - match: "phase*.csv"
+        record: ties
+        layout: matrix           # ties only: table (default), edges or matrix
 
 Files with no entry are read in the documented layout when they are named after
 a record type (``calls.csv``, ``persons.xlsx``).
@@ -129,6 +132,11 @@ class FileMapping(_Options):
     #: schema field -> what a value that is neither mapped nor valid becomes
     unmapped: dict[str, Scalar | None] = Field(default_factory=dict)
 
+    #: how a ``ties`` file is laid out: ``table`` (a header row naming the columns, the
+    #: default), ``edges`` (no header; from, to and an optional weight on each line) or
+    #: ``matrix`` (an adjacency matrix). GraphML and GEXF are known by their suffix.
+    layout: Literal["table", "edges", "matrix"] | None = None
+
     _value_maps: dict[str, ValueMap] = PrivateAttr(default_factory=dict)
 
     @field_validator("record")
@@ -151,6 +159,8 @@ class FileMapping(_Options):
         rt = RECORDS[self.record]
         known = {c.name for c in rt.columns}
         where = f"{self.match!r} ({self.record})"
+        if self.layout is not None and self.record != "ties":
+            raise MappingError(f"{where}: layout {self.layout!r} is for ties files only")
         for part in ("columns", "formats", "constants", "values", "unmapped"):
             bad = sorted(set(getattr(self, part)) - known)
             if bad:

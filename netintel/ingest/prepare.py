@@ -162,11 +162,19 @@ def _column_frame(
         if src in present:
             data[col.name] = raw.frame[src]
             source_of[col.name] = src
+            if col.default is not None:  # an empty cell takes the schema's default
+                empty = data[col.name].map(lambda v: v is None or not str(v).strip())
+                data[col.name] = data[col.name].mask(empty.astype(bool), col.default)
         elif col.name in constants:
             data[col.name] = pd.Series(
                 [str(constants[col.name])] * len(raw.frame), index=raw.frame.index, dtype=object
             )
             source_of[col.name] = f"constant {col.name}"
+        elif col.default is not None:
+            data[col.name] = pd.Series(
+                [col.default] * len(raw.frame), index=raw.frame.index, dtype=object
+            )
+            source_of[col.name] = f"default {col.name}"
         elif col.required:
             hint = f" (mapped from {src!r})" if src != col.name else ""
             raise InputFileError(

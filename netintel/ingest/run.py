@@ -28,6 +28,13 @@ from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
 from netintel.exceptions import IngestError, InputFileError
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
+    NETWORK_SUFFIXES,
+    add_listed_persons,
+    is_network,
+    read_network,
+    record_for,
+)
 from netintel.ingest.prepare import (
     Prepared,
     options_for,
@@ -41,7 +48,7 @@ from netintel.schema import LOAD_ORDER, RECORDS, record
 
 __all__ = ["FileReport", "IngestReport", "ingest"]
 
-SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", *NETWORK_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -150,14 +157,14 @@ def _discover(
                 if not f.is_file() or f.suffix.lower() not in SUFFIXES:
                     continue
                 fm = mapping.for_file(f)
-                name = fm.record if fm else f.stem
+                name = record_for(f, fm)
                 if name in RECORDS:
                     found.append((f, name, fm))
                 else:
                     skipped.append(f"{f}: not a record type and not in the mapping")
         elif p.is_file():
             fm = mapping.for_file(p)
-            name = fm.record if fm else p.stem
+            name = record_for(p, fm)
             if name not in RECORDS:
                 raise InputFileError(
                     str(p),
@@ -292,6 +299,8 @@ def ingest(
         raw = (
             src
             if isinstance(src, RawFile)
+            else read_network(src, fm)
+            if is_network(src, fm)
             else read_file(
                 src,
                 encoding=fm.encoding if fm else None,
@@ -303,6 +312,7 @@ def ingest(
         timings.append(time.perf_counter() - t)
 
     reject_across_files(prepared)
+    add_listed_persons(prepared)
 
     options = {
         "mapping": mapping_.model_dump(),

@@ -40,7 +40,11 @@ from netintel.synth._tables import (
 from netintel.synth._world import World, stream
 from netintel.synth.params import SynthParams
 
-__all__ = ["SynthParams", "SynthReport", "generate"]
+__all__ = ["RECORD_TYPES", "SynthParams", "SynthReport", "generate"]
+
+#: The record types the generator writes, in load order: all but ``ties`` (aggregated links
+#: from published networks and link charts have no synthetic counterpart).
+RECORD_TYPES = tuple(name for name in LOAD_ORDER if name != "ties")
 
 #: version of the generated layout and ground truth; bumped when outputs change
 FORMAT_VERSION = 1
@@ -152,7 +156,7 @@ def generate(
 
     files: dict[str, int] = {}
     dirty: list[tuple[str, int, int, str, str, str, int]] = []
-    for name in LOAD_ORDER:  # one table at a time: only one is ever held as text
+    for name in RECORD_TYPES:  # one table at a time: only one is ever held as text
         say(f"writing {name}.csv")
         table = builders[name]()
         dirty += add_dirty_rows(
