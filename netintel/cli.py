@@ -667,7 +667,9 @@ def inv_reunify(likely_score: float, out: Path | None) -> None:
 )
 @_out
 @_boundary
-def inv_paths(a: str, b: str, k: int, max_hops: int, via: tuple[str, ...], out: Path | None) -> None:
+def inv_paths(
+    a: str, b: str, k: int, max_hops: int, via: tuple[str, ...], out: Path | None
+) -> None:
     """The k shortest paths between two people or phones, each hop with its records.
 
     Names are shown beside ids, times in the case's time zone.

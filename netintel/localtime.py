@@ -82,7 +82,7 @@ def to_local(value: Any, tz: str | dt.tzinfo | None) -> pd.Timestamp | None:
     if hasattr(value, "to_native") and not isinstance(value, dt.datetime):
         value = value.to_native()  # neo4j.time.DateTime
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        ts = pd.Timestamp(int(value), unit="ms", tz="UTC")
+        ts = pd.Timestamp(float(value), unit="ms", tz="UTC")
     else:
         ts = pd.Timestamp(value)
         ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts

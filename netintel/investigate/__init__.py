@@ -87,6 +87,7 @@ from netintel.investigate.paths import (
 )
 
 __all__ = [
+    "VIA",
     "Burst",
     "CallChain",
     "CallChains",
@@ -96,7 +97,6 @@ __all__ = [
     "Path",
     "Paths",
     "Record",
-    "VIA",
     "TableResult",
     "alias_candidates",
     "alias_clusters",
@@ -140,8 +140,8 @@ __all__ = [
     "sim_swaps",
     "tower_observations",
     "transfer_chains",
-    "victim_chains",
     "via_types",
+    "victim_chains",
     "victim_chains_of",
     "write_candidates",
 ]

@@ -247,6 +247,7 @@ class Chains(ResultMixin):
                 "hop": k + 1,
                 "transfer_id": h.transfer_id,
                 "at": h.at,
+                "timezone": self.tz,
                 "victim_id": h.victim_id,
                 "victim_name": h.victim_name,
                 "from_id": h.from_id,
@@ -262,10 +263,9 @@ class Chains(ResultMixin):
             for i, c in enumerate(self.chains)
             for k, h in enumerate(c.hops)
         ]
-        frame = pd.DataFrame(rows, columns=[c for c in HOP_COLUMNS if c != "timezone"])
+        frame = pd.DataFrame(rows, columns=list(HOP_COLUMNS))
         frame["at"] = pd.to_datetime(frame["at"], utc=True)
         frame = localize(frame, self.tz, ["at"], zone_column=None)
-        frame.insert(frame.columns.get_loc("at") + 1, "timezone", self.tz)
         return frame
 
     def to_dict(self) -> dict[str, Any]:

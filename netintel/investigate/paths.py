@@ -6,9 +6,10 @@ edges keep the relationship types and the :class:`~netintel.investigate._base.Re
 of every relationship between the two nodes. :func:`k_shortest_paths` runs Yen's
 algorithm on it (``networkx.shortest_simple_paths``), fewest hops first (or least
 ``weight``). :func:`paths_between` reads only the neighbourhoods of the two people
-from Neo4j, over the relationship types asked for (``via``: calls, transfers, cases or all, see :data:`VIA`),
-and calls the two. Its ends are people or phones; an id that is neither raises
-:class:`~netintel.exceptions.UnknownIdError`, with the closest ids that exist.
+from Neo4j, over the relationship types asked for (``via``: calls, transfers, cases
+or all, see :data:`VIA`), and calls the two. Its ends are people or phones; an id
+that is neither raises :class:`~netintel.exceptions.UnknownIdError`, with the
+closest ids that exist.
 
 Nodes are named ``"<Label>:<key>"`` (``"Person:P1"``, ``"Phone:+8613..."``); names
 (``name`` node attribute, ``u_name``/``v_name`` columns) are shown beside them, and the
@@ -168,6 +169,7 @@ class Paths(ResultMixin):
                 "kind": r.kind,
                 "id": r.id,
                 "at": hop.times[j] if j < len(hop.times) else None,
+                "timezone": self.tz,
                 "source": r.source,
                 "source_row": r.row,
             }
@@ -176,10 +178,9 @@ class Paths(ResultMixin):
             for j, r in enumerate(hop.records)
         ]
         cols = ["path", "hop", "u", "u_name", "v", "v_name", "types", "kind", "id", "at"]
-        frame = pd.DataFrame(rows, columns=[*cols, "source", "source_row"])
+        frame = pd.DataFrame(rows, columns=[*cols, "timezone", "source", "source_row"])
         frame["at"] = pd.to_datetime(frame["at"], utc=True)
         frame = localize(frame, self.tz, ["at"], zone_column=None)
-        frame.insert(frame.columns.get_loc("at") + 1, "timezone", self.tz)
         return frame
 
     def to_dict(self) -> dict[str, Any]:
