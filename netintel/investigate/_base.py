@@ -15,6 +15,7 @@ Times stay UTC in the frames and results; they are shown in the case's zone
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +28,7 @@ import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, to_jsonable
 from netintel.cypher import query
-from netintel.localtime import zone_name
+from netintel.localtime import localize, zone_name
 
 __all__ = [
     "CALL_COLUMNS",
@@ -39,6 +40,7 @@ __all__ = [
     "case_timezone",
     "fetch_frame",
     "frame_hash",
+    "in_case_zone",
     "jsonable",
     "named",
     "objects",
@@ -294,17 +296,22 @@ def jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True, eq=False)
 class TableResult(ResultMixin):
-    """A result table with provenance; ``evidence`` columns hold tuples of :class:`Record`."""
+    """A result table with provenance; ``evidence`` columns hold tuples of :class:`Record`.
+
+    ``tz``: the zone :meth:`to_frame` and :meth:`to_dict` show times in (with a
+    ``timezone`` column); None leaves them as stored (UTC).
+    """
 
     table: pd.DataFrame
     provenance: Provenance
+    tz: str | None = None
 
     def __len__(self) -> int:
         return len(self.table)
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of the table."""
-        return self.table.copy()
+        """A copy of the table, times in the zone ``tz`` when one is set."""
+        return self.table.copy() if self.tz is None else localize(self.table, self.tz)
 
     def evidence_frame(self, column: str = "evidence") -> pd.DataFrame:
         """One row per (result row, supporting record): ``row, kind, id, source, source_row``."""
@@ -317,8 +324,17 @@ class TableResult(ResultMixin):
 
     def to_dict(self) -> dict[str, Any]:
         """Rows and provenance as plain JSON types."""
-        rows = [jsonable(r) for r in self.table.to_dict(orient="records")]
+        rows = [jsonable(r) for r in self.to_frame().to_dict(orient="records")]
         return {"rows": rows, "provenance": self.provenance.to_dict()}
+
+
+def in_case_zone(
+    result: Any, driver: neo4j.Driver, tz: str | None = None, *, database: str | None = None
+) -> Any:
+    """``result`` (a frozen result with a ``tz`` field) showing times in ``tz``, by
+    default the case's zone (:func:`case_timezone`)."""
+    zone = zone_name(tz) if tz is not None else case_timezone(driver, database=database)
+    return dataclasses.replace(result, tz=zone)
 
 
 def stamp(

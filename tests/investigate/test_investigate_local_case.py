@@ -26,9 +26,12 @@ from netintel.exceptions import UnknownIdError
 from netintel.export import export
 from netintel.ingest import ingest
 from netintel.investigate import (
+    call_chains_between,
     case_timezone,
+    colocated_people,
     find_transfer_chains,
     paths_between,
+    profile_of,
     victim_chains_of,
 )
 from netintel.projection import person_call_network
@@ -52,6 +55,14 @@ def _frames() -> dict[str, pd.DataFrame]:
             }
         ),
         "cases": pd.DataFrame({"case_id": ["K1"], "category": ["trafficking"]}),
+        "locations": pd.DataFrame({"location_id": ["L1"], "name": ["Hongqiao station"]}),
+        "sightings": pd.DataFrame(
+            {
+                "person_id": ["P1", "P3"],
+                "location_id": ["L1", "L1"],
+                "at": ["2023-05-02T02:10:00", "2023-05-02T02:40:00"],
+            }
+        ),
         "case_suspects": pd.DataFrame({"person_id": ["P1", "P2"], "case_id": ["K1", "K1"]}),
         "phones": pd.DataFrame({"number": [PH1, PH2]}),
         "phone_users": pd.DataFrame({"person_id": ["P1", "P2"], "number": [PH1, PH2]}),
@@ -126,6 +137,23 @@ def test_chain_table_shows_local_time_zone_and_names(case: neo4j.Driver) -> None
     assert str(victim_chains_of(case, tz="UTC").to_frame()["at"].iloc[0]) == f"{UTC_TEXT}:00+00:00"
     across = find_transfer_chains(case, max_gap="3D")
     assert across.tz == "Asia/Shanghai" and len(across) == 1
+
+
+def test_call_tables_and_active_hours_are_local(case: neo4j.Driver) -> None:
+    hours = profile_of(case, phone=PH1).hours
+    assert hours[2] == 1 and hours.sum() == 1  # called at 02:10 local, not at 18h
+    assert profile_of(case, phone=PH1, tz="UTC").hours[18] == 1
+    chains = call_chains_between(case, "P1", "P2")
+    frame = chains.to_frame()
+    assert str(frame.loc[0, "at"]) == f"{LOCAL}:00+08:00"
+    assert frame.loc[0, "timezone"] == "Asia/Shanghai"
+    assert chains.to_dict()["chains"][0]["times"] == ["2023-05-02T02:10:00+08:00"]
+    met = colocated_people(case)
+    row = met.to_frame().iloc[0]
+    assert (row["a"], row["b"]) == ("P1", "P3")
+    assert str(row["first"]) == f"{LOCAL}:00+08:00" and row["timezone"] == "Asia/Shanghai"
+    assert met.to_dict()["rows"][0]["first"] == "2023-05-02T02:10:00+08:00"
+    assert met.table["first"].iloc[0] == pd.Timestamp(f"{UTC_TEXT}Z")  # stored UTC
 
 
 def test_chains_command_csv_and_json_are_local(
