@@ -684,7 +684,10 @@ def inv_paths(
         paths.via_types(via)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--via") from None
-    _emit(_investigate(paths.paths_between, a=a, b=b, k=k, via=via, max_hops=max_hops), out)
+    found = _investigate(paths.paths_between, a=a, b=b, k=k, via=via, max_hops=max_hops)
+    for i, p in enumerate(found.paths):
+        click.echo(f"path {i} ({p.length} hops): " + " - ".join(map(found.label, p.nodes)))
+    _emit(found, out)
 
 
 # ------------------------------------------------------------------------- detect

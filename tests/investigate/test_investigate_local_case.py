@@ -219,6 +219,9 @@ def test_paths_command_via_calls_with_names_and_local_time(
     called = csv[csv["types"] == "CALLED"].iloc[0]
     assert called["at"] == f"{LOCAL}:00+08:00" and called["timezone"] == "Asia/Shanghai"
     assert set(csv["u_name"].dropna()) >= {"张伟"}
+    assert f"path 0 (3 hops): Person:P1 (张伟) - Phone:{PH1} - Phone:{PH2} - Person:P2 (李娜)" in (
+        result.stdout
+    )
     both = CliRunner().invoke(
         cli, ["investigate", "paths", "P1", "P2", "--via", "calls", "--via", "cases"], env=neo4j_env
     )
