@@ -11,6 +11,7 @@ path of any kind goes through the case (2 hops), the call path through the phone
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -258,6 +259,8 @@ def test_report_map_and_export_show_local_time(case: neo4j.Driver, tmp_path: Pat
     assert SHOWN in chains and "P1 (张伟), P3 (王芳), P2 (李娜)" in chains
     assert UTC_TEXT not in md
     assert "Asia/Shanghai local time" in md
+    ingests = md.split("## Ingests")[1].split("##")[0]  # when each ingest ran, local too
+    assert re.search(r"\| \d{4}-\d\d-\d\d \d\d:\d\d CST \(\+08:00\) \| complete", ingests)
     html = made.html.read_text(encoding="utf-8")
     assert SHOWN in html and UTC_TEXT not in html
     # the map's tooltips: the call between P1 and P2 (first and last call) in local time
