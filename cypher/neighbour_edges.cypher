@@ -1,6 +1,7 @@
 // The relationships of types $types around the nodes $eids (element ids), one row per
-// relationship record, with both ends named '<Label>:<key>', the record's id (call_id,
-// or the transfer's id for FROM/TO/OF/AT/PART_OF) and provenance, and the far node's
+// relationship record, with both ends named '<Label>:<key>' and their names, the record's
+// id (call_id, or the transfer's id for FROM/TO/OF/AT/PART_OF), its time (the call's, the
+// sighting's or the transfer's, epoch milliseconds) and provenance, and the far node's
 // degree (its relationships of those types).
 UNWIND $eids AS eid
 MATCH (n)
@@ -16,4 +17,6 @@ RETURN elementId(n) AS u_eid, elementId(m) AS v_eid,
                                               m.transfer_id, m.sample_id)) AS v,
        type(r) AS type, coalesce(r.call_id, n.transfer_id, m.transfer_id) AS id,
        r.source AS source, r.source_row AS source_row, elementId(r) AS rel_eid,
-       degree AS v_degree
+       degree AS v_degree, n.name AS u_name, m.name AS v_name,
+       coalesce(r.at, CASE WHEN n:Transfer THEN n.at END,
+                CASE WHEN m:Transfer THEN m.at END).epochMillis AS at

@@ -1,5 +1,5 @@
 // Every transfer (or only those of victim $victim; null = all) with its victim, giver,
-// receiver, place, region and case, and the record that says so.
+// receiver (ids and names), place, region and case, and the record that says so.
 MATCH (t:Transfer)
 OPTIONAL MATCH (t)-[:OF]->(v:Person)
 WITH t, v
@@ -11,4 +11,5 @@ OPTIONAL MATCH (t)-[:PART_OF]->(c:Case)
 RETURN t.transfer_id AS transfer_id, t.at.epochMillis AS at, v.person_id AS victim_id,
        f.person_id AS from_id, r.person_id AS to_id, l.location_id AS location_id,
        coalesce(l.region, c.region) AS region, c.case_id AS case_id,
-       t.source AS source, t.source_row AS source_row
+       t.source AS source, t.source_row AS source_row,
+       v.name AS victim_name, f.name AS from_name, r.name AS to_name

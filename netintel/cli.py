@@ -507,7 +507,7 @@ def investigate() -> None:
 @click.option("--victim", help="One victim's chain (default: every victim).")
 @click.option("--across", is_flag=True, help="Time-respecting chains across victims.")
 @click.option("--max-gap", default="14D", show_default=True, help="Longest gap between hops.")
-@click.option("--min-hops", default=1, show_default=True)
+@click.option("--min-hops", default=1, show_default=True, type=click.IntRange(min=1))
 @_out
 @_boundary
 def inv_chains(
@@ -515,12 +515,23 @@ def inv_chains(
 ) -> None:
     """Who passed each victim to whom, where and when; or chains across victims.
 
+    Names are shown beside ids, times in the case's time zone (a timezone column).
+
     \b
     Example:
       netintel investigate chains --across --max-gap 21D --min-hops 2
     """
+    import pandas as pd
+
     from netintel.investigate import chains
 
+    try:
+        if pd.Timedelta(max_gap) < pd.Timedelta(0):
+            raise ValueError("negative")
+    except ValueError:
+        raise click.BadParameter(
+            f"{max_gap!r} is not a length of time such as 14D, 36h or 90min", param_hint="--max-gap"
+        ) from None
     if across:
         result = _investigate(chains.find_transfer_chains, max_gap=max_gap, min_hops=min_hops)
     else:
@@ -644,20 +655,40 @@ def inv_reunify(likely_score: float, out: Path | None) -> None:
 @investigate.command("paths")
 @click.argument("a")
 @click.argument("b")
-@click.option("--k", default=3, show_default=True, help="How many shortest paths.")
-@click.option("--max-hops", default=6, show_default=True)
+@click.option(
+    "--k", default=3, show_default=True, type=click.IntRange(min=1), help="How many shortest paths."
+)
+@click.option("--max-hops", default=6, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--via",
+    multiple=True,
+    default=("all",),
+    show_default=True,
+    help="Kind of link to follow: calls, transfers, cases or all (repeat for several).",
+)
 @_out
 @_boundary
-def inv_paths(a: str, b: str, k: int, max_hops: int, out: Path | None) -> None:
-    """The k shortest paths between two people, each hop with the records behind it.
+def inv_paths(
+    a: str, b: str, k: int, max_hops: int, via: tuple[str, ...], out: Path | None
+) -> None:
+    """The k shortest paths between two people or phones, each hop with its records.
+
+    Names are shown beside ids, times in the case's time zone.
 
     \b
-    Example:
-      netintel investigate paths P000042 P000117 --k 5
+    Example (how two suspects are linked by calls, not by their shared case):
+      netintel investigate paths P000042 P000117 --via calls --k 5
     """
     from netintel.investigate import paths
 
-    _emit(_investigate(paths.paths_between, a=a, b=b, k=k, max_hops=max_hops), out)
+    try:
+        paths.via_types(via)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--via") from None
+    found = _investigate(paths.paths_between, a=a, b=b, k=k, via=via, max_hops=max_hops)
+    for i, p in enumerate(found.paths):
+        click.echo(f"path {i} ({p.length} hops): " + " - ".join(map(found.label, p.nodes)))
+    _emit(found, out)
 
 
 # ------------------------------------------------------------------------- detect

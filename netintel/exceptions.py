@@ -20,6 +20,7 @@ __all__ = [
     "ServerError",
     "SharedDataError",
     "SubmissionError",
+    "UnknownIdError",
 ]
 
 
@@ -49,6 +50,19 @@ class SchemaError(NetintelError):
 
 class SharedDataError(NetintelError, FileNotFoundError):
     """A published data set (``../shared/data``) or one of its files is missing."""
+
+
+class UnknownIdError(NetintelError, LookupError):
+    """An id given by the user (a person, a phone) is not in the graph.
+
+    ``id`` is the id, ``suggestions`` the closest ids that are (maybe none).
+    """
+
+    def __init__(self, what: str, id: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.id = id
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no {what} with id {id}{hint}")
 
 
 class IngestError(NetintelError):

@@ -4,8 +4,11 @@ Every exporter shares one interface: ``write(G, communities=..., size_by=...,
 results=...)`` adds a graph (and result tables), ``finalize()`` writes the files
 and returns their paths. :func:`export` picks the exporter from the file name.
 All of them start from :func:`netintel.viz.describe`, so names, communities,
-scores and pseudonyms are the same as on the interactive map, and all of them
-take ``redact=`` (see :class:`netintel.viz.Redaction`).
+scores, pseudonyms and times are the same as on the interactive map, and all of
+them take ``redact=`` (see :class:`netintel.viz.Redaction`) and ``tz=``: times
+(stored UTC) are written as ISO 8601 local time with the offset, and every table
+row that holds a time has a ``timezone`` column naming the zone (GraphML and GEXF:
+a graph attribute ``timezone``).
 
 * :class:`GraphMLExporter`, :class:`GEXFExporter`: for Gephi, yEd, Cytoscape;
   node attributes ``label`` (display name), ``node_type``, ``community``, the
@@ -46,6 +49,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from netintel.localtime import is_time
 from netintel.viz.layout import layout_arrays
 from netintel.viz.model import RECORD_TIME_KEYS, GraphView, describe
 from netintel.viz.redact import Redaction
@@ -135,6 +139,12 @@ def _unify(rows: list[dict[str, Any]]) -> None:
                 row[k] = (str(v).lower() if isinstance(v, bool) else str(v)) if to is str else to(v)
 
 
+def _zone_column(row: dict[str, Any], view: GraphView) -> None:
+    """Name the zone of the row's times in a ``timezone`` column (rows without times: none)."""
+    if "timezone" not in row and any(is_time(v) for v in row.values()):
+        row["timezone"] = view.timezone
+
+
 def _hex_rgb(color: str) -> tuple[int, int, int]:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
@@ -154,6 +164,9 @@ class Exporter(ABC):
         As for :func:`netintel.viz.describe`.
     seed : int
         Seed of the layout positions written with the graph.
+    tz : str, optional
+        Time zone times are written in (default: the graph attribute ``timezone``,
+        else UTC); a case's zone: :func:`netintel.investigate.case_timezone`.
     """
 
     suffixes: ClassVar[tuple[str, ...]] = ()
@@ -170,8 +183,10 @@ class Exporter(ABC):
         rel_attr: str = "type",
         default_type: str | None = None,
         seed: int = 0,
+        tz: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.tz = tz
         if isinstance(redact, Redaction):
             self.redaction: Redaction | None = redact
         else:
@@ -209,6 +224,7 @@ class Exporter(ABC):
             rel_attr=self.rel_attr,
             default_type=self.default_type,
             redaction=self.redaction,
+            tz=self.tz,
         )
         self.views.append(view)
         self._ids.update({n.node: n.id for n in view.nodes})
@@ -288,6 +304,7 @@ class Exporter(ABC):
                 row["degree"] = degree[i]
                 for k, v in n.facts.items():
                     row.setdefault(k, v)
+                _zone_column(row, view)
                 rows.append({k: f for k, v in row.items() if (f := format_value(v)) is not None})
         return rows
 
@@ -307,6 +324,7 @@ class Exporter(ABC):
                     row["records"] = json.dumps(_jsonable(list(e.records)), ensure_ascii=False)
                 for k, v in e.facts.items():
                     row.setdefault(k, v)
+                _zone_column(row, view)
                 rows.append({k: f for k, v in row.items() if (f := format_value(v)) is not None})
         return rows
 
@@ -322,6 +340,7 @@ class Exporter(ABC):
                         "rel_type": e.type,
                         **rec,
                     }
+                    _zone_column(row, view)
                     rows.append(
                         {k: f for k, v in row.items() if (f := format_value(v)) is not None}
                     )
@@ -397,6 +416,7 @@ class _GraphFileExporter(Exporter):
             self._place(H.nodes[node_id], x, y, color)
         for u, v, erow in edge_rows:
             H.add_edge(u, v, **erow)
+        H.graph["timezone"] = self.views[0].timezone
         return H
 
     def _score_key(self, name: str) -> str:
@@ -468,6 +488,7 @@ class _TableExporter(Exporter):
                     "source_row",
                     "ingest_run",
                     *RECORD_TIME_KEYS,
+                    "timezone",
                 ),
             ),
         }
@@ -664,7 +685,13 @@ class PictureExporter(Exporter):
             offset += len(view.nodes)
         first = self.views[0]
         return GraphView(
-            nodes, edges, first.directed, first.score_name, first.community_sizes, first.redacted
+            nodes,
+            edges,
+            first.directed,
+            first.score_name,
+            first.community_sizes,
+            first.redacted,
+            timezone=first.timezone,
         )
 
 

@@ -16,6 +16,10 @@
 - the stored analysis runs;
 - a map of the person call network, coloured by gang and sized by PageRank.
 
+Every time is shown in the case's time zone (the zone of its latest ingest, or
+``tz=``) with the zone said, e.g. ``2023-05-02 02:10 CST (+08:00)``; people are
+shown with their names beside their ids.
+
 The same report comes from ``netintel report`` and ends ``netintel demo``.
 
 Usage::
@@ -41,7 +45,8 @@ import neo4j
 import pandas as pd
 
 from netintel import __version__
-from netintel.investigate._base import Record
+from netintel.investigate._base import Record, case_timezone, fetch_frame
+from netintel.localtime import format_local, is_time, to_local, zone_name
 
 __all__ = ["CaseReport", "Section", "case_report", "render_html", "render_markdown"]
 
@@ -112,38 +117,30 @@ class CaseReport:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _ingests(driver: neo4j.Driver, database: str | None) -> pd.DataFrame:
-    records, _, _ = driver.execute_query(
-        "MATCH (r:IngestRun) "
-        "UNWIND range(0, size(r.files) - 1) AS i "
-        "RETURN r.run_id AS run, toString(r.started) AS started, r.status AS status, "
-        "r.files[i] AS file, r.records[i] AS record, r.rows_read[i] AS read, "
-        "r.rows_loaded[i] AS loaded, r.rows_rejected[i] AS rejected, "
-        "r.reject_files[i] AS reject_file ORDER BY started, run, file",
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
+def _ingests(driver: neo4j.Driver, database: str | None, tz: str) -> pd.DataFrame:
     columns = ["run", "started", "status", "file", "record", "read", "loaded", "rejected"]
-    frame = pd.DataFrame([r.data() for r in records], columns=[*columns, "reject_file"])
+    frame = fetch_frame(driver, "ingest_files", [*columns, "reject_file"], database=database)
     frame["file"] = [Path(f).name for f in frame["file"]]
-    frame["started"] = frame["started"].str.slice(0, 19)
+    frame["started"] = [format_local(t, tz) for t in frame["started"]]
+    for c in ("read", "loaded", "rejected"):
+        frame[c] = pd.to_numeric(frame[c]).astype("int64")
     return frame
 
 
-def _cell(value: Any) -> str:
-    """One table cell as short text: lists joined, records as ``id (file row n)``, times to
-    the minute."""
+def _cell(value: Any, tz: str = "UTC") -> str:
+    """One table cell as short text: lists joined, records as ``id (file row n)``, times
+    local to the minute with their zone."""
     if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(_cell(v, tz) for v in value)
     if isinstance(value, Record):
         return f"{value.id or ''} ({value.source} row {value.row})".strip()
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if is_time(value):
+        return format_local(value, tz)
     return "" if value is None else str(value)
 
 
-def _cells(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.map(_cell)
+def _cells(frame: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
+    return frame.map(lambda v: _cell(v, tz))
 
 
 def _with_names(ids: str, names: dict[str, str]) -> str:
@@ -178,6 +175,7 @@ def case_report(
     echo: Callable[[str], None] = lambda _msg: None,
     extra: Sequence[Section] = (),
     truth: Mapping[str, str] | None = None,
+    tz: str | None = None,
 ) -> CaseReport:
     """Write the case report of the graph in ``driver``'s database into ``out_dir``.
 
@@ -185,7 +183,9 @@ def case_report(
     make the gangs; ``top`` people are listed per key-player metric; ``redact``
     pseudonymises the map; ``extra`` sections go at the end. ``truth`` (person -> gang,
     e.g. a synthetic case's planted gangs) adds NMI, ARI and recovered gangs against it,
-    with the same figures for the panel of fixed methods.
+    with the same figures for the panel of fixed methods. Times are shown in ``tz``
+    (default: the case's zone, :func:`~netintel.investigate.case_timezone`), with the
+    zone said.
     """
     from netintel.algorithms import gang_panel, gang_scores, key_players
     from netintel.algorithms.communities import MERGE_MIN_SIZE
@@ -197,13 +197,14 @@ def case_report(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    facts: dict[str, Any] = {}
+    zone = zone_name(tz) if tz is not None else case_timezone(driver, database=database)
+    facts: dict[str, Any] = {"timezone": zone}
     sections: list[Section] = []
 
     summary = graph_summary(driver, database=database)
     sections.append(Section("What is in the graph", [summary]))
 
-    ingests = _ingests(driver, database)
+    ingests = _ingests(driver, database, zone)
     balanced = bool((ingests["read"] == ingests["loaded"] + ingests["rejected"]).all())
     facts.update(rows_read=int(ingests["read"].sum()), rows_rejected=int(ingests["rejected"].sum()))
     text = (
@@ -313,7 +314,7 @@ def case_report(
     else:
         sections.append(Section("Gangs (person call network)", ["No calls between people yet."]))
 
-    chains = victim_chains_of(driver, database=database)
+    chains = victim_chains_of(driver, database=database, tz=zone)
     facts["chains"] = len(chains)
     if len(chains):
         s = chains.summary()
@@ -324,11 +325,15 @@ def case_report(
             "contradictions in their records."
         ]
         longest = s.sort_values(["hops", "chain"], ascending=[False, True]).head(top)
-        longest = longest[["chain", "hops", "victims", "people", "regions", "start", "end"]]
-        blocks.append(_cells(longest))
+        longest = longest[["chain", "hops", "victims", "names", "regions", "start", "end"]]
+        blocks.append(_cells(longest.rename(columns={"names": "people"}), zone))
         brokers = chain_brokers(chains).to_frame()
         if len(brokers):
-            blocks += ["People who move victims in more than one chain:", _cells(brokers.head(top))]
+            brokers = brokers.fillna({"name": ""})
+            blocks += [
+                "People who move victims in more than one chain:",
+                _cells(brokers.head(top), zone),
+            ]
         sections.append(Section("Trafficking chains", blocks))
     else:
         sections.append(Section("Trafficking chains", ["No transfers of victims recorded."]))
@@ -336,7 +341,9 @@ def case_report(
     runs = list_runs(driver, database=database)
     if len(runs):
         cols = ["run_id", "kind", "algorithm", "projection", "nodes", "communities", "started"]
-        sections.append(Section("Stored analysis runs", [_cells(runs[cols].tail(top))]))
+        shown_runs = runs[cols].tail(top).copy()
+        shown_runs["started"] = [to_local(t, zone) for t in shown_runs["started"]]
+        sections.append(Section("Stored analysis runs", [_cells(shown_runs, zone)]))
 
     map_path = None
     if make_map and G is not None:
@@ -352,15 +359,18 @@ def case_report(
             default_type="Person",
             seed=seed,
             redact=redact,
+            tz=zone,
         )
         sections.append(Section("Map", [f"Interactive map: `{map_path.name}`."]))
 
     sections += extra
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = format_local(datetime.now(UTC), zone)
     title = "netintel case report"
-    sections.insert(
-        0, Section("About", [f"Made {stamp} by netintel {__version__} from the live graph."])
+    about = (
+        f"Made {stamp} by netintel {__version__} from the live graph. Times are shown "
+        f"in {zone} local time, with the zone beside each; the graph stores them in UTC."
     )
+    sections.insert(0, Section("About", [about]))
     md = out / "report.md"
     md.write_text(render_markdown(title, sections), encoding="utf-8")
     page = out / "report.html"

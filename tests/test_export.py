@@ -214,3 +214,25 @@ def test_exporter_interface(tmp_path: Path) -> None:
     assert nx.read_graphml(path).number_of_nodes() == 5
     with pytest.raises(RuntimeError, match="finalized"):
         ex.write(nx.path_graph(2))
+
+
+def test_exports_write_local_time_with_its_offset_and_zone(tmp_path: Path) -> None:
+    G = nx.Graph()
+    G.add_node("P1", label="Person", name="Zhang Wei")
+    G.add_node("P2", label="Person", name="Li Na")
+    at = pd.Timestamp("2023-05-01T18:10Z")  # 02:10 on 2 May in Shanghai
+    G.add_edge("P1", "P2", type="CALLED", first_call=at, records=[{"source": "c.csv", "at": at}])
+    files = export(G, tmp_path / "t", tz="Asia/Shanghai")
+    tables = {p.stem: pd.read_csv(p, dtype=str) for p in files}
+    edges, records = tables["edges"], tables["records"]
+    assert edges.loc[0, "first_call"] == records.loc[0, "at"] == "2023-05-02T02:10:00+08:00"
+    assert edges.loc[0, "timezone"] == records.loc[0, "timezone"] == "Asia/Shanghai"
+    assert "timezone" not in tables["nodes"]  # no times there
+    (gexf,) = export(G, tmp_path / "t.gexf", tz="Asia/Shanghai")
+    edge = next(iter(nx.read_gexf(gexf).edges(data=True)))[2]
+    assert edge["first_call"] == "2023-05-02T02:10:00+08:00"
+    (xlsx,) = export(G, tmp_path / "t.xlsx")  # no zone asked for: UTC, said as such
+    sheet = openpyxl.load_workbook(xlsx)["edges"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["first_call"] == "2023-05-01T18:10:00+00:00" and row["timezone"] == "UTC"

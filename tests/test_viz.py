@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from netintel.algorithms import key_players, louvain
@@ -373,3 +374,33 @@ def test_notebook_view_inlines_the_page_in_an_iframe(tmp_path: Path) -> None:
     assert "<script" not in frame.split("srcdoc=", 1)[1].split('" sandbox', 1)[0]
     assert remote_references(frame) == []
     assert notebook_view(map_html(nx.path_graph(4))).data.count("&lt;script") >= 3
+
+
+def _handover() -> nx.Graph:
+    """Two people and a call between them at 02:10 Shanghai time (18:10 UTC the day before)."""
+    G = nx.Graph()
+    G.add_node("P1", label="Person", name="Zhang Wei")
+    G.add_node("P2", label="Person", name="Li Na")
+    at = pd.Timestamp("2023-05-01T18:10Z")
+    G.add_edge(
+        "P1", "P2", type="CALLED", first_call=at, records=[{"source": "calls.csv", "at": at}]
+    )
+    return G
+
+
+def test_tooltips_show_times_in_local_time_with_the_zone() -> None:
+    data = payload(map_html(_handover(), tz="Asia/Shanghai"))
+    (tip,) = data["edges"]["title"]
+    assert "first_call: 2023-05-02 02:10 CST (+08:00)" in tip
+    assert "calls.csv \u00b7 2023-05-02 02:10 CST (+08:00)" in tip
+    assert "18:10" not in tip
+    assert "Times: Asia/Shanghai local time, with the zone beside each." in data["notes"]
+    # no zone asked for: the graph's, else UTC, said as such
+    (plain,) = payload(map_html(_handover()))["edges"]["title"]
+    assert "first_call: 2023-05-01 18:10 UTC (+00:00)" in plain
+    G = _handover()
+    G.graph["timezone"] = "Europe/London"
+    (london,) = payload(map_html(G))["edges"]["title"]
+    assert "first_call: 2023-05-01 19:10 BST (+01:00)" in london
+    # a map without times says nothing about zones
+    assert not any("Times:" in n for n in payload(map_html(nx.path_graph(3)))["notes"])

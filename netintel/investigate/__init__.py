@@ -11,10 +11,21 @@ result out) plus a thin reader that fetches the frames from Neo4j with named Cyp
   chaining, time-respecting call chains, bursts, burners, SIM swaps, co-location;
 * :mod:`~netintel.investigate.aliases` - entity resolution (SAME_AS candidates);
 * :mod:`~netintel.investigate.dna` - reunifications from DNA kinship matches;
-* :mod:`~netintel.investigate.paths` - k-shortest paths with the records of every hop.
+* :mod:`~netintel.investigate.paths` - k-shortest paths with the records of every hop,
+  over calls, transfers, cases or all kinds of link.
+
+Results keep times in UTC and show them in the case's time zone
+(:func:`case_timezone`, the zone of its latest ingest; ``tz=`` overrides it), with
+names beside the ids of people.
 """
 
-from netintel.investigate._base import Record, TableResult, as_calls, as_transfers
+from netintel.investigate._base import (
+    Record,
+    TableResult,
+    as_calls,
+    as_transfers,
+    case_timezone,
+)
 from netintel.investigate.aliases import (
     alias_candidates,
     alias_clusters,
@@ -65,15 +76,18 @@ from netintel.investigate.chains import (
 )
 from netintel.investigate.dna import find_reunifications, reunifications
 from netintel.investigate.paths import (
+    VIA,
     Path,
     Paths,
     evidence_graph,
     k_shortest_paths,
     neighbourhood_edges,
     paths_between,
+    via_types,
 )
 
 __all__ = [
+    "VIA",
     "Burst",
     "CallChain",
     "CallChains",
@@ -93,6 +107,7 @@ __all__ = [
     "call_burst",
     "call_chains",
     "call_chains_between",
+    "case_timezone",
     "chain_brokers",
     "collapse_aliases",
     "colocated_people",
@@ -125,6 +140,7 @@ __all__ = [
     "sim_swaps",
     "tower_observations",
     "transfer_chains",
+    "via_types",
     "victim_chains",
     "victim_chains_of",
     "write_candidates",

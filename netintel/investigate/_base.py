@@ -7,12 +7,17 @@ layouts below; the database readers fill them with named Cypher from
 * calls: ``call_id, caller, callee, at, duration_s, tower, source, source_row``
   (``at`` tz-aware UTC, one row per call record);
 * transfers: ``transfer_id, at, victim_id, from_id, to_id, location_id, region,
-  case_id, source, source_row``.
+  case_id, source, source_row, victim_name, from_name, to_name`` (names optional).
+
+Times stay UTC in the frames and results; they are shown in the case's zone
+(:func:`case_timezone`, :mod:`netintel.localtime`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +28,7 @@ import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, to_jsonable
 from netintel.cypher import query
+from netintel.localtime import localize, zone_name
 
 __all__ = [
     "CALL_COLUMNS",
@@ -31,9 +37,12 @@ __all__ = [
     "TableResult",
     "as_calls",
     "as_transfers",
+    "case_timezone",
     "fetch_frame",
     "frame_hash",
+    "in_case_zone",
     "jsonable",
+    "named",
     "objects",
     "records_of",
     "stamp",
@@ -61,6 +70,9 @@ TRANSFER_COLUMNS = (
     "case_id",
     "source",
     "source_row",
+    "victim_name",
+    "from_name",
+    "to_name",
 )
 
 
@@ -83,6 +95,36 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "source": self.source, "row": self.row}
+
+
+def named(node_id: Any, name: Any) -> str:
+    """An id with its name beside it, as tables and reports show people.
+
+    >>> named("P1", "Ann Lee"), named("P2", None)
+    ('P1 (Ann Lee)', 'P2')
+    """
+    text = str(node_id)
+    shown = _opt_str(name)
+    return f"{text} ({shown})" if shown and shown != text else text
+
+
+def case_timezone(driver: neo4j.Driver, *, database: str | None = None) -> str:
+    """The case's time zone: the one of its latest complete ingest (``"UTC"`` when none).
+
+    Ingests store their options on the ``IngestRun`` node; a run whose zone is not
+    set (``null``) was read as UTC.
+    """
+    records, _, _ = driver.execute_query(
+        query("case_timezone"), database_=database, routing_=neo4j.RoutingControl.READ
+    )
+    if not records or not records[0]["options"]:
+        return "UTC"
+    try:
+        options = json.loads(records[0]["options"])
+    except (TypeError, ValueError):
+        return "UTC"
+    tz = options.get("timezone") if isinstance(options, dict) else None
+    return zone_name(tz) if tz else "UTC"
 
 
 def _opt_int(value: Any) -> int | None:
@@ -254,17 +296,22 @@ def jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True, eq=False)
 class TableResult(ResultMixin):
-    """A result table with provenance; ``evidence`` columns hold tuples of :class:`Record`."""
+    """A result table with provenance; ``evidence`` columns hold tuples of :class:`Record`.
+
+    ``tz``: the zone :meth:`to_frame` and :meth:`to_dict` show times in (with a
+    ``timezone`` column); None leaves them as stored (UTC).
+    """
 
     table: pd.DataFrame
     provenance: Provenance
+    tz: str | None = None
 
     def __len__(self) -> int:
         return len(self.table)
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of the table."""
-        return self.table.copy()
+        """A copy of the table, times in the zone ``tz`` when one is set."""
+        return self.table.copy() if self.tz is None else localize(self.table, self.tz)
 
     def evidence_frame(self, column: str = "evidence") -> pd.DataFrame:
         """One row per (result row, supporting record): ``row, kind, id, source, source_row``."""
@@ -277,8 +324,17 @@ class TableResult(ResultMixin):
 
     def to_dict(self) -> dict[str, Any]:
         """Rows and provenance as plain JSON types."""
-        rows = [jsonable(r) for r in self.table.to_dict(orient="records")]
+        rows = [jsonable(r) for r in self.to_frame().to_dict(orient="records")]
         return {"rows": rows, "provenance": self.provenance.to_dict()}
+
+
+def in_case_zone(
+    result: Any, driver: neo4j.Driver, tz: str | None = None, *, database: str | None = None
+) -> Any:
+    """``result`` (a frozen result with a ``tz`` field) showing times in ``tz``, by
+    default the case's zone (:func:`case_timezone`)."""
+    zone = zone_name(tz) if tz is not None else case_timezone(driver, database=database)
+    return dataclasses.replace(result, tz=zone)
 
 
 def stamp(

@@ -46,13 +46,16 @@ from netintel.investigate._base import (
     Record,
     TableResult,
     as_calls,
+    case_timezone,
     fetch_frame,
     frame_hash,
+    in_case_zone,
     jsonable,
     objects,
     records_of,
     stamp,
 )
+from netintel.localtime import localize, to_local
 
 __all__ = [
     "Burst",
@@ -365,12 +368,15 @@ class CallChains(ResultMixin):
     chains: tuple[CallChain, ...]
     truncated: bool
     provenance: Provenance
+    #: the zone the table shows times in (the chains keep them in UTC)
+    tz: str = "UTC"
 
     def __len__(self) -> int:
         return len(self.chains)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per hop: ``chain, hop, caller, callee, at, call_id, source, source_row``."""
+        """One row per hop: ``chain, hop, caller, callee, at, timezone, call_id, source,
+        source_row``; ``at`` in the zone ``tz``."""
         rows = [
             {
                 "chain": i,
@@ -386,12 +392,20 @@ class CallChains(ResultMixin):
             for h, rec in enumerate(c.calls)
         ]
         cols = ["chain", "hop", "caller", "callee", "at", "call_id", "source", "source_row"]
-        return pd.DataFrame(rows, columns=cols)
+        frame = pd.DataFrame(rows, columns=cols)
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        frame = localize(frame, self.tz, ["at"], zone_column=None)
+        frame.insert(5, "timezone", self.tz)
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
+        def local(times: Sequence[Any]) -> list[Any]:
+            return [jsonable(to_local(t, self.tz)) for t in times]
+
         return {
+            "timezone": self.tz,
             "chains": [
-                {"phones": list(c.phones), "calls": jsonable(c.calls), "times": jsonable(c.times)}
+                {"phones": list(c.phones), "calls": jsonable(c.calls), "times": local(c.times)}
                 for c in self.chains
             ],
             "truncated": self.truncated,
@@ -1086,13 +1100,15 @@ def profile_of(
     phone: str | None = None,
     person: str | None = None,
     top: int | None = 10,
-    tz: str = "UTC",
+    tz: str | None = None,
     database: str | None = None,
 ) -> ContactProfile:
-    """:func:`contact_profile` of a phone or of all phones a person uses, from Neo4j."""
+    """:func:`contact_profile` of a phone or of all phones a person uses, from Neo4j;
+    active hours in ``tz``, by default the case's zone (:func:`case_timezone`)."""
     subject = _subject(driver, phone, person, database)
     calls = fetch_calls(driver, numbers=subject, database=database)
-    return contact_profile(calls, subject, top=top, tz=tz)
+    zone = tz if tz is not None else case_timezone(driver, database=database)
+    return contact_profile(calls, subject, top=top, tz=zone)
 
 
 def common_contacts_of(
@@ -1145,6 +1161,7 @@ def call_chains_between(
     end: TimeLike | None = None,
     directed: bool = True,
     limit: int = 100,
+    tz: str | None = None,
     database: str | None = None,
 ) -> CallChains:
     """:func:`call_chains` between two people (their phones) or two phones, from Neo4j.
@@ -1155,7 +1172,7 @@ def call_chains_between(
     t1 = _time(end)
     reach = None if t1 is None else t1 + _span(window, "window") * max_hops
     calls = fetch_calls(driver, start=start, end=reach, database=database)
-    return call_chains(
+    result = call_chains(
         calls,
         pa,
         pb,
@@ -1166,6 +1183,7 @@ def call_chains_between(
         directed=directed,
         limit=limit,
     )
+    return in_case_zone(result, driver, tz, database=database)
 
 
 def burst_around(
@@ -1218,13 +1236,15 @@ def find_burners(
     max_contacts: int = 3,
     min_calls: int = 3,
     margin: SpanLike | None = None,
+    tz: str | None = None,
     database: str | None = None,
 ) -> TableResult:
     """:func:`burners` over every call in Neo4j."""
     calls = fetch_calls(driver, database=database)
-    return burners(
+    result = burners(
         calls, max_span=max_span, max_contacts=max_contacts, min_calls=min_calls, margin=margin
     )
+    return in_case_zone(result, driver, tz, database=database)
 
 
 def find_sim_swaps(
@@ -1238,6 +1258,7 @@ def find_sim_swaps(
     use_handsets: bool = True,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    tz: str | None = None,
     database: str | None = None,
 ) -> TableResult:
     """:func:`sim_swaps` over the calls in Neo4j (optionally within ``[start, end]``),
@@ -1253,7 +1274,7 @@ def find_sim_swaps(
         if use_handsets
         else None
     )
-    return sim_swaps(
+    result = sim_swaps(
         calls,
         handsets=handsets,
         min_shared=min_shared,
@@ -1262,6 +1283,7 @@ def find_sim_swaps(
         max_prior=max_prior,
         rounds=rounds,
     )
+    return in_case_zone(result, driver, tz, database=database)
 
 
 def colocated_phones(
@@ -1271,11 +1293,13 @@ def colocated_phones(
     min_meetings: int = 1,
     start: TimeLike | None = None,
     end: TimeLike | None = None,
+    tz: str | None = None,
     database: str | None = None,
 ) -> TableResult:
     """:func:`colocation` of phones on the same tower (calls they made) from Neo4j."""
     calls = fetch_calls(driver, start=start, end=end, database=database)
-    return colocation(tower_observations(calls), window=window, min_meetings=min_meetings)
+    result = colocation(tower_observations(calls), window=window, min_meetings=min_meetings)
+    return in_case_zone(result, driver, tz, database=database)
 
 
 def colocated_people(
@@ -1283,6 +1307,7 @@ def colocated_people(
     *,
     window: SpanLike = "1h",
     min_meetings: int = 1,
+    tz: str | None = None,
     database: str | None = None,
 ) -> TableResult:
     """:func:`colocation` of people from their sightings (``SEEN_AT``) in Neo4j."""
@@ -1290,4 +1315,5 @@ def colocated_people(
     obs = fetch_frame(driver, "sightings_all", cols, database=database)
     obs["at"] = pd.to_datetime(obs["at_ms"].astype("int64"), unit="ms", utc=True)
     obs = obs.drop(columns="at_ms").assign(kind="sighting", id=None)
-    return colocation(obs, window=window, min_meetings=min_meetings)
+    result = colocation(obs, window=window, min_meetings=min_meetings)
+    return in_case_zone(result, driver, tz, database=database)

@@ -9,8 +9,11 @@
 * :func:`score_chains` - precision and recall of chains against a reference.
 
 Pure functions take a transfers frame (``transfer_id, at, victim_id, from_id, to_id,
-location_id, region, case_id, source, source_row``); :func:`fetch_transfers` and the
-``*_of`` functions read it from Neo4j.
+location_id, region, case_id, source, source_row``, optionally ``victim_name, from_name,
+to_name``); :func:`fetch_transfers` and the ``*_of`` functions read it from Neo4j.
+Times stay UTC in the chains; the tables (:meth:`Chains.to_frame`, :meth:`Chains.summary`)
+show them in the zone ``tz`` (the ``*_of`` functions: the case's zone), with names next
+to ids.
 
 >>> import pandas as pd
 >>> tr = pd.DataFrame({
@@ -21,6 +24,8 @@ location_id, region, case_id, source, source_row``); :func:`fetch_transfers` and
 [('A', 'B', 'C'), ('B', 'D')]
 >>> [c.transfer_ids for c in transfer_chains(tr, max_gap="7D").chains]
 [('T1', 'T2'), ('T3',)]
+>>> str(victim_chains(tr, tz="Asia/Shanghai").to_frame()["at"].iloc[0])
+'2024-01-01 08:00:00+08:00'
 """
 
 from __future__ import annotations
@@ -37,19 +42,24 @@ import numpy as np
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch
+from netintel.exceptions import UnknownIdError
 from netintel.investigate._base import (
     TRANSFER_COLUMNS,
     Record,
     TableResult,
     as_transfers,
+    case_timezone,
     fetch_frame,
     frame_hash,
     jsonable,
+    named,
     records_of,
     stamp,
 )
+from netintel.localtime import localize, to_local, zone_name
 
 __all__ = [
+    "HOP_COLUMNS",
     "Chain",
     "Chains",
     "Hop",
@@ -76,6 +86,9 @@ class Hop:
     region: str | None
     case_id: str | None
     record: Record
+    victim_name: str | None = None
+    from_name: str | None = None
+    to_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,26 @@ class Chain:
         return tuple(out)
 
     @property
+    def names(self) -> dict[str, str]:
+        """person id -> name, for everyone in the chain who has a name."""
+        out: dict[str, str] = {}
+        for h in self.hops:
+            for pid, name in (
+                (h.victim_id, h.victim_name),
+                (h.from_id, h.from_name),
+                (h.to_id, h.to_name),
+            ):
+                if pid and name:
+                    out.setdefault(pid, name)
+        return out
+
+    @property
+    def people_named(self) -> tuple[str, ...]:
+        """:attr:`people` with names beside the ids (``"P1 (Ann Lee)"``)."""
+        names = self.names
+        return tuple(named(p, names.get(p)) for p in self.people)
+
+    @property
     def victims(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(h.victim_id for h in self.hops if h.victim_id))
 
@@ -130,29 +163,58 @@ class Chain:
         return tuple(h.record for h in self.hops)
 
 
+#: The columns of :meth:`Chains.to_frame`: one hop per row, names next to ids, the
+#: time in the zone of the ``timezone`` column.
+HOP_COLUMNS = (
+    "chain",
+    "hop",
+    "transfer_id",
+    "at",
+    "timezone",
+    "victim_id",
+    "victim_name",
+    "from_id",
+    "from_name",
+    "to_id",
+    "to_name",
+    "location_id",
+    "region",
+    "case_id",
+    "source",
+    "source_row",
+)
+
+
 @dataclass(frozen=True, eq=False)
 class Chains(ResultMixin):
-    """Chains with provenance; ``truncated`` says the enumeration hit its limit."""
+    """Chains with provenance; ``truncated`` says the enumeration hit its limit.
+
+    ``tz``: the time zone the tables show times in (the hops keep them in UTC).
+    """
 
     chains: tuple[Chain, ...]
     provenance: Provenance
     truncated: bool = False
+    tz: str = "UTC"
 
     def __len__(self) -> int:
         return len(self.chains)
 
     def summary(self) -> pd.DataFrame:
-        """One row per chain: ``chain, hops, victims, people, regions, start, end,
-        consistent, problems, transfer_ids``."""
+        """One row per chain: ``chain, hops, victims, people, names, regions, start, end,
+        timezone, consistent, problems, transfer_ids``; ``names`` is ``people`` with
+        names beside the ids, ``start`` and ``end`` are in the zone ``tz``."""
         rows = [
             {
                 "chain": i,
                 "hops": len(c.hops),
                 "victims": c.victims,
                 "people": c.people,
+                "names": c.people_named,
                 "regions": c.regions,
-                "start": c.start,
-                "end": c.end,
+                "start": to_local(c.start, self.tz),
+                "end": to_local(c.end, self.tz),
+                "timezone": self.tz,
                 "consistent": c.consistent,
                 "problems": c.problems,
                 "transfer_ids": c.transfer_ids,
@@ -164,9 +226,11 @@ class Chains(ResultMixin):
             "hops",
             "victims",
             "people",
+            "names",
             "regions",
             "start",
             "end",
+            "timezone",
             "consistent",
             "problems",
             "transfer_ids",
@@ -174,17 +238,22 @@ class Chains(ResultMixin):
         return pd.DataFrame(rows, columns=cols)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per hop: ``chain, hop, transfer_id, at, victim_id, from_id, to_id,
-        location_id, region, case_id, source, source_row``."""
+        """One row per hop, columns :data:`HOP_COLUMNS`: ``at`` in the zone ``tz`` (which
+        the ``timezone`` column names; as CSV, ISO 8601 with the offset), and the names of
+        the victim, giver and receiver beside their ids."""
         rows = [
             {
                 "chain": i,
                 "hop": k + 1,
                 "transfer_id": h.transfer_id,
                 "at": h.at,
+                "timezone": self.tz,
                 "victim_id": h.victim_id,
+                "victim_name": h.victim_name,
                 "from_id": h.from_id,
+                "from_name": h.from_name,
                 "to_id": h.to_id,
+                "to_name": h.to_name,
                 "location_id": h.location_id,
                 "region": h.region,
                 "case_id": h.case_id,
@@ -194,14 +263,21 @@ class Chains(ResultMixin):
             for i, c in enumerate(self.chains)
             for k, h in enumerate(c.hops)
         ]
-        return pd.DataFrame(rows, columns=["chain", "hop", *TRANSFER_COLUMNS])
+        frame = pd.DataFrame(rows, columns=list(HOP_COLUMNS))
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        frame = localize(frame, self.tz, ["at"], zone_column=None)
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
+        def hop(h: Hop) -> dict[str, Any]:
+            return jsonable({**h.__dict__, "at": to_local(h.at, self.tz)})
+
         return {
             "chains": [
-                {"hops": [jsonable(h.__dict__) for h in c.hops], "problems": list(c.problems)}
+                {"hops": [hop(h) for h in c.hops], "problems": list(c.problems)}
                 for c in self.chains
             ],
+            "timezone": self.tz,
             "truncated": self.truncated,
             "provenance": self.provenance.to_dict(),
         }
@@ -226,8 +302,11 @@ def _hops(tr: pd.DataFrame) -> list[Hop]:
             region=_opt(reg),
             case_id=_opt(case),
             record=rec,
+            victim_name=_opt(vn),
+            from_name=_opt(fn),
+            to_name=_opt(tn),
         )
-        for t, at, v, f, to, loc, reg, case, rec in zip(
+        for t, at, v, f, to, loc, reg, case, rec, vn, fn, tn in zip(
             tr["transfer_id"],
             tr["at"],
             tr["victim_id"],
@@ -237,18 +316,22 @@ def _hops(tr: pd.DataFrame) -> list[Hop]:
             tr["region"],
             tr["case_id"],
             recs,
+            tr["victim_name"],
+            tr["from_name"],
+            tr["to_name"],
             strict=True,
         )
     ]
 
 
-def victim_chains(transfers: pd.DataFrame) -> Chains:
+def victim_chains(transfers: pd.DataFrame, *, tz: str | None = None) -> Chains:
     """Each victim's chain: their transfers in time order (ties by transfer id).
 
     A chain is *consistent* when every hop starts with the person the previous hop
     ended with and no two hops share a time; otherwise ``problems`` says where it
     breaks (a missing or misrecorded transfer). Transfers without a victim are left
-    out. Chains are ordered by start time.
+    out. Chains are ordered by start time. The tables show times in ``tz`` (default
+    UTC).
     """
     sw = Stopwatch()
     tr = as_transfers(transfers)
@@ -267,7 +350,8 @@ def victim_chains(transfers: pd.DataFrame) -> Chains:
                 problems.append(f"hops {k - 1} and {k} have the same time {a.at.isoformat()}")
         chains.append(Chain(tuple(hops), tuple(problems)))
     chains.sort(key=lambda c: (c.start, c.hops[0].transfer_id))
-    return Chains(tuple(chains), stamp(sw, "victim_chains", {}, frame_hash(tr)))
+    prov = stamp(sw, "victim_chains", {}, frame_hash(tr))
+    return Chains(tuple(chains), prov, tz=zone_name(tz))
 
 
 def transfer_chains(
@@ -277,8 +361,9 @@ def transfer_chains(
     min_hops: int = 1,
     same_victim: bool = False,
     limit: int = 10_000,
+    tz: str | None = None,
 ) -> Chains:
-    """Time-respecting chains of transfers across victims.
+    """Time-respecting chains of transfers across victims (tables in the zone ``tz``).
 
     Transfer ``f`` follows ``e`` when ``e``'s receiver is ``f``'s giver and ``f``
     happens after ``e`` (ties broken by transfer id) but at most ``max_gap`` later;
@@ -335,14 +420,14 @@ def transfer_chains(
     chains.sort(key=lambda c: (-len(c.hops), -len(c.victims), -len(c.regions), c.start))
     params = {"max_gap": gap, "min_hops": min_hops, "same_victim": same_victim, "limit": limit}
     prov = stamp(sw, "transfer_chains", params, frame_hash(tr))
-    return Chains(tuple(chains), prov, truncated)
+    return Chains(tuple(chains), prov, truncated, zone_name(tz))
 
 
 def chain_brokers(chains: Chains | Iterable[Chain], *, min_chains: int = 2) -> TableResult:
     """People who recur across chains as intermediaries (received and handed on).
 
-    Columns ``person, chains, victims, received, handed_on, evidence`` for people in
-    at least ``min_chains`` chains, most chains first. ``evidence``: the transfers
+    Columns ``person, name, chains, victims, received, handed_on, evidence`` for people
+    in at least ``min_chains`` chains, most chains first. ``evidence``: the transfers
     through them.
     """
     sw = Stopwatch()
@@ -352,7 +437,10 @@ def chain_brokers(chains: Chains | Iterable[Chain], *, min_chains: int = 2) -> T
     recv: dict[str, set[str]] = defaultdict(set)
     gave: dict[str, set[str]] = defaultdict(set)
     recs: dict[str, dict[str, Record]] = defaultdict(dict)
+    names: dict[str, str] = {}
     for ci, c in enumerate(items):
+        for pid, name in c.names.items():
+            names.setdefault(pid, name)
         for a, b in pairwise(c.hops):
             if a.to_id != b.from_id:
                 continue
@@ -367,6 +455,7 @@ def chain_brokers(chains: Chains | Iterable[Chain], *, min_chains: int = 2) -> T
     rows = [
         {
             "person": p,
+            "name": names.get(p),
             "chains": len(cs),
             "victims": len(victims[p]),
             "received": len(recv[p]),
@@ -376,7 +465,7 @@ def chain_brokers(chains: Chains | Iterable[Chain], *, min_chains: int = 2) -> T
         for p, cs in in_chains.items()
         if len(cs) >= min_chains
     ]
-    cols = ["person", "chains", "victims", "received", "handed_on", "evidence"]
+    cols = ["person", "name", "chains", "victims", "received", "handed_on", "evidence"]
     table = pd.DataFrame(rows, columns=cols)
     table = table.sort_values(
         ["chains", "victims", "person"], ascending=[False, False, True], ignore_index=True
@@ -429,16 +518,32 @@ def score_chains(
 def fetch_transfers(
     driver: neo4j.Driver, *, victim: str | None = None, database: str | None = None
 ) -> pd.DataFrame:
-    """Transfer events from Neo4j as a transfers frame (all, or one victim's)."""
+    """Transfer events from Neo4j as a transfers frame (all, or one victim's), with names.
+
+    A ``victim`` that is no person in the graph raises
+    :class:`~netintel.exceptions.UnknownIdError`.
+    """
     frame = fetch_frame(driver, "transfers_all", TRANSFER_COLUMNS, database=database, victim=victim)
+    if victim is not None and not len(frame):
+        known = fetch_frame(
+            driver, "person_element_ids", ["person_id"], database=database, person_ids=[victim]
+        )
+        if not len(known):
+            raise UnknownIdError("person", victim)
     return as_transfers(frame)
 
 
 def victim_chains_of(
-    driver: neo4j.Driver, *, victim: str | None = None, database: str | None = None
+    driver: neo4j.Driver,
+    *,
+    victim: str | None = None,
+    tz: str | None = None,
+    database: str | None = None,
 ) -> Chains:
-    """:func:`victim_chains` from Neo4j (all victims, or one)."""
-    return victim_chains(fetch_transfers(driver, victim=victim, database=database))
+    """:func:`victim_chains` from Neo4j (all victims, or one), times in ``tz`` (default:
+    the case's zone, :func:`~netintel.investigate.case_timezone`)."""
+    zone = tz if tz is not None else case_timezone(driver, database=database)
+    return victim_chains(fetch_transfers(driver, victim=victim, database=database), tz=zone)
 
 
 def find_transfer_chains(
@@ -448,13 +553,17 @@ def find_transfer_chains(
     min_hops: int = 1,
     same_victim: bool = False,
     limit: int = 10_000,
+    tz: str | None = None,
     database: str | None = None,
 ) -> Chains:
-    """:func:`transfer_chains` over every transfer in Neo4j."""
+    """:func:`transfer_chains` over every transfer in Neo4j, times in ``tz`` (default:
+    the case's zone)."""
+    zone = tz if tz is not None else case_timezone(driver, database=database)
     return transfer_chains(
         fetch_transfers(driver, database=database),
         max_gap=max_gap,
         min_hops=min_hops,
         same_victim=same_victim,
         limit=limit,
+        tz=zone,
     )

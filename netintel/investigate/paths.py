@@ -6,9 +6,14 @@ edges keep the relationship types and the :class:`~netintel.investigate._base.Re
 of every relationship between the two nodes. :func:`k_shortest_paths` runs Yen's
 algorithm on it (``networkx.shortest_simple_paths``), fewest hops first (or least
 ``weight``). :func:`paths_between` reads only the neighbourhoods of the two people
-from Neo4j, over the relationship types asked for, and calls the two.
+from Neo4j, over the relationship types asked for (``via``: calls, transfers, cases
+or all, see :data:`VIA`), and calls the two. Its ends are people or phones; an id
+that is neither raises :class:`~netintel.exceptions.UnknownIdError`, with the
+closest ids that exist.
 
-Nodes are named ``"<Label>:<key>"`` (``"Person:P1"``, ``"Phone:+8613..."``).
+Nodes are named ``"<Label>:<key>"`` (``"Person:P1"``, ``"Phone:+8613..."``); names
+(``name`` node attribute, ``u_name``/``v_name`` columns) are shown beside them, and the
+time of each record (``at``) in the case's time zone (``tz``).
 
 >>> import pandas as pd
 >>> edges = pd.DataFrame({
@@ -21,12 +26,14 @@ Nodes are named ``"<Label>:<key>"`` (``"Person:P1"``, ``"Phone:+8613..."``).
 [('Person:A', 'Person:B', 'Person:D'), ('Person:A', 'Person:C', 'Person:D')]
 >>> [str(r) for r in res.paths[0].hops[0].records]
 ['RELATIVE_OF (relatives.csv row 2)']
+>>> via_types("calls")
+('USES', 'CALLED')
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Any
 
@@ -35,10 +42,21 @@ import networkx as nx
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, graph_hash
-from netintel.investigate._base import Record, fetch_frame, jsonable, records_of, stamp
+from netintel.exceptions import UnknownIdError
+from netintel.investigate._base import (
+    Record,
+    case_timezone,
+    fetch_frame,
+    jsonable,
+    named,
+    records_of,
+    stamp,
+)
+from netintel.localtime import localize, to_local, zone_name
 
 __all__ = [
     "DEFAULT_TYPES",
+    "VIA",
     "Hop",
     "Path",
     "Paths",
@@ -46,6 +64,7 @@ __all__ = [
     "k_shortest_paths",
     "neighbourhood_edges",
     "paths_between",
+    "via_types",
 ]
 
 #: Relationship types :func:`paths_between` follows unless told otherwise.
@@ -61,18 +80,46 @@ DEFAULT_TYPES = (
     "SAME_AS",
 )
 
-EDGE_COLUMNS = ("u", "v", "type", "id", "source", "source_row")
+#: The kinds of link a path may follow (``paths_between(via=...)``,
+#: ``netintel investigate paths --via``) and their relationship types: ``calls``
+#: (people through their phones), ``transfers`` (people through the transfer events
+#: they gave, received or were moved in), ``cases`` (people through the cases they are
+#: suspects in, victims in or reported) and ``all`` (:data:`DEFAULT_TYPES`).
+VIA: dict[str, tuple[str, ...]] = {
+    "calls": ("USES", "CALLED"),
+    "transfers": ("FROM", "TO", "OF"),
+    "cases": ("SUSPECT_IN", "VICTIM_IN", "REPORTED"),
+    "all": DEFAULT_TYPES,
+}
+
+EDGE_COLUMNS = ("u", "v", "type", "id", "source", "source_row", "u_name", "v_name", "at")
+
+
+def via_types(via: str | Sequence[str]) -> tuple[str, ...]:
+    """The relationship types of one kind of link or several (see :data:`VIA`).
+
+    >>> via_types(["calls", "transfers"])
+    ('USES', 'CALLED', 'FROM', 'TO', 'OF')
+    """
+    kinds = [via] if isinstance(via, str) else list(via)
+    if not kinds:
+        raise ValueError(f"via needs at least one of {', '.join(VIA)}")
+    unknown = [k for k in kinds if k not in VIA]
+    if unknown:
+        raise ValueError(f"unknown kind of link {unknown[0]!r}: choose from {', '.join(VIA)}")
+    return tuple(dict.fromkeys(t for k in kinds for t in VIA[k]))
 
 
 @dataclass(frozen=True)
 class Hop:
     """One step of a path: the two nodes, the relationship types between them and
-    every record that says they are linked."""
+    every record that says they are linked (``times``: each record's time, UTC, or None)."""
 
     u: str
     v: str
     types: tuple[str, ...]
     records: tuple[Record, ...]
+    times: tuple[pd.Timestamp | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,48 +137,71 @@ class Path:
 
 @dataclass(frozen=True, eq=False)
 class Paths(ResultMixin):
-    """k-shortest paths, best first."""
+    """k-shortest paths, best first; ``names`` of the nodes that have one, and the time
+    zone ``tz`` the tables show times in (they stay UTC in the hops)."""
 
     source: str
     target: str
     paths: tuple[Path, ...]
     provenance: Provenance
+    names: Mapping[str, str] = field(default_factory=dict)
+    tz: str = "UTC"
 
     def __len__(self) -> int:
         return len(self.paths)
 
+    def label(self, node: str) -> str:
+        """``node`` with its name beside it: ``"Person:P1 (Ann Lee)"``."""
+        return named(node, self.names.get(node))
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per (path, hop, record): ``path, hop, u, v, types, kind, id, source,
-        source_row``."""
+        """One row per (path, hop, record): ``path, hop, u, u_name, v, v_name, types, kind,
+        id, at, timezone, source, source_row``; ``at`` in the zone ``tz``."""
         rows = [
             {
                 "path": i,
                 "hop": h + 1,
                 "u": hop.u,
+                "u_name": self.names.get(hop.u),
                 "v": hop.v,
+                "v_name": self.names.get(hop.v),
                 "types": "|".join(hop.types),
                 "kind": r.kind,
                 "id": r.id,
+                "at": hop.times[j] if j < len(hop.times) else None,
+                "timezone": self.tz,
                 "source": r.source,
                 "source_row": r.row,
             }
             for i, p in enumerate(self.paths)
             for h, hop in enumerate(p.hops)
-            for r in hop.records
+            for j, r in enumerate(hop.records)
         ]
-        cols = ["path", "hop", "u", "v", "types", "kind", "id", "source", "source_row"]
-        return pd.DataFrame(rows, columns=cols)
+        cols = ["path", "hop", "u", "u_name", "v", "v_name", "types", "kind", "id", "at"]
+        frame = pd.DataFrame(rows, columns=[*cols, "timezone", "source", "source_row"])
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        frame = localize(frame, self.tz, ["at"], zone_column=None)
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
+        def records(h: Hop) -> list[Any]:
+            out = jsonable(h.records)
+            for j, rec in enumerate(out):
+                t = h.times[j] if j < len(h.times) else None
+                rec["at"] = None if t is None else jsonable(to_local(t, self.tz))
+            return out
+
         return {
             "source": self.source,
             "target": self.target,
+            "names": dict(self.names),
+            "timezone": self.tz,
             "paths": [
                 {
                     "nodes": list(p.nodes),
                     "cost": p.cost,
                     "hops": [
-                        {"u": h.u, "v": h.v, "types": list(h.types), "records": jsonable(h.records)}
+                        {"u": h.u, "v": h.v, "types": list(h.types), "records": records(h)}
                         for h in p.hops
                     ],
                 }
@@ -143,27 +213,36 @@ class Paths(ResultMixin):
 
 def evidence_graph(edges: pd.DataFrame) -> nx.Graph:
     """A simple undirected graph of ``edges`` (``u, v, type`` + optional ``id, source,
-    source_row``); parallel relationships are merged into one edge with ``types``,
-    ``records`` and ``count`` (number of records). Self-loops are dropped."""
+    source_row, u_name, v_name, at``); parallel relationships are merged into one edge
+    with ``types``, ``records``, ``times`` (of the records, UTC) and ``count`` (number of
+    records). Names become the node attribute ``name``. Self-loops are dropped."""
     for c in ("u", "v", "type"):
         if c not in edges:
             raise ValueError(f"edges frame lacks column {c}")
     e = edges.copy()
-    for c in ("id", "source", "source_row"):
+    for c in ("id", "source", "source_row", "u_name", "v_name", "at"):
         if c not in e:
             e[c] = None
     e = e[e["u"] != e["v"]]
     recs = records_of(e, "?", "id")
+    times = [to_local(t, "UTC") for t in e["at"]]
     G = nx.Graph()
-    for u, v, t, r in zip(e["u"].astype(str), e["v"].astype(str), e["type"], recs, strict=True):
+    for u, v, t, r, at in zip(
+        e["u"].astype(str), e["v"].astype(str), e["type"], recs, times, strict=True
+    ):
         rec = Record(str(t), r.id, r.source, r.row)
         if G.has_edge(u, v):
             d = G[u][v]
             d["types"] = tuple(sorted(set(d["types"]) | {str(t)}))
             d["records"] = (*d["records"], rec)
+            d["times"] = (*d["times"], at)
             d["count"] += 1
         else:
-            G.add_edge(u, v, types=(str(t),), records=(rec,), count=1)
+            G.add_edge(u, v, types=(str(t),), records=(rec,), times=(at,), count=1)
+    for col, end in (("u_name", "u"), ("v_name", "v")):
+        for node, name in zip(e[end].astype(str), e[col], strict=True):
+            if isinstance(name, str) and name:
+                G.nodes[node]["name"] = name
     return G
 
 
@@ -175,12 +254,15 @@ def k_shortest_paths(
     k: int = 3,
     max_hops: int | None = None,
     weight: str | None = None,
+    tz: str | None = None,
 ) -> Paths:
     """The ``k`` shortest simple paths from ``source`` to ``target`` (Yen's algorithm).
 
     Fewest hops first, or least total ``weight`` (an edge attribute holding a
     length). Paths longer than ``max_hops`` are dropped. Each hop carries the
-    relationship types and records of its edge (see :func:`evidence_graph`).
+    relationship types, records and times of its edge (see :func:`evidence_graph`);
+    the result's tables show the times in the zone ``tz`` (default UTC) and the
+    ``name`` of each node that has one.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -200,6 +282,7 @@ def k_shortest_paths(
                     str(b),
                     tuple(G[a][b].get("types", ())),
                     tuple(G[a][b].get("records", ())),
+                    tuple(G[a][b].get("times", ())),
                 )
                 for a, b in pairwise(nodes)
             )
@@ -213,10 +296,50 @@ def k_shortest_paths(
         pass
     params = {"source": source, "target": target, "k": k, "max_hops": max_hops, "weight": weight}
     prov = stamp(sw, "k_shortest_paths", params, graph_hash(G, weight=weight), engine="networkx")
-    return Paths(str(source), str(target), tuple(found), prov)
+    on_paths = {n for p in found for n in p.nodes} | {str(source), str(target)}
+    names = {
+        str(n): str(G.nodes[n]["name"])
+        for n in G
+        if str(n) in on_paths and isinstance(G.nodes[n].get("name"), str)
+    }
+    return Paths(str(source), str(target), tuple(found), prov, names, zone_name(tz))
 
 
 # ------------------------------------------------------------------- database layer
+
+
+def _suggest(driver: neo4j.Driver, wanted: str, database: str | None) -> tuple[str, ...]:
+    """The (up to three) person ids and phone numbers closest to ``wanted``."""
+    from rapidfuzz import fuzz, process
+
+    known = fetch_frame(driver, "endpoint_ids", ["id"], database=database)["id"]
+    choices = [str(x) for x in known if x is not None]
+    found = process.extract(wanted, choices, scorer=fuzz.ratio, limit=3, score_cutoff=60)
+    return tuple(str(c) for c, _, _ in found)
+
+
+def _endpoints(
+    driver: neo4j.Driver, ids: Sequence[str], database: str | None
+) -> dict[str, tuple[str, str, str | None]]:
+    """id -> (``"<Label>:<id>"``, element id, name) of persons (else phones) with those ids.
+
+    Raises :class:`UnknownIdError` for the first id that is neither, with close matches.
+    """
+    got = fetch_frame(
+        driver,
+        "path_endpoints",
+        ["id", "label", "eid", "name"],
+        database=database,
+        ids=list(dict.fromkeys(ids)),
+    )
+    out = {
+        str(i): (f"{label}:{i}", str(eid), name if isinstance(name, str) else None)
+        for i, label, eid, name in got.itertuples(index=False)
+    }
+    for i in ids:
+        if i not in out:
+            raise UnknownIdError("person or phone", i, _suggest(driver, i, database))
+    return out
 
 
 def neighbourhood_edges(
@@ -228,23 +351,16 @@ def neighbourhood_edges(
     max_degree: int = 1_000,
     database: str | None = None,
 ) -> pd.DataFrame:
-    """Relationship records within ``depth`` hops of the people (breadth first).
+    """Relationship records within ``depth`` hops of the people or phones (breadth first).
 
-    Nodes with more than ``max_degree`` relationships of the chosen types (a busy
-    tower, a big case) are reached but not expanded. Columns :data:`EDGE_COLUMNS`
-    with nodes named ``"<Label>:<key>"``.
+    ``people`` are person ids or phone numbers; one that is neither raises
+    :class:`~netintel.exceptions.UnknownIdError`. Nodes with more than ``max_degree``
+    relationships of the chosen types (a busy tower, a big case) are reached but not
+    expanded. Columns :data:`EDGE_COLUMNS` with nodes named ``"<Label>:<key>"``, their
+    names, and the record's time (``at``, UTC).
     """
-    start = fetch_frame(
-        driver,
-        "person_element_ids",
-        ["person_id", "eid"],
-        database=database,
-        person_ids=list(people),
-    )
-    if len(start) < len(set(people)):
-        missing = sorted(set(people) - set(start["person_id"]))
-        raise ValueError(f"no Person with person_id {', '.join(missing)}")
-    frontier = set(start["eid"])
+    ends = _endpoints(driver, list(people), database)
+    frontier = {eid for _, eid, _ in ends.values()}
     seen = set(frontier)
     frames = []
     cols = [
@@ -258,6 +374,9 @@ def neighbourhood_edges(
         "source_row",
         "rel_eid",
         "v_degree",
+        "u_name",
+        "v_name",
+        "at",
     ]
     for _ in range(depth):
         if not frontier:
@@ -278,7 +397,9 @@ def neighbourhood_edges(
     if not frames:
         return pd.DataFrame(columns=list(EDGE_COLUMNS))
     edges = pd.concat(frames, ignore_index=True).drop_duplicates("rel_eid")
-    return edges[list(EDGE_COLUMNS)].reset_index(drop=True)
+    edges = edges[list(EDGE_COLUMNS)].reset_index(drop=True)
+    edges["at"] = pd.to_datetime(pd.to_numeric(edges["at"]), unit="ms", utc=True)
+    return edges
 
 
 def paths_between(
@@ -287,28 +408,40 @@ def paths_between(
     b: str,
     *,
     k: int = 3,
-    types: Sequence[str] = DEFAULT_TYPES,
+    via: str | Sequence[str] = "all",
+    types: Sequence[str] | None = None,
     max_hops: int = 6,
     max_degree: int = 1_000,
+    tz: str | None = None,
     database: str | None = None,
 ) -> Paths:
-    """The ``k`` shortest paths between people ``a`` and ``b`` over ``types``, from Neo4j.
+    """The ``k`` shortest paths between ``a`` and ``b`` (people or phones), from Neo4j.
 
-    Reads the neighbourhoods of both people to depth ``ceil(max_hops / 2)``, which
-    holds every path of at most ``max_hops`` hops (except through nodes with more
-    than ``max_degree`` relationships, which are not expanded).
+    Paths follow the kinds of link ``via`` (``"calls"``, ``"transfers"``, ``"cases"``,
+    ``"all"`` or a list of them, see :data:`VIA`), or exactly the relationship
+    ``types`` when given. Reads the neighbourhoods of both ends to depth
+    ``ceil(max_hops / 2)``, which holds every path of at most ``max_hops`` hops (except
+    through nodes with more than ``max_degree`` relationships, which are not
+    expanded). Times are shown in ``tz``, by default the case's zone
+    (:func:`~netintel.investigate.case_timezone`). An id that is no person and no
+    phone raises :class:`~netintel.exceptions.UnknownIdError`.
     """
     if max_hops < 1:
         raise ValueError(f"max_hops must be at least 1, got {max_hops}")
+    follow = tuple(types) if types is not None else via_types(via)
+    ends = _endpoints(driver, [a, b], database)
+    zone = tz if tz is not None else case_timezone(driver, database=database)
     edges = neighbourhood_edges(
         driver,
         [a, b],
-        types=types,
+        types=follow,
         depth=(max_hops + 1) // 2,
         max_degree=max_degree,
         database=database,
     )
     G = evidence_graph(edges)
-    sa, sb = f"Person:{a}", f"Person:{b}"
-    G.add_nodes_from([sa, sb])
-    return k_shortest_paths(G, sa, sb, k=k, max_hops=max_hops)
+    for node, _, name in (ends[a], ends[b]):
+        G.add_node(node)
+        if name:
+            G.nodes[node]["name"] = name
+    return k_shortest_paths(G, ends[a][0], ends[b][0], k=k, max_hops=max_hops, tz=zone)

@@ -6,6 +6,7 @@ as text and :func:`notebook_view` shows a page inline in Jupyter.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from collections import Counter
@@ -16,6 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from netintel.localtime import format_local
 from netintel.schema import NODES
 from netintel.viz.layout import layout_arrays
 from netintel.viz.model import (
@@ -41,6 +43,8 @@ _LABEL_CHARS = 40
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, dt.datetime):  # local already (describe): say the zone
+        return format_local(value, value.tzinfo)
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list | tuple | set | frozenset):
@@ -68,6 +72,13 @@ def _record_line(rec: Mapping[str, Any]) -> str:
         if k not in ("source", "source_row", "ingest_run", *RECORD_TIME_KEYS) and v is not None
     ]
     return " \u00b7 ".join(parts + rest) or "(record without provenance)"
+
+
+def _has_times(view: GraphView) -> bool:
+    values = [v for n in view.nodes for v in n.facts.values()]
+    values += [v for e in view.edges for v in e.facts.values()]
+    values += [v for e in view.edges for r in e.records for v in r.values()]
+    return any(isinstance(v, dt.datetime) for v in values)
 
 
 def _node_title(n: NodeView, view: GraphView, degree: int) -> str:
@@ -292,6 +303,7 @@ def _build(
     physics: bool,
     max_nodes: int | None,
     redaction: Redaction | None,
+    tz: str | None = None,
 ) -> str:
     notes: list[str] = []
     overview = max_nodes is not None and G.number_of_nodes() > max_nodes
@@ -308,7 +320,10 @@ def _build(
         rel_attr=rel_attr,
         default_type=default_type,
         redaction=redaction,
+        tz=tz,
     )
+    if _has_times(view):
+        notes.append(f"Times: {view.timezone} local time, with the zone beside each.")
     comm = np.array([-1 if n.community is None else n.community for n in view.nodes], dtype=int)
     community_sizes = list(view.community_sizes)
     if overview and (comm < 0).any():
@@ -420,6 +435,7 @@ def map_html(
     physics: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     redact: bool | Redaction = False,
+    tz: str | None = None,
 ) -> str:
     """The map page of ``G`` as text; :func:`network_map` documents the options.
 
@@ -445,6 +461,7 @@ def map_html(
         physics=physics,
         max_nodes=max_nodes,
         redaction=_redaction(redact),
+        tz=tz,
     )
 
 
@@ -468,6 +485,7 @@ def network_map(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     redact: bool | Redaction = False,
     mapping_path: str | Path | None = None,
+    tz: str | None = None,
 ) -> Path:
     """Write ``G`` as one self-contained HTML map and return its path.
 
@@ -510,6 +528,10 @@ def network_map(
         details hidden. The mapping goes to ``mapping_path`` (default: the
         Redaction's ``mapping_path``, else ``<map name>.pseudonyms.csv`` beside
         the map): keep it, do not share it.
+    tz : str, optional
+        Time zone of the times in tooltips (stored UTC, shown local with the zone);
+        default the graph attribute ``timezone``, else UTC. A case's zone:
+        :func:`netintel.investigate.case_timezone`.
     """
     out = Path(path)
     redaction = _redaction(redact)
@@ -530,6 +552,7 @@ def network_map(
         physics=physics,
         max_nodes=max_nodes,
         redact=redaction if redaction is not None else False,
+        tz=tz,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

@@ -18,7 +18,11 @@ Conventions read from the graph (all optional):
 * edge attribute ``type`` (else ``layer``): relationship type; ``weight``: weight;
 * edge attribute ``records``: the records behind the edge, a list of mappings
   with ``source``, ``source_row``, ``ingest_run`` and a time (``at``); an edge
-  with ``source`` but no ``records`` stands for one record itself.
+  with ``source`` but no ``records`` stands for one record itself;
+* graph attribute ``timezone``: the zone times are shown in, unless ``tz=`` says.
+
+Times (stored in UTC) in facts and records are converted to the zone ``tz`` (see
+:mod:`netintel.localtime`), so maps and exports show local time with its zone.
 
 >>> import networkx as nx
 >>> G = nx.Graph()
@@ -45,6 +49,7 @@ import networkx as nx
 import pandas as pd
 
 from netintel.algorithms.results import canonical_nodes
+from netintel.localtime import is_time, to_local, zone_name
 from netintel.schema import NODES, PROVENANCE
 from netintel.viz.redact import Redaction
 
@@ -106,6 +111,8 @@ class GraphView:
     community_sizes: tuple[int, ...] = ()
     redacted: bool = False
     notes: tuple[str, ...] = field(default=())
+    #: the zone the times of facts and records are in (converted from UTC)
+    timezone: str = "UTC"
 
     def types(self) -> list[str | None]:
         """Node types present, schema order first, then others alphabetically."""
@@ -218,6 +225,11 @@ def _records(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
+def _local(data: Mapping[str, Any], tz: str) -> dict[str, Any]:
+    """``data`` with its times (UTC as stored) in the zone ``tz``."""
+    return {k: to_local(v, tz) if is_time(v) else v for k, v in data.items()}
+
+
 def _weight(data: Mapping[str, Any], weight: str | None) -> float:
     if weight is None:
         return 1.0
@@ -238,8 +250,14 @@ def describe(
     rel_attr: str = "type",
     default_type: str | None = None,
     redaction: Redaction | None = None,
+    tz: str | None = None,
 ) -> GraphView:
-    """The :class:`GraphView` of ``G``; see the module docs for the attributes read."""
+    """The :class:`GraphView` of ``G``; see the module docs for the attributes read.
+
+    Times in facts and records are shown in ``tz`` (default: the graph attribute
+    ``timezone``, else UTC).
+    """
+    zone = zone_name(tz if tz is not None else G.graph.get("timezone"))
     nodes = canonical_nodes(G)
     if default_type is None and G.graph.get("label") in NODES:  # a projection's node label
         default_type = G.graph["label"]
@@ -263,6 +281,7 @@ def describe(
             facts = _ordered_facts(label, clean, skip | {"label"})
             if protected or label not in NODES or label in ("Person", "Phone", "Sample"):
                 name = shown
+        facts = _local(facts, zone)
         views.append(
             NodeView(node, shown, label, name, member.get(node), scores.get(node), facts, protected)
         )
@@ -286,6 +305,8 @@ def describe(
         if redaction is not None:
             recs = [redaction.record(r) for r in recs]
             facts = redaction.edge_data(facts)
+        recs = [_local(r, zone) for r in recs]
+        facts = _local(facts, zone)
         slot = merged.get((i, j, rel))
         if slot is None:
             merged[(i, j, rel)] = [_weight(data, weight), recs, facts, 1]
@@ -309,4 +330,5 @@ def describe(
         score_name=score_name,
         community_sizes=tuple(sizes[c] for c in range(len(sizes))),
         redacted=redaction is not None,
+        timezone=zone,
     )

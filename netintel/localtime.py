@@ -1,0 +1,165 @@
+"""Times shown in the case's local time zone, with the zone said; UTC stays stored.
+
+Neo4j holds every time in UTC. Whatever shows a time to a person (a report, a chain
+or path table, a map tooltip, an export) converts it here, so a 02:10 hand-over in
+Shanghai reads 02:10, not 18:10 the day before:
+
+* :func:`zone` - a time zone by name (``None`` and ``""`` are UTC);
+* :func:`to_local` - one time (pandas, datetime, neo4j, epoch milliseconds) in a zone;
+* :func:`format_local` - one time as text with its zone, e.g. ``2023-05-02 02:10 CST (+08:00)``;
+* :func:`localize` - a frame whose time columns are in a zone, plus a ``timezone`` column.
+
+Which zone a case is in comes from its ingest:
+:func:`netintel.investigate.case_timezone`.
+
+>>> format_local(pd.Timestamp("2023-05-01T18:10Z"), "Asia/Shanghai")
+'2023-05-02 02:10 CST (+08:00)'
+>>> format_local(pd.Timestamp("2023-05-01T18:10Z"), None)
+'2023-05-01 18:10 UTC (+00:00)'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+__all__ = ["format_local", "is_time", "localize", "to_local", "zone", "zone_label", "zone_name"]
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai or Europe/Rome)"
+        ) from None
+
+
+def zone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
+    """The time zone ``tz`` (an IANA name or a tzinfo); ``None`` or ``""`` is UTC.
+
+    >>> zone("Asia/Shanghai"), zone(None)
+    (zoneinfo.ZoneInfo(key='Asia/Shanghai'), zoneinfo.ZoneInfo(key='UTC'))
+    >>> zone("Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown time zone 'Mars/Olympus' (an IANA name such as Asia/Shanghai or Europe/Rome)
+    """
+    if isinstance(tz, dt.tzinfo):
+        return tz
+    return _zone(str(tz) if tz else "UTC")
+
+
+def zone_name(tz: str | dt.tzinfo | None) -> str:
+    """The name of ``tz`` (``"UTC"`` for ``None``)."""
+    z = zone(tz)
+    return str(getattr(z, "key", None) or z)
+
+
+def is_time(value: Any) -> bool:
+    """True for a point in time netintel shows: a datetime (not a date) or a neo4j DateTime."""
+    if isinstance(value, dt.datetime):
+        return not pd.isna(value)
+    return type(value).__module__.startswith("neo4j.time") and hasattr(value, "to_native")
+
+
+def to_local(value: Any, tz: str | dt.tzinfo | None) -> pd.Timestamp | None:
+    """``value`` as a timestamp in ``tz``; naive times and numbers (epoch milliseconds)
+    are taken as UTC, as they are stored. Missing values give ``None``.
+
+    >>> to_local(1682964600000, "Asia/Shanghai")
+    Timestamp('2023-05-02 02:10:00+0800', tz='Asia/Shanghai')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "to_native") and not isinstance(value, dt.datetime):
+        value = value.to_native()  # neo4j.time.DateTime
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        ts = pd.Timestamp(float(value), unit="ms", tz="UTC")
+    else:
+        ts = pd.Timestamp(value)
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
+    return ts.tz_convert(zone(tz))
+
+
+def zone_label(tz: str | dt.tzinfo | None, at: Any = None) -> str:
+    """How a zone is said next to a time: abbreviation and offset at ``at`` (default now).
+
+    >>> zone_label("Europe/Rome", pd.Timestamp("2023-07-01T00:00Z"))
+    'CEST (+02:00)'
+    >>> zone_label("Asia/Dubai", pd.Timestamp("2023-07-01T00:00Z"))
+    '+04:00'
+    """
+    ts = to_local(pd.Timestamp.now(tz="UTC") if at is None else at, tz)
+    assert ts is not None
+    offset = ts.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}"
+    abbr = ts.tzname() or ""
+    if not abbr or abbr[0] in "+-":  # zones without an abbreviation name the offset itself
+        return offset
+    return f"{abbr} ({offset})"
+
+
+def format_local(value: Any, tz: str | dt.tzinfo | None, *, seconds: bool = False) -> str:
+    """``value`` as local time in ``tz`` to the minute (or second), with its zone.
+
+    An empty string for a missing value.
+
+    >>> format_local("2023-03-26T01:30Z", "Europe/London")
+    '2023-03-26 02:30 BST (+01:00)'
+    """
+    ts = to_local(value, tz)
+    if ts is None:
+        return ""
+    return ts.strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else "")) + " " + zone_label(tz, ts)
+
+
+def _time_column(values: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    if values.dtype != object:
+        return False
+    present = [v for v in values if v is not None and not pd.isna(v)]
+    return bool(present) and all(is_time(v) for v in present)
+
+
+def localize(
+    frame: pd.DataFrame,
+    tz: str | dt.tzinfo | None,
+    columns: Iterable[str] | None = None,
+    *,
+    zone_column: str | None = "timezone",
+) -> pd.DataFrame:
+    """A copy of ``frame`` whose time columns (all datetime columns, or ``columns``) are
+    in ``tz``, and a column ``zone_column`` naming the zone (when a time column exists).
+
+    Written to CSV the times read as ISO 8601 with their offset.
+
+    >>> f = pd.DataFrame({"at": pd.to_datetime(["2023-05-01T18:10Z"])})
+    >>> localize(f, "Asia/Shanghai").to_csv(index=False).splitlines()[1]
+    '2023-05-02 02:10:00+08:00,Asia/Shanghai'
+    """
+    out = frame.copy()
+    names = list(columns) if columns is not None else list(out.columns)
+    z = zone(tz)
+    converted = False
+    for c in names:
+        if c not in out.columns or not _time_column(out[c]):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            s = out[c]
+            s = s.dt.tz_localize("UTC") if s.dt.tz is None else s
+            out[c] = s.dt.tz_convert(z)
+        else:
+            out[c] = pd.Series([to_local(v, z) for v in out[c]], index=out.index, dtype=object)
+        converted = True
+    if converted and zone_column:
+        out[zone_column] = zone_name(z)
+    return out
