@@ -664,7 +664,7 @@ def inv_reunify(likely_score: float, out: Path | None) -> None:
     multiple=True,
     default=("all",),
     show_default=True,
-    help="Kind of link to follow: calls, transfers, cases or all (repeat for several).",
+    help="Kind of link to follow: calls, transfers, cases, ties or all (repeat for several).",
 )
 @_out
 @_boundary
@@ -1057,6 +1057,7 @@ def _load_network(
 ) -> _Network:
     from netintel import algorithms
     from netintel.config import connection, driver
+    from netintel.investigate import case_timezone
     from netintel.projection import project
     from netintel.runs import read_run
 
@@ -1067,6 +1068,7 @@ def _load_network(
         options["region"] = list(region)
     conn = connection()
     with driver(conn) as drv:
+        tz = case_timezone(drv, database=conn.database)
         proj = project(drv, projection, database=conn.database, **options)
         if proj.n == 0:
             raise NetintelError(
@@ -1084,6 +1086,7 @@ def _load_network(
                     param_hint="--communities",
                 ) from None
     G = proj.to_networkx()
+    G.graph["timezone"] = tz
     results: dict[str, Any] = {}
     found: Any = None
     if stored is not None:

@@ -12,7 +12,7 @@ result out) plus a thin reader that fetches the frames from Neo4j with named Cyp
 * :mod:`~netintel.investigate.aliases` - entity resolution (SAME_AS candidates);
 * :mod:`~netintel.investigate.dna` - reunifications from DNA kinship matches;
 * :mod:`~netintel.investigate.paths` - k-shortest paths with the records of every hop,
-  over calls, transfers, cases or all kinds of link.
+  over calls, transfers, cases, ties or all kinds of link.
 
 Results keep times in UTC and show them in the case's time zone
 (:func:`case_timezone`, the zone of its latest ingest; ``tz=`` overrides it), with

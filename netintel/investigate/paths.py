@@ -6,7 +6,7 @@ edges keep the relationship types and the :class:`~netintel.investigate._base.Re
 of every relationship between the two nodes. :func:`k_shortest_paths` runs Yen's
 algorithm on it (``networkx.shortest_simple_paths``), fewest hops first (or least
 ``weight``). :func:`paths_between` reads only the neighbourhoods of the two people
-from Neo4j, over the relationship types asked for (``via``: calls, transfers, cases
+from Neo4j, over the relationship types asked for (``via``: calls, transfers, cases, ties
 or all, see :data:`VIA`), and calls the two. Its ends are people or phones; an id
 that is neither raises :class:`~netintel.exceptions.UnknownIdError`, with the
 closest ids that exist.
@@ -78,17 +78,20 @@ DEFAULT_TYPES = (
     "VICTIM_IN",
     "SEEN_AT",
     "SAME_AS",
+    "TIE",
 )
 
 #: The kinds of link a path may follow (``paths_between(via=...)``,
 #: ``netintel investigate paths --via``) and their relationship types: ``calls``
 #: (people through their phones), ``transfers`` (people through the transfer events
 #: they gave, received or were moved in), ``cases`` (people through the cases they are
-#: suspects in, victims in or reported) and ``all`` (:data:`DEFAULT_TYPES`).
+#: suspects in, victims in or reported), ``ties`` (aggregated person-to-person ties, e.g. a
+#: published network or a link chart) and ``all`` (:data:`DEFAULT_TYPES`).
 VIA: dict[str, tuple[str, ...]] = {
     "calls": ("USES", "CALLED"),
     "transfers": ("FROM", "TO", "OF"),
     "cases": ("SUSPECT_IN", "VICTIM_IN", "REPORTED"),
+    "ties": ("TIE",),
     "all": DEFAULT_TYPES,
 }
 

@@ -390,3 +390,22 @@ def test_the_ties_projection_gives_back_the_published_network(
     assert project(graph, "ties", periods=["all"]).m == both.number_of_edges()
     with pytest.raises(ValueError, match="no times or regions"):
         tie_network(graph, since="2024-01-01")
+
+
+def test_paths_follow_ties_only_when_asked(graph: neo4j.Driver, tmp_path: Path) -> None:
+    from netintel.investigate import paths_between
+
+    ingest(
+        {
+            "ties": pd.DataFrame({"from_id": ["A", "B"], "to_id": ["B", "C"]}),
+            "relatives": pd.DataFrame({"person_id": ["A"], "relative_id": ["C"]}),
+        },
+        driver=graph,
+        reject_dir=tmp_path,
+        progress=False,
+    )
+    by_ties = paths_between(graph, "A", "C", via="ties", k=1)
+    assert [p.nodes for p in by_ties.paths] == [("Person:A", "Person:B", "Person:C")]
+    assert by_ties.paths[0].hops[0].types == ("TIE",)
+    every = paths_between(graph, "A", "C", via="all", k=1)
+    assert [p.nodes for p in every.paths] == [("Person:A", "Person:C")]  # the relative

@@ -277,3 +277,28 @@ def test_report_map_and_export_show_local_time(case: neo4j.Driver, tmp_path: Pat
     H = nx.read_graphml(graphml)
     assert H.graph["timezone"] == "Asia/Shanghai"
     assert next(iter(H.edges(data=True)))[2]["first_call"] == "2023-05-02T02:10:00+08:00"
+
+
+def test_map_and_export_commands_show_the_case_zone(
+    case: neo4j.Driver, tmp_path: Path, neo4j_env: dict[str, str]
+) -> None:
+    run = CliRunner().invoke
+    page = tmp_path / "calls.html"
+    made = run(
+        cli,
+        ["map", "--projection", "person_calls", "--communities", "none", "--out", str(page)],
+        env=neo4j_env,
+    )
+    assert made.exit_code == 0, made.output
+    html = page.read_text(encoding="utf-8")
+    assert SHOWN in html and UTC_TEXT not in html
+    tables = tmp_path / "tables"
+    made = run(
+        cli,
+        ["export", "--projection", "person_calls", "--communities", "none", str(tables)],
+        env=neo4j_env,
+    )
+    assert made.exit_code == 0, made.output
+    edges = pd.read_csv(tables / "edges.csv", dtype=str)
+    assert edges.loc[0, "first_call"] == "2023-05-02T02:10:00+08:00"
+    assert edges.loc[0, "timezone"] == "Asia/Shanghai"
