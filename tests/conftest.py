@@ -12,6 +12,7 @@ started by tests or notebooks live there and are stopped at the end.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -32,20 +33,19 @@ def _private_state_home() -> Path:
     (home / runtime.name).symlink_to(runtime, target_is_directory=True)
     os.environ["NETINTEL_HOME"] = str(home)
     os.environ.pop(server.CASE_ENV, None)
+    atexit.register(_remove_home, home)
     return home
 
 
+def _remove_home(home: Path) -> None:
+    """Stop every local case server the run started in ``home``, then remove it."""
+    if os.environ.get("NETINTEL_HOME") == str(home):
+        for name in server.cases():
+            server.stop(state_dir=server.case_dir(name))
+    shutil.rmtree(home, ignore_errors=True)
+
+
 TEST_HOME = _private_state_home()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _stop_test_cases() -> Iterator[None]:
-    """Stop every local case server that the run started in the test home, then remove it."""
-    yield
-    for name in server.cases():
-        server.stop(state_dir=server.case_dir(name))
-    shutil.rmtree(TEST_HOME, ignore_errors=True)
-
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("NETINTEL_SHARED_DATA", ROOT.parent / "shared" / "data"))
