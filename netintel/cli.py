@@ -291,7 +291,8 @@ def db_start(heap: str, page_cache: str) -> None:
 
     \b
     Example:
-      netintel --case fraud-2024 db start --heap 2g --page-cache 1g
+      netintel db start --heap 2g --page-cache 1g
+      netintel --case fraud-2024 db start
     """
     from netintel import server
 
@@ -310,6 +311,7 @@ def db_stop() -> None:
 
     \b
     Example:
+      netintel db stop
       netintel --case fraud-2024 db stop
     """
     from netintel import server
@@ -405,7 +407,7 @@ def db_clear(yes: bool, force: bool) -> None:
 
     \b
     Example:
-      netintel --case scratch db clear --yes
+      netintel db clear --yes
       netintel --case scratch db clear --yes --force
     """
     from netintel.config import connection, driver
