@@ -143,3 +143,34 @@ def test_a_case_lives_its_own_life_from_the_command_line(
     assert stopped.stdout == f"case {case_one}: stopped\n"
     status = run(cli, [*case, "db", "status"], env=LOCAL)
     assert status.exit_code == 3
+
+
+def test_a_case_with_a_server_in_the_config_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = tmp_path / "netintel.toml"
+    cfg.write_text('[neo4j]\nuri = "neo4j://db.example.org:7687"\n', encoding="utf-8")
+    monkeypatch.setenv("NETINTEL_CONFIG", str(cfg))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    with pytest.raises(CaseError, match="NEO4J_DATABASE"):
+        config.connection(case="fraud-2024")
+
+
+def test_the_demo_runs_in_its_own_case(tmp_path: Path) -> None:
+    from netintel.demo import DEMO_CASE, run_demo
+
+    assert DEMO_CASE == "demo"
+    # with a server of the user's named, the demo refuses instead of emptying it
+    env = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x", "NETINTEL_CASE": None}
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")], env=env)
+    assert result.exit_code == 2
+    assert "case 'demo'" in result.stderr and "NEO4J_DATABASE" in result.stderr
+    other = CliRunner().invoke(
+        cli, ["--case", "fraud-2024", "demo", "--out", str(tmp_path / "d")], env=LOCAL
+    )
+    assert other.exit_code == 2 and "its own case 'demo'" in other.output
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+        mp.setenv("NEO4J_PASSWORD", "x")
+        with pytest.raises(CaseError, match="'demo'"):
+            run_demo(tmp_path / "d", echo=lambda _msg: None)
