@@ -22,7 +22,18 @@ import neo4j.exceptions
 import yaml
 
 from netintel import __version__
+from netintel.clitypes import (
+    CASE,
+    DATE_TIME,
+    DURATION,
+    JAVA_SIZE,
+    NEO4J_URI,
+    PHONE_REGION,
+    TIME_ZONE,
+)
 from netintel.exceptions import (
+    CaseError,
+    ClearRefusedError,
     ConfigError,
     ConfigFileError,
     DatabaseError,
@@ -51,10 +62,22 @@ def _boundary(fn: F) -> F:
         debug = bool(ctx.find_root().params.get("debug"))
         try:
             return fn(*args, **kwargs)
-        except ConfigFileError as err:
+        except (ConfigFileError, CaseError) as err:
             if debug:
                 traceback.print_exc()
             _fail(str(err), EXIT_INPUT)
+        except ClearRefusedError as err:
+            if debug:
+                traceback.print_exc()
+            shown = ", ".join(err.run_ids[:3]) + (
+                f" and {len(err.run_ids) - 3} more" if len(err.run_ids) > 3 else ""
+            )
+            where = "the graph" if os.environ.get("NEO4J_URI") else f"case {_case_name()}"
+            _fail(
+                f"{where} holds {len(err.run_ids)} ingest run(s) ({shown}); nothing was "
+                "deleted; to delete them too: netintel db clear --yes --force",
+                EXIT_INPUT,
+            )
         except (ConfigError, ServerError) as err:
             if debug:
                 traceback.print_exc()
@@ -79,6 +102,10 @@ def _boundary(fn: F) -> F:
             if debug:
                 traceback.print_exc()
             _fail(f"the database reported {err.code}: {err.message}", EXIT_DB)
+        except ValueError as err:  # the public API's answer to a bad argument (an unknown id)
+            if debug:
+                traceback.print_exc()
+            _fail(str(err), EXIT_INPUT)
 
     return wrapper  # type: ignore[return-value]
 
@@ -104,18 +131,42 @@ def _check_defaults(command: click.Command, table: Any, where: str, file: Path |
             )
 
 
+PHONE_REGION_ENV = "NETINTEL_PHONE_REGION"
+
+
+def _case_name() -> str:
+    from netintel import server
+
+    return server.current_case()
+
+
 def _configure(
-    ctx: click.Context, config: Path | None, uri: str | None, user: str | None, database: str | None
+    ctx: click.Context,
+    config: Path | None,
+    uri: str | None,
+    user: str | None,
+    database: str | None,
+    case: str | None,
+    phone_region: str | None,
 ) -> None:
-    """Apply --config and the connection flags, and the file's option defaults."""
+    """Apply --config, --case, --phone-region, the connection flags and the file's defaults."""
     from netintel.config import CONFIG_ENV, config_path, defaults_map, load_settings
+    from netintel.server import CASE_ENV
 
     # the environment carries these to everything below, worker processes included
     if config is not None:
         os.environ[CONFIG_ENV] = str(config)
-    for env, value in (("NEO4J_URI", uri), ("NEO4J_USER", user), ("NEO4J_DATABASE", database)):
+    for env, value in (
+        ("NEO4J_URI", uri),
+        ("NEO4J_USER", user),
+        ("NEO4J_DATABASE", database),
+        (CASE_ENV, case),
+        (PHONE_REGION_ENV, phone_region),
+    ):
         if value:
             os.environ[env] = value
+    if os.environ.get(CASE_ENV, "").strip():
+        _case_name()  # NETINTEL_CASE checked as --case is
     path = config_path()
     settings = load_settings(path)
     table = defaults_map(settings)
@@ -144,7 +195,25 @@ def _out_dir(default: str, help: str) -> Callable[[F], F]:
     help="Config file (TOML; default $NETINTEL_CONFIG, ./netintel.toml, "
     "~/.config/netintel/config.toml).",
 )
-@click.option("--neo4j-uri", metavar="URI", help="Use this Neo4j server (overrides NEO4J_URI).")
+@click.option(
+    "--case",
+    type=CASE,
+    metavar="NAME",
+    help="The local case (its own database and server) [default: $NETINTEL_CASE, else default].",
+)
+@click.option(
+    "--phone-region",
+    type=PHONE_REGION,
+    metavar="CC",
+    help="Region of national phone numbers given on the command line "
+    "[default: $NETINTEL_PHONE_REGION, else the region of the case's last ingest].",
+)
+@click.option(
+    "--neo4j-uri",
+    type=NEO4J_URI,
+    metavar="URI",
+    help="Use this Neo4j server (overrides NEO4J_URI).",
+)
 @click.option("--neo4j-user", metavar="USER", help="Overrides NEO4J_USER.")
 @click.option("--neo4j-database", metavar="NAME", help="Overrides NEO4J_DATABASE.")
 @click.pass_context
@@ -153,6 +222,8 @@ def cli(
     ctx: click.Context,
     debug: bool,
     config: Path | None,
+    case: str | None,
+    phone_region: str | None,
     neo4j_uri: str | None,
     neo4j_user: str | None,
     neo4j_database: str | None,
@@ -161,19 +232,20 @@ def cli(
 
     The database is the one named by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD
     (and NEO4J_DATABASE), by the --neo4j-* options, or by the [neo4j] table
-    of a config file; without any, netintel starts its own local Neo4j 5.26
-    Community on 127.0.0.1. Flags win over the environment, the environment
-    over the file. The file's [defaults.<command>] tables set option defaults
-    (see docs/config.md).
+    of a config file; without any, netintel uses its own local Neo4j 5.26
+    Community on 127.0.0.1, one per case (--case, NETINTEL_CASE; see
+    `netintel db list`), started when needed. Flags win over the environment,
+    the environment over the file. The file's [defaults.<command>] tables set
+    option defaults (see docs/config.md).
 
     \b
     Example:
-      netintel db start
-      netintel ingest data/ --mapping data/mapping.yaml
-      netintel summary
+      netintel --case fraud-2024 db start
+      netintel --case fraud-2024 ingest data/ --mapping data/mapping.yaml
+      netintel --case fraud-2024 summary
       netintel --config team.toml detect --algorithm leiden
     """
-    _configure(ctx, config, neo4j_uri, neo4j_user, neo4j_database)
+    _configure(ctx, config, neo4j_uri, neo4j_user, neo4j_database, case, phone_region)
 
 
 # ----------------------------------------------------------------------------- db
@@ -181,7 +253,16 @@ def cli(
 
 @cli.group()
 def db() -> None:
-    """Start, stop and inspect the local Neo4j server."""
+    """The local Neo4j of each case: start, stop, inspect, list, clear.
+
+    Every command works on the current case (netintel --case NAME, or
+    NETINTEL_CASE; else the case `default`). `db clear` also works on your own
+    server (NEO4J_URI).
+    """
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @db.command("prepare")
@@ -195,47 +276,55 @@ def db_prepare() -> None:
     """
     from netintel import server
 
-    path = server.ensure_runtime(progress=lambda msg: click.echo(msg, err=True))
+    path = server.ensure_runtime(progress=_progress)
     click.echo(f"Neo4j runtime ready in {path}")
 
 
 @db.command("start")
-@click.option("--heap", default="1g", show_default=True, help="Java heap of the server.")
-@click.option("--page-cache", default="512m", show_default=True, help="Neo4j page cache.")
+@click.option("--heap", type=JAVA_SIZE, default="1g", show_default=True, help="Java heap.")
+@click.option(
+    "--page-cache", type=JAVA_SIZE, default="512m", show_default=True, help="Neo4j page cache."
+)
 @_boundary
 def db_start(heap: str, page_cache: str) -> None:
-    """Start the local Neo4j (returns when Bolt answers).
+    """Start the local Neo4j of the case (returns when Bolt answers).
 
     \b
     Example:
       netintel db start --heap 2g --page-cache 1g
+      netintel --case fraud-2024 db start
     """
     from netintel import server
 
-    info = server.start(
-        heap=heap, page_cache=page_cache, progress=lambda msg: click.echo(msg, err=True)
-    )
-    click.echo(f"running: {info.uri} (pid {info.pid}, data {info.data_dir})")
+    case = _case_name()
+    folder = server.case_dir(case)
+    if server.status(state_dir=folder) is None:
+        _progress(f"starting netintel's local Neo4j for case {case} ...")
+    info = server.start(state_dir=folder, heap=heap, page_cache=page_cache, progress=_progress)
+    click.echo(f"case {case} running: {info.uri} (pid {info.pid}, data {info.data_dir})")
 
 
 @db.command("stop")
 @_boundary
 def db_stop() -> None:
-    """Stop the local Neo4j cleanly.
+    """Stop the local Neo4j of the case cleanly.
 
     \b
     Example:
       netintel db stop
+      netintel --case fraud-2024 db stop
     """
     from netintel import server
 
-    click.echo("stopped" if server.stop() else "not running")
+    case = _case_name()
+    stopped = server.stop(state_dir=server.case_dir(case))
+    click.echo(f"case {case}: " + ("stopped" if stopped else "not running"))
 
 
 @db.command("status")
 @_boundary
 def db_status() -> None:
-    """Show URI, PID and store size of the local Neo4j (exit 3 when not running).
+    """Show URI, PID and store size of the case's local Neo4j (exit 3 when not running).
 
     \b
     Example:
@@ -243,15 +332,100 @@ def db_status() -> None:
     """
     from netintel import server
 
-    info = server.status()
+    case = _case_name()
+    info = server.status(state_dir=server.case_dir(case))
     if info is None:
-        click.echo("not running")
+        click.echo(f"case {case}: not running")
         sys.exit(EXIT_DB)
     size = server.store_size(info)
     click.echo(
-        f"running: {info.uri}\npid: {info.pid}\ndata: {info.data_dir}\n"
+        f"case: {case}\nrunning: {info.uri}\npid: {info.pid}\ndata: {info.data_dir}\n"
         f"store size: {size / 1e6:.1f} MB\nversion: Neo4j {info.neo4j_version}"
     )
+
+
+@db.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_boundary
+def db_list(as_json: bool) -> None:
+    """Every local case: whether its server runs, its port and (if running) what it holds.
+
+    Counting never starts a server. The current case is marked with `*`.
+
+    \b
+    Example:
+      netintel db list
+    """
+    from netintel import server
+    from netintel.config import Connection, driver
+    from netintel.db import run_query
+
+    current = _case_name()
+    rows = []
+    for name in server.cases():
+        info = server.status(state_dir=server.case_dir(name))
+        row: dict[str, Any] = {
+            "case": name,
+            "current": name == current,
+            "running": info is not None,
+            "port": None,
+            "nodes": None,
+            "ingest_runs": None,
+            "folder": str(server.case_dir(name)),
+        }
+        if info is not None:
+            row["port"] = int(info.uri.rsplit(":", 1)[1])
+            conn = Connection(info.uri, info.user, info.password, None, local=True)
+            with driver(conn) as drv:
+                (counts,) = run_query(drv, "node_count")
+            row.update(nodes=counts["nodes"], ingest_runs=counts["ingest_runs"])
+        rows.append(row)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        mark = "*" if row["current"] else " "
+        if row["running"]:
+            state = (
+                f"running on port {row['port']}, {row['nodes']:,} nodes, "
+                f"{row['ingest_runs']} ingest run(s)"
+            )
+        else:
+            state = "stopped"
+        click.echo(f"{mark} {row['case']}: {state} ({row['folder']})")
+
+
+@db.command("clear")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
+@click.option("--force", is_flag=True, help="Also when the graph holds ingest runs.")
+@_boundary
+def db_clear(yes: bool, force: bool) -> None:
+    """Delete every node and relationship of the current case (constraints stay).
+
+    A graph that holds ingest runs is cleared only with --force. Without --yes
+    the command asks (and refuses when it cannot ask).
+
+    \b
+    Example:
+      netintel db clear --yes
+      netintel --case scratch db clear --yes --force
+    """
+    from netintel.config import connection, driver
+    from netintel.db import clear_graph
+
+    conn = connection()
+    where = (
+        f"case {_case_name()}"
+        if conn.local
+        else f"{conn.uri} ({conn.database or 'default database'})"
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError(f"clearing {where} needs --yes (no terminal to ask on)")
+        click.confirm(f"delete every node and relationship of {where}?", abort=True, err=True)
+    with driver(conn) as drv:
+        clear_graph(drv, force=force, database=conn.database)
+    click.echo(f"cleared {where}")
 
 
 # ------------------------------------------------------------------------- ingest
@@ -270,12 +444,21 @@ def db_status() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where reject files go [default: rejects/ beside the input].",
 )
-@click.option("--region", help="Default phone region for national numbers, e.g. GB, CN.")
+@click.option(
+    "--region", type=PHONE_REGION, help="Default phone region for national numbers, e.g. GB, CN."
+)
 @click.option(
     "--timezone",
+    type=TIME_ZONE,
     help="Zone of date-times that carry no offset [default: the mapping's, else UTC].",
 )
-@click.option("--batch-size", default=10_000, show_default=True, help="Rows per transaction.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows per transaction.",
+)
 @click.option("--strict", is_flag=True, help="Exit with code 4 when any row was rejected.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -421,8 +604,20 @@ def _synth_params(params: tuple[str, ...]) -> dict[str, Any]:
 
 @cli.command("synth")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--scale", default=10_000, show_default=True, help="Number of clean call records.")
-@click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same files).")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Number of clean call records.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed (same seed, same files).",
+)
 @click.option(
     "--param",
     "-p",
@@ -506,8 +701,10 @@ def investigate() -> None:
 @investigate.command("chains")
 @click.option("--victim", help="One victim's chain (default: every victim).")
 @click.option("--across", is_flag=True, help="Time-respecting chains across victims.")
-@click.option("--max-gap", default="14D", show_default=True, help="Longest gap between hops.")
-@click.option("--min-hops", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--max-gap", type=DURATION, default="14D", show_default=True, help="Longest gap between hops."
+)
+@click.option("--min-hops", type=click.IntRange(min=1), default=1, show_default=True)
 @_out
 @_boundary
 def inv_chains(
@@ -535,14 +732,19 @@ def inv_chains(
     if across:
         result = _investigate(chains.find_transfer_chains, max_gap=max_gap, min_hops=min_hops)
     else:
+        if victim is not None:
+            _investigate(_known_person, person_id=victim, option="--victim")
         result = _investigate(chains.victim_chains_of, victim=victim)
     _emit(result, out)
 
 
 @investigate.command("profile")
-@click.option("--phone", help="A phone number as stored (E.164).")
+@click.option(
+    "--phone",
+    help="A phone number: E.164, or national (with --phone-region or the case's region).",
+)
 @click.option("--person", help="A person_id (all their phones).")
-@click.option("--top", default=10, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @_out
 @_boundary
 def inv_profile(phone: str | None, person: str | None, top: int, out: Path | None) -> None:
@@ -552,16 +754,50 @@ def inv_profile(phone: str | None, person: str | None, top: int, out: Path | Non
     Example:
       netintel investigate profile --phone +8613800138000 --top 5
     """
+    from netintel.config import connection, driver
     from netintel.investigate import calls
 
     if (phone is None) == (person is None):
         raise click.UsageError("give exactly one of --phone and --person")
-    _emit(_investigate(calls.profile_of, phone=phone, person=person, top=top), out)
+    conn = connection()
+    with driver(conn) as drv:
+        if phone is not None:
+            phone = _known_phone(drv, conn.database, phone)
+        result = calls.profile_of(drv, phone=phone, person=person, top=top, database=conn.database)
+    _emit(result, out)
+
+
+def _known_person(drv: Any, *, person_id: str, option: str, database: str | None) -> None:
+    """A BadParameter naming ``option`` unless ``person_id`` is a person of the graph."""
+    from netintel.db import run_query
+
+    (row,) = run_query(drv, "persons_known", database=database, ids=[person_id])
+    if not row["known"]:
+        raise click.BadParameter(f"no person {person_id!r} in the graph", param_hint=option)
+
+
+def _known_phone(drv: Any, database: str | None, given: str) -> str:
+    """A phone typed by the analyst as the graph stores it, or a BadParameter naming it."""
+    from netintel.clitypes import normalise_phone
+    from netintel.db import case_phone_region, run_query
+
+    region = os.environ.get(PHONE_REGION_ENV) or case_phone_region(drv, database=database)
+    number = normalise_phone(given, region)
+    candidates = list(dict.fromkeys([number, given.strip()]))
+    rows = run_query(drv, "phones_known", database=database, numbers=candidates)
+    known = [r["number"] for r in rows if r["known"]]
+    if known:
+        return str(known[0])
+    read = f" (read as {number} in region {region})" if number != given.strip() else ""
+    hint = "" if region else "; national numbers need --phone-region (e.g. --phone-region CN)"
+    raise click.BadParameter(f"no phone {given!r}{read} in the graph{hint}", param_hint="--phone")
 
 
 @investigate.command("burners")
-@click.option("--max-span", default="7D", show_default=True, help="Longest active period.")
-@click.option("--max-contacts", default=3, show_default=True)
+@click.option(
+    "--max-span", type=DURATION, default="7D", show_default=True, help="Longest active period."
+)
+@click.option("--max-contacts", type=click.IntRange(min=1), default=3, show_default=True)
 @_out
 @_boundary
 def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
@@ -577,8 +813,14 @@ def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
 
 
 @investigate.command("sim-swaps")
-@click.option("--min-shared", default=3, show_default=True, help="Contacts both numbers share.")
-@click.option("--min-score", default=0.3, show_default=True)
+@click.option(
+    "--min-shared",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Contacts both numbers share.",
+)
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.3, show_default=True)
 @_out
 @_boundary
 def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
@@ -595,8 +837,8 @@ def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
 
 @investigate.command("colocation")
 @click.option("--people", is_flag=True, help="Pairs of people (sightings) instead of phones.")
-@click.option("--window", default="1h", show_default=True)
-@click.option("--min-meetings", default=1, show_default=True)
+@click.option("--window", type=DURATION, default="1h", show_default=True)
+@click.option("--min-meetings", type=click.IntRange(min=1), default=1, show_default=True)
 @_out
 @_boundary
 def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | None) -> None:
@@ -613,7 +855,7 @@ def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | Non
 
 
 @investigate.command("aliases")
-@click.option("--min-score", default=0.5, show_default=True)
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--write", is_flag=True, help="Store the candidates as SAME_AS (status candidate).")
 @_out
 @_boundary
@@ -637,7 +879,7 @@ def inv_aliases(min_score: float, write: bool, out: Path | None) -> None:
 
 
 @investigate.command("reunify")
-@click.option("--likely-score", default=0.95, show_default=True)
+@click.option("--likely-score", type=click.FloatRange(0, 1), default=0.95, show_default=True)
 @_out
 @_boundary
 def inv_reunify(likely_score: float, out: Path | None) -> None:
@@ -724,23 +966,30 @@ _DETECT_FLAGS = (
 )
 @click.option(
     "--seeds",
+    type=click.IntRange(min=1),
     default=20,
     show_default=True,
     help="Seeded runs per consensus (find_gangs: label-propagation runs, plus 2 Infomap "
     "and 2 Louvain).",
 )
-@click.option("--seed", default=0, show_default=True, help="Base seed of the runs.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Base seed of the runs.",
+)
 @click.option(
     "--resolution",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     multiple=True,
     help="Resolution (repeat to sweep several) [default: 1].",
 )
 @click.option(
     "--region", multiple=True, help="One job per region (repeatable; `all`: every region)."
 )
-@click.option("--since", help="Only records at or after this date or time.")
-@click.option("--until", help="Only records before this date or time.")
+@click.option("--since", type=DATE_TIME, help="Only records at or after this date or time.")
+@click.option("--until", type=DATE_TIME, help="Only records before this date or time.")
 @click.option(
     "--run-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -748,7 +997,11 @@ _DETECT_FLAGS = (
 )
 @click.option("--write", is_flag=True, help="Store each result as an AnalysisRun.")
 @_out_dir("out/detect", "The run folder (finished jobs in it are reused).")
-@click.option("--workers", type=int, help="Processes for per-region jobs [default: all cores].")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes for per-region jobs [default: all cores].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the batch result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_boundary
@@ -810,6 +1063,8 @@ def detect_cmd(
         )
     conn = connection()
     with driver(conn) as drv:
+        if run_file is None:
+            _check_regions(drv, conn.database, region)
         batch = run_batch(
             spec,
             out,
@@ -842,8 +1097,18 @@ def contest() -> None:
 
 @contest.command("make")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--scale", default=10_000, show_default=True, help="Number of call records.")
-@click.option("--seed", type=int, help="Seed (default: a secret one, kept in the truth).")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Number of call records.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Seed (default: a secret one, kept in the truth).",
+)
 @click.option(
     "--param",
     "-p",
@@ -968,7 +1233,7 @@ def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, o
 @contest.command("baseline")
 @click.argument("public_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--algorithm",
     type=click.Choice(["find_gangs", "louvain", "leiden"]),
@@ -1006,8 +1271,10 @@ def _network_options(fn: F) -> F:
             show_default=True,
             help="Which network to read from the database.",
         ),
-        click.option("--since", help="Only records at or after this time (ISO 8601)."),
-        click.option("--until", help="Only records before this time (ISO 8601)."),
+        click.option(
+            "--since", type=DATE_TIME, help="Only records at or after this time (ISO 8601)."
+        ),
+        click.option("--until", type=DATE_TIME, help="Only records before this time (ISO 8601)."),
         click.option("--region", multiple=True, help="Only records of this region (repeat)."),
         click.option(
             "--communities",
@@ -1023,7 +1290,13 @@ def _network_options(fn: F) -> F:
             show_default=True,
             help="Node size follows this key-player score.",
         ),
-        click.option("--seed", default=0, show_default=True, help="Seed of communities/layout."),
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            help="Seed of communities/layout.",
+        ),
         click.option(
             "--redact/--no-redact",
             default=False,
@@ -1034,6 +1307,24 @@ def _network_options(fn: F) -> F:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def _check_regions(drv: Any, database: str | None, regions: tuple[str, ...]) -> None:
+    """Every ``--region`` is a region of the graph (or ``all``), else one line listing them."""
+    from netintel.batch import ALL_REGIONS
+    from netintel.db import run_query
+
+    wanted = [r for r in regions if r != ALL_REGIONS]
+    if not wanted:
+        return
+    known = [row["region"] for row in run_query(drv, "regions", database=database)]
+    unknown = [r for r in wanted if r not in known]
+    if unknown:
+        listed = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
+        raise click.BadParameter(
+            f"no region {', '.join(map(repr, unknown))} in the graph (known: {listed or 'none'})",
+            param_hint="--region",
+        )
 
 
 @dataclasses.dataclass
@@ -1068,6 +1359,7 @@ def _load_network(
         options["region"] = list(region)
     conn = connection()
     with driver(conn) as drv:
+        _check_regions(drv, conn.database, region)
         tz = case_timezone(drv, database=conn.database)
         proj = project(drv, projection, database=conn.database, **options)
         if proj.n == 0:
@@ -1120,6 +1412,7 @@ def _load_network(
 )
 @click.option(
     "--max-nodes",
+    type=click.IntRange(min=1),
     default=2000,
     show_default=True,
     help="Above this many nodes the map opens on one node per community.",
@@ -1201,13 +1494,21 @@ cli.add_command(inv_chains, "chains")
 @click.option("--keep", is_flag=True, help="Keep the graph already in the database.")
 @_boundary
 def demo_cmd(out: Path, keep: bool) -> None:
-    """The main job: sample data into the local Neo4j, then the case report and maps.
+    """The main job: sample data into the local case `demo`, then the report and maps.
+
+    The demo has its own local database (case `demo`, emptied on each run unless
+    --keep), so it never touches the cases you ingest into.
 
     \b
     Example:
       netintel demo --out out/demo
     """
-    from netintel.demo import run_demo
+    from netintel.demo import DEMO_CASE, run_demo
+
+    if _case_name() != DEMO_CASE and os.environ.get("NETINTEL_CASE"):
+        raise click.UsageError(
+            f"netintel demo always runs in its own case {DEMO_CASE!r}; drop --case/NETINTEL_CASE"
+        )
 
     result = run_demo(out, clear=not keep, echo=click.echo)
     click.echo(f"report: {result.report} (and {result.report_html})")
@@ -1221,9 +1522,23 @@ def demo_cmd(out: Path, keep: bool) -> None:
 
 @cli.command("report")
 @_out_dir("out/report", "Folder for report.md, report.html and map.html.")
-@click.option("--seeds", default=10, show_default=True, help="Louvain runs in the gang consensus.")
-@click.option("--seed", default=0, show_default=True, help="First seed.")
-@click.option("--top", default=10, show_default=True, help="People listed per key-player metric.")
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Louvain runs in the gang consensus.",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First seed."
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="People listed per key-player metric.",
+)
 @click.option("--no-map", is_flag=True, help="Skip the map.")
 @click.option(
     "--redact/--no-redact", default=False, show_default=True, help="Pseudonyms on the map."

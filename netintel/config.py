@@ -24,8 +24,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
+import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,14 @@ import neo4j
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from netintel import server
-from netintel.exceptions import ConfigError, ConfigFileError
+from netintel.exceptions import CaseError, ConfigError, ConfigFileError
 
 __all__ = [
     "CONFIG_ENV",
+    "NEO4J_SCHEMES",
     "Connection",
     "Settings",
+    "check_uri",
     "config_path",
     "connection",
     "defaults_map",
@@ -124,6 +127,27 @@ def _setting(env: str, value: str | None) -> str | None:
     return _env(env) or (value.strip() if value else None) or None
 
 
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+"""The URI schemes the Neo4j Python driver speaks."""
+
+
+def check_uri(value: str) -> str:
+    """``value`` if its scheme is one of :data:`NEO4J_SCHEMES`, else ValueError.
+
+    >>> check_uri("http://localhost:7474")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'http://localhost:7474' is not a Neo4j URI: the scheme must be one of bolt, ...
+    """
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in NEO4J_SCHEMES or not rest:
+        raise ValueError(
+            f"{value!r} is not a Neo4j URI: the scheme must be one of "
+            f"{', '.join(NEO4J_SCHEMES)} (e.g. neo4j://localhost:7687)"
+        )
+    return value
+
+
 def defaults_map(settings: Settings) -> Mapping[str, Any]:
     """The ``[defaults]`` tables with option names as click spells them (``-`` -> ``_``)."""
 
@@ -151,18 +175,46 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def connection(*, start_local: bool = True, state_dir: Path | None = None) -> Connection:
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def connection(
+    *,
+    case: str | None = None,
+    start_local: bool = True,
+    state_dir: Path | None = None,
+    notice: Callable[[str], None] | None = _notice,
+) -> Connection:
     """The connection settings netintel uses.
 
     ``NEO4J_URI`` (or the config file's ``uri``) set: that server; a password must be set
-    too (ConfigError).
-    Otherwise the local server of ``state_dir`` (default :func:`netintel.server.state_dir`):
-    started when ``start_local`` (this can take a while the first time), else it must already
-    run (ConfigError).
+    too (ConfigError). A case (``case`` or ``$NETINTEL_CASE``) names a local state folder,
+    so naming one as well is a :class:`~netintel.exceptions.CaseError`: on your own server,
+    ``NEO4J_DATABASE`` picks the database.
+
+    Otherwise the local server of ``case`` (default ``$NETINTEL_CASE``, else ``default``;
+    see :func:`netintel.server.case_dir`), or of ``state_dir`` when given. It is started when
+    ``start_local`` (this can take a while; ``notice`` is first told, in one line, which case
+    it starts: by default on stderr, ``None`` says nothing), else it must already run
+    (ConfigError).
     """
     file = load_settings().neo4j
     uri = _setting("NEO4J_URI", file.uri)
+    named = case if case is not None else _env(server.CASE_ENV)
+    if named is not None:
+        server.check_case_name(named)
     if uri is not None:
+        try:
+            check_uri(uri)
+        except ValueError as err:
+            raise ConfigError(f"NEO4J_URI: {err}") from None
+        if named is not None:
+            raise CaseError(
+                f"case {named!r} names a local netintel database, but NEO4J_URI is set "
+                f"({uri}); on your own server pick the database with NEO4J_DATABASE "
+                "(--neo4j-database), or unset NEO4J_URI to use the local case"
+            )
         password = os.environ.get("NEO4J_PASSWORD", file.password)
         if password is None:
             raise ConfigError(
@@ -177,19 +229,22 @@ def connection(*, start_local: bool = True, state_dir: Path | None = None) -> Co
             database=_setting("NEO4J_DATABASE", file.database),
             local=False,
         )
-    if start_local:
-        info = server.start(state_dir=state_dir)
-    else:
-        found = server.status(state_dir=state_dir)
-        if found is None:
-            raise ConfigError(
-                "NEO4J_URI is not set and netintel's local Neo4j is not running; start it "
-                "with `netintel db start` (or netintel.server.start()), or set NEO4J_URI, "
-                "NEO4J_USER and NEO4J_PASSWORD to use your own server."
-            )
-        info = found
+    name = named or server.DEFAULT_CASE
+    folder = state_dir if state_dir is not None else server.case_dir(name)
+    found = server.status(state_dir=folder)
+    if found is None and start_local:
+        if notice is not None:
+            what = f"case {name}" if state_dir is None else f"state folder {folder}"
+            notice(f"starting netintel's local Neo4j for {what} (this can take a minute) ...")
+        found = server.start(state_dir=folder)
+    if found is None:
+        raise ConfigError(
+            f"NEO4J_URI is not set and netintel's local Neo4j of case {name} is not running; "
+            "start it with `netintel db start` (or netintel.server.start()), or set "
+            "NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to use your own server."
+        )
     return Connection(
-        uri=info.uri, user=info.user, password=info.password, database=None, local=True
+        uri=found.uri, user=found.user, password=found.password, database=None, local=True
     )
 
 

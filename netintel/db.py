@@ -5,15 +5,25 @@ The driver is passed in explicitly (one per process, see ``netintel.config.drive
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import neo4j
 import pandas as pd
 
 from netintel.cypher import query
+from netintel.exceptions import ClearRefusedError
 from netintel.schema import constraint_statements
 
-__all__ = ["apply_schema", "clear_graph", "graph_summary", "run_query", "server_version"]
+__all__ = [
+    "apply_schema",
+    "case_phone_region",
+    "clear_graph",
+    "graph_summary",
+    "ingest_runs",
+    "run_query",
+    "server_version",
+]
 
 
 def apply_schema(driver: neo4j.Driver, *, database: str | None = None) -> int:
@@ -55,7 +65,43 @@ def server_version(driver: neo4j.Driver, *, database: str | None = None) -> str:
     return f"{row['name']} {row['version']} {row['edition']}"
 
 
-def clear_graph(driver: neo4j.Driver, *, database: str | None = None) -> None:
-    """Delete every node and relationship (constraints and indexes stay)."""
+def ingest_runs(driver: neo4j.Driver, *, database: str | None = None) -> list[str]:
+    """The ids of the ingest runs recorded in the graph, newest first."""
+    return [r["run_id"] for r in run_query(driver, "ingest_run_ids", database=database)]
+
+
+def case_phone_region(driver: neo4j.Driver, *, database: str | None = None) -> str | None:
+    """The phone region (``GB``, ``CN``) of the latest ingest that had one, else None.
+
+    This is the region national numbers typed by an analyst are read in.
+    """
+    for row in run_query(driver, "ingest_run_options", database=database, limit=50):
+        try:
+            options = json.loads(row["options"])
+        except (TypeError, ValueError):
+            continue
+        region = options.get("phone_region") if isinstance(options, dict) else None
+        if region:
+            return str(region)
+    return None
+
+
+def clear_graph(driver: neo4j.Driver, *, force: bool = False, database: str | None = None) -> None:
+    """Delete every node and relationship (constraints and indexes stay).
+
+    A graph that holds ingest runs (``IngestRun`` nodes: a case's loaded records) is
+    cleared only with ``force=True``; otherwise :class:`~netintel.exceptions.ClearRefusedError`
+    names the runs and nothing is deleted. An empty graph, or one holding only what was
+    created without an ingest, is cleared without force.
+    """
+    if not force:
+        runs = ingest_runs(driver, database=database)
+        if runs:
+            shown = ", ".join(runs[:3]) + (f" and {len(runs) - 3} more" if len(runs) > 3 else "")
+            raise ClearRefusedError(
+                f"the graph holds {len(runs)} ingest run(s) ({shown}); clearing it deletes "
+                "what they loaded: pass force=True to clear it anyway",
+                runs,
+            )
     with driver.session(database=database) as session:
         session.run(query("clear_graph")).consume()

@@ -1,8 +1,9 @@
 """The main job: sample data into Neo4j, then a summary, the case report and maps.
 
-Uses the local Neo4j (started when NEO4J_URI is not set), the VAST 2008 call
-records from ``../shared/data`` and, when available, a synthetic investigation
-data set with planted answers.
+Runs in its own local case, ``demo`` (its own database and server, see
+:func:`netintel.server.case_dir`), so it never touches the case an analyst ingests
+into; each run clears that case first. Loads the VAST 2008 call records from
+``../shared/data`` and a synthetic investigation data set with planted answers.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import pandas as pd
 from netintel.db import clear_graph, graph_summary
 from netintel.report import Section, case_report
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DEMO_CASE", "DemoResult", "run_demo"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("NETINTEL_SHARED_DATA", ROOT.parent / "shared" / "data"))
 VAST_MAPPING = ROOT / "docs" / "examples" / "vast2008.mapping.yaml"
+DEMO_CASE = "demo"
+"""The local case the demo runs in."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,14 @@ def run_demo(
     echo: Callable[[str], None] = print,
     driver: neo4j.Driver | None = None,
 ) -> DemoResult:
-    """Run the demo end to end and return where its report and map are."""
+    """Run the demo end to end and return where its report and map are.
+
+    Without ``driver`` it runs in the local case :data:`DEMO_CASE` (started when needed;
+    with ``NEO4J_URI`` set this is a :class:`~netintel.exceptions.CaseError`), and
+    ``clear`` empties that case first, its earlier demo ingests included. With ``driver``
+    it runs there, and ``clear`` refuses a graph that holds ingests
+    (:func:`netintel.db.clear_graph`).
+    """
     from netintel.config import connection
     from netintel.config import driver as open_driver
     from netintel.ingest import ingest
@@ -96,14 +106,14 @@ def run_demo(
     own = driver is None
     database = None
     if driver is None:
-        conn = connection()
+        conn = connection(case=DEMO_CASE)
         database = conn.database
         drv = open_driver(conn)
     else:
         drv = driver
     try:
         if clear:
-            clear_graph(drv, database=database)
+            clear_graph(drv, force=own, database=database)
         cdr = SHARED_DATA / "vast2008_mc3_cdr" / "cdr.csv"
         echo(f"ingesting {cdr}")
         reports = [

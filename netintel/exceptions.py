@@ -8,6 +8,8 @@ from __future__ import annotations
 
 __all__ = [
     "BatchError",
+    "CaseError",
+    "ClearRefusedError",
     "ConfigError",
     "ConfigFileError",
     "ContestError",
@@ -36,12 +38,27 @@ class ConfigFileError(ConfigError):
     """A config file cannot be read or holds an unknown or unsafe setting."""
 
 
+class CaseError(ConfigError):
+    """A case name is not valid, or a case was named while ``NEO4J_URI`` picks the server."""
+
+
 class ServerError(NetintelError):
     """The local Neo4j server could not be prepared, started or stopped."""
 
 
 class DatabaseError(NetintelError):
     """A database operation failed in a way netintel can explain."""
+
+
+class ClearRefusedError(DatabaseError):
+    """Clearing a graph that holds ingest runs was asked for without ``force``.
+
+    ``run_ids`` are the ingest runs the graph holds (newest first).
+    """
+
+    def __init__(self, message: str, run_ids: list[str]) -> None:
+        self.run_ids = run_ids
+        super().__init__(message)
 
 
 class SchemaError(NetintelError):

@@ -3,18 +3,49 @@
 Without NEO4J_URI the suite starts its own local Neo4j (netintel.server) in a
 temporary state folder and stops it at the end; with NEO4J_URI it uses that
 server and WIPES ITS GRAPH between tests, so point it at a scratch database.
+
+Nothing in the run can reach the user's cases: before any test is collected,
+``NETINTEL_HOME`` points at a temporary state folder (whose runtime folder is a link
+to the real one, so the jars are shared) and ``NETINTEL_CASE`` is unset. Local cases
+started by tests or notebooks live there and are stopped at the end.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
 import pytest
 
+from netintel import server
 from netintel.config import Connection
+
+
+def _private_state_home() -> Path:
+    runtime = server.runtime_dir()  # in the user's state folder, before it is replaced
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="netintel-test-home-"))
+    (home / runtime.name).symlink_to(runtime, target_is_directory=True)
+    os.environ["NETINTEL_HOME"] = str(home)
+    os.environ.pop(server.CASE_ENV, None)
+    atexit.register(_remove_home, home)
+    return home
+
+
+def _remove_home(home: Path) -> None:
+    """Stop every local case server the run started in ``home``, then remove it."""
+    if os.environ.get("NETINTEL_HOME") == str(home):
+        for name in server.cases():
+            server.stop(state_dir=server.case_dir(name))
+    shutil.rmtree(home, ignore_errors=True)
+
+
+TEST_HOME = _private_state_home()
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("NETINTEL_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -70,6 +101,6 @@ def graph(neo4j_driver: neo4j.Driver) -> neo4j.Driver:
     """The driver, on an empty graph with the schema's constraints in place."""
     from netintel.db import apply_schema, clear_graph
 
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
     apply_schema(neo4j_driver)
     return neo4j_driver

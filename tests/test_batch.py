@@ -39,7 +39,7 @@ def synth(neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) 
     """A 2,000-call synthetic data set in the database, and its two busiest regions."""
     data = tmp_path_factory.mktemp("batch-synth")
     generate(data, scale=2_000, seed=3, dirty_rate=0)
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
     apply_schema(neo4j_driver)
     report = ingest(
         data,

@@ -1,8 +1,13 @@
-"""The analyst notebooks run top to bottom against the real database, and ship without outputs."""
+"""The analyst notebooks run top to bottom against the real database, and ship without outputs.
+
+Each notebook that uses a database works in its own local case (``notebook-01`` ...), started
+by the notebook itself in the test run's private state folder (tests/conftest.py), so the
+test starts one server per such notebook and stops it afterwards.
+"""
 
 from __future__ import annotations
 
-import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -26,16 +31,41 @@ def test_committed_without_outputs(path: Path) -> None:
     )
 
 
+def _case_of(path: Path) -> str | None:
+    """The case a notebook connects to (``connection(case="...")``), if any."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "connection(" in cell.source:
+            found = re.search(r"connection\(case=\"([^\"]+)\"\)", cell.source)
+            assert found, f"{path.name} connects without a case of its own"
+            return found.group(1)
+    return None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_notebook_has_its_own_case(path: Path) -> None:
+    case = _case_of(path)
+    others = {_case_of(p) for p in NOTEBOOKS if p != path}
+    assert case is None or (case != "default" and case not in others)
+
+
 @pytest.mark.neo4j
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(
-    path: Path, neo4j_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for key, value in neo4j_env.items():  # the kernel inherits this environment
-        monkeypatch.setenv(key, value)
+def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netintel import server
+
+    # the kernel inherits this environment: the private NETINTEL_HOME, and no server of
+    # the user's, so that the notebook's own case is what it connects to
+    for key in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NETINTEL_CASE", "NETINTEL_CONFIG"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("NETINTEL_NEO4J_JAVA_OPTS", "-Xms512m -Xmx768m")
+    case = _case_of(path)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
-    client.execute()  # raises CellExecutionError with the failing cell and its trace
-    assert os.environ["NEO4J_URI"] == neo4j_env["NEO4J_URI"]
+    try:
+        client.execute()  # raises CellExecutionError with the failing cell and its trace
+    finally:
+        if case is not None:
+            assert server.stop(state_dir=server.case_dir(case)), f"case {case} did not run"

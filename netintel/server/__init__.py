@@ -16,6 +16,12 @@ Layout of a state folder (see :func:`state_dir`)::
 
 The runtime always lives in the default state folder, also when :func:`start` is given another
 ``state_dir`` (tests use temporary state folders and share the jars).
+
+Cases: Neo4j Community holds one user database per server, so each case is its own state folder
+with its own server process and port (:func:`case_dir`). The case ``default`` is the state
+folder itself (where the data of netintel before cases already is); any other case ``NAME``
+lives in ``<state>/cases/NAME``. The current case is ``$NETINTEL_CASE`` (``netintel --case``),
+else ``default``.
 POSIX only (file locks with ``fcntl``, signals).
 """
 
@@ -47,12 +53,18 @@ import neo4j
 import psutil
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-from netintel.exceptions import ServerError
+from netintel.exceptions import CaseError, ServerError
 
 __all__ = [
+    "CASE_ENV",
+    "DEFAULT_CASE",
     "NEO4J_VERSION",
     "USER",
     "ServerInfo",
+    "case_dir",
+    "cases",
+    "check_case_name",
+    "current_case",
     "ensure_runtime",
     "runtime_dir",
     "start",
@@ -141,8 +153,65 @@ def runtime_dir() -> Path:
     return state_dir() / f"neo4j-{NEO4J_VERSION}"
 
 
+CASE_ENV = "NETINTEL_CASE"
+"""Environment variable naming the current case (``netintel --case`` sets it)."""
+DEFAULT_CASE = "default"
+"""The case whose state folder is :func:`state_dir` itself."""
+_CASE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_case_name(name: str) -> str:
+    """``name`` if it can name a case, else :class:`~netintel.exceptions.CaseError`.
+
+    A case name is 1 to 64 letters, digits, ``.``, ``_`` or ``-``, starting with a letter
+    or a digit (it becomes a folder name).
+
+    >>> check_case_name("notebook-01")
+    'notebook-01'
+    >>> check_case_name("../x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netintel.exceptions.CaseError: '../x' is not a case name: use 1 to 64 letters, ...
+    """
+    if not isinstance(name, str) or _CASE_NAME.fullmatch(name) is None:
+        raise CaseError(
+            f"{name!r} is not a case name: use 1 to 64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or a digit"
+        )
+    return name
+
+
+def current_case() -> str:
+    """The case named by ``$NETINTEL_CASE`` (checked), else ``default``."""
+    name = os.environ.get(CASE_ENV, "").strip()
+    return check_case_name(name) if name else DEFAULT_CASE
+
+
+def case_dir(case: str | None = None) -> Path:
+    """The state folder of ``case`` (default :func:`current_case`); not created here.
+
+    ``default`` is :func:`state_dir` itself; any other case is ``<state_dir>/cases/<case>``.
+    """
+    name = check_case_name(case) if case is not None else current_case()
+    root = state_dir()
+    return root if name == DEFAULT_CASE else root / "cases" / name
+
+
+def cases() -> list[str]:
+    """Every case that has a state folder: ``default`` first, then the others by name."""
+    found = [DEFAULT_CASE]
+    folder = state_dir() / "cases"
+    if folder.is_dir():
+        found += sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_dir() and _CASE_NAME.fullmatch(p.name) and p.name != DEFAULT_CASE
+        )
+    return found
+
+
 def _resolve_state(sd: Path | None) -> Path:
-    path = Path(sd).expanduser().resolve() if sd is not None else state_dir()
+    path = Path(sd).expanduser().resolve() if sd is not None else case_dir()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -103,7 +103,7 @@ def test_a_graph_without_ingest_or_zone_is_utc(graph: neo4j.Driver) -> None:
 def case(
     neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
     apply_schema(neo4j_driver)
     report = ingest(
         _frames(),
@@ -114,7 +114,7 @@ def case(
     )
     assert report.rows_rejected == 0
     yield neo4j_driver
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
 
 
 def test_the_case_zone_is_the_ingest_zone(case: neo4j.Driver) -> None:

@@ -59,7 +59,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db(
     neo4j_driver: neo4j.Driver, synth: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
     apply_schema(neo4j_driver)
     ingest(
         synth,
@@ -69,7 +69,7 @@ def db(
         progress=False,
     )
     yield neo4j_driver
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
 
 
 def _truth(synth: Path, name: str) -> pd.DataFrame:

@@ -44,7 +44,7 @@ def cdr(shared_data: Path) -> pd.DataFrame:
 def vast(
     neo4j_driver: neo4j.Driver, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
     apply_schema(neo4j_driver)
     report = ingest(
         shared_data / "vast2008_mc3_cdr" / "cdr.csv",
@@ -55,7 +55,7 @@ def vast(
     )
     assert report.rows_loaded == 9834
     yield neo4j_driver
-    clear_graph(neo4j_driver)
+    clear_graph(neo4j_driver, force=True)
 
 
 def test_phone_200_most_frequent_contact(vast: neo4j.Driver, cdr: pd.DataFrame) -> None:

@@ -1,0 +1,179 @@
+"""The kinds of command-line values, each checked in one place (click parameter types).
+
+A bad value fails while click parses the command line, before anything else runs: one
+line naming the option and the reason, exit code 2. Every type returns what the public
+API takes (mostly the text as given, checked), so the commands stay thin.
+
+>>> DURATION.convert("21D", None, None)
+'21D'
+>>> PHONE_REGION.convert("gb", None, None)
+'GB'
+>>> TIME_ZONE.convert("Asia/Shanghai", None, None)
+'Asia/Shanghai'
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date, datetime
+from typing import Any
+
+import click
+import pandas as pd
+import phonenumbers
+
+from netintel.config import check_uri
+
+__all__ = [
+    "CASE",
+    "DATE_TIME",
+    "DURATION",
+    "JAVA_SIZE",
+    "NEO4J_URI",
+    "PHONE_REGION",
+    "TIME_ZONE",
+    "normalise_phone",
+]
+
+
+class _Checked(click.ParamType):
+    """A text value checked by ``check`` (which raises ValueError with the reason)."""
+
+    def check(self, value: str) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            value = str(value)
+        try:
+            return self.check(value.strip())
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class Duration(_Checked):
+    """A positive pandas duration such as ``14D``, ``1h``, ``30min``."""
+
+    name = "duration"
+
+    def check(self, value: str) -> str:
+        try:
+            delta = pd.Timedelta(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a duration; use a number and a unit, e.g. 14D, 6h, 30min"
+            ) from None
+        if delta is pd.NaT or delta <= pd.Timedelta(0):
+            raise ValueError(f"{value!r} is not a positive duration")
+        return value
+
+
+class DateTime(_Checked):
+    """An ISO 8601 date or date-time (``2023-01-01``, ``2023-01-01T08:00+08:00``)."""
+
+    name = "date-time"
+
+    def check(self, value: str) -> str:
+        try:
+            (datetime if "T" in value or " " in value else date).fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not an ISO 8601 date or date-time "
+                "(e.g. 2023-01-01 or 2023-01-01T08:00:00+08:00)"
+            ) from None
+        return value
+
+
+class TimeZone(_Checked):
+    """An IANA time zone name (``Europe/London``, ``Asia/Shanghai``, ``UTC``)."""
+
+    name = "zone"
+
+    def check(self, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone; use an IANA name such as "
+                "Europe/London, Asia/Shanghai or UTC"
+            ) from None
+        return value
+
+
+class PhoneRegion(_Checked):
+    """A region code that ``phonenumbers`` knows (``GB``, ``CN``), upper-cased."""
+
+    name = "region"
+
+    def check(self, value: str) -> str:
+        code = value.upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(
+                f"{value!r} is not a phone region; use a two-letter code such as GB, CN, US"
+            )
+        return code
+
+
+class JavaSize(_Checked):
+    """A Java memory size: ``512m``, ``2g``, ``1048576k``."""
+
+    name = "size"
+
+    def check(self, value: str) -> str:
+        if re.fullmatch(r"[1-9][0-9]*[kmgKMG]?", value) is None:
+            raise ValueError(f"{value!r} is not a size; use e.g. 512m, 2g or 1048576k")
+        return value
+
+
+class CaseName(_Checked):
+    """A case name (see :func:`netintel.server.check_case_name`)."""
+
+    name = "case"
+
+    def check(self, value: str) -> str:
+        from netintel import server
+        from netintel.exceptions import CaseError
+
+        try:
+            return server.check_case_name(value)
+        except CaseError as err:
+            raise ValueError(str(err)) from None
+
+
+class Neo4jUri(_Checked):
+    """A URI the Neo4j driver can open (``bolt://``, ``neo4j+s://``, ...)."""
+
+    name = "uri"
+
+    def check(self, value: str) -> str:
+        check_uri(value)
+        return value
+
+
+def normalise_phone(number: str, region: str | None) -> str:
+    """A phone number as the graph stores it: E.164 when it parses as a valid number
+    (national forms with ``region``), else as given (identifiers such as VAST's ``200``).
+
+    >>> normalise_phone("013812340001", "CN"), normalise_phone("+44 20 7946 0958", None)
+    ('+8613812340001', '+442079460958')
+    >>> normalise_phone("200", None)
+    '200'
+    """
+    text = number.strip()
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(parsed):
+        return text
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+CASE = CaseName()
+DATE_TIME = DateTime()
+DURATION = Duration()
+JAVA_SIZE = JavaSize()
+NEO4J_URI = Neo4jUri()
+PHONE_REGION = PhoneRegion()
+TIME_ZONE = TimeZone()
