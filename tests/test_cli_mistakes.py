@@ -43,6 +43,7 @@ BAD_TEXT = {
     ("contest make", "params"): "no_such_parameter=1",
     ("detect", "projection"): "nowhere",
     ("export", "out"): "network.docx",
+    ("investigate paths", "via"): "roads",
 }
 
 #: free-text options that can only be wrong against a graph: tested in the database test below
