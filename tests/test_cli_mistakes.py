@@ -254,7 +254,7 @@ def test_a_national_phone_number_is_read_in_the_case_region(
     [
         (["investigate", "profile", "--phone", "+441234"], "no phone '+441234'"),
         (["investigate", "profile", "--person", "NOBODY"], "NOBODY"),
-        (["investigate", "chains", "--victim", "NOBODY"], "no person 'NOBODY'"),
+        (["investigate", "chains", "--victim", "NOBODY"], "no person with id NOBODY"),
         (["export", "--region", "Atlantis", "x.graphml"], "known: Henan"),
         (["detect", "--region", "Atlantis"], "known: Henan"),
         (["map", "--region", "Atlantis"], "known: Henan"),

@@ -238,7 +238,7 @@ def test_paths_command_via_calls_with_names_and_local_time(
         (["paths", "P1", "P2", "--k", "0"], "--k"),
         (["paths", "P1", "P2", "--max-hops", "0"], "--max-hops"),
         (["chains", "--victim", "NOBODY"], "no person with id NOBODY"),
-        (["chains", "--across", "--max-gap", "yesterday"], "not a length of time"),
+        (["chains", "--across", "--max-gap", "yesterday"], "is not a duration"),
         (["chains", "--min-hops", "0"], "--min-hops"),
     ],
 )
