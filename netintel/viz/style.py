@@ -83,6 +83,7 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
     "GAVE": EdgeStyle("#17becf", dashed=True),
     "MATCHES": EdgeStyle("#e73f74"),
     "SAME_AS": EdgeStyle("#3969ac", dashed=True),
+    "TIE": EdgeStyle("#525252"),
 }
 
 #: Twenty distinguishable colours for the largest communities.
