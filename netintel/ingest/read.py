@@ -92,11 +92,13 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-#: guesses taken even when charset-normalizer cannot name the language
-_COMMON = {
-    "cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "koi8_r", "cp932", "shift_jis",
-    "euc_jp", "big5", "cp949", "euc_kr", "utf_16", "utf_16_le", "utf_16_be",
-}  # fmt: skip
+#: guesses taken even when charset-normalizer cannot name the language; among guesses
+#: that score the same (short samples often tie), the first of these wins
+_COMMON = (
+    "cp1252", "cp932", "gb18030", "big5", "cp949", "cp1251", "cp1250", "latin_1",
+    "iso8859_15", "koi8_r", "shift_jis", "euc_jp", "euc_kr", "utf_16", "utf_16_le",
+    "utf_16_be",
+)  # fmt: skip
 
 
 def _guess(data: bytes) -> str | None:
@@ -107,12 +109,20 @@ def _guess(data: bytes) -> str | None:
     sample = data[:_SAMPLE]
     if len(data) > _SAMPLE and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]
-    best = from_bytes(sample).best()
+    matches = from_bytes(sample)
+    best = matches.best()
     if best is None:
         return None
-    enc = best.encoding.lower()
+    tied = [
+        m.encoding.lower()
+        for m in matches
+        if (m.percent_chaos, m.percent_coherence) == (best.percent_chaos, best.percent_coherence)
+    ]
+    enc = next((e for e in _COMMON if e in tied), best.encoding.lower())
     if enc in _GB:
         return "gb18030"
+    if enc in ("ascii", "utf_8"):  # what UTF-8 could not decode
+        return None
     if best.language == "Unknown" and enc not in _COMMON:
         return None
     return enc
@@ -313,6 +323,9 @@ def read_header(
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as err:
+                if not encoding:  # decide as read_file does, on the whole file (rare)
+                    text, enc, _ = _decode(p, p.read_bytes(), None)
+                    break
                 raise InputFileError(
                     str(p),
                     f"cannot decode bytes {chunk[err.start : err.start + 4]!r} as {enc} "
