@@ -3,10 +3,11 @@ holds, and call ids the database holds for other phones.
 
 An ingest streams file by file, so an earlier file's rows are gone when a later one is
 checked. :class:`SeenKeys` keeps, per record type, only a 64-bit hash of each loaded
-row's key, one of all its values and a 16-bit hash per column (about 30 bytes a row):
-enough to tell a duplicate (same values) from a conflict and to name the columns that
-differ. Two different keys share a hash with odds of about n² / 2⁶⁵ (3 in a million
-for 10 million rows); such a row would be rejected as a conflict, never loaded wrongly.
+row's key, one of all its values, a 16-bit hash per column, and where the row came from:
+24 bytes a row plus 2 per column of the record type (36 for calls). That is enough to
+tell a duplicate (same values) from a conflict and to name the columns that differ. Two
+different keys share a hash with odds of about n² / 2⁶⁵ (3 in a million for 10 million
+rows); such a row would be rejected as a conflict, never loaded wrongly.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class SeenKeys:
         table.value.append(value)
         table.per_column.append(per_column)
         table.file.append(np.full(len(key), len(self._sources) - 1, dtype=np.int32))
-        table.row.append(prep.good_rows.astype(np.int64))
+        table.row.append(prep.good_rows.astype(np.int32))
         table._sorted = None
 
     def reject_seen(self, prep: Prepared) -> int:

@@ -9,8 +9,8 @@ Usage (with a driver from ``netintel.config.driver()``)::
 An ingest streams: a first pass reads only each file's header (and checks that all of
 it decodes), so a file that cannot be read stops the ingest before anything is
 written; then each input is read, prepared, written and let go before the next. The
-memory held is that of the largest input, plus about 30 bytes per loaded row of the
-earlier inputs of the same record type (:class:`netintel.ingest.keys.SeenKeys`).
+memory held is that of the largest input, plus 24 bytes and 2 per column for each loaded
+row of the earlier inputs of the same record type (:class:`netintel.ingest.keys.SeenKeys`).
 """
 
 from __future__ import annotations

@@ -199,3 +199,20 @@ def test_a_sheet_can_be_named_by_its_position(case: tuple[Path, Path], tmp_path:
         ("机主", "phone_users", 2)
     ]
     assert len(report.skipped) == 8
+
+
+def test_rejects_of_a_sheet_go_to_a_reject_file_named_after_it(
+    case: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, mapping = case
+    sheets = dict(SHEETS)
+    sheets["人员"] = SHEETS["人员"].assign(性别=["male", "男", "female"])
+    _book(folder / "case.xlsx", sheets)
+    report = check(folder, mapping=mapping, reject_dir=tmp_path / "r")
+    (persons,) = [f for f in report.files if f.sheet == "人员"]
+    assert (persons.rows_loaded, persons.rows_rejected) == (2, 1)
+    assert persons.reject_file == str(tmp_path / "r" / "case.xlsx[人员].rejects.csv")
+    rejects = pd.read_csv(persons.reject_file)
+    assert rejects[["file", "row", "column", "value"]].values.tolist() == [
+        ["case.xlsx[人员]", 3, "性别", "男"]
+    ]
