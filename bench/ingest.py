@@ -16,6 +16,9 @@ doing the ingest (measured in a child process).
 the ingest streams file by file, so its peak memory should stay near that of one file's
 share plus the key hashes of the earlier files (36 bytes a call), not grow with the total.
 ``--no-load-csv`` skips the LOAD CSV reference (the 10M memory run needs no second ingest).
+``--check-only`` runs ``netintel.ingest.check`` instead (the ingest's code path without the
+database: no server is started): the memory of reading, checking and de-duplicating alone,
+on a machine too busy for a 10M-row write.
 """
 
 from __future__ import annotations
@@ -115,6 +118,36 @@ print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
 """
 
 
+CHILD_CHECK = (
+    CHILD.split("from netintel import config")[0]
+    + """
+from netintel.ingest import check
+mapping = sys.argv[3] if len(sys.argv) > 3 else None
+t = time.perf_counter()
+report = check(sys.argv[1], reject_dir=sys.argv[2], mapping=mapping)
+seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
+                  "files": len(report.files),
+                  "prepare_seconds": sum(f.prepare_seconds for f in report.files),
+                  "rows_rejected": report.rows_rejected, "ok": report.ok,
+                  "peak_rss_mb": peak_mb()}))
+"""
+)
+
+
+def run_check(source: Path, workdir: Path, mapping: Path | None) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD_CHECK, str(source), str(workdir)]
+        + ([str(mapping)] if mapping else []),
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    if proc.returncode:
+        sys.exit(f"netintel check failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def counts(drv: object) -> dict[str, int]:
     out = {}
     for name, q in {
@@ -168,6 +201,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--files", type=int, default=1, help="split the records over this many files")
     ap.add_argument("--no-load-csv", action="store_true", help="skip the LOAD CSV reference")
+    ap.add_argument("--check-only", action="store_true", help="netintel check, no database")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -199,6 +233,18 @@ def main() -> None:
     }
     paths_names = ["netintel"] if args.no_load_csv else ["netintel", "load_csv"]
     runs: dict[str, dict[str, object]] = {}
+    if args.check_only:
+        ours = run_check(inputs, workdir, mapping)
+        ours["rows_per_s"] = args.rows / float(ours["seconds"])  # type: ignore[arg-type]
+        print(
+            f"netintel check: {ours['seconds']:.1f} s, {ours['rows_per_s']:,.0f} rows/s, "
+            f"peak RSS {ours['peak_rss_mb']:.0f} MB, {ours['rows_loaded']:,} rows would load"
+        )
+        results["check"] = ours
+        name = f"ingest-check-{args.rows}-{args.files}files.json"
+        (args.out / name).write_text(json.dumps(results, indent=2))
+        shutil.rmtree(inputs, ignore_errors=True)
+        return
     if os.environ.get("NEO4J_URI"):
         # the user's server: one database, cleared between the two paths
         import_dir = Path(os.environ.get("NETINTEL_IMPORT_DIR", ""))

@@ -248,8 +248,8 @@ def _discover(sources: Sources, mapping: Mapping) -> tuple[list[_Input], list[Sk
         p = Path(src)
         if p.is_dir():
             for f in sorted(p.iterdir()):
-                if not f.is_file() or f.name.startswith("."):
-                    continue
+                if not f.is_file() or f.name.startswith((".", "~$")):
+                    continue  # hidden files, and the lock files of open Office documents
                 if f.suffix.lower() not in SUFFIXES:
                     skipped.append(
                         Skipped(str(f), None, f"not a table file ({', '.join(SUFFIXES)})")

@@ -96,6 +96,7 @@ def test_check_prints_every_warning_on_stderr_and_in_the_json(
     )
     (folder / "notes.md").write_text("not a table", encoding="utf-8")
     (folder / ".DS_Store").write_bytes(b"\x00\x01")  # hidden files are ignored
+    (folder / "~$case.xlsx").write_bytes(b"\x00\x01")  # so are Office lock files
     result = CliRunner().invoke(
         cli, ["ingest", str(folder), "--check", "--json", "-q"], env=no_database
     )
