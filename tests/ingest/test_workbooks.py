@@ -216,3 +216,18 @@ def test_rejects_of_a_sheet_go_to_a_reject_file_named_after_it(
     assert rejects[["file", "row", "column", "value"]].values.tolist() == [
         ["case.xlsx[人员]", 3, "性别", "男"]
     ]
+
+
+def test_an_entry_without_sheet_reads_the_first_sheet(
+    case: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, _ = case
+    mapping = tmp_path / "first.yaml"
+    mapping.write_text(
+        "files:\n  - {match: case.xlsx, record: persons,"
+        " columns: {person_id: 编号, name: 姓名, gender: 性别}}\n",
+        encoding="utf-8",
+    )
+    report = check(folder, mapping=mapping, reject_dir=tmp_path / "r")
+    assert [(f.sheet, f.record, f.rows_loaded) for f in report.files] == [("人员", "persons", 3)]
+    assert [s.sheet for s in report.skipped] == list(SHEETS)[1:]
