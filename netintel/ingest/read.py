@@ -174,12 +174,16 @@ def sniff_delimiter(text: str) -> str | None:
     ';'
     >>> sniff_delimiter("id\\tname\\nP1\\tAnn Lee, MD\\n")
     '\\t'
+    >>> print(sniff_delimiter("name\\nLee; Ann\\nChan; Bo\\n"))
+    None
     """
-    sample = "".join(io.StringIO(text[:65536]).readlines()[:50])
+    lines = io.StringIO(text[:65536]).readlines()[:50]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=SNIFF_DELIMITERS).delimiter
+        found = csv.Sniffer().sniff("".join(lines), delimiters=SNIFF_DELIMITERS).delimiter
     except csv.Error:
         return None
+    # the header must be split by it too (a one-column file whose values hold a ';')
+    return found if lines and found in lines[0] else None
 
 
 def _delimiter(path: Path, text: str, delimiter: str | None) -> tuple[str, str | None]:
