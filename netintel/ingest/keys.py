@@ -40,34 +40,21 @@ def _combine(hashes: list[np.ndarray], n: int) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """One added file's rows, sorted by key hash (no copy of earlier files is ever made)."""
+
+    key: np.ndarray
+    value: np.ndarray
+    per_column: np.ndarray
+    file: int
+    row: np.ndarray
+
+
 @dataclass
 class _Table:
     columns: list[str]
-    key: list[np.ndarray] = field(default_factory=list)
-    value: list[np.ndarray] = field(default_factory=list)
-    per_column: list[np.ndarray] = field(default_factory=list)
-    file: list[np.ndarray] = field(default_factory=list)
-    row: list[np.ndarray] = field(default_factory=list)
-    _sorted: tuple[np.ndarray, ...] | None = None
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        if self._sorted is None:
-            key = np.concatenate(self.key)
-            order = np.argsort(key, kind="stable")
-            self._sorted = (
-                key[order],
-                np.concatenate(self.value)[order],
-                np.concatenate(self.per_column)[order],
-                np.concatenate(self.file)[order],
-                np.concatenate(self.row)[order],
-            )
-            self.key, self.value, self.per_column = (
-                [self._sorted[0]],
-                [self._sorted[1]],
-                [self._sorted[2]],
-            )
-            self.file, self.row = [self._sorted[3]], [self._sorted[4]]
-        return self._sorted
+    chunks: list[_Chunk] = field(default_factory=list)
 
 
 class SeenKeys:
@@ -126,12 +113,16 @@ class SeenKeys:
         key, value, per_column = self._hashes(prep, table.columns)
         self._sources.append(prep.source)
         self._present.append(frozenset(prep.good.columns))
-        table.key.append(key)
-        table.value.append(value)
-        table.per_column.append(per_column)
-        table.file.append(np.full(len(key), len(self._sources) - 1, dtype=np.int32))
-        table.row.append(prep.good_rows.astype(np.int32))
-        table._sorted = None
+        order = np.argsort(key, kind="stable")
+        table.chunks.append(
+            _Chunk(
+                key[order],
+                value[order],
+                per_column[order],
+                len(self._sources) - 1,
+                prep.good_rows[order].astype(np.int32),
+            )
+        )
 
     def reject_seen(self, prep: Prepared) -> int:
         """Reject ``prep``'s rows whose key an earlier added file holds; how many."""
@@ -139,26 +130,32 @@ class SeenKeys:
         if table is None or not self._keyed(prep) or prep.good.empty:
             return 0
         key, value, per_column = self._hashes(prep, table.columns)
-        s_key, s_value, s_cols, s_file, s_row = table.arrays()
-        at = np.searchsorted(s_key, key)
-        at[at == len(s_key)] = 0
-        hit = np.flatnonzero(s_key[at] == key)
-        if not len(hit):
+        # earlier files' keys are unique among them: a key is in one chunk at most
+        match: dict[int, tuple[_Chunk, int]] = {}
+        for chunk in table.chunks:
+            at = np.searchsorted(chunk.key, key)
+            at[at == len(chunk.key)] = 0
+            for pos in np.flatnonzero(chunk.key[at] == key).tolist():
+                match.setdefault(pos, (chunk, int(at[pos])))
+        if not match:
             return 0
+        hit = sorted(match)
         keys = list(prep.record.key_columns)
         rejects = []
-        for pos in hit.tolist():
-            j = at[pos]
-            where = f"{self._sources[s_file[j]]} row {s_row[j]}"
+        for pos in hit:
+            chunk, j = match[pos]
+            where = f"{self._sources[chunk.file]} row {chunk.row[j]}"
             key_values = [prep.good[k].iat[pos] for k in keys]
-            earlier = self._present[s_file[j]]
+            earlier = self._present[chunk.file]
             # as within a file: only the columns both files have are compared
             differ = [
                 c
                 for i, c in enumerate(table.columns)
-                if c in earlier and c in prep.good.columns and s_cols[j, i] != per_column[pos, i]
+                if c in earlier
+                and c in prep.good.columns
+                and chunk.per_column[j, i] != per_column[pos, i]
             ]
-            if not differ and earlier == set(prep.good.columns) and s_value[j] != value[pos]:
+            if not differ and earlier == set(prep.good.columns) and chunk.value[j] != value[pos]:
                 differ = ["(values)"]  # the 16-bit hashes agree by chance: still a conflict
             if differ:
                 column: str | None = differ[0]
