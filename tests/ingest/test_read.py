@@ -105,6 +105,17 @@ def test_mapping_encoding_is_honoured_over_the_guess(tmp_path: Path) -> None:
     path = _write(tmp_path / "persons.csv", "person_id,name\nP1,Αλέξης Παππάς\n", "iso8859_7")
     raw = read_file(path, encoding="iso8859_7")
     assert raw.frame["name"].tolist() == ["Αλέξης Παππάς"] and raw.notes == []
+    mapping = _write(
+        tmp_path / "m.yaml",
+        "files:\n  - {match: persons.csv, record: persons, encoding: iso8859_7}\n",
+    )
+    (f,) = check(path, mapping=mapping, reject_dir=tmp_path / "r").files
+    assert (f.encoding, f.rows_loaded, f.warnings) == ("iso8859_7", 1, ())
+    wrong = _write(
+        tmp_path / "w.yaml", "files:\n  - {match: persons.csv, record: persons, encoding: utf-8}\n"
+    )
+    with pytest.raises(InputFileError, match="cannot decode .* as utf-8 "):
+        check(path, mapping=wrong)
 
 
 def test_gb18030_is_not_called_a_guess() -> None:
