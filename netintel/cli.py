@@ -460,6 +460,12 @@ def db_clear(yes: bool, force: bool) -> None:
     help="Rows per transaction.",
 )
 @click.option("--strict", is_flag=True, help="Exit with code 4 when any row was rejected.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Read, validate and report (rejects written) without a database: nothing is written.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_boundary
@@ -471,37 +477,54 @@ def ingest_cmd(
     timezone: str | None,
     batch_size: int,
     strict: bool,
+    check_only: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Load record files (CSV, Excel) into Neo4j, validated, with provenance.
+    """Load record files (CSV, TSV, Excel workbooks) into Neo4j, validated, with provenance.
 
-    Files are named after their record type (calls.csv, persons.xlsx, ...; see
-    docs/input-format.md) or described in a mapping file. Every row is loaded or
-    written to a reject file with its reason; re-running never duplicates.
+    Files (and workbook sheets) are named after their record type (calls.csv,
+    persons.xlsx, ...; see docs/input-format.md) or described in a mapping file. Every
+    row is loaded or written to a reject file with its reason; re-running never
+    duplicates. Files and sheets that match nothing are reported as skipped, and every
+    warning goes to stderr. --check does all of it without touching a database.
 
     \b
     Example:
       netintel ingest ../shared/data/vast2008_mc3_cdr/cdr.csv \\
           --mapping docs/examples/vast2008.mapping.yaml
+      netintel ingest case/ --mapping case.yaml --check --json --strict
     """
-    from netintel.config import connection, driver
-    from netintel.ingest import ingest
+    from netintel.ingest import check, ingest
 
-    conn = connection()
-    with driver(conn) as drv:
-        report = ingest(
+    if check_only:
+        report = check(
             list(paths),
-            driver=drv,
             mapping=mapping,
             reject_dir=reject_dir,
             phone_region=region,
             timezone=timezone,
-            batch_size=batch_size,
-            database=conn.database,
             progress=not quiet,
         )
+    else:
+        from netintel.config import connection, driver
+
+        conn = connection()
+        with driver(conn) as drv:
+            report = ingest(
+                list(paths),
+                driver=drv,
+                mapping=mapping,
+                reject_dir=reject_dir,
+                phone_region=region,
+                timezone=timezone,
+                batch_size=batch_size,
+                database=conn.database,
+                progress=not quiet,
+            )
     click.echo(report.to_json() if as_json else str(report))
+    for s in report.skipped:
+        click.echo(f"warning: skipped {s}", err=True)
     for f in report.files:
         for w in f.warnings:
             click.echo(f"warning: {w}", err=True)

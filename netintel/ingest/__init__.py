@@ -3,7 +3,7 @@
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
 from netintel.ingest.prepare import Options, Prepared, Reject, prepare
 from netintel.ingest.read import RawFile, read_file
-from netintel.ingest.run import FileReport, IngestReport, ingest
+from netintel.ingest.run import FileReport, IngestReport, Skipped, check, ingest
 
 __all__ = [
     "FileMapping",
@@ -14,6 +14,8 @@ __all__ = [
     "Prepared",
     "RawFile",
     "Reject",
+    "Skipped",
+    "check",
     "ingest",
     "load_mapping",
     "prepare",

@@ -8,8 +8,9 @@ A mapping is a YAML file::
     files:
       - match: "cdr*.csv"        # glob, relative to the input folder
         record: calls            # a record type of netintel.schema.RECORDS
-        encoding: utf-8          # optional; default tries UTF-8 (with/without BOM), GB18030
-        delimiter: ","
+        encoding: utf-8          # optional; default UTF-8 (with/without BOM), else guessed
+        delimiter: ","           # optional; default a tab for .tsv, else sniffed
+        sheet: 通话              # workbooks: a sheet name or number (default 0, the first)
         phone_format: raw        # "e164" (default) or "raw": keep handset ids as given
         columns:                 # schema column: source column
           caller: From
@@ -122,7 +123,7 @@ class FileMapping(_Options):
     match: str
     record: str
     encoding: str | None = None
-    delimiter: str = ","
+    delimiter: str | None = None
     sheet: str | int = 0
     columns: dict[str, str] = Field(default_factory=dict)
     formats: dict[str, str] = Field(default_factory=dict)
@@ -150,6 +151,13 @@ class FileMapping(_Options):
     def _fields(self) -> FileMapping:
         self.check_fields()
         return self
+
+    @field_validator("delimiter")
+    @classmethod
+    def _delimiter(cls, v: str | None) -> str | None:
+        if v is not None and len(v) != 1:
+            raise ValueError(f'a delimiter is one character (a tab: "\\t"), not {v!r}')
+        return v
 
     def check_fields(self) -> None:
         """Every field the entry names exists, and every value it maps onto is valid.
@@ -232,10 +240,16 @@ class Mapping(_Options):
 
     def for_file(self, path: Path) -> FileMapping | None:
         """The entry whose glob matches ``path``'s name (first wins)."""
-        for fm in self.files:
-            if fnmatch.fnmatch(path.name, fm.match) or fnmatch.fnmatch(str(path), fm.match):
-                return fm
-        return None
+        return next(iter(self.entries_for(path)), None)
+
+    def entries_for(self, path: Path) -> list[FileMapping]:
+        """Every entry whose glob matches ``path``'s name, in file order (a workbook's
+        sheets each take the first entry that names them)."""
+        return [
+            fm
+            for fm in self.files
+            if fnmatch.fnmatch(path.name, fm.match) or fnmatch.fnmatch(str(path), fm.match)
+        ]
 
 
 _IMPLICIT = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "timestamp")}

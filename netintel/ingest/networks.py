@@ -143,14 +143,14 @@ def read_network(path: str | Path, fm: FileMapping | None = None) -> NetworkFile
     layout = fm.layout if fm else None
     encoding = fm.encoding if fm else None
     if layout == "edges":
-        delimiter = fm.delimiter if fm and "delimiter" in fm.model_fields_set else None
+        delimiter = fm.delimiter if fm else None
         return read_edge_list(p, encoding=encoding, delimiter=delimiter)
     if layout == "matrix":
         directed = _constant_directed(p, fm)
         return read_matrix_ties(
             p,
             encoding=encoding,
-            delimiter=fm.delimiter if fm else ",",
+            delimiter=fm.delimiter if fm else None,
             sheet=fm.sheet if fm else 0,
             directed=directed,
         )
@@ -188,7 +188,7 @@ def read_adjacency(
     path: str | Path,
     *,
     encoding: str | None = None,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     sheet: str | int = 0,
 ) -> AdjacencyMatrix:
     """Read a square adjacency matrix: labels in the first row and the first column.
@@ -252,7 +252,7 @@ def read_matrix_ties(
     path: str | Path,
     *,
     encoding: str | None = None,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     sheet: str | int = 0,
     directed: bool | None = None,
 ) -> NetworkFile:

@@ -1,7 +1,7 @@
 """From a raw file to rows ready for the ingest statements, with every reject explained.
 
-Nothing here touches the database: a whole ingest is prepared (and every file
-that cannot be read is found) before anything is written.
+Nothing here touches the database. Keys an earlier file of the same ingest holds are
+rejected afterwards, by :mod:`netintel.ingest.keys`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, RecordType
 
-__all__ = ["Options", "Prepared", "Reject", "options_for", "prepare", "reject_across_files"]
+__all__ = ["Options", "Prepared", "Reject", "options_for", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -390,68 +390,6 @@ def _duplicates(
         prep.rejects.append(Reject(prep.source, int(rows[pos]), column, value, reason))
         dup[pos] = True
     return dup
-
-
-def reject_across_files(prepared: list[Prepared]) -> None:
-    """Reject rows whose key an earlier file of the same record type already holds.
-
-    As within one file: the same values make a ``duplicate of <file> row <n>``, other
-    values a conflict naming the columns that differ. Without this the later file would
-    silently overwrite the earlier one's values.
-    """
-    groups: dict[str, list[Prepared]] = defaultdict(list)
-    for prep in prepared:
-        groups[prep.record.name].append(prep)
-    for group in groups.values():
-        keys = list(group[0].record.key_columns)
-        if len(group) < 2 or not keys:
-            continue
-        parts = [
-            p.good[keys].assign(_file=i, _pos=np.arange(len(p.good)))
-            for i, p in enumerate(group)
-            if all(k in p.good.columns for k in keys)
-        ]
-        every = pd.concat(parts, ignore_index=True)
-        repeated = every.duplicated(subset=keys, keep="first")
-        if not repeated.any():
-            continue
-        firsts = every.loc[~every.duplicated(subset=keys, keep="first")]
-        first_of = {
-            tuple(r[:-2]): (int(r[-2]), int(r[-1]))
-            for r in firsts.itertuples(index=False, name=None)
-        }
-        drop = {i: np.zeros(len(p.good), dtype=bool) for i, p in enumerate(group)}
-        for *key_values, f, pos in every.loc[repeated].itertuples(index=False, name=None):
-            key = tuple(key_values)
-            f0, pos0 = first_of[key]
-            prep, orig = group[f], group[f0]
-            columns = [c for c in prep.good.columns if c in orig.good.columns]
-            differ = [
-                c for c in columns if not _same(prep.good[c].iat[pos], orig.good[c].iat[pos0])
-            ]
-            where = f"{orig.source} row {orig.good_rows[pos0]}"
-            if differ:
-                reason = (
-                    f"key {', '.join(str(k) for k in key)} conflicts with {where} on "
-                    f"{', '.join(differ)}"
-                )
-                column: str | None = differ[0]
-            else:
-                reason, column = f"duplicate of {where}", None
-            value = None if key[0] is None else str(key[0])
-            prep.rejects.append(
-                Reject(prep.source, int(prep.good_rows[pos]), column, value, reason)
-            )
-            drop[f][pos] = True
-        for i, prep in enumerate(group):
-            if drop[i].any():
-                keep = ~drop[i]
-                prep.good = prep.good.loc[keep].reset_index(drop=True)
-                prep.good_rows = prep.good_rows[keep]
-                prep.rejected_rows += int(drop[i].sum())
-                prep.rejects.sort(key=lambda r: r.row)
-                if prep.record.relationship:
-                    prep.endpoints = _endpoints(prep.record, prep.good, prep.good_rows)
 
 
 def _fill_call_ids(typed: pd.DataFrame) -> None:

@@ -1,13 +1,22 @@
 """Read one input file into a frame of strings, keeping every row accounted for.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first
-data row is row 2. A row the CSV parser cannot split into the header's number of
-fields (a stray quote, a missing delimiter) is not dropped: it comes back as a
-*parse reject* with its row number, so rows read = rows parsed + parse rejects.
+data row is row 2.
+
+Text files: the encoding is the one given, else UTF-8 (with or without BOM), else the
+guess of ``charset-normalizer`` (GB18030 for any Chinese guess); a guess is noted in
+:attr:`RawFile.notes`. The delimiter is the one given, else a tab for ``.tsv``, else
+what :class:`csv.Sniffer` finds in the first lines (comma, tab, semicolon or pipe),
+else a comma. Workbooks: one sheet at a time (:func:`workbook_sheets` lists them).
+
+A row the CSV parser cannot split into the header's number of fields (a stray
+quote, a missing delimiter) is not dropped: it comes back as a *parse reject* with
+its row number, so rows read = rows parsed + parse rejects.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -18,10 +27,28 @@ import pandas as pd
 
 from netintel.exceptions import InputFileError
 
-__all__ = ["ENCODINGS", "RawFile", "read_file", "sha256_file"]
+__all__ = [
+    "ENCODINGS",
+    "WORKBOOK_SUFFIXES",
+    "Header",
+    "RawFile",
+    "read_file",
+    "read_header",
+    "sha256_file",
+    "workbook_sheets",
+]
 
-#: Encodings tried in order when a file does not say (regional offices send GB18030/GBK).
+#: Encodings tried in order when a file does not say (regional offices send GB18030/GBK);
+#: when neither decodes, charset-normalizer guesses.
 ENCODINGS = ("utf-8-sig", "gb18030")
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+#: delimiters csv.Sniffer may choose from
+SNIFF_DELIMITERS = ",\t;|"
+
+_SAMPLE = 1 << 20  # bytes looked at to guess an encoding or a delimiter
+_GB = {"gb2312", "gbk", "gb18030", "hz"}
 
 ROW = "__row__"
 
@@ -37,6 +64,24 @@ class RawFile:
     rows_read: int
     #: rows the parser could not split: (row number, raw text, reason)
     parse_rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    #: the delimiter a text file was split on ("" for workbooks and DataFrames)
+    delimiter: str = ""
+    #: the workbook sheet read (None for text files and DataFrames)
+    sheet: str | None = None
+    #: what was guessed about the file (an encoding, a delimiter), for the report
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a first pass over a file finds, without building its rows."""
+
+    path: str
+    sha256: str
+    columns: tuple[str, ...]
+    encoding: str
+    delimiter: str = ""
+    sheet: str | None = None
 
 
 def sha256_file(path: Path) -> str:
@@ -47,27 +92,120 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
-    tried = (encoding,) if encoding else ENCODINGS
+#: guesses taken even when charset-normalizer cannot name the language; among guesses
+#: that score the same (short samples often tie), the first of these wins
+_COMMON = (
+    "cp1252", "cp932", "gb18030", "big5", "cp949", "cp1251", "cp1250", "latin_1",
+    "iso8859_15", "koi8_r", "shift_jis", "euc_jp", "euc_kr", "utf_16", "utf_16_le",
+    "utf_16_be",
+)  # fmt: skip
+
+
+def _guess(data: bytes) -> str | None:
+    """charset-normalizer's guess from the first megabyte (cut at a line end), or None
+    when it is no better than noise (an exotic code page for an unknown language)."""
+    from charset_normalizer import from_bytes
+
+    sample = data[:_SAMPLE]
+    if len(data) > _SAMPLE and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return None
+    tied = [
+        m.encoding.lower()
+        for m in matches
+        if (m.percent_chaos, m.percent_coherence) == (best.percent_chaos, best.percent_coherence)
+    ]
+    enc = next((e for e in _COMMON if e in tied), best.encoding.lower())
+    if enc in _GB:
+        return "gb18030"
+    if enc in ("ascii", "utf_8"):  # what UTF-8 could not decode
+        return None
+    if best.language == "Unknown" and enc not in _COMMON:
+        return None
+    return enc
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
+    """The text, its encoding, and a note when the encoding was guessed."""
+    if encoding:
+        tried: tuple[str, ...] = (encoding,)
+    else:
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig", None
+        except UnicodeDecodeError:
+            pass
+        # GB18030 decodes most byte soups (Shift-JIS too): ask for a guess first
+        tried = tuple(dict.fromkeys([_guess(data) or "gb18030", "gb18030"]))
+    last: Exception | None = None
     for enc in tried:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError) as err:
             last = err
+            continue
+        note = (
+            None
+            if encoding or enc == "gb18030"
+            else f"encoding guessed as {enc} (neither UTF-8 nor GB18030); set encoding: "
+            "in the mapping if the text looks wrong"
+        )
+        return text, enc, note
+    if not encoding:
+        tried = ("utf-8", *tried)
     if isinstance(last, LookupError):
         raise InputFileError(str(path), f"unknown encoding {encoding!r}")
     assert isinstance(last, UnicodeDecodeError)
     line = data[: last.start].count(b"\n") + 1
     raise InputFileError(
         str(path),
-        f"cannot decode bytes {data[last.start : last.start + 4]!r} as any of "
-        f"{', '.join(tried)} (set the file's encoding in the mapping)",
+        f"cannot decode bytes {data[last.start : last.start + 4]!r} as "
+        f"{' or '.join(tried)} (set the file's encoding in the mapping)",
         row=line,
     )
 
 
+def sniff_delimiter(text: str) -> str | None:
+    """The delimiter of a text table, from its first lines (None: no clear answer).
+
+    >>> sniff_delimiter("id;name\\nP1;Ann\\nP2;Bo\\n")
+    ';'
+    >>> sniff_delimiter("id\\tname\\nP1\\tAnn Lee, MD\\n")
+    '\\t'
+    >>> print(sniff_delimiter("name\\nLee; Ann\\nChan; Bo\\n"))
+    None
+    """
+    lines = io.StringIO(text[:65536]).readlines()[:50]
+    try:
+        found = csv.Sniffer().sniff("".join(lines), delimiters=SNIFF_DELIMITERS).delimiter
+    except csv.Error:
+        return None
+    # the header must be split by it too (a one-column file whose values hold a ';')
+    return found if lines and found in lines[0] else None
+
+
+def _delimiter(path: Path, text: str, delimiter: str | None) -> tuple[str, str | None]:
+    """The delimiter to split on, and a note when it was sniffed."""
+    if delimiter:
+        return delimiter, None
+    if path.suffix.lower() == ".tsv":
+        return "\t", None
+    found = sniff_delimiter(text)
+    if found is None or found == ",":
+        return ",", None
+    return found, f"delimiter sniffed as {found!r} (set delimiter: in the mapping if wrong)"
+
+
 def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
-    lines = io.StringIO(text).readlines()  # split exactly as csv.reader sees lines
+    split: list[str] = []
+
+    def lines() -> list[str]:  # split exactly as csv.reader sees lines; only when needed
+        if not split:
+            split.extend(io.StringIO(text).readlines())
+        return split
+
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
     try:
         header = next(reader)
@@ -95,7 +233,7 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
         elif end > start:
             # an unbalanced quote swallowed the following lines: parse them one by one
             for ln in range(start, end + 1):
-                raw = lines[ln - 1] if ln - 1 < len(lines) else ""
+                raw = lines()[ln - 1] if ln - 1 < len(lines()) else ""
                 if not raw.strip():
                     continue
                 one = next(csv.reader([raw.rstrip("\r\n")], delimiter=delimiter), [])
@@ -112,52 +250,145 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
             rejects.append(
                 (
                     start,
-                    lines[start - 1].rstrip("\r\n") if start - 1 < len(lines) else "",
+                    lines()[start - 1].rstrip("\r\n") if start - 1 < len(lines()) else "",
                     f"{len(rec)} fields where the header has {width}",
                 )
             )
         start = end + 1
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[ROW] = numbers
-    return RawFile(path, frame, "", "", len(rows) + len(rejects), rejects)
+    return RawFile(path, frame, "", "", len(rows) + len(rejects), rejects, delimiter)
+
+
+def workbook_sheets(path: str | Path) -> list[str]:
+    """The sheet names of a workbook, in order (:class:`InputFileError` when unreadable)."""
+    try:
+        with pd.ExcelFile(path) as book:
+            return [str(n) for n in book.sheet_names]
+    except Exception as err:  # openpyxl raises many types for broken files
+        raise InputFileError(str(path), f"cannot read the workbook: {err}") from err
+
+
+def _sheet_name(path: Path, sheet: str | int, sheets: list[str]) -> str:
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(sheets):
+            raise InputFileError(
+                str(path), f"no sheet number {sheet}; the sheets are: {', '.join(sheets)}"
+            )
+        return sheets[sheet]
+    if sheet not in sheets:
+        raise InputFileError(str(path), f"no sheet {sheet!r}; the sheets are: {', '.join(sheets)}")
+    return sheet
+
+
+def _read_sheet(p: Path, sheet: str | int, nrows: int | None = None) -> tuple[pd.DataFrame, str]:
+    name = _sheet_name(p, sheet, workbook_sheets(p))
+    try:
+        frame = pd.read_excel(p, sheet_name=name, dtype=object, header=0, nrows=nrows)
+    except Exception as err:  # openpyxl raises many types for broken files
+        raise InputFileError(str(p), f"sheet {name!r}: cannot read it: {err}") from err
+    if frame.columns.empty:
+        raise InputFileError(str(p), f"sheet {name!r} is empty (no header row)")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, name
+
+
+def read_header(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int = 0,
+) -> Header:
+    """A first pass over a file: its digest and header, and a check that all of it decodes.
+
+    Holds at most a megabyte of the file (a text file is decoded in chunks), so an ingest
+    can look at every input before it writes anything. Raises :class:`InputFileError` for
+    what :func:`read_file` would raise for, except bad rows.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(str(p), "no such file")
+    digest = sha256_file(p)
+    if p.suffix.lower() in WORKBOOK_SUFFIXES:
+        frame, name = _read_sheet(p, sheet, nrows=1)
+        if frame.empty:
+            raise InputFileError(str(p), f"sheet {name!r} has a header but no data rows")
+        return Header(str(p), digest, tuple(frame.columns), "xlsx", sheet=name)
+    with p.open("rb") as f:
+        head = f.read(_SAMPLE)
+        if not head.strip() and not f.read(1):
+            raise InputFileError(str(p), "the file is empty")
+        text, enc, _ = _decode(p, head, encoding)
+        lines = 1 + head.count(b"\n")
+        decoder = codecs.getincrementaldecoder(enc)()
+        decoder.decode(head)
+        for chunk in iter(lambda: f.read(_SAMPLE), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                if not encoding:  # decide as read_file does, on the whole file (rare)
+                    text, enc, _ = _decode(p, p.read_bytes(), None)
+                    break
+                raise InputFileError(
+                    str(p),
+                    f"cannot decode bytes {chunk[err.start : err.start + 4]!r} as {enc} "
+                    "(set the file's encoding in the mapping)",
+                    row=lines + chunk[: err.start].count(b"\n"),
+                ) from None
+            lines += chunk.count(b"\n")
+    delim, _ = _delimiter(p, text, delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delim, strict=False)
+    header = next(reader)  # the file is not empty
+    if lines <= head.count(b"\n") + 1 and not any(any(c.strip() for c in r) for r in reader):
+        raise InputFileError(str(p), "the file has a header but no data rows")
+    return Header(str(p), digest, tuple(h.strip() for h in header), enc, delim)
 
 
 def read_file(
     path: str | Path,
     *,
     encoding: str | None = None,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     sheet: str | int = 0,
 ) -> RawFile:
-    """Read a CSV or Excel file as strings.
+    """Read a text table (CSV, TSV, ...) or one sheet of a workbook as strings.
 
-    Raises :class:`InputFileError` when the file cannot be read at all: missing,
-    empty, undecodable, or with a broken header.
+    ``delimiter`` None: a tab for ``.tsv``, else sniffed. ``encoding`` None: UTF-8, else
+    guessed. ``sheet``: a name or a position. Raises :class:`InputFileError` when the file
+    cannot be read at all: missing, empty, undecodable, or with a broken header.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "persons.tsv"
+    >>> _ = path.write_text("person_id\\tname\\nP1\\tLee, Ann\\n", encoding="utf-8")
+    >>> raw = read_file(path)
+    >>> raw.delimiter, raw.frame["name"].tolist()
+    ('\\t', ['Lee, Ann'])
     """
     p = Path(path)
     if not p.is_file():
         raise InputFileError(str(p), "no such file")
     digest = sha256_file(p)
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        try:
-            frame = pd.read_excel(p, sheet_name=sheet, dtype=object, header=0)
-        except Exception as err:  # openpyxl raises many types for broken files
-            raise InputFileError(str(p), f"cannot read the workbook: {err}") from err
-        if frame.columns.empty:
-            raise InputFileError(str(p), "the sheet is empty (no header row)")
-        frame.columns = [str(c).strip() for c in frame.columns]
+    if p.suffix.lower() in WORKBOOK_SUFFIXES:
+        frame, name = _read_sheet(p, sheet)
         frame = frame.map(lambda v: None if pd.isna(v) else _cell_text(v))
         frame[ROW] = range(2, len(frame) + 2)
-        raw = RawFile(str(p), frame, "xlsx", digest, len(frame))
+        raw = RawFile(str(p), frame, "xlsx", digest, len(frame), sheet=name)
     else:
         data = p.read_bytes()
         if not data.strip():
             raise InputFileError(str(p), "the file is empty")
-        text, enc = _decode(p, data, encoding)
-        raw = _split_csv(str(p), text, delimiter)
+        text, enc, note = _decode(p, data, encoding)
+        del data
+        delim, sniffed = _delimiter(p, text, delimiter)
+        raw = _split_csv(str(p), text, delim)
         raw.encoding, raw.sha256 = enc, digest
+        raw.notes += [n for n in (note, sniffed) if n]
     if raw.rows_read == 0:
-        raise InputFileError(str(p), "the file has a header but no data rows")
+        where = f"sheet {raw.sheet!r} has" if raw.sheet else "the file has"
+        raise InputFileError(str(p), f"{where} a header but no data rows")
     return raw
 
 

@@ -1,9 +1,16 @@
-"""The ingest: read and check every input, then write it to Neo4j in batches.
+"""The ingest: look at every input, then read, check and write them one at a time.
 
 Usage (with a driver from ``netintel.config.driver()``)::
 
     report = ingest("data/", driver=driver, mapping="map.yaml")
     assert report.ok  # every file: rows read = rows loaded + rows rejected
+    report = check("data/", mapping="map.yaml")  # the same, without a database
+
+An ingest streams: a first pass reads only each file's header (and checks that all of
+it decodes), so a file that cannot be read stops the ingest before anything is
+written; then each input is read, prepared, written and let go before the next. The
+memory held is that of the largest input, plus 24 bytes and 2 per column for each loaded
+row of the earlier inputs of the same record type (:class:`netintel.ingest.keys.SeenKeys`).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from tqdm.auto import tqdm
 from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
 from netintel.exceptions import IngestError, InputFileError
+from netintel.ingest.keys import SeenKeys, reject_call_id_clashes
 from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
 from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
     NETWORK_SUFFIXES,
@@ -35,18 +43,21 @@ from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, G
     read_network,
     record_for,
 )
-from netintel.ingest.prepare import (
-    Prepared,
-    options_for,
-    prepare,
-    reject_across_files,
-    reject_frame,
+from netintel.ingest.prepare import Prepared, _column_frame, options_for, prepare, reject_frame
+from netintel.ingest.read import (
+    ROW,
+    WORKBOOK_SUFFIXES,
+    Header,
+    RawFile,
+    frame_as_raw,
+    read_file,
+    read_header,
+    workbook_sheets,
 )
-from netintel.ingest.read import RawFile, frame_as_raw, read_file
 from netintel.ingest.statements import endpoint_statement, node_statement, relationship_statement
 from netintel.schema import LOAD_ORDER, RECORDS, record
 
-__all__ = ["FileReport", "IngestReport", "ingest"]
+__all__ = ["FileReport", "IngestReport", "Skipped", "check", "ingest"]
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", *NETWORK_SUFFIXES)
 
@@ -68,10 +79,27 @@ class FileReport:
     #: seconds spent reading and checking (no database) and writing
     prepare_seconds: float = 0.0
     write_seconds: float = 0.0
+    #: the workbook sheet (None for text files and DataFrames)
+    sheet: str | None = None
+    #: the delimiter a text file was split on
+    delimiter: str = ""
 
     @property
     def balanced(self) -> bool:
         return self.rows_read == self.rows_loaded + self.rows_rejected
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input file, or a sheet of a workbook, that the ingest did not read, and why."""
+
+    source: str
+    sheet: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        sheet = f" sheet {self.sheet!r}" if self.sheet is not None else ""
+        return f"{self.source}{sheet}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +113,9 @@ class IngestReport:
     neo4j_version: str
     netintel_version: str
     reject_dir: str | None
-    skipped: tuple[str, ...] = field(default=())
+    skipped: tuple[Skipped, ...] = field(default=())
+    #: True for :func:`check`: nothing was written, ``rows_loaded`` would load
+    checked_only: bool = False
 
     @property
     def rows_read(self) -> int:
@@ -112,17 +142,22 @@ class IngestReport:
     def to_json(self) -> str:
         d = asdict(self)
         d["started"] = self.started.isoformat()
+        d["rows_read"], d["rows_loaded"] = self.rows_read, self.rows_loaded
+        d["rows_rejected"] = self.rows_rejected
         return json.dumps(d, indent=2)
 
     def __str__(self) -> str:
-        lines = [f"ingest run {self.run_id}: {len(self.files)} files in {self.seconds:.1f} s"]
+        what = "check (nothing written)" if self.checked_only else "ingest run"
+        lines = [f"{what} {self.run_id}: {len(self.files)} files in {self.seconds:.1f} s"]
+        loaded = "would load" if self.checked_only else "loaded"
         for f in self.files:
+            name = Path(f.source).name + (f"[{f.sheet}]" if f.sheet is not None else "")
             lines.append(
-                f"  {Path(f.source).name:<28} {f.record:<14} read {f.rows_read:>9,}  loaded "
+                f"  {name:<28} {f.record:<14} read {f.rows_read:>9,}  {loaded} "
                 f"{f.rows_loaded:>9,}  rejected {f.rows_rejected:>7,}"
             )
         lines.append(
-            f"  {'total':<43} read {self.rows_read:>9,}  loaded {self.rows_loaded:>9,}  "
+            f"  {'total':<43} read {self.rows_read:>9,}  {loaded} {self.rows_loaded:>9,}  "
             f"rejected {self.rows_rejected:>7,}"
         )
         if self.rows_rejected and self.reject_dir:
@@ -133,35 +168,118 @@ class IngestReport:
 
 
 Source = str | Path | pd.DataFrame
+Sources = Source | Iterable[Source] | MappingABC[str, pd.DataFrame]
 
 
-def _discover(
-    sources: Source | Iterable[Source] | MappingABC[str, pd.DataFrame], mapping: Mapping
-) -> tuple[list[tuple[RawFile | Path, str, FileMapping | None]], list[str]]:
-    """Pair every input with its record type and mapping entry."""
+@dataclass
+class _Input:
+    """One table to load: a text file, a sheet of a workbook, or a DataFrame."""
+
+    path: Path | None
+    record: str
+    fm: FileMapping | None
+    sheet: str | None = None
+    raw: RawFile | None = None  # DataFrames come read
+    source: str = ""
+    header: Header | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.path) if self.path is not None else self.raw.path if self.raw else ""
+
+
+def _workbook(p: Path, mapping: Mapping, explicit: bool) -> tuple[list[_Input], list[Skipped]]:
+    """Each sheet of a workbook: the first mapping entry naming it, else the record type
+    it is named after, else (no entry for the workbook at all) the record type the file is
+    named after for its first sheet; any other sheet is skipped."""
+    sheets = workbook_sheets(p)
+    claimed: dict[str, FileMapping] = {}
+    entries = mapping.entries_for(p)
+    for fm in entries:
+        if isinstance(fm.sheet, int):
+            if not 0 <= fm.sheet < len(sheets):
+                raise InputFileError(
+                    str(p),
+                    f"the mapping entry {fm.match!r} ({fm.record}) names sheet number "
+                    f"{fm.sheet}; the sheets are: {', '.join(sheets)}",
+                )
+            name = sheets[fm.sheet]
+        elif fm.sheet in sheets:
+            name = fm.sheet
+        else:
+            raise InputFileError(
+                str(p),
+                f"the mapping entry {fm.match!r} ({fm.record}) names sheet {fm.sheet!r}; "
+                f"the sheets are: {', '.join(sheets)}",
+            )
+        claimed.setdefault(name, fm)
+    found, skipped = [], []
+    for i, name in enumerate(sheets):
+        if name in claimed:
+            found.append(_Input(p, claimed[name].record, claimed[name], name))
+        elif name in RECORDS:
+            found.append(_Input(p, name, None, name))
+        elif i == 0 and not entries and p.stem in RECORDS:
+            found.append(_Input(p, p.stem, None, name))
+        else:
+            skipped.append(
+                Skipped(
+                    str(p),
+                    name,
+                    "no mapping entry names this sheet and it is not named after a record type",
+                )
+            )
+    if explicit and not found:
+        raise InputFileError(
+            str(p),
+            f"cannot tell the record type of any sheet ({', '.join(sheets)}): name a sheet "
+            "or the file after a record type, or give the sheets entries in the mapping",
+        )
+    return found, skipped
+
+
+def _discover(sources: Sources, mapping: Mapping) -> tuple[list[_Input], list[Skipped]]:
+    """Pair every input table with its record type and mapping entry, in load order."""
     if isinstance(sources, MappingABC):
         return [
-            (frame_as_raw(f"{name} (DataFrame)", df), record(name).name, None)
+            _Input(None, record(name).name, None, raw=frame_as_raw(f"{name} (DataFrame)", df))
             for name, df in sources.items()
         ], []
     if isinstance(sources, (str, Path, pd.DataFrame)):
         sources = [sources]
-    found: list[tuple[RawFile | Path, str, FileMapping | None]] = []
-    skipped: list[str] = []
+    found: list[_Input] = []
+    skipped: list[Skipped] = []
     for src in sources:
         if isinstance(src, pd.DataFrame):
             raise IngestError("pass DataFrames as a dict {record type: frame}")
         p = Path(src)
         if p.is_dir():
             for f in sorted(p.iterdir()):
-                if not f.is_file() or f.suffix.lower() not in SUFFIXES:
-                    continue
-                fm = mapping.for_file(f)
-                name = record_for(f, fm)
-                if name in RECORDS:
-                    found.append((f, name, fm))
+                if not f.is_file() or f.name.startswith((".", "~$")):
+                    continue  # hidden files, and the lock files of open Office documents
+                if f.suffix.lower() not in SUFFIXES:
+                    skipped.append(
+                        Skipped(str(f), None, f"not a table file ({', '.join(SUFFIXES)})")
+                    )
+                elif f.suffix.lower() in WORKBOOK_SUFFIXES:
+                    more, skip = _workbook(f, mapping, explicit=False)
+                    found += more
+                    skipped += skip
                 else:
-                    skipped.append(f"{f}: not a record type and not in the mapping")
+                    fm = mapping.for_file(f)
+                    name = record_for(f, fm)
+                    if name in RECORDS:
+                        found.append(_Input(f, name, fm))
+                    else:
+                        skipped.append(
+                            Skipped(
+                                str(f), None, "not named after a record type and not in the mapping"
+                            )
+                        )
+        elif p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES:
+            more, skip = _workbook(p, mapping, explicit=True)
+            found += more
+            skipped += skip
         elif p.is_file():
             fm = mapping.for_file(p)
             name = record_for(p, fm)
@@ -171,30 +289,75 @@ def _discover(
                     f"cannot tell the record type: name the file after one of "
                     f"{', '.join(sorted(RECORDS))}, or give it an entry in the mapping",
                 )
-            found.append((p, name, fm))
+            found.append(_Input(p, name, fm))
         else:
             raise InputFileError(str(p), "no such file or folder")
     order = {n: i for i, n in enumerate(LOAD_ORDER)}
-    found.sort(key=lambda t: order[t[1]])
+    found.sort(key=lambda t: order[t.record])
     return found, skipped
 
 
-def _source_names(found: list[tuple[RawFile | Path, str, FileMapping | None]]) -> list[str]:
-    """How provenance and reject files name each input: its file name, or, when two inputs
-    share a file name, its path below their common folder (``north/calls.csv``)."""
-    paths = [Path(src.path) if isinstance(src, RawFile) else src for src, _, _ in found]
+def _source_names(found: list[_Input]) -> list[str]:
+    """How provenance and reject files name each input: its file name, or, when two files
+    share a file name, its path below their common folder (``north/calls.csv``); a sheet
+    of a workbook adds ``[sheet]`` (``case.xlsx[人员]``)."""
+    paths = [t.path if t.path is not None else Path(t.name) for t in found]
     names = [p.name for p in paths]
-    if len(set(names)) == len(names):
-        return names
-    full = [p.resolve() for p in paths]
-    common = Path(os.path.commonpath([str(p.parent) for p in full]))
-    return [p.relative_to(common).as_posix() for p in full]
+    if len(set(names)) < len(set(map(str, paths))):
+        full = [p.resolve() for p in paths]
+        common = Path(os.path.commonpath([str(p.parent) for p in full]))
+        names = [p.relative_to(common).as_posix() for p in full]
+    return [
+        n + (f"[{t.sheet}]" if t.sheet is not None else "")
+        for n, t in zip(names, found, strict=True)
+    ]
 
 
-def _run_id(prepared: list[Prepared], options: dict[str, Any]) -> str:
+def _survey(inp: _Input) -> None:
+    """The first pass: read the input's header and check the columns it must have."""
+    if inp.raw is not None:
+        inp.header = Header(inp.raw.path, inp.raw.sha256, tuple(inp.raw.frame.columns), "dataframe")
+        return
+    assert inp.path is not None
+    fm = inp.fm
+    if is_network(inp.path, fm):  # matrices, edge lists, graphs: read whole (they are small)
+        inp.raw = read_network(inp.path, fm)
+        inp.header = Header(inp.raw.path, inp.raw.sha256, tuple(inp.raw.frame.columns), "network")
+        return
+    inp.header = read_header(
+        inp.path,
+        encoding=fm.encoding if fm else None,
+        delimiter=fm.delimiter if fm else None,
+        sheet=inp.sheet if inp.sheet is not None else 0,
+    )
+    columns = [c for c in inp.header.columns if c != ROW]
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in [*dict.fromkeys(columns), ROW]})
+    raw = RawFile(inp.header.path, empty, inp.header.encoding, inp.header.sha256, 0)
+    _column_frame(raw, RECORDS[inp.record], fm)  # InputFileError: a required column missing
+
+
+def _read(inp: _Input) -> RawFile:
+    if inp.raw is not None:
+        return inp.raw
+    assert inp.path is not None
+    fm = inp.fm
+    return read_file(
+        inp.path,
+        encoding=fm.encoding if fm else None,
+        delimiter=fm.delimiter if fm else None,
+        sheet=inp.sheet if inp.sheet is not None else 0,
+    )
+
+
+def _run_id(found: list[_Input], options: dict[str, Any]) -> str:
     h = hashlib.sha256()
-    for p in sorted(prepared, key=lambda p: (p.record.name, p.raw.sha256)):
-        h.update(f"{p.record.name}:{p.raw.sha256};".encode())
+    parts = []
+    for t in found:
+        assert t.header is not None
+        sheet = f"[{t.sheet}]" if t.sheet is not None else ""
+        parts.append(f"{t.record}:{t.header.sha256}{sheet};")
+    for part in sorted(parts):
+        h.update(part.encode())
     h.update(json.dumps(options, sort_keys=True, default=str).encode())
     h.update(__version__.encode())
     return "ingest-" + h.hexdigest()[:16]
@@ -245,7 +408,7 @@ def _write(
 
 
 def ingest(
-    sources: Source | Iterable[Source] | MappingABC[str, pd.DataFrame],
+    sources: Sources,
     *,
     driver: neo4j.Driver,
     mapping: str | Path | Mapping | None = None,
@@ -258,12 +421,15 @@ def ingest(
 ) -> IngestReport:
     """Load input files (or DataFrames) into Neo4j and account for every row.
 
-    ``sources``: a folder, files, or ``{record type: DataFrame}``. Every input
-    is read and validated before anything is written; a file that cannot be read
-    raises :class:`InputFileError` and nothing is loaded. Rejected rows go to
-    ``<reject_dir>/<file>.rejects.csv`` (file, row, column, value, reason);
-    ``reject_dir`` defaults to ``rejects/`` beside the first input file.
-    Re-running the same ingest gives the same graph.
+    ``sources``: a folder, files (CSV, TSV, text tables, workbooks), or
+    ``{record type: DataFrame}``. A first pass reads every input's header: a file that
+    cannot be read raises :class:`InputFileError` and nothing is loaded. Then the inputs
+    are read, checked and written one at a time, in the schema's load order. Rejected
+    rows go to ``<reject_dir>/<file>.rejects.csv`` (file, row, column, value, reason);
+    ``reject_dir`` defaults to ``rejects/`` beside the first input file. A row whose key
+    an earlier input of the run holds is rejected, and so is a call whose ``call_id`` the
+    database holds for other phones. Files and sheets that match nothing are listed in
+    ``skipped``. Re-running the same ingest gives the same graph.
 
     ``timezone`` (of naive date-times; default the mapping's, else UTC) and
     ``phone_region`` (for national numbers; default the mapping's) must agree with the
@@ -271,6 +437,71 @@ def ingest(
     :class:`MappingError`, an unknown zone or region an :class:`IngestError`
     (see :func:`netintel.ingest.prepare.options_for`).
     """
+    return _run(
+        sources,
+        driver=driver,
+        mapping=mapping,
+        reject_dir=reject_dir,
+        timezone=timezone,
+        phone_region=phone_region,
+        batch_size=batch_size,
+        database=database,
+        progress=progress,
+    )
+
+
+def check(
+    sources: Sources,
+    *,
+    mapping: str | Path | Mapping | None = None,
+    reject_dir: str | Path | None = None,
+    timezone: str | None = None,
+    phone_region: str | None = None,
+    progress: bool = False,
+) -> IngestReport:
+    r"""Everything :func:`ingest` does except the database: read, check, report, rejects.
+
+    ``rows_loaded`` counts the rows that would load; the one check that needs the
+    database (a ``call_id`` it holds for other phones) is not made.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "persons.tsv").write_text(
+    ...     "person_id\tname\tgender\nP1\tAnn\tfemale\nP1\tAnn\tfemale\n", encoding="utf-8"
+    ... )
+    >>> report = check(folder)
+    >>> f = report.files[0]
+    >>> (f.record, f.delimiter, f.rows_read, f.rows_loaded, f.rows_rejected)
+    ('persons', '\t', 2, 1, 1)
+    """
+    return _run(
+        sources,
+        driver=None,
+        mapping=mapping,
+        reject_dir=reject_dir,
+        timezone=timezone,
+        phone_region=phone_region,
+        batch_size=10_000,
+        database=None,
+        progress=progress,
+    )
+
+
+def _run(
+    sources: Sources,
+    *,
+    driver: neo4j.Driver | None,
+    mapping: str | Path | Mapping | None,
+    reject_dir: str | Path | None,
+    timezone: str | None,
+    phone_region: str | None,
+    batch_size: int,
+    database: str | None,
+    progress: bool,
+) -> IngestReport:
+    """The one code path of :func:`ingest` and (``driver=None``) :func:`check`."""
     t0 = time.perf_counter()
     started = datetime.now(UTC)
     if mapping is None:
@@ -290,55 +521,53 @@ def ingest(
         raise IngestError(
             "no input files found (expected files named after record types, "
             f"e.g. calls.csv, or entries in the mapping): {sources}"
+            + "".join(f"; skipped {s}" for s in skipped)
         )
-
-    prepared: list[Prepared] = []
-    timings: list[float] = []
-    for (src, name, fm), source in zip(found, _source_names(found), strict=True):
-        t = time.perf_counter()
-        raw = (
-            src
-            if isinstance(src, RawFile)
-            else read_network(src, fm)
-            if is_network(src, fm)
-            else read_file(
-                src,
-                encoding=fm.encoding if fm else None,
-                delimiter=fm.delimiter if fm else ",",
-                sheet=fm.sheet if fm else 0,
-            )
-        )
-        prepared.append(prepare(raw, RECORDS[name], fm, opts, source=source))
-        timings.append(time.perf_counter() - t)
-
-    reject_across_files(prepared)
-    add_listed_persons(prepared)
+    for inp, source in zip(found, _source_names(found), strict=True):
+        inp.source = source
+        _survey(inp)  # a file that cannot be read stops here, before anything is written
 
     options = {
         "mapping": mapping_.model_dump(),
         "timezone": opts.timezone,
         "phone_region": opts.phone_region,
     }
-    run_id = _run_id(prepared, options)
+    run_id = _run_id(found, options)
     if reject_dir is None:
-        first = next((s for s, _, _ in found if isinstance(s, Path)), None)
+        first = next((t.path for t in found if t.path is not None), None)
         reject_dir = (first.parent / "rejects") if first else Path("rejects")
     rdir = Path(reject_dir)
 
-    version = server_version(driver, database=database)
-    apply_schema(driver, database=database)
+    version = ""
+    calls_before = 0
+    if driver is not None:
+        version = server_version(driver, database=database)
+        apply_schema(driver, database=database)
+        _record_run(
+            driver, run_id, started, None, 0.0, "running", found, [], version, options, database
+        )
+        (row,) = run_query(driver, "call_count", database=database)
+        calls_before = int(row["calls"])
+    seen = SeenKeys()
     file_reports: list[FileReport] = []
-    _record_run(
-        driver, run_id, started, None, 0.0, "running", prepared, [], version, options, database
-    )
-    total = sum(p.rows_loaded for p in prepared)
-    with tqdm(
-        total=total, unit="row", desc="ingest", disable=not progress, dynamic_ncols=True
-    ) as bar:
-        for prep, t_prep in zip(prepared, timings, strict=True):
+    with tqdm(unit="row", desc="ingest", disable=not progress, dynamic_ncols=True) as bar:
+        for n, inp in enumerate(found, 1):
             t = time.perf_counter()
-            bar.set_postfix_str(prep.source)
-            _write(driver, prep, run_id, batch_size, database, bar)
+            bar.set_postfix_str(f"{n}/{len(found)} {inp.source}")
+            raw = _read(inp)
+            prep = prepare(raw, RECORDS[inp.record], inp.fm, opts, source=inp.source)
+            seen.reject_seen(prep)
+            add_listed_persons([prep])
+            if driver is not None and calls_before:
+                reject_call_id_clashes(driver, prep, batch_size=batch_size, database=database)
+            t_prep = time.perf_counter() - t
+            t = time.perf_counter()
+            if driver is not None:
+                _write(driver, prep, run_id, batch_size, database, bar)
+            else:
+                bar.update(prep.rows_loaded)
+            t_write = time.perf_counter() - t
+            seen.add(prep)
             reject_file = None
             if prep.rejects:
                 rdir.mkdir(parents=True, exist_ok=True)
@@ -347,34 +576,40 @@ def ingest(
                 reject_file = str(reject_path)
             file_reports.append(
                 FileReport(
-                    source=prep.raw.path,
+                    source=raw.path,
                     record=prep.record.name,
-                    encoding=prep.raw.encoding,
-                    sha256=prep.raw.sha256,
+                    encoding=raw.encoding,
+                    sha256=raw.sha256,
                     rows_read=prep.rows_read,
                     rows_loaded=prep.rows_loaded,
                     rows_rejected=prep.rejected_rows,
                     reject_file=reject_file,
-                    seconds=round(t_prep + time.perf_counter() - t, 3),
-                    warnings=tuple(prep.warnings),
+                    seconds=round(t_prep + t_write, 3),
+                    warnings=tuple([f"{inp.source}: {note}" for note in raw.notes] + prep.warnings),
                     prepare_seconds=round(t_prep, 3),
-                    write_seconds=round(time.perf_counter() - t, 3),
+                    write_seconds=round(t_write, 3),
+                    sheet=raw.sheet,
+                    delimiter=raw.delimiter,
                 )
             )
+            if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover
+                raise IngestError(f"{raw.path}: accounting error after the cross-file checks")
+            del prep, raw  # let the file go before the next is read
     seconds = time.perf_counter() - t0
-    _record_run(
-        driver,
-        run_id,
-        started,
-        datetime.now(UTC),
-        seconds,
-        "complete",
-        prepared,
-        file_reports,
-        version,
-        options,
-        database,
-    )
+    if driver is not None:
+        _record_run(
+            driver,
+            run_id,
+            started,
+            datetime.now(UTC),
+            seconds,
+            "complete",
+            found,
+            file_reports,
+            version,
+            options,
+            database,
+        )
     return IngestReport(
         run_id=run_id,
         files=tuple(file_reports),
@@ -384,6 +619,7 @@ def ingest(
         netintel_version=__version__,
         reject_dir=str(rdir) if any(f.reject_file for f in file_reports) else None,
         skipped=tuple(skipped),
+        checked_only=driver is None,
     )
 
 
@@ -394,7 +630,7 @@ def _record_run(
     finished: datetime | None,
     seconds: float,
     status: str,
-    prepared: list[Prepared],
+    found: list[_Input],
     reports: list[FileReport],
     version: str,
     options: dict[str, Any],
@@ -410,12 +646,12 @@ def _record_run(
         finished=finished,
         seconds=seconds,
         status=status,
-        files=[p.raw.path for p in prepared],
-        records=[p.record.name for p in prepared],
-        sha256=[p.raw.sha256 for p in prepared],
-        rows_read=[p.rows_read for p in prepared],
-        rows_loaded=[p.rows_loaded for p in prepared],
-        rows_rejected=[p.rejected_rows for p in prepared],
+        files=[t.name + (f"[{t.sheet}]" if t.sheet is not None else "") for t in found],
+        records=[t.record for t in found],
+        sha256=[t.header.sha256 if t.header else "" for t in found],
+        rows_read=[r.rows_read for r in reports],
+        rows_loaded=[r.rows_loaded for r in reports],
+        rows_rejected=[r.rows_rejected for r in reports],
         reject_files=[r.reject_file or "" for r in reports],
         file_seconds=[r.seconds for r in reports],
         netintel_version=__version__,
