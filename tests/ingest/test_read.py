@@ -114,7 +114,7 @@ def test_mapping_encoding_is_honoured_over_the_guess(tmp_path: Path) -> None:
     wrong = _write(
         tmp_path / "w.yaml", "files:\n  - {match: persons.csv, record: persons, encoding: utf-8}\n"
     )
-    with pytest.raises(InputFileError, match="cannot decode .* as utf-8 "):
+    with pytest.raises(InputFileError, match=r"cannot decode .* as utf-8 "):
         check(path, mapping=wrong)
 
 
