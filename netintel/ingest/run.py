@@ -517,6 +517,8 @@ def _run(
         where=f"the mapping {mapping}" if isinstance(mapping, (str, Path)) else "the mapping",
     )
     found, skipped = _discover(sources, mapping_)
+    if isinstance(mapping, (str, Path)):  # the mapping file itself, kept in the case folder
+        skipped = [s for s in skipped if Path(s.source).resolve() != Path(mapping).resolve()]
     if not found:
         raise IngestError(
             "no input files found (expected files named after record types, "

@@ -138,3 +138,18 @@ def _counts(report: object) -> list[tuple[str, int, int, int]]:
         (f.record, f.rows_read, f.rows_loaded, f.rows_rejected)
         for f in report.files  # type: ignore[attr-defined]
     ]
+
+
+def test_the_mapping_file_in_the_case_folder_is_not_reported_as_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "people.csv").write_text("id,name\nP1,Ann\n", encoding="utf-8")
+    (folder / "notes.md").write_text("what the office sent\n", encoding="utf-8")
+    mapping = folder / "mapping.yaml"
+    mapping.write_text(
+        "files:\n  - {match: people.csv, record: persons, columns: {person_id: id}}\n",
+        encoding="utf-8",
+    )
+    report = check(folder, mapping=mapping, reject_dir=tmp_path / "rejects")
+    assert report.rows_loaded == 1
+    assert [Path(s.source).name for s in report.skipped] == ["notes.md"]
