@@ -134,3 +134,53 @@ def test_no_projection_and_no_path_search_follows_predicted_links(gangs: neo4j.D
     # the missing in-gang call P1-P4 is predicted, yet the path goes through the phones
     (shortest, *_) = paths_between(gangs, "P1", "P4", via="all").paths
     assert [hop.types for hop in shortest.hops] == [("USES",), ("CALLED",), ("CALLED",), ("USES",)]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_lists_names_evaluates_saves_and_writes(
+    gangs: neo4j.Driver, neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from netintel.cli import cli
+
+    out = tmp_path / "predicted.csv"
+    args = ["predict", "--method", "adamic_adar", "--k", "3", "--holdout", "0.2"]
+    result = CliRunner().invoke(cli, [*args, "--write", "--out", str(out)], env=neo4j_env)
+    assert result.exit_code == 0, result.output
+    assert "precision_at_k" in result.stdout and "resource_allocation" in result.stdout
+    assert "Name P1" in result.stdout
+    saved = pd.read_csv(out)
+    assert saved["rank"].tolist() == [1, 2, 3]
+    first = saved.set_index("u").loc["P1"]
+    assert first["v"] == "P4" and first["u_name"] == "Name P1" and first["v_name"] == "Name P4"
+    assert first["common_contacts"] == "P2 (Name P2); P3 (Name P3)"
+    stored = read_predictions(gangs)
+    assert len(stored) == 3 and set(stored["method"]) == {"adamic_adar"}
+    assert "stored 3 PREDICTED links" in result.stderr
+    again = CliRunner().invoke(cli, [*args, "--write"], env=neo4j_env)
+    assert again.exit_code == 0 and len(read_predictions(gangs)) == 3  # replaced, not added
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--projection", "phone_calls", "--write"], "between people"),
+        (["--repeats", "3"], "--holdout"),
+        (["--run-id", "mine"], "--write"),
+    ],
+)
+def test_cli_mistakes_are_one_line(
+    gangs: neo4j.Driver, neo4j_env: dict[str, str], args: list[str], words: str
+) -> None:
+    from click.testing import CliRunner
+
+    from netintel.cli import cli
+
+    result = CliRunner().invoke(cli, ["predict", *args], env=neo4j_env)
+    assert result.exit_code == 2, result.output
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert words in error and "Traceback" not in result.output
+    assert predicted_count(gangs) == 0
