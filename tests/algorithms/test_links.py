@@ -7,11 +7,13 @@ import math
 from itertools import combinations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
 from netintel.algorithms import links
 from netintel.algorithms.links import LINK_METHODS, link_scores, predict_links
+from netintel.algorithms.results import derived_seeds
 from netintel.datasets import caviar, ucinet_csv
 
 # two triangles sharing the edge b-c, and a tail d-e
@@ -159,6 +161,20 @@ def test_auc_is_high_on_planted_structure_and_a_coin_toss_on_a_random_graph() ->
         assert 0.42 < auc_random[method] < 0.58, method
     # degree says nothing in a planted partition of equal groups
     assert 0.4 < auc_planted["preferential_attachment"] < 0.6
+    # 19,900 pairs: the unlinked ones are sampled
+    assert set(ev_planted["negatives"]) == {10_000}
+
+
+def test_repeats_report_the_mean_and_spread_of_the_splits() -> None:
+    G = ucinet_csv("siren")
+    ev = predict_links(G, holdout=0.1, repeats=3, seed=4, methods=["katz"]).evaluation
+    assert ev is not None
+    single = [
+        predict_links(G, holdout=0.1, seed=s, methods=["katz"]).evaluation.loc[0, "auc"]  # type: ignore[union-attr]
+        for s in derived_seeds(4, 3)
+    ]
+    assert ev.loc[0, "auc"] == pytest.approx(np.mean(single), rel=1e-12)
+    assert ev.loc[0, "auc_sd"] == pytest.approx(np.std(single, ddof=1), rel=1e-12)
 
 
 def test_precision_at_k_beats_chance_on_planted_structure() -> None:
@@ -197,8 +213,6 @@ def test_small_graph_compares_with_every_unlinked_pair() -> None:
 
 
 def test_auc_counts_ties_as_half() -> None:
-    import numpy as np
-
     assert links._auc(np.array([1.0, 3.0]), np.array([1.0, 2.0])) == pytest.approx(0.625)
 
 
