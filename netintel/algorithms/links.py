@@ -316,7 +316,7 @@ def _alpha(g: _Graph, method: str, alpha: float | None, notes: list[str]) -> flo
         raise ValueError(f"katz_alpha must be a positive number, not {alpha!r}")
     radius = 0.0
     if g.A.nnz:
-        if n <= KATZ_DENSE_LIMIT:
+        if n <= 100:  # dense eigenvalues; the Lanczos solver above
             radius = float(np.max(np.abs(np.linalg.eigvalsh(g.A.toarray()))))
         else:
             from scipy.sparse.linalg import eigsh
