@@ -681,7 +681,7 @@ def predict_cmd(
         max_hops=max_hops,
         holdout=holdout,
         repeats=repeats,
-        katz_alpha=katz_alpha if method == "katz" else None,
+        katz_alpha=katz_alpha,
         seed=seed,
     )
     names = {n: str(d["name"]) for n, d in net.graph.nodes(data=True) if d.get("name")}

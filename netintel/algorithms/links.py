@@ -557,7 +557,8 @@ def predict_links(
         Most pairs without a link that each split compares hidden links with.
     katz_alpha : float or None
         Katz attenuation; default 0.1 (networkx's), or half of ``1 / spectral radius``
-        when 0.1 does not converge (said in the notes). Only for ``katz``.
+        when 0.1 does not converge (said in the notes). An error unless Katz runs
+        (``method="katz"``, or Katz among the methods evaluated with ``holdout``).
     seed : int or None
         Seed of the holdout splits and the negative sample (drawn and recorded when
         None; the candidates themselves do not depend on it).
@@ -598,7 +599,10 @@ def predict_links(
     H.add_edges_from(
         (g.nodes[a], g.nodes[b]) for a, b in zip(coo.row.tolist(), coo.col.tolist(), strict=True)
     )
-    alpha = _alpha(g, method, katz_alpha, notes)
+    uses_katz = method == "katz" or (holdout is not None and "katz" in evaluated)
+    if katz_alpha is not None and not uses_katz:
+        raise ValueError(f"katz_alpha is for method 'katz', not {method!r}")
+    alpha = _alpha(g, method, katz_alpha if method == "katz" else None, notes)
     u, v, s, total = _top(_Scorer(g, method, alpha), int(k), max_hops)
     table = _evidence(H, g.nodes, u, v, s)
     used_seed = None
@@ -627,7 +631,7 @@ def predict_links(
         "methods": evaluated if holdout is not None else None,
         "repeats": int(repeats),
         "negatives": int(negatives),
-        "katz_alpha": alpha if method == "katz" else None,
+        "katz_alpha": alpha if method == "katz" else katz_alpha,
     }
     provenance = sw.provenance(
         "predict_links",

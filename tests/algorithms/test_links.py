@@ -216,6 +216,16 @@ def test_auc_counts_ties_as_half() -> None:
     assert links._auc(np.array([1.0, 3.0]), np.array([1.0, 2.0])) == pytest.approx(0.625)
 
 
+def test_katz_alpha_reaches_katz_in_the_evaluation() -> None:
+    G = ucinet_csv("siren")
+    kw: dict[str, object] = {"holdout": 0.1, "seed": 0, "methods": ["katz"]}
+    small = predict_links(G, "jaccard", katz_alpha=0.01, **kw)  # type: ignore[arg-type]
+    large = predict_links(G, "jaccard", katz_alpha=0.1, **kw)  # type: ignore[arg-type]
+    assert small.provenance.params["katz_alpha"] == 0.01
+    assert small.table.equals(large.table)
+    assert small.evaluation.loc[0, "auc"] != large.evaluation.loc[0, "auc"]  # type: ignore[union-attr]
+
+
 def test_result_serialises_with_its_provenance() -> None:
     p = predict_links(nx.Graph(KITE), "jaccard", k=2, holdout=0.2, seed=1)
     doc = json.loads(p.to_json())
@@ -235,6 +245,7 @@ def test_result_serialises_with_its_provenance() -> None:
         ({"holdout": 1.5}, "holdout"),
         ({"holdout": 0.001}, "hides 0"),
         ({"method": "jaccard", "katz_alpha": 0.1}, "katz_alpha is for"),
+        ({"method": "jaccard", "katz_alpha": 0.1, "holdout": 0.1, "methods": ["jaccard"]}, "katz_"),
         ({"katz_alpha": -1.0}, "positive"),
         ({"repeats": 3}, "give holdout"),
         ({"holdout": 0.1, "methods": ["katz", "coin"]}, "unknown method"),
