@@ -49,11 +49,18 @@ from netintel.algorithms.disruption import (
     simulate_disruption,
 )
 from netintel.algorithms.gangs import Gangs, find_gangs, gang_panel, gang_scores
+from netintel.algorithms.links import (
+    LINK_METHODS,
+    PredictedLinks,
+    link_scores,
+    predict_links,
+)
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
 
 __all__ = [
     "DISRUPTION_METRICS",
     "KEY_PLAYER_METRICS",
+    "LINK_METHODS",
     "Bridges",
     "Brokerage",
     "Communities",
@@ -62,6 +69,7 @@ __all__ = [
     "EdgeArrays",
     "Gangs",
     "KeyPlayers",
+    "PredictedLinks",
     "Provenance",
     "RandomDisruption",
     "StructuralHoles",
@@ -83,9 +91,11 @@ __all__ = [
     "key_players",
     "label_propagation",
     "leiden",
+    "link_scores",
     "louvain",
     "modularity",
     "nmi",
+    "predict_links",
     "random_disruption",
     "simulate_disruption",
 ]
