@@ -106,11 +106,14 @@ def test_players_table_has_names_ranks_and_conventions(
     assert pd.read_csv(out).set_index("node").loc["P3", "degree"] == 3.0
     doc = tmp_path / "players.json"
     js = CliRunner().invoke(
-        cli, ["players", "--component", "largest", "--out", str(doc)], env=triangles
+        cli,
+        ["players", "--component", "largest", "--lengths", "inverse-calls", "--out", str(doc)],
+        env=triangles,
     )
     assert js.exit_code == 0, js.output
     saved = json.loads(doc.read_text(encoding="utf-8"))
     assert saved["rows"][0]["name"] == "Person 3"
     assert saved["provenance"]["params"]["component"] == "largest"
+    assert saved["provenance"]["params"]["distance"] == "distance"  # 1/calls per tie
     bad = CliRunner().invoke(cli, [*args, "--sort", "pagerank"], env=triangles)
     assert bad.exit_code == 2 and "--sort" in bad.output
