@@ -59,6 +59,8 @@ NEEDS_DATABASE = {
     ("export", "region"),
     ("export", "communities"),
     ("predict", "region"),
+    ("disrupt", "region"),
+    ("players", "region"),
 }
 
 #: free text that any value fits (names of files to write, a user name...)
