@@ -50,10 +50,12 @@ from netintel.algorithms.disruption import (
 )
 from netintel.algorithms.gangs import Gangs, find_gangs, gang_panel, gang_scores
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
+from netintel.algorithms.robustness import RANK_METRICS, RankStability, rank_stability
 
 __all__ = [
     "DISRUPTION_METRICS",
     "KEY_PLAYER_METRICS",
+    "RANK_METRICS",
     "Bridges",
     "Brokerage",
     "Communities",
@@ -64,6 +66,7 @@ __all__ = [
     "KeyPlayers",
     "Provenance",
     "RandomDisruption",
+    "RankStability",
     "StructuralHoles",
     "ari",
     "bridges",
@@ -87,5 +90,6 @@ __all__ = [
     "modularity",
     "nmi",
     "random_disruption",
+    "rank_stability",
     "simulate_disruption",
 ]
