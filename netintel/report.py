@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 import pandas as pd
@@ -49,6 +49,9 @@ import pandas as pd
 from netintel import __version__
 from netintel.investigate._base import Record, case_timezone, fetch_frame
 from netintel.localtime import format_local, is_time, to_local, zone_name
+
+if TYPE_CHECKING:
+    from netintel.algorithms import RankStability
 
 __all__ = ["CaseReport", "Section", "case_report", "render_html", "render_markdown"]
 
@@ -170,7 +173,7 @@ _DROP_NODES, _DROP_LINKS = 0.02, 0.1
 _SAMPLED_ABOVE, _SOURCES = 2_000, 256
 
 
-def _stability_columns(shown: pd.DataFrame, rs: Any) -> pd.DataFrame:
+def _stability_columns(shown: pd.DataFrame, rs: RankStability) -> pd.DataFrame:
     """``shown`` (a :func:`_top` table) with each person's median rank, 5%-95% rank
     interval and how often they were among the missing."""
     rows = rs.table
@@ -331,7 +334,9 @@ def case_report(
         metrics = ("pagerank", "betweenness", "degree")
         tops = [_top(t, m, top, names) for m in metrics]
         facts["top_pagerank"] = tops[0]["person"].tolist()
-        about = ["Highest PageRank (influence), betweenness (brokerage) and degree (contacts)."]
+        kp_notes: list[str | pd.DataFrame] = [
+            "Highest PageRank (influence), betweenness (brokerage) and degree (contacts)."
+        ]
         if stability_samples:
             echo(f"rank intervals: {stability_samples} samples with data missing")
             sampled = proj.n > _SAMPLED_ABOVE
@@ -348,7 +353,7 @@ def case_report(
                 )
                 tops[i] = _stability_columns(tops[i], rs)
             facts["rank_interval_top_pagerank"] = tops[0]["rank 5-95%"].iloc[0]
-            about.append(
+            kp_notes.append(
                 f"Rank 5-95%: the ranks a person takes in 90% of {stability_samples} copies "
                 f"of the network with {_DROP_NODES:.0%} of the people and {_DROP_LINKS:.0%} "
                 "of the call links missing at random; a wide interval means the rank rests "
@@ -356,7 +361,7 @@ def case_report(
                 "(missing: how often the person was among the missing)."
                 + (f" Betweenness there is sampled from {_SOURCES} sources." if sampled else "")
             )
-        sections.append(Section("Key players", [*about, *tops]))
+        sections.append(Section("Key players", [*kp_notes, *tops]))
     else:
         sections.append(Section("Gangs (person call network)", ["No calls between people yet."]))
 
