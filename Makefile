@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-BENCHMARKS := ingest projection communities maps synth gangs
+BENCHMARKS := ingest projection communities maps synth gangs disruption
 
 .PHONY: setup demo test bench browser
 

@@ -532,6 +532,393 @@ def ingest_cmd(
         sys.exit(EXIT_REJECTS)
 
 
+# ----------------------------------------------------------------- disrupt and players
+
+
+def _projection_options(fn: F) -> F:
+    """The options that pick the network to analyse (as `netintel map` reads it)."""
+    from netintel.projection import PROJECTIONS
+
+    options = [
+        click.option(
+            "--projection",
+            type=click.Choice(sorted(PROJECTIONS)),
+            default="person_calls",
+            show_default=True,
+            help="Which network to read from the database.",
+        ),
+        click.option(
+            "--since", type=DATE_TIME, help="Only records at or after this time (ISO 8601)."
+        ),
+        click.option("--until", type=DATE_TIME, help="Only records before this time (ISO 8601)."),
+        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@dataclasses.dataclass
+class _NamedTable:
+    """A result's table with each person's ``name`` next to the id, for `_emit`."""
+
+    frame: Any
+    result: Any
+
+    def to_frame(self) -> Any:
+        return self.frame.copy()
+
+    def to_json(self, indent: int | None = None) -> str:
+        from netintel.algorithms.results import table_dict
+
+        doc = {"rows": table_dict(self.frame), "provenance": self.result.provenance.to_dict()}
+        return json.dumps(doc, indent=indent, ensure_ascii=False)
+
+
+def _names_after(frame: Any, column: str, graph: Any) -> Any:
+    """``frame`` with a ``name`` column (the node attribute) right after ``column``."""
+    names = [
+        None if v is None else graph.nodes[v].get("name") if v in graph else None
+        for v in frame[column]
+    ]
+    out = frame.copy()
+    out.insert(out.columns.get_loc(column) + 1, "name", names)
+    return out
+
+
+def _with_lengths(graph: Any) -> Any:
+    """A copy of ``graph`` whose ties also carry ``distance`` = 1 / weight (calls)."""
+    H = graph.copy()
+    for _, _, data in H.edges(data=True):
+        data["distance"] = 1.0 / float(data.get("weight", 1.0) or 1.0)
+    return H
+
+
+@cli.command("disrupt")
+@_projection_options
+@click.option(
+    "--metric",
+    "metrics",
+    type=click.Choice(["degree", "betweenness", "closeness", "katz", "collective_influence"]),
+    multiple=True,
+    help="Who is arrested first (repeat to compare; default betweenness and degree).",
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(["sequential", "block", "static"]),
+    default="sequential",
+    show_default=True,
+    help="Recompute after each arrest, after each block of --block-size, or rank once.",
+)
+@click.option(
+    "--block-size",
+    type=click.IntRange(min=1),
+    help="Arrests between recomputations with --strategy block (default 5).",
+)
+@click.option(
+    "--steps", type=click.IntRange(min=0), help="Arrests to simulate (default: everyone)."
+)
+@click.option(
+    "--ties",
+    type=click.Choice(["random", "first", "last"]),
+    default="random",
+    show_default=True,
+    help="Equal scores: at random (--seed) or the first/last in the network's order.",
+)
+@click.option(
+    "--weighted",
+    is_flag=True,
+    help="Use call counts: strength for degree and Katz, 1/calls as the tie length "
+    "for betweenness and closeness (not for collective influence).",
+)
+@click.option(
+    "--katz-alpha",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Fixed Katz attenuation (default 0.85 / spectral radius).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    help="Betweenness from this many sampled sources (big networks).",
+)
+@click.option(
+    "--random-runs",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="Random arrest orders for the baseline band (0: none).",
+)
+@click.option(
+    "--efficiency/--no-efficiency",
+    default=True,
+    show_default=True,
+    help="Global efficiency after each arrest (all-pairs paths: slow on big networks).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of ties/samples."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="out/disruption.csv",
+    show_default=True,
+    help="The step table of every metric (.csv or .json).",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="out/disruption.png",
+    show_default=True,
+    help="The PNG of the curves against the random band.",
+)
+@_boundary
+def disrupt_cmd(
+    metrics: tuple[str, ...],
+    strategy: str,
+    block_size: int | None,
+    steps: int | None,
+    ties: str,
+    weighted: bool,
+    katz_alpha: float | None,
+    samples: int | None,
+    random_runs: int,
+    efficiency: bool,
+    seed: int,
+    out: Path,
+    plot: Path,
+    **network: Any,
+) -> None:
+    """Simulated arrests: how fast the network falls apart, person by person.
+
+    Each metric ranks the people (highest first); after each arrest the table
+    gives who went, their score, how many tied for the pick, and the largest
+    group left, the number of groups and the global efficiency. The plot sets
+    the curves against random arrests (Cavallaro et al. 2020).
+
+    \b
+    Example:
+      netintel disrupt --metric betweenness --metric degree --steps 20
+      netintel disrupt --strategy block --block-size 5 --ties first --out out/blocks.csv
+    """
+    import pandas as pd
+
+    from netintel.algorithms import random_disruption, simulate_disruption
+
+    if block_size is not None and strategy != "block":
+        raise click.BadParameter("only with --strategy block", param_hint="--block-size")
+    metrics = metrics or ("betweenness", "degree")
+    if katz_alpha is not None and "katz" not in metrics:
+        raise click.BadParameter("only with --metric katz", param_hint="--katz-alpha")
+    if samples is not None and "betweenness" not in metrics:
+        raise click.BadParameter("only with --metric betweenness", param_hint="--samples")
+    if weighted and "collective_influence" in metrics:
+        raise click.BadParameter(
+            "collective influence counts ties; drop --weighted or that metric",
+            param_hint="--weighted",
+        )
+    if out.suffix not in (".csv", ".json"):
+        raise click.BadParameter(f"{out.name!r} does not end in .csv or .json", param_hint="--out")
+    if plot.suffix.lower() != ".png":
+        raise click.BadParameter(f"{plot.name!r} does not end in .png", param_hint="--plot")
+    G = _load_network(communities="none", size_by="none", seed=seed, **network).graph
+    if steps is not None and steps > G.number_of_nodes():
+        raise click.BadParameter(
+            f"the network has {G.number_of_nodes()} people, fewer than {steps}",
+            param_hint="--steps",
+        )
+    lengths = _with_lengths(G) if weighted else G
+    curves = []
+    for metric in metrics:
+        options: dict[str, Any] = {}
+        if weighted:
+            if metric in ("betweenness", "closeness"):
+                options["distance"] = "distance"
+            else:
+                options["weight"] = "weight"
+        if metric == "katz":
+            options["katz_alpha"] = katz_alpha
+        if metric == "betweenness" and samples is not None:
+            options["k"] = min(samples, G.number_of_nodes())
+        sampled = "k" in options and options["k"] < G.number_of_nodes()
+        curves.append(
+            simulate_disruption(
+                lengths if "distance" in options else G,
+                metric,
+                strategy=strategy,
+                block_size=block_size,
+                steps=steps,
+                ties=ties,
+                seed=seed if ties == "random" or sampled else None,
+                efficiency=efficiency,
+                **options,
+            )
+        )
+        click.echo(f"{metric}: robustness {curves[-1].robustness:.3f}", err=True)
+    baseline = None
+    if random_runs:
+        baseline = random_disruption(
+            G, runs=random_runs, seed=seed, steps=steps, efficiency=efficiency
+        )
+        click.echo(f"random ({random_runs} runs): robustness {baseline.robustness:.3f}", err=True)
+    frames = []
+    for curve in curves:
+        frame = _names_after(curve.to_frame(), "removed", G)
+        frame.insert(0, "metric", curve.metric)
+        frame.insert(1, "strategy", curve.strategy)
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    shown = ["metric", "step", "removed", "name", "score", "tied", "lcc_fraction", "n_components"]
+    if efficiency:
+        shown.append("efficiency")
+    click.echo(table[shown].head(40).to_string(index=False))
+    if len(table) > 40:
+        click.echo(f"... {len(table) - 40} more rows in {out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    plot.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".json":
+        doc = {
+            "curves": [json.loads(c.to_json()) for c in curves],
+            "steps": json.loads(_NamedTable(table, curves[0]).to_json())["rows"],
+            "random": json.loads(baseline.to_json()) if baseline is not None else None,
+        }
+        out.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    else:
+        table.to_csv(out, index=False)
+    curves[0].plot(
+        plot,
+        baseline=baseline,
+        others=curves[1:],
+        title=f"Arrests: {G.graph.get('projection', 'network')}",
+    )
+    click.echo(f"written: {out}", err=True)
+    click.echo(f"written: {plot}", err=True)
+
+
+@cli.command("players")
+@_projection_options
+@click.option(
+    "--metric",
+    "metrics",
+    type=click.Choice(
+        [
+            "degree",
+            "weighted_degree",
+            "betweenness",
+            "closeness",
+            "eigenvector",
+            "pagerank",
+            "katz",
+            "core_number",
+            "articulation_point",
+        ]
+    ),
+    multiple=True,
+    help="Scores to compute (repeat; default all).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(
+        ["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank", "katz"]
+    ),
+    default="betweenness",
+    show_default=True,
+    help="Order of the table (highest first).",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows printed."
+)
+@click.option(
+    "--normalized/--raw",
+    default=True,
+    show_default=True,
+    help="Degree over n-1, betweenness over the pairs (as networkx and UCINET), or counts.",
+)
+@click.option(
+    "--component",
+    type=click.Choice(["all", "largest"]),
+    default="all",
+    show_default=True,
+    help="Score everyone, or only the largest connected group (as published tables do).",
+)
+@click.option(
+    "--lengths",
+    type=click.Choice(["hops", "inverse-calls"]),
+    default="hops",
+    show_default=True,
+    help="Path length for betweenness and closeness: hops, or 1/calls per tie.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    help="Betweenness from this many sampled sources (big networks).",
+)
+@click.option(
+    "--katz-alpha",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Fixed Katz attenuation (default 0.85 / spectral radius).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of samples."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the whole table (.csv or .json).",
+)
+@_boundary
+def players_cmd(
+    metrics: tuple[str, ...],
+    sort: str,
+    top: int,
+    normalized: bool,
+    component: str,
+    lengths: str,
+    samples: int | None,
+    katz_alpha: float | None,
+    seed: int,
+    out: Path | None,
+    **network: Any,
+) -> None:
+    """Key players: each person's centrality scores and ranks, names next to ids.
+
+    Conventions (what is divided by what, disconnected networks) are those
+    of networkx and UCINET; see `help(netintel.algorithms.key_players)`.
+
+    \b
+    Example:
+      netintel players --top 10 --sort pagerank
+      netintel players --component largest --out out/players.csv
+    """
+    from netintel.algorithms import KEY_PLAYER_METRICS, key_players
+
+    if out is not None and out.suffix not in (".csv", ".json"):
+        raise click.BadParameter(f"{out.name!r} does not end in .csv or .json", param_hint="--out")
+    chosen = tuple(metrics) or KEY_PLAYER_METRICS
+    if sort not in chosen:
+        raise click.BadParameter(f"{sort!r} is not among the --metric chosen", param_hint="--sort")
+    G = _load_network(communities="none", size_by="none", seed=seed, **network).graph
+    graph = _with_lengths(G) if lengths == "inverse-calls" else G
+    k = min(samples, G.number_of_nodes()) if samples is not None else None
+    kp = key_players(
+        graph,
+        chosen,
+        k=k,
+        seed=seed if k is not None and k < G.number_of_nodes() else None,
+        distance="distance" if lengths == "inverse-calls" else None,
+        katz_alpha=katz_alpha,
+        normalized=normalized,
+        component=component,
+    )
+    frame = kp.to_frame()
+    frame.insert(1, "rank", kp.rank(sort).to_numpy())
+    frame = _names_after(frame, "node", G).sort_values("rank", kind="stable")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    for note in kp.provenance.notes:
+        click.echo(note, err=True)
+    _emit(_NamedTable(frame.reset_index(drop=True), kp), out, limit=top)
+
+
 # ------------------------------------------------------------------------ summary
 
 

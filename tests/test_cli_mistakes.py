@@ -58,6 +58,8 @@ NEEDS_DATABASE = {
     ("map", "communities"),
     ("export", "region"),
     ("export", "communities"),
+    ("disrupt", "region"),
+    ("players", "region"),
 }
 
 #: free text that any value fits (names of files to write, a user name...)

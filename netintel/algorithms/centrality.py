@@ -201,13 +201,22 @@ def _katz_scores(
     H: nx.Graph, weight: str | None, alpha: float | None, beta: float = 1.0
 ) -> tuple[np.ndarray, float]:
     """Katz scores (unit norm) of canonical ``H`` and the attenuation factor used."""
+    return _katz_matrix(_adjacency(H, weight), not H.is_directed(), alpha, beta)
+
+
+def _katz_matrix(
+    A: sp.csr_array, symmetric: bool, alpha: float | None, beta: float = 1.0
+) -> tuple[np.ndarray, float]:
+    """Katz scores (unit norm) from an adjacency matrix and the attenuation factor used.
+
+    ``alpha`` None means ``0.85 / spectral radius`` (0.1 without edges).
+    """
     from scipy.sparse.linalg import spsolve
 
-    A = _adjacency(H, weight)
     n = A.shape[0]
     if n == 0:
         return np.zeros(0), alpha or 0.0
-    rho = _spectral_radius(A, symmetric=not H.is_directed())
+    rho = _spectral_radius(A, symmetric=symmetric)
     if alpha is None:
         alpha = 0.85 / rho if rho > 0 else 0.1
     elif not alpha > 0 or (rho > 0 and alpha >= 1 / rho):
@@ -244,22 +253,64 @@ def katz(
 
 
 def _betweenness_closeness_igraph(
-    H: nx.Graph, distance: str | None, want_betweenness: bool, want_closeness: bool
+    H: nx.Graph,
+    distance: str | None,
+    want_betweenness: bool,
+    want_closeness: bool,
+    *,
+    normalized: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Exact betweenness and closeness via igraph, scaled like networkx's."""
-    import igraph as ig
-
     nodes = list(H)
     index = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    directed = H.is_directed()
     edges = [(index[u], index[v]) for u, v in H.edges()]
-    g = ig.Graph(n=n, edges=edges, directed=directed)
     dist = [float(d.get(distance, 1.0)) for _, _, d in H.edges(data=True)] if distance else None
+    return _igraph_path_scores(
+        len(nodes),
+        edges,
+        dist,
+        H.is_directed(),
+        want_betweenness,
+        want_closeness,
+        normalized=normalized,
+    )
+
+
+def _igraph_path_scores(
+    n: int,
+    edges: Any,
+    dist: Any,
+    directed: bool,
+    want_betweenness: bool,
+    want_closeness: bool,
+    *,
+    normalized: bool = True,
+    sources: Sequence[int] | None = None,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Betweenness (optionally from sampled ``sources``) and closeness on igraph.
+
+    Scaled exactly as networkx scales them: betweenness normalised by
+    ``(n-1)(n-2)`` pairs (halved for undirected graphs) and, with ``sources``,
+    multiplied by ``n / len(sources)`` (Brandes & Pich 2007); closeness
+    ``(r-1)/sum(d)`` times ``(r-1)/(n-1)`` (Wasserman-Faust), r reached nodes.
+    """
+    import igraph as ig
+
+    g = ig.Graph(n=n, edges=edges, directed=directed)
     btw = clo = None
     if want_betweenness:
-        raw = np.asarray(g.betweenness(directed=directed, weights=dist), dtype=float)
-        btw = raw / ((n - 1) * (n - 2)) * (1 if directed else 2) if n > 2 else raw
+        if sources is not None:
+            raw = np.asarray(
+                g.betweenness(directed=directed, weights=dist, sources=list(sources)), dtype=float
+            )
+            # igraph halves undirected source-target counts as networkx does
+            raw = raw * (n / len(sources))
+        else:
+            raw = np.asarray(g.betweenness(directed=directed, weights=dist), dtype=float)
+        if normalized:
+            btw = raw / ((n - 1) * (n - 2)) * (1 if directed else 2) if n > 2 else raw * 0.0
+        else:
+            btw = raw
     if want_closeness:
         mode = "in" if directed else "all"
         c = np.asarray(g.closeness(mode=mode, weights=dist, normalized=True), dtype=float)
@@ -288,6 +339,20 @@ def _engine(engine: str) -> str:
 # --------------------------------------------------------------------------- key players
 
 
+def _largest_component(H: nx.Graph) -> tuple[nx.Graph, int]:
+    """The largest (weakly) connected component of canonical ``H`` (ties: the one
+    holding the earliest node) in canonical order, and how many nodes were left out."""
+    comps = nx.weakly_connected_components(H) if H.is_directed() else nx.connected_components(H)
+    pos = {v: i for i, v in enumerate(H)}
+    best = max(comps, key=lambda c: (len(c), -min(pos[v] for v in c)))
+    keep = [v for v in H if v in best]
+    sub = H.subgraph(keep)
+    out: nx.Graph = H.__class__()
+    out.add_nodes_from(keep)
+    out.add_edges_from(sub.edges(data=True))
+    return out, H.number_of_nodes() - len(keep)
+
+
 def key_players(
     G: nx.Graph,
     metrics: Sequence[str] = KEY_PLAYER_METRICS,
@@ -297,6 +362,8 @@ def key_players(
     weight: str | None = "weight",
     distance: str | None = None,
     katz_alpha: float | None = None,
+    normalized: bool = True,
+    component: str = "all",
     engine: str = "auto",
 ) -> KeyPlayers:
     """Centrality of every node on the standard key-player metrics.
@@ -317,15 +384,42 @@ def key_players(
     distance : str or None
         Tie length for betweenness and closeness; None counts hops.
     katz_alpha : float or None
-        Katz attenuation; default ``0.85 / spectral radius``.
+        Katz attenuation; default ``0.85 / spectral radius`` (the value used
+        is recorded in the provenance notes).
+    normalized : bool
+        Scale degree and betweenness to 0..1 as networkx and UCINET do (see
+        Notes); False gives raw counts.
+    component : {"all", "largest"}
+        ``"largest"`` scores only the largest (weakly) connected component,
+        as published key-player tables do (e.g. Krebs 2002); the other
+        people are left out of the table and the provenance says how many.
     engine : {"auto", "igraph", "networkx"}
         Exact betweenness and closeness run on igraph when it is installed
         (same values as networkx, much faster); the rest is networkx/scipy.
 
     Notes
     -----
-    Betweenness and closeness are normalised as in networkx (closeness with
-    the Wasserman-Faust correction for disconnected graphs). For directed
+    Conventions, with n the number of nodes scored (all of them, or those of
+    the largest component):
+
+    * ``degree``: ties; normalised by ``n - 1`` (networkx
+      ``degree_centrality``, UCINET nDegree). Directed graphs: ``degree`` is
+      in + out, so it can exceed 1 as in networkx; ``in_degree`` and
+      ``out_degree`` are divided by ``n - 1`` too.
+    * ``weighted_degree``: the sum of ``weight`` (strength), never normalised.
+    * ``betweenness``: shortest paths through the node, normalised by the
+      number of pairs not including it, ``(n-1)(n-2)/2`` for undirected and
+      ``(n-1)(n-2)`` for directed graphs (networkx ``normalized=True``, UCINET
+      nBetweenness); raw pair counts with ``normalized=False``.
+    * ``closeness``: ``(r-1) / sum of distances`` to the r-1 nodes it reaches,
+      times ``(r-1)/(n-1)`` (Wasserman-Faust, networkx's default), so on a
+      connected graph it is Freeman's ``(n-1)/sum d`` (UCINET nCloseness);
+      on a disconnected graph use ``component="largest"`` to get Freeman's
+      values within the main component. Always 0..1, whatever ``normalized``.
+    * ``eigenvector`` and ``katz`` have unit Euclidean norm, ``pagerank`` sums
+      to 1, ``core_number`` is an integer: none depends on ``normalized``.
+
+    For directed
     graphs, betweenness follows edge direction, closeness and Katz count
     incoming paths, PageRank follows edges; eigenvector centrality, core
     number and articulation points use the undirected network (reciprocal
@@ -341,7 +435,10 @@ def key_players(
     >>> import networkx as nx
     >>> kp = key_players(nx.star_graph(4), ["degree", "betweenness", "core_number"])
     >>> kp.table.loc[0].tolist()
-    [4.0, 1.0, 1.0]
+    [1.0, 1.0, 1.0]
+    >>> raw = key_players(nx.star_graph(4), ["degree", "betweenness"], normalized=False)
+    >>> raw.table.loc[0].tolist()
+    [4.0, 6.0]
     >>> kp.rank("degree").tolist()
     [1, 2, 2, 2, 2]
     """
@@ -354,8 +451,19 @@ def key_players(
             f"choose from {', '.join(KEY_PLAYER_METRICS)}"
         )
     metrics = tuple(dict.fromkeys(metrics))
+    if component not in ("all", "largest"):
+        raise ValueError(f"component must be 'all' or 'largest', not {component!r}")
+    if not isinstance(normalized, bool):
+        raise ValueError(f"normalized must be True or False, not {normalized!r}")
     sw = Stopwatch()
     H = canonical_graph(G, weight=weight, distance=distance)
+    notes: list[str] = []
+    if component == "largest" and H.number_of_nodes():
+        H, dropped = _largest_component(H)
+        notes.append(
+            f"largest component only: {H.number_of_nodes()} of "
+            f"{H.number_of_nodes() + dropped} nodes scored"
+        )
     n = H.number_of_nodes()
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= max(n, 1)):
         raise ValueError(f"k must be an integer in 1..{n} (number of nodes), not {k!r}")
@@ -366,22 +474,24 @@ def key_players(
     U = _undirected(H, weight)
     nodes = list(H)
     cols: dict[str, Any] = {}
-    notes: list[str] = []
     packages: tuple[str, ...] = ()
+    per_node = 1.0 / (n - 1) if normalized and n > 1 else 1.0
 
     want_b = "betweenness" in metrics
     want_c = "closeness" in metrics
     fast_b = fast_c = None
     if used_engine == "igraph" and (want_c or (want_b and not sampled)) and n:
-        fast_b, fast_c = _betweenness_closeness_igraph(H, distance, want_b and not sampled, want_c)
+        fast_b, fast_c = _betweenness_closeness_igraph(
+            H, distance, want_b and not sampled, want_c, normalized=normalized
+        )
         packages = ("igraph",)
 
     for metric in metrics:
         if metric == "degree":
-            cols["degree"] = [float(d) for _, d in H.degree()]
+            cols["degree"] = [d * per_node for _, d in H.degree()]
             if directed:
-                cols["in_degree"] = [float(d) for _, d in H.in_degree()]
-                cols["out_degree"] = [float(d) for _, d in H.out_degree()]
+                cols["in_degree"] = [d * per_node for _, d in H.in_degree()]
+                cols["out_degree"] = [d * per_node for _, d in H.out_degree()]
         elif metric == "weighted_degree":
             cols["weighted_degree"] = [float(d) for _, d in H.degree(weight=weight)]
         elif metric == "betweenness":
@@ -389,7 +499,11 @@ def key_players(
                 cols["betweenness"] = fast_b.tolist()
             else:
                 b = nx.betweenness_centrality(
-                    H, k=k if sampled else None, normalized=True, weight=distance, seed=used_seed
+                    H,
+                    k=k if sampled else None,
+                    normalized=normalized,
+                    weight=distance,
+                    seed=used_seed,
                 )
                 cols["betweenness"] = [b[v] for v in nodes]
         elif metric == "closeness":
@@ -428,6 +542,8 @@ def key_players(
             "weight": weight,
             "distance": distance,
             "katz_alpha": katz_alpha,
+            "normalized": normalized,
+            "component": component,
             "engine": engine,
         },
         seed=used_seed,

@@ -10,14 +10,17 @@ removal the damage is measured:
 * ``efficiency`` - global efficiency (mean of 1/distance over all ordered
   pairs of the *original* nodes; removed people reach nobody).
 
-Strategies: ``"sequential"`` recomputes the metric on what is left after each
-removal; ``"block"`` ranks once on the intact network and removes in that
-order. :func:`random_disruption` gives the baseline: the mean and 95% band of
-random removal orders.
+Strategies (Cavallaro et al. 2020): ``"sequential"`` recomputes the metric on
+what is left after each removal; ``"block"`` removes the top ``block_size``,
+recomputes, and repeats; ``"static"`` ranks once on the intact network and
+removes in that order. (Before netintel issue #16, ``"block"`` meant rank-once;
+that is now ``"static"``.) :func:`random_disruption` gives the baseline: the
+mean and 95% band of random removal orders.
 
 Directed graphs are analysed as undirected (anyone who can call anyone keeps
 the network connected); the metrics count ties, not weights, unless
-``weight`` is given (degree then means strength, and Katz uses weights).
+``weight`` (a strength: degree then means strength, Katz uses weights) or
+``distance`` (a length, for betweenness and closeness) is given.
 
 Examples
 --------
@@ -31,8 +34,8 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +59,8 @@ from netintel.algorithms.results import (
 
 __all__ = [
     "DISRUPTION_METRICS",
+    "DISRUPTION_STRATEGIES",
+    "TIE_RULES",
     "Disruption",
     "RandomDisruption",
     "collective_influence",
@@ -64,7 +69,13 @@ __all__ = [
 ]
 
 #: Named metrics :func:`simulate_disruption` can rank by.
-DISRUPTION_METRICS = ("degree", "betweenness", "katz", "collective_influence")
+DISRUPTION_METRICS = ("degree", "betweenness", "closeness", "katz", "collective_influence")
+
+#: Removal strategies (see the module docstring).
+DISRUPTION_STRATEGIES = ("sequential", "block", "static")
+
+#: Tie rules: ``random`` (by ``seed``), ``first``/``last`` in the graph's node order.
+TIE_RULES = ("random", "first", "last")
 
 _MEASURES = ("lcc_fraction", "lcc_relative", "n_components", "efficiency")
 
@@ -75,8 +86,9 @@ class Disruption(ResultMixin):
 
     ``table`` has one row per step (step 0 = intact network): ``step``,
     ``removed``, ``score`` (the metric value that got the node removed),
-    ``fraction_removed``, ``lcc_size``, ``lcc_fraction``, ``lcc_relative``,
-    ``n_components``, ``efficiency``.
+    ``tied`` (how many nodes shared that top score when it was picked, the
+    pick included; 1 = no tie), ``fraction_removed``, ``lcc_size``,
+    ``lcc_fraction``, ``lcc_relative``, ``n_components``, ``efficiency``.
     """
 
     table: pd.DataFrame
@@ -202,23 +214,26 @@ class _Damage:
         }
 
 
-def _network(G: nx.Graph, weight: str | None) -> nx.Graph:
-    """Undirected simple canonical copy (reciprocal weights summed, self-loops dropped)."""
+def _network(G: nx.Graph, weight: str | None, distance: str | None = None) -> nx.Graph:
+    """Undirected simple canonical copy, self-loops dropped: ``weight`` (summed over
+    reciprocal ties) and ``distance`` (their minimum) kept as ``weight``/``distance``."""
     if not isinstance(G, nx.Graph):
         raise ValueError(f"expected a networkx graph, not {type(G).__name__}")
     if G.number_of_nodes() == 0:
         raise ValueError("the graph has no nodes")
-    H = canonical_graph(G, weight=weight)
+    H = canonical_graph(G, weight=weight, distance=distance)
     U = nx.Graph()
     U.add_nodes_from(H)
     for u, v, data in H.edges(data=True):
         if u == v:
             continue
         w = float(data.get(weight, 1.0)) if weight else 1.0
+        d = float(data.get(distance, 1.0)) if distance else 1.0
         if U.has_edge(u, v):
             U[u][v]["weight"] += w
+            U[u][v]["distance"] = min(U[u][v]["distance"], d)
         else:
-            U.add_edge(u, v, weight=w)
+            U.add_edge(u, v, weight=w, distance=d)
     return U
 
 
@@ -248,49 +263,176 @@ def collective_influence(G: nx.Graph, radius: int = 2) -> dict[Hashable, float]:
     return out
 
 
-def _scores(U: nx.Graph, metric: str, weight: str | None, ci_radius: int) -> dict[Hashable, float]:
-    if U.number_of_edges() == 0:
-        return dict.fromkeys(U, 0.0)
-    if metric == "degree":
-        return {v: float(d) for v, d in U.degree(weight="weight" if weight else None)}
-    if metric == "betweenness":
+@dataclass
+class _Ranker:
+    """Scores the remaining nodes (by index into the canonical node list) for one metric."""
+
+    name: str
+    nodes: list[Hashable]
+    U: nx.Graph
+    G: nx.Graph
+    A: sp.csr_array  # ties (0/1)
+    W: sp.csr_array  # strengths (``weight``, or 1)
+    D: sp.csr_array  # lengths (``distance``, or 1)
+    weight: str | None = None
+    distance: str | None = None
+    katz_alpha: float | None = None
+    ci_radius: int = 2
+    k: int | None = None
+    sample_rng: np.random.Generator | None = None
+    fixed: dict[Hashable, float] | None = None
+    fn: Callable[[nx.Graph], Mapping[Any, Any]] | None = None
+    alphas: list[float] = field(default_factory=list)
+    engine: str = "numpy"
+
+    def scores(self, idx: np.ndarray) -> np.ndarray:
+        """Scores of the nodes ``idx`` on the network they form; NaN = not rankable."""
+        if self.fixed is not None:
+            return np.array([self.fixed.get(self.nodes[i], math.nan) for i in idx], dtype=float)
+        if self.fn is not None:
+            return self._called(idx)
+        if self.name == "collective_influence":
+            ci = collective_influence(self.U.subgraph([self.nodes[i] for i in idx]), self.ci_radius)
+            return np.array([ci[self.nodes[i]] for i in idx], dtype=float)
+        sub = self.A[idx][:, idx]
+        if sub.nnz == 0:
+            return np.zeros(len(idx))
+        if self.name == "degree":
+            M = self.W[idx][:, idx] if self.weight else sub
+            return np.asarray(M.sum(axis=1), dtype=float).ravel()
+        if self.name == "katz":
+            from netintel.algorithms.centrality import _katz_matrix
+
+            M = self.W[idx][:, idx] if self.weight else sub
+            x, alpha = _katz_matrix(sp.csr_array(M), True, self.katz_alpha)
+            self.alphas.append(alpha)
+            return x
+        return self._path_scores(idx)
+
+    def _path_scores(self, idx: np.ndarray) -> np.ndarray:
+        n = len(idx)
+        upper = sp.triu(self.D[idx][:, idx], k=1).tocoo()
+        edges = list(zip(upper.row.tolist(), upper.col.tolist(), strict=True))
+        dist = upper.data.tolist() if self.distance else None
+        betweenness = self.name == "betweenness"
+        sources = None
+        if betweenness and self.k is not None and self.k < n:
+            assert self.sample_rng is not None
+            sources = np.sort(self.sample_rng.choice(n, size=self.k, replace=False)).tolist()
         try:
-            from netintel.algorithms.centrality import _betweenness_closeness_igraph
+            from netintel.algorithms.centrality import _igraph_path_scores
 
-            btw, _ = _betweenness_closeness_igraph(U, None, True, False)
-            assert btw is not None
-            return dict(zip(U, btw.tolist(), strict=True))
+            btw, clo = _igraph_path_scores(
+                n, edges, dist, False, betweenness, not betweenness, sources=sources
+            )
+            self.engine = "igraph"
         except ImportError:
-            return nx.betweenness_centrality(U)
-    if metric == "katz":
-        from netintel.algorithms.centrality import _katz_scores
+            btw, clo = _networkx_path_scores(n, edges, dist, betweenness, sources)
+            self.engine = "networkx"
+        out = btw if betweenness else clo
+        assert out is not None
+        return out
 
-        x, _ = _katz_scores(U, "weight" if weight else None, None)
-        return dict(zip(U, x.tolist(), strict=True))
-    if metric == "collective_influence":
-        return collective_influence(U, ci_radius)
-    raise AssertionError(metric)  # pragma: no cover
+    def _called(self, idx: np.ndarray) -> np.ndarray:
+        assert self.fn is not None
+        left = [self.nodes[i] for i in idx]
+        got = self.fn(self.G.subgraph(left))
+        if not isinstance(got, Mapping | pd.Series):
+            raise ValueError(
+                f"metric {self.name!r} must return a dict node -> score, not {type(got).__name__}"
+            )
+        scores = _checked_scores(got, set(left), f"metric {self.name!r}")
+        return np.array([scores.get(v, math.nan) for v in left], dtype=float)
 
 
-def _pick(
-    candidates: list[Hashable], scores: Mapping[Hashable, float], priority: Mapping[Hashable, int]
-) -> Hashable:
-    """Highest score; near-ties (relative 1e-9) go to the better tie-break priority."""
-    top = max(scores[v] for v in candidates)
-    tol = 1e-9 * max(1.0, abs(top))
-    tied = [v for v in candidates if scores[v] >= top - tol]
-    return min(tied, key=lambda v: priority[v])
+def _networkx_path_scores(
+    n: int,
+    edges: list[tuple[int, int]],
+    dist: list[float] | None,
+    betweenness: bool,
+    sources: list[int] | None,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The networkx counterpart of ``centrality._igraph_path_scores`` (no igraph)."""
+    H = nx.Graph()
+    H.add_nodes_from(range(n))
+    for i, (u, v) in enumerate(edges):
+        H.add_edge(u, v, distance=dist[i] if dist else 1.0)
+    w = "distance" if dist else None
+    if not betweenness:
+        c = nx.closeness_centrality(H, distance=w)
+        return None, np.array([c[i] for i in range(n)])
+    if sources is None:
+        b = nx.betweenness_centrality(H, weight=w)
+        return np.array([b[i] for i in range(n)]), None
+    raw = nx.betweenness_centrality_subset(H, sources, list(H), normalized=False, weight=w)
+    scale = (n / len(sources)) * 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    return np.array([raw[i] * scale for i in range(n)]), None
+
+
+def _checked_scores(
+    ranking: Mapping[Any, Any] | pd.Series, nodes: set[Hashable], what: str
+) -> dict[Hashable, float]:
+    """``ranking`` as node -> float, every node in ``nodes`` and every score a number."""
+    items = ranking.items()
+    out: dict[Hashable, float] = {}
+    for v, s in items:
+        if v not in nodes:
+            raise ValueError(f"{what} names a node not in the graph: {v!r}")
+        if isinstance(s, bool):
+            raise ValueError(f"{what}: score of {v!r} is not a number: {s!r}")
+        try:
+            out[v] = float(s)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what}: score of {v!r} is not a number: {s!r}") from None
+        if math.isnan(out[v]):
+            raise ValueError(f"{what}: score of {v!r} is NaN")
+    return out
+
+
+#: Which named metric can use which option (anything else is an error).
+_USES = {
+    "degree": {"weight"},
+    "betweenness": {"distance", "k"},
+    "closeness": {"distance"},
+    "katz": {"weight", "katz_alpha"},
+    "collective_influence": {"ci_radius"},
+}
+
+
+def _check_options(metric_name: str, named: bool, given: dict[str, Any]) -> None:
+    """Refuse any option the metric cannot use, with what to do instead."""
+    uses = _USES.get(metric_name, set()) if named else set()
+    for option, value in given.items():
+        if value is None or option in uses:
+            continue
+        what = f"metric {metric_name!r}" if named else "a fixed ranking or a callable metric"
+        hint = ""
+        if option == "weight" and metric_name in ("betweenness", "closeness"):
+            hint = (
+                f"; {metric_name} follows shortest paths, so give tie lengths with distance= "
+                "(e.g. 1/calls as an edge attribute), not strengths"
+            )
+        elif not named:
+            hint = "; it is applied to the graph as given"
+        raise ValueError(f"{option}= cannot be used with {what}{hint}")
 
 
 def simulate_disruption(
     G: nx.Graph,
-    metric: str | Mapping[Any, float] = "degree",
+    metric: str | Mapping[Any, float] | pd.Series | Callable[[nx.Graph], Mapping[Any, Any]] = (
+        "degree"
+    ),
     *,
-    strategy: str | None = None,
+    strategy: str = "sequential",
+    block_size: int | None = None,
     steps: int | None = None,
-    seed: int | None = None,
+    distance: str | None = None,
     weight: str | None = None,
-    ci_radius: int = 2,
+    katz_alpha: float | None = None,
+    ci_radius: int | None = None,
+    k: int | None = None,
+    ties: str = "random",
+    seed: int | None = None,
     efficiency: bool = True,
 ) -> Disruption:
     """Remove nodes in the order of ``metric`` and measure the damage after each removal.
@@ -299,25 +441,54 @@ def simulate_disruption(
     ----------
     G : networkx graph
         Analysed as undirected.
-    metric : {"degree", "betweenness", "katz", "collective_influence"} or dict
-        What ranks the targets (highest first). A dict node -> score is a
-        fixed ranking (for example from :func:`key_players` or from
-        intelligence); nodes missing from it are never removed.
-    strategy : {"sequential", "block"} or None
-        ``"sequential"`` recomputes the metric after each removal (default
-        for named metrics); ``"block"`` ranks once (the only option, and the
-        default, for a dict).
+    metric : str, dict, pandas Series or callable
+        What ranks the targets (highest first): one of
+        :data:`DISRUPTION_METRICS`; a fixed ranking node -> score (for example
+        from :func:`key_players` or from intelligence; nodes missing from it
+        are never removed); or a callable ``f(H) -> {node: score}`` called on
+        the remaining part of ``G`` (a subgraph view, so with ``G``'s own
+        attributes and direction) whenever the strategy recomputes.
+    strategy : {"sequential", "block", "static"}
+        ``"sequential"`` recomputes after each removal; ``"block"`` removes
+        the top ``block_size`` then recomputes (Cavallaro et al. 2020);
+        ``"static"`` ranks once on the intact network. A fixed ranking gives
+        the same order under each. Until netintel issue #16, ``"block"`` meant
+        what ``"static"`` means now.
+    block_size : int or None
+        Removals between recomputations for ``strategy="block"`` (default 5);
+        an error with the other strategies.
     steps : int or None
         Removals to simulate; None removes every rankable node.
-    seed : int or None
-        Breaks ties between equal scores (drawn and recorded when None).
+    distance : str or None
+        Edge attribute holding a tie *length*, for betweenness and closeness
+        (None counts hops). Reciprocal or parallel ties keep the shortest.
     weight : str or None
-        Tie strength for degree and Katz; None counts ties.
-    ci_radius : int
-        Ball radius for collective influence.
+        Edge attribute holding a tie *strength*, for degree (strength) and
+        Katz. With betweenness or closeness it is an error: a strength is
+        not a length; convert it (e.g. ``1/calls``) and pass ``distance=``.
+    katz_alpha : float or None
+        Fixed Katz attenuation (must stay below 1/spectral radius of the
+        intact network). None: ``0.85 / spectral radius`` of the network
+        being ranked, recomputed with it; every value used is in the
+        provenance notes.
+    ci_radius : int or None
+        Ball radius for collective influence (default 2).
+    k : int or None
+        Betweenness from ``k`` sampled sources (Brandes & Pich 2007), drawn
+        again at each recomputation from ``seed``; for big graphs.
+    ties : {"random", "first", "last"}
+        How a pick between nodes with the same top score (within a relative
+        1e-9) is made: at random (``seed``), or the first/last of them in
+        ``G``'s node order (``list(G)``), deterministically. The ``tied``
+        column reports how many nodes shared each pick's score.
+    seed : int or None
+        For ``ties="random"`` and ``k`` only (drawn and recorded when None);
+        an error otherwise.
     efficiency : bool
         Global efficiency costs all-pairs shortest paths per step; turn it
         off for large graphs (the column is then NaN).
+
+    Any option the metric cannot use raises ValueError; none is ignored.
 
     Returns
     -------
@@ -326,93 +497,173 @@ def simulate_disruption(
     Examples
     --------
     >>> import networkx as nx
-    >>> d = simulate_disruption(nx.star_graph(4), "degree", seed=1)
+    >>> d = simulate_disruption(nx.star_graph(4), "degree", ties="first")
     >>> d.removed[0], d.table["lcc_fraction"].round(2).tolist()[:3]
     (0, [1.0, 0.2, 0.2])
+    >>> d.table["tied"].tolist()
+    [0, 1, 4, 3, 2, 1]
+    >>> path = nx.path_graph(7)
+    >>> simulate_disruption(path, "degree", strategy="block", block_size=2, ties="last").removed
+    [5, 4, 2, 1, 6, 3, 0]
     """
     sw = Stopwatch()
-    U = _network(G, weight)
-    nodes = list(U)
-    index = {v: i for i, v in enumerate(nodes)}
+    if strategy not in DISRUPTION_STRATEGIES:
+        raise ValueError(
+            f"strategy must be one of {', '.join(DISRUPTION_STRATEGIES)}, not {strategy!r}"
+        )
+    if ties not in TIE_RULES:
+        raise ValueError(f"ties must be one of {', '.join(TIE_RULES)}, not {ties!r}")
+    if block_size is not None and strategy != "block":
+        raise ValueError(f"block_size= is for strategy='block', not {strategy!r}")
+    if strategy == "block":
+        block_size = 5 if block_size is None else block_size
+        if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
+            raise ValueError(f"block_size must be an integer >= 1, not {block_size!r}")
     fixed: dict[Hashable, float] | None = None
-    if isinstance(metric, Mapping):
-        unknown = [v for v in metric if v not in index]
-        if unknown:
-            raise ValueError(
-                f"ranking names {len(unknown)} node(s) not in the graph, e.g. {unknown[0]!r}"
-            )
-        fixed = {}
-        for v, s in metric.items():
-            try:
-                fixed[v] = float(s)
-            except (TypeError, ValueError):
-                raise ValueError(f"ranking score of {v!r} is not a number: {s!r}") from None
-            if math.isnan(fixed[v]):
-                raise ValueError(f"ranking score of {v!r} is NaN")
-        metric_name = "ranking"
-        if strategy is None:
-            strategy = "block"
-        elif strategy != "block":
-            raise ValueError("a fixed ranking cannot be recomputed: use strategy='block'")
-    else:
+    fn = None
+    named = isinstance(metric, str)
+    if named:
         if metric not in DISRUPTION_METRICS:
             raise ValueError(
-                f"metric must be one of {', '.join(DISRUPTION_METRICS)} or a dict, not {metric!r}"
+                f"metric must be one of {', '.join(DISRUPTION_METRICS)}, a dict or a callable, "
+                f"not {metric!r}"
             )
-        metric_name = metric
-        strategy = strategy or "sequential"
-        if strategy not in ("sequential", "block"):
-            raise ValueError(f"strategy must be 'sequential' or 'block', not {strategy!r}")
-    removable = list(fixed) if fixed is not None else nodes
+        metric_name = str(metric)
+    elif isinstance(metric, Mapping | pd.Series):
+        metric_name = "ranking"
+    elif callable(metric):
+        metric_name = getattr(metric, "__name__", type(metric).__name__)
+        fn = metric
+    else:
+        raise ValueError(
+            f"metric must be one of {', '.join(DISRUPTION_METRICS)}, a dict or a callable, "
+            f"not {metric!r}"
+        )
+    _check_options(
+        metric_name,
+        named,
+        {
+            "weight": weight,
+            "distance": distance,
+            "katz_alpha": katz_alpha,
+            "ci_radius": ci_radius,
+            "k": k,
+        },
+    )
+    if metric_name == "collective_influence":
+        ci_radius = 2 if ci_radius is None else ci_radius
+        if isinstance(ci_radius, bool) or not isinstance(ci_radius, int) or ci_radius < 1:
+            raise ValueError(f"ci_radius must be an integer >= 1, not {ci_radius!r}")
+    U = _network(G, weight, distance)
+    nodes = list(U)
+    n = len(nodes)
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= n):
+        raise ValueError(f"k must be an integer in 1..{n} (number of nodes), not {k!r}")
+    sampled = k is not None and k < n
+    if seed is not None and ties != "random" and not sampled:
+        raise ValueError(
+            f"seed= is used only with ties='random' or sampled betweenness (k=); ties={ties!r} "
+            "is deterministic"
+        )
+    if isinstance(metric, Mapping | pd.Series):
+        fixed = _checked_scores(metric, set(nodes), "ranking")
+    rankable = len(fixed) if fixed is not None else n
     if steps is None:
-        steps = len(removable)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= len(removable):
-        raise ValueError(f"steps must be an integer in 0..{len(removable)}, not {steps!r}")
-    used_seed = draw_seed(seed)
-    rng = np.random.default_rng(used_seed)
-    priority = {nodes[i]: int(r) for i, r in enumerate(rng.permutation(len(nodes)))}
+        steps = rankable
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= rankable:
+        raise ValueError(f"steps must be an integer in 0..{rankable}, not {steps!r}")
+
+    used_seed = draw_seed(seed) if ties == "random" or sampled else None
+    tie_seed, sample_seed = derived_seeds(used_seed, 2) if used_seed is not None else (0, 0)
+    order = {v: i for i, v in enumerate(G)}
+    if ties == "random":
+        priority = np.random.default_rng(tie_seed).permutation(n)
+    else:
+        given = np.array([order[v] for v in nodes])
+        priority = given if ties == "first" else -given
 
     A = sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight=None, dtype=float))
+    ranker = _Ranker(
+        name=metric_name,
+        nodes=nodes,
+        U=U,
+        G=G,
+        A=A,
+        W=sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight="weight", dtype=float)),
+        D=sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight="distance", dtype=float)),
+        weight=weight,
+        distance=distance,
+        katz_alpha=katz_alpha,
+        ci_radius=ci_radius or 2,
+        k=k,
+        sample_rng=np.random.default_rng(sample_seed),
+        fixed=fixed,
+        fn=fn,
+    )
     damage = _Damage(nodes, A, efficiency)
-    keep = np.ones(len(nodes), dtype=bool)
+    keep = np.ones(n, dtype=bool)
     rows: list[dict[str, Any]] = [
-        {"step": 0, "removed": None, "score": math.nan, **damage.measure(keep)}
+        {"step": 0, "removed": None, "score": math.nan, "tied": 0, **damage.measure(keep)}
     ]
-
-    if strategy == "block":
-        scores = fixed if fixed is not None else _scores(U, metric_name, weight, ci_radius)
-        remaining = sorted(removable, key=lambda v: priority[v])
-        plan: list[tuple[Hashable, float]] = []
-        for _ in range(steps):
-            v = _pick(remaining, scores, priority)
-            remaining.remove(v)
-            plan.append((v, scores[v]))
-    R = U.copy()
+    notes = ["directed graph analysed as undirected"] if G.is_directed() else []
+    score = np.full(n, math.nan)
+    recomputed = 0
     for step in range(1, steps + 1):
-        if strategy == "block":
-            v, score = plan[step - 1]
-        else:
-            scores = _scores(R, metric_name, weight, ci_radius)
-            v = _pick(list(R), scores, priority)
-            score = scores[v]
-        R.remove_node(v)
-        keep[index[v]] = False
-        rows.append({"step": step, "removed": v, "score": float(score), **damage.measure(keep)})
-    table = _step_table(rows, len(nodes))
+        if (
+            step == 1
+            or strategy == "sequential"
+            or (strategy == "block" and (step - 1) % block_size == 0)  # type: ignore[operator]
+        ):
+            idx = np.flatnonzero(keep)
+            score[:] = math.nan
+            score[idx] = ranker.scores(idx)
+            recomputed += 1
+        candidates = keep & ~np.isnan(score)
+        if not candidates.any():
+            notes.append(f"stopped after {step - 1} removals: no remaining node has a score")
+            break
+        top = float(np.max(score[candidates]))
+        tol = 1e-9 * max(1.0, abs(top))
+        tied = np.flatnonzero(candidates & (score >= top - tol))
+        i = int(tied[np.argmin(priority[tied])])
+        keep[i] = False
+        rows.append(
+            {
+                "step": step,
+                "removed": nodes[i],
+                "score": float(score[i]),
+                "tied": len(tied),
+                **damage.measure(keep),
+            }
+        )
+    if ranker.alphas:
+        shown = ", ".join(f"{a:.6g}" for a in ranker.alphas[:5])
+        more = f" and {len(ranker.alphas) - 5} more" if len(ranker.alphas) > 5 else ""
+        rule = "fixed" if katz_alpha is not None else "0.85 / spectral radius of what was left"
+        notes.append(f"katz: alpha ({rule}) = {shown}{more}")
+    if sampled:
+        notes.append(f"betweenness sampled from k={k} sources, drawn again at each recomputation")
+    table = _step_table(rows, n)
     prov = sw.provenance(
         "disruption",
         {
             "metric": metric_name,
             "strategy": strategy,
-            "steps": steps,
+            "block_size": block_size,
+            "steps": len(rows) - 1,
+            "ties": ties,
             "weight": weight,
-            "ci_radius": ci_radius if metric_name == "collective_influence" else None,
+            "distance": distance,
+            "katz_alpha": katz_alpha,
+            "ci_radius": ci_radius,
+            "k": k,
             "efficiency": efficiency,
+            "recomputations": recomputed,
         },
         seed=used_seed,
-        engine="networkx",
+        engine=ranker.engine,
         input_hash=graph_hash(G, weight),
-        notes=["directed graph analysed as undirected"] if G.is_directed() else [],
+        notes=notes,
     )
     return Disruption(table=table, metric=metric_name, strategy=strategy, provenance=prov)
 
@@ -421,7 +672,8 @@ def _step_table(rows: list[dict[str, Any]], n0: int) -> pd.DataFrame:
     removed = pd.Series([r.pop("removed") for r in rows], dtype=object)
     table = pd.DataFrame(rows)
     table.insert(1, "removed", removed)
-    table.insert(3, "fraction_removed", table["step"] / n0)
+    table.insert(4, "fraction_removed", table["step"] / n0)
+    table["tied"] = table["tied"].astype(int)
     table["lcc_size"] = table["lcc_size"].astype(int)
     table["n_components"] = table["n_components"].astype(int)
     return table

@@ -43,7 +43,7 @@ def test_barbell_broker_is_found_on_every_path_metric() -> None:
     assert kp.top("betweenness", 1) == [4]
     # node 4 lies on all 4*4 paths between the cliques, plus 3->4->5 and 5->4->3 sides
     assert t.loc[4, "betweenness"] == pytest.approx(nx.betweenness_centrality(G)[4])
-    assert t.loc[4, "degree"] == 2.0
+    assert t.loc[4, "degree"] == 2 / 8  # normalised by n - 1
     assert t["articulation_point"].tolist() == [False] * 3 + [True] * 3 + [False] * 3
     assert t["core_number"].tolist() == [3.0, 3.0, 3.0, 3.0, 2.0, 3.0, 3.0, 3.0, 3.0]
     assert kp.rank("betweenness").loc[4] == 1
@@ -51,8 +51,8 @@ def test_barbell_broker_is_found_on_every_path_metric() -> None:
 
 def test_star_exact_values() -> None:
     kp = key_players(nx.star_graph(4), ["degree", "weighted_degree", "betweenness", "closeness"])
-    assert kp.table.loc[0].tolist() == [4.0, 4.0, 1.0, 1.0]
-    assert kp.table.loc[1].tolist() == [1.0, 1.0, 0.0, pytest.approx(4 / 7)]
+    assert kp.table.loc[0].tolist() == [1.0, 4.0, 1.0, 1.0]
+    assert kp.table.loc[1].tolist() == [0.25, 1.0, 0.0, pytest.approx(4 / 7)]
     assert kp.rank("degree").tolist() == [1, 2, 2, 2, 2]
     assert kp.top("degree", 3) == [0, 1, 2]  # ties in canonical order
 
@@ -115,7 +115,14 @@ def test_sampled_betweenness_is_deterministic_for_a_seed() -> None:
 def test_directed_graph_adds_in_and_out_degree() -> None:
     G = nx.DiGraph([("a", "b"), ("a", "c"), ("c", "a")])
     t = key_players(G, ["degree"]).table
-    assert t.loc["a"].tolist() == [3.0, 1.0, 2.0]
+    assert t.loc["a"].tolist() == [1.5, 0.5, 1.0]  # over n - 1 = 2, as networkx
+    assert t.loc["a"].tolist() == [
+        nx.degree_centrality(G)["a"],
+        nx.in_degree_centrality(G)["a"],
+        nx.out_degree_centrality(G)["a"],
+    ]
+    raw = key_players(G, ["degree"], normalized=False).table
+    assert raw.loc["a"].tolist() == [3.0, 1.0, 2.0]
     assert list(t.columns) == ["degree", "in_degree", "out_degree"]
 
 
@@ -126,7 +133,8 @@ def test_caviar_n1_ranks_first_by_degree_and_betweenness(shared_data: object) ->
         kp = key_players(G)
         for metric in ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector"):
             assert kp.top(metric, 1) == ["N1"], metric
-        assert kp.table.loc["N1", "degree"] == 60 if not G.is_directed() else True
+        if not G.is_directed():
+            assert kp.table.loc["N1", "degree"] == pytest.approx(60 / 109)
         assert bool(kp.table.loc["N1", "articulation_point"])
 
 
@@ -142,6 +150,52 @@ def test_caviar_n1_leads_in_most_phases(shared_data: object) -> None:
     assert sum(leads) >= 8
     assert leads[:8] == [True] * 8
     assert not leads[-1]
+
+
+def test_normalised_conventions_worked_by_hand() -> None:
+    # path 0-1-2-3-4: node 2 lies on the paths between {0, 1} and {3, 4}, 4 of 6 pairs
+    G = nx.path_graph(5)
+    kp = key_players(G, ["degree", "betweenness", "closeness"])
+    assert kp.table.loc[2].tolist() == pytest.approx([2 / 4, 4 / 6, 4 / 6])
+    assert kp.table["betweenness"].tolist() == pytest.approx(
+        list(nx.betweenness_centrality(G).values())
+    )
+    raw = key_players(G, ["degree", "betweenness", "closeness"], normalized=False)
+    assert raw.table.loc[2].tolist() == pytest.approx([2.0, 4.0, 4 / 6])
+    assert raw.table.loc[1].tolist() == pytest.approx([2.0, 3.0, 4 / 7])  # (0,2) (0,3) (0,4)
+    assert raw.provenance.params["normalized"] is False
+    # directed: (n-1)(n-2) ordered pairs; 1 is on 0->2 only, of 3 * 2
+    D = nx.DiGraph([(0, 1), (1, 2)])
+    assert key_players(D, ["betweenness"]).table.loc[1, "betweenness"] == pytest.approx(1 / 2)
+    assert key_players(D, ["betweenness"], normalized=False).table.loc[1, "betweenness"] == 1.0
+    sampled = key_players(nx.les_miserables_graph(), ["betweenness"], k=20, seed=1)
+    unscaled = key_players(
+        nx.les_miserables_graph(), ["betweenness"], k=20, seed=1, normalized=False
+    )
+    n = 77
+    ratio = (unscaled.table["betweenness"] / sampled.table["betweenness"]).dropna()
+    assert ratio.to_numpy() == pytest.approx((n - 1) * (n - 2) / 2)
+
+
+def test_largest_component_gives_freeman_closeness() -> None:
+    # the path 0-1-2-3 and, apart, the pair 4-5
+    G = nx.path_graph(4)
+    G.add_edge(4, 5)
+    whole = key_players(G, ["degree", "betweenness", "closeness"])
+    main = key_players(G, ["degree", "betweenness", "closeness"], component="largest")
+    assert main.table.index.tolist() == [0, 1, 2, 3]
+    # within the path: degree 2/3, betweenness 2 of 3 pairs, closeness 3 / (1 + 1 + 2)
+    assert main.table.loc[1].tolist() == pytest.approx([2 / 3, 2 / 3, 3 / 4])
+    # over all six: degree 2/5, betweenness 2 of 10 pairs, Wasserman-Faust 3/4 * 3/5
+    assert whole.table.loc[1].tolist() == pytest.approx([2 / 5, 2 / 10, 3 / 4 * 3 / 5])
+    assert "largest component only: 4 of 6 nodes scored" in main.provenance.notes
+    assert main.provenance.params["component"] == "largest"
+    # directed graphs: the largest weakly connected component
+    D = nx.DiGraph([(0, 1), (2, 1), (3, 4)])
+    assert key_players(D, ["degree"], component="largest").table.index.tolist() == [0, 1, 2]
+    # equal sizes: the component holding the earliest node in canonical order
+    E = nx.Graph([("b", "c"), ("a", "d")])
+    assert key_players(E, ["degree"], component="largest").table.index.tolist() == ["a", "d"]
 
 
 def test_key_players_result_serialises() -> None:
@@ -163,6 +217,8 @@ def test_key_players_result_serialises() -> None:
         ({"k": 99}, "k must be"),
         ({"engine": "gephi"}, "engine must be"),
         ({"katz_alpha": 5.0}, "katz alpha"),
+        ({"component": "main"}, "component must be"),
+        ({"normalized": "yes"}, "normalized must be"),
     ],
 )
 def test_key_players_bad_arguments(kwargs: dict, message: str) -> None:
