@@ -919,6 +919,179 @@ def players_cmd(
     _emit(_NamedTable(frame.reset_index(drop=True), kp), out, limit=top)
 
 
+# ------------------------------------------------------------------------ predict
+
+
+@dataclasses.dataclass
+class _Shown:
+    """A table to print and save as CSV, and the whole result for JSON (see ``_emit``)."""
+
+    frame: Any
+    result: Any
+
+    def to_frame(self) -> Any:
+        return self.frame
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return str(self.result.to_json(indent=indent))
+
+
+def _named(ids: Any, names: dict[Any, str]) -> str:
+    """``"P2 (Ann); P3"``: ids with the names of those who have one."""
+    return "; ".join(f"{i} ({names[i]})" if names.get(i) else str(i) for i in ids)
+
+
+def _predict_options(fn: F) -> F:
+    from netintel.algorithms import LINK_METHODS
+    from netintel.projection import PROJECTIONS
+
+    options = [
+        click.option(
+            "--method",
+            type=click.Choice(LINK_METHODS),
+            default="katz",
+            show_default=True,
+            help="How pairs are scored.",
+        ),
+        click.option(
+            "--k",
+            type=click.IntRange(min=1),
+            default=20,
+            show_default=True,
+            help="Candidate links listed (and the cut of precision@k).",
+        ),
+        click.option(
+            "--max-hops",
+            type=click.IntRange(2, 3),
+            default=3,
+            show_default=True,
+            help="Candidates are unlinked pairs at most this many hops apart.",
+        ),
+        click.option(
+            "--holdout",
+            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            help="Hide this share of the links and report every method's AUC and precision@k.",
+        ),
+        click.option(
+            "--repeats",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Holdout splits (with --holdout).",
+        ),
+        click.option(
+            "--katz-alpha",
+            type=click.FloatRange(0, min_open=True),
+            help="Katz attenuation (default 0.1, lowered when it does not converge).",
+        ),
+        click.option(
+            "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Holdout seed."
+        ),
+        click.option(
+            "--projection",
+            type=click.Choice(sorted(PROJECTIONS)),
+            default="person_calls",
+            show_default=True,
+            help="Which network to read from the database.",
+        ),
+        click.option("--since", type=DATE_TIME, help="Only records at or after this time."),
+        click.option("--until", type=DATE_TIME, help="Only records before this time."),
+        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
+        click.option(
+            "--write",
+            is_flag=True,
+            help="Store the candidates as PREDICTED links of an analysis run (people only).",
+        ),
+        click.option("--run-id", help="The run to store them in (its earlier ones are replaced)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@cli.command("predict")
+@_predict_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the candidate links (.csv) or everything, evaluation included (.json).",
+)
+@_boundary
+def predict_cmd(
+    method: str,
+    k: int,
+    max_hops: int,
+    holdout: float | None,
+    repeats: int,
+    katz_alpha: float | None,
+    seed: int,
+    projection: str,
+    since: str | None,
+    until: str | None,
+    region: tuple[str, ...],
+    write: bool,
+    run_id: str | None,
+    out: Path | None,
+) -> None:
+    """Missing links the network suggests, as hypotheses, with the evidence for each.
+
+    Lists the best K unlinked pairs by METHOD with their common contacts and a
+    shortest path; --holdout hides a share of the known links and reports, per
+    method, the AUC and precision@k on them (how far to trust the list). --write
+    stores the list as (:Person)-[:PREDICTED {method, score, run}]->(:Person),
+    which no projection or path search follows. --out saves the list (.csv) or
+    everything (.json).
+
+    \b
+    Example:
+      netintel predict --method katz --k 20 --holdout 0.1 --repeats 5
+      netintel predict --method adamic_adar --write --out out/predicted.csv
+    """
+    from netintel.algorithms import predict_links
+    from netintel.config import connection, driver
+    from netintel.predicted import write_predictions
+
+    if run_id is not None and not write:
+        raise click.UsageError("--run-id is for --write")
+    if holdout is None and repeats != 1:
+        raise click.BadParameter("needs --holdout", param_hint="--repeats")
+    net = _load_network(projection, since, until, region, "none", "none", seed)
+    if write and net.label != "Person":
+        raise click.BadParameter(
+            f"predicted links are stored between people; {projection} links {net.label} nodes",
+            param_hint="--write",
+        )
+    result = predict_links(
+        net.graph,
+        method,
+        k=k,
+        max_hops=max_hops,
+        holdout=holdout,
+        repeats=repeats,
+        katz_alpha=katz_alpha if method == "katz" else None,
+        seed=seed,
+    )
+    names = {n: str(d["name"]) for n, d in net.graph.nodes(data=True) if d.get("name")}
+    frame = result.to_frame().drop(columns=["path"])
+    frame["common_contacts"] = [_named(c, names) for c in frame["common_contacts"]]
+    frame["path"] = [_named(p, names) for p in result.table["path"]]
+    frame[["u_name", "v_name"]] = frame[["u_name", "v_name"]].fillna("")
+    if result.evaluation is not None:
+        shown = result.evaluation.drop(columns=["auc_sd", "precision_sd"] if repeats == 1 else [])
+        click.echo(f"holdout {holdout:g} of the links, {repeats} split(s), seed {seed}:")
+        click.echo(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        click.echo("")
+    click.echo(f"{net.title}: {len(frame)} of {result.candidates:,} candidate links by {method}")
+    _emit(_Shown(frame, result), out)
+    if write:
+        conn = connection()
+        with driver(conn) as drv:
+            stored = write_predictions(
+                drv, result, projection=net.projection, run_id=run_id, database=conn.database
+            )
+        click.echo(f"stored {len(frame)} PREDICTED links in analysis run {stored}", err=True)
+
+
 # ------------------------------------------------------------------------ summary
 
 
@@ -1725,6 +1898,7 @@ class _Network:
     communities: Any
     scores: Any
     results: dict[str, Any]
+    projection: Any = None  # the Projection read
 
 
 def _load_network(
@@ -1788,7 +1962,7 @@ def _load_network(
         results["key_players"] = players
     where = ", ".join(f"{k}={v}" for k, v in options.items() if v)
     title = f"{projection} network" + (f" ({where})" if where else "")
-    return _Network(G, proj.label, title, found, scores, results)
+    return _Network(G, proj.label, title, found, scores, results, proj)
 
 
 @cli.command("map")

@@ -35,6 +35,7 @@ __all__ = [
     "ANALYSIS_RUN",
     "IN_RUN",
     "NODES",
+    "PREDICTED",
     "PROVENANCE",
     "RECORDS",
     "RELATIONSHIPS",
@@ -559,6 +560,11 @@ ANALYSIS_RUN = "AnalysisRun"
 #: ``(n)-[:IN_RUN {position, community, stability, <score>...}]->(:AnalysisRun)``: one
 #: analysed node's results in a run. Not input data, so not in :data:`RELATIONSHIPS`.
 IN_RUN = "IN_RUN"
+#: ``(:Person)-[:PREDICTED {run, method, score, rank, hops, common, common_contacts}]->(:Person)``:
+#: a link suggested by link prediction (``netintel.predicted``), a hypothesis of the analysis
+#: run ``run``, never evidence: not in :data:`RELATIONSHIPS`, so no projection or path search
+#: follows it.
+PREDICTED = "PREDICTED"
 #: Labels whose nodes an analysis run can hold results for (the projections' node labels).
 ANALYSED_LABELS = ("Person", "Phone")
 
@@ -637,6 +643,7 @@ def constraint_statements() -> Iterator[str]:
         "CREATE CONSTRAINT analysisrun_run_id_unique IF NOT EXISTS "
         f"FOR (n:{ANALYSIS_RUN}) REQUIRE n.run_id IS UNIQUE"
     )
+    yield f"CREATE INDEX predicted_run IF NOT EXISTS FOR ()-[r:{PREDICTED}]-() ON (r.run)"
     yield "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)"
     yield "CREATE INDEX person_national_id IF NOT EXISTS FOR (n:Person) ON (n.national_id)"
     yield "CREATE INDEX called_at IF NOT EXISTS FOR ()-[r:CALLED]-() ON (r.at)"

@@ -60,6 +60,7 @@ NEEDS_DATABASE = {
     ("export", "communities"),
     ("disrupt", "region"),
     ("players", "region"),
+    ("predict", "region"),
 }
 
 #: free text that any value fits (names of files to write, a user name...)
@@ -70,6 +71,7 @@ NO_BAD_VALUE = {
     ("schema docs", "out"): "a file to write",
     ("contest leaderboard", "out"): "a folder to create",
     ("map", "out"): "a file to write",
+    ("predict", "run_id"): "any run id; one held by another kind of run is refused (tested)",
 }
 
 
@@ -260,6 +262,7 @@ def test_a_national_phone_number_is_read_in_the_case_region(
         (["export", "--region", "Atlantis", "x.graphml"], "known: Henan"),
         (["detect", "--region", "Atlantis"], "known: Henan"),
         (["map", "--region", "Atlantis"], "known: Henan"),
+        (["predict", "--region", "Atlantis"], "known: Henan"),
         (["map", "--projection", "phone_calls", "--communities", "no-run"], "--communities"),
     ],
 )

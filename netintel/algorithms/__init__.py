@@ -49,12 +49,19 @@ from netintel.algorithms.disruption import (
     simulate_disruption,
 )
 from netintel.algorithms.gangs import Gangs, find_gangs, gang_panel, gang_scores
+from netintel.algorithms.links import (
+    LINK_METHODS,
+    PredictedLinks,
+    link_scores,
+    predict_links,
+)
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
 from netintel.algorithms.robustness import RANK_METRICS, RankStability, rank_stability
 
 __all__ = [
     "DISRUPTION_METRICS",
     "KEY_PLAYER_METRICS",
+    "LINK_METHODS",
     "RANK_METRICS",
     "Bridges",
     "Brokerage",
@@ -64,6 +71,7 @@ __all__ = [
     "EdgeArrays",
     "Gangs",
     "KeyPlayers",
+    "PredictedLinks",
     "Provenance",
     "RandomDisruption",
     "RankStability",
@@ -86,9 +94,11 @@ __all__ = [
     "key_players",
     "label_propagation",
     "leiden",
+    "link_scores",
     "louvain",
     "modularity",
     "nmi",
+    "predict_links",
     "random_disruption",
     "rank_stability",
     "simulate_disruption",
