@@ -170,7 +170,7 @@ def _top(table: pd.DataFrame, metric: str, n: int, names: dict[str, str]) -> pd.
 _DROP_NODES, _DROP_LINKS = 0.02, 0.1
 
 #: Above this many people, betweenness in the rank intervals is sampled from this many sources.
-_SAMPLED_ABOVE, _SOURCES = 2_000, 256
+_SAMPLED_ABOVE, _SOURCES = 1_000, 64
 
 
 def _stability_columns(shown: pd.DataFrame, rs: RankStability) -> pd.DataFrame:
