@@ -1,8 +1,9 @@
-"""The analyst notebooks run top to bottom against the real database, and ship without outputs.
+"""The analyst notebooks run top to bottom, and ship without outputs.
 
 Each notebook that uses a database works in its own local case (``notebook-01`` ...), started
 by the notebook itself in the test run's private state folder (tests/conftest.py), so the
-test starts one server per such notebook and stops it afterwards.
+test starts one server per such notebook and stops it afterwards. Notebooks without a case
+(04 to 06: pure networkx on the shared data sets) need no database and are not marked neo4j.
 """
 
 from __future__ import annotations
@@ -49,8 +50,20 @@ def test_each_notebook_has_its_own_case(path: Path) -> None:
     assert case is None or (case != "default" and case not in others)
 
 
-@pytest.mark.neo4j
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def _needs_database(path: Path) -> bool:
+    return _case_of(path) is not None
+
+
+def test_the_disruption_notebook_needs_no_database() -> None:
+    (path,) = [p for p in NOTEBOOKS if p.name.startswith("06_")]
+    assert not _needs_database(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.neo4j) if _needs_database(p) else p for p in NOTEBOOKS],
+    ids=lambda p: p.name,
+)
 def test_notebook_runs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from netintel import server
 

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from netintel.algorithms import rank_stability
 from netintel.cli import cli
 from netintel.ingest import ingest
+from netintel.projection import person_call_network
 from netintel.report import case_report
 from netintel.synth import generate
 from netintel.viz import remote_references
@@ -56,6 +58,13 @@ def test_case_report_on_a_synthetic_case(
     # the top PageRank person is listed first in the key-player table
     first = made.facts["top_pagerank"][0]
     assert re.search(rf"\|\s+1 \| {first} ", md)
+    # beside each key player, the interval of ranks they take with data missing
+    assert re.search(r"pagerank \|\s+median rank \| rank 5-95%\s+\| missing\s+\|", md)
+    assert "Rank 5-95%: the ranks a person takes in 90% of 20 copies of the network" in md
+    G = person_call_network(graph).to_networkx()
+    rs = rank_stability(G, "pagerank", drop_nodes=0.02, drop_links=0.1, samples=20, seed=0)
+    lo, hi = rs.table.loc[first, ["rank_05", "rank_95"]]
+    assert made.facts["rank_interval_top_pagerank"] == f"{lo}-{hi}"
 
     page = made.html.read_text(encoding="utf-8")
     assert "<script" not in page and remote_references(page) == []

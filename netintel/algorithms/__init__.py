@@ -56,11 +56,13 @@ from netintel.algorithms.links import (
     predict_links,
 )
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
+from netintel.algorithms.robustness import RANK_METRICS, RankStability, rank_stability
 
 __all__ = [
     "DISRUPTION_METRICS",
     "KEY_PLAYER_METRICS",
     "LINK_METHODS",
+    "RANK_METRICS",
     "Bridges",
     "Brokerage",
     "Communities",
@@ -72,6 +74,7 @@ __all__ = [
     "PredictedLinks",
     "Provenance",
     "RandomDisruption",
+    "RankStability",
     "StructuralHoles",
     "ari",
     "bridges",
@@ -97,5 +100,6 @@ __all__ = [
     "nmi",
     "predict_links",
     "random_disruption",
+    "rank_stability",
     "simulate_disruption",
 ]

@@ -1,0 +1,398 @@
+"""Robustness of a ranking to missing data: how far could each person's rank move?
+
+Wiretaps and police records never hold the whole network. :func:`rank_stability`
+draws many samples of the graph with a share of the people (``drop_nodes``) and of
+the remaining links (``drop_links``) missing at random, ranks everyone again in each
+sample, and gives for each person the median rank and the 5%-95% interval of the
+ranks it took, with how often the person was among the missing. Each sample is
+compared with the full ranking by Kendall's tau and by the overlap of the top ``top``.
+
+Ficara et al. (2021, "Criminal networks analysis in missing data scenarios
+through graph distances", PLOS ONE 16(8) e0255067) found on Sicilian Mafia
+networks that about 10% missing links leave the picture intact while a few
+percent of missing people can change it; the defaults (2% of nodes, 10% of
+links) follow their scenarios.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.barbell_graph(5, 1)  # two 5-cliques joined through node 5
+>>> rs = rank_stability(G, "betweenness", drop_nodes=0, drop_links=0, samples=3, seed=0)
+>>> rs.table.loc[5, ["rank", "rank_05", "rank_95"]].tolist(), float(rs.table.loc[5, "missing"])
+([1, 1, 1], 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netintel.algorithms.centrality import KEY_PLAYER_METRICS, key_players
+from netintel.algorithms.results import (
+    Provenance,
+    ResultMixin,
+    Stopwatch,
+    canonical_nodes,
+    derived_seeds,
+    draw_seed,
+    graph_hash,
+    table_dict,
+)
+
+__all__ = ["RANK_METRICS", "RankStability", "rank_stability"]
+
+#: Named metrics :func:`rank_stability` ranks by (the scores of :func:`key_players`).
+RANK_METRICS = tuple(m for m in KEY_PLAYER_METRICS if m != "articulation_point")
+
+Metric = str | Callable[[nx.Graph], Mapping[Hashable, float]]
+
+
+@dataclass(frozen=True, eq=False)
+class RankStability(ResultMixin):
+    """Rank intervals under missing data, one row per node.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Index ``node``, best rank first (ties in canonical node order). Columns:
+        ``name`` (node attribute, "" when absent), ``rank`` in the full graph (1 =
+        highest score, ties share the best rank), ``median_rank``, ``rank_05`` and
+        ``rank_95`` (the 5% and 95% quantiles of the node's rank over the samples
+        in which it was present, each a rank it actually took), and ``missing``
+        (the share of samples in which the node was among the dropped people).
+        A node dropped from every sample has no interval (NA).
+    samples : pandas.DataFrame
+        One row per sample: ``sample``, ``seed``, ``nodes_dropped``,
+        ``links_dropped``, ``kendall_tau`` (tau-b between the sample's scores and
+        the full graph's over the people present in both) and ``top_overlap`` (the
+        share of the full graph's top ``top`` that is also the sample's top).
+    ranks : pandas.DataFrame
+        The rank of every node (columns) in every sample (rows); NaN where missing.
+    metric : str
+        The metric's name (a callable's ``__name__``).
+    top : int
+        Size of the top list compared in ``top_overlap``.
+    provenance : Provenance
+    """
+
+    table: pd.DataFrame
+    samples: pd.DataFrame
+    ranks: pd.DataFrame
+    metric: str
+    top: int
+    provenance: Provenance
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the table with the node as a column."""
+        return self.table.reset_index()
+
+    def summary(self) -> dict[str, float]:
+        """How much the ranking as a whole holds: the samples' Kendall tau and top overlap.
+
+        Median and 5% quantile of tau, mean and minimum of the top overlap, and
+        the median width of the nodes' 5%-95% intervals.
+        """
+        tau = self.samples["kendall_tau"].astype(float)
+        overlap = self.samples["top_overlap"].astype(float)
+        width = (self.table["rank_95"] - self.table["rank_05"]).astype(float)
+        return {
+            "samples": float(len(self.samples)),
+            "kendall_tau_median": float(tau.median()),
+            "kendall_tau_05": float(tau.quantile(0.05)),
+            "top_overlap_mean": float(overlap.mean()),
+            "top_overlap_min": float(overlap.min()),
+            "interval_width_median": float(width.median()),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rows, samples, summary and provenance as plain JSON types."""
+        return {
+            "metric": self.metric,
+            "top": self.top,
+            "rows": table_dict(self.table),
+            "samples": table_dict(self.samples),
+            "summary": self.summary(),
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+def _share(value: float, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise ValueError(f"{what} must be a share in [0, 1), not {value!r}")
+    return float(value)
+
+
+def _scorer(
+    metric: Metric, *, k: int | None, weight: str | None, distance: str | None
+) -> tuple[str, Callable[[nx.Graph, int], dict[Hashable, float]]]:
+    """The metric's name and a function (graph, seed) -> node -> score."""
+    if callable(metric):
+        name = getattr(metric, "__name__", "callable")
+
+        def custom(H: nx.Graph, _seed: int) -> dict[Hashable, float]:
+            got = metric(H)
+            if not isinstance(got, Mapping | pd.Series):
+                raise ValueError(
+                    f"metric {name} must return a mapping node -> score, not {type(got).__name__}"
+                )
+            return dict(got.items())
+
+        return name, custom
+    if metric not in RANK_METRICS:
+        raise ValueError(
+            f"metric must be one of {', '.join(RANK_METRICS)} or a callable(G) -> dict, "
+            f"not {metric!r}"
+        )
+    if k is not None and metric != "betweenness":
+        raise ValueError(f"k (sampled sources) applies to betweenness only, not to {metric!r}")
+
+    def named(H: nx.Graph, seed: int) -> dict[Hashable, float]:
+        kk = None if k is None else min(k, H.number_of_nodes())
+        col = key_players(H, [metric], k=kk, seed=seed, weight=weight, distance=distance).table
+        return dict(col[metric].astype(float).items())
+
+    return str(metric), named
+
+
+def _scores(
+    score: Callable[[nx.Graph, int], dict[Hashable, float]], H: nx.Graph, seed: int, name: str
+) -> pd.Series:
+    got = score(H, seed)
+    lacking = [v for v in H if v not in got]
+    if lacking:
+        raise ValueError(f"metric {name} gave no score for node {lacking[0]!r}")
+    order = canonical_nodes(H)
+    values = []
+    for v in order:
+        try:
+            x = float(got[v])
+        except (TypeError, ValueError):
+            raise ValueError(f"metric {name} gave node {v!r} a non-number: {got[v]!r}") from None
+        if not math.isfinite(x):
+            raise ValueError(f"metric {name} gave node {v!r} a non-finite score: {x}")
+        values.append(x)
+    return pd.Series(values, index=pd.Index(order, dtype=object), dtype=float)
+
+
+def _ranks(scores: pd.Series) -> pd.Series:
+    """1 = highest; ties share the best rank (as :meth:`KeyPlayers.rank`)."""
+    return scores.rank(ascending=False, method="min")
+
+
+def _top(scores: pd.Series, n: int) -> set[Hashable]:
+    """The ``n`` highest, ties in canonical order (``scores`` is in canonical order)."""
+    order = np.lexsort((np.arange(len(scores)), -scores.to_numpy()))
+    labels = scores.index.tolist()
+    return {labels[i] for i in order[:n]}
+
+
+def _edges(G: nx.Graph, pos: Mapping[Hashable, int]) -> list[tuple[Any, ...]]:
+    """Edges of ``G`` (with keys for multigraphs) in an order that depends only on content."""
+    edges = list(G.edges(keys=True)) if G.is_multigraph() else list(G.edges())
+
+    def key(e: tuple[Any, ...]) -> tuple[int, int, str]:
+        a, b = pos[e[0]], pos[e[1]]
+        if not G.is_directed() and a > b:
+            a, b = b, a
+        return (a, b, repr(e[2]) if len(e) > 2 else "")
+
+    return sorted(edges, key=key)
+
+
+def _kendall(full: pd.Series, sample: pd.Series) -> float:
+    from scipy.stats import kendalltau
+
+    common = sample.index
+    if len(common) < 2:
+        return math.nan
+    x, y = full.loc[common].to_numpy(), sample.to_numpy()
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan  # tau is undefined when every score is the same
+    return float(kendalltau(x, y).statistic)
+
+
+def rank_stability(
+    G: nx.Graph,
+    metric: Metric = "betweenness",
+    *,
+    drop_nodes: float = 0.02,
+    drop_links: float = 0.1,
+    samples: int = 100,
+    seed: int | None = None,
+    top: int = 10,
+    k: int | None = None,
+    weight: str | None = "weight",
+    distance: str | None = None,
+    name: str = "name",
+) -> RankStability:
+    """How each node's rank on ``metric`` moves when part of the network is missing.
+
+    Parameters
+    ----------
+    G : networkx graph
+        The network as known. Node attribute ``name`` is shown beside the ids.
+    metric : str or callable
+        One of :data:`RANK_METRICS` (scored by :func:`key_players` with ``k``,
+        ``weight`` and ``distance``), or a function ``metric(H) -> {node: score}``
+        called on every sample ``H`` (a copy of ``G`` with nodes and edges removed,
+        attributes kept). Higher scores rank first.
+    drop_nodes : float
+        Share of the nodes missing from each sample, in ``[0, 1)``:
+        ``round(drop_nodes * n)`` nodes drawn at random, without their links.
+    drop_links : float
+        Share of the links left after that which are also missing, in ``[0, 1)``:
+        ``round(drop_links * m)`` of the remaining ``m`` edges (the edges of a
+        multigraph count one by one).
+    samples : int
+        How many incomplete graphs to draw (at least 1). More samples estimate
+        the 5% and 95% quantiles more precisely; they do not make the interval
+        narrower, since it measures a spread.
+    seed : int or None
+        Seeds every draw (and sampled betweenness); drawn and recorded when None.
+        The same graph, parameters and seed give the same result.
+    top : int
+        Size of the top list whose overlap with the full graph's is reported.
+    k : int or None
+        Betweenness from ``k`` sampled sources (faster on big graphs); the full
+        graph and every sample get their own seed.
+    weight, distance : str or None
+        As in :func:`key_players`.
+    name : str
+        Node attribute holding the person's name.
+
+    Returns
+    -------
+    RankStability
+
+    Notes
+    -----
+    A node's rank in a sample is its rank among the nodes present in that sample,
+    so losing a more central person moves everyone below up by one. A node's
+    interval is over the samples in which it was present; ``missing`` says how
+    often it was not. With nothing dropped (and an exact metric) every interval
+    is the node's rank in the full graph.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.les_miserables_graph()
+    >>> rs = rank_stability(G, "degree", drop_nodes=0.05, drop_links=0.1, samples=20, seed=1)
+    >>> rs.table.loc["Valjean", ["rank", "rank_05", "rank_95"]].tolist()
+    [1, 1, 1]
+    >>> rs.table.columns.tolist()
+    ['name', 'rank', 'median_rank', 'rank_05', 'rank_95', 'missing']
+    >>> round(rs.summary()["top_overlap_mean"], 2)
+    0.85
+    """
+    if not isinstance(G, nx.Graph):
+        raise ValueError(f"expected a networkx graph, not {type(G).__name__}")
+    drop_nodes = _share(drop_nodes, "drop_nodes")
+    drop_links = _share(drop_links, "drop_links")
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples must be an integer >= 1, not {samples!r}")
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be an integer >= 1, not {top!r}")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise ValueError(f"k must be an integer >= 1 or None, not {k!r}")
+    metric_name, score = _scorer(metric, k=k, weight=weight, distance=distance)
+    sw = Stopwatch()
+    used_seed = draw_seed(seed)
+    nodes = canonical_nodes(G)
+    n = len(nodes)
+    pos = {v: i for i, v in enumerate(nodes)}
+    full = _scores(score, G, used_seed, metric_name)
+    full_rank = _ranks(full)
+    n_top = min(top, n)
+    full_top = _top(full, n_top)
+
+    drop_n = round(drop_nodes * n)
+    ranks = np.full((samples, n), np.nan)
+    rows: list[dict[str, Any]] = []
+    for i, s in enumerate(derived_seeds(used_seed, samples)):
+        rng = np.random.default_rng(s)
+        H = G.copy()
+        gone = rng.choice(n, size=drop_n, replace=False).tolist() if drop_n else []
+        H.remove_nodes_from(nodes[j] for j in gone)
+        edges = _edges(H, pos)
+        drop_m = round(drop_links * len(edges))
+        if drop_m:
+            H.remove_edges_from(edges[j] for j in rng.choice(len(edges), drop_m, replace=False))
+        got = _scores(score, H, s, metric_name)
+        r = _ranks(got)
+        ranks[i, [pos[v] for v in r.index]] = r.to_numpy()
+        rows.append(
+            {
+                "sample": i,
+                "seed": s,
+                "nodes_dropped": drop_n,
+                "links_dropped": drop_m,
+                "kendall_tau": _kendall(full, got),
+                "top_overlap": len(_top(got, n_top) & full_top) / n_top if n_top else math.nan,
+            }
+        )
+
+    present = ~np.isnan(ranks)
+    seen = present.any(axis=0)
+    stats = np.full((3, n), np.nan)
+    if seen.any():
+        stats[0, seen] = np.nanmedian(ranks[:, seen], axis=0)
+        stats[1:, seen] = np.nanquantile(
+            ranks[:, seen], [0.05, 0.95], axis=0, method="inverted_cdf"
+        )
+    attrs = G.nodes
+    table = pd.DataFrame(
+        {
+            "name": [str(attrs[v].get(name, "") or "") for v in nodes],
+            "rank": full_rank.astype("int64").to_numpy(),  # canonical order, as nodes
+            "median_rank": stats[0],
+            "rank_05": pd.array(stats[1], dtype="Int64"),
+            "rank_95": pd.array(stats[2], dtype="Int64"),
+            "missing": 1.0 - present.mean(axis=0),
+        },
+        index=pd.Index(nodes, name="node", dtype=object),
+    )
+    order = np.lexsort((np.arange(n), table["rank"].to_numpy()))
+    table = table.iloc[order]
+    sample_frame = pd.DataFrame(
+        rows,
+        columns=["sample", "seed", "nodes_dropped", "links_dropped", "kendall_tau", "top_overlap"],
+    )
+    rank_frame = pd.DataFrame(ranks, columns=pd.Index(nodes, dtype=object))
+    rank_frame.index.name = "sample"
+    notes = []
+    if G.is_directed() and metric_name in ("eigenvector", "core_number"):
+        notes.append(f"{metric_name}: directed graph analysed as undirected")
+    if k is not None:
+        notes.append(f"betweenness sampled from k={k} sources in every graph")
+    prov = sw.provenance(
+        "rank_stability",
+        {
+            "metric": metric_name,
+            "drop_nodes": drop_nodes,
+            "drop_links": drop_links,
+            "samples": samples,
+            "top": top,
+            "k": k,
+            "weight": weight,
+            "distance": distance,
+            "nodes_dropped": drop_n,
+        },
+        seed=used_seed,
+        engine="networkx",
+        input_hash=graph_hash(G, weight),
+        notes=notes,
+    )
+    return RankStability(
+        table=table,
+        samples=sample_frame,
+        ranks=rank_frame,
+        metric=metric_name,
+        top=n_top,
+        provenance=prov,
+    )
