@@ -335,7 +335,9 @@ def case_report(
         tops = [_top(t, m, top, names) for m in metrics]
         facts["top_pagerank"] = tops[0]["person"].tolist()
         kp_notes: list[str | pd.DataFrame] = [
-            "Highest PageRank (influence), betweenness (brokerage) and degree (contacts)."
+            "Highest PageRank (influence), betweenness (brokerage, the share of shortest paths "
+            "between others that pass through the person) and degree (contacts, as a share of "
+            "the other people in the network: contacts / (n - 1))."
         ]
         if stability_samples:
             echo(f"rank intervals: {stability_samples} samples with data missing")

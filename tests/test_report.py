@@ -65,6 +65,12 @@ def test_case_report_on_a_synthetic_case(
     rs = rank_stability(G, "pagerank", drop_nodes=0.02, drop_links=0.1, samples=20, seed=0)
     lo, hi = rs.table.loc[first, ["rank_05", "rank_95"]]
     assert made.facts["rank_interval_top_pagerank"] == f"{lo}-{hi}"
+    # degree is shown as a share of the others (what the note says), not a raw count
+    assert "contacts / (n - 1)" in md
+    table = re.split(r"\| name\s+\|\s+degree \|", md)[1].split("\n\n")[0]
+    rows = [line.split("|") for line in table.splitlines()[2:]]
+    shares = [float(cells[4]) for cells in rows]
+    assert len(shares) == 5 and all(0 < v <= 1 for v in shares)
 
     page = made.html.read_text(encoding="utf-8")
     assert "<script" not in page and remote_references(page) == []
