@@ -62,7 +62,9 @@ class RankStability(ResultMixin):
     table : pandas.DataFrame
         Index ``node``, best rank first (ties in canonical node order). Columns:
         ``name`` (node attribute, "" when absent), ``rank`` in the full graph (1 =
-        highest score, ties share the best rank), ``median_rank``, ``rank_05`` and
+        highest score, ties share the best rank), ``median_rank`` with ``median_lo`` and
+        ``median_hi`` (a distribution-free 95% confidence interval of the median rank,
+        which narrows as ``samples`` grow), ``rank_05`` and
         ``rank_95`` (the 5% and 95% quantiles of the node's rank over the samples
         in which it was present, each a rank it actually took), and ``missing``
         (the share of samples in which the node was among the dropped people).
@@ -217,6 +219,28 @@ def _kendall(full: pd.Series, sample: pd.Series) -> float:
     return float(kendalltau(x, y).statistic)
 
 
+def _median_interval(ranks: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, a distribution-free 95% confidence interval of the median rank.
+
+    The order statistics ``r[j]`` and ``r[k]`` of the ``m`` samples the node is present in,
+    with ``j, k = m/2 -+ z*sqrt(m)/2`` (the normal approximation of the binomial): it
+    narrows as the samples grow, like ``1/sqrt(m)``. NaN where the node is never present.
+
+    >>> lo, hi = _median_interval(np.array([[3.0], [1.0], [2.0], [5.0], [4.0]]))
+    >>> lo.tolist(), hi.tolist()
+    ([1.0], [5.0])
+    """
+    ordered = np.sort(ranks, axis=0)  # NaN (missing) last
+    m = (~np.isnan(ranks)).sum(axis=0)
+    half = z * np.sqrt(m) / 2
+    j = np.clip(np.floor(m / 2 - half).astype(int), 1, np.maximum(m, 1)) - 1
+    k = np.clip(np.ceil(m / 2 + half).astype(int) + 1, 1, np.maximum(m, 1)) - 1
+    cols = np.arange(ranks.shape[1])
+    lo = np.where(m > 0, ordered[j, cols], np.nan)
+    hi = np.where(m > 0, ordered[k, cols], np.nan)
+    return lo, hi
+
+
 def rank_stability(
     G: nx.Graph,
     metric: Metric = "betweenness",
@@ -286,7 +310,7 @@ def rank_stability(
     >>> rs.table.loc["Valjean", ["rank", "rank_05", "rank_95"]].tolist()
     [1, 1, 1]
     >>> rs.table.columns.tolist()
-    ['name', 'rank', 'median_rank', 'rank_05', 'rank_95', 'missing']
+    ['name', 'rank', 'median_rank', 'median_lo', 'median_hi', 'rank_05', 'rank_95', 'missing']
     >>> round(rs.summary()["top_overlap_mean"], 2)
     0.85
     """
@@ -345,12 +369,15 @@ def rank_stability(
         stats[1:, seen] = np.nanquantile(
             ranks[:, seen], [0.05, 0.95], axis=0, method="inverted_cdf"
         )
+    median_lo, median_hi = _median_interval(ranks)
     attrs = G.nodes
     table = pd.DataFrame(
         {
             "name": [str(attrs[v].get(name, "") or "") for v in nodes],
             "rank": full_rank.astype("int64").to_numpy(),  # canonical order, as nodes
             "median_rank": stats[0],
+            "median_lo": pd.array(median_lo, dtype="Int64"),
+            "median_hi": pd.array(median_hi, dtype="Int64"),
             "rank_05": pd.array(stats[1], dtype="Int64"),
             "rank_95": pd.array(stats[2], dtype="Int64"),
             "missing": 1.0 - present.mean(axis=0),

@@ -87,6 +87,21 @@ def test_the_interval_estimate_settles_as_samples_grow_but_does_not_shrink(
     assert width[160] > 0.8 * width[10] > 0
 
 
+def test_the_confidence_interval_of_the_median_rank_shrinks_as_samples_grow(
+    siren: nx.Graph,
+) -> None:
+    widths = {}
+    for samples in (20, 320):
+        t = rank_stability(
+            siren, "pagerank", drop_nodes=0.05, drop_links=0.1, samples=samples, seed=3
+        ).table
+        assert ((t["median_lo"] <= t["median_rank"]) & (t["median_rank"] <= t["median_hi"])).all()
+        widths[samples] = float((t["median_hi"] - t["median_lo"]).astype(float).mean())
+    assert widths[320] < 0.5 * widths[20]
+    # with many samples the median's interval lies within the spread of the ranks
+    assert ((t["rank_05"] <= t["median_lo"]) & (t["median_hi"] <= t["rank_95"])).all()
+
+
 def test_a_broker_whose_rank_rests_on_one_person_is_shown_as_fragile() -> None:
     G = _fragile_broker()
     full = rank_stability(G, "betweenness", drop_nodes=0, drop_links=0, samples=1, seed=0)
