@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -166,16 +168,20 @@ def test_ingest_checks_the_options_before_reading_anything(tmp_path: Path) -> No
         ingest(missing, driver=driver, timezone="Mars/Olympus")
 
 
-def test_cli_timezone_conflict_is_one_line_and_exit_2(
-    tmp_path: Path, neo4j_env: dict[str, str]
+def test_cli_timezone_conflict_is_one_line_and_exit_2_before_any_database(
+    tmp_path: Path,
 ) -> None:
     mapping = tmp_path / "m.yaml"
     mapping.write_text("timezone: Asia/Shanghai\n")
     (tmp_path / "sightings.csv").write_text("person_id,location_id,at\nP1,L1,2024-05-01T10:00\n")
+    with socket.socket() as s:  # a port nothing listens on: the server is never reached
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    nowhere = {"NEO4J_URI": f"bolt://127.0.0.1:{port}", "NEO4J_PASSWORD": "x"}
     result = CliRunner().invoke(
         cli,
         ["ingest", str(tmp_path / "sightings.csv"), "-m", str(mapping), "--timezone", "UTC"],
-        env=neo4j_env,
+        env=nowhere,
     )
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
