@@ -977,24 +977,19 @@ def disrupt_cmd(
     click.echo(f"written: {plot}", err=True)
 
 
+def _key_player_metrics() -> list[str]:
+    """The metrics key_players knows (their one home: netintel.algorithms.centrality)."""
+    from netintel.algorithms.centrality import KEY_PLAYER_METRICS
+
+    return list(KEY_PLAYER_METRICS)
+
+
 @cli.command("players")
 @_projection_options
 @click.option(
     "--metric",
     "metrics",
-    type=click.Choice(
-        [
-            "degree",
-            "weighted_degree",
-            "betweenness",
-            "closeness",
-            "eigenvector",
-            "pagerank",
-            "katz",
-            "core_number",
-            "articulation_point",
-        ]
-    ),
+    type=click.Choice(_key_player_metrics()),
     multiple=True,
     help="Scores to compute (repeat; default all).",
 )
