@@ -545,6 +545,29 @@ def ingest_cmd(
 # ------------------------------------------------------------------------ predict
 
 
+def _projection_options(fn: F) -> F:
+    """The options that pick the network to analyse (as `netintel map` reads it)."""
+    from netintel.projection import PROJECTIONS
+
+    options = [
+        click.option(
+            "--projection",
+            type=click.Choice(sorted(PROJECTIONS)),
+            default="person_calls",
+            show_default=True,
+            help="Which network to read from the database.",
+        ),
+        click.option(
+            "--since", type=DATE_TIME, help="Only records at or after this time (ISO 8601)."
+        ),
+        click.option("--until", type=DATE_TIME, help="Only records before this time (ISO 8601)."),
+        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @dataclasses.dataclass
 class _Shown:
     """A table to print and save as CSV, and the whole result for JSON (see ``_emit``)."""
@@ -566,7 +589,6 @@ def _named(ids: Any, names: dict[Any, str]) -> str:
 
 def _predict_options(fn: F) -> F:
     from netintel.algorithms import LINK_METHODS
-    from netintel.projection import PROJECTIONS
 
     options = [
         click.option(
@@ -611,16 +633,6 @@ def _predict_options(fn: F) -> F:
             "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Holdout seed."
         ),
         click.option(
-            "--projection",
-            type=click.Choice(sorted(PROJECTIONS)),
-            default="person_calls",
-            show_default=True,
-            help="Which network to read from the database.",
-        ),
-        click.option("--since", type=DATE_TIME, help="Only records at or after this time."),
-        click.option("--until", type=DATE_TIME, help="Only records before this time."),
-        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
-        click.option(
             "--write",
             is_flag=True,
             help="Store the candidates as PREDICTED links of an analysis run (people only).",
@@ -629,7 +641,7 @@ def _predict_options(fn: F) -> F:
     ]
     for option in reversed(options):
         fn = option(fn)
-    return fn
+    return _projection_options(fn)
 
 
 @cli.command("predict")
@@ -716,29 +728,6 @@ def predict_cmd(
 
 
 # ----------------------------------------------------------------- disrupt and players
-
-
-def _projection_options(fn: F) -> F:
-    """The options that pick the network to analyse (as `netintel map` reads it)."""
-    from netintel.projection import PROJECTIONS
-
-    options = [
-        click.option(
-            "--projection",
-            type=click.Choice(sorted(PROJECTIONS)),
-            default="person_calls",
-            show_default=True,
-            help="Which network to read from the database.",
-        ),
-        click.option(
-            "--since", type=DATE_TIME, help="Only records at or after this time (ISO 8601)."
-        ),
-        click.option("--until", type=DATE_TIME, help="Only records before this time (ISO 8601)."),
-        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
 
 
 @dataclasses.dataclass
@@ -1829,21 +1818,8 @@ _COMMUNITY_CHOICES = ("louvain", "leiden", "label_propagation", "infomap", "find
 def _network_options(fn: F) -> F:
     """The options that pick a network and how it is coloured and sized."""
     from netintel.algorithms import KEY_PLAYER_METRICS
-    from netintel.projection import PROJECTIONS
 
     options = [
-        click.option(
-            "--projection",
-            type=click.Choice(sorted(PROJECTIONS)),
-            default="person_calls",
-            show_default=True,
-            help="Which network to read from the database.",
-        ),
-        click.option(
-            "--since", type=DATE_TIME, help="Only records at or after this time (ISO 8601)."
-        ),
-        click.option("--until", type=DATE_TIME, help="Only records before this time (ISO 8601)."),
-        click.option("--region", multiple=True, help="Only records of this region (repeat)."),
         click.option(
             "--communities",
             default="louvain",
@@ -1874,7 +1850,7 @@ def _network_options(fn: F) -> F:
     ]
     for option in reversed(options):
         fn = option(fn)
-    return fn
+    return _projection_options(fn)
 
 
 def _check_regions(drv: Any, database: str | None, regions: tuple[str, ...]) -> None:
