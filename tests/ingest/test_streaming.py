@@ -57,7 +57,11 @@ def test_headers_first_then_each_file_read_and_written_before_the_next(
     monkeypatch.setattr(run_module, "read_file", spy("read", run_module.read_file))
     monkeypatch.setattr(run_module, "_write", spy("write", run_module._write))
     report = ingest(folder, driver=graph, reject_dir=tmp_path / "r", progress=False)
-    assert report.ok and report.rows_loaded == 4
+    assert report.rows_loaded == 4
+    # what the database holds, file by file
+    assert _one(graph, "MATCH (n:Person) WHERE n.source = 'persons.csv' RETURN count(n)") == 2
+    assert _one(graph, "MATCH (n:Location) WHERE n.source = 'locations.csv' RETURN count(n)") == 1
+    assert _one(graph, "MATCH ()-[r:SEEN_AT {source: 'sightings.csv'}]->() RETURN count(r)") == 1
     assert events == [
         ("header", "locations.csv"),
         ("header", "persons.csv"),
