@@ -28,12 +28,14 @@ test: setup browser
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
-# Debian's Chromium and its WebDriver, for the browser tests; installed only when missing.
+# Debian's Chromium and its WebDriver, for the browser tests, and a CJK font (Noto), so that
+# pictures draw Chinese names; installed only when missing.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || \
+	    [ ! -d /usr/share/fonts/opentype/noto ] || ! ls /usr/share/fonts/opentype/noto | grep -q CJK; then \
 	  sudo=$$( [ "$$(id -u)" -ne 0 ] && command -v sudo ); \
 	  $$sudo apt-get update && \
-	  $$sudo apt-get install -y --no-install-recommends chromium chromium-driver; \
+	  $$sudo apt-get install -y --no-install-recommends chromium chromium-driver fonts-noto-cjk; \
 	fi
 
 # Every benchmark, each against the alternative a user would pick, measured in the same run

@@ -1996,9 +1996,16 @@ def map_cmd(seed: int, redact: bool, out: Path, max_nodes: int, **network: Any) 
 
 @cli.command("export")
 @_network_options
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "utf-8"]),
+    default=None,
+    help="CSV tables only: utf-8-sig (default, with the byte-order mark Excel needs to show "
+    "Chinese) or utf-8 (no mark).",
+)
 @click.argument("out", type=click.Path(path_type=Path))
 @_boundary
-def export_cmd(seed: int, redact: bool, out: Path, **network: Any) -> None:
+def export_cmd(seed: int, redact: bool, encoding: str | None, out: Path, **network: Any) -> None:
     """Export a projection with its communities and scores.
 
     The format follows OUT's suffix: .graphml, .gexf (Gephi, yEd,
@@ -2009,12 +2016,20 @@ def export_cmd(seed: int, redact: bool, out: Path, **network: Any) -> None:
       netintel export --projection co_offending out/co_offending.graphml
       netintel export --size-by betweenness --redact out/tables
     """
-    from netintel.export import export, exporter_for
+    from netintel.export import CSVExporter, export, exporter_for
 
     try:
-        exporter_for(out)  # an unknown suffix fails before any work
+        exporter = exporter_for(out)  # an unknown suffix fails before any work
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="OUT") from None
+    options: dict[str, Any] = {}
+    if encoding is not None:
+        if not isinstance(exporter, CSVExporter):
+            raise click.BadParameter(
+                f"applies to CSV tables (an OUT without a suffix), not {out.suffix}",
+                param_hint="--encoding",
+            )
+        options["encoding"] = encoding
     net = _load_network(seed=seed, **network)
     paths = export(
         net.graph,
@@ -2023,6 +2038,7 @@ def export_cmd(seed: int, redact: bool, out: Path, **network: Any) -> None:
         size_by=net.scores,
         results=net.results,
         redact=redact,
+        **options,
     )
     for path in paths:
         click.echo(f"written: {path}")

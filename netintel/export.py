@@ -12,17 +12,20 @@ a graph attribute ``timezone``).
 
 * :class:`GraphMLExporter`, :class:`GEXFExporter`: for Gephi, yEd, Cytoscape;
   node attributes ``label`` (display name), ``node_type``, ``community``, the
-  score, the node's facts and a layout position; edge attributes ``rel_type``,
+  score, the node's facts, a layout position and the map's node size
+  (:func:`node_sizes`: ``size`` in GraphML, ``viz:size`` in GEXF); edge attributes ``rel_type``,
   ``weight``, ``record_count`` and ``records`` (JSON). Values are converted to
   types the formats accept (lists joined with ``|``, mappings as JSON, dates as
   ISO text, missing values left out, one type per attribute).
-* :class:`CSVExporter` (a folder) and :class:`ExcelExporter` (one workbook):
+* :class:`CSVExporter` (a folder, UTF-8 with a byte-order mark for Excel unless
+  ``encoding="utf-8"``) and :class:`ExcelExporter` (one workbook):
   tables ``nodes``, ``edges``, ``records`` (one row per record behind an edge)
   and one per result (``Communities``, ``KeyPlayers``, any DataFrame). In
   Excel every text cell is stored as text, so a value such as ``=HYPERLINK(...)``
   from a source spreadsheet is never run as a formula.
 * :class:`PictureExporter`: a static PNG, SVG or PDF (matplotlib, Agg) in the
-  map's styles, for reports.
+  map's styles, for reports; Chinese names in an installed CJK font
+  (:mod:`netintel.viz.fonts`).
 
 >>> import networkx as nx, tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "k.graphml"
@@ -39,6 +42,7 @@ import json
 import math
 import numbers
 import re
+import warnings
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Hashable, Mapping
@@ -50,12 +54,14 @@ import numpy as np
 import pandas as pd
 
 from netintel.localtime import is_time
+from netintel.viz.fonts import cjk_font, cjk_rc
 from netintel.viz.layout import layout_arrays
 from netintel.viz.model import RECORD_TIME_KEYS, GraphView, describe
 from netintel.viz.redact import Redaction
-from netintel.viz.style import community_color, edge_style, node_style
+from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
 
 __all__ = [
+    "CSV_ENCODINGS",
     "EXPORTERS",
     "CSVExporter",
     "ExcelExporter",
@@ -66,6 +72,7 @@ __all__ = [
     "export",
     "exporter_for",
     "format_value",
+    "node_sizes",
 ]
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -353,6 +360,19 @@ class Exporter(ABC):
         return layout_arrays(len(view.nodes), src, dst, seed=self.seed)
 
 
+def node_sizes(view: GraphView) -> np.ndarray:
+    """Each node's size as the map draws it: :data:`~netintel.viz.style.NODE_SIZE` by score.
+
+    >>> G = nx.path_graph(3)
+    >>> node_sizes(describe(G, size_by="degree")).tolist()
+    [8.0, 36.0, 8.0]
+    >>> node_sizes(describe(G)).tolist()
+    [14.0, 14.0, 14.0]
+    """
+    scores = np.array([np.nan if n.score is None else n.score for n in view.nodes], dtype=float)
+    return scaled(scores, *NODE_SIZE).round(2)
+
+
 class _GraphFileExporter(Exporter):
     """GraphML and GEXF: one graph, attributes converted to accepted types."""
 
@@ -373,6 +393,7 @@ class _GraphFileExporter(Exporter):
         node_rows, edge_rows = [], []
         for view in self.views:
             pos = self.positions(view)
+            sizes = node_sizes(view)
             for i, n in enumerate(view.nodes):
                 color = (
                     community_color(n.community)
@@ -391,7 +412,7 @@ class _GraphFileExporter(Exporter):
                     if key not in row:
                         row[key] = v
                 row = {k: f for k, v in row.items() if (f := format_value(v)) is not None}
-                row["_pos"] = (float(pos[i, 0]), float(pos[i, 1]), color)
+                row["_pos"] = (float(pos[i, 0]), float(pos[i, 1]), color, float(sizes[i]))
                 node_rows.append((n.id, row))
             for e in view.edges:
                 erow: dict[str, Any] = {
@@ -411,9 +432,9 @@ class _GraphFileExporter(Exporter):
         _unify([r for _, r in node_rows])
         _unify([r for _, _, r in edge_rows])
         for node_id, row in node_rows:
-            x, y, color = row.pop("_pos")
+            x, y, color, size = row.pop("_pos")
             H.add_node(node_id, **row)
-            self._place(H.nodes[node_id], x, y, color)
+            self._place(H.nodes[node_id], x, y, color, size)
         for u, v, erow in edge_rows:
             H.add_edge(u, v, **erow)
         H.graph["timezone"] = self.views[0].timezone
@@ -422,10 +443,10 @@ class _GraphFileExporter(Exporter):
     def _score_key(self, name: str) -> str:
         return self._safe(name if name not in ("label", "node_type", "community") else f"{name}_")
 
-    def _place(self, attrs: dict[str, Any], x: float, y: float, color: str) -> None:
+    def _place(self, attrs: dict[str, Any], x: float, y: float, color: str, size: float) -> None:
         attrs["x"] = round(x, 2)
         attrs["y"] = round(y, 2)
-        attrs["size"] = 10.0
+        attrs["size"] = size
 
 
 class GraphMLExporter(_GraphFileExporter):
@@ -433,8 +454,8 @@ class GraphMLExporter(_GraphFileExporter):
 
     suffixes = (".graphml",)
 
-    def _place(self, attrs: dict[str, Any], x: float, y: float, color: str) -> None:
-        super()._place(attrs, x, y, color)
+    def _place(self, attrs: dict[str, Any], x: float, y: float, color: str, size: float) -> None:
+        super()._place(attrs, x, y, color, size)
         attrs["r"], attrs["g"], attrs["b"] = _hex_rgb(color)
 
     def _write_files(self) -> list[Path]:
@@ -448,11 +469,11 @@ class GEXFExporter(GraphMLExporter):
     suffixes = (".gexf",)
     reserved = _GEXF_RESERVED - {"label", "weight"}
 
-    def _place(self, attrs: dict[str, Any], x: float, y: float, color: str) -> None:
+    def _place(self, attrs: dict[str, Any], x: float, y: float, color: str, size: float) -> None:
         r, g, b = _hex_rgb(color)
         attrs["viz"] = {
             "position": {"x": round(x, 2), "y": round(-y, 2), "z": 0.0},
-            "size": 10.0,
+            "size": size,
             "color": {"r": r, "g": g, "b": b, "a": 1.0},
         }
 
@@ -498,17 +519,33 @@ class _TableExporter(Exporter):
         return out
 
 
+#: Encodings CSV tables can be written in: with a byte-order mark (Excel reads it as UTF-8;
+#: without one it guesses the Windows code page and shows Chinese as mojibake), or plain.
+CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8")
+
+
 class CSVExporter(_TableExporter):
-    """CSV tables (UTF-8) in the folder ``path``: ``nodes.csv``, ``edges.csv``, ..."""
+    """CSV tables in the folder ``path``: ``nodes.csv``, ``edges.csv``, ...
+
+    ``encoding``: ``"utf-8-sig"`` (default: UTF-8 with a byte-order mark, so that Excel
+    shows Chinese names) or ``"utf-8"`` (no mark, for tools that do not expect one).
+    """
 
     suffixes = ("",)
+
+    def __init__(self, path: str | Path, *, encoding: str = "utf-8-sig", **kw: Any) -> None:
+        if encoding not in CSV_ENCODINGS:
+            allowed = ", ".join(CSV_ENCODINGS)
+            raise ValueError(f"encoding must be one of {allowed}, not {encoding!r}")
+        super().__init__(path, **kw)
+        self.encoding = encoding
 
     def _write_files(self) -> list[Path]:
         self.path.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, frame in self.tables().items():
             target = self.path / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.csv"
-            frame.to_csv(target, index=False, encoding="utf-8")
+            frame.to_csv(target, index=False, encoding=self.encoding)
             paths.append(target)
         return paths
 
@@ -554,6 +591,26 @@ class ExcelExporter(_TableExporter):
         return [self.path]
 
 
+def _span(axis: np.ndarray, pos: np.ndarray) -> tuple[float, float]:
+    """Limits of one picture axis: the nodes with a margin, and never a sliver.
+
+    A chain laid out in a line has (almost) no height: with equal aspect the axes box would
+    be a few pixels high and clip every marker. Each axis spans at least a third of the
+    other's extent.
+
+    >>> pos = np.array([[0.0, 0.0], [300.0, 0.0]])
+    >>> _span(pos[:, 0], pos), _span(pos[:, 1], pos)
+    ((-30.0, 330.0), (-80.0, 80.0))
+    """
+    if not len(axis):
+        return -1.0, 1.0
+    extent = float(np.ptp(pos, axis=0).max()) or 100.0
+    lo, hi = float(axis.min()), float(axis.max())
+    half = max((hi - lo) / 2 + 0.1 * extent, extent / 6 + 0.1 * extent)
+    mid = (lo + hi) / 2
+    return mid - half, mid + half
+
+
 class PictureExporter(Exporter):
     """A static picture (``.png``, ``.svg``, ``.pdf``) in the map's styles, for reports.
 
@@ -580,6 +637,15 @@ class PictureExporter(Exporter):
         from matplotlib.lines import Line2D
 
         view = self.views[0] if len(self.views) == 1 else self._merged()
+        texts = [self.title, *(v.name for v in view.nodes)]
+        rc: Any = cjk_rc(texts)  # matplotlib's stubs want literal keys
+        with plt.rc_context(rc), warnings.catch_warnings():
+            if cjk_font() is None:  # cjk_rc warned once; not once per missing glyph
+                warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+            self._draw(view, plt, LineCollection, Line2D)
+        return [self.path]
+
+    def _draw(self, view: GraphView, plt: Any, LineCollection: Any, Line2D: Any) -> None:
         n = len(view.nodes)
         pos = self.positions(view) * np.array([1.0, -1.0])
         side = float(np.clip(4 + np.sqrt(n) / 3, 6, 18))
@@ -661,7 +727,8 @@ class PictureExporter(Exporter):
             if view.redacted:
                 notes.append("redacted: pseudonyms, protected people's details hidden")
             ax.set_title(self.title + ("\n" if self.title else "") + "; ".join(notes), fontsize=10)
-            ax.autoscale()
+            ax.set_xlim(*_span(pos[:, 0], pos))
+            ax.set_ylim(*_span(pos[:, 1], pos))
             ax.set_aspect("equal")
             ax.axis("off")
             fig.tight_layout()
@@ -672,7 +739,6 @@ class PictureExporter(Exporter):
             )
         finally:
             plt.close(fig)
-        return [self.path]
 
     def _merged(self) -> GraphView:
         nodes, edges, offset = [], [], 0

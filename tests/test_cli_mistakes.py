@@ -282,3 +282,11 @@ def test_unknown_ids_and_regions_are_one_line(
     assert words in result.stderr
     assert "Traceback" not in result.output
     assert not [p for p in ("d", "m.html", "x.graphml") if (tmp_path / p).exists()]
+
+
+def test_a_csv_encoding_for_another_format_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "net.graphml"
+    result = CliRunner().invoke(cli, ["export", "--encoding", "utf-8", str(out)], env=NO_DATABASE)
+    assert result.exit_code == 2
+    assert "--encoding" in result.stderr and "CSV tables" in result.stderr
+    assert not out.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -236,3 +237,66 @@ def test_exports_write_local_time_with_its_offset_and_zone(tmp_path: Path) -> No
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert row["first_call"] == "2023-05-01T18:10:00+00:00" and row["timezone"] == "UTC"
+
+
+def test_graph_files_size_nodes_as_the_map_does(tmp_path: Path) -> None:
+    G = nx.star_graph(4)  # the hub has degree 4, the leaves 1
+    export(G, tmp_path / "s.graphml", size_by="degree")
+    export(G, tmp_path / "s.gexf", size_by="degree")
+    graphml = nx.read_graphml(tmp_path / "s.graphml")
+    assert [graphml.nodes[str(i)]["size"] for i in range(5)] == [36.0, 8.0, 8.0, 8.0, 8.0]
+    gexf = (tmp_path / "s.gexf").read_text(encoding="utf-8")
+    assert gexf.count('<viz:size value="36.0"') == 1
+    assert gexf.count('<viz:size value="8.0"') == 4
+    export(G, tmp_path / "u.graphml")  # no score: one size for all
+    assert {d["size"] for _, d in nx.read_graphml(tmp_path / "u.graphml").nodes(data=True)} == {
+        14.0
+    }
+
+
+def test_csv_tables_carry_a_byte_order_mark_for_excel_unless_asked(tmp_path: Path) -> None:
+    G = nx.Graph()
+    G.add_node("p1", label="Person", name="贾涛")
+    G.add_node("p2", label="Person", name="李慧")
+    G.add_edge("p1", "p2")
+    export(G, tmp_path / "bom")
+    export(G, tmp_path / "plain", encoding="utf-8")
+    raw = (tmp_path / "bom" / "nodes.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "贾涛" in raw.decode("utf-8-sig")
+    assert not (tmp_path / "plain" / "nodes.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    with pytest.raises(ValueError, match="encoding must be one of"):
+        CSVExporter(tmp_path / "x", encoding="latin-1")
+
+
+def test_pictures_draw_chinese_names_in_a_cjk_font_without_warnings(tmp_path: Path) -> None:
+    from netintel.viz.fonts import cjk_font
+
+    assert cjk_font() is not None, "make setup installs fonts-noto-cjk; install it"
+    G = nx.Graph()
+    G.add_node("p1", label="Person", name="贾涛")
+    G.add_node("p2", label="Person", name="李慧")
+    G.add_edge("p1", "p2")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        export(G, tmp_path / "cjk.svg", title="案卷")
+    assert [str(w.message) for w in caught] == []
+    svg = (tmp_path / "cjk.svg").read_text(encoding="utf-8")
+    # matplotlib embeds each glyph as a path named after its font
+    assert "NotoSansCJK" in svg.replace(" ", "")
+
+
+def test_pictures_of_chains_show_every_node(tmp_path: Path) -> None:
+    """A path laid out on a line must not squeeze the axes into a sliver that clips markers."""
+    import matplotlib.image
+    from scipy import ndimage
+
+    G = nx.path_graph(4)
+    nx.set_node_attributes(G, "Person", "label")
+    export(G, tmp_path / "chain.png")
+    img = matplotlib.image.imread(tmp_path / "chain.png")[..., :3]
+    person = np.array([0x4C, 0x72, 0xB0]) / 255  # the Person colour
+    hits = np.abs(img - person).max(axis=2) < 0.02
+    blobs, n = ndimage.label(hits)
+    sizes = ndimage.sum(hits, blobs, range(1, n + 1))
+    assert n == 5 and (sizes > 50).all()  # four markers and the legend's

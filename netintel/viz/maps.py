@@ -31,7 +31,7 @@ from netintel.viz.model import (
 )
 from netintel.viz.page import page_html
 from netintel.viz.redact import Redaction
-from netintel.viz.style import community_color, edge_style, node_style
+from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
 
 __all__ = ["DEFAULT_MAX_NODES", "map_html", "network_map", "notebook_view", "show"]
 
@@ -111,25 +111,31 @@ def _edge_title(e: EdgeView, view: GraphView, weight: str | None) -> str:
     return "\n".join(lines)
 
 
-def _scale(values: np.ndarray, low: float, high: float, default: float) -> np.ndarray:
-    """Square-root scaling of ``values`` onto ``[low, high]`` (NaN -> ``default``)."""
-    out = np.full(len(values), default, dtype=float)
-    ok = ~np.isnan(values)
-    if not ok.any():
-        return out
-    lo, hi = float(values[ok].min()), float(values[ok].max())
-    if hi > lo:
-        out[ok] = low + (high - low) * np.sqrt((values[ok] - lo) / (hi - lo))
-    else:
-        out[ok] = (low + high) / 2
-    return out
+def _nice(x: float) -> str:
+    """A number as a reader takes it in: two significant digits, no exponent, 1,234 grouped.
+
+    >>> [_nice(v) for v in (0.0004655, 0.03812, 3.0, 12.6, 1234.4, 0.0)]
+    ['0.00047', '0.038', '3', '13', '1,234', '0']
+    """
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else str(x)
+    if abs(x) >= 100:
+        return f"{round(x):,}"
+    digits = max(0, 1 - math.floor(math.log10(abs(x))))
+    text = f"{round(x, digits):.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _range_text(what: str, name: str | None, values: np.ndarray) -> str:
+    """The legend line of a size or width scale: what it shows, from the least to the most.
+
+    >>> _range_text("node size", "pagerank", np.array([0.0004655, 0.03812, np.nan]))
+    'node size: pagerank, 0.00047 (smallest) to 0.038 (largest)'
+    """
     ok = values[~np.isnan(values)]
     if name is None or not len(ok) or ok.min() == ok.max():
         return f"{what}: uniform"
-    return f"{what}: {name} ({ok.min():.4g} to {ok.max():.4g})"
+    return f"{what}: {name}, {_nice(ok.min())} (smallest) to {_nice(ok.max())} (largest)"
 
 
 def _highlights(highlight: Any, view: GraphView) -> list[int]:
@@ -253,12 +259,12 @@ def _overview(
             "title": titles,
             "x": pos[:, 0].round(1).tolist(),
             "y": pos[:, 1].round(1).tolist(),
-            "size": _scale(sizes.astype(float), 12, 60, 20).round(1).tolist(),
+            "size": scaled(sizes.astype(float), 12, 60, 20).round(1).tolist(),
         },
         "edges": {
             "from": src.tolist(),
             "to": dst.tolist(),
-            "width": _scale(w, 1, 12, 2).round(2).tolist(),
+            "width": scaled(w, 1, 12, 2).round(2).tolist(),
             "title": [
                 f"community {a} \u2014 community {b}: {between[(a, b)][1]} links, "
                 f"weight {between[(a, b)][0]:.4g}"
@@ -370,13 +376,13 @@ def _build(
             "community": comm.tolist(),
             "x": pos[:, 0].round(1).tolist(),
             "y": pos[:, 1].round(1).tolist(),
-            "size": _scale(scores, 8, 36, 10 if large else 14).round(1).tolist(),
+            "size": scaled(scores, *NODE_SIZE[:2], 10 if large else NODE_SIZE[2]).round(1).tolist(),
         },
         "edges": {
             "from": [e.u for e in view.edges],
             "to": [e.v for e in view.edges],
             "type": [rel_index[e.type] for e in view.edges],
-            "width": _scale(weights, 1, 6, 1.5).round(2).tolist(),
+            "width": scaled(weights, 1, 6, 1.5).round(2).tolist(),
             "title": [_edge_title(e, view, weight) for e in view.edges],
         },
         "types": [

@@ -20,11 +20,14 @@ from __future__ import annotations
 import colorsys
 from dataclasses import dataclass
 
+import numpy as np
+
 from netintel.schema import NODES, RELATIONSHIPS
 
 __all__ = [
     "COMMUNITY_PALETTE",
     "EDGE_STYLES",
+    "NODE_SIZE",
     "NODE_STYLES",
     "OTHER_NODE",
     "EdgeStyle",
@@ -32,6 +35,7 @@ __all__ = [
     "community_color",
     "edge_style",
     "node_style",
+    "scaled",
 ]
 
 
@@ -152,3 +156,28 @@ def edge_style(rel_type: str | None) -> EdgeStyle:
 def _unstyled() -> tuple[set[str], set[str]]:
     """Schema labels and relationship types without a style (should both be empty)."""
     return set(NODES) - set(NODE_STYLES), set(RELATIONSHIPS) - set(EDGE_STYLES)
+
+
+#: Node sizes (vis-network pixels) on maps, and in GraphML/GEXF exports: smallest and largest
+#: score, and the size of every node when there is no score.
+NODE_SIZE: tuple[float, float, float] = (8.0, 36.0, 14.0)
+
+
+def scaled(values: np.ndarray, low: float, high: float, default: float) -> np.ndarray:
+    """Square-root scaling of ``values`` onto ``[low, high]`` (NaN -> ``default``).
+
+    The smallest value gets ``low``, the largest ``high``; all equal: the middle.
+
+    >>> scaled(np.array([0.0, 0.25, 1.0, np.nan]), 8, 36, 14).tolist()
+    [8.0, 22.0, 36.0, 14.0]
+    """
+    out = np.full(len(values), default, dtype=float)
+    ok = ~np.isnan(values)
+    if not ok.any():
+        return out
+    lo, hi = float(values[ok].min()), float(values[ok].max())
+    if hi > lo:
+        out[ok] = low + (high - low) * np.sqrt((values[ok] - lo) / (hi - lo))
+    else:
+        out[ok] = (low + high) / 2
+    return out
