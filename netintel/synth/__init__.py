@@ -227,9 +227,10 @@ _GROUND_TRUTH_DOC = {
     "buyer, victim, parent, found, unknown-origin, duplicate), `same_as` (the "
     "canonical record of the individual; itself unless a duplicate), home gang",
     "chains": "every transfer of every chain, in hop order: hop i hands the victim from "
-    "`from_id` to `to_id`; `to_id` of hop i is `from_id` of hop i+1; times increase; `public` says whether "
-    "transfers.csv lists the hop (false: withheld with `hide_transfers`; the calls, "
-    "burners, sightings and case suspects around it are still in the records)",
+    "`from_id` to `to_id`; `to_id` of hop i is `from_id` of hop i+1; times increase; "
+    "`public` says whether transfers.csv lists the hop (false: withheld with "
+    "`hide_transfers`; the calls, burners, sightings and case suspects around it are "
+    "still in the records)",
     "abductions": "one row per chain: victim (child or woman), abduction time and place, "
     "source gang, buyer's gang, hops, whether it crosses gangs / regions, cases",
     "phones": "the true user of every phone and its kind (primary, secondary, sim-swap, "
