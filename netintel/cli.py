@@ -1203,8 +1203,21 @@ def _synth_params(params: tuple[str, ...]) -> dict[str, Any]:
     metavar="NAME=VALUE",
     help="Any generator parameter, e.g. -p n_gangs=40 -p dirty_rate=0.",
 )
+@click.option(
+    "--hide-transfers",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Share of transfers withheld from transfers.csv (kept in the ground truth, "
+    "column public=false); the evidence around them stays. Default 0.",
+)
 @_boundary
-def synth_cmd(out_dir: Path, scale: int, seed: int, params: tuple[str, ...]) -> None:
+def synth_cmd(
+    out_dir: Path,
+    scale: int,
+    seed: int,
+    params: tuple[str, ...],
+    hide_transfers: float | None,
+) -> None:
     """Generate a synthetic investigation with hidden ground truth.
 
     Writes the record files in the ingest layout (netintel ingest OUT_DIR --mapping
@@ -1218,6 +1231,8 @@ def synth_cmd(out_dir: Path, scale: int, seed: int, params: tuple[str, ...]) -> 
     from netintel.synth import generate
 
     kwargs = _synth_params(params)
+    if hide_transfers is not None:
+        kwargs["hide_transfers"] = hide_transfers
     try:
         report = generate(
             out_dir,

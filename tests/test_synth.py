@@ -403,3 +403,53 @@ def test_parameters_are_checked(tmp_path: Path) -> None:
         generate(tmp_path, mixing=1.5)
     with pytest.raises(ValueError, match="scale"):
         generate(tmp_path, scale=10)
+
+
+def test_withheld_transfers_leave_everything_else_byte_identical(tmp_path: Path) -> None:
+    files = {}
+    for folder, hide in (("all", 0.0), ("half", 0.5), ("again", 0.5)):
+        generate(tmp_path / folder, scale=3_000, seed=4, hide_transfers=hide)
+        files[folder] = {
+            p.relative_to(tmp_path / folder): p.read_bytes()
+            for p in sorted((tmp_path / folder).rglob("*.csv"))
+        }
+    assert files["half"] == files["again"]  # deterministic
+    changed = {k for k in files["all"] if files["all"][k] != files["half"][k]}
+    # dirty copies of transfers.csv rows would change dirty_rows.csv too: this seed has none
+    assert changed == {Path("transfers.csv"), Path("ground_truth/chains.csv")}
+    _, truth = _read(tmp_path / "half" / "ground_truth" / "chains.csv")
+    _, full = _read(tmp_path / "all" / "ground_truth" / "chains.csv")
+    assert [{k: v for k, v in r.items() if k != "public"} for r in truth] == [
+        {k: v for k, v in r.items() if k != "public"} for r in full
+    ]
+    assert {r["public"] for r in full} == {"true"}
+    withheld = {r["transfer_id"] for r in truth if r["public"] == "false"}
+    assert len(withheld) == round(0.5 * len(truth))
+    dirty = {
+        int(r["data_row"])
+        for r in _read(tmp_path / "half" / "ground_truth" / "dirty_rows.csv")[1]
+        if r["file"] == "transfers.csv"
+    }
+    _, public = _read(tmp_path / "half" / "transfers.csv")
+    clean_ids = {r["transfer_id"] for i, r in enumerate(public, 1) if i not in dirty}
+    assert clean_ids == {r["transfer_id"] for r in truth if r["public"] == "true"}
+    manifest = json.loads((tmp_path / "half" / "ground_truth" / "manifest.json").read_text())
+    assert manifest["entities"]["transfers_withheld"] == len(withheld)
+    readme = (tmp_path / "half" / "ground_truth" / "README.md").read_text("utf-8")
+    assert f"{len(withheld):,} of {len(truth):,}" in readme
+
+
+def test_hide_transfers_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from netintel.cli import cli
+
+    res = CliRunner().invoke(
+        cli, ["synth", "--scale", "1000", "--hide-transfers", "1", str(tmp_path / "s")]
+    )
+    assert res.exit_code == 0, res.output
+    _, public = _read(tmp_path / "s" / "transfers.csv")
+    dirty = _read(tmp_path / "s" / "ground_truth" / "dirty_rows.csv")[1]
+    assert len(public) == sum(r["file"] == "transfers.csv" for r in dirty) == 0
+    res = CliRunner().invoke(cli, ["synth", "--hide-transfers", "1.5", str(tmp_path / "t")])
+    assert res.exit_code == 2 and "1.5" in res.output

@@ -47,7 +47,7 @@ __all__ = ["RECORD_TYPES", "SynthParams", "SynthReport", "generate"]
 RECORD_TYPES = tuple(name for name in LOAD_ORDER if name != "ties")
 
 #: version of the generated layout and ground truth; bumped when outputs change
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,10 @@ def generate(
       ``cross_gang_rate``, ``found_rate``, ``false_match_rate``;
     - noise: ``burner_rate``, ``sim_swap_rate``, ``shared_phone_rate``,
       ``duplicate_rate=0.05``, ``national_format=0.2``, ``missing_call_id=0.05``,
-      ``dirty_rate=0.002`` (0 gives a fully clean set).
+      ``dirty_rate=0.002`` (0 gives a fully clean set);
+    - ``hide_transfers=0.0``: the share of transfers withheld from ``transfers.csv``
+      (``ground_truth/chains.csv`` keeps them, ``public=false``); every other record
+      file stays byte-identical, and the evidence around a withheld hand-over stays.
 
     Besides the record files, ``out_dir`` gets ``mapping.yaml`` (the phone region
     and time zone for ``netintel ingest --mapping``: some numbers are written in
@@ -224,7 +227,10 @@ _GROUND_TRUTH_DOC = {
     "buyer, victim, parent, found, unknown-origin, duplicate), `same_as` (the "
     "canonical record of the individual; itself unless a duplicate), home gang",
     "chains": "every transfer of every chain, in hop order: hop i hands the victim from "
-    "`from_id` to `to_id`; `to_id` of hop i is `from_id` of hop i+1; times increase",
+    "`from_id` to `to_id`; `to_id` of hop i is `from_id` of hop i+1; times increase; "
+    "`public` says whether transfers.csv lists the hop (false: withheld with "
+    "`hide_transfers`; the calls, burners, sightings and case suspects around it are "
+    "still in the records)",
     "abductions": "one row per chain: victim (child or woman), abduction time and place, "
     "source gang, buyer's gang, hops, whether it crosses gangs / regions, cases",
     "phones": "the true user of every phone and its kind (primary, secondary, sim-swap, "
@@ -277,6 +283,12 @@ def _readme(p: SynthParams, files: dict[str, int], entities: dict[str, int]) -> 
         "should reject exactly the rows listed in `dirty_rows.csv`.",
         "- Phone numbers: E.164 in phones.csv; in calls.csv and phone_users.csv some are "
         "written in national form (pass `mapping.yaml` to the ingest for the region).",
+        "- Withheld transfers (`hide_transfers`, here "
+        f"{entities.get('transfers_withheld', 0):,} of {entities.get('transfers', 0):,}): "
+        "`chains.csv` rows with `public` false are not in transfers.csv. Abductions stay "
+        "known: the abductor is a suspect with role `abductor` in the victim's case "
+        "(case_suspects.csv), and every person of a chain is a suspect of the case its "
+        "transfers belong to, with their role, whether the transfer is public or not.",
         "- Burners and half of the SIM-swapped numbers have no row in phone_users.csv: "
         "finding their users is the exercise.",
         "",

@@ -573,8 +573,8 @@ def input_tables(w: World, tx: Texts) -> dict[str, Callable[[], Table]]:
 
     @table
     def transfers(rng: np.random.Generator) -> Table:
-        # transfers (ordered by time, which is the order of their ids)
-        o = w.tr_order
+        # transfers (ordered by time, which is the order of their ids); withheld ones left out
+        o = w.tr_order[w.tr_public[w.tr_order]]
         return _static(
             "transfers",
             {
@@ -826,6 +826,7 @@ def ground_truth_tables(w: World, tx: Texts) -> dict[str, Callable[[], Table]]:
                 "at": tx.dt(w.tr_at[tr]),
                 "location_id": tx.location[w.tr_loc[tr]],
                 "case_id": tx.case[w.tr_case[tr]],
+                "public": np.where(w.tr_public[tr], "true", "false"),
             },
         )
 

@@ -249,6 +249,7 @@ class World:
         self._sightings()
         self._dna()
         self._duplicates()
+        self._withhold_transfers()
 
     # ------------------------------------------------------------------ helpers
 
@@ -1311,6 +1312,17 @@ class World:
             use = (alt >= 0) & (rng.random(len(arr)) < 0.3)
             setattr(self, attr, np.where(use, alt, arr))
 
+    # ------------------------------------------------------ withheld transfers
+
+    def _withhold_transfers(self) -> None:
+        """``tr_public``: which transfers transfers.csv lists (exactly
+        ``round(hide_transfers * transfers)`` are withheld), from a stream of its own."""
+        nt = len(self.tr_from)
+        hidden = round(self.p.hide_transfers * nt)
+        self.tr_public = np.ones(nt, dtype=bool)
+        if hidden:
+            self.tr_public[self.rng("hide-transfers").permutation(nt)[:hidden]] = False
+
     # ------------------------------------------------------------------- summary
 
     def gang_ids(self) -> list[str]:
@@ -1332,5 +1344,6 @@ class World:
             "duplicate_records": len(self.dup_idx),
             "phones": len(self.ph_owner),
             "transfers": len(self.tr_from),
+            "transfers_withheld": int((~self.tr_public).sum()),
             **{f"calls_{k}": v for k, v in self.call_kind_counts.items()},
         }

@@ -105,6 +105,11 @@ class SynthParams:
     found_rate: float = 0.3
     #: unknown-origin samples that get a false (lower-score) match
     false_match_rate: float = 0.25
+    #: share of transfers withheld from transfers.csv (kept in ground_truth/chains.csv with
+    #: ``public=false``); drawn from a stream of its own, so every other record file is
+    #: byte-identical to ``hide_transfers=0``. The evidence around a withheld hand-over
+    #: (call bursts, burners, sightings, case suspects and their roles) stays.
+    hide_transfers: float = 0.0
 
     # --- noise
     #: share of suspects, buyers and victims with a duplicate person record
@@ -144,6 +149,7 @@ class SynthParams:
             "cross_gang_rate",
             "found_rate",
             "false_match_rate",
+            "hide_transfers",
             "duplicate_rate",
             "dirty_rate",
         ):
