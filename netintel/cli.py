@@ -1689,6 +1689,13 @@ def contest() -> None:
     metavar="NAME=VALUE",
     help="Any generator parameter, e.g. -p n_gangs=40.",
 )
+@click.option(
+    "--hide-transfers",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Share of hand-overs withheld from the public transfers.csv (scored as "
+    "withheld_hops_*); the calls, sightings and cases around them stay. Default 0.",
+)
 @click.option("--no-baseline", is_flag=True, help="Do not write netintel's own answers.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing challenge folder.")
 @_boundary
@@ -1697,6 +1704,7 @@ def contest_make(
     scale: int,
     seed: int | None,
     params: tuple[str, ...],
+    hide_transfers: float | None,
     no_baseline: bool,
     overwrite: bool,
 ) -> None:
@@ -1705,9 +1713,13 @@ def contest_make(
     \b
     Example:
       netintel contest make out/challenge --scale 50000
+      netintel contest make out/hard --scale 50000 --hide-transfers 0.5
     """
     from netintel.contest import make_challenge
 
+    synth = _synth_params(params)
+    if hide_transfers is not None:
+        synth["hide_transfers"] = hide_transfers
     made = make_challenge(
         out_dir,
         seed=seed,
@@ -1715,7 +1727,7 @@ def contest_make(
         overwrite=overwrite,
         with_baseline=not no_baseline,
         progress=lambda msg: click.echo(msg, err=True),
-        **_synth_params(params),
+        **synth,
     )
     click.echo(f"challenge {made.challenge_id}: public {made.public}, truth {made.truth}")
 

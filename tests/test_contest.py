@@ -136,6 +136,30 @@ def test_partial_submission_exact_values(tiny: Path, tmp_path: Path) -> None:
     assert s.overall == pytest.approx(expected, abs=1e-12)
 
 
+def test_withheld_hand_overs_are_scored_on_what_the_submission_adds(
+    tiny: Path, tmp_path: Path
+) -> None:
+    # the record lacks P4>P7 (chain C1) and P2>P8 (C2); only P1>P4 is public
+    _write(
+        tiny / "withheld_hops.csv",
+        ["chain", "hop", "from_id", "to_id", "victim_id"],
+        [("C1", 2, "P4", "P7", "V1"), ("C2", 1, "P2", "P8", "V2")],
+    )
+    assert load_truth(tiny).withheld_hops == {("P4", "P7"): 1, ("P2", "P8"): 1}
+    # the partial submission adds 4>7 (right), 2>9 and 3>8 (wrong), and misses 2>8
+    s = score(_partial(tmp_path / "team"), tiny)
+    assert (s.withheld_hops_precision, s.withheld_hops_recall) == pytest.approx((1 / 3, 1 / 2))
+    assert s.withheld_hops_f1 == pytest.approx(0.4)
+    # the public hop alone: nothing added, nothing of the withheld found
+    only_public = tmp_path / "public-only"
+    _write(
+        only_public / "chains.csv", ["chain", "hop", "person_id"], [("a", 0, "P1"), ("a", 1, "P4")]
+    )
+    s = score(only_public, tiny)
+    assert s.hops_precision == 1.0 and s.withheld_hops_recall == 0.0
+    assert score(tiny, tiny).withheld_hops_f1 == 1.0
+
+
 def test_members_left_out_count_as_singletons(tiny: Path, tmp_path: Path) -> None:
     sub = tmp_path / "team"
     _write(sub / "gangs.csv", ["person_id", "gang"], [("P1", "a"), ("P2", "a"), ("P4", "b")])

@@ -8,6 +8,7 @@ import json
 import secrets
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +51,9 @@ REDACTED: dict[str, dict[str, str]] = {
         "would give the leaders and brokers away",
     },
 }
+
+#: The truth's list of the hand-overs withheld from the public transfers.csv.
+WITHHELD_FILE = "withheld_hops.csv"
 
 #: Files of the public folder that identify a challenge (hashed into its id).
 _RECORD_FILES = tuple(f"{name}.csv" for name in LOAD_ORDER)
@@ -128,7 +132,8 @@ class Truth:
     ``chains``: (chain id, ordered person ids: abductor first, buyer last);
     ``leaders``: leader ids by gang; ``alias_pairs``: unordered pairs (sorted
     tuples) of records of the same individual; ``person_ids``: every person id
-    of the public ``persons.csv``.
+    of the public ``persons.csv``; ``withheld_hops``: the hand-overs (giver, taker)
+    left out of the public ``transfers.csv`` (``hide_transfers``), with their counts.
     """
 
     path: str
@@ -139,6 +144,7 @@ class Truth:
     alias_pairs: frozenset[tuple[str, str]]
     person_ids: frozenset[str]
     manifest: Mapping[str, Any] = field(default_factory=dict)
+    withheld_hops: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 def load_truth(path: str | Path) -> Truth:
@@ -182,6 +188,10 @@ def load_truth(path: str | Path) -> Truth:
         if issues.items:
             raise ContestError(f"{root}: bad truth file: {issues.done()[0]}")
         parsed[part] = value
+    withheld: Counter[tuple[str, str]] = Counter()
+    withheld_path = root / WITHHELD_FILE
+    if withheld_path.is_file():  # challenges made before hide_transfers have none
+        withheld.update((r["from_id"], r["to_id"]) for r in _read_dicts(withheld_path))
     return Truth(
         path=str(root),
         challenge_id=str(manifest.get("challenge_id", "")),
@@ -191,6 +201,7 @@ def load_truth(path: str | Path) -> Truth:
         alias_pairs=parsed["aliases"],
         person_ids=person_ids,
         manifest=manifest,
+        withheld_hops=dict(withheld),
     )
 
 
@@ -268,8 +279,15 @@ def _truth_answers(gt: Path, truth: Path) -> dict[str, int]:
         ((i, r["leader_id"], r["gang_id"]) for i, r in enumerate(gangs, start=1)),
     )
     hops: dict[str, list[dict[str, str]]] = {}
-    for r in _read_dicts(gt / "chains.csv"):
+    chain_rows = _read_dicts(gt / "chains.csv")
+    for r in chain_rows:
         hops.setdefault(r["chain_id"], []).append(r)
+    withheld = [r for r in chain_rows if r.get("public", "true") == "false"]
+    counts["withheld_hops"] = _write_csv(
+        truth / WITHHELD_FILE,
+        ["chain", "hop", "from_id", "to_id", "victim_id"],
+        ((r["chain_id"], r["hop"], r["from_id"], r["to_id"], r["victim_id"]) for r in withheld),
+    )
     rows: list[tuple[str, int, str, str]] = []
     for chain_id in sorted(hops):
         chain = sorted(hops[chain_id], key=lambda r: int(r["hop"]))
@@ -296,7 +314,7 @@ layout (`docs/input-format.md`); pass `mapping.yaml` to `netintel ingest` (some 
 are in national form). Some rows are deliberately bad, as in real case files.
 
 Redacted (blanked) columns: {redacted}.
-
+{withheld}
 ## Your tasks
 
 1. `gangs.csv` (`person_id,gang`): which suspects form a gang (one gang per person).
@@ -309,6 +327,17 @@ Put any of these files in a folder (or a zip file) named after your team and han
 exact format and the scoring rules are in netintel's `docs/contest.md`; check your files with
 `netintel contest check YOUR_FOLDER --public THIS_FOLDER` before you submit.
 """
+
+
+def _withheld_text(share: float) -> str:
+    """The public README's line on transfers left out of transfers.csv (none: no line)."""
+    if not share:
+        return ""
+    return (
+        f"\nAbout {share:.0%} of the hand-overs are not in `transfers.csv`, as in a real case "
+        "where most are never recorded: the calls, sightings and cases around them are. "
+        "Your chains should still name every holder.\n"
+    )
 
 
 def make_challenge(
@@ -368,7 +397,9 @@ def make_challenge(
         ids = sorted(public_person_ids(public))
         counts["persons"] = _write_csv(truth / "person_ids.csv", ["person_id"], ([i] for i in ids))
         shutil.copytree(gt, truth / "ground_truth")
-    truth_files = _hashes(truth, [*(s.file for s in PARTS.values()), "person_ids.csv"])
+    truth_files = _hashes(
+        truth, [*(s.file for s in PARTS.values()), "person_ids.csv", WITHHELD_FILE]
+    )
     redacted = {f: sorted(cols) for f, cols in REDACTED.items()}
     info = {
         "challenge_id": cid,
@@ -389,6 +420,7 @@ def make_challenge(
             persons=report.files.get("persons.csv", 0),
             calls=report.files.get("calls.csv", 0),
             redacted="; ".join(f"`{f}`: {', '.join(c)}" for f, c in redacted.items()),
+            withheld=_withheld_text(report.params.get("hide_transfers", 0.0)),
         ),
         encoding="utf-8",
     )

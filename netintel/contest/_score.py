@@ -42,6 +42,9 @@ METRICS = (
     "hops_precision",
     "hops_recall",
     "hops_f1",
+    "withheld_hops_precision",
+    "withheld_hops_recall",
+    "withheld_hops_f1",
     "leaders_precision_at_k",
     "aliases_precision",
     "aliases_recall",
@@ -69,6 +72,9 @@ class Score(FileStatus):
     hops_precision: float
     hops_recall: float
     hops_f1: float
+    withheld_hops_precision: float
+    withheld_hops_recall: float
+    withheld_hops_f1: float
     leaders_precision_at_k: float
     leaders_k: int
     aliases_precision: float
@@ -141,15 +147,24 @@ def _gangs(sub: Mapping[str, str] | None, truth: Mapping[str, str]) -> tuple[flo
 def _chains(
     sub: Iterable[tuple[str, tuple[str, ...]]] | None,
     truth: Iterable[tuple[str, tuple[str, ...]]],
+    withheld: Mapping[tuple[str, str], int],
 ) -> tuple[float, ...]:
+    """Whole chains, every hand-over, and the hand-overs withheld from the public records.
+
+    Withheld hops are scored on what the submission adds to the record: its hand-overs
+    minus the public ones (the true ones that were not withheld).
+    """
     if sub is None:
-        return (0.0,) * 6
+        return (0.0,) * 9
     s = Counter(people for _, people in sub)
     t = Counter(people for _, people in truth)
     exact = _prf(sum((s & t).values()), sum(s.values()), sum(t.values()))
     sh, th = _hand_overs(s), _hand_overs(t)
     hops = _prf(sum((sh & th).values()), sum(sh.values()), sum(th.values()))
-    return (*exact, *hops)
+    hidden = Counter(withheld)
+    added = sh - (th - hidden)
+    inferred = _prf(sum((added & hidden).values()), sum(added.values()), sum(hidden.values()))
+    return (*exact, *hops, *inferred)
 
 
 def _hand_overs(chains: Counter[tuple[str, ...]]) -> Counter[tuple[str, str]]:
@@ -177,7 +192,8 @@ def score(submission: str | Path, truth: str | Path | Truth, *, team: str | None
     submission is ignored; members it leaves out count as singletons).
     Chains: exact precision/recall/F1 (a submitted chain matches a true chain
     with the same ordered person list, each true chain at most once) and the
-    same on hand-overs (consecutive pairs). Leaders: precision@k with k = the
+    same on hand-overs (consecutive pairs), and on the hand-overs withheld from
+    the public transfers (what the submission adds to the record). Leaders: precision@k with k = the
     number of true leaders (the first k ranks count). Aliases: pairwise
     precision/recall/F1 after expanding both sides to all pairs within their
     clusters. ``overall`` weighs the parts by :data:`OVERALL_WEIGHTS`.
@@ -187,7 +203,7 @@ def score(submission: str | Path, truth: str | Path | Truth, *, team: str | None
     t = truth if isinstance(truth, Truth) else load_truth(truth)
     sub: Submission = read_submission(submission, person_ids=t.person_ids)
     g_nmi, g_ari, g_cov = _gangs(sub.gangs, t.gangs)
-    chains = _chains(sub.chains, t.chains)
+    chains = _chains(sub.chains, t.chains, t.withheld_hops)
     k = len(t.leaders)
     if sub.leaders is None or k == 0:
         p_at_k = 0.0
@@ -225,6 +241,9 @@ def score(submission: str | Path, truth: str | Path | Truth, *, team: str | None
         hops_precision=_round(chains[3]),
         hops_recall=_round(chains[4]),
         hops_f1=_round(chains[5]),
+        withheld_hops_precision=_round(chains[6]),
+        withheld_hops_recall=_round(chains[7]),
+        withheld_hops_f1=_round(chains[8]),
         leaders_precision_at_k=_round(p_at_k),
         leaders_k=k,
         aliases_precision=_round(aliases[0]),
