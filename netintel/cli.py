@@ -955,7 +955,9 @@ def disrupt_cmd(
         }
         out.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     else:
-        table.to_csv(out, index=False)
+        from netintel.outfiles import write_csv
+
+        write_csv(table, out)
     curves[0].plot(
         plot,
         baseline=baseline,
@@ -1266,7 +1268,9 @@ def _emit(result: Any, out: Path | None, limit: int = 40) -> None:
         if out.suffix == ".json" or frame is None:
             out.write_text(result.to_json(indent=2), encoding="utf-8")
         else:
-            frame.to_csv(out, index=False)
+            from netintel.outfiles import write_csv
+
+            write_csv(frame, out)
         click.echo(f"written: {out}", err=True)
 
 

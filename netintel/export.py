@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from netintel.localtime import is_time
+from netintel.outfiles import atomic_path, write_csv
 from netintel.viz.fonts import cjk_font, cjk_rc
 from netintel.viz.layout import layout_arrays
 from netintel.viz.model import RECORD_TIME_KEYS, GraphView, describe
@@ -459,7 +460,8 @@ class GraphMLExporter(_GraphFileExporter):
         attrs["r"], attrs["g"], attrs["b"] = _hex_rgb(color)
 
     def _write_files(self) -> list[Path]:
-        nx.write_graphml(self.graph(), self.path, encoding="utf-8")
+        with atomic_path(self.path) as tmp:
+            nx.write_graphml(self.graph(), tmp, encoding="utf-8")
         return [self.path]
 
 
@@ -478,7 +480,8 @@ class GEXFExporter(GraphMLExporter):
         }
 
     def _write_files(self) -> list[Path]:
-        nx.write_gexf(self.graph(), self.path, encoding="utf-8", version="1.2draft")
+        with atomic_path(self.path) as tmp:
+            nx.write_gexf(self.graph(), tmp, encoding="utf-8", version="1.2draft")
         return [self.path]
 
 
@@ -545,7 +548,7 @@ class CSVExporter(_TableExporter):
         paths = []
         for name, frame in self.tables().items():
             target = self.path / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.csv"
-            frame.to_csv(target, index=False, encoding=self.encoding)
+            write_csv(frame, target, encoding=self.encoding)
             paths.append(target)
         return paths
 
@@ -587,7 +590,8 @@ class ExcelExporter(_TableExporter):
                         else:
                             row.append(v)
                     ws.append(row)
-        wb.save(self.path)
+        with atomic_path(self.path) as tmp:
+            wb.save(tmp)
         return [self.path]
 
 
@@ -732,11 +736,14 @@ class PictureExporter(Exporter):
             ax.set_aspect("equal")
             ax.axis("off")
             fig.tight_layout()
-            fig.savefig(
-                self.path,
-                dpi=self.dpi,
-                metadata={"Software": "netintel"} if self.path.suffix.lower() == ".png" else None,
-            )
+            kind = self.path.suffix.lower().lstrip(".")
+            with atomic_path(self.path) as tmp:
+                fig.savefig(
+                    tmp,
+                    format=kind,
+                    dpi=self.dpi,
+                    metadata={"Software": "netintel"} if kind == "png" else None,
+                )
         finally:
             plt.close(fig)
 

@@ -49,6 +49,7 @@ import pandas as pd
 from netintel import __version__
 from netintel.investigate._base import Record, case_timezone, fetch_frame
 from netintel.localtime import format_local, is_time, to_local, zone_name
+from netintel.outfiles import write_text
 
 if TYPE_CHECKING:
     from netintel.algorithms import RankStability
@@ -425,7 +426,7 @@ def case_report(
     )
     sections.insert(0, Section("About", [about]))
     md = out / "report.md"
-    md.write_text(render_markdown(title, sections), encoding="utf-8")
+    write_text(md, render_markdown(title, sections))
     page = out / "report.html"
-    page.write_text(render_html(title, sections), encoding="utf-8")
+    write_text(page, render_html(title, sections))
     return CaseReport(md, page, map_path, facts)

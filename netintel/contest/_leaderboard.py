@@ -12,6 +12,7 @@ from netintel.contest._baseline import BASELINE_TEAM
 from netintel.contest._challenge import Truth, load_truth
 from netintel.contest._format import PARTS, SubmissionError, SubmissionIssue
 from netintel.contest._score import METRICS, OVERALL_WEIGHTS, Score, score
+from netintel.outfiles import write_csv
 
 __all__ = ["leaderboard", "write_leaderboard"]
 
@@ -175,6 +176,6 @@ def write_leaderboard(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / "leaderboard.csv", "html": out / "leaderboard.html"}
-    board.to_csv(paths["csv"], index=False)
+    write_csv(board, paths["csv"])
     paths["html"].write_text(_html(board, title), encoding="utf-8")
     return paths

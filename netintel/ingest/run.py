@@ -55,6 +55,7 @@ from netintel.ingest.read import (
     workbook_sheets,
 )
 from netintel.ingest.statements import endpoint_statement, node_statement, relationship_statement
+from netintel.outfiles import write_csv
 from netintel.schema import LOAD_ORDER, RECORDS, record
 
 __all__ = ["FileReport", "IngestReport", "Skipped", "check", "ingest"]
@@ -425,7 +426,9 @@ def ingest(
     ``{record type: DataFrame}``. A first pass reads every input's header: a file that
     cannot be read raises :class:`InputFileError` and nothing is loaded. Then the inputs
     are read, checked and written one at a time, in the schema's load order. Rejected
-    rows go to ``<reject_dir>/<file>.rejects.csv`` (file, row, column, value, reason);
+    rows go to ``<reject_dir>/<file>.rejects.csv`` (file, row, column, value, reason; UTF-8
+    with a byte-order mark, and a value a spreadsheet would run as a formula prefixed with
+    ``'``: :func:`netintel.outfiles.write_csv`);
     ``reject_dir`` defaults to ``rejects/`` beside the first input file. A row whose key
     an earlier input of the run holds is rejected, and so is a call whose ``call_id`` the
     database holds for other phones. Files and sheets that match nothing are listed in
@@ -574,7 +577,7 @@ def _run(
             if prep.rejects:
                 rdir.mkdir(parents=True, exist_ok=True)
                 reject_path = rdir / f"{prep.source.replace('/', '__')}.rejects.csv"
-                reject_frame(prep.rejects).to_csv(reject_path, index=False)
+                write_csv(reject_frame(prep.rejects), reject_path)
                 reject_file = str(reject_path)
             file_reports.append(
                 FileReport(

@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 
 from netintel.localtime import format_local
+from netintel.outfiles import write_text
 from netintel.schema import NODES
 from netintel.viz.layout import layout_arrays
 from netintel.viz.model import (
@@ -560,8 +561,7 @@ def network_map(
         redact=redaction if redaction is not None else False,
         tz=tz,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     if redaction is not None:
         default = out.with_name(out.stem + ".pseudonyms.csv")
         target = mapping_path or redaction.mapping_path or default
