@@ -4,8 +4,9 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first
 data row is row 2.
 
 Text files: the encoding is the one given, else UTF-8 (with or without BOM), else the
-guess of ``charset-normalizer`` (GB18030 for any Chinese guess); a guess is noted in
-:attr:`RawFile.notes`. The delimiter is the one given, else a tab for ``.tsv``, else
+most plausible reading among :data:`CANDIDATES` and the guess of ``charset-normalizer``
+(:func:`_implausible`; a file that reads only as mojibake is an error); a guess is noted
+in :attr:`RawFile.notes`. The delimiter is the one given, else a tab for ``.tsv``, else
 what :class:`csv.Sniffer` finds in the first lines (comma, tab, semicolon or pipe),
 else a comma. Workbooks: one sheet at a time (:func:`workbook_sheets` lists them).
 
@@ -20,7 +21,9 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -128,6 +131,102 @@ def _guess(data: bytes) -> str | None:
     return enc
 
 
+#: Encodings weighed against each other when a file is not UTF-8: each decodes many of the
+#: others' bytes without an error, so the most plausible text wins (:func:`_implausible`);
+#: on a tie, the first (regional offices send GB18030/GBK).
+CANDIDATES = ("gb18030", "big5", "cp932", "cp949", "cp1252")
+
+_HARD = re.compile("[\ue000-\uf8ff\ufffd\x80-\x9f\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_BY_LATIN = re.compile("[A-Za-z][\u3400-\u9fff]|[\u3400-\u9fff][A-Za-z]")
+_HAN_BY_HANGUL = re.compile("[\uac00-\ud7af][\u3400-\u9fff]|[\u3400-\u9fff][\uac00-\ud7af]")
+_LATIN_RUN = re.compile("[\u00a0-\u024f\u2000-\u20cf]{2,}")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+#: Latin-1 signs hardly ever found in names, places or notes: byte noise read as cp1252
+_RARE_SIGN = re.compile("[ÿ¤¦¨¯´¸¬\xad¹²³¼½¾]")
+_HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
+
+
+@cache
+def _common_han() -> frozenset[str]:
+    """The everyday Chinese characters: GB2312 level 1 (3,755 simplified) and Big5's common
+    set (5,401 traditional); a wrong decode of Chinese text lands mostly outside them."""
+    chars: set[str] = set()
+    for enc, lead, trails in (
+        ("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
+        ("big5", range(0xA4, 0xC7), (*range(0x40, 0x7F), *range(0xA1, 0xFF))),
+    ):
+        for a in lead:
+            for b in trails:
+                try:
+                    chars.add(bytes((a, b)).decode(enc))
+                except UnicodeDecodeError:
+                    continue
+    return frozenset(chars)
+
+
+def _implausible(text: str) -> int:
+    """How unlike real text a decode is: private-use, replacement and control characters
+    (10 each: bytes no encoder writes), rare Chinese characters, Chinese characters glued
+    to Latin letters (``M醠aga``) or to Hangul (``솔兀촸``, Chinese read as cp949), runs
+    of accented Latin letters and signs (``Àî»Û``, Chinese read as cp1252), Latin-1 signs
+    no text uses (``ÿ``, ``¤``) and half-width katakana (Chinese read as Shift-JIS).
+
+    >>> b = "Málaga Straße".encode("latin-1")
+    >>> _implausible(b.decode("cp1252")), _implausible(b.decode("gb18030"))
+    (0, 3)
+    """
+    common = _common_han()
+    rare = sum(1 for ch in _HAN.findall(text) if ch not in common)
+    return (
+        10 * len(_HARD.findall(text))
+        + rare
+        + len(_HAN_BY_LATIN.findall(text))
+        + len(_HAN_BY_HANGUL.findall(text))
+        + sum(len(m) - 1 for m in _LATIN_RUN.findall(text))
+        + len(_HALFWIDTH_KANA.findall(text))
+        + len(_RARE_SIGN.findall(text))
+    )
+
+
+def _ranked(data: bytes) -> tuple[list[str], str | None]:
+    """Candidate encodings whose text is plausible (at most one implausible point per two
+    non-ASCII characters), most plausible first, and the likeliest implausible one."""
+    sample = data[:_SAMPLE]
+    if len(data) > _SAMPLE and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]
+    guess = _guess(data)
+    names = list(dict.fromkeys([*CANDIDATES, *([guess] if guess else [])]))
+    scored = []
+    for order, enc in enumerate(names):
+        try:
+            text = sample.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = _implausible(text)
+        scored.append((2 * score > len(_NON_ASCII.findall(text)), score, order, enc))
+    scored.sort()
+    plausible = [enc for bad, _, _, enc in scored if not bad]
+    return plausible, (scored[0][3] if scored and not plausible else None)
+
+
+def _noise(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes as ``encoding`` only into implausible text."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return False  # the decode itself fails, and says where
+    return 2 * _implausible(text) > len(_NON_ASCII.findall(text))
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
     """The text, its encoding, and a note when the encoding was guessed."""
     if encoding:
@@ -137,8 +236,17 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, st
             return data.decode("utf-8-sig"), "utf-8-sig", None
         except UnicodeDecodeError:
             pass
-        # GB18030 decodes most byte soups (Shift-JIS too): ask for a guess first
-        tried = tuple(dict.fromkeys([_guess(data) or "gb18030", "gb18030"]))
+        plausible, likeliest = _ranked(data)
+        if not plausible and likeliest is not None and _decodes(data, "gb18030"):
+            raise InputFileError(
+                str(path),
+                "not UTF-8, and every encoding tried reads it as mojibake (the likeliest, "
+                f"{likeliest}, gives private-use, control or rare characters); set the "
+                "file's encoding in the mapping (encoding: ...)",
+            )
+        tried = tuple(plausible) or ("gb18030",)
+    if not encoding:  # the first megabyte may hold no clue (all ASCII): judge the whole text
+        tried = tuple(enc for enc in tried if not _noise(data, enc)) or ("gb18030",)
     last: Exception | None = None
     for enc in tried:
         try:

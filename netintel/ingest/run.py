@@ -256,8 +256,15 @@ def _discover(sources: Sources, mapping: Mapping) -> tuple[list[_Input], list[Sk
         p = Path(src)
         if p.is_dir():
             for f in sorted(p.iterdir()):
-                if not f.is_file() or f.name.startswith((".", "~$")):
+                if f.name.startswith((".", "~$")):
                     continue  # hidden files, and the lock files of open Office documents
+                if f.is_dir():
+                    skipped.append(
+                        Skipped(str(f), None, "a folder: subfolders are not read (give it too)")
+                    )
+                    continue
+                if not f.is_file():
+                    continue
                 if f.suffix.lower() not in SUFFIXES:
                     skipped.append(
                         Skipped(str(f), None, f"not a table file ({', '.join(SUFFIXES)})")

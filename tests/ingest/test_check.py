@@ -153,3 +153,18 @@ def test_the_mapping_file_in_the_case_folder_is_not_reported_as_skipped(tmp_path
     report = check(folder, mapping=mapping, reject_dir=tmp_path / "rejects")
     assert report.rows_loaded == 1
     assert [Path(s.source).name for s in report.skipped] == ["notes.md"]
+
+
+def test_nothing_in_a_folder_is_ignored_without_a_word(tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    (folder / "2024-03").mkdir(parents=True)
+    (folder / "2024-03" / "persons.csv").write_text("person_id,name\nP9,Z\n", encoding="utf-8")
+    (folder / "persons.csv").write_text("person_id,name\nP1,A\n", encoding="utf-8")
+    for name in ("calls.csv.gz", "persons.ods", "README"):
+        (folder / name).write_bytes(b"\x1f\x8b")
+    report = check(folder, reject_dir=tmp_path / "r")
+    assert [Path(f.source).name for f in report.files] == ["persons.csv"]
+    reasons = {Path(s.source).name: s.reason for s in report.skipped}
+    assert sorted(reasons) == ["2024-03", "README", "calls.csv.gz", "persons.ods"]
+    assert "subfolders are not read" in reasons["2024-03"]
+    assert all("not a table file" in reasons[n] for n in ("README", "calls.csv.gz", "persons.ods"))

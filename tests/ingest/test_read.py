@@ -148,3 +148,29 @@ def test_header_pass_reads_the_header_and_refuses_empty_tables() -> None:
         read_header(DATA / "unreadable" / "header_only.csv")
     with pytest.raises(InputFileError, match="empty"):
         read_header(DATA / "unreadable" / "empty.csv")
+
+
+#: short files that decode without an error in several encodings; only one reads as text
+PLAUSIBLE = {
+    "big5": ("person_id,name\nP1,李慧\nP2,王芳\n", "big5"),
+    "gb18030": ("person_id,name\nP1,李慧\n", "gb18030"),
+    "latin-1": ("person_id,name,address\nP1,Ana,Málaga Straße 5\n", "cp1252"),
+    "gb18030 rare": ("person_id,name\nP1,贾璐瑄\nP2,王芳\n", "gb18030"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLAUSIBLE))
+def test_the_encoding_that_reads_as_text_wins_over_mojibake(tmp_path: Path, case: str) -> None:
+    text, expected = PLAUSIBLE[case]
+    path = _write(tmp_path / "persons.csv", text, case.split()[0])
+    raw = read_file(path)
+    assert raw.encoding == expected
+    assert raw.frame["name"].tolist() == [line.split(",")[1] for line in text.splitlines()[1:]]
+
+
+def test_a_file_that_reads_only_as_mojibake_is_a_file_error(tmp_path: Path) -> None:
+    path = tmp_path / "persons.csv"
+    path.write_bytes(b"person_id,name\nP1,\xfe\xfe\xfe\xfe\n")  # GB18030 private-use area
+    with pytest.raises(InputFileError, match=r"mojibake .* set the file's encoding"):
+        read_file(path)
+    assert read_file(path, encoding="gb18030").frame["name"].tolist() == ["\ue4c5\ue4c5"]
