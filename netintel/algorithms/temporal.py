@@ -363,8 +363,8 @@ def track_communities(
     min_size: int = 3,
     min_shared: int = 2,
     seen_in_both: bool = True,
-    scores: Sequence[Mapping[Hashable, float]] | None = None,
-    names: Mapping[Hashable, Any] | None = None,
+    scores: Sequence[Mapping[Any, float]] | None = None,
+    names: Mapping[Any, Any] | None = None,
     centralization: pd.DataFrame | None = None,
 ) -> GangsOverTime:
     """Match the communities of consecutive windows; events, movers, leader changes.
@@ -873,7 +873,7 @@ def gangs_over_time_frame(
     directed: bool = True,
     start: Any = None,
     end: Any = None,
-    names: Mapping[Hashable, Any] | None = None,
+    names: Mapping[Any, Any] | None = None,
     seed: int | None = 0,
     threshold: float = 0.3,
     size_change: float = 0.1,
