@@ -207,7 +207,7 @@ class GangsOverTime(ResultMixin):
             "provenance": self.provenance.to_dict(),
         }
 
-    def plot(self, *, title: str | None = None) -> Figure:
+    def plot(self, *, title: str | None = None, highlight: Hashable | None = None) -> Figure:
         """A timeline of the tracked communities: one row per track, a disc per window.
 
         Disc area is the community's size (written in it); grey lines join a track's
@@ -255,21 +255,36 @@ class GangsOverTime(ResultMixin):
                 lw=1 + 4 * float(r["jaccard"]),
                 zorder=1,
             )
+        ringed: list[bool] = []
         if len(self.communities):
             xs = [pos[(r["window"], int(r["community"]))][0] for r in comms]
             ys = self.communities["track"].astype(int).tolist()
             sizes = self.communities["size"].astype(int).tolist()
             biggest = max(sizes)
+            ringed = [
+                highlight is not None and str(highlight) in str(m).split(";")
+                for m in self.communities["members"]
+            ]
             ax.scatter(
-                xs, ys, s=[60 + 540 * s / biggest for s in sizes], color="tab:blue", zorder=2
+                xs,
+                ys,
+                s=[60 + 540 * s / biggest for s in sizes],
+                color="tab:blue",
+                edgecolors=["tab:red" if r else "none" for r in ringed],
+                linewidths=2.5,
+                zorder=2,
+                label=None if highlight is None else f"holds {highlight}",
             )
             for x, y, s in zip(xs, ys, sizes, strict=True):
                 ax.annotate(str(s), (x, y), ha="center", va="center", color="white", fontsize=7)
         labels: dict[tuple[int, int], list[str]] = {}
         for r in self.events.to_dict("records"):
-            if r["event"] in ("vanish", "continue"):
-                continue
             x = x_of[r["window"]]
+            if r["event"] == "vanish":
+                ax.scatter([x], [int(r["from_tracks"])], marker="x", color="0.5", zorder=2)
+                continue
+            if r["event"] == "continue":
+                continue
             for track in str(r["to_tracks"]).split(";"):
                 labels.setdefault((x, int(track)), []).append(str(r["event"]))
         for (x, y), names in labels.items():
@@ -289,6 +304,8 @@ class GangsOverTime(ResultMixin):
         ax.set_xlim(-0.5, len(self.windows) - 0.5)
         ax.grid(axis="x", alpha=0.3)
         ax.set_title(title or "Gangs through time (disc area: size)")
+        if highlight is not None and any(ringed):
+            ax.legend(loc="lower left", fontsize="small", markerscale=0.5)
         last = ax
         if ax2 is not None:
             c = self.centralization
