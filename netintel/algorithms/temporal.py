@@ -836,11 +836,12 @@ def _with_provenance(result: GangsOverTime, provenance: Provenance) -> GangsOver
 
 
 def time_windows(
-    start: Any, end: Any, window: str, step: str | None = None
+    start: Any, end: Any, window: str | pd.Timedelta, step: str | pd.Timedelta | None = None
 ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Windows ``[since, until)`` of length ``window``, every ``step``, from ``start`` to ``end``.
 
-    ``window`` and ``step`` are pandas offsets (``"30D"``, ``"12h"``, ``"2W"``); ``step``
+    ``window`` and ``step`` are pandas offsets (``"30D"``, ``"12h"``, ``"2W"``, or a
+    ``Timedelta``); ``step``
     defaults to ``window`` (windows that tile the period). The first window starts at
     ``start``; the last is the first that reaches past ``end``.
 
@@ -856,6 +857,8 @@ def time_windows(
     except (TypeError, ValueError) as exc:
         raise ValueError(f"window and step must be pandas offsets like '30D': {exc}") from None
     first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if (first.tzinfo is None) != (last.tzinfo is None):
+        raise ValueError(f"start ({first}) and end ({last}) must both have a time zone, or neither")
     if first > last:
         raise ValueError(f"start ({first}) is after end ({last})")
     if first + length <= first or first + every <= first:
