@@ -15,9 +15,10 @@ Barabasi & Vicsek (2007):
   people (default 3) are tracked, smaller groups are nobody's gang. Unlike Greene et al.,
   the union counts only the people present in both windows (``seen_in_both=True``): in
   wiretap or call data a person missing from a window was not intercepted, which says
-  nothing about their gang; on the 11 CAVIAR phases, where a third of the actors of one
-  phase are missing from the next, plain Jaccard loses most gangs from one phase to the
-  next (``seen_in_both=False`` gives Greene et al.'s rule);
+  nothing about their gang. On the 11 CAVIAR phases, where 30% of a phase's actors are
+  missing from the next (mean of the 10 transitions), plain Jaccard
+  (``seen_in_both=False``, Greene et al.'s rule) has 22 of the 40 gangs of phases 1-10
+  vanish at the next phase, against 9 when only the people seen in both are counted;
 * a community of window t without a match in t-1 *appears*; one of t-1 without a match in t
   *vanishes* (the event is dated t, the first window it is missing from);
 * a community of t matching two or more of t-1 is a *merge*; one of t-1 matching two or more

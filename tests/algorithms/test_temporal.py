@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import networkx as nx
 import numpy as np
@@ -375,6 +376,22 @@ def test_caviar_n1_leads_its_gang_until_the_last_phase(caviar_phases) -> None:
     own = c[c["members"].str.split(";").map(lambda m: "N1" in m)]
     assert len(own) == 11  # N1 is in a tracked gang in every phase
     assert own["leader"].tolist() == ["N1"] * 10 + ["N76"]
+
+
+def test_caviar_plain_jaccard_loses_gangs_to_people_not_intercepted(caviar_phases) -> None:
+    graphs, result = caviar_phases
+    phases = list(graphs.values())
+    missing = [len(set(a) - set(b)) / len(a) for a, b in pairwise(phases)]
+    assert round(sum(missing) / len(missing), 2) == 0.30
+    partitions = list(result.partitions)
+    assert int((result.communities["window"] != "phase 11").sum()) == 40
+    vanished = {
+        seen: int(
+            (track_communities(partitions, seen_in_both=seen).events["event"] == "vanish").sum()
+        )
+        for seen in (True, False)
+    }
+    assert vanished == {True: 9, False: 22}
 
 
 def test_the_docs_figure_script_writes_its_png(tmp_path) -> None:
