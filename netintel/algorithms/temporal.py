@@ -556,10 +556,11 @@ def track_communities(
             lead: Hashable | None = None
             score: float | None = None
             if window_scores is not None:
-                ranked = canonical_nodes(members)
-                lead = max(
-                    ranked, key=lambda v: (window_scores.get(v, -math.inf), -ranked.index(v))
-                )
+                # the highest score; among equals the first in canonical order
+                lead = min(
+                    enumerate(canonical_nodes(members)),
+                    key=lambda item: (-window_scores.get(item[1], -math.inf), item[0]),
+                )[1]
                 score = window_scores.get(lead)
                 leader[b] = lead
             community_rows.append(
