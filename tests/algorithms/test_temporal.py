@@ -304,6 +304,28 @@ def test_an_edge_table_is_cut_into_windows() -> None:
     assert t.events.equals(same.events)
 
 
+def test_sliding_windows_overlap() -> None:
+    jan, feb = _two_gangs("left"), _two_gangs("right")
+    calls = pd.concat(
+        [
+            _calls(list(jan.edges), "2024-01-05"),
+            _calls(list(jan.edges), "2024-02-01"),  # in both windows
+            _calls(list(feb.edges), "2024-02-25"),
+        ],
+        ignore_index=True,
+    )
+    t = gangs_over_time_frame(
+        calls, window="40D", step="20D", source="caller", target="callee", time="at", seed=0
+    )
+    # from the first call; the second window is the first to reach past the last call
+    assert t.windows == ("2024-01-05..2024-02-14", "2024-01-25..2024-03-05")
+    # the second window holds the calls of 1 February (jan's 21 links) and 4's 5 new ones
+    assert t.centralization["edges"].tolist() == [21, 26]
+    assert t.provenance.params["step"] == "20D"
+    assert t.track_of(t.windows[1], 0) is not None
+    assert t.track_of(t.windows[1], 99) is None
+
+
 def test_an_edge_table_without_the_columns_is_refused() -> None:
     calls = _calls([(1, 2)], "2024-01-01")
     with pytest.raises(ValueError, match="no column 'time'"):
