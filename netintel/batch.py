@@ -1331,7 +1331,8 @@ def _who_moved_sections(batch: BatchResult) -> tuple[list[str], list[str]]:
         "Jobs that differ only in their time window, in window order: each window's "
         "communities matched with the previous window's (Jaccard >= 0.3 on the people seen "
         "in both, at least 2 shared; docs/gangs.md, 'Gangs through time'). Movers: people "
-        "whose community continues another track than before; leaders: highest PageRank."
+        "whose new community is not the continuation of their old one; leaders: highest "
+        "PageRank in the community."
     )
     md = ["## Who moved between windows", "", intro, ""]
     body = ["<h2>Who moved between windows</h2>", f"<p>{html.escape(intro)}</p>"]
