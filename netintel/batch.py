@@ -1312,7 +1312,11 @@ def _who_moved(jobs: Sequence[JobResult]) -> list[tuple[list[JobResult], GangsOv
                 groups.setdefault(int(c), set()).add(node)
             partitions.append([groups.get(c, set()) for c in range(max(groups, default=-1) + 1)])
             table = j.scores()
-            scores.append(dict(zip(table["node"], table["pagerank"].astype(float), strict=True)))
+            if "pagerank" in table.columns:  # not in the tables of an empty job
+                ranks = table["pagerank"].astype(float).tolist()
+                scores.append(dict(zip(table["node"], ranks, strict=True)))
+            else:
+                scores.append({})
             if "name" in table.columns:
                 names.update((n, x) for n, x in zip(table["node"], table["name"], strict=True) if x)
         windows = [f"job {j.index}: {_window_text(j.options)}" for j in seq]
