@@ -26,6 +26,10 @@ its label-propagation runs; ``infomap_runs`` (default 2) its Infomap runs.
 ``manifest.json``, ``report.md`` and ``report.html`` in ``<out>`` (communities, leaders,
 brokers, stability and, for each job, NMI/ARI and who moved since the previous run of the
 same job spec, found in the same folder or, failing that, among the stored AnalysisRuns).
+Where jobs differ only in their time window (``windows``), the report also has a "who moved
+between windows" section: their communities matched window to window
+(:func:`~netintel.algorithms.track_communities`; :meth:`BatchResult.who_moved`) with the
+events, the people who moved and the leaders who changed.
 
 A job's key hashes the projection and its options, the projection's input hash (the data it
 read), the algorithm, its parameters, the seeds and the netintel version. A job folder is
@@ -93,7 +97,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tqdm.auto import tqdm
 
 from netintel import __version__
-from netintel.algorithms import Consensus, Gangs, brokerage, consensus, find_gangs, key_players
+from netintel.algorithms import (
+    Consensus,
+    Gangs,
+    GangsOverTime,
+    brokerage,
+    consensus,
+    find_gangs,
+    key_players,
+    track_communities,
+)
 from netintel.algorithms.results import ResultMixin, library_versions, table_dict, to_jsonable
 from netintel.config import Connection
 from netintel.cypher import query
@@ -133,6 +146,8 @@ _REPORT_COMMUNITIES = 15
 _REPORT_MOVED = 10
 #: Gangs named per alliance in the report.
 _REPORT_GANGS = 8
+#: Rows of each "who moved" table (events, movers, leader changes) in the report.
+_REPORT_WHO_MOVED = 30
 
 
 # --------------------------------------------------------------------------- the run file
@@ -625,6 +640,17 @@ class BatchResult(ResultMixin):
     def partition(self, which: int | str = 0) -> pd.DataFrame:
         """The partition of one job (see :meth:`JobResult.partition`)."""
         return self.job(which).partition()
+
+    def who_moved(self) -> list[tuple[list[JobResult], GangsOverTime]]:
+        """Communities matched across the time windows of the same job (the report's "who moved").
+
+        Jobs that differ only in their window (same projection, other options, algorithm,
+        parameters and seeds) form a sequence, in window order; for each sequence of two or
+        more windows, :func:`~netintel.algorithms.track_communities` on their partitions,
+        with the report's leaders (highest PageRank in the community) and names. Community
+        numbers are the jobs' own (``partition.csv``).
+        """
+        return _who_moved(self.jobs)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per job."""
@@ -1262,6 +1288,87 @@ def _comparison_text(j: JobResult) -> str:
     return text + "."
 
 
+def _who_moved(jobs: Sequence[JobResult]) -> list[tuple[list[JobResult], GangsOverTime]]:
+    """Per sequence of jobs that differ only in their window: the matching across windows."""
+    sequences: dict[str, list[JobResult]] = {}
+    for j in jobs:
+        if "since" not in j.options and "until" not in j.options:
+            continue
+        rest = {k: v for k, v in j.options.items() if k not in ("since", "until")}
+        key = _digest([j.projection, rest, j.algorithm, dict(j.params), j.runs, j.seed])
+        sequences.setdefault(key, []).append(j)
+    out = []
+    for seq in sequences.values():
+        seq = sorted(seq, key=lambda j: (str(j.options.get("since") or ""), j.index))
+        if len({_window_text(j.options) for j in seq}) < 2:
+            continue
+        partitions: list[list[set[str]]] = []
+        scores: list[dict[str, float]] = []
+        names: dict[str, str] = {}
+        for j in seq:
+            part = j.partition()
+            groups: dict[int, set[str]] = {}
+            for node, c in zip(part["node"], part["community"].astype(int), strict=True):
+                groups.setdefault(int(c), set()).add(node)
+            partitions.append([groups.get(c, set()) for c in range(max(groups, default=-1) + 1)])
+            table = j.scores()
+            if "pagerank" in table.columns:  # not in the tables of an empty job
+                ranks = table["pagerank"].astype(float).tolist()
+                scores.append(dict(zip(table["node"], ranks, strict=True)))
+            else:
+                scores.append({})
+            if "name" in table.columns:
+                names.update((n, x) for n, x in zip(table["node"], table["name"], strict=True) if x)
+        windows = [f"job {j.index}: {_window_text(j.options)}" for j in seq]
+        out.append(
+            (seq, track_communities(partitions, windows=windows, scores=scores, names=names))
+        )
+    return out
+
+
+def _who_moved_sections(batch: BatchResult) -> tuple[list[str], list[str]]:
+    """The report's "who moved" section: Markdown lines and HTML parts (empty without windows)."""
+    found = batch.who_moved()
+    if not found:
+        return [], []
+    intro = (
+        "Jobs that differ only in their time window, in window order: each window's "
+        "communities matched with the previous window's (Jaccard >= 0.3 on the people seen "
+        "in both, at least 2 shared; docs/gangs.md, 'Gangs through time'). Movers: people "
+        "whose new community is not the continuation of their old one; leaders: highest "
+        "PageRank in the community."
+    )
+    md = ["## Who moved between windows", "", intro, ""]
+    body = ["<h2>Who moved between windows</h2>", f"<p>{html.escape(intro)}</p>"]
+    for seq, t in found:
+        what = [seq[0].projection, _region_text(seq[0].options), seq[0].algorithm]
+        head = f"Jobs {', '.join(str(j.index) for j in seq)}: " + " · ".join(w for w in what if w)
+        counts = t.events["event"].value_counts()
+        summary = ", ".join(f"{counts[e]} {e}" for e in counts.index)
+        facts = f"{len(t.movers)} moved; events: {summary or 'none'}."
+        md += [f"### {head}", "", facts, ""]
+        body += [f"<h3>{html.escape(head)}</h3>", f"<p>{html.escape(facts)}</p>"]
+        tables = [
+            ("Events", t.events.drop(columns=["from_tracks", "to_tracks", "jaccard"])),
+            (
+                "Movers",
+                t.movers.drop(columns=["from_track", "to_track"]).fillna(""),
+            ),
+            ("Leader changes", t.leader_changes.drop(columns=["track"]).fillna("")),
+        ]
+        for title, frame in tables:
+            if frame.empty:
+                continue
+            shown = frame.head(_REPORT_WHO_MOVED)
+            md += [f"{title}:", "", shown.to_markdown(index=False), ""]
+            body += [f"<p>{title}:</p>", shown.to_html(index=False, border=0)]
+            if len(frame) > len(shown):
+                note = f"... and {len(frame) - len(shown)} more."
+                md += [note, ""]
+                body.append(f"<p>{html.escape(note)}</p>")
+    return md, body
+
+
 def _summary_frame(batch: BatchResult) -> pd.DataFrame:
     frame = batch.to_frame()
     cols = [
@@ -1341,6 +1448,9 @@ def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
                 note = f"... and {more} smaller communities (communities.csv lists all)."
                 md += [note, ""]
                 body.append(f"<p>{html.escape(note)}</p>")
+    moved_md, moved_html = _who_moved_sections(batch)
+    md += moved_md
+    body += moved_html
     if batch.notes:
         md += ["## Notes", "", *[f"- {n}" for n in batch.notes], ""]
         body += [

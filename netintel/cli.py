@@ -1088,6 +1088,125 @@ def players_cmd(
     _emit(_NamedTable(frame.reset_index(drop=True), kp), out, limit=top)
 
 
+# ------------------------------------------------------------------------ gangs over time
+
+_OVER_TIME_TABLES = ("movers", "events", "leader_changes", "communities", "centralization")
+
+
+@cli.command("gangs-over-time")
+@_projection_options
+@click.option(
+    "--window",
+    type=DURATION,
+    default="30D",
+    show_default=True,
+    help="Length of each time window (e.g. 30D, 12h).",
+)
+@click.option(
+    "--step",
+    type=DURATION,
+    help="From the start of one window to the next (default: --window, windows that tile).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.3,
+    show_default=True,
+    help="Jaccard similarity at which gangs of consecutive windows match.",
+)
+@click.option(
+    "--min-size", type=click.IntRange(min=1), default=3, show_default=True, help="Smallest gang."
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Gang finder seed."
+)
+@click.option(
+    "--show",
+    type=click.Choice(_OVER_TIME_TABLES),
+    default="movers",
+    show_default=True,
+    help="The table printed.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for every table (CSV), result.json and gangs_over_time.png.",
+)
+@_boundary
+def gangs_over_time_cmd(
+    window: str,
+    step: str | None,
+    threshold: float,
+    min_size: int,
+    seed: int,
+    show: str,
+    out: Path | None,
+    projection: str,
+    since: str | None,
+    until: str | None,
+    region: tuple[str, ...],
+) -> None:
+    """Gangs per time window, matched window to window: who moved, which leaders changed.
+
+    Cuts --since..--until into windows of --window every --step, finds the gangs of each
+    window's network (find_gangs) and matches them with the previous window's: continue,
+    grow, shrink, split, merge, appear, vanish (docs/gangs.md, "Gangs through time").
+
+    \b
+    Example:
+      netintel gangs-over-time --since 2023-01-01 --until 2024-01-01 --window 90D
+      netintel gangs-over-time --since 2023-01-01 --until 2024-01-01 \\
+          --window 60D --step 30D --show events --out out/over-time
+    """
+    import pandas as pd
+
+    from netintel.config import connection, driver
+    from netintel.investigate import gangs_over_time_of
+
+    if since is None or until is None:
+        raise click.UsageError("--since and --until are needed: they are cut into windows")
+    try:
+        ordered = pd.Timestamp(since) < pd.Timestamp(until)
+    except TypeError:
+        raise click.BadParameter(
+            "--since and --until must both have a time zone, or neither", param_hint="--until"
+        ) from None
+    if not ordered:
+        raise click.BadParameter(f"{until} is not after --since {since}", param_hint="--until")
+    conn = connection()
+    with driver(conn) as drv:
+        _check_regions(drv, conn.database, region)
+        result = gangs_over_time_of(
+            drv,
+            projection,
+            since=since,
+            until=until,
+            window=pd.Timedelta(window),
+            step=None if step is None else pd.Timedelta(step),
+            region=list(region) or None,
+            database=conn.database,
+            seed=seed,
+            threshold=threshold,
+            min_size=min_size,
+        )
+    tables = {name: getattr(result, name) for name in _OVER_TIME_TABLES}
+    counts = result.events["event"].value_counts()
+    click.echo(
+        f"{len(result.windows)} windows, {len(result.communities)} gangs tracked; "
+        + ", ".join(f"{counts[e]} {e}" for e in counts.index)
+        + f"; {len(result.movers)} moved, {len(result.leader_changes)} leader changes"
+    )
+    frame = tables[show]
+    click.echo(frame.to_string(index=False) if len(frame) else f"(no {show.replace('_', ' ')})")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in tables.items():
+            table.to_csv(out / f"{name}.csv", index=False)
+        (out / "result.json").write_text(result.to_json(indent=2), encoding="utf-8")
+        result.plot().savefig(out / "gangs_over_time.png", dpi=110)
+        click.echo(f"written: {out}", err=True)
+
+
 # ------------------------------------------------------------------------ summary
 
 

@@ -440,6 +440,56 @@ def test_find_gangs_job_writes_gangs_inside_alliances(
     assert stored.jobs[0].partition().equals(part)
 
 
+def test_report_says_who_moved_between_windows(synth: dict[str, Any], tmp_path: Path) -> None:
+    windows = [
+        {"since": "2023-07-01", "until": "2024-01-01"},  # given out of order on purpose
+        {"since": "2023-01-01", "until": "2023-07-01"},
+    ]
+    spec = BatchSpec.model_validate(
+        {
+            "projections": [
+                {"name": "person_calls", "windows": windows},
+                {"name": "co_offending"},  # no window: in no sequence
+            ],
+            "algorithms": [{"name": "louvain"}],
+            "seeds": SEEDS,
+        }
+    )
+    batch = run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    ((seq, moved),) = batch.who_moved()
+    first, second = seq
+    assert [first.options["since"], second.options["since"]] == ["2023-01-01", "2023-07-01"]
+    assert moved.windows == (
+        f"job {first.index}: 2023-01-01 to 2023-07-01",
+        f"job {second.index}: 2023-07-01 to 2024-01-01",
+    )
+    # every mover is in both job partitions, in the communities the table names
+    before = dict(zip(first.partition()["node"], first.partition()["community"], strict=True))
+    after = dict(zip(second.partition()["node"], second.partition()["community"], strict=True))
+    assert len(moved.movers) > 0
+    for m in moved.movers.itertuples():
+        assert (before[m.person], after[m.person]) == (m.from_community, m.to_community)
+        assert m.from_track != m.to_track
+    # leaders are the jobs' own first leaders (highest PageRank in the community)
+    for j, window in zip(seq, moved.windows, strict=True):
+        table = j.communities_table().set_index("community")
+        rows = moved.communities[moved.communities["window"] == window]
+        for r in rows.itertuples():
+            assert table.loc[r.community, "leaders"].split(";")[0] == r.leader
+    report = batch.report_md.read_text("utf-8")
+    section = report.split("## Who moved between windows", 1)[1]
+    assert f"{len(moved.movers)} moved" in section
+    mover = moved.movers.iloc[0]
+    assert f"| {mover['person']} " in section and str(mover["name"]) in section
+    assert "<h2>Who moved between windows</h2>" in batch.report_html.read_text("utf-8")
+    # without windows there is no such section
+    plain = run_batch(
+        two_by_two(synth["regions"][:1]), tmp_path / "plain", driver=synth["driver"], progress=False
+    )
+    assert plain.who_moved() == []
+    assert "Who moved between windows" not in plain.report_md.read_text("utf-8")
+
+
 # --------------------------------------------------------------------------- the CLI
 
 

@@ -61,6 +61,7 @@ NEEDS_DATABASE = {
     ("predict", "region"),
     ("disrupt", "region"),
     ("players", "region"),
+    ("gangs-over-time", "region"),
 }
 
 #: free text that any value fits (names of files to write, a user name...)
@@ -71,6 +72,7 @@ NO_BAD_VALUE = {
     ("schema docs", "out"): "a file to write",
     ("contest leaderboard", "out"): "a folder to create",
     ("map", "out"): "a file to write",
+    ("gangs-over-time", "out"): "a folder to create",
     ("predict", "run_id"): "any run id; one held by another kind of run is refused (tested)",
 }
 
@@ -263,6 +265,10 @@ def test_a_national_phone_number_is_read_in_the_case_region(
         (["detect", "--region", "Atlantis"], "known: Henan"),
         (["map", "--region", "Atlantis"], "known: Henan"),
         (["predict", "--region", "Atlantis"], "known: Henan"),
+        (
+            ["gangs-over-time", "--since", "2024-01-01", "--until", "2024-02-01", "--region", "X"],
+            "known: Henan",
+        ),
         (["map", "--projection", "phone_calls", "--communities", "no-run"], "--communities"),
     ],
 )

@@ -57,9 +57,19 @@ from netintel.algorithms.links import (
 )
 from netintel.algorithms.results import EdgeArrays, Provenance, edge_arrays, graph_hash
 from netintel.algorithms.robustness import RANK_METRICS, RankStability, rank_stability
+from netintel.algorithms.temporal import (
+    EVENTS,
+    GangsOverTime,
+    centralization,
+    gangs_over_time,
+    gangs_over_time_frame,
+    time_windows,
+    track_communities,
+)
 
 __all__ = [
     "DISRUPTION_METRICS",
+    "EVENTS",
     "KEY_PLAYER_METRICS",
     "LINK_METHODS",
     "RANK_METRICS",
@@ -70,6 +80,7 @@ __all__ = [
     "Disruption",
     "EdgeArrays",
     "Gangs",
+    "GangsOverTime",
     "KeyPlayers",
     "PredictedLinks",
     "Provenance",
@@ -80,6 +91,7 @@ __all__ = [
     "bridges",
     "brokerage",
     "burt_constraint",
+    "centralization",
     "collective_influence",
     "conductance",
     "consensus",
@@ -88,6 +100,8 @@ __all__ = [
     "find_gangs",
     "gang_panel",
     "gang_scores",
+    "gangs_over_time",
+    "gangs_over_time_frame",
     "graph_hash",
     "infomap",
     "katz",
@@ -102,4 +116,6 @@ __all__ = [
     "random_disruption",
     "rank_stability",
     "simulate_disruption",
+    "time_windows",
+    "track_communities",
 ]

@@ -12,7 +12,8 @@ result out) plus a thin reader that fetches the frames from Neo4j with named Cyp
 * :mod:`~netintel.investigate.aliases` - entity resolution (SAME_AS candidates);
 * :mod:`~netintel.investigate.dna` - reunifications from DNA kinship matches;
 * :mod:`~netintel.investigate.paths` - k-shortest paths with the records of every hop,
-  over calls, transfers, cases, ties or all kinds of link.
+  over calls, transfers, cases, ties or all kinds of link;
+* :mod:`~netintel.investigate.gangs` - gangs through time, one projection per window.
 
 Results keep times in UTC and show them in the case's time zone
 (:func:`case_timezone`, the zone of its latest ingest; ``tz=`` overrides it), with
@@ -75,6 +76,7 @@ from netintel.investigate.chains import (
     victim_chains_of,
 )
 from netintel.investigate.dna import find_reunifications, reunifications
+from netintel.investigate.gangs import gangs_over_time_of
 from netintel.investigate.paths import (
     VIA,
     Path,
@@ -127,6 +129,7 @@ __all__ = [
     "find_reunifications",
     "find_sim_swaps",
     "find_transfer_chains",
+    "gangs_over_time_of",
     "k_shortest_paths",
     "name_similarity",
     "neighbourhood_edges",
