@@ -24,6 +24,7 @@ import pandas as pd
 import phonenumbers
 
 from netintel.config import check_uri
+from netintel.phones import phone_key
 
 __all__ = [
     "CASE",
@@ -162,12 +163,9 @@ def normalise_phone(number: str, region: str | None) -> str:
     """
     text = number.strip()
     try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+        return phone_key(text, region)
+    except ValueError:
         return text
-    if not phonenumbers.is_valid_number(parsed):
-        return text
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 CASE = CaseName()

@@ -28,14 +28,14 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-import phonenumbers
 
+from netintel.phones import phone_key
 from netintel.schema import PropType
 
 __all__ = ["TEMPORAL", "ValueMap", "clean_text", "convert", "schema_value", "to_phone"]
@@ -123,23 +123,12 @@ def _by_distinct(series: pd.Series, fn: Callable[[str], Any]) -> Converted:
     return _take(values, codes, series), _take(errors, codes, series)
 
 
-@lru_cache(maxsize=1 << 20)
-def _e164(text: str, region: str | None) -> str:
-    """One number to E.164; cached, as the same numbers recur in every column and file."""
-    try:
-        num = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        num = None
-    if num is None or not phonenumbers.is_valid_number(num):
-        raise ValueError(f"{text!r} is not a valid phone number (region {region or 'none'})")
-    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-
-
 def to_phone(series: pd.Series, *, region: str | None = None, raw: bool = False) -> Converted:
-    """Phone numbers to E.164 with ``phonenumbers`` (``raw``: keep identifiers as given)."""
+    """Phone numbers to E.164 keys (:func:`netintel.phones.phone_key`: an extension kept
+    as ``;ext=N``); ``raw``: keep identifiers as given."""
     if raw:
         return _by_distinct(series, lambda v: v)
-    return _by_distinct(series, lambda v: _e164(v, region))
+    return _by_distinct(series, lambda v: phone_key(v, region))
 
 
 def _at_dst_change(naive: datetime, text: str, tz: str, ambiguous: Ambiguous) -> datetime:

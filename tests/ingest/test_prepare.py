@@ -65,6 +65,24 @@ def test_phone_numbers_normalised_to_e164_and_bad_ones_rejected() -> None:
     assert prep.rejected_rows == 4
 
 
+def test_a_phone_extension_is_its_own_number_not_a_conflict() -> None:
+    from netintel.ingest.read import frame_as_raw
+
+    f = pd.DataFrame(
+        {
+            "number": ["020 7946 0958", "020 7946 0958 ext. 5", "+44 20 7946 0958 x12"],
+            "imei": ["A", "B", "C"],
+        }
+    )
+    prep = prepare(frame_as_raw("phones", f), RECORDS["phones"], None, Options(phone_region="GB"))
+    assert prep.rejects == []
+    assert [r["key"] for r in prep.rows] == [
+        "+442079460958",
+        "+442079460958;ext=5",
+        "+442079460958;ext=12",
+    ]
+
+
 def test_one_row_with_two_problems_counts_once_and_lists_both() -> None:
     f = pd.DataFrame({"number": ["12"], "first_seen": ["never"]})
     from netintel.ingest.read import frame_as_raw

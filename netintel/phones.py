@@ -1,0 +1,36 @@
+"""Phone numbers as the graph keys them: E.164, with the extension kept.
+
+One home for the rule, used by the ingest (:func:`netintel.ingest.normalise.to_phone`) and by
+the command line (``--phone`` options). ``phonenumbers`` parses national forms in a region;
+an extension (``ext. 5``, ``x5``) stays in the key as ``;ext=5`` (RFC 3966's spelling), so an
+office line with extensions is one phone per extension rather than the extension dropped and
+the main number's row rejected as a conflict.
+
+>>> phone_key("013812340001", "CN"), phone_key("+44 20 7946 0958 ext. 5", None)
+('+8613812340001', '+442079460958;ext=5')
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+__all__ = ["phone_key"]
+
+
+@lru_cache(maxsize=1 << 20)
+def phone_key(text: str, region: str | None) -> str:
+    """``text`` as an E.164 key (``;ext=N`` appended for an extension).
+
+    Raises ``ValueError`` (with the reason) when it is not a valid number in ``region``.
+    Cached: the same numbers recur in every column and file.
+    """
+    try:
+        num = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        num = None
+    if num is None or not phonenumbers.is_valid_number(num):
+        raise ValueError(f"{text!r} is not a valid phone number (region {region or 'none'})")
+    key = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return f"{key};ext={num.extension}" if num.extension else key
