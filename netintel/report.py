@@ -37,6 +37,7 @@ Usage::
 from __future__ import annotations
 
 import html
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ from netintel import __version__
 from netintel.investigate._base import Record, case_timezone, fetch_frame
 from netintel.localtime import format_local, is_time, to_local, zone_name
 from netintel.outfiles import write_text
+from netintel.viz.redact import Redaction
 
 if TYPE_CHECKING:
     from netintel.algorithms import RankStability
@@ -190,6 +192,11 @@ def _stability_columns(shown: pd.DataFrame, rs: RankStability) -> pd.DataFrame:
     return out
 
 
+def _mapping_path(out: Path) -> Path:
+    """Where a redacted report's pseudonym key goes: beside its folder, never inside it."""
+    return out.with_name(out.name + ".pseudonyms.csv")
+
+
 def case_report(
     driver: neo4j.Driver,
     out_dir: str | Path,
@@ -211,7 +218,10 @@ def case_report(
 
     ``seeds`` label-propagation runs (from ``seed``, beside find_gangs' Infomap runs)
     make the gangs; ``top`` people are listed per key-player metric; ``redact``
-    pseudonymises the map; ``extra`` sections go at the end. ``truth`` (person -> gang,
+    pseudonymises the map and every name, id, phone number and national id in the
+    tables and text (the pseudonym key goes beside ``out_dir``, as
+    ``<out_dir>.pseudonyms.csv``; the gang partitions with real ids are not kept);
+    ``extra`` sections go at the end. ``truth`` (person -> gang,
     e.g. a synthetic case's planted gangs) adds NMI, ARI and recovered gangs against it,
     with the same figures for the panel of fixed methods. Times are shown in ``tz``
     (default: the case's zone, :func:`~netintel.investigate.case_timezone`), with the
@@ -229,6 +239,10 @@ def case_report(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    redaction = Redaction() if redact else None
+    # a redacted report is for sharing: the gang partitions (real ids) stay out of its folder
+    private = tempfile.TemporaryDirectory(prefix="netintel-report-") if redact else None
+    work = Path(private.name) if private is not None else out
     zone = zone_name(tz) if tz is not None else case_timezone(driver, database=database)
     facts: dict[str, Any] = {"timezone": zone}
     sections: list[Section] = []
@@ -267,7 +281,7 @@ def case_report(
         spec = BatchSpec.from_options(
             projection="person_calls", algorithm="find_gangs", seeds=seeds, seed=seed, name="gangs"
         )
-        batch = run_batch(spec, out / "gangs", driver=driver, database=database, progress=progress)
+        batch = run_batch(spec, work / "gangs", driver=driver, database=database, progress=progress)
         job = batch.jobs[0]
         table = job.communities_table()
         facts.update(communities=job.communities, stability=job.stability)
@@ -307,7 +321,8 @@ def case_report(
                 f"in hindsight, {best['method']}, gives ARI {best['ari']:.3f} and recovers "
                 f"{int(best['recovered'])}; find_gangs was not told the answer."
             )
-        paras.append(f"Partitions and scores: `{job.path.relative_to(out)}`.")
+        if private is None:
+            paras.append(f"Partitions and scores: `{job.path.relative_to(out)}`.")
         shown = pd.DataFrame(
             {
                 **({"alliance": groups["alliance"]} if "alliance" in groups.columns else {}),
@@ -412,7 +427,8 @@ def case_report(
             size_by=pagerank,
             default_type="Person",
             seed=seed,
-            redact=redact,
+            redact=redaction if redaction is not None else False,
+            mapping_path=_mapping_path(out) if redaction is not None else None,
             tz=zone,
         )
         sections.append(Section("Map", [f"Interactive map: `{map_path.name}`."]))
@@ -425,8 +441,17 @@ def case_report(
         f"in {zone} local time, with the zone beside each; the graph stores them in UTC."
     )
     sections.insert(0, Section("About", [about]))
+    text, page_html = render_markdown(title, sections), render_html(title, sections)
+    if redaction is not None:
+        values = fetch_frame(driver, "identifying_values", ["kind", "value"], database=database)
+        pairs = list(zip(values["kind"], values["value"], strict=True))
+        text = redaction.scrubber(pairs, within=text)(text)
+        page_html = redaction.scrubber(pairs, within=page_html)(page_html)
+        redaction.write_mapping(_mapping_path(out))  # the map's and the tables' pseudonyms
+    if private is not None:
+        private.cleanup()
     md = out / "report.md"
-    write_text(md, render_markdown(title, sections))
+    write_text(md, text)
     page = out / "report.html"
-    write_text(page, render_html(title, sections))
+    write_text(page, page_html)
     return CaseReport(md, page, map_path, facts)

@@ -91,3 +91,36 @@ def test_report_of_an_empty_graph_says_so(graph: neo4j.Driver, tmp_path: Path) -
     assert "No calls between people yet." in md
     assert "No transfers of victims recorded." in md
     assert made.map_html is None
+
+
+def test_a_redacted_report_shows_no_name_phone_or_id_of_the_case(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    generate(data, scale=3_000, seed=5)
+    ingest(data, driver=graph, mapping=data / "mapping.yaml", progress=False)
+    persons = pd.read_csv(data / "persons.csv", dtype=str)
+    phones = pd.read_csv(data / "phones.csv", dtype=str)
+    victims = set(pd.read_csv(data / "ground_truth" / "chains.csv", dtype=str)["victim_id"])
+    secret = {
+        *persons["name"].dropna(),
+        *persons["national_id"].dropna(),
+        *phones["number"].dropna(),
+        *(p for p in persons["person_id"] if p in victims),
+    }
+    secret = {s.strip() for s in secret if len(s.strip()) >= 2}
+    plain = case_report(graph, tmp_path / "plain", seeds=2, top=5, stability_samples=0)
+    shown = plain.markdown.read_text(encoding="utf-8")
+    assert sum(s in shown for s in secret) > 10  # the plain report names people ...
+
+    made = case_report(graph, tmp_path / "shared", seeds=2, top=5, stability_samples=0, redact=True)
+    files = [p for p in (tmp_path / "shared").rglob("*") if p.is_file()]
+    assert sorted(p.name for p in files) == ["map.html", "report.html", "report.md"]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        leaked = sorted(s for s in secret if s in text)
+        assert leaked == [], f"{path.name}: {leaked[:5]}"
+    # ... the redacted one shows pseudonyms, and the key is kept beside the folder
+    assert re.search(r"\bN-[0-9A-F]{10}\b", made.markdown.read_text(encoding="utf-8"))
+    key = pd.read_csv(tmp_path / "shared.pseudonyms.csv", dtype=str)
+    assert {"name", "person"} <= set(key["kind"])

@@ -21,10 +21,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import html
 import numbers
 import re
 import secrets
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +182,35 @@ class Redaction:
     def record(self, rec: Mapping[str, Any]) -> dict[str, Any]:
         """One record behind an edge, reduced to where it came from and when."""
         return {k: v for k, v in rec.items() if k in _RECORD_KEEP}
+
+    def scrubber(self, values: Iterable[tuple[str, Any]], *, within: str) -> Callable[[str], str]:
+        """A function that replaces, in a text, every identifying value by its pseudonym.
+
+        ``values``: ``(kind, value)`` pairs (kinds as in :data:`PSEUDONYMISED`), e.g. every
+        person's id, name, aliases and national id and every phone number of a case; only
+        those that occur in ``within`` (the text to clean, plain or HTML-escaped) are
+        looked for, longest first, and never inside a longer word or number. Values of one
+        character and numeric ids (which would match counts) are left alone.
+
+        >>> r = Redaction(secret="s")
+        >>> clean = r.scrubber([("name", "李慧"), ("person", "P12")], within="李慧 (P12), P123")
+        >>> name, pid = r.pseudonym("李慧", "name"), r.pseudonym("P12", "person")
+        >>> clean("李慧 (P12), P123") == f"{name} ({pid}), P123"
+        True
+        """
+        found: dict[str, str] = {}
+        for kind, value in values:
+            text = str(value).strip()
+            if len(text) < 2 or (kind in ("person", "sample", "id") and text.isdigit()):
+                continue
+            for shown in {text, html.escape(text)}:
+                if shown in within:
+                    found[shown] = self.pseudonym(text, kind)
+        if not found:
+            return lambda text: text
+        alternatives = "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
+        pattern = re.compile(f"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])")
+        return lambda text: pattern.sub(lambda m: found[m.group(0)], text)
 
     # ---------------------------------------------------------------- mapping
 
