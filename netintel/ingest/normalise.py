@@ -161,7 +161,8 @@ def _to_datetime(
     date_only: bool,
     ambiguous: Ambiguous = "reject",
 ) -> Converted:
-    """Dates to ``datetime64[ns]``; date-times to ``datetime64[ns, UTC]``.
+    """Dates to ``datetime64[ns]``; date-times to ``datetime64[ns, UTC]``, to the millisecond
+    (what the graph stores).
 
     Naive date-times are taken in ``tz``; values with an offset keep their instant.
     A naive time a daylight saving change skips is rejected, one it repeats is resolved
@@ -197,6 +198,11 @@ def _to_datetime(
                 local = zoned
             parsed.loc[naive] = local.dt.tz_convert("UTC")
     parsed = parsed.astype("datetime64[ns, UTC]" if not date_only else "datetime64[ns]")
+    if not date_only:
+        # the graph keeps date-times to the millisecond: keys are compared as stored, so two
+        # rows that differ below a millisecond are a duplicate (or a conflict), never a
+        # record counted as loaded and then merged into another one by the database
+        parsed = parsed.dt.floor("ms")
     failed = (present & parsed.isna()).tolist()
     errors = [
         dst.get(i, f"{v!r} is not a {kind} in {expect}") if f else None
