@@ -9,6 +9,8 @@ result out) plus a thin reader that fetches the frames from Neo4j with named Cyp
   chain brokers, precision/recall against a reference;
 * :mod:`~netintel.investigate.calls` - contact profiles, common contacts, k-hop
   chaining, time-respecting call chains, bursts, burners, SIM swaps, co-location;
+* :mod:`~netintel.investigate.infer` - hand-overs nobody recorded: missing hops of
+  chains proposed from calls, sightings, case roles and transfer patterns;
 * :mod:`~netintel.investigate.aliases` - entity resolution (SAME_AS candidates);
 * :mod:`~netintel.investigate.dna` - reunifications from DNA kinship matches;
 * :mod:`~netintel.investigate.paths` - k-shortest paths with the records of every hop,
@@ -75,6 +77,19 @@ from netintel.investigate.chains import (
     victim_chains_of,
 )
 from netintel.investigate.dna import find_reunifications, reunifications
+from netintel.investigate.infer import (
+    InferredHandovers,
+    InferredHop,
+    baseline_handovers,
+    infer_handovers,
+    lift_calls,
+    score_handovers,
+)
+from netintel.investigate.infer_records import (
+    handover_frames,
+    handover_frames_of,
+    infer_handovers_of,
+)
 from netintel.investigate.paths import (
     VIA,
     Path,
@@ -94,6 +109,8 @@ __all__ = [
     "Chain",
     "Chains",
     "ContactProfile",
+    "InferredHandovers",
+    "InferredHop",
     "Path",
     "Paths",
     "Record",
@@ -102,6 +119,7 @@ __all__ = [
     "alias_clusters",
     "as_calls",
     "as_transfers",
+    "baseline_handovers",
     "burners",
     "burst_around",
     "call_burst",
@@ -127,7 +145,12 @@ __all__ = [
     "find_reunifications",
     "find_sim_swaps",
     "find_transfer_chains",
+    "handover_frames",
+    "handover_frames_of",
+    "infer_handovers",
+    "infer_handovers_of",
     "k_shortest_paths",
+    "lift_calls",
     "name_similarity",
     "neighbourhood_edges",
     "paths_between",
@@ -136,6 +159,7 @@ __all__ = [
     "reunifications",
     "score_aliases",
     "score_chains",
+    "score_handovers",
     "set_alias_status",
     "sim_swaps",
     "tower_observations",
