@@ -19,8 +19,8 @@ before the previous known hand-over up to the next one; nothing after the next r
 hand-over ever supports an earlier hop):
 
 ``calls``
-    calls between the two parties beyond what their usual rate predicts for the window
-    (a call burst), ``1 - (1 - call_weight) ** excess``;
+    calls between the two parties in the window beyond what their rate outside it
+    predicts (a call burst), ``1 - (1 - call_weight) ** excess``;
 ``co-location``
     the two parties seen at the same place within ``colocation_window`` (sightings), or the
     victim seen there with the receiver;
@@ -171,7 +171,8 @@ class InferredHop:
     ``kind``: ``"between"`` (inside a gap between two known holders) or ``"after_last"``
     (after the last known holder). ``earliest``/``latest``: the known hand-overs around
     the gap (the hop lies strictly between them); ``at``: the estimated time.
-    ``channels``: evidence channel -> its probability; ``evidence``: the records.
+    ``channels``: evidence channel -> its probability; ``evidence``: the records behind
+    the channels and the recorded transfers that bound the gap (kind ``transfer``).
     """
 
     hop_id: str
@@ -439,9 +440,12 @@ class _Index:
             self.s_at.iloc[row],
         )
 
-    def expected(self, x: int, y: int, span_ns: int) -> float:
+    def expected(self, x: int, y: int, span_ns: int, inside: int) -> float:
+        """Calls of the pair a window of ``span_ns`` holds at their rate outside it."""
         lo, hi = min(x, y), max(x, y)
-        return self.pair_total.get(lo * self.n + hi, 0) * span_ns / self.period_ns
+        outside = self.pair_total.get(lo * self.n + hi, 0) - inside
+        rest = max(self.period_ns - span_ns, int(pd.Timedelta("1D").value))
+        return outside * span_ns / rest
 
 
 @dataclass
@@ -467,6 +471,7 @@ class _Known:
     at: pd.Timestamp
     from_id: str
     to_id: str
+    record: TimedRecord | None = None
 
 
 @dataclass
@@ -538,7 +543,7 @@ class _Edges:
             other, _, rows = self._c(x)
             mine = rows[other == y]
             if len(mine):
-                excess = len(mine) - idx.expected(x, y, self.t1 - self.t0)
+                excess = len(mine) - idx.expected(x, y, self.t1 - self.t0, len(mine))
                 if excess > 0:
                     ch["calls"] = 1 - (1 - par.call_weight) ** excess
                 recs += [idx.call_record(int(r)) for r in mine]
@@ -827,11 +832,18 @@ def infer_handovers(
     role_prob = {(rf, rt): k / from_tot[rf] for (rf, rt), k in role_pairs.items() if from_tot[rf]}
 
     by_victim: dict[str, list[_Known]] = defaultdict(list)
-    for t_id, at, vic, f, t in zip(
-        tr["transfer_id"], tr["at"], tr["victim_id"], tr["from_id"], tr["to_id"], strict=True
+    for t_id, at, vic, f, t, rec in zip(
+        tr["transfer_id"],
+        tr["at"],
+        tr["victim_id"],
+        tr["from_id"],
+        tr["to_id"],
+        tr_recs,
+        strict=True,
     ):
         if pd.notna(vic):
-            by_victim[str(vic)].append(_Known(t_id, at, f, t))
+            timed = TimedRecord(rec.kind, rec.id, rec.source, rec.row, at)
+            by_victim[str(vic)].append(_Known(t_id, at, f, t, timed))
     wanted = sorted(set(by_victim) | set(cases_of)) if victims is None else list(victims)
     hops: list[InferredHop] = []
     for v in wanted:
@@ -976,6 +988,7 @@ def _infer_victim(
                     nxt[key] = (tot, [*paths, path])
         states = nxt
     _, chosen = max(states.values(), key=lambda sp: (sp[0], [list(p) for p in sp[1]]))
+    bounds = {k.transfer_id: k.record for k in ks if k.record is not None}
     out: list[InferredHop] = []
     position = 0
     for (edges, _), g, path in zip(per_gap, gaps, chosen, strict=True):
@@ -1006,7 +1019,14 @@ def _infer_victim(
                     score=score,
                     rule=rule,
                     channels=ch,
-                    evidence=tuple(recs),
+                    evidence=tuple(
+                        _sorted(
+                            [
+                                *recs,
+                                *(bounds[t] for t in (g.after, g.before) if t in bounds),
+                            ]
+                        )
+                    ),
                     after_transfer=g.after,
                     before_transfer=g.before,
                 )
