@@ -3,6 +3,7 @@ records, determinism, the synthetic cases, and the write-back on the real Neo4j.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
@@ -11,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from netintel.cli import cli
-from netintel.ingest import ingest
+from netintel.db import apply_schema, clear_graph
 from netintel.inferred import read_inferred, write_inferred
+from netintel.ingest import ingest
 from netintel.investigate import (
     baseline_handovers,
     fetch_transfers,
@@ -82,11 +84,12 @@ def test_the_one_co_located_calling_contact_is_the_next_holder() -> None:
     # B got the victim at hour 0 and is the last known holder; no case names a buyer.
     tr = transfers_frame([("T1", "A", "B", 0)])
     calls = calls_frame(
-        [("B", "X", 30), ("X", "B", 40), ("B", "X", 44)]  # X: a burst before the hand-over
-        + [("B", "Y", -200), ("B", "Y", -190), ("B", "Y", -180)]  # Y: long before the window
-        + [("B", "Z", 2000), ("B", "Z", 2001), ("B", "Z", 2002)]  # Z: after the horizon
-        + [("B", "W", 50)]  # W: one call, as often as usual
-        + [("B", "W", -900)]
+        [
+            *[("B", "X", 30), ("X", "B", 40), ("B", "X", 44)],  # X: a burst before the hand-over
+            *[("B", "Y", -200), ("B", "Y", -190), ("B", "Y", -180)],  # Y: before the window
+            *[("B", "Z", 2000), ("B", "Z", 2001), ("B", "Z", 2002)],  # Z: after the horizon
+            *[("B", "W", 50), ("B", "W", -900)],  # W: one call, as often as usual
+        ]
     )
     sightings = pd.DataFrame(
         {
@@ -125,8 +128,10 @@ def test_case_suspects_fill_the_gap_in_the_order_the_evidence_gives() -> None:
         ]
     )
     calls = calls_frame(
-        [("B", "X", 20), ("B", "X", 22), ("X", "Y", 90), ("X", "Y", 95), ("Y", "E", 160)]
-        + [("Y", "E", 170), ("O", "B", 10), ("O", "X", 11)]
+        [
+            *[("B", "X", 20), ("B", "X", 22), ("X", "Y", 90), ("X", "Y", 95)],
+            *[("Y", "E", 160), ("Y", "E", 170), ("O", "B", 10), ("O", "X", 11)],
+        ]
     )
     result = infer_handovers(tr, calls=calls, case_roles=roles)
     assert hops_of(result) == [
@@ -158,9 +163,11 @@ def test_evidence_after_the_next_hand_over_never_supports_an_earlier_hop() -> No
         ]
     )
     calls = calls_frame(
-        [("B", "X", 30), ("B", "X", 31), ("X", "C", 60), ("X", "C", 61)]  # X: in the gap
-        + [("B", "Y", 130), ("B", "Y", 131), ("B", "Y", 132), ("Y", "C", 133)]  # Y: after T2
-        + [("D", "Y", 150), ("D", "Y", 151), ("Y", "G", 170), ("Y", "G", 171)]
+        [
+            *[("B", "X", 30), ("B", "X", 31), ("X", "C", 60), ("X", "C", 61)],  # X: in the gap
+            *[("B", "Y", 130), ("B", "Y", 131), ("B", "Y", 132), ("Y", "C", 133)],  # after T2
+            *[("D", "Y", 150), ("D", "Y", 151), ("Y", "G", 170), ("Y", "G", 171)],
+        ]
     )
     result = infer_handovers(tr, calls=calls, case_roles=roles)
     assert hops_of(result) == [
@@ -250,11 +257,12 @@ def test_on_a_synthetic_case_it_beats_the_plain_baseline(hidden: Path) -> None:
     # recorded holders are never proposed again, and every hop has a record behind it
     frame = result.to_frame()
     assert (frame["evidence_count"] > 0).all()
-    recorded = set(zip(frames["transfers"]["from_id"], frames["transfers"]["to_id"], strict=True))
-    victims = frames["transfers"]["victim_id"]
-    pairs = set(zip(victims, frames["transfers"]["from_id"], frames["transfers"]["to_id"]))
-    assert not pairs & set(zip(frame["victim_id"], frame["from_id"], frame["to_id"]))
+    tr = frames["transfers"]
+    recorded = set(zip(tr["victim_id"], tr["from_id"], tr["to_id"], strict=True))
     assert recorded  # the case has recorded transfers to compare with
+    assert not recorded & set(
+        zip(frame["victim_id"], frame["from_id"], frame["to_id"], strict=True)
+    )
 
 
 # ------------------------------------------------------------------- real Neo4j
@@ -267,46 +275,68 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def db(
+    neo4j_driver: neo4j.Driver, small: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[neo4j.Driver]:
+    clear_graph(neo4j_driver, force=True)
+    apply_schema(neo4j_driver)
+    report = ingest(
+        small,
+        driver=neo4j_driver,
+        mapping=small / "mapping.yaml",
+        reject_dir=tmp_path_factory.mktemp("infer-rejects"),
+        progress=False,
+    )
+    assert report.rows_rejected == 0
+    yield neo4j_driver
+    clear_graph(neo4j_driver, force=True)
+
+
+def _network(driver: neo4j.Driver) -> list[tuple[str, str, int]]:
+    G = transfer_network(driver).to_networkx()
+    return sorted((str(u), str(v), int(w)) for u, v, w in G.edges(data="transfers"))
+
+
 @pytest.mark.neo4j
 def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
-    graph: neo4j.Driver, small: Path, tmp_path: Path
+    db: neo4j.Driver, small: Path
 ) -> None:
-    report = ingest(small, driver=graph, mapping=small / "mapping.yaml", reject_dir=tmp_path)
-    assert report.rows_rejected == 0
-    result = infer_handovers_of(graph, tz="UTC")
+    result = infer_handovers_of(db, tz="UTC")
     from_files = infer_handovers(**handover_frames(small))
     cols = ["victim_id", "kind", "from_id", "to_id"]
     assert len(result) > 0
+    # the reader of the database and the reader of the record files give the same hops
     assert result.to_frame()[cols].values.tolist() == from_files.to_frame()[cols].values.tolist()
 
-    before = fetch_transfers(graph)
-    net_before = transfer_network(graph).edge_table()
-    chains_before = victim_chains_of(graph).to_frame()
-    run_id = write_inferred(graph, result)
-    assert write_inferred(graph, result) == run_id  # same run, replaced, not duplicated
-    stored = read_inferred(graph, run_id)
+    before = fetch_transfers(db)
+    net_before = _network(db)
+    chains_before = victim_chains_of(db).to_frame()
+    run_id = write_inferred(db, result)
+    assert write_inferred(db, result) == run_id  # same run, replaced, not duplicated
+    stored = read_inferred(db, run_id)
     assert len(stored) == len(result)
     assert stored["transfer_id"].str.startswith(f"{run_id}:").all()
     assert stored[cols].values.tolist() == result.to_frame()[cols].values.tolist()
     assert stored["from_name"].notna().all()
+    assert (stored["at"] == result.to_frame()["at"].dt.tz_convert("UTC")).all()
     # recorded-transfer readers do not see them ...
-    pd.testing.assert_frame_equal(fetch_transfers(graph), before)
-    pd.testing.assert_frame_equal(transfer_network(graph).edge_table(), net_before)
-    pd.testing.assert_frame_equal(victim_chains_of(graph).to_frame(), chains_before)
+    pd.testing.assert_frame_equal(fetch_transfers(db), before)
+    assert _network(db) == net_before
+    pd.testing.assert_frame_equal(victim_chains_of(db).to_frame(), chains_before)
     # ... unless asked
-    assert len(fetch_transfers(graph, inferred=True)) == len(before) + len(result)
+    assert len(fetch_transfers(db, inferred=True)) == len(before) + len(result)
     # and they go with their run
-    assert delete_run(graph, run_id)
-    assert len(read_inferred(graph)) == 0
-    n, _, _ = graph.execute_query("MATCH (t:Transfer) RETURN count(t) AS n")
+    assert delete_run(db, run_id)
+    assert len(read_inferred(db)) == 0
+    n, _, _ = db.execute_query("MATCH (t:Transfer) RETURN count(t) AS n")
     assert n[0]["n"] == len(before)
 
 
 @pytest.mark.neo4j
 def test_chains_infer_on_the_command_line(
-    graph: neo4j.Driver, neo4j_env: dict[str, str], small: Path, tmp_path: Path
+    db: neo4j.Driver, neo4j_env: dict[str, str], tmp_path: Path
 ) -> None:
-    ingest(small, driver=graph, mapping=small / "mapping.yaml", reject_dir=tmp_path)
     runner = CliRunner(env=neo4j_env)
     res = runner.invoke(cli, ["chains", "--infer", "--out", str(tmp_path / "hops.csv")])
     assert res.exit_code == 0, res.output
@@ -317,7 +347,8 @@ def test_chains_infer_on_the_command_line(
     res = runner.invoke(cli, ["chains", "--infer", "--write", "--run-id", "inf-1"])
     assert res.exit_code == 0, res.output
     assert f"stored {len(saved)} inferred transfer(s) as run inf-1" in res.output
-    assert len(read_inferred(graph, "inf-1")) == len(saved)
+    assert len(read_inferred(db, "inf-1")) == len(saved)
+    assert delete_run(db, "inf-1")
 
 
 def test_chains_infer_mistakes_exit_2() -> None:
