@@ -72,6 +72,7 @@ NO_BAD_VALUE = {
     ("contest leaderboard", "out"): "a folder to create",
     ("map", "out"): "a file to write",
     ("predict", "run_id"): "any run id; one held by another kind of run is refused (tested)",
+    ("investigate chains", "run_id"): "any run id; one of another kind of run is refused (tested)",
 }
 
 

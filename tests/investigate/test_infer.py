@@ -13,9 +13,11 @@ from click.testing import CliRunner
 
 from netintel.cli import cli
 from netintel.db import apply_schema, clear_graph
+from netintel.exceptions import DatabaseError
 from netintel.inferred import read_inferred, write_inferred
 from netintel.ingest import ingest
 from netintel.investigate import (
+    InferredHandovers,
     baseline_handovers,
     fetch_transfers,
     handover_frames,
@@ -226,6 +228,17 @@ def hidden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _infer(frames: dict[str, pd.DataFrame]) -> InferredHandovers:
+    return infer_handovers(
+        frames["transfers"],
+        calls=frames["calls"],
+        sightings=frames["sightings"],
+        case_roles=frames["case_roles"],
+        persons=frames["persons"],
+        cases=frames["cases"],
+    )
+
+
 def withheld(folder: Path) -> pd.DataFrame:
     gt = pd.read_csv(folder / "ground_truth" / "chains.csv", dtype=str)
     gt["hop"] = gt["hop"].astype(int)
@@ -244,7 +257,7 @@ def test_on_a_synthetic_case_it_beats_the_plain_baseline(hidden: Path) -> None:
     frames = handover_frames(hidden)
     truth = withheld(hidden)
     assert len(truth) > 20
-    result = infer_handovers(**frames)
+    result = _infer(frames)
     ours = score_handovers(result, truth)
     base = score_handovers(
         baseline_handovers(
@@ -303,7 +316,7 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     db: neo4j.Driver, small: Path
 ) -> None:
     result = infer_handovers_of(db, tz="UTC")
-    from_files = infer_handovers(**handover_frames(small))
+    from_files = _infer(handover_frames(small))
     cols = ["victim_id", "kind", "from_id", "to_id"]
     assert len(result) > 0
     # the reader of the database and the reader of the record files give the same hops
@@ -331,6 +344,12 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     assert len(read_inferred(db)) == 0
     n, _, _ = db.execute_query("MATCH (t:Transfer) RETURN count(t) AS n")
     assert n[0]["n"] == len(before)
+    # a run id held by another kind of analysis run is refused, and nothing is written
+    db.execute_query("CREATE (:AnalysisRun {run_id: 'other-run', kind: 'communities'})")
+    with pytest.raises(DatabaseError, match="not a chain inference"):
+        write_inferred(db, result, run_id="other-run")
+    assert len(read_inferred(db)) == 0
+    assert delete_run(db, "other-run")
 
 
 @pytest.mark.neo4j
