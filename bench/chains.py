@@ -115,9 +115,7 @@ def evidence(truth: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> dict[str, 
         "withheld_hops": len(truth),
         "with_call_60h_before": round(called / n, 4),
         "with_meeting_1h": round(met / n, 4),
-        "with_call_or_meeting": round(
-            float(truth["any"].astype(bool).mean()) if len(truth) else 0, 4
-        ),
+        "with_call_or_meeting": round(either / n, 4),
         "both_parties_case_suspects": round(case / n, 4),
     }
 
