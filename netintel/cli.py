@@ -1333,7 +1333,7 @@ def inv_chains(
     Names are shown beside ids, times in the case's time zone (a timezone column).
     --infer proposes the missing hand-overs instead (each with its score, rule and
     evidence count); --write stores them as inferred transfers, which no reader of
-    recorded transfers sees (remove them with netintel runs delete RUN_ID).
+    recorded transfers sees (netintel.runs.delete_run removes them with their run).
 
     \b
     Example:

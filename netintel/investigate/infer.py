@@ -66,7 +66,7 @@ UTC when naive):
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import ChainMap, Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
@@ -564,6 +564,7 @@ class _Edges:
             ch["pattern"] = 1 - (1 - par.pattern_weight) ** len(known)
             recs += [TimedRecord(r.kind, r.id, r.source, r.row, t) for t, r in known]
         rp = self.role_prob.get((self.roles.get(a, ""), self.roles.get(b, "")))
+        # (roles: the victim's case first, else the person's role in any case)
         if rp:
             ch["role"] = par.role_weight * rp
         score = 1.0 - float(np.prod([1.0 - p for p in ch.values()])) if ch else 0.0
@@ -850,7 +851,7 @@ def infer_handovers(
         mine = cases_of.get(v, [])
         first_case = min((opened[c] for c in mine if c in opened), default=None)
         hops += _infer_victim(
-            v, by_victim.get(v), mine, first_case, members, idx, par, pattern, role_prob
+            v, by_victim.get(v), mine, first_case, members, idx, par, pattern, role_prob, role_of
         )
     params = {
         "lead": par.lead,
@@ -883,6 +884,7 @@ def _infer_victim(
     par: _Params,
     pattern: Mapping[tuple[str, str], list[tuple[pd.Timestamp, Record]]],
     role_prob: Mapping[tuple[str, str], float],
+    role_of: dict[str, str],
 ) -> list[InferredHop]:
     roles: dict[str, str] = {}
     case_of: dict[str, TimedRecord] = {}
@@ -955,7 +957,9 @@ def _infer_victim(
         lo_t = g.lo if g.lo is not None else g.hi - par.horizon
         w0 = int((lo_t - par.lead).value)
         w1 = int(g.hi.value)
-        edges = _Edges(idx, par, v, w0, w1, case_of, roles, pattern, role_prob, g.hi)
+        edges = _Edges(
+            idx, par, v, w0, w1, case_of, ChainMap(roles, role_of), pattern, role_prob, g.hi
+        )
         per_gap.append((edges, {}))
     if len(carriers) > par.max_candidates:
         strength = {

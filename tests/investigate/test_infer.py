@@ -207,6 +207,66 @@ def test_a_complete_chain_gets_no_proposal_and_the_result_is_deterministic() -> 
     assert summary[["victim_id", "between", "after_last"]].values.tolist() == [["V", 0, 1]]
 
 
+def test_patterns_sightings_of_the_victim_and_roles_are_channels() -> None:
+    # another victim's recorded transfer B -> X, and V seen with X: B -> X, not B -> Y
+    tr = pd.concat(
+        [
+            transfers_frame([("T1", "A", "B", 0)]),
+            transfers_frame([("T0", "B", "X", -500)]).assign(victim_id="W", case_id="K0"),
+        ],
+        ignore_index=True,
+    )
+    roles = pd.concat(
+        [
+            roles_frame([("V", "victim"), ("A", "abductor"), ("B", "seller")]),
+            roles_frame([("W", "victim"), ("B", "seller"), ("X", "buyer")], case="K0"),
+        ]
+    )
+    sightings = pd.DataFrame(
+        {"person_id": ["V", "X"], "location_id": ["L9", "L9"], "at": [h(30), h(30.2)]}
+    )
+    calls = calls_frame([("B", "X", 20), ("B", "Y", 21)])
+    result = infer_handovers(tr, calls=calls, sightings=sightings, case_roles=roles)
+    assert hops_of(result) == [("after_last", "B", "X")]
+    channels = result.hops[0].channels
+    assert {"pattern", "victim-seen", "role", "calls"} <= set(channels)
+    assert channels["role"] == 0.5  # seller -> buyer in every recorded transfer, x role_weight
+    kinds = [r.kind for r in result.hops[0].evidence]
+    assert kinds.count("transfer") == 2 and kinds.count("sighting") == 2
+    # a contact that no case names must reach min_score
+    assert (
+        len(infer_handovers(tr, calls=calls, sightings=sightings, case_roles=roles, min_score=1.0))
+        == 0
+    )
+
+
+def test_a_victim_with_no_recorded_transfer_is_searched_from_the_case() -> None:
+    tr = transfers_frame([]).astype({"at": object})
+    roles = roles_frame([("V", "victim"), ("A", "abductor"), ("S", "seller"), ("F", "buyer")])
+    cases = pd.DataFrame({"case_id": ["K1"], "opened": [h(100)[:10]]})
+    calls = calls_frame([("A", "S", 20), ("A", "S", 21), ("S", "F", 60), ("S", "F", 61)])
+    result = infer_handovers(tr, calls=calls, case_roles=roles, cases=cases)
+    assert hops_of(result) == [("after_last", "A", "S"), ("after_last", "S", "F")]
+    assert result.hops[0].earliest == pd.Timestamp(h(100)[:10], tz="UTC") - pd.Timedelta("10D")
+    assert result.hops[0].at < result.hops[1].at
+    assert len(infer_handovers(tr, calls=calls, case_roles=roles)) == 0  # no time to go by
+
+
+def test_maps_draw_inferred_edges_dashed() -> None:
+    import networkx as nx
+
+    from netintel.viz.maps import map_html
+    from netintel.viz.model import describe
+
+    G = nx.MultiDiGraph()
+    G.add_edge("A", "B", type="TO")
+    G.add_edge("B", "C", type="TO", inferred=True)
+    view = describe(G)
+    assert sorted(str(e.type) for e in view.edges) == ["TO", "TO (inferred)"]
+    page = map_html(G)
+    assert '"name": "TO (inferred)"' in page or '"name":"TO (inferred)"' in page
+
+
 def test_bad_parameters_and_frames_are_refused() -> None:
     tr = transfers_frame([("T1", "A", "B", 0)])
     with pytest.raises(ValueError, match="call_weight"):
