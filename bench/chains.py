@@ -190,6 +190,42 @@ def run(scale: int, seed: int, hide: float) -> dict[str, Any]:
     return out
 
 
+def table(doc: dict[str, Any]) -> str:
+    """The Markdown table of docs/benchmarks.md for a results document."""
+    lines = [
+        "| calls | victims | method | between P / R | after last P / R | whole chains "
+        "| s per 1,000 victims |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in doc["runs"]:
+        for name, key in (("infer_handovers", "infer_handovers"), ("baseline", "baseline")):
+            m = r[key]
+            lines.append(
+                f"| {r['scale']:,} | {r['victims']:,} | {name} "
+                f"| {m['between']['precision']:.3f} / {m['between']['recall']:.3f} "
+                f"| {m['after_last']['precision']:.3f} / {m['after_last']['recall']:.3f} "
+                f"| {m['whole_chains']:.3f} | {m['seconds_per_1000_victims']:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def evidence_table(doc: dict[str, Any]) -> str:
+    """The Markdown table of what the records hold about the withheld hops."""
+    lines = [
+        "| calls | withheld hops | call 60 h before | met within 1 h | either "
+        "| both case suspects |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in doc["runs"]:
+        e = r["evidence"]
+        lines.append(
+            f"| {r['scale']:,} | {e['withheld_hops']:,} | {e['with_call_60h_before']:.3f} "
+            f"| {e['with_meeting_1h']:.3f} | {e['with_call_or_meeting']:.3f} "
+            f"| {e['both_parties_case_suspects']:.3f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
@@ -223,6 +259,8 @@ def main() -> None:
     }
     Path(args.out).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+    print(table(doc))
+    print(evidence_table(doc))
 
 
 if __name__ == "__main__":
