@@ -48,25 +48,16 @@ from netintel.investigate import (  # noqa: E402
     handover_frames,
     infer_handovers,
     score_handovers,
+    withheld_handovers,
 )
 from netintel.synth import generate  # noqa: E402
 
 
 def withheld(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The withheld hops (``victim_id, kind, from_id, to_id, at``) and every chain's hops."""
+    """The withheld hops (``withheld_handovers``, with ``at``) and every chain's hops."""
     gt = pd.read_csv(folder / "ground_truth" / "chains.csv", dtype=str)
-    gt["hop"] = gt["hop"].astype(int)
     gt["at"] = pd.to_datetime(gt["at"], utc=True, format="ISO8601")
-    rows = []
-    for _, g in gt.groupby("chain_id", sort=True):
-        g = g.sort_values("hop")
-        public = (g["public"] == "true").tolist()
-        for i, r in enumerate(g.itertuples()):
-            if not public[i]:
-                kind = "between" if any(public[i + 1 :]) else "after_last"
-                rows.append((r.chain_id, r.victim_id, kind, r.from_id, r.to_id, r.at))
-    cols = ["chain_id", "victim_id", "kind", "from_id", "to_id", "at"]
-    return pd.DataFrame(rows, columns=cols), gt
+    return withheld_handovers(gt), gt
 
 
 def evidence(truth: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> dict[str, float]:

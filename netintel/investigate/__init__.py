@@ -84,6 +84,7 @@ from netintel.investigate.infer import (
     infer_handovers,
     lift_calls,
     score_handovers,
+    withheld_handovers,
 )
 from netintel.investigate.infer_records import (
     handover_frames,
@@ -167,5 +168,6 @@ __all__ = [
     "via_types",
     "victim_chains",
     "victim_chains_of",
+    "withheld_handovers",
     "write_candidates",
 ]

@@ -99,6 +99,7 @@ __all__ = [
     "infer_handovers",
     "lift_calls",
     "score_handovers",
+    "withheld_handovers",
 ]
 
 #: Case roles whose people hold a victim at some point (in the order a chain usually has).
@@ -1135,6 +1136,39 @@ def baseline_handovers(
             else:
                 rows += [(str(v), kind, a, nxt), (str(v), kind, nxt, b)]
     return pd.DataFrame(rows, columns=["victim_id", "kind", "from_id", "to_id"])
+
+
+def withheld_handovers(chains: pd.DataFrame) -> pd.DataFrame:
+    """The withheld hops of a synthetic case's ``ground_truth/chains.csv``, with their kind.
+
+    ``chains``: ``chain_id, hop, victim_id, from_id, to_id, public`` (``public`` "true" or
+    "false", or booleans). A withheld hop is ``"between"`` when a public transfer of the same
+    chain comes after it (it lies between two known holders: the abductor, whom the case
+    names, is the first), else ``"after_last"``. Columns ``chain_id, victim_id, kind,
+    from_id, to_id`` (and ``at`` when ``chains`` has it), by chain and hop; the ``truth`` of
+    :func:`score_handovers`.
+
+    >>> gt = pd.DataFrame({"chain_id": ["C"] * 3, "hop": [1, 2, 3], "victim_id": ["V"] * 3,
+    ...     "from_id": ["A", "B", "C"], "to_id": ["B", "C", "D"],
+    ...     "public": ["false", "true", "false"]})
+    >>> withheld_handovers(gt)[["kind", "from_id", "to_id"]].values.tolist()
+    [['between', 'A', 'B'], ['after_last', 'C', 'D']]
+    """
+    gt = chains.copy()
+    gt["hop"] = gt["hop"].astype(int)
+    gt["public"] = gt["public"].map(lambda v: str(v).strip().lower() == "true")
+    gt = gt.sort_values(["chain_id", "hop"], kind="stable", ignore_index=True)
+    # a public hop later in the same chain: reverse cumulative "any" per chain
+    later = (
+        gt[::-1].groupby("chain_id", sort=False)["public"].cummax()[::-1].shift(-1).fillna(False)
+    )
+    same_chain = gt["chain_id"].eq(gt["chain_id"].shift(-1))
+    kind = np.where(later.astype(bool) & same_chain, "between", "after_last")
+    out = gt.assign(kind=kind)[~gt["public"]]
+    cols = ["chain_id", "victim_id", "kind", "from_id", "to_id"]
+    if "at" in out.columns:
+        cols.append("at")
+    return out[cols].reset_index(drop=True)
 
 
 def score_handovers(

@@ -25,6 +25,7 @@ from netintel.investigate import (
     infer_handovers_of,
     score_handovers,
     victim_chains_of,
+    withheld_handovers,
 )
 from netintel.projection import transfer_network
 from netintel.runs import delete_run
@@ -300,17 +301,7 @@ def _infer(frames: dict[str, pd.DataFrame]) -> InferredHandovers:
 
 
 def withheld(folder: Path) -> pd.DataFrame:
-    gt = pd.read_csv(folder / "ground_truth" / "chains.csv", dtype=str)
-    gt["hop"] = gt["hop"].astype(int)
-    rows = []
-    for _, g in gt.groupby("chain_id"):
-        g = g.sort_values("hop")
-        public = (g["public"] == "true").tolist()
-        for i, r in enumerate(g.itertuples()):
-            if not public[i]:
-                kind = "between" if any(public[i + 1 :]) else "after_last"
-                rows.append((r.victim_id, kind, r.from_id, r.to_id))
-    return pd.DataFrame(rows, columns=["victim_id", "kind", "from_id", "to_id"])
+    return withheld_handovers(pd.read_csv(folder / "ground_truth" / "chains.csv", dtype=str))
 
 
 def test_on_a_synthetic_case_it_beats_the_plain_baseline(hidden: Path) -> None:
