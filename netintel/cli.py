@@ -1315,6 +1315,12 @@ def investigate() -> None:
     help="With --infer: store the hops as inferred Transfer nodes of an analysis run.",
 )
 @click.option("--run-id", help="With --write: the run to store them under (replaced).")
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --infer: write an HTML map of recorded and inferred transfers (inferred dashed).",
+)
 @_out
 @_boundary
 def inv_chains(
@@ -1326,6 +1332,7 @@ def inv_chains(
     min_score: float,
     write: bool,
     run_id: str | None,
+    map_path: Path | None,
     out: Path | None,
 ) -> None:
     """Who passed each victim to whom, where and when; or chains across victims.
@@ -1342,14 +1349,14 @@ def inv_chains(
     """
     from netintel.investigate import chains
 
-    if (write or run_id is not None) and not infer:
-        raise click.UsageError("--write and --run-id go with --infer")
+    if (write or run_id is not None or map_path is not None) and not infer:
+        raise click.UsageError("--write, --run-id and --map go with --infer")
     if run_id is not None and not write:
         raise click.UsageError("--run-id goes with --write")
     if infer:
         if across:
             raise click.UsageError("--infer and --across do not go together")
-        _chains_infer(victim, min_score, write, run_id, out)
+        _chains_infer(victim, min_score, write, run_id, map_path, out)
         return
     if across:
         result = _investigate(chains.find_transfer_chains, max_gap=max_gap, min_hops=min_hops)
@@ -1362,7 +1369,12 @@ def inv_chains(
 
 
 def _chains_infer(
-    victim: str | None, min_score: float, write: bool, run_id: str | None, out: Path | None
+    victim: str | None,
+    min_score: float,
+    write: bool,
+    run_id: str | None,
+    map_path: Path | None,
+    out: Path | None,
 ) -> None:
     """``netintel chains --infer``: print (and optionally store) the proposed hand-overs."""
     import pandas as pd
@@ -1401,6 +1413,14 @@ def _chains_infer(
             else:
                 frame.drop(columns=["evidence", "channels"]).to_csv(out, index=False)
             click.echo(f"written: {out}", err=True)
+        if map_path is not None:
+            from netintel.investigate import fetch_transfers
+            from netintel.viz import network_map
+
+            recorded = fetch_transfers(drv, victim=victim, database=conn.database)
+            G = result.to_networkx(recorded)
+            written = network_map(G, map_path, title="Recorded and inferred transfers")
+            click.echo(f"map: {written}")
         if write:
             stored = write_inferred(drv, result, run_id=run_id, database=conn.database)
             click.echo(f"stored {len(hops)} inferred transfer(s) as run {stored}")

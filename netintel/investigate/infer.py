@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -267,6 +268,56 @@ class InferredHandovers(ResultMixin):
             )
         cols = ["victim_id", "victim_name", "between", "after_last", "mean_score", "hops"]
         return pd.DataFrame(rows, columns=cols)
+
+    def to_networkx(self, transfers: pd.DataFrame | None = None) -> nx.MultiDiGraph:
+        """The chains as a graph of people: one edge per hop, ``type="TRANSFER"``, giver ->
+        receiver, with ``victim_id``, ``at``, ``score`` and ``inferred=True`` (maps draw
+        them dashed); with ``transfers``, the recorded ones too (``inferred=False``).
+
+        >>> tr = pd.DataFrame({"transfer_id": ["T1"], "victim_id": ["V"], "from_id": ["A"],
+        ...     "to_id": ["B"], "at": ["2024-01-01T00:00Z"]})
+        >>> calls = pd.DataFrame({"person_a": ["B"], "person_b": ["C"],
+        ...     "at": ["2024-01-02T00:00Z"]})
+        >>> G = infer_handovers(tr, calls=calls, min_score=0).to_networkx(tr)
+        >>> sorted((u, v, d["inferred"]) for u, v, d in G.edges(data=True))
+        [('A', 'B', False), ('B', 'C', True)]
+        """
+        G = nx.MultiDiGraph(timezone=self.tz)
+        edges: list[tuple[str, str, dict[str, Any]]] = []
+        if transfers is not None:
+            tr = as_transfers(transfers)
+            for t, v, f, to, at in zip(
+                tr["transfer_id"],
+                tr["victim_id"],
+                tr["from_id"],
+                tr["to_id"],
+                tr["at"],
+                strict=True,
+            ):
+                edges.append(
+                    (f, to, {"transfer_id": t, "victim_id": v, "at": at, "inferred": False})
+                )
+        for h in self.hops:
+            edges.append(
+                (
+                    h.from_id,
+                    h.to_id,
+                    {
+                        "transfer_id": h.hop_id,
+                        "victim_id": h.victim_id,
+                        "at": h.at,
+                        "score": h.score,
+                        "rule": h.rule,
+                        "inferred": True,
+                    },
+                )
+            )
+        for u, v, data in edges:
+            for p in (u, v):
+                if p not in G:
+                    G.add_node(p, label="Person", person_id=p, name=self.names.get(p, p))
+            G.add_edge(u, v, type="TRANSFER", **data)
+        return G
 
     def evidence_frame(self) -> pd.DataFrame:
         """One row per (hop, record): ``hop_id, kind, id, source, source_row, at``."""

@@ -253,19 +253,23 @@ def test_a_victim_with_no_recorded_transfer_is_searched_from_the_case() -> None:
     assert len(infer_handovers(tr, calls=calls, case_roles=roles)) == 0  # no time to go by
 
 
-def test_maps_draw_inferred_edges_dashed() -> None:
-    import networkx as nx
+def test_maps_draw_inferred_edges_dashed(tmp_path: Path) -> None:
+    import json
+    import re
 
-    from netintel.viz.maps import map_html
+    from netintel.viz import network_map
     from netintel.viz.model import describe
 
-    G = nx.MultiDiGraph()
-    G.add_edge("A", "B", type="TO")
-    G.add_edge("B", "C", type="TO", inferred=True)
+    tr = transfers_frame([("T1", "A", "B", 0)])
+    calls = calls_frame([("B", "X", 30), ("B", "X", 31)])
+    G = infer_handovers(tr, calls=calls).to_networkx(tr)
     view = describe(G)
-    assert sorted(str(e.type) for e in view.edges) == ["TO", "TO (inferred)"]
-    page = map_html(G)
-    assert '"name": "TO (inferred)"' in page or '"name":"TO (inferred)"' in page
+    assert sorted(str(e.type) for e in view.edges) == ["TRANSFER", "TRANSFER (inferred)"]
+    page = network_map(G, tmp_path / "map.html").read_text(encoding="utf-8")
+    rel_types = re.search(r'"relTypes":\s*(\[.*?\])', page)
+    assert rel_types is not None
+    dashed = {t["name"]: t["dashed"] for t in json.loads(rel_types.group(1))}
+    assert dashed == {"TRANSFER": False, "TRANSFER (inferred)": True}
 
 
 def test_bad_parameters_and_frames_are_refused() -> None:
@@ -414,6 +418,9 @@ def test_chains_infer_on_the_command_line(
     assert len(saved) > 0 and {"from_name", "to_name", "score", "evidence_count"} <= set(saved)
     first = saved.iloc[0]
     assert f"{first['from_id']} ({first['from_name']})" in res.output
+    res = runner.invoke(cli, ["chains", "--infer", "--map", str(tmp_path / "chains.html")])
+    assert res.exit_code == 0, res.output
+    assert "TRANSFER (inferred)" in (tmp_path / "chains.html").read_text(encoding="utf-8")
     res = runner.invoke(cli, ["chains", "--infer", "--write", "--run-id", "inf-1"])
     assert res.exit_code == 0, res.output
     assert f"stored {len(saved)} inferred transfer(s) as run inf-1" in res.output
@@ -428,6 +435,7 @@ def test_chains_infer_mistakes_exit_2() -> None:
         ["chains", "--infer", "--run-id", "x"],
         ["chains", "--infer", "--across"],
         ["chains", "--infer", "--min-score", "1.5"],
+        ["chains", "--map", "x.html"],
     ):
         res = runner.invoke(cli, args)
         assert res.exit_code == 2, (args, res.output)
