@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from netintel.cli import cli
-from netintel.db import apply_schema, clear_graph
+from netintel.db import apply_schema, clear_graph, run_query
 from netintel.exceptions import DatabaseError
 from netintel.inferred import read_inferred, write_inferred
 from netintel.ingest import ingest
@@ -23,6 +23,7 @@ from netintel.investigate import (
     handover_frames,
     infer_handovers,
     infer_handovers_of,
+    neighbourhood_edges,
     score_handovers,
     victim_chains_of,
     withheld_handovers,
@@ -145,6 +146,8 @@ def test_case_suspects_fill_the_gap_in_the_order_the_evidence_gives() -> None:
     times = [hp.at for hp in result.hops]
     assert times == sorted(times) and len(set(times)) == 3
     assert all(T < t < T + pd.Timedelta(hours=200) for t in times)
+    assert {hp.rule for hp in result.hops} == {"case-path"}
+    assert all("case" in hp.channels for hp in result.hops)
     for hop in result.hops:
         assert hop.earliest == T and hop.latest == T + pd.Timedelta(hours=200)
         assert hop.after_transfer == "T1" and hop.before_transfer == "T2"
@@ -195,6 +198,12 @@ def test_a_complete_chain_gets_no_proposal_and_the_result_is_deterministic() -> 
     tr = transfers_frame([("T1", "A", "B", 0), ("T2", "B", "F", 50)])
     roles = roles_frame([("V", "victim"), ("A", "abductor"), ("B", "seller"), ("F", "buyer")])
     assert len(infer_handovers(tr, case_roles=roles)) == 0
+    # two recorded holders, no one between: one direct hop
+    gap = transfers_frame([("T1", "A", "B", 0), ("T2", "C", "F", 50)])
+    direct = infer_handovers(gap, case_roles=roles)
+    assert [(hp.kind, hp.from_id, hp.to_id, hp.rule) for hp in direct.hops] == [
+        ("between", "B", "C", "direct")
+    ]
     tr = transfers_frame([("T1", "A", "B", 0)])
     calls = calls_frame([("B", "F", 5), ("B", "F", 6)])
     one = infer_handovers(tr, calls=calls, case_roles=roles)
@@ -392,6 +401,11 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     pd.testing.assert_frame_equal(fetch_transfers(db), before)
     assert _network(db) == net_before
     pd.testing.assert_frame_equal(victim_chains_of(db).to_frame(), chains_before)
+    one = stored.iloc[0]
+    assert run_query(db, "transfer_parties", transfer_id=one["transfer_id"]) == []
+    near = neighbourhood_edges(db, [one["from_id"]], depth=1)
+    assert not near["v"].astype(str).str.startswith(f"Transfer:{run_id}").any()
+    assert not near["u"].astype(str).str.startswith(f"Transfer:{run_id}").any()
     # ... unless asked
     assert len(fetch_transfers(db, inferred=True)) == len(before) + len(result)
     # and they go with their run
