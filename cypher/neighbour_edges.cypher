@@ -8,7 +8,7 @@ MATCH (n)
 WHERE elementId(n) = eid
 MATCH (n)-[r:$any($types)]-(m)
 // inferred transfers (inferred: true) are hypotheses: no path or map of evidence goes through
-WHERE NOT (m:Transfer AND m.inferred = true) AND NOT (n:Transfer AND n.inferred = true)
+WHERE NOT (m:Transfer AND coalesce(m.inferred, false)) AND NOT (n:Transfer AND coalesce(n.inferred, false))
 WITH n, m, collect(r) AS rels
 WITH n, m, rels, COUNT { (m)-[:$any($types)]-() } AS degree
 UNWIND rels AS r
