@@ -7,6 +7,8 @@ UNWIND $eids AS eid
 MATCH (n)
 WHERE elementId(n) = eid
 MATCH (n)-[r:$any($types)]-(m)
+// inferred transfers (inferred: true) are hypotheses: no path or map of evidence goes through
+WHERE NOT (m:Transfer AND coalesce(m.inferred, false)) AND NOT (n:Transfer AND coalesce(n.inferred, false))
 WITH n, m, collect(r) AS rels
 WITH n, m, rels, COUNT { (m)-[:$any($types)]-() } AS degree
 UNWIND rels AS r

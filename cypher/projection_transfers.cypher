@@ -2,8 +2,10 @@
 // as parallel lists, $batch pairs per record (bulk transfer).
 // $since (inclusive), $until (exclusive): time window on the transfer, null = open.
 // $regions: list of regions; only transfers AT a location of those regions, null = all.
+// Recorded transfers only: inferred ones (inferred: true) are hypotheses, never edges here.
 MATCH (a:Person)<-[:FROM]-(t:Transfer)-[:TO]->(b:Person)
 WHERE a <> b
+  AND (t.inferred IS NULL OR t.inferred = false)
   AND ($since IS NULL OR t.at >= $since)
   AND ($until IS NULL OR t.at < $until)
   AND ($regions IS NULL OR EXISTS {

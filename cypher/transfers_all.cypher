@@ -1,6 +1,9 @@
 // Every transfer (or only those of victim $victim; null = all) with its victim, giver,
 // receiver (ids and names), place, region and case, and the record that says so.
+// Recorded transfers only: inferred ones (inferred: true, netintel.inferred) unless
+// $inferred is true.
 MATCH (t:Transfer)
+WHERE coalesce($inferred, false) OR t.inferred IS NULL OR t.inferred = false
 OPTIONAL MATCH (t)-[:OF]->(v:Person)
 WITH t, v
 WHERE $victim IS NULL OR v.person_id = $victim

@@ -1420,26 +1420,133 @@ def investigate() -> None:
     "--max-gap", type=DURATION, default="14D", show_default=True, help="Longest gap between hops."
 )
 @click.option("--min-hops", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--infer",
+    is_flag=True,
+    help="Propose the hand-overs nobody recorded (between known holders and after the last).",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="With --infer: show (and store) only hops scoring at least this.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="With --infer: store the hops as inferred Transfer nodes of an analysis run.",
+)
+@click.option("--run-id", help="With --write: the run to store them under (replaced).")
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --infer: write an HTML map of recorded and inferred transfers (inferred dashed).",
+)
 @_out
 @_boundary
 def inv_chains(
-    victim: str | None, across: bool, max_gap: str, min_hops: int, out: Path | None
+    victim: str | None,
+    across: bool,
+    max_gap: str,
+    min_hops: int,
+    infer: bool,
+    min_score: float,
+    write: bool,
+    run_id: str | None,
+    map_path: Path | None,
+    out: Path | None,
 ) -> None:
     """Who passed each victim to whom, where and when; or chains across victims.
 
     Names are shown beside ids, times in the case's time zone (a timezone column).
+    --infer proposes the missing hand-overs instead (each with its score, rule and
+    evidence count); --write stores them as inferred transfers, which no reader of
+    recorded transfers sees (netintel.runs.delete_run removes them with their run).
 
     \b
     Example:
       netintel investigate chains --across --max-gap 21D --min-hops 2
+      netintel chains --infer --min-score 0.5 --write
     """
     from netintel.investigate import chains
 
+    if (write or run_id is not None or map_path is not None) and not infer:
+        raise click.UsageError("--write, --run-id and --map go with --infer")
+    if run_id is not None and not write:
+        raise click.UsageError("--run-id goes with --write")
+    if infer:
+        if across:
+            raise click.UsageError("--infer and --across do not go together")
+        _chains_infer(victim, min_score, write, run_id, map_path, out)
+        return
     if across:
         result = _investigate(chains.find_transfer_chains, max_gap=max_gap, min_hops=min_hops)
     else:
         result = _investigate(chains.victim_chains_of, victim=victim)
     _emit(result, out)
+
+
+# ------------------------------------------------------------ chains --infer
+
+
+def _chains_infer(
+    victim: str | None,
+    min_score: float,
+    write: bool,
+    run_id: str | None,
+    map_path: Path | None,
+    out: Path | None,
+) -> None:
+    """``netintel chains --infer``: print (and optionally store) the proposed hand-overs."""
+    import pandas as pd
+
+    from netintel.config import connection, driver
+    from netintel.inferred import write_inferred
+    from netintel.investigate import infer_handovers_of
+    from netintel.investigate._base import named
+
+    conn = connection()
+    with driver(conn) as drv:
+        result = infer_handovers_of(
+            drv, database=conn.database, victims=None if victim is None else [victim]
+        )
+        hops = tuple(h for h in result.hops if h.score >= min_score)
+        result = dataclasses.replace(result, hops=hops)
+        frame = result.to_frame()
+        shown = pd.DataFrame(
+            {
+                "victim": list(map(named, frame["victim_id"], frame["victim_name"])),
+                "kind": frame["kind"],
+                "from": list(map(named, frame["from_id"], frame["from_name"])),
+                "to": list(map(named, frame["to_id"], frame["to_name"])),
+                "at": frame["at"],
+                "score": frame["score"],
+                "rule": frame["rule"],
+                "evidence": frame["evidence_count"],
+            }
+        )
+        click.echo(shown.head(40).to_string(index=False) if len(shown) else "(nothing found)")
+        if len(shown) > 40:
+            click.echo(f"... {len(shown) - 40} more rows (use --out to save them all)")
+        if out is not None:
+            if out.suffix == ".json":
+                out.write_text(result.to_json(indent=2), encoding="utf-8")
+            else:
+                frame.drop(columns=["evidence", "channels"]).to_csv(out, index=False)
+            click.echo(f"written: {out}", err=True)
+        if map_path is not None:
+            from netintel.investigate import fetch_transfers
+            from netintel.viz import network_map
+
+            recorded = fetch_transfers(drv, victim=victim, database=conn.database)
+            G = result.to_networkx(recorded)
+            written = network_map(G, map_path, title="Recorded and inferred transfers")
+            click.echo(f"map: {written}")
+        if write:
+            stored = write_inferred(drv, result, run_id=run_id, database=conn.database)
+            click.echo(f"stored {len(hops)} inferred transfer(s) as run {stored}")
 
 
 @investigate.command("profile")

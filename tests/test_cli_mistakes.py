@@ -74,6 +74,7 @@ NO_BAD_VALUE = {
     ("map", "out"): "a file to write",
     ("gangs-over-time", "out"): "a folder to create",
     ("predict", "run_id"): "any run id; one held by another kind of run is refused (tested)",
+    ("investigate chains", "run_id"): "any run id; one of another kind of run is refused (tested)",
 }
 
 

@@ -9,6 +9,8 @@ result out) plus a thin reader that fetches the frames from Neo4j with named Cyp
   chain brokers, precision/recall against a reference;
 * :mod:`~netintel.investigate.calls` - contact profiles, common contacts, k-hop
   chaining, time-respecting call chains, bursts, burners, SIM swaps, co-location;
+* :mod:`~netintel.investigate.infer` - hand-overs nobody recorded: missing hops of
+  chains proposed from calls, sightings, case roles and transfer patterns;
 * :mod:`~netintel.investigate.aliases` - entity resolution (SAME_AS candidates);
 * :mod:`~netintel.investigate.dna` - reunifications from DNA kinship matches;
 * :mod:`~netintel.investigate.paths` - k-shortest paths with the records of every hop,
@@ -76,7 +78,24 @@ from netintel.investigate.chains import (
     victim_chains_of,
 )
 from netintel.investigate.dna import find_reunifications, reunifications
+<<<<<<< HEAD
 from netintel.investigate.gangs import gangs_over_time_of
+=======
+from netintel.investigate.infer import (
+    InferredHandovers,
+    InferredHop,
+    baseline_handovers,
+    infer_handovers,
+    lift_calls,
+    score_handovers,
+    withheld_handovers,
+)
+from netintel.investigate.infer_records import (
+    handover_frames,
+    handover_frames_of,
+    infer_handovers_of,
+)
+>>>>>>> i17-infer
 from netintel.investigate.paths import (
     VIA,
     Path,
@@ -96,6 +115,8 @@ __all__ = [
     "Chain",
     "Chains",
     "ContactProfile",
+    "InferredHandovers",
+    "InferredHop",
     "Path",
     "Paths",
     "Record",
@@ -104,6 +125,7 @@ __all__ = [
     "alias_clusters",
     "as_calls",
     "as_transfers",
+    "baseline_handovers",
     "burners",
     "burst_around",
     "call_burst",
@@ -129,8 +151,16 @@ __all__ = [
     "find_reunifications",
     "find_sim_swaps",
     "find_transfer_chains",
+<<<<<<< HEAD
     "gangs_over_time_of",
+=======
+    "handover_frames",
+    "handover_frames_of",
+    "infer_handovers",
+    "infer_handovers_of",
+>>>>>>> i17-infer
     "k_shortest_paths",
+    "lift_calls",
     "name_similarity",
     "neighbourhood_edges",
     "paths_between",
@@ -139,6 +169,7 @@ __all__ = [
     "reunifications",
     "score_aliases",
     "score_chains",
+    "score_handovers",
     "set_alias_status",
     "sim_swaps",
     "tower_observations",
@@ -146,5 +177,6 @@ __all__ = [
     "via_types",
     "victim_chains",
     "victim_chains_of",
+    "withheld_handovers",
     "write_candidates",
 ]

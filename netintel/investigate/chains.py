@@ -516,14 +516,26 @@ def score_chains(
 
 
 def fetch_transfers(
-    driver: neo4j.Driver, *, victim: str | None = None, database: str | None = None
+    driver: neo4j.Driver,
+    *,
+    victim: str | None = None,
+    inferred: bool = False,
+    database: str | None = None,
 ) -> pd.DataFrame:
     """Transfer events from Neo4j as a transfers frame (all, or one victim's), with names.
 
-    A ``victim`` that is no person in the graph raises
-    :class:`~netintel.exceptions.UnknownIdError`.
+    Recorded transfers only, unless ``inferred``: then the inferred ones written by
+    :func:`netintel.inferred.write_inferred` too. A ``victim`` that is no person in the
+    graph raises :class:`~netintel.exceptions.UnknownIdError`.
     """
-    frame = fetch_frame(driver, "transfers_all", TRANSFER_COLUMNS, database=database, victim=victim)
+    frame = fetch_frame(
+        driver,
+        "transfers_all",
+        TRANSFER_COLUMNS,
+        database=database,
+        victim=victim,
+        inferred=inferred,
+    )
     if victim is not None and not len(frame):
         known = fetch_frame(
             driver, "person_element_ids", ["person_id"], database=database, person_ids=[victim]

@@ -52,6 +52,7 @@ from netintel.algorithms.results import canonical_nodes
 from netintel.localtime import is_time, to_local, zone_name
 from netintel.schema import NODES, PROVENANCE
 from netintel.viz.redact import Redaction
+from netintel.viz.style import INFERRED_SUFFIX
 
 __all__ = [
     "RECORD_TIME_KEYS",
@@ -296,6 +297,8 @@ def describe(
             i, j = j, i
         rel = data.get(rel_attr, data.get("layer", default_rel))
         rel = None if rel is None else str(rel)
+        if data.get("inferred") is True:  # a proposed link: its own, dashed, type
+            rel = f"{rel or 'link'}{INFERRED_SUFFIX}"
         recs = _records(data)
         facts = {
             k: val

@@ -27,6 +27,7 @@ from netintel.schema import NODES, RELATIONSHIPS
 __all__ = [
     "COMMUNITY_PALETTE",
     "EDGE_STYLES",
+    "INFERRED_SUFFIX",
     "NODE_SIZE",
     "NODE_STYLES",
     "OTHER_NODE",
@@ -143,10 +144,23 @@ def node_style(label: str | None) -> NodeStyle:
     return NODE_STYLES.get(label, OTHER_NODE)
 
 
+#: Suffix of the edge types of inferred links (an edge with ``inferred=True``): drawn dashed,
+#: in the colour of the type they would have if recorded.
+INFERRED_SUFFIX = " (inferred)"
+
+
 def edge_style(rel_type: str | None) -> EdgeStyle:
-    """The style of relationship type ``rel_type``; other types get a stable hashed colour."""
+    """The style of relationship type ``rel_type``; other types get a stable hashed colour.
+
+    A type ending in :data:`INFERRED_SUFFIX` is drawn dashed in its base type's colour.
+
+    >>> edge_style("TO (inferred)") == EdgeStyle(edge_style("TO").color, dashed=True)
+    True
+    """
     if rel_type is None:
         return EdgeStyle("#9a9a9a")
+    if rel_type.endswith(INFERRED_SUFFIX):
+        return EdgeStyle(edge_style(rel_type.removesuffix(INFERRED_SUFFIX)).color, dashed=True)
     if rel_type in EDGE_STYLES:
         return EDGE_STYLES[rel_type]
     code = sum((i + 1) * ord(ch) for i, ch in enumerate(rel_type))

@@ -1,0 +1,184 @@
+"""The frames of :func:`~netintel.investigate.infer.infer_handovers`, from record files or Neo4j.
+
+* :func:`handover_frames` reads a folder of record files in the ingest layout (what
+  ``netintel synth`` and ``netintel contest make`` write): ``transfers.csv``,
+  ``calls.csv`` lifted to people through ``phone_users.csv``, ``sightings.csv``,
+  ``case_suspects.csv`` and ``case_victims.csv`` (victims get the role ``victim``),
+  ``cases.csv`` (when each was opened) and ``persons.csv``. Each row keeps its file and
+  row (``source_row`` as the ingest numbers it: header = 1, first data row = 2). Rows
+  whose time or key does not parse are left out (the ingest rejects them too). Phone
+  numbers are normalised with the region of the folder's ``mapping.yaml``, if any.
+* :func:`handover_frames_of` reads the same frames from Neo4j (named Cypher).
+* :func:`infer_handovers_of` runs the inference on a database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+import yaml
+
+from netintel.clitypes import normalise_phone
+from netintel.investigate._base import case_timezone, fetch_frame
+from netintel.investigate.chains import fetch_transfers
+from netintel.investigate.infer import InferredHandovers, infer_handovers, lift_calls
+
+__all__ = ["handover_frames", "handover_frames_of", "infer_handovers_of"]
+
+
+def _read(folder: Path, name: str, cols: list[str]) -> pd.DataFrame:
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=[*cols, "source", "source_row"])
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: lacks column(s) {', '.join(missing)}")
+    frame = frame[cols].copy()
+    frame["source"] = path.name
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def _timed(frame: pd.DataFrame, col: str) -> pd.DataFrame:
+    at = pd.to_datetime(frame[col], utc=True, format="ISO8601", errors="coerce")
+    return frame.assign(at=at)[at.notna()].reset_index(drop=True)
+
+
+def handover_frames(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """The keyword frames of :func:`~netintel.investigate.infer_handovers` from a folder
+    of record files: ``{"transfers", "calls", "sightings", "case_roles", "persons"}``.
+
+    >>> import tempfile
+    >>> from netintel.synth import generate
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = generate(tmp, scale=1_000, seed=1, hide_transfers=0.5)
+    ...     frames = handover_frames(tmp)
+    >>> sorted(frames)
+    ['calls', 'case_roles', 'cases', 'persons', 'sightings', 'transfers']
+    >>> frames["calls"].columns.tolist()[:3]
+    ['person_a', 'person_b', 'at']
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no such folder")
+    region = None
+    mapping = root / "mapping.yaml"
+    if mapping.exists():
+        region = (yaml.safe_load(mapping.read_text(encoding="utf-8")) or {}).get("phone_region")
+    cache: dict[str, str] = {}
+
+    def phone(text: Any) -> str:
+        s = str(text)
+        if s not in cache:
+            cache[s] = normalise_phone(s, region)
+        return cache[s]
+
+    tr = _timed(
+        _read(
+            root,
+            "transfers",
+            ["transfer_id", "at", "victim_id", "from_id", "to_id", "location_id", "case_id"],
+        ).rename(columns={"at": "at_text"}),
+        "at_text",
+    ).drop(columns="at_text")
+    tr = tr[tr["transfer_id"].notna() & tr["from_id"].notna() & tr["to_id"].notna()]
+    tr = tr.drop_duplicates("transfer_id")
+    calls = _timed(
+        _read(root, "calls", ["call_id", "caller", "callee", "started_at"]), "started_at"
+    )
+    calls = calls[calls["caller"].notna() & calls["callee"].notna()]
+    calls["caller"] = calls["caller"].map(phone)
+    calls["callee"] = calls["callee"].map(phone)
+    uses = _read(root, "phone_users", ["person_id", "number"]).dropna()
+    uses["number"] = uses["number"].map(phone)
+    sightings = _timed(_read(root, "sightings", ["person_id", "location_id", "at"]), "at")
+    sightings = sightings.dropna(subset=["person_id", "location_id"])
+    suspects = _read(root, "case_suspects", ["person_id", "case_id", "role"]).dropna(
+        subset=["person_id", "case_id"]
+    )
+    victims = _read(root, "case_victims", ["person_id", "case_id"]).dropna().assign(role="victim")
+    roles = pd.concat([suspects.fillna({"role": "suspect"}), victims], ignore_index=True)
+    persons = _read(root, "persons", ["person_id", "name"]).dropna(subset=["person_id"])
+    persons = persons.drop_duplicates("person_id")
+    cases = _read(root, "cases", ["case_id", "opened"]).dropna()
+    return {
+        "transfers": tr.reset_index(drop=True),
+        "calls": lift_calls(calls, uses),
+        "sightings": sightings,
+        "case_roles": roles[["person_id", "case_id", "role", "source", "source_row"]],
+        "persons": persons,
+        "cases": cases,
+    }
+
+
+def handover_frames_of(
+    driver: neo4j.Driver, *, database: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The same frames as :func:`handover_frames`, read from Neo4j (recorded transfers
+    only: inferred ones are never read back as evidence)."""
+    tr = fetch_transfers(driver, database=database)
+    calls = fetch_frame(
+        driver,
+        "infer_person_calls",
+        ["person_a", "person_b", "at_ms", "call_id", "source", "source_row"],
+        database=database,
+    )
+    calls["at"] = pd.to_datetime(calls["at_ms"].astype("int64"), unit="ms", utc=True)
+    sightings = fetch_frame(
+        driver,
+        "sightings_all",
+        ["entity", "place", "at_ms", "source", "source_row"],
+        database=database,
+    )
+    sightings = pd.DataFrame(
+        {
+            "person_id": sightings["entity"],
+            "location_id": sightings["place"],
+            "at": pd.to_datetime(sightings["at_ms"].astype("int64"), unit="ms", utc=True),
+            "source": sightings["source"],
+            "source_row": sightings["source_row"],
+        }
+    )
+    roles = fetch_frame(
+        driver,
+        "infer_case_roles",
+        ["person_id", "case_id", "role", "source", "source_row"],
+        database=database,
+    )
+    persons = fetch_frame(driver, "persons_all", ["person_id", "name"], database=database)
+    cases = fetch_frame(driver, "infer_cases", ["case_id", "opened"], database=database)
+    return {
+        "transfers": tr,
+        "calls": calls.drop(columns="at_ms"),
+        "sightings": sightings,
+        "case_roles": roles,
+        "persons": persons,
+        "cases": cases,
+    }
+
+
+def infer_handovers_of(
+    driver: neo4j.Driver,
+    *,
+    tz: str | None = None,
+    database: str | None = None,
+    **params: Any,
+) -> InferredHandovers:
+    """:func:`~netintel.investigate.infer_handovers` over the case in Neo4j (times shown in
+    ``tz``, default the case's zone); ``params`` as for the pure function."""
+    zone = tz if tz is not None else case_timezone(driver, database=database)
+    f = handover_frames_of(driver, database=database)
+    return infer_handovers(
+        f["transfers"],
+        calls=f["calls"],
+        sightings=f["sightings"],
+        case_roles=f["case_roles"],
+        persons=f["persons"],
+        cases=f["cases"],
+        tz=zone,
+        **params,
+    )
