@@ -78,9 +78,7 @@ from netintel.investigate.chains import (
     victim_chains_of,
 )
 from netintel.investigate.dna import find_reunifications, reunifications
-<<<<<<< HEAD
 from netintel.investigate.gangs import gangs_over_time_of
-=======
 from netintel.investigate.infer import (
     InferredHandovers,
     InferredHop,
@@ -95,7 +93,6 @@ from netintel.investigate.infer_records import (
     handover_frames_of,
     infer_handovers_of,
 )
->>>>>>> i17-infer
 from netintel.investigate.paths import (
     VIA,
     Path,
@@ -151,14 +148,11 @@ __all__ = [
     "find_reunifications",
     "find_sim_swaps",
     "find_transfer_chains",
-<<<<<<< HEAD
     "gangs_over_time_of",
-=======
     "handover_frames",
     "handover_frames_of",
     "infer_handovers",
     "infer_handovers_of",
->>>>>>> i17-infer
     "k_shortest_paths",
     "lift_calls",
     "name_similarity",
