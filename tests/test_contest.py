@@ -491,3 +491,47 @@ def test_leaderboard_ranks_perfect_baseline_random(challenge: Path, tmp_path: Pa
     assert "<script" not in page and "http" not in page and "perfect" in page
     again = pd.read_csv(paths["csv"])
     assert list(again["team"]) == teams
+
+
+# ------------------------------------------------------------ hand-overs nobody recorded
+
+
+@pytest.fixture(scope="module")
+def hidden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hidden")
+    make_challenge(out, seed=SEED, scale=SCALE, hide_transfers=0.5, with_baseline=False)
+    return out
+
+
+def test_withheld_hand_overs_are_in_the_truth_not_in_the_public_files(hidden: Path) -> None:
+    withheld = _rows(hidden / "truth" / "withheld_hops.csv")
+    chains = _rows(hidden / "truth" / "ground_truth" / "chains.csv")
+    assert len(withheld) == round(0.5 * len(chains)) > 0
+    public = _rows(hidden / "public" / "transfers.csv")
+    hop = ("victim_id", "from_id", "to_id")
+    assert not {tuple(r[c] for c in hop) for r in public} & {
+        tuple(r[c] for c in hop) for r in withheld
+    }
+    assert "not in `transfers.csv`" in (hidden / "public" / "README.md").read_text("utf-8")
+    assert load_truth(hidden / "truth").withheld_hops  # tied to the truth by its manifest
+
+
+def test_the_baseline_infers_hand_overs_better_than_the_most_called_contact(
+    hidden: Path, tmp_path: Path
+) -> None:
+    scores = {
+        m: score(baseline(hidden / "public", tmp_path / m, chains=m), hidden / "truth")
+        for m in ("recorded", "plain", "infer")
+    }
+    recorded, plain, infer = scores["recorded"], scores["plain"], scores["infer"]
+    assert recorded.chains_f1 < 1.0 and recorded.withheld_hops_recall == 0.0
+    assert infer.withheld_hops_f1 > plain.withheld_hops_f1 > 0
+    assert infer.hops_f1 > plain.hops_f1 > recorded.hops_f1
+    assert infer.chains_f1 >= plain.chains_f1
+    # by default the baseline infers when the challenge says hand-overs are missing
+    info = json.loads((hidden / "public" / "challenge.json").read_text("utf-8"))
+    assert info["withheld_transfers"] == 0.5
+    default = baseline(hidden / "public", tmp_path / "default")
+    assert score(default, hidden / "truth").withheld_hops_f1 == infer.withheld_hops_f1
+    with pytest.raises(ValueError, match="chains must be one of"):
+        baseline(hidden / "public", tmp_path / "x", chains="psychic")

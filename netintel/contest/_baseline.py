@@ -19,7 +19,7 @@ import pandas as pd
 from netintel.algorithms import Communities, find_gangs, key_players, leiden, louvain
 from netintel.contest._format import ContestError
 
-__all__ = ["BASELINE_TEAM", "baseline", "public_frames"]
+__all__ = ["BASELINE_TEAM", "CHAIN_METHODS", "baseline", "public_frames"]
 
 #: The team name the baseline appears under in a leaderboard.
 BASELINE_TEAM = "netintel-baseline"
@@ -98,16 +98,88 @@ def _suspects(persons: pd.DataFrame) -> set[str]:
     return out
 
 
-def _chains(transfers: pd.DataFrame, known: set[str]) -> list[tuple[str, list[str], str]]:
-    """Per victim: the transfers in time order; the holders are the first giver, then each taker."""
-    t = transfers.dropna(subset=["victim_id", "from_id", "to_id", "at"])
+#: How the baseline finds chains: ``infer`` (recorded transfers and the hand-overs
+#: :func:`~netintel.investigate.infer_handovers` proposes), ``plain`` (recorded ones and the
+#: most-called contact of each holder, :func:`~netintel.investigate.baseline_handovers`),
+#: ``recorded`` (the public transfers only).
+CHAIN_METHODS = ("infer", "plain", "recorded")
+
+
+def _withheld_share(public_dir: str | Path) -> float:
+    """The share of hand-overs the challenge says are missing from transfers.csv (0 if unsaid)."""
+    info = Path(public_dir) / "challenge.json"
+    if not info.is_file():
+        return 0.0
+    try:
+        return float(json.loads(info.read_text(encoding="utf-8")).get("withheld_transfers", 0))
+    except (ValueError, TypeError):
+        return 0.0
+
+
+def _assemble(hops: list[tuple[str, str]]) -> list[str]:
+    """One victim's holders in order from its hand-overs (giver, taker), recorded ones first.
+
+    A chain passes each person once, so it is read by following the hand-overs from the
+    one holder nobody handed the victim to; a second hand-over out of the same person (a
+    guess that contradicts a recorded one) is ignored.
+
+    >>> _assemble([("B", "C"), ("A", "B"), ("C", "D")])
+    ['A', 'B', 'C', 'D']
+    """
+    out: dict[str, str] = {}
+    for a, b in hops:
+        if a != b:
+            out.setdefault(a, b)
+    takers = set(out.values())
+    starts = [a for a in out if a not in takers] or list(out)[:1]
+    if not starts:
+        return []
+    people = [starts[0]]
+    while people[-1] in out and out[people[-1]] not in people:
+        people.append(out[people[-1]])
+    return people
+
+
+def _chains(
+    public_dir: str | Path, method: str, known: set[str]
+) -> tuple[list[tuple[str, list[str], str]], dict[str, Any]]:
+    """Per victim: the holders in order (recorded transfers in time order, then the
+    hand-overs ``method`` adds), and what was used."""
+    from netintel.investigate import baseline_handovers, handover_frames, infer_handovers
+
+    frames = handover_frames(public_dir)
+    t = frames["transfers"].dropna(subset=["victim_id", "from_id", "to_id", "at"])
     t = t.sort_values(["victim_id", "at", "transfer_id"])
+    hops: dict[str, list[tuple[str, str]]] = {}
+    for v, a, b in zip(t["victim_id"], t["from_id"], t["to_id"], strict=True):
+        hops.setdefault(str(v), []).append((str(a), str(b)))
+    info: dict[str, Any] = {"method": method, "recorded_hops": len(t)}
+    added = pd.DataFrame(columns=["victim_id", "from_id", "to_id"])
+    if method == "infer":
+        found = infer_handovers(
+            frames["transfers"],
+            calls=frames["calls"],
+            sightings=frames["sightings"],
+            case_roles=frames["case_roles"],
+            persons=frames["persons"],
+            cases=frames["cases"],
+        )
+        added = found.to_frame()
+        info["inferred_hops"] = len(found)
+        info["provenance"] = found.provenance.to_dict()
+    elif method == "plain":
+        added = baseline_handovers(
+            frames["transfers"], calls=frames["calls"], case_roles=frames["case_roles"]
+        )
+        info["inferred_hops"] = len(added)
+    for v, a, b in zip(added["victim_id"], added["from_id"], added["to_id"], strict=True):
+        hops.setdefault(str(v), []).append((str(a), str(b)))
     out = []
-    for victim, grp in t.groupby("victim_id", sort=True):
-        people = [str(grp["from_id"].iloc[0]), *map(str, grp["to_id"])]
-        if all(p in known for p in people) and str(victim) in known:
-            out.append((f"V-{victim}", people, str(victim)))
-    return out
+    for victim in sorted(hops):
+        people = _assemble(hops[victim])
+        if len(people) > 1 and all(p in known for p in people) and victim in known:
+            out.append((f"V-{victim}", people, victim))
+    return out, info
 
 
 def _name_key(name: Any) -> tuple[str, tuple[str, ...]]:
@@ -170,6 +242,7 @@ def baseline(
     resolution: float = 1.0,
     leaders: int = 20,
     leader_metric: str = "pagerank",
+    chains: str | None = None,
 ) -> Path:
     """Write netintel's automatic answers to a challenge as a submission folder; return it.
 
@@ -182,18 +255,28 @@ def baseline(
       ``"leiden"`` at ``resolution``, which ``find_gangs`` does not use);
     - leaders: the ``leaders`` suspects ranked highest by ``leader_metric``
       (:func:`~netintel.algorithms.key_players`) on the same graph;
-    - chains: per victim, the transfers in time order;
+    - chains: per victim, the recorded transfers in time order, with the hand-overs that
+      :func:`~netintel.investigate.infer_handovers` proposes where transfers are missing
+      (``chains="plain"``: the most-called contact of each holder instead; ``"recorded"``:
+      the public transfers only, see :data:`CHAIN_METHODS`). By default ``"infer"`` when
+      the challenge says hand-overs were withheld (``withheld_transfers`` in its
+      ``challenge.json``), else ``"recorded"``: proposing hand-overs to a record that is
+      complete only adds wrong ones;
     - aliases: same national id, or same birth date, no conflicting gender and
       similar names (same words in any order, an alias, or spelling ratio >= 0.85).
 
     ``out_dir`` gets the four answer files and ``baseline.json`` (method,
     parameters, provenance of the algorithm runs).
     """
+    if chains is None:
+        chains = "infer" if _withheld_share(public_dir) > 0 else "recorded"
+    if chains not in CHAIN_METHODS:
+        raise ValueError(f"chains must be one of {', '.join(CHAIN_METHODS)}, not {chains!r}")
     if algorithm not in ("find_gangs", "louvain", "leiden"):
         raise ValueError(
             f"algorithm must be 'find_gangs', 'louvain' or 'leiden', not {algorithm!r}"
         )
-    frames = public_frames(public_dir, ["persons", "phone_users", "calls", "transfers"])
+    frames = public_frames(public_dir, ["persons", "phone_users", "calls"])
     persons = frames["persons"]
     known = {str(p) for p in persons["person_id"]}
     suspects = _suspects(persons) or known
@@ -210,6 +293,7 @@ def baseline(
             "seed": seed,
             "leaders": leaders,
             "leader_metric": leader_metric,
+            "chains": chains,
         },
         "graph": {"people": H.number_of_nodes(), "pairs": H.number_of_edges()},
     }
@@ -234,15 +318,19 @@ def baseline(
         _write(out / "leaders.csv", ["rank", "person_id"], enumerate(top, start=1))
         info["communities"] = {"count": len(comms), "provenance": comms.provenance.to_dict()}
         info["key_players"] = {"provenance": kp.provenance.to_dict()}
-    chains = _chains(frames["transfers"], known)
+    found_chains, info["chains"] = _chains(public_dir, chains, known)
     _write(
         out / "chains.csv",
         ["chain", "hop", "person_id", "victim_id"],
-        ((label, i, p, victim) for label, people, victim in chains for i, p in enumerate(people)),
+        (
+            (label, i, p, victim)
+            for label, people, victim in found_chains
+            for i, p in enumerate(people)
+        ),
     )
     pairs = sorted(_alias_pairs(persons))
     _write(out / "aliases.csv", ["person_id_a", "person_id_b"], pairs)
-    info["counts"] = {"chains": len(chains), "alias_pairs": len(pairs)}
+    info["counts"] = {"chains": len(found_chains), "alias_pairs": len(pairs)}
     (out / "baseline.json").write_text(
         json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )

@@ -407,6 +407,7 @@ def make_challenge(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": public_files,
         "redacted": {f: dict(cols) for f, cols in REDACTED.items()},
+        "withheld_transfers": float(report.params.get("hide_transfers", 0.0)),
         "answer_files": {
             p: {"file": s.file, "columns": list(s.required)} for p, s in PARTS.items()
         },
