@@ -300,14 +300,17 @@ def test_overview_of_gangs_names_each_gangs_alliance() -> None:
         G.add_edges_from((12 * a + i, 12 * a + 6 + i) for i in range(3))
     gangs = find_gangs(G, seed=0)
     assert len(gangs) == 6 and len(gangs.levels[0]) == 3
-    ov = payload(map_html(G, communities=gangs, max_nodes=10, seed=0))["overview"]
-    comm = payload(map_html(G, communities=gangs, max_nodes=10, seed=0))["nodes"]["community"]
+    data = payload(map_html(G, communities=gangs, max_nodes=10, seed=0))
+    ov, comm = data["overview"], data["nodes"]["community"]
+    names = [c["name"] for c in data["communities"]]
     for c, alliance in enumerate(ov["alliance"]):
         member = comm.index(c)  # nodes are in canonical order: node i is integer i
         assert alliance == gangs.alliance_of(gangs.membership[member])
         allies = [o for o in range(6) if o != c and ov["alliance"][o] == alliance]
         assert len(allies) == 1
-        assert f"alliance {alliance}, with communities {allies[0]}" in ov["nodes"]["title"][c]
+        assert f"alliance {alliance}, with {names[allies[0]]}" in ov["nodes"]["title"][c]
+        # named after the member with the most links inside (no score): the ring's link
+        assert ov["nodes"]["label"][c] == f"{names[c]} \u00b7 6"
     plain = payload(map_html(G, communities=gangs.membership, max_nodes=10, seed=0))
     assert plain["overview"]["alliance"] is None
 
@@ -404,3 +407,17 @@ def test_tooltips_show_times_in_local_time_with_the_zone() -> None:
     assert "first_call: 2023-05-01 19:10 BST (+01:00)" in london
     # a map without times says nothing about zones
     assert not any("Times:" in n for n in payload(map_html(nx.path_graph(3)))["notes"])
+
+
+def test_communities_are_named_after_their_leader_never_a_victim() -> None:
+    G = nx.Graph([("boss", "a"), ("boss", "b"), ("v", "boss"), ("v", "a"), ("x", "y")])
+    names = {"boss": "贾涛", "a": "A", "b": "B", "v": "Victim V", "x": "X", "y": "Y"}
+    nx.set_node_attributes(G, names, "name")
+    nx.set_node_attributes(G, "Person", "label")
+    G.nodes["v"]["roles"] = ["victim"]
+    comm = {"boss": 0, "a": 0, "b": 0, "v": 0, "x": 1, "y": 1}
+    score = {"v": 9.0, "boss": 5.0, "a": 1.0, "b": 1.0, "x": 2.0, "y": 1.0}  # the victim tops
+    data = payload(map_html(G, communities=comm, size_by=score))
+    assert [c["name"] for c in data["communities"]] == ["贾涛's group", "X's group"]
+    title = data["nodes"]["title"][data["nodes"]["id"].index("a")]
+    assert "community: 贾涛's group" in title

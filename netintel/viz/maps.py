@@ -31,7 +31,7 @@ from netintel.viz.model import (
     describe,
 )
 from netintel.viz.page import page_html
-from netintel.viz.redact import Redaction
+from netintel.viz.redact import PROTECTED_ROLES, Redaction, roles_of
 from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
 
 __all__ = ["DEFAULT_MAX_NODES", "map_html", "network_map", "notebook_view", "show"]
@@ -82,14 +82,47 @@ def _has_times(view: GraphView) -> bool:
     return any(isinstance(v, dt.datetime) for v in values)
 
 
-def _node_title(n: NodeView, view: GraphView, degree: int) -> str:
+def community_names(view: GraphView, groups: np.ndarray, scores: np.ndarray) -> list[str]:
+    """A name for each community, after its leader: ``"贾涛's group"``.
+
+    The leader is the member with the highest score (the map's ``size_by``), else the one
+    with the most links inside the community; protected people (victims) never name a
+    group. A community of protected people only keeps its number.
+
+    >>> import networkx as nx
+    >>> from netintel.viz.model import describe
+    >>> G = nx.Graph([("a", "b"), ("a", "c"), ("x", "y")])
+    >>> nx.set_node_attributes(G, {"a": "贾涛", "x": "Ann"}, "name")
+    >>> view = describe(G, communities={"a": 0, "b": 0, "c": 0, "x": 1, "y": 1})
+    >>> community_names(view, np.array([n.community for n in view.nodes]), np.full(5, np.nan))
+    ["贾涛's group", "Ann's group"]
+    """
+    k = int(groups.max()) + 1 if len(groups) else 0
+    inside = np.zeros(len(view.nodes))
+    for e in view.edges:
+        if groups[e.u] == groups[e.v] >= 0:
+            inside[e.u] += 1
+            inside[e.v] += 1
+    key = np.where(np.isnan(scores), -np.inf, scores) if not np.isnan(scores).all() else inside
+    names = [f"community {c}" for c in range(k)]
+    best = np.full(k, -np.inf)
+    for i, n in enumerate(view.nodes):
+        c = int(groups[i])
+        victim = n.protected or bool(roles_of(n.facts) & PROTECTED_ROLES)
+        if c >= 0 and not victim and key[i] > best[c]:
+            best[c] = key[i]
+            names[c] = f"{n.name}'s group"
+    return names
+
+
+def _node_title(n: NodeView, view: GraphView, degree: int, community: str | None) -> str:
     lines = [f"{n.type or 'node'} \u00b7 {n.name}"]
     if n.id != n.name:
         lines.append(f"id: {n.id}")
     if n.protected:
         lines.append("details hidden (protected person)")
-    if n.community is not None:
-        lines.append(f"community: {n.community}")
+    if community is not None:
+        lines.append(f"community: {community}")
     if n.score is not None and view.score_name:
         lines.append(f"{view.score_name}: {n.score:.4g}")
     lines.append(f"links: {degree}")
@@ -201,6 +234,7 @@ def _overview(
     seed: int,
     engine: str,
     alliances: list[int] | None = None,
+    names: list[str] | None = None,
 ) -> dict[str, Any]:
     """One node per community (size = members) and edges weighted by the links between them.
 
@@ -208,6 +242,7 @@ def _overview(
     it and which other communities share it.
     """
     k = int(groups.max()) + 1 if len(groups) else 0
+    names = names or [f"community {c}" for c in range(k)]
     sizes = np.bincount(groups, minlength=k)
     inside = np.zeros(k, dtype=int)
     outside = np.zeros(k, dtype=int)
@@ -235,17 +270,15 @@ def _overview(
             top[c].append(view.nodes[i].name)
     titles = []
     for c in range(k):
-        lines = [f"community {c} \u00b7 {sizes[c]} members"]
+        lines = [f"{names[c]} \u00b7 {sizes[c]} members (community {c})"]
         lines.append(", ".join(f"{t}: {m}" for t, m in types[c].most_common()))
         lines.append(f"links inside: {inside[c]}, to other communities: {outside[c]}")
         what = f"top by {view.score_name}" if rank_by is not None else "members"
         lines.append(f"{what}: {', '.join(top[c])}")
         if alliances is not None and c < len(alliances) and alliances[c] >= 0:
-            allies = [str(o) for o in range(k) if o != c and alliances[o] == alliances[c]]
-            lines.append(
-                f"alliance {alliances[c]}"
-                + (f", with communities {', '.join(allies)}" if allies else " (alone)")
-            )
+            allies = [names[o] for o in range(k) if o != c and alliances[o] == alliances[c]]
+            with_ = f", with {', '.join(allies)}" if allies else " (alone)"
+            lines.append(f"alliance {alliances[c]}{with_}")
         lines.append("double-click (or the legend) to open it")
         titles.append("\n".join(lines))
     pairs = sorted(between)
@@ -256,7 +289,7 @@ def _overview(
     return {
         "alliance": alliances,
         "nodes": {
-            "label": [f"C{c} \u00b7 {sizes[c]}" for c in range(k)],
+            "label": [f"{names[c]} \u00b7 {sizes[c]}" for c in range(k)],
             "title": titles,
             "x": pos[:, 0].round(1).tolist(),
             "y": pos[:, 1].round(1).tolist(),
@@ -267,7 +300,7 @@ def _overview(
             "to": dst.tolist(),
             "width": scaled(w, 1, 12, 2).round(2).tolist(),
             "title": [
-                f"community {a} \u2014 community {b}: {between[(a, b)][1]} links, "
+                f"{names[a]} \u2014 {names[b]}: {between[(a, b)][1]} links, "
                 f"weight {between[(a, b)][0]:.4g}"
                 for a, b in pairs
             ],
@@ -333,10 +366,11 @@ def _build(
         notes.append(f"Times: {view.timezone} local time, with the zone beside each.")
     comm = np.array([-1 if n.community is None else n.community for n in view.nodes], dtype=int)
     community_sizes = list(view.community_sizes)
-    if overview and (comm < 0).any():
+    unassigned = overview and bool((comm < 0).any())
+    if unassigned:
         comm[comm < 0] = len(community_sizes)
         community_sizes.append(int((comm == len(community_sizes)).sum()))
-        notes.append(f"Nodes without a community form community {len(community_sizes) - 1}.")
+        notes.append("Nodes without a community form the group 'no community'.")
     if redaction is not None:
         notes.insert(
             0,
@@ -355,6 +389,10 @@ def _build(
     rel_types = view.rel_types()
     rel_index = {t: i for i, t in enumerate(rel_types)}
     scores = np.array([np.nan if n.score is None else n.score for n in view.nodes], dtype=float)
+    names = community_names(view, comm, scores)
+    names += [f"community {c}" for c in range(len(names), len(community_sizes))]
+    if unassigned:
+        names[-1] = "no community"
     weights = np.array([e.weight for e in view.edges], dtype=float)
     large = len(view.nodes) > 2000
     degree = Counter([e.u for e in view.edges] + [e.v for e in view.edges])
@@ -372,7 +410,10 @@ def _build(
                 n.name if len(n.name) <= _LABEL_CHARS else n.name[: _LABEL_CHARS - 1] + "\u2026"
                 for n in view.nodes
             ],
-            "title": [_node_title(n, view, degree[i]) for i, n in enumerate(view.nodes)],
+            "title": [
+                _node_title(n, view, degree[i], None if n.community is None else names[n.community])
+                for i, n in enumerate(view.nodes)
+            ],
             "type": [type_index[n.type] for n in view.nodes],
             "community": comm.tolist(),
             "x": pos[:, 0].round(1).tolist(),
@@ -405,12 +446,13 @@ def _build(
             for t in rel_types
         ],
         "communities": [
-            {"color": community_color(i), "size": s} for i, s in enumerate(community_sizes)
+            {"color": community_color(i), "size": s, "name": names[i]}
+            for i, s in enumerate(community_sizes)
         ],
         "size": _range_text("node size", view.score_name, scores),
         "width": _range_text("line width", weight, weights if weight else np.full(0, np.nan)),
         "overview": _overview(
-            view, comm, scores, seed, layout_engine, _alliances(communities, view, comm)
+            view, comm, scores, seed, layout_engine, _alliances(communities, view, comm), names
         )
         if overview
         else None,

@@ -165,7 +165,7 @@ _JS = r"""
     document.getElementById("ni-back").style.display = D.overview && view !== "overview"
       ? "inline-block" : "none";
     var title = view === "overview" ? "overview: one node per community"
-      : view === "all" ? "" : "community " + view;
+      : view === "all" ? "" : D.communities[view].name + " (community " + view + ")";
     document.getElementById("ni-view").textContent = title;
     frame(it.nodes);
     applyFilter();
@@ -296,9 +296,9 @@ _JS = r"""
         var text;
         if (D.overview) {
           text = document.createElement("a"); text.href = "#community-" + i;
-          text.textContent = "community " + i;
+          text.textContent = c.name;
         } else {
-          text = "community " + i;
+          text = c.name;
         }
         row(L, shapeIcon("dot", c.color), text, c.size);
       });
@@ -317,7 +317,7 @@ _JS = r"""
     var sel = document.getElementById("ni-community");
     D.communities.forEach(function (c, i) {
       var o = document.createElement("option"); o.value = String(i);
-      o.textContent = "community " + i + " (" + c.size + ")"; sel.appendChild(o);
+      o.textContent = c.name + " (" + c.size + ")"; sel.appendChild(o);
     });
     if (!D.communities.length || D.overview) sel.style.display = "none";
     sel.addEventListener("change", applyFilter);
