@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as MappingABC
@@ -415,6 +416,25 @@ def _write(
             bar.update(len(batch))
 
 
+def _check_writable(folder: Path) -> None:
+    """Fail now, before the database is touched, if reject files could not be written there
+    (the folder, or the nearest existing folder above it, must take a new file; nothing is
+    created unless there are rejects)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "not a folder", str(existing))
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".netintel-probe-"):
+            pass
+    except OSError as err:
+        raise IngestError(
+            f"{folder}: cannot write reject files there ({err.strerror or err}); "
+            "choose another folder (--reject-dir) before anything is loaded"
+        ) from None
+
+
 def ingest(
     sources: Sources,
     *,
@@ -549,6 +569,7 @@ def _run(
         first = next((t.path for t in found if t.path is not None), None)
         reject_dir = (first.parent / "rejects") if first else Path("rejects")
     rdir = Path(reject_dir)
+    _check_writable(rdir)  # before any write: rejected rows must have somewhere to go
 
     version = ""
     calls_before = 0

@@ -168,3 +168,24 @@ def test_nothing_in_a_folder_is_ignored_without_a_word(tmp_path: Path) -> None:
     assert sorted(reasons) == ["2024-03", "README", "calls.csv.gz", "persons.ods"]
     assert "subfolders are not read" in reasons["2024-03"]
     assert all("not a table file" in reasons[n] for n in ("README", "calls.csv.gz", "persons.ods"))
+
+
+@pytest.mark.neo4j
+def test_an_unwritable_reject_folder_stops_the_ingest_before_any_write(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    from netintel.exceptions import IngestError
+    from netintel.ingest import ingest
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "persons.csv").write_text("person_id,birth_date\nP1,1990-01-01\nP2,never\n", "utf-8")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(IngestError, match="cannot write reject files"):
+        ingest(folder, driver=graph, reject_dir=blocker / "rejects", progress=False)
+    people = graph.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+    assert people == 0  # nothing loaded, no run recorded
+    # and a folder that does not exist yet is fine: it is made when there are rejects
+    report = ingest(folder, driver=graph, reject_dir=tmp_path / "new" / "r", progress=False)
+    assert report.rows_rejected == 1 and (tmp_path / "new" / "r").is_dir()
