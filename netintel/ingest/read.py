@@ -22,9 +22,11 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -51,6 +53,11 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SNIFF_DELIMITERS = ",\t;|"
 
 _SAMPLE = 1 << 20  # bytes looked at to guess an encoding or a delimiter
+#: the longest cell read: Python's csv module stops at 128 KiB by default; the whole file is in
+#: memory anyway, so any cell a file holds is read (a key too long for the database's index
+#: is a row reject later)
+FIELD_LIMIT = 2**31 - 1
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 _GB = {"gb2312", "gbk", "gb18030", "hz"}
 
 ROW = "__row__"
@@ -227,13 +234,22 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
+def _newlines(text: str) -> str:
+    r"""Line ends as the CSV reader takes them: CR LF and a lone CR (old Mac files) become LF.
+
+    >>> _newlines("a,b\rP1,x\r\nP2,y\n")
+    'a,b\nP1,x\nP2,y\n'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, str | None]:
     """The text, its encoding, and a note when the encoding was guessed."""
     if encoding:
         tried: tuple[str, ...] = (encoding,)
     else:
         try:
-            return data.decode("utf-8-sig"), "utf-8-sig", None
+            return _newlines(data.decode("utf-8-sig")), "utf-8-sig", None
         except UnicodeDecodeError:
             pass
         plausible, likeliest = _ranked(data)
@@ -260,7 +276,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, st
             else f"encoding guessed as {enc} (neither UTF-8 nor GB18030); set encoding: "
             "in the mapping if the text looks wrong"
         )
-        return text, enc, note
+        return _newlines(text), enc, note
     if not encoding:
         tried = ("utf-8", *tried)
     if isinstance(last, LookupError):
@@ -306,6 +322,17 @@ def _delimiter(path: Path, text: str, delimiter: str | None) -> tuple[str, str |
     return found, f"delimiter sniffed as {found!r} (set delimiter: in the mapping if wrong)"
 
 
+def _records(path: str, reader: Any) -> Iterator[list[str]]:
+    """The reader's records; a cell the CSV module cannot take is a file error with its row."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise InputFileError(path, f"cannot split row: {err}", row=reader.line_num) from None
+
+
 def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
     split: list[str] = []
 
@@ -319,6 +346,8 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
         header = next(reader)
     except StopIteration:
         raise InputFileError(path, "the file is empty (no header row)") from None
+    except csv.Error as err:
+        raise InputFileError(path, f"cannot split the header: {err}", row=1) from None
     header = [h.strip() for h in header]
     if not any(header):
         raise InputFileError(path, "the header row is empty", row=1)
@@ -330,7 +359,7 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
     numbers: list[int] = []
     rejects: list[tuple[int, str, str]] = []
     start = reader.line_num + 1
-    for rec in reader:
+    for rec in _records(path, reader):
         end = reader.line_num
         if not rec or (len(rec) == 1 and not rec[0].strip()):
             start = end + 1
@@ -338,6 +367,19 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
         if len(rec) == width:
             rows.append(rec)
             numbers.append(start)
+        elif (
+            end > start and sum(lines()[ln - 1].count('"') for ln in range(start, end + 1)) % 2 == 0
+        ):
+            # a quoted cell over several lines, closed, in a record of the wrong width: one
+            # bad record (its inner lines are text, never records of their own)
+            rejects.append(
+                (
+                    start,
+                    "".join(lines()[start - 1 : end]).rstrip("\r\n"),
+                    f"{len(rec)} fields where the header has {width} "
+                    f"(a quoted cell runs over rows {start}-{end})",
+                )
+            )
         elif end > start:
             # an unbalanced quote swallowed the following lines: parse them one by one
             for ln in range(start, end + 1):
@@ -447,8 +489,9 @@ def read_header(
             lines += chunk.count(b"\n")
     delim, _ = _delimiter(p, text, delimiter)
     reader = csv.reader(io.StringIO(text), delimiter=delim, strict=False)
-    header = next(reader)  # the file is not empty
-    if lines <= head.count(b"\n") + 1 and not any(any(c.strip() for c in r) for r in reader):
+    header = next(_records(str(p), reader))  # the file is not empty
+    rest = _records(str(p), reader)
+    if lines <= head.count(b"\n") + 1 and not any(any(c.strip() for c in r) for r in rest):
         raise InputFileError(str(p), "the file has a header but no data rows")
     return Header(str(p), digest, tuple(h.strip() for h in header), enc, delim)
 

@@ -9,7 +9,7 @@ import pytest
 
 from netintel.exceptions import InputFileError, MappingError
 from netintel.ingest import check, load_mapping
-from netintel.ingest.read import read_file, read_header
+from netintel.ingest.read import ROW, read_file, read_header
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -174,3 +174,34 @@ def test_a_file_that_reads_only_as_mojibake_is_a_file_error(tmp_path: Path) -> N
     with pytest.raises(InputFileError, match=r"mojibake .* set the file's encoding"):
         read_file(path)
     assert read_file(path, encoding="gb18030").frame["name"].tolist() == ["\ue4c5\ue4c5"]
+
+
+def test_old_mac_line_ends_and_lone_carriage_returns_split_rows(tmp_path: Path) -> None:
+    path = tmp_path / "persons.csv"
+    path.write_bytes(b"person_id,name\rP1,Ann\rP2,Bob\r\nP3,Cy\n")
+    raw = read_file(path)
+    assert raw.frame["person_id"].tolist() == ["P1", "P2", "P3"]
+    assert raw.frame[ROW].tolist() == [2, 3, 4]
+    assert read_header(path).columns == ("person_id", "name")
+
+
+def test_a_cell_over_the_csv_modules_128_kib_loads(tmp_path: Path) -> None:
+    path = tmp_path / "persons.csv"
+    path.write_text(f"person_id,notes\nP1,{'x' * 1_000_000}\nP2,short\n", encoding="utf-8")
+    assert [len(v) for v in read_file(path).frame["notes"]] == [1_000_000, 5]
+    assert read_header(path).columns == ("person_id", "notes")
+
+
+def test_a_multi_line_cell_in_a_record_of_the_wrong_width_invents_no_record(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "persons.csv"
+    path.write_text(
+        'person_id,name\nP1,Ann\nP2,"Bob\nP9,Ghost\nmore",extra\nP3,Cy\n', encoding="utf-8"
+    )
+    raw = read_file(path)
+    assert raw.frame["person_id"].tolist() == ["P1", "P3"]  # no P9 from inside the quote
+    assert [(r, why) for r, _, why in raw.parse_rejects] == [
+        (3, "3 fields where the header has 2 (a quoted cell runs over rows 3-5)")
+    ]
+    assert raw.rows_read == 3
