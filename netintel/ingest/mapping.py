@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -117,6 +118,10 @@ class _Options(BaseModel):
         return check_phone_region(v) if v else v
 
 
+#: characters the CSV reader cannot split fields on
+_NOT_DELIMITERS = frozenset('"\r\n\x00')
+
+
 class FileMapping(_Options):
     """How one source file (or all files matching a glob) maps onto a record type."""
 
@@ -157,6 +162,24 @@ class FileMapping(_Options):
     def _delimiter(cls, v: str | None) -> str | None:
         if v is not None and len(v) != 1:
             raise ValueError(f'a delimiter is one character (a tab: "\\t"), not {v!r}')
+        if v is not None and (v in _NOT_DELIMITERS or v.isalnum()):
+            raise ValueError(
+                f"{v!r} cannot separate fields (a quote, line end, NUL, letter or digit); "
+                'use e.g. ",", ";", "|" or a tab "\\t"'
+            )
+        return v
+
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, v: dict[str, str]) -> dict[str, str]:
+        sample = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+        for name, fmt in v.items():
+            try:  # a format must read back what it writes
+                datetime.strptime(sample.strftime(fmt), fmt)
+            except (ValueError, TypeError) as err:
+                raise ValueError(
+                    f"formats.{name}: {fmt!r} is not a strptime format ({err})"
+                ) from None
         return v
 
     def check_fields(self) -> None:
@@ -270,11 +293,20 @@ def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; a :class:`MappingError` says what is wrong where."""
     p = Path(path)
     try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)
+        text = p.read_bytes().decode("utf-8-sig")
+        data = yaml.load(text, Loader=_Loader)
     except OSError as err:
         raise MappingError(f"{p}: cannot read the mapping file: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        line = p.read_bytes()[: err.start].count(b"\n") + 1
+        raise MappingError(
+            f"{p}: line {line}: not UTF-8 text (byte {err.object[err.start]:#04x}); save the "
+            "mapping as UTF-8"
+        ) from None
     except yaml.YAMLError as err:
         raise MappingError(f"{p}: not valid YAML: {err}") from err
+    except RecursionError:
+        raise MappingError(f"{p}: nested too deeply to be a mapping file") from None
     try:
         return Mapping.model_validate(data or {})
     except ValidationError as err:
