@@ -5,8 +5,9 @@ Series and a Series of reasons, None where the cell is fine. Work is done once
 per distinct value (``pandas.factorize``), so a million call records with a few
 thousand distinct numbers cost a few thousand parses.
 
-Date-times come back as ``datetime64[ns, UTC]`` (NaT where missing), dates as
-``datetime64[ns]``; everything else as Python objects with None where missing.
+Date-times come back as ``datetime64[ms, UTC]`` (NaT where missing), dates as
+``datetime64[ms]`` (milliseconds, so that any year from 1 to 9999 fits); everything
+else as Python objects with None where missing.
 
 Enumerations, booleans and lists can first go through a :class:`ValueMap` (the
 mapping file's ``values``), which translates source values (``男``) into schema
@@ -161,7 +162,7 @@ def _to_datetime(
     date_only: bool,
     ambiguous: Ambiguous = "reject",
 ) -> Converted:
-    """Dates to ``datetime64[ns]``; date-times to ``datetime64[ns, UTC]``, to the millisecond
+    """Dates to ``datetime64[ms]``; date-times to ``datetime64[ms, UTC]``, to the millisecond
     (what the graph stores).
 
     Naive date-times are taken in ``tz``; values with an offset keep their instant.
@@ -197,12 +198,13 @@ def _to_datetime(
                         dst[pos] = str(err)
                 local = zoned
             parsed.loc[naive] = local.dt.tz_convert("UTC")
-    parsed = parsed.astype("datetime64[ns, UTC]" if not date_only else "datetime64[ns]")
     if not date_only:
         # the graph keeps date-times to the millisecond: keys are compared as stored, so two
         # rows that differ below a millisecond are a duplicate (or a conflict), never a
         # record counted as loaded and then merged into another one by the database
         parsed = parsed.dt.floor("ms")
+    # milliseconds, not pandas' nanoseconds: dates before 1677 or after 2262 are dates too
+    parsed = parsed.astype("datetime64[ms, UTC]" if not date_only else "datetime64[ms]")
     failed = (present & parsed.isna()).tolist()
     errors = [
         dst.get(i, f"{v!r} is not a {kind} in {expect}") if f else None
@@ -210,7 +212,7 @@ def _to_datetime(
     ]
     # index datetime64 values (naive UTC), not Timestamp objects; code -1 picks the NaT
     utc = parsed if date_only else parsed.dt.tz_convert(None)
-    table = np.append(utc.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    table = np.append(utc.to_numpy(dtype="datetime64[ms]"), np.datetime64("NaT", "ms"))
     values = pd.Series(table[codes], index=series.index)
     if not date_only:
         values = values.dt.tz_localize("UTC")

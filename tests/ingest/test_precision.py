@@ -33,3 +33,25 @@ def test_sightings_that_differ_below_a_millisecond_are_duplicates_not_lost_rows(
         "MATCH (:Person)-[s:SEEN_AT]->(:Location) RETURN s.at.epochMillis AS ms ORDER BY ms"
     ).records
     assert [r["ms"] % 1000 for r in stored] == [123, 124]  # as many as the report loaded
+
+
+def test_dates_outside_pandas_nanosecond_range_load(graph: neo4j.Driver, tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "persons.csv").write_text(
+        "person_id,birth_date\nP1,1600-01-01\nP2,2300-12-31\n", encoding="utf-8"
+    )
+    (folder / "sightings.csv").write_text(
+        "person_id,location_id,at\nP1,L1,1650-06-01T12:00:00Z\nP2,L1,2400-01-01T00:00:00+08:00\n",
+        encoding="utf-8",
+    )
+    report = ingest(folder, driver=graph, reject_dir=tmp_path / "r", progress=False)
+    assert (report.rows_loaded, report.rows_rejected) == (4, 0)
+    got = graph.execute_query(
+        "MATCH (p:Person)-[s:SEEN_AT]->() RETURN p.person_id AS p, toString(p.birth_date) AS b, "
+        "toString(s.at) AS at ORDER BY p"
+    ).records
+    assert [(r["p"], r["b"], r["at"]) for r in got] == [
+        ("P1", "1600-01-01", "1650-06-01T12:00:00Z"),
+        ("P2", "2300-12-31", "2399-12-31T16:00:00Z"),
+    ]
