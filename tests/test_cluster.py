@@ -9,6 +9,7 @@ server that does not answer, so only the connection settings handed to them can 
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,10 @@ def test_a_snapshot_is_the_same_projection(
     pd.testing.assert_frame_equal(back.edge_attributes, proj.edge_attributes)
     assert dict(back.params) == dict(proj.params)
     assert (back.name, back.label, back.weight_column) == (proj.name, proj.label, "calls")
+    # a projection moves between Dask workers by pickle
+    moved = pickle.loads(pickle.dumps(proj))
+    assert moved.input_hash == proj.input_hash and dict(moved.queries) == dict(proj.queries)
+    pd.testing.assert_frame_equal(moved.edge_attributes, proj.edge_attributes)
     with pytest.raises(BatchError, match="not a readable projection snapshot"):
         read_snapshot(tmp_path / "missing")
     # edited data no longer gives the input hash the snapshot was written with
