@@ -3,14 +3,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-BENCHMARKS := ingest projection communities maps synth gangs disruption
+BENCHMARKS := ingest projection communities maps synth gangs disruption batch
 
 .PHONY: setup demo test bench browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,fast]'
+	$(PY) -m pip install --quiet -e '.[dev,fast,dask]'
 	touch $@
 
 # Python packages, then the Neo4j jars (Maven Central) and the compiled launcher.

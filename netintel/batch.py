@@ -42,6 +42,9 @@ With several projections (e.g. one per region) the jobs run in a process pool (`
 default: every core); each worker opens its own driver from the connection settings.
 Results do not depend on the number of workers. Workers are spawned, so a script (not a
 notebook) must call :func:`run_batch` under ``if __name__ == "__main__":``. With
+``client=`` (a ``dask.distributed.Client``) the jobs run on a Dask cluster instead, each
+worker reading its projection from Neo4j or from a Parquet snapshot (``snapshot="parquet"``),
+with the same results and manifests (:mod:`netintel.cluster`, ``docs/scale.md``). With
 ``write=True`` each consensus is stored as an AnalysisRun (:func:`netintel.runs.write_run`,
 idempotent).
 
@@ -828,25 +831,28 @@ def _queries(proj: Projection) -> dict[str, Any]:
     }
 
 
-def _run_job(
+@dataclass(frozen=True)
+class _Computed:
+    """A computed job before it is written: its manifest and tables (picklable)."""
+
+    key: str
+    manifest: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+
+
+def _compute_job(
     job: Job,
     proj: Projection,
     key: str,
-    jobs_dir: Path,
     *,
-    driver: neo4j.Driver,
+    driver: neo4j.Driver | None,
     database: str | None,
     write: bool,
     neo4j_version: str,
-) -> JobResult:
-    """Compute one job into a temporary folder and rename it when complete."""
+) -> _Computed:
+    """Compute one job (and with ``write`` store its AnalysisRun through ``driver``)."""
     t0 = time.perf_counter()
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    final = jobs_dir / job.dirname(key)
-    tmp = jobs_dir / f".tmp-{job.dirname(key)}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
     timings: dict[str, float] = {"projection_s": proj.seconds}
     notes: list[str] = []
     result: Consensus | None = None
@@ -866,15 +872,16 @@ def _run_job(
         versions = dict(result.provenance.versions)
         engine = result.provenance.engine
         notes.extend(result.provenance.notes)
-    files = {"partition": "partition.csv", "scores": "scores.csv", "communities": "communities.csv"}
-    part.to_csv(tmp / "partition.csv", index=False)
-    scores.to_csv(tmp / "scores.csv", index=False)
-    comms.to_csv(tmp / "communities.csv", index=False)
-    part.to_parquet(tmp / "partition.parquet", index=False)
-    scores.to_parquet(tmp / "scores.parquet", index=False)
-    files.update(partition_parquet="partition.parquet", scores_parquet="scores.parquet")
+    files = {
+        "partition": "partition.csv",
+        "scores": "scores.csv",
+        "communities": "communities.csv",
+        "partition_parquet": "partition.parquet",
+        "scores_parquet": "scores.parquet",
+    }
     run_id = None
     if write and result is not None:
+        assert driver is not None, "write needs a driver"
         t = time.perf_counter()
         from netintel.runs import write_run
 
@@ -936,15 +943,56 @@ def _run_job(
         "finished": finished,
         "notes": notes,
     }
-    _write_json(tmp / "manifest.json", manifest)
+    return _Computed(key, manifest, {"partition": part, "scores": scores, "communities": comms})
+
+
+def _store_job(job: Job, computed: _Computed, jobs_dir: Path) -> JobResult:
+    """Write a computed job into a temporary folder and rename it when complete."""
+    key = computed.key
+    final = jobs_dir / job.dirname(key)
+    tmp = jobs_dir / f".tmp-{job.dirname(key)}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    part, scores = computed.tables["partition"], computed.tables["scores"]
+    part.to_csv(tmp / "partition.csv", index=False)
+    scores.to_csv(tmp / "scores.csv", index=False)
+    computed.tables["communities"].to_csv(tmp / "communities.csv", index=False)
+    part.to_parquet(tmp / "partition.parquet", index=False)
+    scores.to_parquet(tmp / "scores.parquet", index=False)
+    _write_json(tmp / "manifest.json", computed.manifest)
     try:
         os.rename(tmp, final)
     except OSError:
         if not (final / "manifest.json").is_file():
             raise
         shutil.rmtree(tmp)  # another process finished the same job first
-        return _reuse(job, final, key, driver=driver, database=database, write=False)
-    return _job_result(job, final, manifest, "computed")
+        return _reuse(job, final, key)
+    return _job_result(job, final, computed.manifest, "computed")
+
+
+def _run_job(
+    job: Job,
+    proj: Projection,
+    key: str,
+    jobs_dir: Path,
+    *,
+    driver: neo4j.Driver,
+    database: str | None,
+    write: bool,
+    neo4j_version: str,
+) -> JobResult:
+    """Compute one job into a temporary folder and rename it when complete."""
+    computed = _compute_job(
+        job,
+        proj,
+        key,
+        driver=driver,
+        database=database,
+        write=write,
+        neo4j_version=neo4j_version,
+    )
+    return _store_job(job, computed, jobs_dir)
 
 
 def _job_result(job: Job, path: Path, manifest: Mapping[str, Any], status: str) -> JobResult:
@@ -984,29 +1032,58 @@ def _stored(driver: neo4j.Driver, run_id: str | None, database: str | None) -> b
     return bool(len(row)) and row["status"].iloc[0] == "complete"
 
 
+def _finished_manifest(path: Path, key: str) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text("utf-8"))
+    if manifest.get("job_key") != key or manifest.get("status") != "complete":
+        raise BatchError(f"{path}: the job folder does not hold job {key[:12]}; remove it")
+    return manifest
+
+
+def _needs_run(
+    manifest: Mapping[str, Any], nodes: int, *, driver: neo4j.Driver, database: str | None
+) -> bool:
+    """A finished job whose AnalysisRun is missing (computed without write, or deleted)."""
+    return bool(nodes) and not _stored(driver, manifest["run_id"], database)
+
+
+def _rewrite(
+    job: Job,
+    proj: Projection,
+    stored_nodes: Sequence[str],
+    where: Path,
+    *,
+    driver: neo4j.Driver,
+    database: str | None,
+) -> str:
+    """Recompute a finished job (the same seeds give the same result) and store its run."""
+    from netintel.runs import write_run
+
+    result = _detect(job, proj)
+    if list(stored_nodes) != result.to_frame()["node"].tolist():
+        raise BatchError(f"{where}: recomputing the job gave another partition; remove it")
+    return write_run(driver, result, projection=proj, database=database)
+
+
 def _reuse(
     job: Job,
     path: Path,
     key: str,
     *,
-    driver: neo4j.Driver,
-    database: str | None,
-    write: bool,
+    driver: neo4j.Driver | None = None,
+    database: str | None = None,
+    write: bool = False,
     proj: Projection | None = None,
 ) -> JobResult:
     """A finished job; with ``write``, make sure its result is stored as an AnalysisRun."""
-    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-    if manifest.get("job_key") != key or manifest.get("status") != "complete":
-        raise BatchError(f"{path}: the job folder does not hold job {key[:12]}; remove it")
-    if write and proj is not None and proj.n and not _stored(driver, manifest["run_id"], database):
-        # computed without --write, or the run was deleted: the same seeds give the same result
-        from netintel.runs import write_run
-
-        result = _detect(job, proj)
-        stored = _read_csv(path / "partition.csv")
-        if stored["node"].tolist() != result.to_frame()["node"].tolist():
-            raise BatchError(f"{path}: recomputing the job gave another partition; remove it")
-        manifest["run_id"] = write_run(driver, result, projection=proj, database=database)
+    manifest = _finished_manifest(path, key)
+    if (
+        write
+        and proj is not None
+        and driver is not None
+        and _needs_run(manifest, proj.n, driver=driver, database=database)
+    ):
+        stored = _read_csv(path / "partition.csv")["node"].tolist()
+        manifest["run_id"] = _rewrite(job, proj, stored, path, driver=driver, database=database)
         _write_json(path / "manifest.json", manifest)
     return _job_result(job, path, manifest, "reused")
 
@@ -1504,6 +1581,9 @@ def run_batch(
     workers: int | None = None,
     progress: bool = True,
     on_job: Callable[[JobResult], None] | None = None,
+    client: Any = None,
+    snapshot: Literal["parquet"] | None = None,
+    snapshot_dir: str | Path | None = None,
 ) -> BatchResult:
     """Run (or resume) every job of ``spec`` into ``out_dir``; see the module docstring.
 
@@ -1531,6 +1611,17 @@ def run_batch(
     on_job : callable or None
         Called with each :class:`JobResult` as it is finished or reused (in this process).
         An exception it raises stops the batch; finished jobs stay finished.
+    client : dask.distributed.Client or None
+        Run the jobs on this Dask cluster instead (:mod:`netintel.cluster`,
+        ``docs/scale.md``): one task per projection instance, one per job; ``workers``
+        is then ignored. The results and manifests are those of the local run.
+    snapshot : "parquet" or None
+        With ``client``: read each projection here, once, and write it as a Parquet
+        snapshot (:mod:`netintel.snapshot`) that the workers read instead of Neo4j
+        (default None: the workers read Neo4j with ``connection``).
+    snapshot_dir : path or None
+        Where the snapshots go (default ``<out_dir>/snapshots``); every worker must be
+        able to read it (a shared file system on a real cluster).
 
     Returns
     -------
@@ -1544,6 +1635,10 @@ def run_batch(
         spec = _validate(dict(spec), "the batch spec")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
+    if snapshot is not None and snapshot != "parquet":
+        raise ValueError(f"snapshot must be 'parquet' or None, not {snapshot!r}")
+    if snapshot is not None and client is None:
+        raise ValueError("snapshot= is how Dask workers read projections: pass client= too")
     out = Path(out_dir)
     jobs_dir = out / "jobs"
     jobs_dir.mkdir(parents=True, exist_ok=True)
@@ -1563,7 +1658,13 @@ def run_batch(
 
         neo4j_version = server_version(driver, database=database)
         n_workers = min(workers or os.cpu_count() or 1, len(groups))
-        if n_workers > 1 and connection is None:
+        scheduler: str | None = None
+        if client is not None:
+            from netintel.cluster import scheduler_address, workers_of
+
+            n_workers = workers_of(client)
+            scheduler = scheduler_address(client)
+        elif n_workers > 1 and connection is None:
             notes.append("ran in one process: pass connection= to use a process pool")
             n_workers = 1
         results: dict[int, JobResult] = {}
@@ -1578,7 +1679,23 @@ def run_batch(
                 if on_job is not None:
                     on_job(res)
 
-            if n_workers <= 1:
+            if client is not None:
+                from netintel.cluster import run_on_dask
+
+                run_on_dask(
+                    client,
+                    groups,
+                    jobs_dir,
+                    driver=driver,
+                    connection=connection,
+                    database=database,
+                    write=write,
+                    neo4j_version=neo4j_version,
+                    snapshot=snapshot,
+                    snapshot_dir=Path(snapshot_dir) if snapshot_dir else out / "snapshots",
+                    finished=finished,
+                )
+            elif n_workers <= 1:
                 for group in groups:
                     _run_group(
                         group,
@@ -1632,6 +1749,8 @@ def run_batch(
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": batch.seconds,
             "workers": n_workers,
+            "scheduler": scheduler,
+            "snapshot": snapshot,
             "write": write,
             "versions": {**library_versions("igraph", "leidenalg"), "neo4j": neo4j_version},
             "counts": {"jobs": len(done), "computed": batch.computed, "reused": batch.reused},

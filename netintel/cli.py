@@ -7,15 +7,16 @@ ingest finished with rejected rows; 1 anything unexpected.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 import neo4j.exceptions
@@ -24,6 +25,7 @@ import yaml
 from netintel import __version__
 from netintel.clitypes import (
     CASE,
+    DASK_SCHEDULER,
     DATE_TIME,
     DURATION,
     JAVA_SIZE,
@@ -1749,6 +1751,43 @@ _DETECT_FLAGS = (
 )
 
 
+def _dask_options(f: F) -> F:
+    """``detect``'s options for running the batch on Dask (netintel.cluster, docs/scale.md)."""
+    f = click.option(
+        "--snapshot-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Where the snapshots go; every worker must read it [default: OUT/snapshots].",
+    )(f)
+    f = click.option(
+        "--snapshot",
+        type=click.Choice(["parquet"]),
+        help="With --scheduler: read each projection here once and give the workers a "
+        "Parquet snapshot of it instead of the database.",
+    )(f)
+    f = click.option(
+        "--scheduler",
+        type=DASK_SCHEDULER,
+        help="Run the jobs on Dask: tcp://HOST:8786 (a running scheduler) or local:N "
+        "(N local worker processes); the workers read Neo4j with these settings.",
+    )(f)
+    return f
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None) -> Iterator[Any]:
+    """A Dask client for ``--scheduler`` (closed on exit), or None without one."""
+    if scheduler is None:
+        yield None
+        return
+    from netintel.cluster import close_client, open_client
+
+    client = open_client(scheduler)
+    try:
+        yield client
+    finally:
+        close_client(client)
+
+
 @cli.command("detect")
 @click.option(
     "--projection",
@@ -1804,6 +1843,7 @@ _DETECT_FLAGS = (
     type=click.IntRange(min=1),
     help="Processes for per-region jobs [default: all cores].",
 )
+@_dask_options
 @click.option("--json", "as_json", is_flag=True, help="Print the batch result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_boundary
@@ -1820,6 +1860,9 @@ def detect_cmd(
     write: bool,
     out: Path,
     workers: int | None,
+    scheduler: str | None,
+    snapshot: Literal["parquet"] | None,
+    snapshot_dir: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -1838,6 +1881,7 @@ def detect_cmd(
           --region Henan --region Hunan --since 2023-01-01 --write
       netintel detect --algorithm leiden --resolution 1 --resolution 2
       netintel detect --run-file detect.yaml --out out/weekly
+      netintel detect --run-file detect.yaml --scheduler tcp://10.0.0.5:8786
     """
     from netintel.batch import BatchSpec, load_run_file, run_batch
     from netintel.config import connection, driver
@@ -1863,20 +1907,26 @@ def detect_cmd(
             since=since,
             until=until,
         )
+    if scheduler is None and (snapshot is not None or snapshot_dir is not None):
+        raise click.UsageError("--snapshot and --snapshot-dir are for --scheduler")
     conn = connection()
     with driver(conn) as drv:
         if run_file is None:
             _check_regions(drv, conn.database, region)
-        batch = run_batch(
-            spec,
-            out,
-            driver=drv,
-            connection=conn,
-            database=conn.database,
-            write=write,
-            workers=workers,
-            progress=not quiet,
-        )
+        with _dask_client(scheduler) as dask:
+            batch = run_batch(
+                spec,
+                out,
+                driver=drv,
+                connection=conn,
+                database=conn.database,
+                write=write,
+                workers=workers,
+                progress=not quiet,
+                client=dask,
+                snapshot=snapshot,
+                snapshot_dir=snapshot_dir,
+            )
     if as_json:
         click.echo(batch.to_json(indent=2))
         return

@@ -28,6 +28,7 @@ from netintel.phones import phone_key
 
 __all__ = [
     "CASE",
+    "DASK_SCHEDULER",
     "DATE_TIME",
     "DURATION",
     "JAVA_SIZE",
@@ -152,6 +153,17 @@ class Neo4jUri(_Checked):
         return value
 
 
+class DaskScheduler(_Checked):
+    """A Dask scheduler address (``tcp://HOST:PORT``, ``tls://...``) or ``local:N``."""
+
+    name = "scheduler"
+
+    def check(self, value: str) -> str:
+        from netintel.cluster import check_scheduler
+
+        return check_scheduler(value)
+
+
 def normalise_phone(number: str, region: str | None) -> str:
     """A phone number as the graph stores it: E.164 when it parses as a valid number
     (national forms with ``region``), else as given (identifiers such as VAST's ``200``).
@@ -169,6 +181,7 @@ def normalise_phone(number: str, region: str | None) -> str:
 
 
 CASE = CaseName()
+DASK_SCHEDULER = DaskScheduler()
 DATE_TIME = DateTime()
 DURATION = Duration()
 JAVA_SIZE = JavaSize()

@@ -296,6 +296,28 @@ class Projection:
             seconds=self.seconds,
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as plain data (``params`` and ``queries`` are read-only mappings), so that
+        a projection can move between processes, e.g. between Dask workers."""
+        fields = {
+            "name": self.name,
+            "label": self.label,
+            "params": dict(self.params),
+            "queries": {k: dict(v) for k, v in self.queries.items()},
+            "nodes": self.nodes,
+            "src": self.src,
+            "dst": self.dst,
+            "weight": self.weight,
+            "attrs": self.edge_attributes,
+            "weight_column": self.weight_column,
+            "directed": self.directed,
+            "node_attributes": self.node_attributes,
+            "started": self.started,
+            "seconds": self.seconds,
+            "multigraph": self.multigraph,
+        }
+        return (_unpickle, (fields,))
+
     def describe(self) -> dict[str, Any]:
         """What the projection is and how it was made, as plain JSON types (no arrays)."""
         return {
@@ -312,6 +334,10 @@ class Projection:
             "started": self.started,
             "seconds": self.seconds,
         }
+
+
+def _unpickle(fields: dict[str, Any]) -> Projection:
+    return _make(**fields)
 
 
 def _records(frame: pd.DataFrame, weight: str, w: np.ndarray) -> Iterator[dict[str, Any]]:

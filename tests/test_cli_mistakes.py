@@ -35,6 +35,7 @@ BAD_BY_TYPE: dict[type[click.ParamType], str] = {
     clitypes.JavaSize: "lots",
     clitypes.CaseName: "../elsewhere",
     clitypes.Neo4jUri: "http://localhost:7474",
+    clitypes.DaskScheduler: "10.0.0.5",
 }
 
 #: free-text options whose bad value is known without a database
