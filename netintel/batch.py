@@ -1739,6 +1739,8 @@ def run_batch(
         workers=n_workers,
         notes=tuple(notes),
     )
+    # the reports first: a batch manifest on disk means the batch, reports included, is done
+    _write_reports(batch, neo4j_version)
     _write_json(
         batch.manifest,
         {
@@ -1783,5 +1785,4 @@ def run_batch(
             "notes": list(notes),
         },
     )
-    _write_reports(batch, neo4j_version)
     return batch

@@ -151,6 +151,20 @@ def test_identical_rerun_reuses_every_job(synth: dict[str, Any], tmp_path: Path)
     assert partitions(other.jobs) == partitions(first.jobs)
 
 
+def test_no_batch_manifest_before_its_reports(
+    synth: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import netintel.batch
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(netintel.batch, "_write_reports", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        run_batch(two_by_two(synth["regions"]), tmp_path, driver=synth["driver"], progress=False)
+    assert not (tmp_path / "manifest.json").exists()  # nothing claims the batch is done
+
+
 def test_interrupted_batch_resumes_with_the_missing_jobs(
     synth: dict[str, Any], tmp_path: Path
 ) -> None:
