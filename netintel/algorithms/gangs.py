@@ -214,7 +214,7 @@ def _resolution_profile(
     ``2 * MERGE_MIN_SIZE`` people (too small to hold two groups of the
     smallest size the check counts), or the list ends.
     """
-    check = _check_runner()
+    check = _lpa_runner("auto", False)[0]
     rows: list[dict[str, Any]] = []
     levels: list[np.ndarray] = []
     for gamma in resolutions:
@@ -225,7 +225,9 @@ def _resolution_profile(
         if und.n < 2 * MERGE_MIN_SIZE * k:  # too small to hold two groups: not checked
             rows.append({"resolution": gamma, "communities": k, "possibly_merged": None})
             break
-        flagged = len(_possibly_merged(und, dense, k, check, seed)) if und.m else 0
+        flagged = (
+            len(_possibly_merged(und, dense, k, check, seed, criterion="weak")) if und.m else 0
+        )
         rows.append({"resolution": gamma, "communities": k, "possibly_merged": flagged})
         if flagged == 0:
             break
@@ -341,7 +343,8 @@ def find_gangs(
     if not 0 < float(threshold) <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
     steps = tuple(float(r) for r in resolutions)
-    if (modularity_runs or refine) and (not steps or min(steps) <= 0 or list(steps) != sorted(steps)):
+    increasing = bool(steps) and min(steps) > 0 and list(steps) == sorted(steps)
+    if (modularity_runs or refine) and not increasing:
         raise ValueError(f"resolutions must be positive and increasing, not {resolutions!r}")
     ea = edge_arrays(G, weight)
     _check_weights(ea, "find_gangs")
