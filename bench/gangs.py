@@ -824,7 +824,7 @@ def main() -> None:
         "netintel": netintel_state(),
         "load_before": os.getloadavg(),
         "find_gangs_call": "find_gangs(ea): defaults seed=0, label_propagation_runs=5, "
-        "infomap_runs=2, threshold=0.5, refine=True",
+        "infomap_runs=2, threshold=0.5, refine=False",
         "panel_seed": args.panel_seed,
         "cases": {},
     }

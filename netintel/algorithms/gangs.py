@@ -274,7 +274,7 @@ def find_gangs(
     resolutions: tuple[float, ...] = RESOLUTIONS,
     threshold: float = 0.5,
     max_rounds: int = 10,
-    refine: bool = True,
+    refine: bool = False,
 ) -> Gangs:
     """Gangs in a (call) network, at the scale the data chooses, with their stability.
 
@@ -292,7 +292,16 @@ def find_gangs(
        rest re-clustered with Louvain, weighted by that share, until the runs
        agree (:func:`~netintel.algorithms.consensus`, with co-assignment on the
        links).
-    4. Group the gangs into alliances (Louvain on the graph of gangs).
+    4. With ``refine=True`` only: open every gang that holds two or more groups
+       of the profile's finer levels (resolution 2, 4, ... up to the chosen
+       one, coarse to fine; no run is added): a piece of 3 or more members is
+       a group when the link weight among its members, counted from both
+       ends, exceeds its link weight to the rest of its gang (Radicchi et
+       al.'s 2004 weak community, within the gang). Off by default: it
+       recovers more small gangs on netintel's synthetic call networks, but
+       splits LFR communities and co-offending crews of large gangs in the
+       multiplex network (``docs/gangs.md``, ``bench/results/gangs.json``).
+    5. Group the gangs into alliances (Louvain on the graph of gangs).
 
     Parameters
     ----------
@@ -313,6 +322,9 @@ def find_gangs(
         In (0, 1]: share of runs below which a link is cut.
     max_rounds : int
         Re-clustering rounds at most.
+    refine : bool
+        Open gangs that hold two groups of the profile's finer levels (step 4);
+        what each level opened is in ``params["opened"]``.
 
     Returns
     -------

@@ -154,9 +154,9 @@ def test_find_gangs_opens_a_gang_that_holds_two_groups_of_a_finer_level() -> Non
     # profile's second level) parts them, each a group within the gang they shared
     G = nx.random_partition_graph([20, 4, 4, 20, 5, 4], 0.8, 0.06, seed=6)
     blocks = {frozenset(b) for b in G.graph["partition"]}
-    kept = find_gangs(G, seed=0, refine=False)
-    assert len(kept) == 5 and kept.params["opened"] == []
-    gangs = find_gangs(G, seed=0)
+    kept = find_gangs(G, seed=0)  # refine=False, the default
+    assert len(kept) == 5 and kept.params["opened"] == [] and kept.params["refine"] is False
+    gangs = find_gangs(G, seed=0, refine=True)
     assert set(gangs.communities) == blocks
     assert gangs.params["opened"] == [{"resolution": 2.0, "gangs": 1}]
     assert gangs.params["refine"] is True
@@ -174,9 +174,9 @@ def test_opening_reuses_the_profile_runs(monkeypatch: pytest.MonkeyPatch) -> Non
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(gm, "_run_once", counting)
-    gm.find_gangs(G, seed=0, refine=False)
-    without = len(calls)
     gm.find_gangs(G, seed=0)
+    without = len(calls)
+    gm.find_gangs(G, seed=0, refine=True)
     assert len(calls) == 2 * without
 
 
