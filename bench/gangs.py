@@ -3,6 +3,7 @@
     .venv/bin/python bench/gangs.py                 # everything (~30 min on 2 shared cores)
     .venv/bin/python bench/gangs.py --quick         # 10k calls, one seed, LFR 10k (~3 min)
     .venv/bin/python bench/gangs.py --sizes 100000 --seeds 1 --skip-lfr100k
+    .venv/bin/python bench/gangs.py --reuse-cases cases.json   # the other sections only
 
 What is measured, in one process, against igraph, networkit, networkx and the
 infomap package used directly:
@@ -734,6 +735,14 @@ def netintel_state() -> dict[str, Any]:
     }
 
 
+def git_differs(a: str, b: str, path: str) -> bool:
+    """True when ``path`` differs between commits ``a`` and ``b`` (or git cannot tell)."""
+    import subprocess
+
+    done = subprocess.run(["git", "diff", "--quiet", a, b, "--", path], cwd=ROOT)
+    return done.returncode != 0
+
+
 def versions() -> dict[str, str]:
     import importlib.metadata as md
 
@@ -788,6 +797,12 @@ def main() -> None:
         "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "gangs_work"
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "gangs.json")
+    ap.add_argument(
+        "--reuse-cases",
+        type=Path,
+        help="take the synthetic cases and their bars from this results file (a run of the "
+        "same netintel package, checked) instead of running them again; the other sections run",
+    )
     args = ap.parse_args()
     if args.quick:
         args.sizes, args.seeds, args.skip_lfr100k = "10000", "1", True
@@ -809,7 +824,7 @@ def main() -> None:
         "netintel": netintel_state(),
         "load_before": os.getloadavg(),
         "find_gangs_call": "find_gangs(ea): defaults seed=0, label_propagation_runs=5, "
-        "infomap_runs=2, threshold=0.5",
+        "infomap_runs=2, threshold=0.5, refine=False",
         "panel_seed": args.panel_seed,
         "cases": {},
     }
@@ -820,7 +835,26 @@ def main() -> None:
         args.out.write_text(json.dumps(results, indent=2, default=float))
 
     keep_for_speed = None
-    for calls in args.sizes:
+    if args.reuse_cases:
+        earlier = json.loads(args.reuse_cases.read_text())
+        same = earlier["netintel"]["uncommitted_diff_sha1"] is None and not git_differs(
+            earlier["netintel"]["head"], "HEAD", "netintel"
+        )
+        if not same or results["netintel"]["uncommitted_diff_sha1"] is not None:
+            sys.exit(f"{args.reuse_cases}: measured another netintel package; run the cases")
+        results["cases"] = earlier["cases"]
+        results["cases_from"] = {
+            "file": str(args.reuse_cases),
+            "command": earlier["command"],
+            "netintel": earlier["netintel"],
+            "load_before": earlier["load_before"],
+            "load_now": earlier.get("load_now"),
+            "elapsed_seconds": earlier.get("elapsed_seconds"),
+        }
+        calls = max(args.sizes)
+        keys, a, b = lift_calls(synth_folder(args.workdir, calls, args.seeds[0])[0])
+        keep_for_speed = ((keys, a, b), f"{calls:,} calls seed {args.seeds[0]}")
+    for calls in args.sizes if not args.reuse_cases else ():
         for seed in args.seeds:
             folder, gen_s = synth_folder(args.workdir, calls, seed)
             case, arrays = synth_case(folder, calls, seed, args, gen_s)

@@ -110,10 +110,12 @@ class Communities(ResultMixin):
         with fewer internal links than ``sqrt(2 W)`` at resolution 1.
     possibly_merged : tuple of int
         Indices of communities that hold two or more groups of their own:
-        label propagation (which has no resolution parameter) run on the
-        community's own links splits it, in most of 3 seeded runs, into at
-        least two parts of 3 or more members that each have more link weight
-        inside than to the rest of the community. Typical of the resolution
+        Louvain run on the community's own links (at resolution 1 of that
+        subgraph, so not at the scale of the method checked) splits it, in
+        most of 3 seeded runs, into at least two parts of 3 or more members
+        (leaving 3 or more outside) whose link weight per pair of members is
+        at least twice their link weight per pair (member, rest of the
+        community). Typical of the resolution
         limit (modularity at resolution 1 merges groups smaller than about
         ``resolution_scale``), but checked for every method, since merged
         gangs are wrong whatever merged them. Open those communities on their
@@ -698,22 +700,37 @@ def _conductances(cut: np.ndarray, volume: np.ndarray) -> np.ndarray:
 #: smallest sub-group the merge check counts as a group of its own: three people, as in the
 #: UN Convention against Transnational Organized Crime's "organized criminal group"
 MERGE_MIN_SIZE = 3
-#: label-propagation runs per community in the merge check; a majority must split it
+#: splitting runs per community in the merge check; a majority must split it
 MERGE_RUNS = 3
+#: the merge warning's bar: a group inside a community has at least this many times more link
+#: weight per pair of its members than per pair (member, rest of the community)
+MERGE_DENSITY_RATIO = 2.0
 
 
 def _possibly_merged(
-    ea: EdgeArrays, labels: np.ndarray, k: int, run: _Runner, seed: int
+    ea: EdgeArrays,
+    labels: np.ndarray,
+    k: int,
+    run: _Runner,
+    seed: int,
+    *,
+    criterion: str = "density",
 ) -> tuple[int, ...]:
     """Communities that hold two or more groups of their own (see ``Communities``).
 
     Each community of at least ``2 * MERGE_MIN_SIZE`` members is split by
-    ``run`` (label propagation, which has no resolution) on its own links,
-    ``MERGE_RUNS`` times with seeds derived from ``seed``. A run splits it when
-    at least two parts have ``MERGE_MIN_SIZE`` members or more and more link
-    weight inside than to the rest of the community; the community is flagged
-    when most runs split it.
+    ``run`` on its own links, ``MERGE_RUNS`` times with seeds derived from
+    ``seed``. A run splits it when at least two parts of ``MERGE_MIN_SIZE``
+    members or more (leaving as many outside) are groups; the community is
+    flagged when most runs split it. A part is a group when, with
+    ``criterion="density"`` (the merge warning), its link weight per pair of
+    members is at least ``MERGE_DENSITY_RATIO`` times its link weight per pair
+    (member, rest of the community); with ``criterion="weak"`` (the resolution
+    profile of :func:`~netintel.algorithms.find_gangs`), when it has more link
+    weight inside than to the rest of the community.
     """
+    if criterion not in ("density", "weak"):
+        raise ValueError(f"criterion must be 'density' or 'weak', not {criterion!r}")
     und = ea.undirected()
     seeds = derived_seeds(seed, MERGE_RUNS)
     flagged = []
@@ -747,7 +764,19 @@ def _possibly_merged(
             volume = np.bincount(sub_labels[sub.src], weights=sub.weight, minlength=parts)
             volume += np.bincount(sub_labels[sub.dst], weights=sub.weight, minlength=parts)
             sizes = np.bincount(sub_labels, minlength=parts)
-            groups = (sizes >= MERGE_MIN_SIZE) & (inner > volume - 2 * inner)
+            outside = volume - 2 * inner
+            if criterion == "weak":
+                groups = (sizes >= MERGE_MIN_SIZE) & (inner > outside)
+            else:
+                rest = sub.n - sizes
+                pairs_in = sizes * (sizes - 1) / 2
+                # inner / pairs_in >= ratio * outside / (sizes * rest), without dividing
+                groups = (
+                    (sizes >= MERGE_MIN_SIZE)
+                    & (rest >= MERGE_MIN_SIZE)
+                    & (inner * sizes * rest >= MERGE_DENSITY_RATIO * outside * pairs_in)
+                    & (inner > 0)
+                )
             splits += int(groups.sum()) >= 2
         if 2 * splits > MERGE_RUNS:
             flagged.append(c)
@@ -864,13 +893,15 @@ def _runner_for(
 
 
 def _check_runner() -> _Runner:
-    """What splits a community when looking for merged groups: label propagation.
+    """What splits a community when looking for merged groups: Louvain on its own links.
 
-    networkit's or igraph's when installed (their per-call overhead is tiny),
-    else networkx's. It has no resolution parameter, so the check does not
-    inherit the scale of the method it checks.
+    At resolution 1 of the community's own links (not of the whole graph, so
+    the check does not inherit the scale of the method it checks): networkit's
+    or igraph's when installed (their per-call overhead is tiny), else
+    networkx's. Label propagation, used before, keeps a small dense group
+    attached to a larger one in the same label, and so missed such merges.
     """
-    return _lpa_runner("auto", False)[0]
+    return _louvain_runner("auto", False, 1.0)[0]
 
 
 def _detect(

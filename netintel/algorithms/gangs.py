@@ -204,7 +204,7 @@ def _alliances(ea: EdgeArrays, gangs: np.ndarray, k: int, seed: int) -> np.ndarr
 
 def _resolution_profile(
     und: EdgeArrays, seed: int, resolutions: tuple[float, ...]
-) -> tuple[float, list[dict[str, Any]]]:
+) -> tuple[float, list[dict[str, Any]], list[np.ndarray]]:
     """The first resolution at which Louvain's communities can no longer hold two groups.
 
     Modularity's resolution limit merges groups that are small against the
@@ -214,20 +214,53 @@ def _resolution_profile(
     ``2 * MERGE_MIN_SIZE`` people (too small to hold two groups of the
     smallest size the check counts), or the list ends.
     """
-    check = _check_runner()
+    check = _lpa_runner("auto", False)[0]
     rows: list[dict[str, Any]] = []
+    levels: list[np.ndarray] = []
     for gamma in resolutions:
         labels = _run_once(und, _louvain_runner("auto", False, gamma)[0], seed)
         _, dense = labels_to_communities(und.nodes, labels)
+        levels.append(dense)
         k = int(dense.max()) + 1 if dense.size else 0
         if und.n < 2 * MERGE_MIN_SIZE * k:  # too small to hold two groups: not checked
             rows.append({"resolution": gamma, "communities": k, "possibly_merged": None})
             break
-        flagged = len(_possibly_merged(und, dense, k, check, seed)) if und.m else 0
+        flagged = (
+            len(_possibly_merged(und, dense, k, check, seed, criterion="weak")) if und.m else 0
+        )
         rows.append({"resolution": gamma, "communities": k, "possibly_merged": flagged})
         if flagged == 0:
             break
-    return float(rows[-1]["resolution"]), rows
+    return float(rows[-1]["resolution"]), rows, levels
+
+
+def _open_groups(und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> np.ndarray:
+    """``gangs`` with every gang that holds two groups of ``finer`` opened into them.
+
+    A piece (the members of one gang that ``finer`` puts together) is a group of
+    its own inside its gang when it has ``MERGE_MIN_SIZE`` members or more and is
+    a community in Radicchi et al.'s (2004) weak sense *within the gang*: the
+    link weight among its members, counted from both ends, exceeds its link
+    weight to the rest of the gang. A gang with two or more such pieces is
+    opened: each becomes a gang, the rest of its members stay together. A dense
+    gang that ``finer`` merely cuts is kept, since each half then calls the
+    other half more than its own.
+    """
+    _, piece = np.unique(gangs * (int(finer.max()) + 1) + finer, return_inverse=True)
+    kp = int(piece.max()) + 1
+    owner = np.zeros(kp, dtype=np.int64)
+    owner[piece] = gangs
+    ps, pd_ = piece[und.src], piece[und.dst]
+    same_gang = gangs[und.src] == gangs[und.dst]
+    inside = ps == pd_
+    cross = same_gang & ~inside
+    inner = np.bincount(ps[inside], weights=und.weight[inside], minlength=kp)
+    to_rest = np.bincount(ps[cross], weights=und.weight[cross], minlength=kp)
+    to_rest += np.bincount(pd_[cross], weights=und.weight[cross], minlength=kp)
+    group = (np.bincount(piece, minlength=kp) >= MERGE_MIN_SIZE) & (2 * inner > to_rest)
+    group &= np.bincount(owner[group], minlength=int(gangs.max()) + 1)[owner] >= 2
+    opened = np.where(group[piece], piece + int(gangs.max()) + 1, gangs)
+    return _dense(opened)
 
 
 def find_gangs(
@@ -241,6 +274,7 @@ def find_gangs(
     resolutions: tuple[float, ...] = RESOLUTIONS,
     threshold: float = 0.5,
     max_rounds: int = 10,
+    refine: bool = False,
 ) -> Gangs:
     """Gangs in a (call) network, at the scale the data chooses, with their stability.
 
@@ -258,7 +292,16 @@ def find_gangs(
        rest re-clustered with Louvain, weighted by that share, until the runs
        agree (:func:`~netintel.algorithms.consensus`, with co-assignment on the
        links).
-    4. Group the gangs into alliances (Louvain on the graph of gangs).
+    4. With ``refine=True`` only: open every gang that holds two or more groups
+       of the profile's finer levels (resolution 2, 4, ... up to the chosen
+       one, coarse to fine; no run is added): a piece of 3 or more members is
+       a group when the link weight among its members, counted from both
+       ends, exceeds its link weight to the rest of its gang (Radicchi et
+       al.'s 2004 weak community, within the gang). Off by default: it
+       recovers more small gangs on netintel's synthetic call networks, but
+       splits LFR communities and co-offending crews of large gangs in the
+       multiplex network (``docs/gangs.md``, ``bench/results/gangs.json``).
+    5. Group the gangs into alliances (Louvain on the graph of gangs).
 
     Parameters
     ----------
@@ -279,6 +322,9 @@ def find_gangs(
         In (0, 1]: share of runs below which a link is cut.
     max_rounds : int
         Re-clustering rounds at most.
+    refine : bool
+        Open gangs that hold two groups of the profile's finer levels (step 4);
+        what each level opened is in ``params["opened"]``.
 
     Returns
     -------
@@ -309,7 +355,8 @@ def find_gangs(
     if not 0 < float(threshold) <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
     steps = tuple(float(r) for r in resolutions)
-    if modularity_runs and (not steps or min(steps) <= 0 or list(steps) != sorted(steps)):
+    increasing = bool(steps) and min(steps) > 0 and list(steps) == sorted(steps)
+    if (modularity_runs or refine) and not increasing:
         raise ValueError(f"resolutions must be positive and increasing, not {resolutions!r}")
     ea = edge_arrays(G, weight)
     _check_weights(ea, "find_gangs")
@@ -331,8 +378,9 @@ def find_gangs(
     seeds = derived_seeds(seed, runs * max_rounds)
     gamma: float | None = None
     profile: list[dict[str, Any]] = []
+    profiled: list[np.ndarray] = []
     if modularity_runs:
-        gamma, profile = _resolution_profile(und, seeds[0], steps)
+        gamma, profile, profiled = _resolution_profile(und, seeds[0], steps)
     lp_end, im_end = label_propagation_runs, label_propagation_runs + infomap_runs
     plan: list[tuple[str, float | None, int]] = (
         [("label_propagation", None, s) for s in seeds[:lp_end]]
@@ -354,6 +402,13 @@ def find_gangs(
         und, first, recluster, seeds, runs=runs, threshold=threshold, max_rounds=max_rounds
     )
     _, dense = labels_to_communities(ea.nodes, agreed.labels)
+    opened: list[dict[str, Any]] = []
+    if refine and ea.m:
+        for gamma_step, finer in zip(steps[1:], profiled[1:], strict=False):
+            before = int(dense.max()) + 1
+            dense = _open_groups(und, dense, finer)
+            opened.append({"resolution": gamma_step, "gangs": int(dense.max()) + 1 - before})
+        _, dense = labels_to_communities(ea.nodes, dense)
     if not agreed.converged:
         notes.append(
             f"the runs did not come to agree in {max_rounds} rounds; the gangs are one "
@@ -400,10 +455,12 @@ def find_gangs(
             "label_propagation_runs": label_propagation_runs,
             "infomap_runs": infomap_runs,
             "modularity_runs": modularity_runs,
-            "resolutions": list(steps) if modularity_runs else None,
+            "resolutions": list(steps) if modularity_runs or refine else None,
             "resolution_chosen": gamma,
             "threshold": threshold,
             "max_rounds": max_rounds,
+            "refine": refine,
+            "opened": opened,
             "methods": [
                 m
                 for m, n in zip(

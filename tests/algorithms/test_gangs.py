@@ -8,6 +8,7 @@ import random
 from collections.abc import Hashable, Sequence
 
 import networkx as nx
+import numpy as np
 import pytest
 from stability_reference import expected_stability
 
@@ -117,6 +118,91 @@ def test_a_single_big_clique_is_not_flagged() -> None:
         res = louvain(G, seed=0)
         assert max(len(c) for c in res.communities) >= 12
         assert res.possibly_merged == ()
+
+
+def _satellite() -> nx.Graph:
+    """A 12-clique (links of weight 1) and a 4-clique (weight 2) whose members each call 4
+    of the twelve: per pair, the four call each other 6 times as much as they call the
+    twelve (2 against 16 / 48), and the twelve call each other 3 times as much."""
+    G = nx.complete_graph(12)
+    nx.set_edge_attributes(G, 1, "weight")
+    G.add_edges_from(itertools.combinations(range(12, 16), 2), weight=2)
+    G.add_edges_from(((12 + i, (4 * i + j) % 12) for i in range(4) for j in range(4)), weight=1)
+    return G
+
+
+def test_merge_warning_flags_a_small_dense_group_attached_to_a_larger_one() -> None:
+    G = _satellite()
+    # label propagation keeps the sixteen together (seeds 0 and 1): one community...
+    res = label_propagation(G, seed=0)
+    assert res.communities == [frozenset(range(16))]
+    # ... which the warning flags: Louvain on its own links parts the four from the twelve
+    assert res.possibly_merged == (0,)
+    # label propagation inside it (the check before, still the profile's) does not
+    from netintel.algorithms import communities as cm
+    from netintel.algorithms.results import edge_arrays
+
+    und = edge_arrays(G, "weight").undirected()
+    lpa = cm._lpa_runner("auto", False)[0]
+    one = np.zeros(16, dtype=np.int64)
+    assert cm._possibly_merged(und, one, 1, lpa, 0, criterion="weak") == ()
+
+
+def test_find_gangs_opens_a_gang_that_holds_two_groups_of_a_finer_level() -> None:
+    # six planted blocks (20, 4, 4, 20, 5, 4 people; p_in 0.8, p_out 0.06): the agreement
+    # of the candidate runs keeps two of them together; Louvain at resolution 2 (the
+    # profile's second level) parts them, each a group within the gang they shared
+    G = nx.random_partition_graph([20, 4, 4, 20, 5, 4], 0.8, 0.06, seed=6)
+    blocks = {frozenset(b) for b in G.graph["partition"]}
+    kept = find_gangs(G, seed=0)  # refine=False, the default
+    assert len(kept) == 5 and kept.params["opened"] == [] and kept.params["refine"] is False
+    gangs = find_gangs(G, seed=0, refine=True)
+    assert set(gangs.communities) == blocks
+    assert gangs.params["opened"] == [{"resolution": 2.0, "gangs": 1}]
+    assert gangs.params["refine"] is True
+
+
+def test_opening_reuses_the_profile_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import netintel.algorithms.gangs as gm
+
+    G = nx.random_partition_graph([20, 4, 4, 20, 5, 4], 0.8, 0.06, seed=6)
+    calls: list[int] = []
+    real = gm._run_once
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gm, "_run_once", counting)
+    gm.find_gangs(G, seed=0)
+    without = len(calls)
+    gm.find_gangs(G, seed=0, refine=True)
+    assert len(calls) == 2 * without
+
+
+def test_opening_keeps_a_dense_gang_a_finer_level_merely_cuts() -> None:
+    from netintel.algorithms.gangs import _open_groups
+    from netintel.algorithms.results import edge_arrays
+
+    # two 4-cliques joined by one link, held as one gang; the finer level parts them:
+    # each has 6 links inside (12 counted from both ends) and 1 to the other: opened
+    two = edge_arrays(nx.barbell_graph(4, 0), "weight").undirected()
+    one_gang = np.zeros(8, dtype=np.int64)
+    halves = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    assert _open_groups(two, one_gang, halves).tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    # an 8-clique cut in the same two halves: each half has 6 links inside (12 from both
+    # ends) and 16 to the other half: kept whole
+    clique = edge_arrays(nx.complete_graph(8), "weight").undirected()
+    assert _open_groups(clique, one_gang, halves).tolist() == [0] * 8
+    # one group is not enough: a 4-clique whose members each have one contact of their own
+    # (the four contacts have no link among them, 4 to the clique): kept whole
+    G = nx.complete_graph(4)
+    G.add_edges_from((i, 4 + i) for i in range(4))
+    pendants = edge_arrays(G, "weight").undirected()
+    assert _open_groups(pendants, one_gang, halves).tolist() == [0] * 8
+    # but a path of 4 hanging from the clique (3 links inside, 1 to it) is a group: opened
+    lollipop = edge_arrays(nx.lollipop_graph(4, 4), "weight").undirected()
+    assert _open_groups(lollipop, one_gang, halves).tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
 
 
 def test_find_gangs_on_a_clique_reports_one_gang() -> None:
