@@ -6,7 +6,7 @@ the whole batch (``$source`` file name, ``$run`` ingest run id) once per batch. 
 keys, ``SET`` of properties), so a managed transaction may be retried and an
 interrupted ingest re-run, except :func:`create_statement`: for a relationship type
 whose key is unique across the graph (``CALLED.call_id``), written by an ingest that
-found none of that type in the database, it ``CREATE``\s instead of ``MERGE``\s (no
+found none of that type in the database, it uses ``CREATE`` instead of ``MERGE`` (no
 lookup of the key, no locks on the endpoints, no eager plan); the uniqueness constraint
 turns any repeat into an error, never into a second relationship.
 

@@ -47,6 +47,7 @@ def _snapshot(driver: neo4j.Driver) -> list[Any]:
         "MATCH (a)-[r]->(b) RETURN elementId(a) IS NOT NULL AS x, type(r) AS t, "
         "properties(a) AS a, properties(r) AS p, properties(b) AS b"
     )
+
     def plain(v: Any) -> Any:  # the order the properties were set in does not matter
         return sorted(v.items()) if isinstance(v, dict) else v
 
