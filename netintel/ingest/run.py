@@ -55,9 +55,14 @@ from netintel.ingest.read import (
     read_header,
     workbook_sheets,
 )
-from netintel.ingest.statements import endpoint_statement, node_statement, relationship_statement
+from netintel.ingest.statements import (
+    create_statement,
+    endpoint_statement,
+    node_statement,
+    relationship_statement,
+)
 from netintel.outfiles import write_csv
-from netintel.schema import LOAD_ORDER, RECORDS, record
+from netintel.schema import LOAD_ORDER, RECORDS, RELATIONSHIPS, record
 
 __all__ = ["FileReport", "IngestReport", "Skipped", "check", "ingest"]
 
@@ -394,8 +399,15 @@ def _write(
     database: str | None,
     bar: Any,
     limit: int | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Write one prepared file: its endpoint nodes, then its rows (the first ``limit``)."""
+    """Write one prepared file: its endpoint nodes, then its rows (the first ``limit``).
+
+    ``fresh``: the database held no call when the ingest started, so the calls are
+    created, not merged (:func:`~netintel.ingest.statements.create_statement`): no
+    earlier file of the run holds their keys (:class:`SeenKeys` rejected those).
+    """
 
     def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> None:
         tx.run(stmt, rows=batch, run=run_id, source=prep.source).consume()
@@ -406,11 +418,12 @@ def _write(
             rows = [{"key": k, "source_row": r, "extra": extra} for k, (r, extra) in keys.items()]
             for batch in _batches(rows, batch_size):
                 session.execute_write(tx_run, stmt, batch)
-        stmt = (
-            node_statement(prep.record.name)
-            if prep.record.node
-            else relationship_statement(prep.record.name)
-        )
+        if prep.record.node:
+            stmt = node_statement(prep.record.name)
+        elif fresh and RELATIONSHIPS[prep.record.relationship or ""].unique_key:
+            stmt = create_statement(prep.record.name)
+        else:
+            stmt = relationship_statement(prep.record.name)
         for batch in _prefetched(prep.batches(batch_size, limit=limit)):
             session.execute_write(tx_run, stmt, batch)
             bar.update(len(batch))
@@ -596,7 +609,8 @@ def _run(
             t_prep = time.perf_counter() - t
             t = time.perf_counter()
             if driver is not None:
-                _write(driver, prep, run_id, batch_size, database, bar)
+                # CALLED is the one relationship type with a graph-wide unique key
+                _write(driver, prep, run_id, batch_size, database, bar, fresh=not calls_before)
             else:
                 bar.update(prep.rows_loaded)
             t_write = time.perf_counter() - t

@@ -4,7 +4,11 @@ Labels, relationship types and property names come from ``netintel.schema``;
 every value travels as a parameter: per row in ``$rows``, and the provenance shared by
 the whole batch (``$source`` file name, ``$run`` ingest run id) once per batch. Each statement is idempotent (``MERGE`` on
 keys, ``SET`` of properties), so a managed transaction may be retried and an
-interrupted ingest re-run.
+interrupted ingest re-run, except :func:`create_statement`: for a relationship type
+whose key is unique across the graph (``CALLED.call_id``), written by an ingest that
+found none of that type in the database, it uses ``CREATE`` instead of ``MERGE`` (no
+lookup of the key, no locks on the endpoints, no eager plan); the uniqueness constraint
+turns any repeat into an error, never into a second relationship.
 
 >>> print(node_statement("samples"))
 UNWIND $rows AS row
@@ -24,7 +28,12 @@ from functools import cache
 
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Prop
 
-__all__ = ["endpoint_statement", "node_statement", "relationship_statement"]
+__all__ = [
+    "create_statement",
+    "endpoint_statement",
+    "node_statement",
+    "relationship_statement",
+]
 
 
 def _prov(var: str) -> str:
@@ -114,5 +123,49 @@ def relationship_statement(record: str) -> str:
             f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
             "SET r += row.props, r.source = $source, r.ingest_run = $run",
             *_temporal_sets("r", rel.props),
+        ]
+    )
+
+
+@cache
+def create_statement(record: str) -> str:
+    """Create one relationship per row, for keys the graph cannot hold yet.
+
+    Only for a relationship type with a graph-wide unique key (its uniqueness
+    constraint is the guard); every property goes in the ``CREATE`` (a missing value
+    is a missing property, as with the ``SET`` of :func:`relationship_statement`).
+
+    >>> print(create_statement("calls"))
+    UNWIND $rows AS row
+    MATCH (a:Phone {number: row.s})
+    MATCH (b:Phone {number: row.e})
+    CREATE (a)-[r:CALLED {call_id: row.rkey.call_id, source: $source, ingest_run: $run,
+      at: CASE WHEN row.t.at IS NULL THEN null ELSE datetime({epochMillis: row.t.at}) END}]->(b)
+    SET r += row.props
+    """
+    rt = RECORDS[record]
+    rel = RELATIONSHIPS[rt.relationship or ""]
+    if not rel.unique_key:
+        raise ValueError(f"{rel.type} has no graph-wide unique key: MERGE it")
+    start, end = NODES[rel.start], NODES[rel.end]
+    props = {p.name: p for p in rel.props}
+    fields = [f"{k}: {_wire_key(props[k])}" for k in rel.key]
+    fields += ["source: $source", "ingest_run: $run"]
+    temporal = [
+        f"{p.name}: CASE WHEN row.t.{p.name} IS NULL THEN null ELSE "
+        + _CONVERT[p.type].format(v=f"row.t.{p.name}")
+        + " END"
+        for p in rel.props
+        if p.type in _CONVERT and p.name not in rel.key
+    ]
+    return "\n".join(
+        [
+            "UNWIND $rows AS row",
+            f"MATCH (a:{start.label} {{{start.key}: row.s}})",
+            f"MATCH (b:{end.label} {{{end.key}: row.e}})",
+            f"CREATE (a)-[r:{rel.type} {{{', '.join(fields)}"
+            + (f",\n  {', '.join(temporal)}" if temporal else "")
+            + "}]->(b)",
+            "SET r += row.props",
         ]
     )
