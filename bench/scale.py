@@ -1,11 +1,14 @@
 """A province's call records on one machine, end to end, each stage timed (issue #18).
 
     .venv/bin/python bench/scale.py --calls 1000000
-    .venv/bin/python bench/scale.py --calls 10000000 --reference-calls 1000000
+    .venv/bin/python bench/scale.py --calls 10000000 --split-calls 10 --skip-reference \
+        --skip-transactional      # the 10M run: ratios from the 1M run, calls in 10 files
 
 Stages, in one run:
 
-1. ``synth``: ``netintel.synth.generate(scale=calls, seed=1)`` (with its planted dirty rows).
+1. ``synth``: ``netintel.synth.generate(scale=calls, seed=1)`` (with its planted dirty rows);
+   ``--split-calls N`` then cuts its ``calls.csv`` into N files (stage ``split_calls``), so
+   that the ingest, which streams file by file, holds a tenth of the calls at a time.
 2. ``reference``: the ingest paths on the same records, for the ratios, with
    ``bench/ingest.py``'s functions: ``make_calls`` writes ``--reference-calls`` call
    records (default: ``--calls``) in the documented layout; Neo4j's ``LOAD CSV ... CALL
@@ -41,6 +44,7 @@ import shutil
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +122,8 @@ class Stages:
     def __init__(self, sampler: Sampler) -> None:
         self.sampler = sampler
         self.stages: dict[str, dict[str, Any]] = {}
+        #: stages the later ones need: their failure ends the run
+        self.fatal = {"synth", "ingest_bulk", "projection"}
 
     @contextmanager
     def stage(self, name: str, **info: Any) -> Iterator[dict[str, Any]]:
@@ -125,7 +131,13 @@ class Stages:
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", flush=True)
         t = time.perf_counter()
         record: dict[str, Any] = dict(info)
-        yield record
+        try:
+            yield record
+        except Exception as err:
+            record["error"] = f"{type(err).__name__}: {err}"[:2000]
+            traceback.print_exc()
+            if name in self.fatal:
+                raise
         seconds = time.perf_counter() - t
         record.update(
             seconds=round(seconds, 2),
@@ -137,6 +149,25 @@ class Stages:
             f"{record['peak_rss_bytes'] / GIB:.2f} GiB",
             flush=True,
         )
+
+
+def split_calls(folder: Path, parts: int) -> None:
+    """``calls.csv`` into ``calls_000.csv`` ... (lines as they are, the header on each),
+    with a mapping entry naming them: the ingest then holds one part at a time."""
+    source = folder / "calls.csv"
+    with source.open("rb") as fh:
+        header = fh.readline()
+        lines = fh.readlines()
+    per = -(-len(lines) // parts)
+    for i in range(parts):
+        with (folder / f"calls_{i:03d}.csv").open("wb") as out:
+            out.write(header)
+            out.writelines(lines[i * per : (i + 1) * per])
+    del lines
+    source.unlink()
+    mapping = folder / "mapping.yaml"
+    text = mapping.read_text("utf-8")
+    mapping.write_text(text + "files:\n  - {match: 'calls_*.csv', record: calls}\n", "utf-8")
 
 
 def new_case(root: Path, name: str, heap: str, page_cache: str) -> tuple[Path, server.ServerInfo]:
@@ -191,13 +222,14 @@ def reference(
         finally:
             server.stop(state_dir=state)
             shutil.rmtree(state, ignore_errors=True)
-        runs[name]["rows_per_s"] = rows / float(runs[name]["seconds"])
+        if name in runs:
+            runs[name]["rows_per_s"] = rows / float(runs[name]["seconds"])
     shutil.rmtree(inputs, ignore_errors=True)
     return bench_ingest.summarise(runs)
 
 
 STAGE_ORDER = (
-    "synth", "reference_load_csv", "reference_netintel", "reference_bulk",
+    "synth", "split_calls", "reference_load_csv", "reference_netintel", "reference_bulk",
     "ingest_transactional", "ingest_bulk", "projection", "find_gangs", "key_players",
     "overview_map", "report",
 )  # fmt: skip
@@ -244,6 +276,12 @@ def main() -> None:
     ap.add_argument(
         "--reference-calls", type=int, default=None, help="rows of the ratio runs [--calls]"
     )
+    ap.add_argument(
+        "--split-calls",
+        type=int,
+        default=1,
+        help="split calls.csv into this many files (the ingest streams file by file)",
+    )
     ap.add_argument("--skip-transactional", action="store_true", help="no case B")
     ap.add_argument("--skip-reference", action="store_true", help="no ratio runs")
     ap.add_argument("--heap", default="4g")
@@ -285,6 +323,9 @@ def main() -> None:
         made = generate(synth, scale=args.calls, seed=1)
         rec["rows"] = sum(n for f, n in made.files.items() if "/" not in f)
     mapping = synth / "mapping.yaml"
+    if args.split_calls > 1:
+        with st.stage("split_calls", files=args.split_calls):
+            split_calls(synth, args.split_calls)
 
     if not args.skip_reference:
         rows = args.reference_calls or args.calls
@@ -328,8 +369,11 @@ def main() -> None:
             with st.stage("projection") as rec:
                 proj = person_call_network(drv)
                 rec.update(nodes=proj.n, edges=proj.m)
+            gangs: Any = None
+            players: Any = None
+            G: Any = None
             with st.stage("find_gangs") as rec:
-                gangs = find_gangs(proj, seed=0)
+                gangs = find_gangs(proj.edge_arrays(), seed=0)
                 rec.update(gangs=len(gangs.communities))
             with st.stage("key_players") as rec:
                 G = proj.to_networkx()
@@ -337,10 +381,10 @@ def main() -> None:
                 rec.update(nodes=G.number_of_nodes())
             with st.stage("overview_map") as rec:
                 page = network_map(
-                    G,
+                    G if G is not None else proj.to_networkx(),
                     work / "overview.html",
                     communities=gangs,
-                    size_by=players.table["pagerank"],
+                    size_by=players.table["pagerank"] if players is not None else None,
                     title="calls overview",
                 )
                 rec.update(bytes=page.stat().st_size)
@@ -351,13 +395,15 @@ def main() -> None:
     finally:
         server.stop(state_dir=state_a)
     sampler.stop()
-    pipeline = ("synth", "ingest_bulk", "projection", "find_gangs", "key_players",
+    pipeline = ("synth", "split_calls", "ingest_bulk", "projection", "find_gangs", "key_players",
                 "overview_map", "report")  # fmt: skip
     result.update(
-        total_seconds=round(sum(st.stages[s]["seconds"] for s in pipeline), 2),
+        total_seconds=round(sum(st.stages[s]["seconds"] for s in pipeline if s in st.stages), 2),
         wall_seconds=round(time.perf_counter() - t_wall, 2),
         peak_rss_bytes=sampler.peak,
-        pipeline_peak_rss_bytes=max(st.stages[s]["peak_rss_bytes"] for s in pipeline),
+        pipeline_peak_rss_bytes=max(
+            st.stages[s]["peak_rss_bytes"] for s in pipeline if s in st.stages
+        ),
         stages=st.stages,
         load_average_after=os.getloadavg(),
         targets={
