@@ -151,7 +151,7 @@ def test_bulk_load_refuses_a_database_that_holds_data(
         cli, ["--case", bulk_case, "ingest", str(synth_case), "--bulk", "-q"], env=LOCAL
     )
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "load only into an empty one" in result.stderr
+    assert result.stderr.count("\n") == 1 and "loads only into an empty one" in result.stderr
 
 
 def test_bulk_load_refuses_a_server_of_ones_own(
