@@ -198,6 +198,25 @@ class BulkWriter:
     ``begin``/``write`` are the :class:`netintel.ingest.run.Sink` hook; :meth:`finish`
     writes what is held (nodes, and relationships whose key is not unique across the
     graph) and returns the ``--nodes`` and ``--relationships`` groups.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from netintel.ingest.read import frame_as_raw
+    >>> from netintel.ingest.prepare import Options, prepare
+    >>> from netintel.schema import RECORDS
+    >>> rows = pd.DataFrame([["P1", "Ann", "Annie|A."], ["P2", " ", ""]],
+    ...                     columns=["person_id", "name", "aliases"])
+    >>> prep = prepare(frame_as_raw("persons.csv", rows), RECORDS["persons"], None,
+    ...                Options(), source="persons.csv")
+    >>> writer = BulkWriter(Path(tempfile.mkdtemp()))
+    >>> writer.write(prep, "run-1")
+    >>> nodes, relationships, multiline = writer.finish()
+    >>> print(nodes[0].header.read_text(), end="")
+    person_id:ID(Person),aliases:string[],ingest_run:string,name:string,source:string,source_row:long
+    >>> print(nodes[0].data[0].read_text().replace(ARRAY_DELIMITER, ";"), end="")
+    "P1","Annie;A.","run-1","Ann","persons.csv","2"
+    "P2",,"run-1",,"persons.csv","3"
     """
 
     def __init__(self, folder: Path) -> None:
