@@ -104,12 +104,14 @@ def import_full(
     array_delimiter: str,
     multiline: bool = False,
     heap: str = "2g",
+    off_heap: str = "2g",
     threads: int | None = None,
     progress: server.Progress | None = None,
 ) -> float:
     """Run ``neo4j-admin database import full neo4j`` into ``data_dir``; seconds taken.
 
-    The database's files are replaced (``--overwrite-destination``); any bad entry
+    ``heap`` is the importer JVM's heap, ``off_heap`` its ``--max-off-heap-memory`` (its
+    own default, 90% of the free memory, is not a good neighbour). The database's files are replaced (``--overwrite-destination``); any bad entry
     (a duplicate node id, a relationship to a missing node, a value that does not parse)
     fails the import (``--bad-tolerance=0``): the rows were validated before, so one
     would be a bug. The server of ``data_dir`` must not run (:func:`offline`). The
@@ -147,6 +149,8 @@ def import_full(
         f"--array-delimiter=U+{ord(array_delimiter):04X}",
         f"--multiline-fields={'true' if multiline else 'false'}",
         f"--report-file={work_dir / 'import.report'}",
+        # the importer's default is 90% of the free memory; the machine may be shared
+        f"--max-off-heap-memory={off_heap}",
         *[f"--nodes={g.argument()}" for g in nodes],
         *[f"--relationships={g.argument()}" for g in relationships],
     ]
