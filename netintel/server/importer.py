@@ -111,12 +111,13 @@ def import_full(
     """Run ``neo4j-admin database import full neo4j`` into ``data_dir``; seconds taken.
 
     ``heap`` is the importer JVM's heap, ``off_heap`` its ``--max-off-heap-memory`` (its
-    own default, 90% of the free memory, is not a good neighbour). The database's files are replaced (``--overwrite-destination``); any bad entry
-    (a duplicate node id, a relationship to a missing node, a value that does not parse)
-    fails the import (``--bad-tolerance=0``): the rows were validated before, so one
-    would be a bug. The server of ``data_dir`` must not run (:func:`offline`). The
-    importer's output goes to ``work_dir/import.log``; a failure is a
-    :class:`~netintel.exceptions.ServerError` with its last lines.
+    own default, 90% of the free memory, is not a good neighbour). The database's files
+    are replaced (``--overwrite-destination``). Any bad entry fails the import
+    (``--bad-tolerance=0``): a duplicate node id, a relationship to a missing node, a
+    value that does not parse. The rows were validated before, so one would be a bug.
+    The server of ``data_dir`` must not run (:func:`offline`). The importer's output goes
+    to ``work_dir/import.log``; a failure is a :class:`~netintel.exceptions.ServerError`
+    with its last lines.
     """
     rt = server.ensure_runtime(progress)
     import_tool_jar(rt)
