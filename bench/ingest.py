@@ -137,7 +137,7 @@ print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
                   "files": len(report.files),
                   "prepare_seconds": sum(f.prepare_seconds for f in report.files),
                   "rows_rejected": report.rows_rejected, "ok": report.ok,
-                  "peak_rss_mb": peak_mb()}))
+                  "phases": dict(report.phases), "peak_rss_mb": peak_mb()}))
 """
 )
 

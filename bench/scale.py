@@ -365,6 +365,7 @@ def main() -> None:
                     rows_rejected=report.rows_rejected,
                     balanced=report.ok,
                     prepare_seconds=round(sum(f.prepare_seconds for f in report.files), 2),
+                    phases=dict(report.phases),
                 )
             with st.stage("projection") as rec:
                 proj = person_call_network(drv)

@@ -513,6 +513,7 @@ def bulk_ingest(
     version = server_version(driver)
     folder = Path(tempfile.mkdtemp(prefix="bulk-", dir=sd))
     writer = BulkWriter(folder)
+    phases: dict[str, float] = {}
     t0 = time.perf_counter()
     try:
         report = _run(
@@ -527,11 +528,16 @@ def bulk_ingest(
             progress=progress,
             sink=writer,
         )
+        phases["prepare_and_stream"] = time.perf_counter() - t0
+        t = time.perf_counter()
         nodes, rels, multiline = writer.finish()
+        phases["write_held"] = time.perf_counter() - t
         say = print if progress else None
         if nodes:
+            t = time.perf_counter()
             with importer.offline(sd, progress=say) as data_dir:
-                importer.import_full(
+                phases["stop_server"] = time.perf_counter() - t
+                phases["import"] = importer.import_full(
                     data_dir,
                     nodes,
                     rels,
@@ -540,6 +546,9 @@ def bulk_ingest(
                     multiline=multiline,
                     progress=say,
                 )
+                t = time.perf_counter()
+            phases["start_server"] = time.perf_counter() - t
+        t = time.perf_counter()
         _forget_bookmarks(driver)
         apply_schema(driver)
         # as the transactional ingest records it: "running" first (attempts 1), then done
@@ -547,6 +556,7 @@ def bulk_ingest(
             driver, report.run_id, report.started, None, 0.0, "running", writer.found, [],
             version, writer.options, None,
         )  # fmt: skip
+        phases["schema"] = time.perf_counter() - t
         seconds = time.perf_counter() - t0
         _record_run(
             driver, report.run_id, report.started, datetime.now(UTC), seconds, "complete",
@@ -557,5 +567,9 @@ def bulk_ingest(
         if not keep_files:
             shutil.rmtree(folder, ignore_errors=True)
     return dataclasses.replace(
-        report, seconds=round(seconds, 3), neo4j_version=version, checked_only=False
+        report,
+        seconds=round(seconds, 3),
+        neo4j_version=version,
+        checked_only=False,
+        phases={k: round(v, 3) for k, v in phases.items()},
     )

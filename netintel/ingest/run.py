@@ -116,6 +116,8 @@ class IngestReport:
     skipped: tuple[Skipped, ...] = field(default=())
     #: True for :func:`check`: nothing was written, ``rows_loaded`` would load
     checked_only: bool = False
+    #: seconds per phase of a bulk load (prepare, files, stop, import, start, schema)
+    phases: MappingABC[str, float] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
