@@ -166,9 +166,8 @@ class _Table:
                     "the bulk load needs one type per property"
                 )
         out = frame.reindex(columns=[*frame.columns[: len(self.id_columns)], *self.columns])
-        text = out.select_dtypes(include="object")
-        for name in text.columns:
-            col = text[name].dropna()
+        for name in out.columns:  # every column holds texts (or None) here
+            col = out[name].dropna().astype(str)
             if len(col) and col.str.contains("[\r\n]", regex=True).any():
                 self.multiline = True
         assert self._fh is not None
