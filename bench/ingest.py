@@ -16,6 +16,10 @@ doing the ingest (measured in a child process).
 the ingest streams file by file, so its peak memory should stay near that of one file's
 share plus the key hashes of the earlier files (36 bytes a call), not grow with the total.
 ``--no-load-csv`` skips the LOAD CSV reference (the 10M memory run needs no second ingest).
+``--bulk`` also runs ``netintel ingest --bulk`` (the same checks, then Neo4j's offline
+importer into a fresh store; issue #18) on the same records, and reports its throughput
+against LOAD CSV's (target >= 5x); its time includes stopping and restarting the server and
+creating the schema. ``--no-transactional`` skips netintel's transactional ingest.
 ``--check-only`` runs ``netintel.ingest.check`` instead (the ingest's code path without the
 database: no server is started): the memory of reading, checking and de-duplicating alone,
 on a machine too busy for a 10M-row write.
@@ -118,6 +122,26 @@ print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
 """
 
 
+CHILD_BULK = (
+    CHILD.split("from netintel import config")[0]
+    + """
+from netintel import config
+from netintel.ingest import ingest
+mapping = sys.argv[3] if len(sys.argv) > 3 else None
+with config.driver() as drv:
+    t = time.perf_counter()
+    report = ingest(sys.argv[1], driver=drv, reject_dir=sys.argv[2], mapping=mapping,
+                    progress=False, bulk=True)
+    seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
+                  "files": len(report.files),
+                  "prepare_seconds": sum(f.prepare_seconds for f in report.files),
+                  "rows_rejected": report.rows_rejected, "ok": report.ok,
+                  "phases": dict(report.phases), "peak_rss_mb": peak_mb()}))
+"""
+)
+
+
 CHILD_CHECK = (
     CHILD.split("from netintel import config")[0]
     + """
@@ -165,6 +189,11 @@ def fresh_server(root: Path, name: str) -> tuple[server.ServerInfo, Path]:
     state = root / name
     if state.exists():
         shutil.rmtree(state)
+    state.mkdir(parents=True)
+    # the jars stay shared when NETINTEL_HOME points at this state folder (a bulk load
+    # restarts the server from a child process that sees only NETINTEL_HOME)
+    runtime = server.runtime_dir()
+    (state / runtime.name).symlink_to(runtime, target_is_directory=True)
     info = server.start(state_dir=state, heap="4g", page_cache="2g", progress=print)
     return info, state
 
@@ -189,6 +218,25 @@ def run_netintel(
     return ours
 
 
+def run_bulk(
+    source: Path, workdir: Path, drv: object, mapping: Path | None = None
+) -> dict[str, object]:
+    """``ingest(..., bulk=True)`` in a child process, into the (empty) server of
+    ``$NETINTEL_HOME``; ``drv`` counts the graph afterwards (the server keeps its port)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD_BULK, str(source), str(workdir)]
+        + ([str(mapping)] if mapping else []),
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    if proc.returncode:
+        sys.exit(f"netintel bulk ingest failed:\n{proc.stderr[-3000:]}")
+    ours = json.loads(proc.stdout.strip().splitlines()[-1])
+    ours["graph"] = counts(drv)
+    return ours
+
+
 def run_load_csv(urls: list[str], drv: object) -> dict[str, object]:
     apply_schema(drv)  # type: ignore[arg-type]
     load_before = list(os.getloadavg())
@@ -205,12 +253,52 @@ def run_load_csv(urls: list[str], drv: object) -> dict[str, object]:
     }
 
 
+def summarise(runs: dict[str, dict[str, object]]) -> dict[str, object]:
+    """Print the runs (``netintel``, ``load_csv``, ``bulk``, each with ``rows_per_s``) and
+    return them with the throughput ratios against LOAD CSV."""
+    out: dict[str, object] = {}
+    ref = runs.get("load_csv")
+    if ref is not None:
+        print(
+            f"LOAD CSV IN TRANSACTIONS: {ref['seconds']:.1f} s, {ref['rows_per_s']:,.0f} rows/s, "
+            f"graph {ref['graph']}"
+        )
+        out["load_csv"] = ref
+    for name, label, key, target in (
+        ("netintel", "netintel ingest", "throughput_ratio_netintel_vs_load_csv", 1.0),
+        ("bulk", "netintel ingest --bulk", "throughput_ratio_bulk_vs_load_csv", 5.0),
+    ):
+        ours = runs.get(name)
+        if ours is None:
+            continue
+        print(
+            f"{label}: {ours['seconds']:.1f} s, {ours['rows_per_s']:,.0f} rows/s, "
+            f"peak RSS {ours['peak_rss_mb']:.0f} MB, graph {ours['graph']}"
+        )
+        out[name] = ours
+        if ref is not None:
+            ratio = float(ours["rows_per_s"]) / float(ref["rows_per_s"])  # type: ignore[arg-type]
+            out[key] = ratio
+            out[f"same_graph_{name}"] = ours["graph"] == ref["graph"]
+            print(
+                f"throughput ratio {label} / LOAD CSV = {ratio:.2f} (target >= {target}); "
+                f"same counts: {out[f'same_graph_{name}']}"
+            )
+    if "same_graph_netintel" in out:
+        out["same_graph"] = out["same_graph_netintel"]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--files", type=int, default=1, help="split the records over this many files")
     ap.add_argument("--no-load-csv", action="store_true", help="skip the LOAD CSV reference")
     ap.add_argument("--check-only", action="store_true", help="netintel check, no database")
+    ap.add_argument("--bulk", action="store_true", help="also netintel ingest --bulk")
+    ap.add_argument(
+        "--no-transactional", action="store_true", help="skip netintel's transactional ingest"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -239,8 +327,11 @@ def main() -> None:
         "files": args.files,
         "machine": platform.platform(),
         "cpus": os.cpu_count(),
+        "load_average_before": os.getloadavg(),
     }
-    paths_names = ["netintel"] if args.no_load_csv else ["netintel", "load_csv"]
+    paths_names = [] if args.no_transactional else ["netintel"]
+    paths_names += [] if args.no_load_csv else ["load_csv"]
+    paths_names += ["bulk"] if args.bulk else []
     runs: dict[str, dict[str, object]] = {}
     if args.check_only:
         ours = run_check(inputs, workdir, mapping)
@@ -259,6 +350,8 @@ def main() -> None:
         import_dir = Path(os.environ.get("NETINTEL_IMPORT_DIR", ""))
         if not args.no_load_csv and not import_dir.is_dir():
             sys.exit("with NEO4J_URI set, NETINTEL_IMPORT_DIR must name the server's import dir")
+        if args.bulk:
+            sys.exit("--bulk needs netintel's local server (unset NEO4J_URI)")
         with config.driver() as drv:
             results["neo4j"] = server_version(drv)
             clear_graph(drv)  # refuses a graph that holds someone's ingests
@@ -280,6 +373,8 @@ def main() -> None:
                     results["neo4j"] = server_version(drv)
                     if name == "netintel":
                         runs[name] = run_netintel(inputs, workdir, drv, mapping)
+                    elif name == "bulk":
+                        runs[name] = run_bulk(inputs, workdir, drv, mapping)
                     else:
                         for path in paths:
                             shutil.copy(path, info.import_dir / path.name)
@@ -291,33 +386,14 @@ def main() -> None:
 
     for r in runs.values():
         r["rows_per_s"] = args.rows / float(r["seconds"])  # type: ignore[arg-type]
-    ours = runs["netintel"]
-    print(
-        f"netintel ingest: {ours['seconds']:.1f} s, {ours['rows_per_s']:,.0f} rows/s, "
-        f"peak RSS {ours['peak_rss_mb']:.0f} MB, graph {ours['graph']}"
-    )
-    results["netintel"] = ours
-    if "load_csv" in runs:
-        ref = runs["load_csv"]
-        print(
-            f"LOAD CSV IN TRANSACTIONS: {ref['seconds']:.1f} s, {ref['rows_per_s']:,.0f} rows/s, "
-            f"graph {ref['graph']}"
-        )
-        ratio = float(ours["rows_per_s"]) / float(ref["rows_per_s"])  # type: ignore[arg-type]
-        results.update(
-            load_csv=ref,
-            throughput_ratio_netintel_vs_load_csv=ratio,
-            same_graph=ours["graph"] == ref["graph"],
-        )
-        print(
-            f"throughput ratio netintel / LOAD CSV = {ratio:.2f} (target >= 1.0); "
-            f"same counts: {results['same_graph']}"
-        )
-    name = (
-        "ingest.json"
-        if (args.rows, args.files) == (1_000_000, 1)
-        else f"ingest-{args.rows}-{args.files}files.json"
-    )
+    results.update(summarise(runs))
+    results["load_average_after"] = os.getloadavg()
+    if args.bulk:
+        name = f"ingest-bulk-{args.rows}-{args.files}files.json"
+    elif (args.rows, args.files) == (1_000_000, 1):
+        name = "ingest.json"
+    else:
+        name = f"ingest-{args.rows}-{args.files}files.json"
     (args.out / name).write_text(json.dumps(results, indent=2))
     shutil.rmtree(inputs, ignore_errors=True)
 

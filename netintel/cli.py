@@ -470,6 +470,13 @@ def db_clear(yes: bool, force: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+# --bulk (issue #18): Neo4j's offline importer into an empty local case
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="Into an empty local case only: the same checks, then Neo4j's offline importer "
+    "(the case's server is stopped meanwhile). Much faster for large files.",
+)
 @_boundary
 def ingest_cmd(
     paths: tuple[Path, ...],
@@ -482,6 +489,7 @@ def ingest_cmd(
     check_only: bool,
     as_json: bool,
     quiet: bool,
+    bulk: bool,
 ) -> None:
     """Load record files (CSV, TSV, Excel workbooks) into Neo4j, validated, with provenance.
 
@@ -496,9 +504,16 @@ def ingest_cmd(
       netintel ingest ../shared/data/vast2008_mc3_cdr/cdr.csv \\
           --mapping docs/examples/vast2008.mapping.yaml
       netintel ingest case/ --mapping case.yaml --check --json --strict
+      netintel --case season-2026 ingest calls/ --bulk
     """
     from netintel.ingest import check, ingest
 
+    if bulk and check_only:
+        raise click.UsageError("--bulk and --check exclude each other")
+    if bulk:
+        from netintel.ingest.bulk import refuse_remote
+
+        refuse_remote()  # before a server is started or reached
     if check_only:
         report = check(
             list(paths),
@@ -533,6 +548,7 @@ def ingest_cmd(
                 batch_size=batch_size,
                 database=conn.database,
                 progress=not quiet,
+                bulk=bulk,
             )
     click.echo(report.to_json() if as_json else str(report))
     for s in report.skipped:

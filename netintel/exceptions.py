@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "BatchError",
+    "BulkRefusedError",
     "CaseError",
     "ClearRefusedError",
     "ConfigError",
@@ -84,6 +85,10 @@ class UnknownIdError(NetintelError, LookupError):
 
 class IngestError(NetintelError):
     """An ingest could not run."""
+
+
+class BulkRefusedError(IngestError):
+    """A bulk load was refused: the database holds data, or is not a local case's."""
 
 
 class MappingError(IngestError):

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import neo4j
 import pandas as pd
@@ -123,6 +123,8 @@ class IngestReport:
     skipped: tuple[Skipped, ...] = field(default=())
     #: True for :func:`check`: nothing was written, ``rows_loaded`` would load
     checked_only: bool = False
+    #: seconds per phase of a bulk load (prepare, files, stop, import, start, schema)
+    phases: MappingABC[str, float] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -459,6 +461,8 @@ def ingest(
     batch_size: int = 10_000,
     database: str | None = None,
     progress: bool = True,
+    bulk: bool = False,
+    state_dir: str | Path | None = None,
 ) -> IngestReport:
     """Load input files (or DataFrames) into Neo4j and account for every row.
 
@@ -479,7 +483,24 @@ def ingest(
     mapping's top-level values when both are given: a conflict is a
     :class:`MappingError`, an unknown zone or region an :class:`IngestError`
     (see :func:`netintel.ingest.prepare.options_for`).
+
+    ``bulk=True`` loads an empty local case with Neo4j's offline importer after the same
+    checks (:func:`netintel.ingest.bulk.bulk_ingest`; ``state_dir`` names the case's state
+    folder, default the current case's; ``batch_size`` and ``database`` do not apply).
     """
+    if bulk:
+        from netintel.ingest.bulk import bulk_ingest
+
+        return bulk_ingest(
+            sources,
+            driver=driver,
+            state_dir=state_dir,
+            mapping=mapping,
+            reject_dir=reject_dir,
+            timezone=timezone,
+            phone_region=phone_region,
+            progress=progress,
+        )
     return _run(
         sources,
         driver=driver,
@@ -491,6 +512,19 @@ def ingest(
         database=database,
         progress=progress,
     )
+
+
+class Sink(Protocol):
+    """Where a :func:`_run` without a driver sends each prepared input (the bulk load's hook).
+
+    ``begin`` is told the run id, the inputs and the options before the first input is
+    read; ``write`` gets each input after its rows were checked against the earlier ones,
+    where the transactional ingest writes it.
+    """
+
+    def begin(self, run_id: str, found: list[_Input], options: dict[str, Any]) -> None: ...
+
+    def write(self, prep: Prepared, run_id: str) -> None: ...
 
 
 def check(
@@ -543,8 +577,13 @@ def _run(
     batch_size: int,
     database: str | None,
     progress: bool,
+    sink: Sink | None = None,
 ) -> IngestReport:
-    """The one code path of :func:`ingest` and (``driver=None``) :func:`check`."""
+    """The one code path of :func:`ingest` and (``driver=None``) :func:`check`.
+
+    ``sink`` (with ``driver=None``) receives the prepared inputs instead of the database:
+    :mod:`netintel.ingest.bulk` writes them as the offline importer's files.
+    """
     t0 = time.perf_counter()
     started = datetime.now(UTC)
     if mapping is None:
@@ -594,6 +633,8 @@ def _run(
         )
         (row,) = run_query(driver, "call_count", database=database)
         calls_before = int(row["calls"])
+    if sink is not None:
+        sink.begin(run_id, found, options)
     seen = SeenKeys()
     file_reports: list[FileReport] = []
     with tqdm(unit="row", desc="ingest", disable=not progress, dynamic_ncols=True) as bar:
@@ -611,6 +652,9 @@ def _run(
             if driver is not None:
                 # CALLED is the one relationship type with a graph-wide unique key
                 _write(driver, prep, run_id, batch_size, database, bar, fresh=not calls_before)
+            elif sink is not None:
+                sink.write(prep, run_id)
+                bar.update(prep.rows_loaded)
             else:
                 bar.update(prep.rows_loaded)
             t_write = time.perf_counter() - t

@@ -1,0 +1,574 @@
+"""Bulk load into a new case: the ingest's checks, then Neo4j's offline importer.
+
+:func:`bulk_ingest` (``ingest(..., bulk=True)``, ``netintel ingest --bulk``) runs the same
+code path as the transactional ingest up to the write (reading, validation, normalisation,
+rejects, the cross-file key checks, the accounting; :func:`netintel.ingest.run._run`), but
+hands each prepared input to a :class:`BulkWriter` instead of the database. The writer
+plays the ingest statements (``netintel.ingest.statements``: ``MERGE`` by key, ``SET`` of
+properties and provenance, ``ON CREATE`` for the nodes a file only refers to) on rows held
+in memory, so the graph it writes is the one the statements would build; relationships
+whose key is unique across the graph (calls) are written to the importer's files as they
+come. Then the case's server is stopped, ``neo4j-admin database import full`` builds the
+store from the files, the server is started again, the schema's constraints and indexes
+are created, and the ingest run is recorded (the same ``IngestRun`` node as a transactional
+ingest writes).
+
+It loads only into an empty database of a local case (the importer writes the store files
+itself), and refuses anything else with :class:`~netintel.exceptions.BulkRefusedError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import neo4j
+import numpy as np
+import pandas as pd
+
+from netintel import server
+from netintel.config import load_settings
+from netintel.db import apply_schema, server_version
+from netintel.exceptions import BulkRefusedError, IngestError
+from netintel.ingest.mapping import Mapping
+from netintel.ingest.normalise import TEMPORAL
+from netintel.ingest.prepare import Prepared, _rel_columns, _wire_column
+from netintel.ingest.run import IngestReport, Sources, _Input, _record_run, _run
+from netintel.schema import NODES, RELATIONSHIPS, Prop
+from netintel.server import importer
+
+__all__ = ["ARRAY_DELIMITER", "BulkWriter", "bulk_ingest", "refuse_remote"]
+
+ARRAY_DELIMITER = "\x1f"
+"""Between the elements of a list in the importer's files (the ASCII unit separator)."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_IMPORT_TYPE = {
+    bool: "boolean",
+    int: "long",
+    float: "double",
+    str: "string",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Temporal:
+    """A date or date-time as the importer reads it (``kind`` is its column type)."""
+
+    kind: str  # "date" or "datetime"
+    text: str
+
+
+def _datetime_text(ms: int) -> str:
+    """``datetime({epochMillis: ms})`` as the importer parses it back (UTC)."""
+    return (_EPOCH + timedelta(milliseconds=ms)).isoformat(timespec="milliseconds")
+
+
+def _temporal(prop: Prop, value: Any) -> _Temporal:
+    if prop.type == "datetime":
+        return _Temporal("datetime", _datetime_text(int(value)))
+    return _Temporal("date", str(value))
+
+
+def _typed(value: Any, where: str) -> tuple[str, str]:
+    """The importer's column type of ``value`` and its text in a cell."""
+    if isinstance(value, _Temporal):
+        return value.kind, value.text
+    if isinstance(value, list | tuple):
+        if not value:
+            raise IngestError(f"{where}: an empty list cannot be bulk loaded")
+        if not all(isinstance(v, str) for v in value):
+            raise IngestError(f"{where}: only lists of strings can be bulk loaded")
+        if any(ARRAY_DELIMITER in v for v in value):
+            raise IngestError(f"{where}: a list element holds the character U+001F")
+        return "string[]", ARRAY_DELIMITER.join(value)
+    kind = _IMPORT_TYPE.get(type(value))
+    if kind is None:
+        raise IngestError(f"{where}: a {type(value).__name__} value cannot be bulk loaded")
+    if kind == "boolean":
+        return kind, "true" if value else "false"
+    if kind == "double":
+        return kind, repr(float(value))
+    return kind, str(value)
+
+
+def _quote(text: str) -> str:
+    """A cell: every value quoted (an empty text stays an empty text), quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _quoted(column: pd.Series) -> pd.Series:
+    """:func:`_quote` on a column of texts; a missing value is an empty, unquoted cell:
+    no property (``csv``'s QUOTE_NONNUMERIC would write it as ``""``, an empty text)."""
+    text = column.astype(object)
+    present = text.notna()
+    out = pd.Series("", index=text.index, dtype=object)
+    if present.any():
+        out[present] = '"' + text[present].astype(str).str.replace('"', '""', regex=False) + '"'
+    return out
+
+
+class _Table:
+    """One importer data file with its header file; column types found from the values."""
+
+    def __init__(self, folder: Path, name: str, id_columns: list[str], columns: list[str]):
+        self.name = name
+        self.folder = folder
+        self.id_columns = id_columns
+        self.columns = columns
+        self.types: dict[str, str] = {}
+        self.multiline = False
+        self.rows = 0
+        self.data_path = folder / f"{name}.csv"
+        self._fh: IO[str] | None = self.data_path.open("w", encoding="utf-8", newline="")
+
+    def add(self, ids: list[str], props: dict[str, Any], where: str) -> None:
+        cells: list[str | None] = list(ids)
+        for name in self.columns:
+            value = props.get(name)
+            if value is None:
+                cells.append(None)
+                continue
+            kind, text = _typed(value, f"{where}, property {name}")
+            known = self.types.setdefault(name, kind)
+            if known != kind:
+                raise IngestError(
+                    f"{where}: property {name} is a {kind} here but a {known} in an earlier "
+                    "row; the bulk load needs one type per property"
+                )
+            if "\n" in text or "\r" in text:
+                self.multiline = True
+            cells.append(text)
+        for extra in props.keys() - set(self.columns):  # pragma: no cover - a schema bug
+            raise IngestError(f"{where}: property {extra} is not in the bulk load's columns")
+        assert self._fh is not None
+        self._fh.write(",".join("" if c is None else _quote(c) for c in cells) + "\n")
+        self.rows += 1
+
+    def add_frame(self, frame: pd.DataFrame) -> None:
+        """Append rows given as columns: the id columns, then (some of) ``columns``, each a
+        column of cell texts or None (see :func:`_streamed_frame`), its type in ``attrs``."""
+        for name in frame.columns[len(self.id_columns) :]:
+            if name not in self.columns:  # pragma: no cover - a schema bug
+                raise IngestError(f"property {name} is not in the bulk load's columns")
+            kind = frame.attrs["kinds"][name]
+            known = self.types.setdefault(name, kind)
+            if known != kind:
+                raise IngestError(
+                    f"property {name} is a {kind} in one file but a {known} in an earlier one; "
+                    "the bulk load needs one type per property"
+                )
+        out = frame.reindex(columns=[*frame.columns[: len(self.id_columns)], *self.columns])
+        for name in out.columns:  # every column holds texts (or None) here
+            col = out[name].dropna().astype(str)
+            if len(col) and col.str.contains("[\r\n]", regex=True).any():
+                self.multiline = True
+        assert self._fh is not None
+        if len(out):
+            quoted = [_quoted(out[c]) for c in out.columns]
+            lines = quoted[0].str.cat(pd.concat(quoted[1:], axis=1), sep=",")
+            self._fh.write("\n".join(lines.tolist()) + "\n")
+        self.rows += len(out)
+
+    def finish(self) -> importer.ImportFiles:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        header = [*self.id_columns] + [f"{c}:{self.types.get(c, 'string')}" for c in self.columns]
+        header_path = self.folder / f"{self.name}.header.csv"
+        with header_path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerow(header)
+        return importer.ImportFiles(self.name.split(".", 1)[0], header_path, (self.data_path,))
+
+
+_NodeKey = tuple[str, Any]  # (label, key)
+
+
+class BulkWriter:
+    """The ingest statements played on rows in memory, written as the importer's files.
+
+    ``begin``/``write`` are the :class:`netintel.ingest.run.Sink` hook; :meth:`finish`
+    writes what is held (nodes, and relationships whose key is not unique across the
+    graph) and returns the ``--nodes`` and ``--relationships`` groups.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from netintel.ingest.read import frame_as_raw
+    >>> from netintel.ingest.prepare import Options, prepare
+    >>> from netintel.schema import RECORDS
+    >>> rows = pd.DataFrame([["P1", "Ann", "Annie|A."], ["P2", " ", ""]],
+    ...                     columns=["person_id", "name", "aliases"])
+    >>> prep = prepare(frame_as_raw("persons.csv", rows), RECORDS["persons"], None,
+    ...                Options(), source="persons.csv")
+    >>> writer = BulkWriter(Path(tempfile.mkdtemp()))
+    >>> writer.write(prep, "run-1")
+    >>> nodes, relationships, multiline = writer.finish()
+    >>> print(nodes[0].header.read_text(), end="")
+    person_id:ID(Person),aliases:string[],ingest_run:string,name:string,source:string,source_row:long
+    >>> print(nodes[0].data[0].read_text().replace(ARRAY_DELIMITER, ";"), end="")
+    "P1","Annie;A.","run-1","Ann","persons.csv","2"
+    "P2",,"run-1",,"persons.csv","3"
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.run_id = ""
+        self.found: list[_Input] = []
+        self.options: dict[str, Any] = {}
+        self.nodes: dict[str, dict[Any, dict[str, Any]]] = {label: {} for label in NODES}
+        #: (type, start key, end key, relationship key) -> properties
+        self.rels: dict[str, dict[tuple[Any, Any, tuple[Any, ...]], dict[str, Any]]] = {
+            t: {} for t in RELATIONSHIPS
+        }
+        self.streamed: dict[str, _Table] = {}
+
+    # ------------------------------------------------------------ the Sink hook
+
+    def begin(self, run_id: str, found: list[_Input], options: dict[str, Any]) -> None:
+        self.run_id, self.found, self.options = run_id, found, options
+
+    def write(self, prep: Prepared, run_id: str) -> None:
+        source = prep.source
+        for label, keys in prep.endpoints.items():  # endpoint_statement: ON CREATE only
+            held = self.nodes[label]
+            for key, (row, extra) in keys.items():
+                if key not in held:
+                    held[key] = {
+                        **extra, "source": source, "source_row": row, "ingest_run": run_id,
+                    }  # fmt: skip
+        if prep.record.node:
+            self._nodes(prep, run_id)
+        else:
+            self._relationships(prep, run_id)
+
+    def _nodes(self, prep: Prepared, run_id: str) -> None:
+        rt = prep.record
+        node = NODES[rt.node or ""]
+        temporal = {p.name: p for p in node.props if p.type in ("date", "datetime")}
+        links = [c for c in rt.columns if c.link]
+        held = self.nodes[node.label]
+        for batch in prep.batches(50_000):
+            for row in batch:
+                n = held.setdefault(row["key"], {})
+                n.update(row["props"])  # SET n += row.props
+                n["source"], n["ingest_run"] = prep.source, run_id
+                for name, value in row["t"].items():
+                    if name in temporal and value is not None:
+                        n[name] = _temporal(temporal[name], value)
+                prov = {
+                    "source": prep.source,
+                    "source_row": row["props"]["source_row"],
+                    "ingest_run": run_id,
+                }
+                for i, c in enumerate(links):
+                    k = row.get(f"l{i}")
+                    if k is None:
+                        continue
+                    assert c.link is not None
+                    target = NODES[c.link.target]
+                    self.nodes[target.label].setdefault(k, dict(prov))  # ON CREATE SET
+                    ends = (row["key"], k) if c.link.outgoing else (k, row["key"])
+                    r = self.rels[c.link.rel].setdefault((*ends, ()), {})
+                    r.update(prov)
+
+    def _relationships(self, prep: Prepared, run_id: str) -> None:
+        rel = RELATIONSHIPS[prep.record.relationship or ""]
+        props = {p.name: p for p in rel.props}
+        temporal = {n: p for n, p in props.items() if p.type in ("date", "datetime")}
+        table = None
+        if rel.unique_key:  # one relationship per row, never merged with another: streamed
+            table = self.streamed.get(rel.type)
+            if table is None:
+                columns = sorted({*props, "source", "source_row", "ingest_run"})
+                table = _Table(
+                    self.folder,
+                    f"{rel.type}.rels",
+                    [f":START_ID({rel.start})", f":END_ID({rel.end})"],
+                    columns,
+                )
+                self.streamed[rel.type] = table
+        if table is not None:
+            frame = _streamed_frame(prep, set(temporal))
+            frame["ingest_run"] = run_id
+            table.add_frame(frame)
+            return
+        held = self.rels[rel.type]
+        for batch in prep.batches(50_000):
+            for row in batch:
+                rkey = {
+                    k: _temporal(props[k], v) if k in temporal else v
+                    for k, v in row["rkey"].items()
+                }
+                if table is not None:
+                    r: dict[str, Any] = dict(rkey)
+                else:
+                    r = held.setdefault((row["s"], row["e"], tuple(rkey.values())), dict(rkey))
+                r.update(row["props"])  # SET r += row.props
+                r["source"], r["ingest_run"] = prep.source, run_id
+                for name, value in row["t"].items():
+                    if name in temporal and value is not None:
+                        r[name] = _temporal(temporal[name], value)
+                if table is not None:
+                    where = f"{prep.source} row {row['props']['source_row']}"
+                    table.add([row["s"], row["e"]], r, where)
+
+    # ------------------------------------------------------------ the files
+
+    def finish(self) -> tuple[list[importer.ImportFiles], list[importer.ImportFiles], bool]:
+        """Write the held nodes and relationships; the node and relationship groups, and
+        whether any value spans lines."""
+        node_groups, rel_groups, multiline = [], [], False
+        for label, held in self.nodes.items():
+            if not held:
+                continue
+            node = NODES[label]
+            columns = sorted({name for props in held.values() for name in props})
+            table = _Table(self.folder, f"{label}.nodes", [f"{node.key}:ID({label})"], columns)
+            for key, props in held.items():
+                if not isinstance(key, str):
+                    raise IngestError(f"{label} key {key!r} is not text; it cannot be bulk loaded")
+                table.add([key], props, f"{label} {key}")
+            node_groups.append(table.finish())
+            multiline |= table.multiline or any("\n" in k or "\r" in k for k in held)
+        for rtype, rels in self.rels.items():
+            if not rels:
+                continue
+            rel = RELATIONSHIPS[rtype]
+            columns = sorted({name for props in rels.values() for name in props})
+            table = _Table(
+                self.folder,
+                f"{rtype}.rels",
+                [f":START_ID({rel.start})", f":END_ID({rel.end})"],
+                columns,
+            )
+            for (s, e, _), props in rels.items():
+                table.add([s, e], props, f"{rtype} {s} -> {e}")
+            rel_groups.append(table.finish())
+            multiline |= table.multiline
+        for table in self.streamed.values():
+            rel_groups.append(table.finish())
+            multiline |= table.multiline
+        return node_groups, rel_groups, multiline
+
+    def close(self) -> None:
+        for table in self.streamed.values():
+            if table._fh is not None:
+                table._fh.close()
+                table._fh = None
+
+
+def _kind_of(values: pd.Series, where: str) -> str:
+    """The importer's type of a column of plain values (one type per column)."""
+    kinds = {type(v) for v in values.dropna().tolist()}
+    if len(kinds) > 1:
+        raise IngestError(f"{where}: values of types {sorted(k.__name__ for k in kinds)}")
+    if not kinds:
+        return "string"
+    (kind,) = kinds
+    if kind in (list, tuple):
+        return "string[]"
+    if kind not in _IMPORT_TYPE:
+        raise IngestError(f"{where}: a {kind.__name__} value cannot be bulk loaded")
+    return _IMPORT_TYPE[kind]
+
+
+def _streamed_frame(prep: Prepared, temporal: set[str]) -> pd.DataFrame:
+    """A relationship file's rows as importer cells, column by column.
+
+    The same properties as ``relationship_statement`` sets from the rows of
+    :meth:`Prepared.batches`: the key, the plain properties, the schema's date and
+    date-time properties, provenance; an empty cell where the row has no value.
+    """
+    rt = prep.record
+    start_col, end_col, key_cols = _rel_columns(rt)
+    good = prep.good
+    cols: dict[str, Any] = {"s": good[start_col], "e": good[end_col]}
+    kinds: dict[str, str] = {}
+    for c in good.columns:
+        if c in (start_col, end_col):
+            continue
+        column = rt.column(c)
+        name = column.target_prop
+        if column.type in TEMPORAL:
+            if name not in temporal:
+                continue  # as the statement: only the schema's temporal properties are set
+            values = _wire_column(good[c], column.type)
+            series = pd.Series(values, dtype=object)
+            if column.type == "datetime":
+                present = series.notna()
+                ms = np.array(series[present].tolist(), dtype="datetime64[ms]")
+                text = pd.Series(None, index=series.index, dtype=object)
+                text[present] = np.char.add(np.datetime_as_string(ms, unit="ms"), "Z")
+                series = text
+            kinds[name] = column.type
+        else:
+            series = pd.Series(_wire_column(good[c], column.type), dtype=object)
+            kinds[name] = _kind_of(series, f"{prep.source} column {c}")
+            if kinds[name] == "string[]":
+                where = f"{prep.source} column {c}"
+                series = series.map(
+                    lambda v, where=where: None if v is None else _typed(list(v), where)[1]
+                )
+            elif kinds[name] == "boolean":
+                series = series.map(lambda v: None if v is None else ("true" if v else "false"))
+            elif kinds[name] == "double":
+                series = series.map(lambda v: None if v is None else repr(float(v)))
+            elif kinds[name] == "long":
+                series = series.map(lambda v: None if v is None else str(v))
+        cols[name] = series.to_numpy(dtype=object)
+    cols["source"] = np.full(len(good), prep.source, dtype=object)
+    cols["source_row"] = np.asarray(prep.good_rows).astype(np.int64).astype(str).astype(object)
+    cols["ingest_run"] = np.full(len(good), "", dtype=object)  # filled by the caller
+    kinds.update(source="string", source_row="long", ingest_run="string")
+    frame = pd.DataFrame({k: np.asarray(v, dtype=object) for k, v in cols.items()})
+    frame.attrs["kinds"] = kinds
+    del key_cols
+    return frame
+
+
+def _driver_port(driver: neo4j.Driver) -> int | None:
+    try:
+        return int(driver.get_server_info().address.port)
+    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError):
+        return None
+
+
+def _forget_bookmarks(driver: neo4j.Driver) -> None:
+    """Replace the bookmarks ``driver.execute_query`` waits for with the new store's.
+
+    The imported store starts its transaction ids again from 1, so a bookmark taken
+    before the import names a transaction that "has not happened yet" and the server
+    would wait for it (``Neo.TransientError.Transaction.BookmarkTimeout``).
+    """
+    with driver.session() as session:  # a session without the old bookmarks
+        session.run("RETURN 1").consume()
+        fresh = session.last_bookmarks()
+    manager = driver.execute_query_bookmark_manager
+    manager.update_bookmarks(manager.get_bookmarks(), fresh.raw_values)
+
+
+def refuse_remote() -> None:
+    """:class:`~netintel.exceptions.BulkRefusedError` when a server of one's own is
+    configured (``NEO4J_URI`` or the config file's ``uri``): its files are out of reach."""
+    uri = os.environ.get("NEO4J_URI", "").strip() or load_settings().neo4j.uri
+    if uri:
+        raise BulkRefusedError(
+            "a bulk load writes the database's files, so it needs netintel's local database; "
+            f"NEO4J_URI names another server ({uri}): unset it, or load without --bulk"
+        )
+
+
+def bulk_ingest(
+    sources: Sources,
+    *,
+    driver: neo4j.Driver,
+    state_dir: str | Path | None = None,
+    mapping: str | Path | Mapping | None = None,
+    reject_dir: str | Path | None = None,
+    timezone: str | None = None,
+    phone_region: str | None = None,
+    progress: bool = True,
+    keep_files: bool = False,
+) -> IngestReport:
+    """Load input files into an empty local case with Neo4j's offline importer.
+
+    Everything :func:`netintel.ingest.ingest` checks is checked the same way, with the
+    same rejects, report and provenance, and the graph is the one the transactional
+    ingest builds from the same files. ``driver`` talks to the local server of the case
+    whose state folder is ``state_dir`` (default: the current case's,
+    :func:`netintel.server.case_dir`); that server is stopped for the import and started
+    again on the same port, so ``driver`` keeps working. The importer's files go to a
+    temporary folder in the state folder, removed afterwards unless ``keep_files``.
+
+    Raises :class:`~netintel.exceptions.BulkRefusedError` (nothing is read or written)
+    when ``NEO4J_URI`` names a server (its files are out of reach), when ``driver``
+    does not talk to the case's local server, or when the database holds any node.
+    """
+    refuse_remote()
+    sd = Path(state_dir).expanduser().resolve() if state_dir is not None else server.case_dir()
+    info = server.status(state_dir=sd)
+    port = _driver_port(driver)
+    if info is None or port is None or port != int(info.uri.rsplit(":", 1)[1]):
+        raise BulkRefusedError(
+            f"a bulk load needs the driver to talk to the local server of {sd}, "
+            f"which {'does not run' if info is None else 'answers on ' + info.uri}"
+        )
+    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    held = int(records[0]["n"])
+    if held:
+        raise BulkRefusedError(
+            f"the database of {sd} holds {held:,} nodes; a bulk load builds a new database "
+            "and loads only into an empty one: load into a new case (netintel --case NAME), "
+            "clear this one (netintel db clear), or load without --bulk"
+        )
+    version = server_version(driver)
+    folder = Path(tempfile.mkdtemp(prefix="bulk-", dir=sd))
+    writer = BulkWriter(folder)
+    phases: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        report = _run(
+            sources,
+            driver=None,
+            mapping=mapping,
+            reject_dir=reject_dir,
+            timezone=timezone,
+            phone_region=phone_region,
+            batch_size=50_000,
+            database=None,
+            progress=progress,
+            sink=writer,
+        )
+        phases["prepare_and_stream"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        nodes, rels, multiline = writer.finish()
+        phases["write_held"] = time.perf_counter() - t
+        say = print if progress else None
+        if nodes:
+            t = time.perf_counter()
+            with importer.offline(sd, progress=say) as data_dir:
+                phases["stop_server"] = time.perf_counter() - t
+                phases["import"] = importer.import_full(
+                    data_dir,
+                    nodes,
+                    rels,
+                    work_dir=folder,
+                    array_delimiter=ARRAY_DELIMITER,
+                    multiline=multiline,
+                    progress=say,
+                )
+                t = time.perf_counter()
+            phases["start_server"] = time.perf_counter() - t
+        t = time.perf_counter()
+        _forget_bookmarks(driver)
+        apply_schema(driver)
+        # as the transactional ingest records it: "running" first (attempts 1), then done
+        _record_run(
+            driver, report.run_id, report.started, None, 0.0, "running", writer.found, [],
+            version, writer.options, None,
+        )  # fmt: skip
+        phases["schema"] = time.perf_counter() - t
+        seconds = time.perf_counter() - t0
+        _record_run(
+            driver, report.run_id, report.started, datetime.now(UTC), seconds, "complete",
+            writer.found, list(report.files), version, writer.options, None,
+        )  # fmt: skip
+    finally:
+        writer.close()
+        if not keep_files:
+            shutil.rmtree(folder, ignore_errors=True)
+    return dataclasses.replace(
+        report,
+        seconds=round(seconds, 3),
+        neo4j_version=version,
+        checked_only=False,
+        phases={k: round(v, 3) for k, v in phases.items()},
+    )

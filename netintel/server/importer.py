@@ -1,0 +1,178 @@
+"""Neo4j's offline importer (``neo4j-admin database import full``) on a local case's store.
+
+The importer is ``org.neo4j:neo4j-import-tool`` of the server's own version; it comes with
+the server's jars (``pom.xml`` resolves ``org.neo4j:neo4j``, which depends on it), so
+``netintel db prepare`` has fetched it. It runs as Neo4j's admin launcher
+(``org.neo4j.cli.AdminTool``) in its own JVM, with ``NEO4J_HOME`` set to the case's
+``neo4j-data`` folder, the home the local server runs on; so the imported store is the one
+the server opens.
+
+The server of the case must not run meanwhile: :func:`offline` stops it and starts it again
+afterwards with the same port, heap and page cache (also when the import fails).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from netintel import server
+from netintel.exceptions import ServerError
+
+__all__ = ["ADMIN_MAIN_CLASS", "ImportFiles", "import_full", "import_tool_jar", "offline"]
+
+ADMIN_MAIN_CLASS = "org.neo4j.cli.AdminTool"
+"""The main class of ``neo4j-admin`` (in ``neo4j-command-line``)."""
+
+
+def import_tool_jar(runtime: Path | None = None) -> Path:
+    """The ``neo4j-import-tool`` jar of the server's Neo4j version in the runtime's ``lib``.
+
+    Raises :class:`~netintel.exceptions.ServerError` when it is missing (a runtime
+    resolved by another version of netintel: ``netintel db prepare`` resolves it again).
+    """
+    lib = (runtime if runtime is not None else server.runtime_dir()) / "lib"
+    jar = lib / f"neo4j-import-tool-{server.NEO4J_VERSION}.jar"
+    if not jar.is_file():
+        raise ServerError(
+            f"Neo4j's importer {jar.name} is missing from {lib}; run `netintel db prepare` "
+            "to resolve the server's jars again"
+        )
+    return jar
+
+
+@dataclass(frozen=True)
+class ImportFiles:
+    """One ``--nodes`` or ``--relationships`` group: a label or type, a header, data files."""
+
+    name: str
+    header: Path
+    data: tuple[Path, ...]
+
+    def argument(self) -> str:
+        return f"{self.name}={','.join(str(p) for p in (self.header, *self.data))}"
+
+
+def _flag(cmdline: list[str], prefix: str) -> str | None:
+    return next((a[len(prefix) :] for a in cmdline if a.startswith(prefix)), None)
+
+
+@contextlib.contextmanager
+def offline(
+    state_dir: Path, *, timeout: float = 120, progress: server.Progress | None = None
+) -> Iterator[Path]:
+    """Stop the case's server, yield its ``neo4j-data`` folder, start it again after.
+
+    The server comes back on the same port with the heap and page cache it ran with
+    (read from its command line), so a driver opened before keeps working. Raises
+    :class:`~netintel.exceptions.ServerError` when the case's server does not run.
+    """
+    sd = Path(state_dir).expanduser().resolve()
+    info = server.status(state_dir=sd)
+    if info is None:
+        raise ServerError(f"the local Neo4j of {sd} does not run")
+    heap, page_cache = "1g", "512m"
+    with contextlib.suppress(psutil.Error):
+        cmdline = psutil.Process(info.pid).cmdline()
+        heap = _flag(cmdline, "-Xmx") or heap
+        page_cache = server._arg(cmdline, "--page-cache") or page_cache
+    port = int(info.uri.rsplit(":", 1)[1])
+    server._say(progress, f"Stopping Neo4j (pid {info.pid}) for the offline import...")
+    server.stop(state_dir=sd)
+    try:
+        yield info.data_dir
+    finally:
+        server.start(
+            state_dir=sd, heap=heap, page_cache=page_cache, port=port, timeout=timeout,
+            progress=progress,
+        )  # fmt: skip
+
+
+def import_full(
+    data_dir: Path,
+    nodes: Sequence[ImportFiles],
+    relationships: Sequence[ImportFiles],
+    *,
+    work_dir: Path,
+    array_delimiter: str,
+    multiline: bool = False,
+    heap: str = "2g",
+    off_heap: str = "2g",
+    threads: int | None = None,
+    progress: server.Progress | None = None,
+) -> float:
+    """Run ``neo4j-admin database import full neo4j`` into ``data_dir``; seconds taken.
+
+    ``heap`` is the importer JVM's heap, ``off_heap`` its ``--max-off-heap-memory`` (its
+    own default, 90% of the free memory, is not a good neighbour). The database's files
+    are replaced (``--overwrite-destination``). Any bad entry fails the import
+    (``--bad-tolerance=0``): a duplicate node id, a relationship to a missing node, a
+    value that does not parse. The rows were validated before, so one would be a bug.
+    The server of ``data_dir`` must not run (:func:`offline`). The importer's output goes
+    to ``work_dir/import.log``; a failure is a :class:`~netintel.exceptions.ServerError`
+    with its last lines.
+    """
+    rt = server.ensure_runtime(progress)
+    import_tool_jar(rt)
+    conf = work_dir / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "neo4j.conf").write_text("", "utf-8")
+    log_path = work_dir / "import.log"
+    cmd = [
+        server._java(),
+        f"-Xmx{heap}",
+        "-XX:+UseG1GC",
+        "-Dfile.encoding=UTF-8",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "-cp",
+        str(rt / "lib" / "*"),
+        ADMIN_MAIN_CLASS,
+        "database",
+        "import",
+        "full",
+        "neo4j",  # before the file lists, which would take it for a file
+        "--overwrite-destination=true",
+        "--bad-tolerance=0",
+        "--strict=true",
+        "--skip-bad-relationships=false",
+        "--skip-duplicate-nodes=false",
+        "--id-type=string",
+        '--quote="',
+        f"--array-delimiter=U+{ord(array_delimiter):04X}",
+        f"--multiline-fields={'true' if multiline else 'false'}",
+        f"--report-file={work_dir / 'import.report'}",
+        # the importer's default is 90% of the free memory; the machine may be shared
+        f"--max-off-heap-memory={off_heap}",
+        *[f"--nodes={g.argument()}" for g in nodes],
+        *[f"--relationships={g.argument()}" for g in relationships],
+    ]
+    if threads is not None:
+        cmd.append(f"--threads={threads}")
+    env = {**os.environ, "NEO4J_HOME": str(data_dir), "NEO4J_CONF": str(conf)}
+    server._say(progress, f"Running Neo4j's importer into {data_dir}...")
+    started = time.monotonic()
+    with log_path.open("wb") as log_file:
+        try:
+            out = subprocess.run(
+                cmd, cwd=work_dir, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
+                stderr=subprocess.STDOUT, check=False,
+            )  # fmt: skip
+        except OSError as err:
+            raise ServerError(f"cannot run Neo4j's importer: {err}") from err
+    seconds = time.monotonic() - started
+    if out.returncode != 0:
+        raise ServerError(
+            f"Neo4j's importer failed (exit code {out.returncode}); last lines of "
+            f"{log_path}:\n{server._file_tail(log_path)}"
+        )
+    server._say(progress, f"Neo4j's importer finished in {seconds:.1f} s")
+    return seconds

@@ -1,0 +1,175 @@
+"""The bulk load (Neo4j's offline importer) gives the graph the transactional ingest gives.
+
+One synthetic case (netintel.synth, 2,000 calls, with its planted dirty rows) is loaded
+transactionally into the test run's database and with ``netintel ingest --bulk`` into a
+case of its own; the two graphs are compared in full (labels, keys, every property with
+its type, relationship types and endpoints, constraints and indexes), and so are the
+reports and the reject files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import neo4j.time
+import pytest
+from click.testing import CliRunner
+
+from netintel import config, server
+from netintel.cli import cli
+from netintel.exceptions import BulkRefusedError
+from netintel.ingest import ingest
+from netintel.schema import NODES
+
+#: as in tests/test_cases.py: every invocation names the variables the CLI may export
+LOCAL = {"NEO4J_URI": None, "NEO4J_USER": None, "NEO4J_PASSWORD": None, "NETINTEL_CASE": None}
+CASE = "t-bulk"
+KEYS = {label: n.key for label, n in NODES.items()} | {"IngestRun": "run_id"}
+#: what differs between any two runs of one ingest: when and how long
+RUN_TIMES = {"started", "finished", "seconds", "file_seconds"}
+
+
+def _value(v: Any) -> Any:
+    """A property value with its type, so that a date-time never equals its text."""
+    if isinstance(v, list):
+        return ("list", tuple(_value(x) for x in v))
+    if isinstance(v, neo4j.time.DateTime):
+        return ("DateTime", v.iso_format(), str(v.tzinfo))
+    if isinstance(v, neo4j.time.Date):
+        return ("Date", v.iso_format())
+    return (type(v).__name__, v)
+
+
+def _props(labels: list[str], props: dict[str, Any]) -> tuple[Any, ...]:
+    props = dict(props)
+    if "IngestRun" in labels:
+        for name in RUN_TIMES:
+            props.pop(name)
+        # each load wrote its rejects to a folder of its own: the same file names
+        props["reject_files"] = [Path(f).name for f in props["reject_files"]]
+    return tuple(sorted((k, _value(v)) for k, v in props.items()))
+
+
+def _ident(labels: list[str], props: dict[str, Any]) -> tuple[Any, ...]:
+    (label,) = labels
+    return (label, props[KEYS[label]])
+
+
+def dump(drv: neo4j.Driver) -> dict[str, Any]:
+    """The whole graph and its schema, canonical (no internal ids)."""
+    nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS l, properties(n) AS p")
+    rels, _, _ = drv.execute_query(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(a) AS al, properties(a) AS ap, "
+        "labels(b) AS bl, properties(b) AS bp, properties(r) AS p"
+    )
+    constraints, _, _ = drv.execute_query(
+        "SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties"
+    )
+    indexes, _, _ = drv.execute_query(
+        "SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, state "
+        "WHERE type <> 'LOOKUP'"
+    )
+    return {
+        "nodes": sorted((_ident(r["l"], r["p"]), _props(r["l"], r["p"])) for r in nodes),
+        "relationships": sorted(
+            (r["t"], _ident(r["al"], r["ap"]), _ident(r["bl"], r["bp"]), _props([], r["p"]))
+            for r in rels
+        ),
+        "constraints": sorted(tuple(map(str, r.values())) for r in constraints),
+        "indexes": sorted(tuple(map(str, r.values())) for r in indexes),
+    }
+
+
+@pytest.fixture(scope="module")
+def synth_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from netintel.synth import generate
+
+    out = tmp_path_factory.mktemp("synth")
+    generate(out, scale=2000, seed=5)
+    return out
+
+
+@pytest.fixture(scope="module")
+def bulk_case() -> Iterator[str]:
+    """A case of its own, its server started by the bulk load."""
+    try:
+        yield CASE
+    finally:
+        server.stop(state_dir=server.case_dir(CASE))
+
+
+@pytest.mark.neo4j
+def test_bulk_load_gives_the_transactional_graph_rejects_and_report(
+    graph: neo4j.Driver, synth_case: Path, bulk_case: str, tmp_path: Path
+) -> None:
+    mapping = synth_case / "mapping.yaml"
+    ours = ingest(
+        synth_case, driver=graph, mapping=mapping, reject_dir=tmp_path / "tx", progress=False
+    )
+    sd = server.case_dir(bulk_case)
+    # a driver opened before the bulk load, with a bookmark of the store the import replaces
+    with config.driver(config.connection(state_dir=sd)) as drv:
+        drv.execute_query("MERGE (n:Scratch) DELETE n")
+        result = CliRunner().invoke(
+            cli,
+            ["--case", bulk_case, "ingest", str(synth_case), "-m", str(mapping), "--bulk",
+             "-q", "--reject-dir", str(tmp_path / "bulk"), "--json"],
+            env=LOCAL,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        bulk, transactional = dump(drv), dump(graph)
+    assert len(transactional["nodes"]) > 500 and len(transactional["relationships"]) > 2000
+    for part in ("nodes", "relationships", "constraints", "indexes"):
+        differ = set(bulk[part]) ^ set(transactional[part])
+        assert bulk[part] == transactional[part], (part, sorted(differ)[:4])
+    assert not list(sd.glob("bulk-*"))  # the importer's files are gone
+    # the same accounting and the same reject files, byte for byte
+    assert ours.rows_rejected > 0 and f'"rows_rejected": {ours.rows_rejected}' in result.output
+    tx_files = sorted(p.name for p in (tmp_path / "tx").iterdir())
+    assert tx_files == sorted(p.name for p in (tmp_path / "bulk").iterdir())
+    for name in tx_files:
+        assert (tmp_path / "tx" / name).read_bytes() == (tmp_path / "bulk" / name).read_bytes()
+
+
+@pytest.mark.neo4j
+def test_bulk_load_refuses_a_database_that_holds_data(
+    synth_case: Path, bulk_case: str, tmp_path: Path
+) -> None:
+    sd = server.case_dir(bulk_case)
+    with config.driver(config.connection(state_dir=sd)) as drv:
+        drv.execute_query("MERGE (:Person {person_id: 'already-here'})")
+        records, _, _ = drv.execute_query("MATCH (n) RETURN count(n) AS n")
+        before = records[0]["n"]
+        with pytest.raises(BulkRefusedError, match=r"holds [\d,]+ nodes"):
+            ingest(synth_case, driver=drv, bulk=True, state_dir=sd, progress=False,
+                   mapping=synth_case / "mapping.yaml", reject_dir=tmp_path / "r")  # fmt: skip
+        records, _, _ = drv.execute_query("MATCH (n) RETURN count(n) AS n")
+        assert records[0]["n"] == before
+    assert not (tmp_path / "r").exists()  # refused before anything was read
+    result = CliRunner().invoke(
+        cli, ["--case", bulk_case, "ingest", str(synth_case), "--bulk", "-q"], env=LOCAL
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "loads only into an empty one" in result.stderr
+
+
+def test_bulk_load_refuses_a_server_of_ones_own(
+    synth_case: Path, neo4j_env: dict[str, str]
+) -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(synth_case), "--bulk"], env=neo4j_env)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "needs netintel's local database" in result.stderr
+    both = CliRunner().invoke(cli, ["ingest", str(synth_case), "--bulk", "--check"], env=LOCAL)
+    assert both.exit_code == 2 and "exclude each other" in both.stderr
+
+
+@pytest.mark.neo4j
+def test_bulk_load_refuses_a_driver_to_another_server(
+    graph: neo4j.Driver, synth_case: Path, tmp_path: Path
+) -> None:
+    """The test run's database is not the (stopped) case's: nothing is written to it."""
+    with pytest.raises(BulkRefusedError, match="needs the driver to talk to the local server"):
+        ingest(synth_case, driver=graph, bulk=True, state_dir=tmp_path / "none", progress=False)
