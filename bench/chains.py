@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from netintel.investigate import (  # noqa: E402
     baseline_handovers,
     handover_frames,
-    infer_handovers,
+    infer_from_frames,
     score_handovers,
     withheld_handovers,
 )
@@ -134,14 +134,7 @@ def run(scale: int, seed: int, hide: float) -> dict[str, Any]:
         truth, gt = withheld(folder)
     victims = gt["victim_id"].nunique()
     t0 = time.perf_counter()
-    result = infer_handovers(
-        frames["transfers"],
-        calls=frames["calls"],
-        sightings=frames["sightings"],
-        case_roles=frames["case_roles"],
-        persons=frames["persons"],
-        cases=frames["cases"],
-    )
+    result = infer_from_frames(frames)
     t_infer = time.perf_counter() - t0
     t0 = time.perf_counter()
     base = baseline_handovers(

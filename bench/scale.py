@@ -72,7 +72,7 @@ class Sampler(threading.Thread):
         self.interval = interval
         self.peak = 0
         self.stage_peak = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._me = psutil.Process()
         self._java: dict[int, psutil.Process] = {}
         self._scan = 0.0
@@ -105,14 +105,14 @@ class Sampler(threading.Thread):
         return total
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             rss = self.sample()
             self.peak = max(self.peak, rss)
             self.stage_peak = max(self.stage_peak, rss)
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 

@@ -135,6 +135,11 @@ def close_client(client: Client) -> None:
 # --------------------------------------------------------------------------- on a worker
 
 
+#: times a projection read is retried on a worker before its jobs fail: a read can fail
+#: for a passing reason (a lost connection, a busy server), and the read has no side effect
+_RETRIES = 2
+
+
 def _read_from_neo4j(
     conn: Connection, database: str | None, name: str, options: dict[str, Any]
 ) -> Projection:
@@ -254,7 +259,9 @@ def run_on_dask(
             folder = write_snapshot(
                 proj, snapshot_dir / f"{first.projection}-{digest}-{proj.input_hash[:12]}"
             )
-            projections[g] = client.submit(_read_from_snapshot, str(folder), key=name, pure=False)
+            projections[g] = client.submit(
+                _read_from_snapshot, str(folder), key=name, pure=False, retries=_RETRIES
+            )
         else:
             assert connection is not None
             projections[g] = client.submit(
@@ -265,6 +272,7 @@ def run_on_dask(
                 dict(first.options),
                 key=name,
                 pure=False,
+                retries=_RETRIES,
             )
         for job in group:
             fut = client.submit(

@@ -145,7 +145,7 @@ def _chains(
 ) -> tuple[list[tuple[str, list[str], str]], dict[str, Any]]:
     """Per victim: the holders in order (recorded transfers in time order, then the
     hand-overs ``method`` adds), and what was used."""
-    from netintel.investigate import baseline_handovers, handover_frames, infer_handovers
+    from netintel.investigate import baseline_handovers, handover_frames, infer_from_frames
 
     frames = handover_frames(public_dir)
     t = frames["transfers"].dropna(subset=["victim_id", "from_id", "to_id", "at"])
@@ -156,14 +156,7 @@ def _chains(
     info: dict[str, Any] = {"method": method, "recorded_hops": len(t)}
     added = pd.DataFrame(columns=["victim_id", "from_id", "to_id"])
     if method == "infer":
-        found = infer_handovers(
-            frames["transfers"],
-            calls=frames["calls"],
-            sightings=frames["sightings"],
-            case_roles=frames["case_roles"],
-            persons=frames["persons"],
-            cases=frames["cases"],
-        )
+        found = infer_from_frames(frames)
         added = found.to_frame()
         info["inferred_hops"] = len(found)
         info["provenance"] = found.provenance.to_dict()

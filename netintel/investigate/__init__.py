@@ -91,6 +91,7 @@ from netintel.investigate.infer import (
 from netintel.investigate.infer_records import (
     handover_frames,
     handover_frames_of,
+    infer_from_frames,
     infer_handovers_of,
 )
 from netintel.investigate.paths import (
@@ -151,6 +152,7 @@ __all__ = [
     "gangs_over_time_of",
     "handover_frames",
     "handover_frames_of",
+    "infer_from_frames",
     "infer_handovers",
     "infer_handovers_of",
     "k_shortest_paths",

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from netintel.investigate._base import case_timezone, fetch_frame
 from netintel.investigate.chains import fetch_transfers
 from netintel.investigate.infer import InferredHandovers, infer_handovers, lift_calls
 
-__all__ = ["handover_frames", "handover_frames_of", "infer_handovers_of"]
+__all__ = ["handover_frames", "handover_frames_of", "infer_from_frames", "infer_handovers_of"]
 
 
 def _read(folder: Path, name: str, cols: list[str]) -> pd.DataFrame:
@@ -171,14 +172,18 @@ def infer_handovers_of(
     """:func:`~netintel.investigate.infer_handovers` over the case in Neo4j (times shown in
     ``tz``, default the case's zone); ``params`` as for the pure function."""
     zone = tz if tz is not None else case_timezone(driver, database=database)
-    f = handover_frames_of(driver, database=database)
+    return infer_from_frames(handover_frames_of(driver, database=database), tz=zone, **params)
+
+
+def infer_from_frames(frames: Mapping[str, pd.DataFrame], **params: Any) -> InferredHandovers:
+    """:func:`~netintel.investigate.infer_handovers` over the frames that
+    :func:`handover_frames` or :func:`handover_frames_of` return; ``params`` as for it."""
     return infer_handovers(
-        f["transfers"],
-        calls=f["calls"],
-        sightings=f["sightings"],
-        case_roles=f["case_roles"],
-        persons=f["persons"],
-        cases=f["cases"],
-        tz=zone,
+        frames["transfers"],
+        calls=frames["calls"],
+        sightings=frames["sightings"],
+        case_roles=frames["case_roles"],
+        persons=frames["persons"],
+        cases=frames["cases"],
         **params,
     )

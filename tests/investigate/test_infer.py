@@ -21,6 +21,7 @@ from netintel.investigate import (
     baseline_handovers,
     fetch_transfers,
     handover_frames,
+    infer_from_frames,
     infer_handovers,
     infer_handovers_of,
     neighbourhood_edges,
@@ -303,14 +304,7 @@ def hidden(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _infer(frames: dict[str, pd.DataFrame]) -> InferredHandovers:
-    return infer_handovers(
-        frames["transfers"],
-        calls=frames["calls"],
-        sightings=frames["sightings"],
-        case_roles=frames["case_roles"],
-        persons=frames["persons"],
-        cases=frames["cases"],
-    )
+    return infer_from_frames(frames)
 
 
 def withheld(folder: Path) -> pd.DataFrame:
