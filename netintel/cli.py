@@ -1217,9 +1217,11 @@ def gangs_over_time_cmd(
     frame = tables[show]
     click.echo(frame.to_string(index=False) if len(frame) else f"(no {show.replace('_', ' ')})")
     if out is not None:
+        from netintel.outfiles import write_csv
+
         out.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
-            table.to_csv(out / f"{name}.csv", index=False)
+            write_csv(table, out / f"{name}.csv")
         (out / "result.json").write_text(result.to_json(indent=2), encoding="utf-8")
         result.plot().savefig(out / "gangs_over_time.png", dpi=110)
         click.echo(f"written: {out}", err=True)
@@ -1552,7 +1554,9 @@ def _chains_infer(
             if out.suffix == ".json":
                 out.write_text(result.to_json(indent=2), encoding="utf-8")
             else:
-                frame.drop(columns=["evidence", "channels"]).to_csv(out, index=False)
+                from netintel.outfiles import write_csv
+
+                write_csv(frame.drop(columns=["evidence", "channels"]), out)
             click.echo(f"written: {out}", err=True)
         if map_path is not None:
             from netintel.investigate import fetch_transfers
