@@ -1,12 +1,18 @@
-// Node counts per label and relationship counts per type (from the count store), one row each;
-// labels and types that once existed but have no elements now are left out.
+// Node counts per label and relationship counts per type, one row each; labels and types that
+// once existed but have no elements now are left out. Transfers an analysis proposed
+// (inferred: true, written back only on request) are counted apart from recorded ones.
 CALL db.labels() YIELD label
 CALL (label) {
   MATCH (n:$(label))
+  WHERE label <> 'Transfer' OR n.inferred IS NULL
   RETURN count(n) AS count
 }
 WITH label, count WHERE count > 0
 RETURN 'node' AS kind, label AS name, count
+UNION ALL
+MATCH (t:Transfer) WHERE t.inferred = true
+WITH count(t) AS count WHERE count > 0
+RETURN 'node' AS kind, 'Transfer (inferred)' AS name, count
 UNION ALL
 CALL db.relationshipTypes() YIELD relationshipType AS type
 CALL (type) {

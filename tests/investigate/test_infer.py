@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from netintel.cli import cli
-from netintel.db import apply_schema, clear_graph, run_query
+from netintel.db import apply_schema, clear_graph, graph_summary, run_query
 from netintel.exceptions import DatabaseError
 from netintel.inferred import read_inferred, write_inferred
 from netintel.ingest import ingest
@@ -400,6 +400,10 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     near = neighbourhood_edges(db, [one["from_id"]], depth=1)
     assert not near["v"].astype(str).str.startswith(f"Transfer:{run_id}").any()
     assert not near["u"].astype(str).str.startswith(f"Transfer:{run_id}").any()
+    # ... nor does the summary count them as recorded
+    summary = graph_summary(db).set_index("name")["count"]
+    assert summary["Transfer"] == len(before)
+    assert summary["Transfer (inferred)"] == len(result)
     # ... unless asked
     assert len(fetch_transfers(db, inferred=True)) == len(before) + len(result)
     # and they go with their run
