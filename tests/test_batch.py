@@ -22,7 +22,7 @@ from netintel.algorithms import find_gangs
 from netintel.batch import BatchSpec, JobResult, load_run_file, run_batch
 from netintel.cli import cli
 from netintel.config import Connection
-from netintel.db import apply_schema, clear_graph
+from netintel.db import apply_schema, clear_graph, rows_held
 from netintel.exceptions import BatchError
 from netintel.ingest import ingest
 from netintel.projection import project
@@ -48,7 +48,7 @@ def synth(neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) 
         reject_dir=data / "rejects",
         progress=False,
     )
-    assert report.ok
+    assert sum(rows_held(neo4j_driver, report.run_id).values()) == report.rows_loaded
     calls = pd.read_csv(data / "calls.csv", dtype=str)
     towers = pd.read_csv(data / "locations.csv", dtype=str)
     regions = calls.merge(towers, left_on="tower", right_on="location_id")["region"]
@@ -622,7 +622,9 @@ def test_changed_data_is_compared_with_the_previous_run(
     calls = pd.DataFrame(
         rows, columns=["call_id", "caller", "callee", "started_at", "duration_s", "tower"]
     )
-    assert ingest({"calls": calls}, driver=drv, reject_dir=tmp_path, progress=False).ok
+    extra = ingest({"calls": calls}, driver=drv, reject_dir=tmp_path, progress=False)
+    assert extra.rows_rejected == 0
+    assert sum(rows_held(drv, extra.run_id).values()) == extra.rows_loaded
 
     new = run_batch(spec, tmp_path / "folder", driver=drv, progress=False)
     fresh = run_batch(spec, tmp_path / "fresh", driver=drv, progress=False)

@@ -12,7 +12,7 @@ import pytest
 
 from netintel import projection
 from netintel.algorithms import edge_arrays, graph_hash, louvain
-from netintel.db import graph_summary
+from netintel.db import graph_summary, rows_held
 from netintel.ingest import ingest
 from netintel.projection import (
     LAYERS,
@@ -122,7 +122,8 @@ def known_records() -> dict[str, pd.DataFrame]:
 @pytest.fixture
 def known(graph: neo4j.Driver, tmp_path: Path) -> neo4j.Driver:
     report = ingest(known_records(), driver=graph, reject_dir=tmp_path, progress=False)
-    assert report.ok and report.rows_rejected == 0, report
+    assert report.rows_rejected == 0, report
+    assert sum(rows_held(graph, report.run_id).values()) == report.rows_loaded
     return graph
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from netintel.algorithms import ari, consensus, key_players, louvain, nmi
+from netintel.db import rows_held
 from netintel.exceptions import DatabaseError
 from netintel.ingest import ingest
 from netintel.projection import Projection, person_call_network
@@ -55,7 +56,8 @@ def records() -> dict[str, pd.DataFrame]:
 @pytest.fixture
 def gangs(graph: neo4j.Driver, tmp_path: Path) -> neo4j.Driver:
     report = ingest(records(), driver=graph, reject_dir=tmp_path, progress=False)
-    assert report.ok and report.rows_rejected == 0
+    assert report.rows_rejected == 0
+    assert sum(rows_held(graph, report.run_id).values()) == report.rows_loaded
     return graph
 
 
