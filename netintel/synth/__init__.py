@@ -25,12 +25,14 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from netintel.schema import LOAD_ORDER
 from netintel.synth._dirty import add_dirty_rows
 from netintel.synth._tables import (
+    Table,
     Texts,
     _static,
     ground_truth_tables,
@@ -127,12 +129,7 @@ def generate(
     national form) and ``ground_truth/`` with the planted answers. Files of the
     same names are overwritten; nothing else in ``out_dir`` is touched.
     """
-    unknown = sorted(set(params) - set(SynthParams.names()))
-    if unknown:
-        raise TypeError(
-            f"unknown parameters {', '.join(unknown)}; known: {', '.join(SynthParams.names())}"
-        )
-    p = SynthParams(scale=scale, seed=seed, **params)
+    p = _params(scale, seed, params)
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -141,47 +138,11 @@ def generate(
 
     say(f"planting gangs, chains and {p.scale:,} calls")
     world = World(p)
-    tx = Texts(world)
-    builders = input_tables(world, tx)
-    truth = ground_truth_tables(world, tx)
-    used = set(tx.e164.tolist())
-    num_rng = stream(p.seed, "dirty-numbers")
-
-    def fresh_number() -> str:
-        plan = world.plan
-        while True:
-            pre = plan.prefixes[int(num_rng.integers(0, len(plan.prefixes)))]
-            sfx = str(int(num_rng.integers(0, 10**plan.suffix_digits)))
-            text = f"+{plan.country_code}{pre}{sfx.zfill(plan.suffix_digits)}"
-            if text not in used:
-                used.add(text)
-                return text
-
-    files: dict[str, int] = {}
-    dirty: list[tuple[str, int, int, str, str, str, int]] = []
-    for name in RECORD_TYPES:  # one table at a time: only one is ever held as text
-        say(f"writing {name}.csv")
-        table = builders[name]()
-        dirty += add_dirty_rows(
-            table, p.dirty_rate, stream(p.seed, f"dirty-{name}"), world.plan.region, fresh_number
-        )
-        write_table(out / f"{name}.csv", table)
-        files[f"{name}.csv"] = table.rows
-        del table
+    texts = Texts(world)
+    truth = ground_truth_tables(world, texts)
+    files, dirty = _write_records(out, world, texts, say)
     say("writing ground truth")
-    cols: list[Sequence[Any]] = list(zip(*dirty, strict=True)) if dirty else [[] for _ in range(7)]
-    truth["dirty_rows"] = lambda: _static(
-        "dirty_rows",
-        {
-            "file": list(cols[0]),
-            "row": [str(v) for v in cols[1]],
-            "data_row": [str(v) for v in cols[2]],
-            "column": list(cols[3]),
-            "reason": list(cols[4]),
-            "value": list(cols[5]),
-            "copy_of_row": [str(v) for v in cols[6]],
-        },
-    )
+    truth["dirty_rows"] = partial(_dirty_rows_table, dirty)
     for name, build in truth.items():
         table = build()
         write_table(truth_dir / f"{name}.csv", table)
@@ -195,6 +156,86 @@ def generate(
         encoding="utf-8",
     )
     entities = {k: int(v) for k, v in world.counts().items()}
+    _write_manifest(truth_dir / "manifest.json", world, files, entities, len(dirty))
+    (truth_dir / "README.md").write_text(_readme(p, files, entities), encoding="utf-8")
+    return SynthReport(
+        out, files, p.seed, p.as_dict(), entities, len(dirty), time.perf_counter() - t0
+    )
+
+
+#: one deliberately bad row: (file, row, data_row, column, reason, value, copy_of_row)
+DirtyRow = tuple[str, int, int, str, str, str, int]
+
+
+def _params(scale: int, seed: int, params: dict[str, Any]) -> SynthParams:
+    """The checked parameters (``TypeError`` for an unknown name)."""
+    unknown = sorted(set(params) - set(SynthParams.names()))
+    if unknown:
+        raise TypeError(
+            f"unknown parameters {', '.join(unknown)}; known: {', '.join(SynthParams.names())}"
+        )
+    return SynthParams(scale=scale, seed=seed, **params)
+
+
+def _write_records(
+    out: Path, world: World, texts: Texts, say: Callable[[str], None]
+) -> tuple[dict[str, int], list[DirtyRow]]:
+    """Write every record file with its dirty rows; return (rows per file, the dirty rows)."""
+    p = world.p
+    builders = input_tables(world, texts)
+    fresh_number = _fresh_numbers(world, set(texts.e164.tolist()))
+    files: dict[str, int] = {}
+    dirty: list[DirtyRow] = []
+    for name in RECORD_TYPES:  # one table at a time: only one is ever held as text
+        say(f"writing {name}.csv")
+        table = builders[name]()
+        dirty += add_dirty_rows(
+            table, p.dirty_rate, stream(p.seed, f"dirty-{name}"), world.plan.region, fresh_number
+        )
+        write_table(out / f"{name}.csv", table)
+        files[f"{name}.csv"] = table.rows
+        del table
+    return files, dirty
+
+
+def _fresh_numbers(world: World, used: set[str]) -> Callable[[], str]:
+    """A source of E.164 numbers of the world's plan not in ``used`` (keys of dirty phones)."""
+    rng = stream(world.p.seed, "dirty-numbers")
+    plan = world.plan
+
+    def fresh_number() -> str:
+        while True:
+            pre = plan.prefixes[int(rng.integers(0, len(plan.prefixes)))]
+            sfx = str(int(rng.integers(0, 10**plan.suffix_digits)))
+            text = f"+{plan.country_code}{pre}{sfx.zfill(plan.suffix_digits)}"
+            if text not in used:
+                used.add(text)
+                return text
+
+    return fresh_number
+
+
+def _dirty_rows_table(dirty: list[DirtyRow]) -> Table:
+    """``ground_truth/dirty_rows.csv``: one row per deliberately bad row."""
+    cols: list[Sequence[Any]] = list(zip(*dirty, strict=True)) if dirty else [[] for _ in range(7)]
+    return _static(
+        "dirty_rows",
+        {
+            "file": list(cols[0]),
+            "row": [str(v) for v in cols[1]],
+            "data_row": [str(v) for v in cols[2]],
+            "column": list(cols[3]),
+            "reason": list(cols[4]),
+            "value": list(cols[5]),
+            "copy_of_row": [str(v) for v in cols[6]],
+        },
+    )
+
+
+def _write_manifest(
+    path: Path, world: World, files: dict[str, int], entities: dict[str, int], n_dirty: int
+) -> None:
+    p = world.p
     manifest = {
         "generator": "netintel.synth",
         "format": FORMAT_VERSION,
@@ -205,15 +246,9 @@ def generate(
         "(header = 1, first data row = 2); data_row = row - 1",
         "files": files,
         "entities": entities,
-        "dirty_rows": len(dirty),
+        "dirty_rows": n_dirty,
     }
-    (truth_dir / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (truth_dir / "README.md").write_text(_readme(p, files, entities), encoding="utf-8")
-    return SynthReport(
-        out, files, p.seed, p.as_dict(), entities, len(dirty), time.perf_counter() - t0
-    )
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 _GROUND_TRUTH_DOC = {
