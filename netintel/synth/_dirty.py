@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import phonenumbers
 
+from netintel.phones import phone_key
 from netintel.schema import RECORDS, Column
 from netintel.synth._tables import Table
 
@@ -96,10 +96,12 @@ def _bad_phone(v: str, k: int, region: str) -> str:
 
 
 def _valid(text: str, region: str) -> bool:
+    """Whether the ingest reads ``text`` as a phone number (:func:`netintel.phones.phone_key`)."""
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(text, region))
-    except phonenumbers.NumberParseException:
+        phone_key(text, region)
+    except ValueError:
         return False
+    return True
 
 
 def _bad_enum(v: str, col: Column) -> str:
