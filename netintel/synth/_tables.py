@@ -797,10 +797,8 @@ def ground_truth_tables(w: World, texts: Texts) -> dict[str, Callable[[], Table]
 
     Parameters
     ----------
-    w
-        The planted world.
-    texts
-        The text ids and values of ``w``'s entities.
+    w, texts
+        The world and its texts, as for :func:`input_tables`.
 
     Returns
     -------
