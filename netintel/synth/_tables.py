@@ -681,15 +681,8 @@ def _calls(w: World, texts: Texts, rng: np.random.Generator) -> Table:
 
 
 def _case_suspects(w: World, texts: Texts, rng: np.random.Generator) -> Table:
-    o = np.lexsort((texts.person[w.susp_person], w.susp_case))
-    return _static(
-        "case_suspects",
-        {
-            "person_id": texts.person[w.susp_person[o]],
-            "case_id": texts.case[w.susp_case[o]],
-            "role": np.array(CHAIN_ROLE_NAMES)[w.susp_role[o]],
-        },
-    )
+    roles = np.array(CHAIN_ROLE_NAMES)[w.susp_role]
+    return _by_case(texts, "case_suspects", w.susp_person, w.susp_case, "role", roles)
 
 
 def _case_victims(w: World, texts: Texts, rng: np.random.Generator) -> Table:
@@ -703,13 +696,19 @@ def _case_victims(w: World, texts: Texts, rng: np.random.Generator) -> Table:
 
 
 def _case_reports(w: World, texts: Texts, rng: np.random.Generator) -> Table:
-    o = np.lexsort((texts.person[w.report_person], w.report_case))
+    days = render_dates(w._day_of(w.report_on))
+    return _by_case(texts, "case_reports", w.report_person, w.report_case, "reported_on", days)
+
+
+def _by_case(texts: Texts, name: str, person: IntA, case: IntA, column: str, values: StrA) -> Table:
+    """Table ``name`` of (person_id, case_id, ``column``) rows, by case and then person id."""
+    o = np.lexsort((texts.person[person], case))
     return _static(
-        "case_reports",
+        name,
         {
-            "person_id": texts.person[w.report_person[o]],
-            "case_id": texts.case[w.report_case[o]],
-            "reported_on": render_dates(w._day_of(w.report_on[o])),
+            "person_id": texts.person[person[o]],
+            "case_id": texts.case[case[o]],
+            column: values[o],
         },
     )
 
