@@ -8,6 +8,7 @@ which the planted gangs must be recoverable but not trivially (Louvain NMI).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -557,3 +558,13 @@ def test_output_for_a_seed_is_pinned_byte_for_byte(tmp_path: Path, case: str) ->
         if p.is_file()
     }
     assert got == _PINNED_SHA256[case]
+
+
+def test_report_as_json_holds_every_field(tmp_path: Path) -> None:
+    made = generate(tmp_path, scale=500, seed=1)
+    got = json.loads(made.to_json())
+    assert list(got) == [f.name for f in dataclasses.fields(made)]
+    assert got["out_dir"] == str(tmp_path)
+    assert got["seconds"] == round(made.seconds, 3)
+    for key in ("files", "seed", "params", "entities", "dirty_rows"):
+        assert got[key] == getattr(made, key), key

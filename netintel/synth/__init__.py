@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -75,19 +75,8 @@ class SynthReport:
 
     def to_json(self) -> str:
         """The report as JSON (paths as strings)."""
-        return json.dumps(
-            {
-                "out_dir": str(self.out_dir),
-                "files": self.files,
-                "seed": self.seed,
-                "params": self.params,
-                "entities": self.entities,
-                "dirty_rows": self.dirty_rows,
-                "seconds": round(self.seconds, 3),
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
+        fields = {**asdict(self), "out_dir": str(self.out_dir), "seconds": round(self.seconds, 3)}
+        return json.dumps(fields, indent=2, ensure_ascii=False)
 
 
 def generate(
