@@ -783,8 +783,10 @@ _RECORD_TABLES: dict[str, RecordBuilder] = {
 
 
 def _checked(name: str, table: Table) -> Table:
+    """``table``, whose columns must be the schema's, in its order."""
     expected = [c.name for c in RECORDS[name].columns]
-    assert table.header == expected, (name, table.header, expected)
+    if table.header != expected:
+        raise RuntimeError(f"{name}: columns {table.header} are not the schema's {expected}")
     return table
 
 
