@@ -89,34 +89,53 @@ def generate(
 ) -> SynthReport:
     """Write a synthetic investigation data set to ``out_dir``; return what was written.
 
-    ``scale`` is the number of clean call records and ``seed`` fixes every random
-    draw: the same arguments give byte-identical files. Any other keyword is a
-    field of :class:`SynthParams` (gang count and sizes, mixing rate, noise,
-    date range, phone region, dirty-row rate, ...). ``progress`` receives a short
-    message as each stage starts.
-
-    The main parameters (all in :class:`SynthParams`, with their defaults):
-
-    - ``region="CN"``: phone numbering, time zone and names/places (``CN``; else ``GB``);
-    - ``start="2023-01-01"``, ``days=365``: the observed period;
-    - ``n_gangs=None`` (one member per ``calls_per_member=80`` calls), gang sizes
-      ``gang_size_min=4``, ``gang_size_max=80``, ``gang_size_alpha=1.6`` (heavy tail),
-      ``broker_ratio=0.25`` brokers per gang;
-    - ``mixing=0.45``: share of gang calls to other gangs (``ally_share=0.7`` of
-      them to two allied gangs), ``hierarchy=0.3``, ``background=0.25``;
-    - ``n_abductions=None`` (one per ``calls_per_abduction=300`` calls), ``child_rate``,
-      ``cross_gang_rate``, ``found_rate``, ``false_match_rate``;
-    - noise: ``burner_rate``, ``sim_swap_rate``, ``shared_phone_rate``,
-      ``duplicate_rate=0.05``, ``national_format=0.2``, ``missing_call_id=0.05``,
-      ``dirty_rate=0.002`` (0 gives a fully clean set);
-    - ``hide_transfers=0.0``: the share of transfers withheld from ``transfers.csv``
-      (``ground_truth/chains.csv`` keeps them, ``public=false``); every other record
-      file stays byte-identical, and the evidence around a withheld hand-over stays.
-
     Besides the record files, ``out_dir`` gets ``mapping.yaml`` (the phone region
     and time zone for ``netintel ingest --mapping``: some numbers are written in
     national form) and ``ground_truth/`` with the planted answers. Files of the
     same names are overwritten; nothing else in ``out_dir`` is touched.
+
+    Parameters
+    ----------
+    out_dir
+        The folder to write to (created if missing).
+    scale
+        The number of clean call records; everything else follows it in proportion.
+    seed
+        Fixes every random draw: the same arguments give byte-identical files.
+    progress
+        Receives a short message as each stage starts.
+    **params
+        Any other field of :class:`SynthParams` (a ``TypeError`` for an unknown name).
+        The main ones, with their defaults:
+
+        - ``region="CN"``: phone numbering, time zone and names/places (``CN``; else ``GB``);
+        - ``start="2023-01-01"``, ``days=365``: the observed period;
+        - ``n_gangs=None`` (one member per ``calls_per_member=80`` calls), gang sizes
+          ``gang_size_min=4``, ``gang_size_max=80``, ``gang_size_alpha=1.6`` (heavy tail),
+          ``broker_ratio=0.25`` brokers per gang;
+        - ``mixing=0.45``: share of gang calls to other gangs (``ally_share=0.7`` of
+          them to two allied gangs), ``hierarchy=0.3``, ``background=0.25``;
+        - ``n_abductions=None`` (one per ``calls_per_abduction=300`` calls), ``child_rate``,
+          ``cross_gang_rate``, ``found_rate``, ``false_match_rate``;
+        - noise: ``burner_rate``, ``sim_swap_rate``, ``shared_phone_rate``,
+          ``duplicate_rate=0.05``, ``national_format=0.2``, ``missing_call_id=0.05``,
+          ``dirty_rate=0.002`` (0 gives a fully clean set);
+        - ``hide_transfers=0.0``: the share of transfers withheld from ``transfers.csv``
+          (``ground_truth/chains.csv`` keeps them, ``public=false``); every other record
+          file stays byte-identical, and the evidence around a withheld hand-over stays.
+
+    Returns
+    -------
+    SynthReport
+        The files written with their row counts, the parameters and the planted entities.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     made = generate(tmp, scale=500, seed=2, dirty_rate=0, hide_transfers=1.0)
+    >>> made.files["calls.csv"], made.files["transfers.csv"], made.dirty_rows
+    (500, 0, 0)
     """
     p = _params(scale, seed, params)
     say = progress or (lambda _msg: None)
