@@ -8,11 +8,14 @@ which the planted gangs must be recoverable but not trivially (Louvain NMI).
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import json
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -453,3 +456,115 @@ def test_hide_transfers_on_the_command_line(tmp_path: Path) -> None:
     assert len(public) == sum(r["file"] == "transfers.csv" for r in dirty) == 0
     res = CliRunner().invoke(cli, ["synth", "--hide-transfers", "1.5", str(tmp_path / "t")])
     assert res.exit_code == 2 and "1.5" in res.output
+
+
+# ------------------------------------------------------------------ pinned output
+
+#: sha256 (first 16 hex digits) of every file of two small data sets, computed with the
+#: generator before it was split into named stages: a change that alters any byte of the
+#: output for a seed fails here (bump FORMAT_VERSION and re-pin when that is intended).
+_PINNED_CASES: dict[str, dict[str, Any]] = {
+    "cn": {"scale": 1_000, "seed": 3, "dirty_rate": 0.02, "hide_transfers": 0.5},
+    "gb": {
+        "scale": 600,
+        "seed": 9,
+        "region": "GB",
+        "n_gangs": 4,
+        "n_abductions": 12,
+        "child_rate": 1.0,
+        "found_rate": 1.0,
+        "duplicate_rate": 0.5,
+        "burner_rate": 1.0,
+        "dirty_rate": 0.01,
+    },
+}
+_PINNED_SHA256: dict[str, dict[str, str]] = {
+    "cn": {
+        "calls.csv": "a8908277c1822f2b",
+        "case_reports.csv": "2720ae5994b15883",
+        "case_suspects.csv": "f80b8d3b09c6df53",
+        "case_victims.csv": "3e11db4494a29408",
+        "cases.csv": "73f32d52c3e1780e",
+        "dna_matches.csv": "174e537e67cd56cd",
+        "ground_truth/README.md": "bd58d0b1fcb0eca8",
+        "ground_truth/abductions.csv": "85f69e2f9d9f398b",
+        "ground_truth/alias_clusters.csv": "4b515c0c03a3076d",
+        "ground_truth/brokers.csv": "bb58df17a3305519",
+        "ground_truth/burners.csv": "48d3b2e4681aad1c",
+        "ground_truth/chains.csv": "fc51aca498ec6fbd",
+        "ground_truth/dirty_rows.csv": "c5bb296ee4ef1d9b",
+        "ground_truth/dna_matches.csv": "8e65213296297faf",
+        "ground_truth/found_persons.csv": "a5754f771dd37449",
+        "ground_truth/gang_members.csv": "cdc873b427b2ba4c",
+        "ground_truth/gangs.csv": "0e945859ac2b0d05",
+        "ground_truth/manifest.json": "37771ca975c6878c",
+        "ground_truth/people.csv": "2c11801fd84218e7",
+        "ground_truth/phones.csv": "3a596a1b8016506b",
+        "ground_truth/shared_phones.csv": "e7220aa5fda8bbac",
+        "ground_truth/sim_swaps.csv": "79653de3fdf8342f",
+        "locations.csv": "a6b852ca7d6672fb",
+        "mapping.yaml": "b2ffcd2a5edabcfa",
+        "persons.csv": "3e146ce3c8fbf640",
+        "phone_users.csv": "ff16f59194b9863e",
+        "phones.csv": "95408ca1cffec752",
+        "relatives.csv": "8ec0916f2c0c633d",
+        "samples.csv": "a42353b09185d0fa",
+        "sightings.csv": "8e7588043843b795",
+        "transfers.csv": "1aac1763822ee8ed",
+    },
+    "gb": {
+        "calls.csv": "cb0435ff01793a9d",
+        "case_reports.csv": "82d43b78e247110c",
+        "case_suspects.csv": "38efd5706519ca38",
+        "case_victims.csv": "e4dfdf9d64684f18",
+        "cases.csv": "57f13b24117d1786",
+        "dna_matches.csv": "0896f7b13284ebc5",
+        "ground_truth/README.md": "ee93c7e58fea25e6",
+        "ground_truth/abductions.csv": "5735b53513755fc1",
+        "ground_truth/alias_clusters.csv": "1986f6edadcf196e",
+        "ground_truth/brokers.csv": "21cf9b2cc9b1d6b3",
+        "ground_truth/burners.csv": "735b88881fc091c7",
+        "ground_truth/chains.csv": "7ea97f54e5e841c3",
+        "ground_truth/dirty_rows.csv": "8d60a378800502f9",
+        "ground_truth/dna_matches.csv": "479189d8a431ad14",
+        "ground_truth/found_persons.csv": "f04c165647a6c272",
+        "ground_truth/gang_members.csv": "1339bd74aa5c8028",
+        "ground_truth/gangs.csv": "98bc9f03d97ce45c",
+        "ground_truth/manifest.json": "0dbf9c839e5a91c0",
+        "ground_truth/people.csv": "8e3565d80974dca4",
+        "ground_truth/phones.csv": "3667ae51d7a6b137",
+        "ground_truth/shared_phones.csv": "686752afb329add8",
+        "ground_truth/sim_swaps.csv": "0bd7ece5699d580f",
+        "locations.csv": "72478ba9e2a14dfa",
+        "mapping.yaml": "952fc4feb01603bb",
+        "persons.csv": "41e88bd9caa0e763",
+        "phone_users.csv": "e616253f8e64ab0f",
+        "phones.csv": "3238249a700cf712",
+        "relatives.csv": "5a781faaf118e884",
+        "samples.csv": "dfccd65bf3d1c94b",
+        "sightings.csv": "32192288bd85353e",
+        "transfers.csv": "00e6ec9562400ed6",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(_PINNED_CASES))
+def test_output_for_a_seed_is_pinned_byte_for_byte(tmp_path: Path, case: str) -> None:
+    """Every file (records, ground truth, manifest, README, mapping) hashes as pinned."""
+    generate(tmp_path, **_PINNED_CASES[case])
+    got = {
+        p.relative_to(tmp_path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+        for p in sorted(tmp_path.rglob("*"))
+        if p.is_file()
+    }
+    assert got == _PINNED_SHA256[case]
+
+
+def test_report_as_json_holds_every_field(tmp_path: Path) -> None:
+    made = generate(tmp_path, scale=500, seed=1)
+    got = json.loads(made.to_json())
+    assert list(got) == [f.name for f in dataclasses.fields(made)]
+    assert got["out_dir"] == str(tmp_path)
+    assert got["seconds"] == round(made.seconds, 3)
+    for key in ("files", "seed", "params", "entities", "dirty_rows"):
+        assert got[key] == getattr(made, key), key

@@ -24,13 +24,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from netintel.schema import LOAD_ORDER
 from netintel.synth._dirty import add_dirty_rows
 from netintel.synth._tables import (
+    Table,
     Texts,
     _static,
     ground_truth_tables,
@@ -73,19 +75,8 @@ class SynthReport:
 
     def to_json(self) -> str:
         """The report as JSON (paths as strings)."""
-        return json.dumps(
-            {
-                "out_dir": str(self.out_dir),
-                "files": self.files,
-                "seed": self.seed,
-                "params": self.params,
-                "entities": self.entities,
-                "dirty_rows": self.dirty_rows,
-                "seconds": round(self.seconds, 3),
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
+        fields = {**asdict(self), "out_dir": str(self.out_dir), "seconds": round(self.seconds, 3)}
+        return json.dumps(fields, indent=2, ensure_ascii=False)
 
 
 def generate(
@@ -98,41 +89,55 @@ def generate(
 ) -> SynthReport:
     """Write a synthetic investigation data set to ``out_dir``; return what was written.
 
-    ``scale`` is the number of clean call records and ``seed`` fixes every random
-    draw: the same arguments give byte-identical files. Any other keyword is a
-    field of :class:`SynthParams` (gang count and sizes, mixing rate, noise,
-    date range, phone region, dirty-row rate, ...). ``progress`` receives a short
-    message as each stage starts.
-
-    The main parameters (all in :class:`SynthParams`, with their defaults):
-
-    - ``region="CN"``: phone numbering, time zone and names/places (``CN``; else ``GB``);
-    - ``start="2023-01-01"``, ``days=365``: the observed period;
-    - ``n_gangs=None`` (one member per ``calls_per_member=80`` calls), gang sizes
-      ``gang_size_min=4``, ``gang_size_max=80``, ``gang_size_alpha=1.6`` (heavy tail),
-      ``broker_ratio=0.25`` brokers per gang;
-    - ``mixing=0.45``: share of gang calls to other gangs (``ally_share=0.7`` of
-      them to two allied gangs), ``hierarchy=0.3``, ``background=0.25``;
-    - ``n_abductions=None`` (one per ``calls_per_abduction=300`` calls), ``child_rate``,
-      ``cross_gang_rate``, ``found_rate``, ``false_match_rate``;
-    - noise: ``burner_rate``, ``sim_swap_rate``, ``shared_phone_rate``,
-      ``duplicate_rate=0.05``, ``national_format=0.2``, ``missing_call_id=0.05``,
-      ``dirty_rate=0.002`` (0 gives a fully clean set);
-    - ``hide_transfers=0.0``: the share of transfers withheld from ``transfers.csv``
-      (``ground_truth/chains.csv`` keeps them, ``public=false``); every other record
-      file stays byte-identical, and the evidence around a withheld hand-over stays.
-
     Besides the record files, ``out_dir`` gets ``mapping.yaml`` (the phone region
     and time zone for ``netintel ingest --mapping``: some numbers are written in
     national form) and ``ground_truth/`` with the planted answers. Files of the
     same names are overwritten; nothing else in ``out_dir`` is touched.
+
+    Parameters
+    ----------
+    out_dir
+        The folder to write to (created if missing).
+    scale
+        The number of clean call records; everything else follows it in proportion.
+    seed
+        Fixes every random draw: the same arguments give byte-identical files.
+    progress
+        Receives a short message as each stage starts.
+    **params
+        Any other field of :class:`SynthParams` (a ``TypeError`` for an unknown name).
+        The main ones, with their defaults:
+
+        - ``region="CN"``: phone numbering, time zone and names/places (``CN``; else ``GB``);
+        - ``start="2023-01-01"``, ``days=365``: the observed period;
+        - ``n_gangs=None`` (one member per ``calls_per_member=80`` calls), gang sizes
+          ``gang_size_min=4``, ``gang_size_max=80``, ``gang_size_alpha=1.6`` (heavy tail),
+          ``broker_ratio=0.25`` brokers per gang;
+        - ``mixing=0.45``: share of gang calls to other gangs (``ally_share=0.7`` of
+          them to two allied gangs), ``hierarchy=0.3``, ``background=0.25``;
+        - ``n_abductions=None`` (one per ``calls_per_abduction=300`` calls), ``child_rate``,
+          ``cross_gang_rate``, ``found_rate``, ``false_match_rate``;
+        - noise: ``burner_rate``, ``sim_swap_rate``, ``shared_phone_rate``,
+          ``duplicate_rate=0.05``, ``national_format=0.2``, ``missing_call_id=0.05``,
+          ``dirty_rate=0.002`` (0 gives a fully clean set);
+        - ``hide_transfers=0.0``: the share of transfers withheld from ``transfers.csv``
+          (``ground_truth/chains.csv`` keeps them, ``public=false``); every other record
+          file stays byte-identical, and the evidence around a withheld hand-over stays.
+
+    Returns
+    -------
+    SynthReport
+        The files written with their row counts, the parameters and the planted entities.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     made = generate(tmp, scale=500, seed=2, dirty_rate=0, hide_transfers=1.0)
+    >>> made.files["calls.csv"], made.files["transfers.csv"], made.dirty_rows
+    (500, 0, 0)
     """
-    unknown = sorted(set(params) - set(SynthParams.names()))
-    if unknown:
-        raise TypeError(
-            f"unknown parameters {', '.join(unknown)}; known: {', '.join(SynthParams.names())}"
-        )
-    p = SynthParams(scale=scale, seed=seed, **params)
+    p = _params(scale, seed, params)
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -141,47 +146,11 @@ def generate(
 
     say(f"planting gangs, chains and {p.scale:,} calls")
     world = World(p)
-    tx = Texts(world)
-    builders = input_tables(world, tx)
-    truth = ground_truth_tables(world, tx)
-    used = set(tx.e164.tolist())
-    num_rng = stream(p.seed, "dirty-numbers")
-
-    def fresh_number() -> str:
-        plan = world.plan
-        while True:
-            pre = plan.prefixes[int(num_rng.integers(0, len(plan.prefixes)))]
-            sfx = str(int(num_rng.integers(0, 10**plan.suffix_digits)))
-            text = f"+{plan.country_code}{pre}{sfx.zfill(plan.suffix_digits)}"
-            if text not in used:
-                used.add(text)
-                return text
-
-    files: dict[str, int] = {}
-    dirty: list[tuple[str, int, int, str, str, str, int]] = []
-    for name in RECORD_TYPES:  # one table at a time: only one is ever held as text
-        say(f"writing {name}.csv")
-        table = builders[name]()
-        dirty += add_dirty_rows(
-            table, p.dirty_rate, stream(p.seed, f"dirty-{name}"), world.plan.region, fresh_number
-        )
-        write_table(out / f"{name}.csv", table)
-        files[f"{name}.csv"] = table.rows
-        del table
+    texts = Texts(world)
+    truth = ground_truth_tables(world, texts)
+    files, dirty = _write_records(out, world, texts, say)
     say("writing ground truth")
-    cols: list[Sequence[Any]] = list(zip(*dirty, strict=True)) if dirty else [[] for _ in range(7)]
-    truth["dirty_rows"] = lambda: _static(
-        "dirty_rows",
-        {
-            "file": list(cols[0]),
-            "row": [str(v) for v in cols[1]],
-            "data_row": [str(v) for v in cols[2]],
-            "column": list(cols[3]),
-            "reason": list(cols[4]),
-            "value": list(cols[5]),
-            "copy_of_row": [str(v) for v in cols[6]],
-        },
-    )
+    truth["dirty_rows"] = partial(_dirty_rows_table, dirty)
     for name, build in truth.items():
         table = build()
         write_table(truth_dir / f"{name}.csv", table)
@@ -195,6 +164,86 @@ def generate(
         encoding="utf-8",
     )
     entities = {k: int(v) for k, v in world.counts().items()}
+    _write_manifest(truth_dir / "manifest.json", world, files, entities, len(dirty))
+    (truth_dir / "README.md").write_text(_readme(p, files, entities), encoding="utf-8")
+    return SynthReport(
+        out, files, p.seed, p.as_dict(), entities, len(dirty), time.perf_counter() - t0
+    )
+
+
+#: one deliberately bad row: (file, row, data_row, column, reason, value, copy_of_row)
+DirtyRow = tuple[str, int, int, str, str, str, int]
+
+
+def _params(scale: int, seed: int, params: dict[str, Any]) -> SynthParams:
+    """The checked parameters (``TypeError`` for an unknown name)."""
+    unknown = sorted(set(params) - set(SynthParams.names()))
+    if unknown:
+        raise TypeError(
+            f"unknown parameters {', '.join(unknown)}; known: {', '.join(SynthParams.names())}"
+        )
+    return SynthParams(scale=scale, seed=seed, **params)
+
+
+def _write_records(
+    out: Path, world: World, texts: Texts, say: Callable[[str], None]
+) -> tuple[dict[str, int], list[DirtyRow]]:
+    """Write every record file with its dirty rows; return (rows per file, the dirty rows)."""
+    p = world.p
+    builders = input_tables(world, texts)
+    fresh_number = _fresh_numbers(world, set(texts.e164.tolist()))
+    files: dict[str, int] = {}
+    dirty: list[DirtyRow] = []
+    for name in RECORD_TYPES:  # one table at a time: only one is ever held as text
+        say(f"writing {name}.csv")
+        table = builders[name]()
+        dirty += add_dirty_rows(
+            table, p.dirty_rate, stream(p.seed, f"dirty-{name}"), world.plan.region, fresh_number
+        )
+        write_table(out / f"{name}.csv", table)
+        files[f"{name}.csv"] = table.rows
+        del table
+    return files, dirty
+
+
+def _fresh_numbers(world: World, used: set[str]) -> Callable[[], str]:
+    """A source of E.164 numbers of the world's plan not in ``used`` (keys of dirty phones)."""
+    rng = stream(world.p.seed, "dirty-numbers")
+    plan = world.plan
+
+    def fresh_number() -> str:
+        while True:
+            pre = plan.prefixes[int(rng.integers(0, len(plan.prefixes)))]
+            sfx = str(int(rng.integers(0, 10**plan.suffix_digits)))
+            text = f"+{plan.country_code}{pre}{sfx.zfill(plan.suffix_digits)}"
+            if text not in used:
+                used.add(text)
+                return text
+
+    return fresh_number
+
+
+def _dirty_rows_table(dirty: list[DirtyRow]) -> Table:
+    """``ground_truth/dirty_rows.csv``: one row per deliberately bad row."""
+    cols: list[Sequence[Any]] = list(zip(*dirty, strict=True)) if dirty else [[] for _ in range(7)]
+    return _static(
+        "dirty_rows",
+        {
+            "file": list(cols[0]),
+            "row": [str(v) for v in cols[1]],
+            "data_row": [str(v) for v in cols[2]],
+            "column": list(cols[3]),
+            "reason": list(cols[4]),
+            "value": list(cols[5]),
+            "copy_of_row": [str(v) for v in cols[6]],
+        },
+    )
+
+
+def _write_manifest(
+    path: Path, world: World, files: dict[str, int], entities: dict[str, int], n_dirty: int
+) -> None:
+    p = world.p
     manifest = {
         "generator": "netintel.synth",
         "format": FORMAT_VERSION,
@@ -205,15 +254,9 @@ def generate(
         "(header = 1, first data row = 2); data_row = row - 1",
         "files": files,
         "entities": entities,
-        "dirty_rows": len(dirty),
+        "dirty_rows": n_dirty,
     }
-    (truth_dir / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (truth_dir / "README.md").write_text(_readme(p, files, entities), encoding="utf-8")
-    return SynthReport(
-        out, files, p.seed, p.as_dict(), entities, len(dirty), time.perf_counter() - t0
-    )
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 _GROUND_TRUTH_DOC = {

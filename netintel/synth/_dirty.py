@@ -12,50 +12,69 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import phonenumbers
 
+from netintel.phones import phone_key
 from netintel.schema import RECORDS, Column
 from netintel.synth._tables import Table
 
 __all__ = ["SPEC", "add_dirty_rows"]
 
-#: file -> (column, how it is broken, weight)
-SPEC: dict[str, tuple[tuple[str, str, float], ...]] = {
-    "locations": (("lat", "range", 1), ("lon", "number", 1), ("kind", "enum", 1)),
-    "cases": (
-        ("opened", "date", 2),
-        ("solved", "date", 1),
-        ("category", "enum", 1),
-        ("status", "enum", 1),
-        ("supervised", "bool", 1),
-    ),
-    "persons": (
-        ("birth_date", "date", 3),
-        ("gender", "enum", 1),
-        ("roles", "list", 1),
-        ("status", "enum", 1),
-    ),
-    "phones": (("number", "phone", 3), ("first_seen", "datetime", 1), ("last_seen", "datetime", 1)),
-    "samples": (("taken", "date", 2), ("kind", "enum", 1)),
-    "transfers": (("at", "datetime", 3), ("amount", "range", 1)),
-    "phone_users": (("number", "phone", 3), ("since", "datetime", 1), ("person_id", "missing", 1)),
-    "calls": (
-        ("caller", "phone", 2),
-        ("callee", "phone", 2),
-        ("started_at", "datetime", 3),
-        ("duration_s", "int", 1),
-    ),
-    "case_suspects": (("person_id", "missing", 1), ("case_id", "missing", 1)),
-    "case_victims": (("person_id", "missing", 1), ("case_id", "missing", 1)),
-    "case_reports": (("reported_on", "date", 2), ("person_id", "missing", 1)),
-    "sightings": (("at", "datetime", 3), ("location_id", "missing", 1)),
-    "relatives": (("person_id", "missing", 1), ("relative_id", "missing", 1)),
-    "dna_matches": (
-        ("score", "range", 1),
-        ("score", "number", 1),
-        ("matched_sample_id", "missing", 1),
-    ),
-}
+
+def _spec(text: str) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """File -> its (column, how it is broken, weight) from ``file column how weight`` lines."""
+    spec: dict[str, list[tuple[str, str, int]]] = {}
+    for line in text.split("\n"):
+        if line.strip():
+            name, column, kind, weight = line.split()
+            spec.setdefault(name, []).append((column, kind, int(weight)))
+    return {name: tuple(rows) for name, rows in spec.items()}
+
+
+#: file -> (column, how it is broken, weight): which cells the dirty rows of a file break,
+#: and how often (relative weights within the file)
+SPEC = _spec(
+    """
+locations     lat               range    1
+locations     lon               number   1
+locations     kind              enum     1
+cases         opened            date     2
+cases         solved            date     1
+cases         category          enum     1
+cases         status            enum     1
+cases         supervised        bool     1
+persons       birth_date        date     3
+persons       gender            enum     1
+persons       roles             list     1
+persons       status            enum     1
+phones        number            phone    3
+phones        first_seen        datetime 1
+phones        last_seen         datetime 1
+samples       taken             date     2
+samples       kind              enum     1
+transfers     at                datetime 3
+transfers     amount            range    1
+phone_users   number            phone    3
+phone_users   since             datetime 1
+phone_users   person_id         missing  1
+calls         caller            phone    2
+calls         callee            phone    2
+calls         started_at        datetime 3
+calls         duration_s        int      1
+case_suspects person_id         missing  1
+case_suspects case_id           missing  1
+case_victims  person_id         missing  1
+case_victims  case_id           missing  1
+case_reports  reported_on       date     2
+case_reports  person_id         missing  1
+sightings     at                datetime 3
+sightings     location_id       missing  1
+relatives     person_id         missing  1
+relatives     relative_id       missing  1
+dna_matches   score             range    1
+dna_matches   score             number   1
+dna_matches   matched_sample_id missing  1
+"""
+)
 
 REASONS = {
     "date": "not a date",
@@ -96,10 +115,12 @@ def _bad_phone(v: str, k: int, region: str) -> str:
 
 
 def _valid(text: str, region: str) -> bool:
+    """Whether the ingest reads ``text`` as a phone number (:func:`netintel.phones.phone_key`)."""
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(text, region))
-    except phonenumbers.NumberParseException:
+        phone_key(text, region)
+    except ValueError:
         return False
+    return True
 
 
 def _bad_enum(v: str, col: Column) -> str:

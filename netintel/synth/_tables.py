@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
-import phonenumbers
 from numpy.typing import NDArray
 
 from netintel.schema import RECORDS
 from netintel.synth._world import (
     BROKER,
+    BURNER,
     BUYER,
     BYSTANDER,
     CATEGORY_NAMES,
@@ -38,6 +39,7 @@ from netintel.synth._world import (
     SWAPPED,
     VICTIM,
     BoolA,
+    FltA,
     IntA,
     StrA,
     World,
@@ -146,6 +148,11 @@ def _blank(mask: BoolA, text: StrA) -> StrA:
     return np.where(mask, "", text)
 
 
+def _true_false(mask: BoolA) -> StrA:
+    """``true`` / ``false`` cells."""
+    return np.where(mask, "true", "false")
+
+
 class Texts:
     """Text ids and values of one world's entities."""
 
@@ -197,6 +204,10 @@ class Texts:
 
     def dt(self, utc: IntA) -> StrA:
         return render_datetimes(utc, self.w.tz)
+
+    def dt_or_blank(self, utc: IntA) -> StrA:
+        """Date-times, blank where ``utc`` is negative (not ended)."""
+        return _blank(utc < 0, self.dt(np.maximum(utc, 0)))
 
 
 # ----------------------------------------------------------------------- names
@@ -358,364 +369,300 @@ def _imeis(rng: np.random.Generator, n: int) -> StrA:
 # ---------------------------------------------------------------- input tables
 
 
-def input_tables(w: World, tx: Texts) -> dict[str, Callable[[], Table]]:
+#: builds one input record table from the world, its texts and the table's own random stream
+RecordBuilder = Callable[[World, Texts, np.random.Generator], Table]
+
+
+def input_tables(w: World, texts: Texts) -> dict[str, Callable[[], Table]]:
     """A builder per input record file (clean rows only, the schema's column order).
 
     Tables are built one at a time when written, so only one is held as text.
+
+    Parameters
+    ----------
+    w
+        The planted world.
+    texts
+        The text ids and values of ``w``'s entities.
+
+    Returns
+    -------
+    dict
+        Record type name -> a function of no arguments building its :class:`Table`
+        (each draws from its own stream ``attributes-<name>``).
     """
+
+    def build(name: str, make: RecordBuilder) -> Table:
+        return _checked(name, make(w, texts, stream(w.p.seed, f"attributes-{name}")))
+
+    return {name: partial(build, name, make) for name, make in _RECORD_TABLES.items()}
+
+
+def _locations(w: World, texts: Texts, rng: np.random.Generator) -> Table:
     loc = w.locale
-    region_names = np.array(w.region_names)
-    builders: dict[str, Callable[[], Table]] = {}
-
-    def table(fn: Callable[[np.random.Generator], Table]) -> None:
-        name = fn.__name__
-        builders[name] = lambda: _checked(name, fn(stream(w.p.seed, f"attributes-{name}")))
-
-    @table
-    def locations(rng: np.random.Generator) -> Table:
-        cities = w.cities
-        city_names = np.array([c.name for c in cities])
-        cname = city_names[w.loc_city]
-        names = []
-        for k, c, st, num, ser in zip(
-            w.loc_kind.tolist(),
-            cname.tolist(),
-            w.loc_street.tolist(),
-            w.loc_number.tolist(),
-            w.loc_serial.tolist(),
-            strict=True,
-        ):
-            if k == 0:
-                names.append(loc.city_fmt.format(city=c))
-            elif k == 1:
-                names.append(loc.site_fmt.format(city=c))
-            elif k == 2:
-                names.append(loc.tower_fmt.format(city=c, n=ser))
-            else:
-                names.append(loc.address_fmt.format(city=c, street=loc.streets[st], n=num))
-        return _static(
-            "locations",
-            {
-                "location_id": tx.location,
-                "name": names,
-                "kind": np.array(LOCATION_KIND_NAMES)[w.loc_kind],
-                "lat": _fmt_float(w.loc_lat, 6),
-                "lon": _fmt_float(w.loc_lon, 6),
-                "region": region_names[w.city_region[w.loc_city]],
-            },
-        )
-
-    @table
-    def cases(rng: np.random.Generator) -> Table:
-        child = w.abd_child[w.case_abd]
-        category = np.where(
-            w.case_kind == 1,
-            "sale",
-            np.where(
-                w.case_kind == 2, "missing-report", np.where(child, "abduction", "trafficking")
-            ),
-        )
-        open_day = w._day_of(w.case_open)
-        solved_day = w._day_of(np.maximum(w.case_solved, 0))
-        return _static(
-            "cases",
-            {
-                "case_id": tx.case,
-                "category": category,
-                "status": np.array(["open", "solved", "closed"])[w.case_status],
-                "opened": render_dates(open_day),
-                "solved": _blank(w.case_solved < 0, render_dates(solved_day)),
-                "region": region_names[w.case_region],
-                "supervised": np.where(w.case_supervised, "true", "false"),
-                "location_id": tx.location[w.case_loc],
-            },
-        )
-
-    @table
-    def persons(rng: np.random.Generator) -> Table:
-        n = w.n_people
-        cat = w.cat
-        ccat = cat[w.canon]  # the category of the individual a record describes
-        name, aliases = person_names(w)
-        is_child = np.zeros(n, dtype=bool)
-        is_child[w.victims[w.abd_child]] = True
-        is_child = is_child[w.canon]
-        roles = np.select(
-            [
-                ccat == MEMBER,
-                ccat == BROKER,
-                ccat == RELATIVE,
-                ccat == BUYER,
-                (ccat == VICTIM) & is_child,
-                ccat == VICTIM,
-                ccat == PARENT,
-                (ccat == FOUND) | (ccat == DECOY),
-            ],
-            [
-                "suspect",
-                "suspect",
-                "relative",
-                "buyer|suspect",
-                "victim|missing",
-                "victim",
-                "relative",
-                "unknown-origin",
-            ],
-            "",
-        )
-        u = rng.random(n)[w.canon]
-        suspect_status = np.where(
-            u < 0.55, "at large", np.where(u < 0.9, "arrested", "surrendered")
-        )
-        status = np.select(
-            [
-                np.isin(ccat, (MEMBER, BROKER)),
-                ccat == BUYER,
-                (ccat == VICTIM) & is_child,
-                ccat == VICTIM,
-                np.isin(ccat, (FOUND, DECOY)),
-            ],
-            [
-                suspect_status,
-                np.where(u < 0.6, "at large", "arrested"),
-                "missing",
-                np.where(u < 0.6, "missing", "found"),
-                "found",
-            ],
-            "free",
-        )
-        grole = w.grole[w.canon]
-        warrant = np.where(
-            (status == "at large") & np.isin(ccat, (MEMBER, BROKER, BUYER)),
-            np.where(grole == LEADER, "A", np.where(u < 0.3, "B", "")),
-            "",
-        )
-        birth_known = np.ones(n, dtype=bool)
-        birth_known[w.found] = w.found_birth_known
-        birth_known[w.decoys] = rng.random(len(w.decoys)) < 0.5
-        birth = w.birth.copy()
-        mode = np.zeros(n, dtype=np.int64)
-        mode[w.dup_idx] = w.dup_birth_mode
-        birth_known = birth_known[w.canon] & (mode != 2)
-        birth = np.where(mode == 1, birth + 1, birth)
-        has_id = (
-            np.select(
-                [np.isin(ccat, (FOUND, DECOY)), ccat == BYSTANDER, ccat == VICTIM],
-                [0.0, 0.5, 0.8],
-                0.9,
-            )
-            > rng.random(n)[w.canon]
-        )
-        adult = (w.start_day - w.birth) > 16 * 365
-        if loc.key == "CN":
-            nid = _cn_ids(w, rng, np.arange(n, dtype=np.int64))
+    city_names = np.array([c.name for c in w.cities])
+    cname = city_names[w.loc_city]
+    names = []
+    for k, c, st, num, ser in zip(
+        w.loc_kind.tolist(),
+        cname.tolist(),
+        w.loc_street.tolist(),
+        w.loc_number.tolist(),
+        w.loc_serial.tolist(),
+        strict=True,
+    ):
+        if k == 0:
+            names.append(loc.city_fmt.format(city=c))
+        elif k == 1:
+            names.append(loc.site_fmt.format(city=c))
+        elif k == 2:
+            names.append(loc.tower_fmt.format(city=c, n=ser))
         else:
-            nid = _gb_ids(rng, n)
-            has_id &= adult
-        nid = nid[w.canon]
-        id_mode = rng.choice(3, size=n, p=[0.5, 0.4, 0.1])  # duplicates: same, none, typo
-        is_dup = cat == DUPLICATE
-        has_id &= ~is_dup | (id_mode != 1)
-        typo_digit = np.strings.add(
-            np.strings.slice(nid, 0, -2),
-            np.strings.add(((rng.integers(0, 10, n)).astype(str)), np.strings.slice(nid, -1, None)),
-        )
-        nid = np.where(is_dup & (id_mode == 2), typo_digit, nid)
-        return _ordered(
-            _static(
-                "persons",
-                {
-                    "person_id": tx.person,
-                    "name": name,
-                    "aliases": aliases,
-                    "gender": np.array(["female", "male"])[w.gender],
-                    "birth_date": _blank(~birth_known, render_dates(birth)),
-                    "national_id": _blank(~has_id, nid),
-                    "roles": roles,
-                    "status": status,
-                    "warrant_level": warrant,
-                },
-            ),
-            np.argsort(tx.person, kind="stable"),
-        )
+            names.append(loc.address_fmt.format(city=c, street=loc.streets[st], n=num))
+    return _static(
+        "locations",
+        {
+            "location_id": texts.location,
+            "name": names,
+            "kind": np.array(LOCATION_KIND_NAMES)[w.loc_kind],
+            "lat": _fmt_float(w.loc_lat, 6),
+            "lon": _fmt_float(w.loc_lon, 6),
+            "region": np.array(w.region_names)[w.city_region[w.loc_city]],
+        },
+    )
 
-    @table
-    def phones(rng: np.random.Generator) -> Table:
-        nph = len(w.ph_owner)
-        handset_imei = _imeis(rng, nph)[w.ph_handset]
-        has_imei = rng.random(nph) < 0.7
-        seen = w.ph_first < NEVER
-        return _ordered(
-            _static(
-                "phones",
-                {
-                    "number": tx.e164,
-                    "imei": _blank(~has_imei, handset_imei),
-                    "first_seen": _blank(~seen, tx.dt(np.where(seen, w.ph_first, 0))),
-                    "last_seen": _blank(~seen, tx.dt(np.where(seen, w.ph_last, 0))),
-                },
-            ),
-            np.argsort(tx.e164, kind="stable"),
-        )
 
-    @table
-    def samples(rng: np.random.Generator) -> Table:
-        return _static(
-            "samples",
+def _cases(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    child = w.abd_child[w.case_abd]
+    category = np.where(
+        w.case_kind == 1,
+        "sale",
+        np.where(w.case_kind == 2, "missing-report", np.where(child, "abduction", "trafficking")),
+    )
+    open_day = w._day_of(w.case_open)
+    solved_day = w._day_of(np.maximum(w.case_solved, 0))
+    return _static(
+        "cases",
+        {
+            "case_id": texts.case,
+            "category": category,
+            "status": np.array(["open", "solved", "closed"])[w.case_status],
+            "opened": render_dates(open_day),
+            "solved": _blank(w.case_solved < 0, render_dates(solved_day)),
+            "region": np.array(w.region_names)[w.case_region],
+            "supervised": _true_false(w.case_supervised),
+            "location_id": texts.location[w.case_loc],
+        },
+    )
+
+
+def _persons(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    """Person records, ordered by id; every attribute follows the individual (``canon``)."""
+    ccat = w.cat[w.canon]  # the category of the individual a record describes
+    name, aliases = person_names(w)
+    is_child = np.zeros(w.n_people, dtype=bool)
+    is_child[w.victims[w.abd_child]] = True
+    is_child = is_child[w.canon]
+    u = rng.random(w.n_people)[w.canon]
+    status = _person_status(ccat, is_child, u)
+    warrant = np.where(
+        (status == "at large") & np.isin(ccat, (MEMBER, BROKER, BUYER)),
+        np.where(w.grole[w.canon] == LEADER, "A", np.where(u < 0.3, "B", "")),
+        "",
+    )
+    birth_known, birth = _person_births(w, rng)
+    has_id, nid = _national_ids(w, rng, ccat)
+    return _ordered(
+        _static(
+            "persons",
             {
-                "sample_id": tx.sample,
-                "kind": np.array(["reference", "unknown-origin"])[w.sample_kind],
-                "site": tx.location[w.sample_site],
-                "taken": render_dates(w.sample_taken),
-                "person_id": tx.person[w.sample_person],
+                "person_id": texts.person,
+                "name": name,
+                "aliases": aliases,
+                "gender": np.array(["female", "male"])[w.gender],
+                "birth_date": _blank(~birth_known, render_dates(birth)),
+                "national_id": _blank(~has_id, nid),
+                "roles": _person_roles(ccat, is_child),
+                "status": status,
+                "warrant_level": warrant,
             },
-        )
+        ),
+        np.argsort(texts.person, kind="stable"),
+    )
 
-    @table
-    def transfers(rng: np.random.Generator) -> Table:
-        # transfers (ordered by time, which is the order of their ids); withheld ones left out
-        o = w.tr_order[w.tr_public[w.tr_order]]
-        return _static(
-            "transfers",
+
+def _person_roles(ccat: IntA, is_child: BoolA) -> StrA:
+    """The ``roles`` cell of each record, from the individual's category."""
+    roles: StrA = np.select(
+        [
+            ccat == MEMBER,
+            ccat == BROKER,
+            ccat == RELATIVE,
+            ccat == BUYER,
+            (ccat == VICTIM) & is_child,
+            ccat == VICTIM,
+            ccat == PARENT,
+            (ccat == FOUND) | (ccat == DECOY),
+        ],
+        [
+            "suspect",
+            "suspect",
+            "relative",
+            "buyer|suspect",
+            "victim|missing",
+            "victim",
+            "relative",
+            "unknown-origin",
+        ],
+        "",
+    )
+    return roles
+
+
+def _person_status(ccat: IntA, is_child: BoolA, u: FltA) -> StrA:
+    """The ``status`` cell of each record; ``u`` is one uniform draw per individual."""
+    suspect_status = np.where(u < 0.55, "at large", np.where(u < 0.9, "arrested", "surrendered"))
+    status: StrA = np.select(
+        [
+            np.isin(ccat, (MEMBER, BROKER)),
+            ccat == BUYER,
+            (ccat == VICTIM) & is_child,
+            ccat == VICTIM,
+            np.isin(ccat, (FOUND, DECOY)),
+        ],
+        [
+            suspect_status,
+            np.where(u < 0.6, "at large", "arrested"),
+            "missing",
+            np.where(u < 0.6, "missing", "found"),
+            "found",
+        ],
+        "free",
+    )
+    return status
+
+
+def _person_births(w: World, rng: np.random.Generator) -> tuple[BoolA, IntA]:
+    """(birth date known, birth day) of each record: duplicates shift or drop theirs."""
+    birth_known = np.ones(w.n_people, dtype=bool)
+    birth_known[w.found] = w.found_birth_known
+    birth_known[w.decoys] = rng.random(len(w.decoys)) < 0.5
+    mode = np.zeros(w.n_people, dtype=np.int64)
+    mode[w.dup_idx] = w.dup_birth_mode
+    birth_known = birth_known[w.canon] & (mode != 2)
+    birth = np.where(mode == 1, w.birth + 1, w.birth)
+    return birth_known, birth
+
+
+def _national_ids(w: World, rng: np.random.Generator, ccat: IntA) -> tuple[BoolA, StrA]:
+    """(has an id, national id) of each record: duplicates keep, drop or garble theirs."""
+    n = w.n_people
+    has_id = (
+        np.select(
+            [np.isin(ccat, (FOUND, DECOY)), ccat == BYSTANDER, ccat == VICTIM],
+            [0.0, 0.5, 0.8],
+            0.9,
+        )
+        > rng.random(n)[w.canon]
+    )
+    adult = (w.start_day - w.birth) > 16 * 365
+    if w.locale.key == "CN":
+        nid = _cn_ids(w, rng, np.arange(n, dtype=np.int64))
+    else:
+        nid = _gb_ids(rng, n)
+        has_id &= adult
+    nid = nid[w.canon]
+    id_mode = rng.choice(3, size=n, p=[0.5, 0.4, 0.1])  # duplicates: same, none, typo
+    is_dup = w.cat == DUPLICATE
+    has_id &= ~is_dup | (id_mode != 1)
+    typo_digit = np.strings.add(
+        np.strings.slice(nid, 0, -2),
+        np.strings.add(((rng.integers(0, 10, n)).astype(str)), np.strings.slice(nid, -1, None)),
+    )
+    return has_id, np.where(is_dup & (id_mode == 2), typo_digit, nid)
+
+
+def _phones(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    nph = len(w.ph_owner)
+    handset_imei = _imeis(rng, nph)[w.ph_handset]
+    has_imei = rng.random(nph) < 0.7
+    seen = w.ph_first < NEVER
+    return _ordered(
+        _static(
+            "phones",
             {
-                "transfer_id": tx.transfer[o],
-                "at": tx.dt(w.tr_at[o]),
-                "amount": _fmt_float(w.tr_amount[o], 0),
-                "currency": np.full(len(o), loc.currency),
-                "victim_id": tx.person[w.victims[w.tr_abd[o]]],
-                "from_id": tx.person[w.tr_from[o]],
-                "to_id": tx.person[w.tr_to[o]],
-                "location_id": tx.location[w.tr_loc[o]],
-                "case_id": tx.case[w.tr_case[o]],
+                "number": texts.e164,
+                "imei": _blank(~has_imei, handset_imei),
+                "first_seen": _blank(~seen, texts.dt(np.where(seen, w.ph_first, 0))),
+                "last_seen": _blank(~seen, texts.dt(np.where(seen, w.ph_last, 0))),
             },
-        )
-
-    @table
-    def phone_users(rng: np.random.Generator) -> Table:
-        # phone users: the known users of each phone, and relatives sharing a phone
-        known = np.flatnonzero(w.ph_known)
-        sharers = np.flatnonzero(w.shares)
-        pu_person = np.concatenate([w.ph_owner[known], sharers])
-        pu_phone = np.concatenate([known, w.phone_a[sharers]])
-        pu_since = np.concatenate(
-            [
-                w.ph_since[known],
-                w.t_start - (rng.random(len(sharers)) * 400 * 86400).astype(np.int64),
-            ]
-        )
-        pu_until = np.concatenate([w.ph_until[known], np.full(len(sharers), -1)])
-        o = np.lexsort((pu_since, tx.person[pu_person]))
-        pu_person, pu_phone = pu_person[o], pu_phone[o]
-        pu_since, pu_until = pu_since[o], pu_until[o]
-        pu_salt = np.arange(len(o), dtype=np.int64) + (1 << 40)
-        return _static(
-            "phone_users",
-            {
-                "person_id": tx.person[pu_person],
-                "number": tx.phone_text(pu_phone, pu_salt),
-                "since": tx.dt(pu_since),
-                "until": _blank(pu_until < 0, tx.dt(np.maximum(pu_until, 0))),
-            },
-        )
-
-    @table
-    def calls(rng: np.random.Generator) -> Table:
-        return _calls_table(w, tx)  # rendered chunk by chunk
-
-    @table
-    def case_suspects(rng: np.random.Generator) -> Table:
-        o = np.lexsort((tx.person[w.susp_person], w.susp_case))
-        return _static(
-            "case_suspects",
-            {
-                "person_id": tx.person[w.susp_person[o]],
-                "case_id": tx.case[w.susp_case[o]],
-                "role": np.array(CHAIN_ROLE_NAMES)[w.susp_role[o]],
-            },
-        )
-
-    @table
-    def case_victims(rng: np.random.Generator) -> Table:
-        return _static(
-            "case_victims",
-            {
-                "person_id": tx.person[w.vict_person],
-                "case_id": tx.case[w.vict_case],
-            },
-        )
-
-    @table
-    def case_reports(rng: np.random.Generator) -> Table:
-        o = np.lexsort((tx.person[w.report_person], w.report_case))
-        return _static(
-            "case_reports",
-            {
-                "person_id": tx.person[w.report_person[o]],
-                "case_id": tx.case[w.report_case[o]],
-                "reported_on": render_dates(w._day_of(w.report_on[o])),
-            },
-        )
-
-    @table
-    def sightings(rng: np.random.Generator) -> Table:
-        o = np.argsort(w.sight_at, kind="stable")
-        return _static(
-            "sightings",
-            {
-                "person_id": tx.person[w.sight_person[o]],
-                "location_id": tx.location[w.sight_loc[o]],
-                "at": tx.dt(w.sight_at[o]),
-            },
-        )
-
-    @table
-    def relatives(rng: np.random.Generator) -> Table:
-        # relatives: "person_id is the <relation> of relative_id"
-        relation_names = np.array(["spouse", "sibling", "parent", "child"])
-        two = w.parent_slot == 1
-        mothers = np.full(w.p.abductions, -1, dtype=np.int64)
-        mothers[w.parent_abd[~two]] = w.parents[~two]
-        rp = np.concatenate([w.relatives, w.parents, mothers[w.parent_abd[two]]])
-        rr = np.concatenate([w.relative_of, w.victims[w.parent_abd], w.parents[two]])
-        rn = np.concatenate(
-            [
-                relation_names[w.relative_relation],
-                np.full(len(w.parents), "parent"),
-                np.full(int(two.sum()), "spouse"),
-            ]
-        )
-        o = np.argsort(tx.person[rp], kind="stable")
-        return _static(
-            "relatives",
-            {
-                "person_id": tx.person[rp[o]],
-                "relative_id": tx.person[rr[o]],
-                "relation": rn[o],
-            },
-        )
-
-    @table
-    def dna_matches(rng: np.random.Generator) -> Table:
-        return _static(
-            "dna_matches",
-            {
-                "sample_id": tx.sample[w.match_a],
-                "matched_sample_id": tx.sample[w.match_b],
-                "score": _fmt_float(w.match_score, 4),
-                "relation": np.array(["parent-child", "sibling"])[w.match_rel],
-            },
-        )
-
-    return builders
+        ),
+        np.argsort(texts.e164, kind="stable"),
+    )
 
 
-def _checked(name: str, table: Table) -> Table:
-    expected = [c.name for c in RECORDS[name].columns]
-    assert table.header == expected, (name, table.header, expected)
-    return table
+def _samples(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    return _static(
+        "samples",
+        {
+            "sample_id": texts.sample,
+            "kind": np.array(["reference", "unknown-origin"])[w.sample_kind],
+            "site": texts.location[w.sample_site],
+            "taken": render_dates(w.sample_taken),
+            "person_id": texts.person[w.sample_person],
+        },
+    )
 
 
-def _calls_table(w: World, tx: Texts) -> Table:
+def _transfers(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    # transfers (ordered by time, which is the order of their ids); withheld ones left out
+    o = w.tr_order[w.tr_public[w.tr_order]]
+    return _static(
+        "transfers",
+        {
+            "transfer_id": texts.transfer[o],
+            "at": texts.dt(w.tr_at[o]),
+            "amount": _fmt_float(w.tr_amount[o], 0),
+            "currency": np.full(len(o), w.locale.currency),
+            "victim_id": texts.person[w.victims[w.tr_abd[o]]],
+            "from_id": texts.person[w.tr_from[o]],
+            "to_id": texts.person[w.tr_to[o]],
+            "location_id": texts.location[w.tr_loc[o]],
+            "case_id": texts.case[w.tr_case[o]],
+        },
+    )
+
+
+def _phone_users(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    # phone users: the known users of each phone, and relatives sharing a phone
+    known = np.flatnonzero(w.ph_known)
+    sharers = np.flatnonzero(w.shares)
+    pu_person = np.concatenate([w.ph_owner[known], sharers])
+    pu_phone = np.concatenate([known, w.phone_a[sharers]])
+    pu_since = np.concatenate(
+        [
+            w.ph_since[known],
+            w.t_start - (rng.random(len(sharers)) * 400 * 86400).astype(np.int64),
+        ]
+    )
+    pu_until = np.concatenate([w.ph_until[known], np.full(len(sharers), -1)])
+    o = np.lexsort((pu_since, texts.person[pu_person]))
+    pu_person, pu_phone = pu_person[o], pu_phone[o]
+    pu_since, pu_until = pu_since[o], pu_until[o]
+    pu_salt = np.arange(len(o), dtype=np.int64) + (1 << 40)
+    return _static(
+        "phone_users",
+        {
+            "person_id": texts.person[pu_person],
+            "number": texts.phone_text(pu_phone, pu_salt),
+            "since": texts.dt(pu_since),
+            "until": texts.dt_or_blank(pu_until),
+        },
+    )
+
+
+def _calls(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    """The call records, rendered chunk by chunk when written."""
     n = len(w.call_t)
     width = max(9, len(str(n)))
 
@@ -723,264 +670,387 @@ def _calls_table(w: World, tx: Texts) -> Table:
         ids = np.strings.add("C", np.strings.zfill((idx + 1).astype(str), width))
         return [
             _blank(w.call_missing_id[idx], ids),
-            tx.phone_text(w.call_caller[idx], 2 * idx),
-            tx.phone_text(w.call_callee[idx], 2 * idx + 1),
-            tx.dt(w.call_t[idx]),
+            texts.phone_text(w.call_caller[idx], 2 * idx),
+            texts.phone_text(w.call_callee[idx], 2 * idx + 1),
+            texts.dt(w.call_t[idx]),
             w.call_dur[idx].astype(str),
-            tx.location[w.call_tower[idx]],
+            texts.location[w.call_tower[idx]],
         ]
 
     return Table("calls", [c.name for c in RECORDS["calls"].columns], n, render)
 
 
+def _case_suspects(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    roles = np.array(CHAIN_ROLE_NAMES)[w.susp_role]
+    return _by_case(texts, "case_suspects", w.susp_person, w.susp_case, "role", roles)
+
+
+def _case_victims(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    return _static(
+        "case_victims",
+        {
+            "person_id": texts.person[w.vict_person],
+            "case_id": texts.case[w.vict_case],
+        },
+    )
+
+
+def _case_reports(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    days = render_dates(w._day_of(w.report_on))
+    return _by_case(texts, "case_reports", w.report_person, w.report_case, "reported_on", days)
+
+
+def _by_case(texts: Texts, name: str, person: IntA, case: IntA, column: str, values: StrA) -> Table:
+    """Table ``name`` of (person_id, case_id, ``column``) rows, by case and then person id."""
+    o = np.lexsort((texts.person[person], case))
+    return _static(
+        name,
+        {
+            "person_id": texts.person[person[o]],
+            "case_id": texts.case[case[o]],
+            column: values[o],
+        },
+    )
+
+
+def _sightings(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    o = np.argsort(w.sight_at, kind="stable")
+    return _static(
+        "sightings",
+        {
+            "person_id": texts.person[w.sight_person[o]],
+            "location_id": texts.location[w.sight_loc[o]],
+            "at": texts.dt(w.sight_at[o]),
+        },
+    )
+
+
+def _relatives(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    # relatives: "person_id is the <relation> of relative_id"
+    relation_names = np.array(["spouse", "sibling", "parent", "child"])
+    two = w.parent_slot == 1
+    mothers = np.full(w.p.abductions, -1, dtype=np.int64)
+    mothers[w.parent_abd[~two]] = w.parents[~two]
+    rp = np.concatenate([w.relatives, w.parents, mothers[w.parent_abd[two]]])
+    rr = np.concatenate([w.relative_of, w.victims[w.parent_abd], w.parents[two]])
+    rn = np.concatenate(
+        [
+            relation_names[w.relative_relation],
+            np.full(len(w.parents), "parent"),
+            np.full(int(two.sum()), "spouse"),
+        ]
+    )
+    o = np.argsort(texts.person[rp], kind="stable")
+    return _static(
+        "relatives",
+        {
+            "person_id": texts.person[rp[o]],
+            "relative_id": texts.person[rr[o]],
+            "relation": rn[o],
+        },
+    )
+
+
+def _dna_matches(w: World, texts: Texts, rng: np.random.Generator) -> Table:
+    return _static(
+        "dna_matches",
+        {
+            "sample_id": texts.sample[w.match_a],
+            "matched_sample_id": texts.sample[w.match_b],
+            "score": _fmt_float(w.match_score, 4),
+            "relation": np.array(["parent-child", "sibling"])[w.match_rel],
+        },
+    )
+
+
+#: the input record files, in the order their builders were always listed
+_RECORD_TABLES: dict[str, RecordBuilder] = {
+    "locations": _locations,
+    "cases": _cases,
+    "persons": _persons,
+    "phones": _phones,
+    "samples": _samples,
+    "transfers": _transfers,
+    "phone_users": _phone_users,
+    "calls": _calls,
+    "case_suspects": _case_suspects,
+    "case_victims": _case_victims,
+    "case_reports": _case_reports,
+    "sightings": _sightings,
+    "relatives": _relatives,
+    "dna_matches": _dna_matches,
+}
+
+
+def _checked(name: str, table: Table) -> Table:
+    """``table``, whose columns must be the schema's, in its order."""
+    expected = [c.name for c in RECORDS[name].columns]
+    if table.header != expected:
+        raise RuntimeError(f"{name}: columns {table.header} are not the schema's {expected}")
+    return table
+
+
 # ----------------------------------------------------------------- ground truth
 
 
-def ground_truth_tables(w: World, tx: Texts) -> dict[str, Callable[[], Table]]:
-    """A builder per ``ground_truth/<name>.csv``: the planted answers."""
-    P = tx.person
-    ng = w.ng
-    builders: dict[str, Callable[[], Table]] = {}
+def ground_truth_tables(w: World, texts: Texts) -> dict[str, Callable[[], Table]]:
+    """A builder per ``ground_truth/<name>.csv``: the planted answers.
 
-    def table(fn: Callable[[], Table]) -> None:
-        builders[fn.__name__] = fn
+    Parameters
+    ----------
+    w, texts
+        The world and its texts, as for :func:`input_tables`.
 
-    @table
-    def gangs() -> Table:
-        return _static(
-            "gangs",
-            {
-                "gang_id": tx.gang,
-                "region": np.array(w.region_names)[w.gang_region],
-                "city_id": tx.location[w.city_loc[w.gang_city]],
-                "members": w.gang_size.astype(str),
-                "leader_id": P[w.gang_leader],
-                "allies": np.strings.add(
-                    np.strings.add(tx.gang[w.gang_allies[:, 0]], "|"), tx.gang[w.gang_allies[:, 1]]
-                )
-                if ng > 1
-                else np.full(ng, ""),
-            },
+    Returns
+    -------
+    dict
+        File name (without ``.csv``) -> a function of no arguments building its
+        :class:`Table`, in the order the files are written and listed in the manifest.
+    """
+    return {name: partial(make, w, texts) for name, make in _TRUTH_TABLES.items()}
+
+
+def _gangs_truth(w: World, texts: Texts) -> Table:
+    allies = (
+        np.strings.add(
+            np.strings.add(texts.gang[w.gang_allies[:, 0]], "|"), texts.gang[w.gang_allies[:, 1]]
         )
+        if w.ng > 1
+        else np.full(w.ng, "")
+    )
+    return _static(
+        "gangs",
+        {
+            "gang_id": texts.gang,
+            "region": np.array(w.region_names)[w.gang_region],
+            "city_id": texts.location[w.city_loc[w.gang_city]],
+            "members": w.gang_size.astype(str),
+            "leader_id": texts.person[w.gang_leader],
+            "allies": allies,
+        },
+    )
 
-    @table
-    def gang_members() -> Table:
-        gm_gang = np.concatenate([w.gang[w.members], w.broker_gang_g])
-        gm_person = np.concatenate([w.members, w.brokers[w.broker_gang_b]])
-        gm_role = np.concatenate(
-            [np.array(GANG_ROLE_NAMES)[w.grole[w.members]], np.full(len(w.broker_gang_b), "broker")]
+
+def _gang_members_truth(w: World, texts: Texts) -> Table:
+    P = texts.person
+    gm_gang = np.concatenate([w.gang[w.members], w.broker_gang_g])
+    gm_person = np.concatenate([w.members, w.brokers[w.broker_gang_b]])
+    gm_role = np.concatenate(
+        [np.array(GANG_ROLE_NAMES)[w.grole[w.members]], np.full(len(w.broker_gang_b), "broker")]
+    )
+    gm_boss = np.concatenate([w.boss[w.members], w.gang_leader[w.broker_gang_g]])
+    o = np.lexsort((P[gm_person], gm_gang))
+    return _static(
+        "gang_members",
+        {
+            "gang_id": texts.gang[gm_gang[o]],
+            "person_id": P[gm_person[o]],
+            "role": gm_role[o],
+            "reports_to": P[gm_boss[o]],
+        },
+    )
+
+
+def _brokers_truth(w: World, texts: Texts) -> Table:
+    bg: dict[int, list[str]] = {}
+    for b, g in zip(w.broker_gang_b.tolist(), w.broker_gang_g.tolist(), strict=True):
+        bg.setdefault(b, []).append(str(texts.gang[g]))
+    return _static(
+        "brokers",
+        {
+            "person_id": texts.person[w.brokers],
+            "gang_ids": ["|".join(bg.get(b, [])) for b in range(len(w.brokers))],
+        },
+    )
+
+
+def _people_truth(w: World, texts: Texts) -> Table:
+    P = texts.person
+    o = np.argsort(P, kind="stable")
+    gang_text = np.append(texts.gang, "")[np.where(w.gang >= 0, w.gang, w.ng)]
+    return _static(
+        "people",
+        {
+            "person_id": P[o],
+            "category": np.array(CATEGORY_NAMES)[w.cat[o]],
+            "same_as": P[w.canon[o]],
+            "gang_id": gang_text[o],
+        },
+    )
+
+
+def _chains_truth(w: World, texts: Texts) -> Table:
+    P = texts.person
+    tr = np.lexsort((w.tr_hop, w.tr_abd))
+    return _static(
+        "chains",
+        {
+            "chain_id": texts.chain[w.tr_abd[tr]],
+            "hop": w.tr_hop[tr].astype(str),
+            "transfer_id": texts.transfer[tr],
+            "victim_id": P[w.victims[w.tr_abd[tr]]],
+            "from_id": P[w.tr_from[tr]],
+            "to_id": P[w.tr_to[tr]],
+            "from_role": np.array(CHAIN_ROLE_NAMES)[w.tr_from_role[tr]],
+            "to_role": np.array(CHAIN_ROLE_NAMES)[w.tr_to_role[tr]],
+            "at": texts.dt(w.tr_at[tr]),
+            "location_id": texts.location[w.tr_loc[tr]],
+            "case_id": texts.case[w.tr_case[tr]],
+            "public": _true_false(w.tr_public[tr]),
+        },
+    )
+
+
+def _abductions_truth(w: World, texts: Texts) -> Table:
+    P = texts.person
+    na = w.p.abductions
+    buyer = w.chain_part[np.arange(na), w.abd_hops]
+    src_region = w.gang_region[w.abd_gang]
+    dst_region = w.city_region[w.city[buyer]]
+    cases = [
+        "|".join(str(texts.case[c]) for c in (a, b, m) if c >= 0)
+        for a, b, m in zip(
+            w.abd_case_a.tolist(), w.abd_case_b.tolist(), w.abd_case_m.tolist(), strict=True
         )
-        gm_boss = np.concatenate([w.boss[w.members], w.gang_leader[w.broker_gang_g]])
-        o = np.lexsort((P[gm_person], gm_gang))
-        return _static(
-            "gang_members",
-            {
-                "gang_id": tx.gang[gm_gang[o]],
-                "person_id": P[gm_person[o]],
-                "role": gm_role[o],
-                "reports_to": P[gm_boss[o]],
-            },
-        )
-
-    @table
-    def brokers() -> Table:
-        bg: dict[int, list[str]] = {}
-        for b, g in zip(w.broker_gang_b.tolist(), w.broker_gang_g.tolist(), strict=True):
-            bg.setdefault(b, []).append(str(tx.gang[g]))
-        return _static(
-            "brokers",
-            {
-                "person_id": P[w.brokers],
-                "gang_ids": ["|".join(bg.get(b, [])) for b in range(len(w.brokers))],
-            },
-        )
-
-    @table
-    def people() -> Table:
-        o = np.argsort(P, kind="stable")
-        gang_text = np.append(tx.gang, "")[np.where(w.gang >= 0, w.gang, ng)]
-        return _static(
-            "people",
-            {
-                "person_id": P[o],
-                "category": np.array(CATEGORY_NAMES)[w.cat[o]],
-                "same_as": P[w.canon[o]],
-                "gang_id": gang_text[o],
-            },
-        )
-
-    @table
-    def chains() -> Table:
-        tr = np.lexsort((w.tr_hop, w.tr_abd))
-        return _static(
-            "chains",
-            {
-                "chain_id": tx.chain[w.tr_abd[tr]],
-                "hop": w.tr_hop[tr].astype(str),
-                "transfer_id": tx.transfer[tr],
-                "victim_id": P[w.victims[w.tr_abd[tr]]],
-                "from_id": P[w.tr_from[tr]],
-                "to_id": P[w.tr_to[tr]],
-                "from_role": np.array(CHAIN_ROLE_NAMES)[w.tr_from_role[tr]],
-                "to_role": np.array(CHAIN_ROLE_NAMES)[w.tr_to_role[tr]],
-                "at": tx.dt(w.tr_at[tr]),
-                "location_id": tx.location[w.tr_loc[tr]],
-                "case_id": tx.case[w.tr_case[tr]],
-                "public": np.where(w.tr_public[tr], "true", "false"),
-            },
-        )
-
-    @table
-    def abductions() -> Table:
-        na = w.p.abductions
-        buyer = w.chain_part[np.arange(na), w.abd_hops]
-        src_region = w.gang_region[w.abd_gang]
-        dst_region = w.city_region[w.city[buyer]]
-        cases = [
-            "|".join(str(tx.case[c]) for c in (a, b, m) if c >= 0)
-            for a, b, m in zip(
-                w.abd_case_a.tolist(), w.abd_case_b.tolist(), w.abd_case_m.tolist(), strict=True
-            )
-        ]
-        return _static(
-            "abductions",
-            {
-                "chain_id": tx.chain,
-                "victim_id": P[w.victims],
-                "victim_kind": np.where(w.abd_child, "child", "woman"),
-                "abducted_at": tx.dt(w.abd_t),
-                "location_id": tx.location[w.abd_loc],
-                "gang_id": tx.gang[w.abd_gang],
-                "buyer_gang_id": tx.gang[w.abd_dest_gang],
-                "hops": w.abd_hops.astype(str),
-                "buyer_id": P[buyer],
-                "cross_gang": np.where(w.abd_cross, "true", "false"),
-                "cross_region": np.where(src_region != dst_region, "true", "false"),
-                "case_ids": cases,
-            },
-        )
-
-    tr_text = np.append(tx.transfer, "")
-    op = np.where(w.ph_op >= 0, w.ph_op, len(tx.transfer))
-
-    def until(phones: IntA) -> StrA:
-        return _blank(w.ph_until[phones] < 0, tx.dt(np.maximum(w.ph_until[phones], 0)))
-
-    @table
-    def phones() -> Table:
-        kind_names = np.array(PHONE_KIND_NAMES)
-        o = np.lexsort((w.ph_since, P[w.ph_owner]))
-        return _static(
-            "phones",
-            {
-                "number": tx.e164[o],
-                "person_id": P[w.ph_owner[o]],
-                "kind": kind_names[w.ph_kind[o]],
-                "since": tx.dt(w.ph_since[o]),
-                "until": until(o),
-                "in_phone_users": np.where(w.ph_known[o], "true", "false"),
-                "transfer_id": tr_text[op[o]],
-            },
-        )
-
-    @table
-    def burners() -> Table:
-        b = np.flatnonzero(w.ph_kind == 3)
-        b = b[np.argsort(w.ph_since[b], kind="stable")]
-        return _static(
-            "burners",
-            {
-                "number": tx.e164[b],
-                "person_id": P[w.ph_owner[b]],
-                "since": tx.dt(w.ph_since[b]),
-                "until": until(b),
-                "transfer_id": tr_text[op[b]],
-                "in_phone_users": np.where(w.ph_known[b], "true", "false"),
-            },
-        )
-
-    @table
-    def sim_swaps() -> Table:
-        s = np.flatnonzero(w.ph_kind == SWAPPED)
-        owner = w.ph_owner[s]
-        return _static(
-            "sim_swaps",
-            {
-                "person_id": P[owner],
-                "old_number": tx.e164[w.phone_a[owner]],
-                "new_number": tx.e164[s],
-                "at": tx.dt(w.ph_since[s]),
-                "same_handset": np.where(w.ph_handset[s] == w.phone_a[owner], "true", "false"),
-                "new_in_phone_users": np.where(w.ph_known[s], "true", "false"),
-            },
-        )
-
-    @table
-    def shared_phones() -> Table:
-        sh = np.flatnonzero(w.shares)
-        return _static(
-            "shared_phones",
-            {
-                "number": tx.e164[w.phone_a[sh]],
-                "owner_id": P[w.share_host[sh]],
-                "shared_with_id": P[sh],
-            },
-        )
-
-    @table
-    def alias_clusters() -> Table:
-        # every individual with more than one person record
-        has_dup = np.unique(w.canon[w.dup_idx])
-        members = np.concatenate([has_dup, w.dup_idx])
-        cl = w.canon[members]
-        o = np.lexsort((members, cl))
-        members, cl = members[o], cl[o]
-        cluster_rank = np.searchsorted(has_dup, cl)
-        variant_names = np.array(["transliteration", "typo", "order", "alias"])
-        variant = np.full(w.n_people, "original", dtype=object)
-        variant[w.dup_idx] = variant_names[w.dup_variant]
-        return _static(
-            "alias_clusters",
-            {
-                "cluster_id": _ids("A", len(has_dup), 5)[cluster_rank] if len(has_dup) else [],
-                "person_id": P[members],
-                "canonical": np.where(members == cl, "true", "false"),
-                "variant": variant[members],
-            },
-        )
-
-    @table
-    def found_persons() -> Table:
-        found_sample = np.full(w.n_people, -1, dtype=np.int64)
-        found_sample[w.sample_person] = np.arange(len(w.sample_person))
-        return _static(
-            "found_persons",
-            {
-                "found_person_id": P[w.found],
-                "victim_id": P[w.victims[w.found_abd]],
-                "chain_id": tx.chain[w.found_abd],
-                "found_at": tx.dt(w.found_at),
-                "sample_id": tx.sample[found_sample[w.found]],
-            },
-        )
-
-    @table
-    def dna_matches() -> Table:
-        return _static(
-            "dna_matches",
-            {
-                "sample_id": tx.sample[w.match_a],
-                "matched_sample_id": tx.sample[w.match_b],
-                "score": _fmt_float(w.match_score, 4),
-                "true_match": np.where(w.match_true, "true", "false"),
-            },
-        )
-
-    return builders
+    ]
+    return _static(
+        "abductions",
+        {
+            "chain_id": texts.chain,
+            "victim_id": P[w.victims],
+            "victim_kind": np.where(w.abd_child, "child", "woman"),
+            "abducted_at": texts.dt(w.abd_t),
+            "location_id": texts.location[w.abd_loc],
+            "gang_id": texts.gang[w.abd_gang],
+            "buyer_gang_id": texts.gang[w.abd_dest_gang],
+            "hops": w.abd_hops.astype(str),
+            "buyer_id": P[buyer],
+            "cross_gang": _true_false(w.abd_cross),
+            "cross_region": _true_false(src_region != dst_region),
+            "case_ids": cases,
+        },
+    )
 
 
-def valid_phone(text: str, region: str) -> bool:
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(text, region))
-    except phonenumbers.NumberParseException:
-        return False
+def _phone_truth(w: World, texts: Texts, name: str, o: IntA, columns: Sequence[str]) -> Table:
+    """Table ``name`` of the phones ``o``: the given ``columns`` of their true users."""
+    transfer_text = np.append(texts.transfer, "")
+    transfer = np.where(w.ph_op >= 0, w.ph_op, len(texts.transfer))  # burner: its transfer
+    cells: dict[str, StrA] = {
+        "number": texts.e164[o],
+        "person_id": texts.person[w.ph_owner[o]],
+        "kind": np.array(PHONE_KIND_NAMES)[w.ph_kind[o]],
+        "since": texts.dt(w.ph_since[o]),
+        "until": texts.dt_or_blank(w.ph_until[o]),
+        "in_phone_users": _true_false(w.ph_known[o]),
+        "transfer_id": transfer_text[transfer[o]],
+    }
+    return _static(name, {c: cells[c] for c in columns})
+
+
+def _phones_truth(w: World, texts: Texts) -> Table:
+    o = np.lexsort((w.ph_since, texts.person[w.ph_owner]))
+    columns = ("number", "person_id", "kind", "since", "until", "in_phone_users", "transfer_id")
+    return _phone_truth(w, texts, "phones", o, columns)
+
+
+def _burners_truth(w: World, texts: Texts) -> Table:
+    b = np.flatnonzero(w.ph_kind == BURNER)
+    b = b[np.argsort(w.ph_since[b], kind="stable")]
+    columns = ("number", "person_id", "since", "until", "transfer_id", "in_phone_users")
+    return _phone_truth(w, texts, "burners", b, columns)
+
+
+def _sim_swaps_truth(w: World, texts: Texts) -> Table:
+    s = np.flatnonzero(w.ph_kind == SWAPPED)
+    owner = w.ph_owner[s]
+    return _static(
+        "sim_swaps",
+        {
+            "person_id": texts.person[owner],
+            "old_number": texts.e164[w.phone_a[owner]],
+            "new_number": texts.e164[s],
+            "at": texts.dt(w.ph_since[s]),
+            "same_handset": _true_false(w.ph_handset[s] == w.phone_a[owner]),
+            "new_in_phone_users": _true_false(w.ph_known[s]),
+        },
+    )
+
+
+def _shared_phones_truth(w: World, texts: Texts) -> Table:
+    sh = np.flatnonzero(w.shares)
+    return _static(
+        "shared_phones",
+        {
+            "number": texts.e164[w.phone_a[sh]],
+            "owner_id": texts.person[w.share_host[sh]],
+            "shared_with_id": texts.person[sh],
+        },
+    )
+
+
+def _alias_clusters_truth(w: World, texts: Texts) -> Table:
+    # every individual with more than one person record
+    has_dup = np.unique(w.canon[w.dup_idx])
+    members = np.concatenate([has_dup, w.dup_idx])
+    cl = w.canon[members]
+    o = np.lexsort((members, cl))
+    members, cl = members[o], cl[o]
+    cluster_rank = np.searchsorted(has_dup, cl)
+    variant_names = np.array(["transliteration", "typo", "order", "alias"])
+    variant = np.full(w.n_people, "original", dtype=object)
+    variant[w.dup_idx] = variant_names[w.dup_variant]
+    return _static(
+        "alias_clusters",
+        {
+            "cluster_id": _ids("A", len(has_dup), 5)[cluster_rank] if len(has_dup) else [],
+            "person_id": texts.person[members],
+            "canonical": _true_false(members == cl),
+            "variant": variant[members],
+        },
+    )
+
+
+def _found_persons_truth(w: World, texts: Texts) -> Table:
+    found_sample = np.full(w.n_people, -1, dtype=np.int64)
+    found_sample[w.sample_person] = np.arange(len(w.sample_person))
+    return _static(
+        "found_persons",
+        {
+            "found_person_id": texts.person[w.found],
+            "victim_id": texts.person[w.victims[w.found_abd]],
+            "chain_id": texts.chain[w.found_abd],
+            "found_at": texts.dt(w.found_at),
+            "sample_id": texts.sample[found_sample[w.found]],
+        },
+    )
+
+
+def _dna_matches_truth(w: World, texts: Texts) -> Table:
+    return _static(
+        "dna_matches",
+        {
+            "sample_id": texts.sample[w.match_a],
+            "matched_sample_id": texts.sample[w.match_b],
+            "score": _fmt_float(w.match_score, 4),
+            "true_match": _true_false(w.match_true),
+        },
+    )
+
+
+#: the ground-truth files, in the order they are written (and listed in the manifest)
+_TRUTH_TABLES: dict[str, Callable[[World, Texts], Table]] = {
+    "gangs": _gangs_truth,
+    "gang_members": _gang_members_truth,
+    "brokers": _brokers_truth,
+    "people": _people_truth,
+    "chains": _chains_truth,
+    "abductions": _abductions_truth,
+    "phones": _phones_truth,
+    "burners": _burners_truth,
+    "sim_swaps": _sim_swaps_truth,
+    "shared_phones": _shared_phones_truth,
+    "alias_clusters": _alias_clusters_truth,
+    "found_persons": _found_persons_truth,
+    "dna_matches": _dna_matches_truth,
+}

@@ -89,6 +89,19 @@ _RHYTHM = np.array(
 )
 
 
+#: participant templates of a chain by (number of intermediates, crosses gangs): G a member
+#: of the abducting gang, B the broker, H a member of the buyer's gang
+_CHAIN_TEMPLATES = {
+    (1, True): "B",
+    (2, True): "GB",
+    (3, True): "GBH",
+    (4, True): "GBHH",
+    (5, True): "GGBHH",
+    (1, False): "G",
+    (2, False): "GG",
+}
+
+
 def stream(seed: int, name: str) -> np.random.Generator:
     """An independent random stream for one part of the generator."""
     return np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
@@ -471,12 +484,28 @@ class World:
         self._n_rel, self._n_by = n_rel, n_by
 
     def _abductions(self) -> None:
+        """Plant the chains, in stages drawing in turn from the one stream ``chains``."""
         rng = self.rng("chains")
+        g, h, cross, hops, b_idx = self._chain_gangs(rng)
+        part, role = self._chain_participants(rng, g, h, cross, hops, b_idx)
+        self._chain_buyers(rng, g, h, cross, hops, part, role)
+        self._chain_victims(rng, g)
+        self.abd_gang, self.abd_dest_gang, self.abd_cross = g, h, cross
+        self.abd_hops = hops
+        self.chain_part, self.chain_role = part, role
+        self._chain_transfers(rng)
+
+    def _chain_gangs(self, rng: np.random.Generator) -> tuple[IntA, IntA, BoolA, IntA, IntA]:
+        """(gang, buyer's gang, crosses gangs, hops, broker) of each abduction.
+
+        A crossing chain passes through a broker working for its gang ``g`` into
+        another gang ``h`` of that broker; the others stay in ``g`` (``h == g``) with
+        at most three hops.
+        """
         p = self.p
         na = p.abductions
-        ng = self.ng
         sizes = self.gang_size
-        g = rng.choice(ng, size=na, p=sizes / sizes.sum())
+        g = rng.choice(self.ng, size=na, p=sizes / sizes.sum())
         n_b_of_g = self.gang_brokers_start[g + 1] - self.gang_brokers_start[g]
         cross = (rng.random(na) < p.cross_gang_rate) & (n_b_of_g > 0)
         hops = rng.choice(np.arange(2, 7), size=na, p=[0.25, 0.3, 0.25, 0.12, 0.08])
@@ -498,24 +527,23 @@ class World:
         cross &= h != g
         hops = np.where(~cross, np.minimum(hops, 3), hops)
         h = np.where(cross, h, g)
+        return g, h, cross, hops, b_idx
 
-        # participant templates by (number of intermediates, cross): G, B, H codes
-        tmpl = {
-            (1, True): "B",
-            (2, True): "GB",
-            (3, True): "GBH",
-            (4, True): "GBHH",
-            (5, True): "GGBHH",
-            (1, False): "G",
-            (2, False): "GG",
-        }
-        width = 7
-        part = np.full((na, width), -1, dtype=np.int64)
-        role = np.full((na, width), -1, dtype=np.int64)
+    def _chain_participants(
+        self, rng: np.random.Generator, g: IntA, h: IntA, cross: BoolA, hops: IntA, b_idx: IntA
+    ) -> tuple[IntA, IntA]:
+        """(person, chain role) at each position of each chain but the buyer's (-1: none).
+
+        Position 0 is the abductor (a member of ``g``); the intermediates follow a
+        template of ``G`` (member of ``g``), ``B`` (the broker), ``H`` (member of ``h``).
+        """
+        na = self.p.abductions
+        part = np.full((na, 7), -1, dtype=np.int64)
+        role = np.full((na, 7), -1, dtype=np.int64)
         part[:, 0] = self._member_of(rng, g)
         role[:, 0] = ABDUCTOR
         broker_person = self.brokers[b_idx] if len(self.brokers) else b_idx
-        for (k, cr), codes in tmpl.items():
+        for (k, cr), codes in _CHAIN_TEMPLATES.items():
             rows = np.flatnonzero((hops - 1 == k) & (cross == cr))
             if not len(rows):
                 continue
@@ -528,21 +556,39 @@ class World:
                     part[rows, j] = self._member_of(rng, gg)
                     last = j == len(codes)
                     role[rows, j] = SELLER if last else TRANSPORTER
-            # distinct people inside a chain: redraw clashes with earlier positions
-            for _ in range(30):
-                clash = False
-                for j, code in enumerate(codes, start=1):
-                    if code == "B":
-                        continue
-                    earlier = part[rows, :j]
-                    bad = (earlier == part[rows, j][:, None]).any(axis=1)
-                    if bad.any():
-                        clash = True
-                        sel = rows[bad]
-                        part[sel, j] = self._member_of(rng, g[sel] if code == "G" else h[sel])
-                if not clash:
-                    break
-        # buyers: one per abduction, some buy twice
+            self._distinct_in_chains(rng, part, rows, codes, g, h)
+        return part, role
+
+    def _distinct_in_chains(
+        self, rng: np.random.Generator, part: IntA, rows: IntA, codes: str, g: IntA, h: IntA
+    ) -> None:
+        """Distinct people inside a chain: redraw clashes with earlier positions."""
+        for _ in range(30):
+            clash = False
+            for j, code in enumerate(codes, start=1):
+                if code == "B":
+                    continue
+                earlier = part[rows, :j]
+                bad = (earlier == part[rows, j][:, None]).any(axis=1)
+                if bad.any():
+                    clash = True
+                    sel = rows[bad]
+                    part[sel, j] = self._member_of(rng, g[sel] if code == "G" else h[sel])
+            if not clash:
+                break
+
+    def _chain_buyers(
+        self,
+        rng: np.random.Generator,
+        g: IntA,
+        h: IntA,
+        cross: BoolA,
+        hops: IntA,
+        part: IntA,
+        role: IntA,
+    ) -> None:
+        """Buyers: one per abduction, some buy twice; the last position of each chain."""
+        na = self.p.abductions
         dest_region = np.where(
             cross,
             self.gang_region[h],
@@ -572,7 +618,10 @@ class World:
         part[np.arange(na), hops] = buyer
         role[np.arange(na), hops] = CHAIN_BUYER
 
-        # victims
+    def _chain_victims(self, rng: np.random.Generator, g: IntA) -> None:
+        """Victims (children or women) abducted from an address in their gang's region."""
+        p = self.p
+        na = p.abductions
         child = rng.random(na) < p.child_rate
         t_abd = self._local_times(
             rng, na, self.start_day + 2, max(self.start_day + 3, self.end_day - 45)
@@ -586,11 +635,12 @@ class World:
         self.victims = self._add_people(VICTIM, na, gender=vgender, birth=vbirth, city=vcity)
         self.abd_loc = self._address_in(rng, vcity)
         self.abd_t = t_abd
-        self.abd_gang, self.abd_dest_gang, self.abd_cross = g, h, cross
-        self.abd_child, self.abd_hops = child, hops
-        self.chain_part, self.chain_role = part, role
+        self.abd_child = child
 
-        # transfers: hop i passes the victim from part[i-1] to part[i]
+    def _chain_transfers(self, rng: np.random.Generator) -> None:
+        """Transfers: hop i passes the victim from ``chain_part[i-1]`` to ``chain_part[i]``."""
+        na = self.p.abductions
+        hops, part, t_abd = self.abd_hops, self.chain_part, self.abd_t
         gaps = np.exp(rng.normal(np.log(3 * DAY), 1.0, (na, 6))).clip(2 * HOUR, 21 * DAY)
         gaps[:, 0] = np.exp(rng.normal(np.log(6 * HOUR), 0.6, na)).clip(2 * HOUR, 2 * DAY)
         steps = np.arange(6)[None, :] < hops[:, None]
@@ -609,7 +659,7 @@ class World:
         # where: the receiver's home city mostly (their city known once people are final)
         self._tr_use_receiver = rng.random(len(tr_a)) < 0.7
         growth = 1.25 ** (tr_h + 1) * np.exp(rng.normal(0, 0.25, len(tr_a)))
-        base = self.locale.base_price * np.where(child, 1.0, 1.3)[tr_a]
+        base = self.locale.base_price * np.where(self.abd_child, 1.0, 1.3)[tr_a]
         self.tr_amount = np.round(base * growth, -2)
 
     def _member_of(self, rng: np.random.Generator, gang: IntA) -> IntA:
@@ -1054,96 +1104,105 @@ class World:
     # -------------------------------------------------------------------- cases
 
     def _cases(self) -> None:
+        """Case records, their status, suspects, victims and missing-person reports."""
         rng = self.rng("cases")
-        p = self.p
-        na = p.abductions
-        t_end = self.t_end
+        self._case_records(rng)
+        self._case_status(rng)
+        self._case_people()
+
+    def _case_records(self, rng: np.random.Generator) -> None:
+        """One case per abduction (kind 0), one per sale in another region (1), one
+        missing-person report per child (2); ordered by opening time."""
+        na = self.p.abductions
         src_region = self.gang_region[self.abd_gang]
         buyer = self.chain_part[np.arange(na), self.abd_hops]
         buyer_region = self.city_region[self.city[buyer]]
         tr_region = self.city_region[self.loc_city[self.tr_loc]]
         two = buyer_region != src_region
         in_b = two[self.tr_abd] & (tr_region == buyer_region[self.tr_abd])
-        # case records: kind 0 = abduction/trafficking, 1 = sale (other region), 2 = missing
-        kinds: list[IntA] = []
-        abd: list[IntA] = []
-        opened: list[IntA] = []
-        region: list[IntA] = []
-        loc: list[IntA] = []
-        all_a = np.arange(na)
-        kinds.append(np.zeros(na, dtype=np.int64))
-        abd.append(all_a)
-        opened.append(self.abd_t + (rng.random(na) * 10 * DAY).astype(np.int64))
-        region.append(src_region)
-        loc.append(self.abd_loc)
         b_abd = np.flatnonzero(two & (np.bincount(self.tr_abd, weights=in_b, minlength=na) > 0))
         last_in_b = np.full(na, -1, dtype=np.int64)
         tb = np.flatnonzero(in_b)
         np.maximum.at(last_in_b, self.tr_abd[tb], tb)
-        kinds.append(np.ones(len(b_abd), dtype=np.int64))
-        abd.append(b_abd)
-        opened.append(
-            self.tr_at[last_in_b[b_abd]] + (rng.random(len(b_abd)) * 20 * DAY).astype(np.int64)
-        )
-        region.append(buyer_region[b_abd])
-        loc.append(self.tr_loc[last_in_b[b_abd]])
         kids = np.flatnonzero(self.abd_child)
-        kinds.append(np.full(len(kids), 2, dtype=np.int64))
-        abd.append(kids)
-        opened.append(self.abd_t[kids] + (rng.random(len(kids)) * 2 * DAY).astype(np.int64))
-        region.append(src_region[kids])
-        loc.append(self.abd_loc[kids])
-        c_kind = np.concatenate(kinds)
-        c_abd = np.concatenate(abd)
-        c_open = np.minimum(np.concatenate(opened), t_end - HOUR)
+        # (abductions, opened, region, location) of the cases of each kind
+        per_kind = (
+            (
+                np.arange(na),
+                self.abd_t + (rng.random(na) * 10 * DAY).astype(np.int64),
+                src_region,
+                self.abd_loc,
+            ),
+            (
+                b_abd,
+                self.tr_at[last_in_b[b_abd]] + (rng.random(len(b_abd)) * 20 * DAY).astype(np.int64),
+                buyer_region[b_abd],
+                self.tr_loc[last_in_b[b_abd]],
+            ),
+            (
+                kids,
+                self.abd_t[kids] + (rng.random(len(kids)) * 2 * DAY).astype(np.int64),
+                src_region[kids],
+                self.abd_loc[kids],
+            ),
+        )
+        c_kind = np.concatenate(
+            [np.full(len(k[0]), i, dtype=np.int64) for i, k in enumerate(per_kind)]
+        )
+        c_abd, c_open, c_region, c_loc = (np.concatenate(v) for v in zip(*per_kind, strict=True))
+        c_open = np.minimum(c_open, self.t_end - HOUR)
         order = np.lexsort((c_kind, c_open))
         self.case_kind = c_kind[order]
         self.case_abd = c_abd[order]
         self.case_open = c_open[order]
-        self.case_region = np.concatenate(region)[order]
-        self.case_loc = np.concatenate(loc)[order]
-        nc = len(order)
-        pos = np.empty(nc, dtype=np.int64)
-        pos[order] = np.arange(nc)
-        start = np.cumsum([0] + [len(k) for k in kinds])
-        case_a = pos[start[0] : start[1]]
-        case_b = np.full(na, -1, dtype=np.int64)
-        case_b[b_abd] = pos[start[1] : start[2]]
-        case_m = np.full(na, -1, dtype=np.int64)
-        case_m[kids] = pos[start[2] : start[3]]
-        self.abd_case_a, self.abd_case_b, self.abd_case_m = case_a, case_b, case_m
-        self.tr_case = np.where(in_b, case_b[self.tr_abd], case_a[self.tr_abd])
-        # status: solved some weeks after the last transfer, or still open
+        self.case_region = c_region[order]
+        self.case_loc = c_loc[order]
+        # each abduction's case of each kind (-1: none)
+        pos = np.empty(len(order), dtype=np.int64)
+        pos[order] = np.arange(len(order))
+        start = np.cumsum([0] + [len(k[0]) for k in per_kind])
+        self.abd_case_a = pos[start[0] : start[1]]
+        self.abd_case_b = np.full(na, -1, dtype=np.int64)
+        self.abd_case_b[b_abd] = pos[start[1] : start[2]]
+        self.abd_case_m = np.full(na, -1, dtype=np.int64)
+        self.abd_case_m[kids] = pos[start[2] : start[3]]
+        self.tr_case = np.where(in_b, self.abd_case_b[self.tr_abd], self.abd_case_a[self.tr_abd])
+
+    def _case_status(self, rng: np.random.Generator) -> None:
+        """Solved some weeks after the last transfer (a missing child: when found), or open."""
+        nc = len(self.case_kind)
         last = self.abd_last[self.case_abd]
-        found_by = np.full(na, NEVER, dtype=np.int64)
+        found_by = np.full(self.p.abductions, NEVER, dtype=np.int64)
         found_by[self.found_abd] = self.found_at
         solve_at = np.where(
             self.case_kind == 2,
             found_by[self.case_abd],
             last + (rng.uniform(10, 120, nc) * DAY).astype(np.int64),
         )
-        solved = (solve_at < t_end) & ((self.case_kind == 2) | (rng.random(nc) < 0.45))
+        solved = (solve_at < self.t_end) & ((self.case_kind == 2) | (rng.random(nc) < 0.45))
         closed = ~solved & (self.case_kind != 2) & (rng.random(nc) < 0.05)
         self.case_status = np.where(solved, 1, np.where(closed, 2, 0))  # open solved closed
         self.case_solved = np.where(solved, solve_at, -1)
         long_chain = self.abd_hops[self.case_abd] >= 4
         self.case_supervised = rng.random(nc) < np.where(long_chain, 0.25, 0.06)
 
-        # suspects: everyone on the chain (for case B: those of its transfers) + the organiser
+    def _case_people(self) -> None:
+        """Suspects: everyone on the chain (for a sale case: those of its transfers) and the
+        organiser; the victim of each case; reports by the parents of missing children."""
         role = self.chain_role
         self.tr_from_role = role[self.tr_abd, self.tr_hop - 1]
         self.tr_to_role = role[self.tr_abd, self.tr_hop]
+        na = self.p.abductions
         sp = np.concatenate([self.tr_from, self.tr_to, self.gang_leader[self.abd_gang]])
-        sc = np.concatenate([self.tr_case, self.tr_case, case_a])
+        sc = np.concatenate([self.tr_case, self.tr_case, self.abd_case_a])
         sr = np.concatenate([self.tr_from_role, self.tr_to_role, np.full(na, ORGANISER)])
         key = sc * self.n_people + sp
         _, first = np.unique(key, return_index=True)
         first = np.sort(first)
         self.susp_person, self.susp_case, self.susp_role = sp[first], sc[first], sr[first]
-        # victims of each case; reports by the parents of missing children
         self.vict_person = self.victims[self.case_abd]
-        self.vict_case = np.arange(nc)
-        m_par = case_m[self.parent_abd]
+        self.vict_case = np.arange(len(self.case_kind))
+        m_par = self.abd_case_m[self.parent_abd]
         self.report_person = self.parents
         self.report_case = m_par
         self.report_on = self.case_open[m_par]
