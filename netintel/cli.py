@@ -1490,7 +1490,7 @@ def inv_chains(
       netintel investigate chains --across --max-gap 21D --min-hops 2
       netintel chains --infer --min-score 0.5 --write
     """
-    from netintel.investigate import chains
+    from netintel.investigate import readers
 
     if (write or run_id is not None or map_path is not None) and not infer:
         raise click.UsageError("--write, --run-id and --map go with --infer")
@@ -1502,9 +1502,9 @@ def inv_chains(
         _chains_infer(victim, min_score, write, run_id, map_path, out)
         return
     if across:
-        result = _investigate(chains.find_transfer_chains, max_gap=max_gap, min_hops=min_hops)
+        result = _investigate(readers.transfer_chains_of, max_gap=max_gap, min_hops=min_hops)
     else:
-        result = _investigate(chains.victim_chains_of, victim=victim)
+        result = _investigate(readers.victim_chains_of, victim=victim)
     _emit(result, out)
 
 
@@ -1559,10 +1559,10 @@ def _chains_infer(
                 write_csv(frame.drop(columns=["evidence", "channels"]), out)
             click.echo(f"written: {out}", err=True)
         if map_path is not None:
-            from netintel.investigate import fetch_transfers
+            from netintel.investigate import transfers_of
             from netintel.viz import network_map
 
-            recorded = fetch_transfers(drv, victim=victim, database=conn.database)
+            recorded = transfers_of(drv, victim=victim, database=conn.database)
             G = result.to_networkx(recorded)
             written = network_map(G, map_path, title="Recorded and inferred transfers")
             click.echo(f"map: {written}")
@@ -1588,7 +1588,7 @@ def inv_profile(phone: str | None, person: str | None, top: int, out: Path | Non
       netintel investigate profile --phone +8613800138000 --top 5
     """
     from netintel.config import connection, driver
-    from netintel.investigate import calls
+    from netintel.investigate import readers
 
     if (phone is None) == (person is None):
         raise click.UsageError("give exactly one of --phone and --person")
@@ -1596,7 +1596,9 @@ def inv_profile(phone: str | None, person: str | None, top: int, out: Path | Non
     with driver(conn) as drv:
         if phone is not None:
             phone = _known_phone(drv, conn.database, phone)
-        result = calls.profile_of(drv, phone=phone, person=person, top=top, database=conn.database)
+        result = readers.contact_profile_of(
+            drv, phone=phone, person=person, top=top, database=conn.database
+        )
     _emit(result, out)
 
 
@@ -1631,9 +1633,9 @@ def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
     Example:
       netintel investigate burners --max-span 5D --out burners.csv
     """
-    from netintel.investigate import calls
+    from netintel.investigate import readers
 
-    _emit(_investigate(calls.find_burners, max_span=max_span, max_contacts=max_contacts), out)
+    _emit(_investigate(readers.burners_of, max_span=max_span, max_contacts=max_contacts), out)
 
 
 @investigate.command("sim-swaps")
@@ -1654,9 +1656,9 @@ def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
     Example (VAST 2008: finds 200 -> 300 and the other 8 June switches):
       netintel investigate sim-swaps --out swaps.csv
     """
-    from netintel.investigate import calls
+    from netintel.investigate import readers
 
-    _emit(_investigate(calls.find_sim_swaps, min_shared=min_shared, min_score=min_score), out)
+    _emit(_investigate(readers.sim_swaps_of, min_shared=min_shared, min_score=min_score), out)
 
 
 @investigate.command("colocation")
@@ -1672,10 +1674,10 @@ def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | Non
     Example:
       netintel investigate colocation --people --window 30min --min-meetings 2
     """
-    from netintel.investigate import calls
+    from netintel.investigate import readers
 
-    fn = calls.colocated_people if people else calls.colocated_phones
-    _emit(_investigate(fn, window=window, min_meetings=min_meetings), out)
+    by = "person" if people else "phone"
+    _emit(_investigate(readers.colocation_of, by=by, window=window, min_meetings=min_meetings), out)
 
 
 @investigate.command("aliases")
@@ -1691,13 +1693,13 @@ def inv_aliases(min_score: float, write: bool, out: Path | None) -> None:
       netintel investigate aliases --min-score 0.7 --out aliases.csv
     """
     from netintel.config import connection, driver
-    from netintel.investigate import aliases
+    from netintel.investigate import readers
 
     conn = connection()
     with driver(conn) as drv:
-        found = aliases.find_alias_candidates(drv, min_score=min_score, database=conn.database)
+        found = readers.alias_candidates_of(drv, min_score=min_score, database=conn.database)
         if write:
-            n = aliases.write_candidates(drv, found, database=conn.database)
+            n = readers.write_candidates(drv, found, database=conn.database)
             click.echo(f"{n} SAME_AS candidates stored for review", err=True)
     _emit(found, out)
 
@@ -1713,9 +1715,9 @@ def inv_reunify(likely_score: float, out: Path | None) -> None:
     Example:
       netintel investigate reunify --out matches.json
     """
-    from netintel.investigate import dna
+    from netintel.investigate import readers
 
-    _emit(_investigate(dna.find_reunifications, likely_score=likely_score), out)
+    _emit(_investigate(readers.reunifications_of, likely_score=likely_score), out)
 
 
 @investigate.command("paths")
@@ -1745,13 +1747,15 @@ def inv_paths(
     Example (how two suspects are linked by calls, not by their shared case):
       netintel investigate paths P000042 P000117 --via calls --k 5
     """
-    from netintel.investigate import paths
+    from netintel.investigate import paths, readers
 
     try:
         paths.via_types(via)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--via") from None
-    found = _investigate(paths.paths_between, a=a, b=b, k=k, via=via, max_hops=max_hops)
+    found = _investigate(
+        readers.k_shortest_paths_of, source=a, target=b, k=k, via=via, max_hops=max_hops
+    )
     for i, p in enumerate(found.paths):
         click.echo(f"path {i} ({p.length} hops): " + " - ".join(map(found.label, p.nodes)))
     _emit(found, out)

@@ -48,7 +48,8 @@ import neo4j
 import pandas as pd
 
 from netintel import __version__
-from netintel.investigate._base import Record, case_timezone, fetch_frame
+from netintel.investigate._base import Record
+from netintel.investigate.readers import case_timezone, fetch_frame
 from netintel.localtime import format_local, is_time, to_local, zone_name
 from netintel.outfiles import write_text
 from netintel.viz.redact import Redaction
@@ -233,7 +234,8 @@ def case_report(
     from netintel.algorithms.communities import MERGE_MIN_SIZE
     from netintel.batch import BatchSpec, run_batch
     from netintel.db import graph_summary
-    from netintel.investigate.chains import chain_brokers, victim_chains_of
+    from netintel.investigate.chains import chain_brokers
+    from netintel.investigate.readers import victim_chains_of
     from netintel.projection import person_call_network
     from netintel.runs import list_runs
 

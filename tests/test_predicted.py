@@ -15,7 +15,7 @@ import pytest
 from netintel.algorithms import louvain, predict_links
 from netintel.exceptions import DatabaseError
 from netintel.ingest import ingest
-from netintel.investigate import paths_between
+from netintel.investigate import k_shortest_paths_of
 from netintel.predicted import read_predictions, write_predictions
 from netintel.projection import PROJECTIONS, person_call_network, project
 from netintel.runs import delete_run, list_runs, write_run
@@ -142,9 +142,9 @@ def test_no_projection_and_no_path_search_follows_predicted_links(gangs: neo4j.D
     assert predicted_count(gangs) == 11
     after = {name: _edges(gangs, name) for name in PROJECTIONS}
     assert after == before
-    assert paths_between(gangs, "P1", LONER, via="all").paths == ()
+    assert k_shortest_paths_of(gangs, "P1", LONER, via="all").paths == ()
     # the missing in-gang call P1-P4 is predicted, yet the path goes through the phones
-    (shortest, *_) = paths_between(gangs, "P1", "P4", via="all").paths
+    (shortest, *_) = k_shortest_paths_of(gangs, "P1", "P4", via="all").paths
     assert [hop.types for hop in shortest.hops] == [("USES",), ("CALLED",), ("CALLED",), ("USES",)]
 
 

@@ -1,8 +1,8 @@
 """Shared plumbing of the investigations: evidence records, frames, hashing, reads.
 
 The pure functions of :mod:`netintel.investigate` take pandas frames in the
-layouts below; the database readers fill them with named Cypher from
-``cypher/`` and nothing else.
+layouts below; the database readers (:mod:`netintel.investigate.readers`) fill them
+with named Cypher from ``cypher/`` and nothing else.
 
 * calls: ``call_id, caller, callee, at, duration_s, tower, source, source_row``
   (``at`` tz-aware UTC, one row per call record);
@@ -10,25 +10,21 @@ layouts below; the database readers fill them with named Cypher from
   case_id, source, source_row, victim_name, from_name, to_name`` (names optional).
 
 Times stay UTC in the frames and results; they are shown in the case's zone
-(:func:`case_timezone`, :mod:`netintel.localtime`).
+(:func:`~netintel.investigate.readers.case_timezone`, :mod:`netintel.localtime`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
 import numpy as np
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, to_jsonable
-from netintel.cypher import query
-from netintel.localtime import localize, zone_name
+from netintel.localtime import localize
 
 __all__ = [
     "CALL_COLUMNS",
@@ -37,16 +33,12 @@ __all__ = [
     "TableResult",
     "as_calls",
     "as_transfers",
-    "case_timezone",
-    "fetch_frame",
     "frame_hash",
-    "in_case_zone",
     "jsonable",
     "named",
     "objects",
     "records_of",
     "stamp",
-    "write_rows",
 ]
 
 CALL_COLUMNS = (
@@ -100,31 +92,26 @@ class Record:
 def named(node_id: Any, name: Any) -> str:
     """An id with its name beside it, as tables and reports show people.
 
+    Parameters
+    ----------
+    node_id : object
+        The id.
+    name : object
+        The name, or None (missing values show the id alone).
+
+    Returns
+    -------
+    str
+        ``"<id> (<name>)"``, or the id when there is no name (or it equals the id).
+
+    Examples
+    --------
     >>> named("P1", "Ann Lee"), named("P2", None)
     ('P1 (Ann Lee)', 'P2')
     """
     text = str(node_id)
     shown = _opt_str(name)
     return f"{text} ({shown})" if shown and shown != text else text
-
-
-def case_timezone(driver: neo4j.Driver, *, database: str | None = None) -> str:
-    """The case's time zone: the one of its latest complete ingest (``"UTC"`` when none).
-
-    Ingests store their options on the ``IngestRun`` node; a run whose zone is not
-    set (``null``) was read as UTC.
-    """
-    records, _, _ = driver.execute_query(
-        query("case_timezone"), database_=database, routing_=neo4j.RoutingControl.READ
-    )
-    if not records or not records[0]["options"]:
-        return "UTC"
-    try:
-        options = json.loads(records[0]["options"])
-    except (TypeError, ValueError):
-        return "UTC"
-    tz = options.get("timezone") if isinstance(options, dict) else None
-    return zone_name(tz) if tz else "UTC"
 
 
 def _opt_int(value: Any) -> int | None:
@@ -140,7 +127,28 @@ def _opt_str(value: Any) -> str | None:
 
 
 def records_of(frame: pd.DataFrame, kind: str, id_column: str | None) -> tuple[Record, ...]:
-    """The :class:`Record` of every row of ``frame`` (``source``/``source_row`` columns)."""
+    """The :class:`Record` of every row of ``frame`` (``source``/``source_row`` columns).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with optional ``source`` and ``source_row`` columns.
+    kind : str
+        The kind of every record (``"call"``, ``"transfer"``...).
+    id_column : str or None
+        The column holding each record's id (None: records without id).
+
+    Returns
+    -------
+    tuple of Record
+        One per row, in row order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"call_id": ["C1"], "source": ["calls.csv"], "source_row": [2]})
+    >>> records_of(frame, "call", "call_id")
+    (Record(kind='call', id='C1', source='calls.csv', row=2),)
+    """
     ids: Iterable[Any] = frame[id_column] if id_column else [None] * len(frame)
     sources = frame["source"] if "source" in frame else [None] * len(frame)
     rows = frame["source_row"] if "source_row" in frame else [None] * len(frame)
@@ -189,6 +197,24 @@ def as_calls(frame: pd.DataFrame) -> pd.DataFrame:
 
     Missing optional columns are added empty; a missing ``call_id`` is made from
     the row position (``row:<i>``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Call records with at least ``caller, callee, at`` (times tz-aware, ISO 8601
+        text read as UTC when naive, or epoch milliseconds).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``call_id, caller, callee, at, duration_s, tower, source, source_row``.
+
+    Examples
+    --------
+    >>> calls = as_calls(pd.DataFrame({"caller": ["+1"], "callee": ["+2"],
+    ...                                "at": ["2024-01-01T08:00+08:00"]}))
+    >>> calls[["call_id", "caller", "at"]].values.tolist()
+    [['row:0', '+1', Timestamp('2024-01-01 00:00:00+0000', tz='UTC')]]
     """
     out = _conform(frame, CALL_COLUMNS, ("caller", "callee", "at"), "calls")
     if out["call_id"].isna().any():
@@ -202,7 +228,19 @@ def as_calls(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def as_transfers(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` in the transfers layout: UTC ``at``, sorted by time then transfer id."""
+    """``frame`` in the transfers layout: UTC ``at``, sorted by time then transfer id.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Transfers with at least ``transfer_id, at, from_id, to_id``; rows without a time
+        are left out.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`TRANSFER_COLUMNS`.
+    """
     out = _conform(frame, TRANSFER_COLUMNS, ("transfer_id", "at", "from_id", "to_id"), "transfers")
     out = out[out["at"].notna()]
     for c in ("transfer_id", "from_id", "to_id"):
@@ -213,6 +251,18 @@ def as_transfers(frame: pd.DataFrame) -> pd.DataFrame:
 def frame_hash(*frames: pd.DataFrame) -> str:
     """A SHA-256 over the content of ``frames`` (row order matters, index ignored).
 
+    Parameters
+    ----------
+    *frames : DataFrame
+        The frames, hashed in order (their columns and their values as text).
+
+    Returns
+    -------
+    str
+        ``"sha256:<hex>"``.
+
+    Examples
+    --------
     >>> frame_hash(pd.DataFrame({"a": [1]})) == frame_hash(pd.DataFrame({"a": [1]}))
     True
     """
@@ -226,51 +276,21 @@ def frame_hash(*frames: pd.DataFrame) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def fetch_frame(
-    driver: neo4j.Driver,
-    name: str,
-    columns: Iterable[str],
-    *,
-    database: str | None = None,
-    **params: Any,
-) -> pd.DataFrame:
-    """Run the read-only named query ``cypher/<name>.cypher``; rows as a frame with ``columns``."""
-    records, _, keys = driver.execute_query(
-        query(name),
-        parameters_=params,
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
-    cols = list(columns)
-    if not records:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    frame = pd.DataFrame([r.values() for r in records], columns=list(keys))
-    return frame[cols]
-
-
-def write_rows(
-    driver: neo4j.Driver,
-    name: str,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    database: str | None = None,
-    batch_size: int = 5_000,
-    **params: Any,
-) -> int:
-    """Run the named write query with ``$rows`` in batches (managed, retried); rows written."""
-    text = query(name)
-
-    def work(tx: neo4j.ManagedTransaction, batch: Sequence[Mapping[str, Any]]) -> None:
-        tx.run(text, rows=batch, **params).consume()
-
-    with driver.session(database=database) as session:
-        for i in range(0, len(rows), batch_size):
-            session.execute_write(work, rows[i : i + batch_size])
-    return len(rows)
-
-
 def objects(values: Iterable[Any], index: pd.Index | None = None) -> pd.Series:
-    """A Series of Python objects (tuples of records, lists...) without pandas unpacking them."""
+    """A Series of Python objects (tuples of records, lists...) without pandas unpacking them.
+
+    Parameters
+    ----------
+    values : iterable
+        The objects, one per row.
+    index : Index or None
+        The Series' index (None: a range).
+
+    Returns
+    -------
+    Series
+        Of dtype object, holding ``values`` as they are.
+    """
     items = list(values)
     out = pd.Series([None] * len(items), index=index, dtype=object)
     for i, v in enumerate(items):
@@ -279,7 +299,18 @@ def objects(values: Iterable[Any], index: pd.Index | None = None) -> pd.Series:
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` in plain JSON types; :class:`Record` becomes a dict, times ISO 8601."""
+    """``value`` in plain JSON types; :class:`Record` becomes a dict, times ISO 8601.
+
+    Parameters
+    ----------
+    value : object
+        A result value: records, times, durations, mappings, sequences, sets, numpy scalars.
+
+    Returns
+    -------
+    object
+        The same in JSON types (sets sorted, as lists).
+    """
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, pd.Timestamp):
@@ -328,19 +359,30 @@ class TableResult(ResultMixin):
         return {"rows": rows, "provenance": self.provenance.to_dict()}
 
 
-def in_case_zone(
-    result: Any, driver: neo4j.Driver, tz: str | None = None, *, database: str | None = None
-) -> Any:
-    """``result`` (a frozen result with a ``tz`` field) showing times in ``tz``, by
-    default the case's zone (:func:`case_timezone`)."""
-    zone = zone_name(tz) if tz is not None else case_timezone(driver, database=database)
-    return dataclasses.replace(result, tz=zone)
-
-
 def stamp(
     sw: Stopwatch, algorithm: str, params: Mapping[str, Any], input_hash: str, **kw: Any
 ) -> Provenance:
-    """Provenance for an investigation (engine pandas, JSON-ready parameters)."""
+    """Provenance for an investigation (engine pandas, JSON-ready parameters).
+
+    Parameters
+    ----------
+    sw : Stopwatch
+        Started when the investigation started.
+    algorithm : str
+        The investigation's name.
+    params : mapping
+        Its parameters (made JSON-ready).
+    input_hash : str
+        The hash of its input (:func:`frame_hash`).
+    **kw
+        ``engine`` (default ``"pandas"``) and further fields of
+        :meth:`~netintel.algorithms.results.Stopwatch.provenance`.
+
+    Returns
+    -------
+    Provenance
+        With no seed (investigations are deterministic).
+    """
     return sw.provenance(
         algorithm,
         {k: jsonable(v) for k, v in params.items()},

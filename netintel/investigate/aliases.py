@@ -20,10 +20,11 @@ when the two records share at least one key:
 Keys shared by more than ``max_block`` records (a very common name, a hub phone) are
 skipped and counted in the provenance notes.
 
-:func:`write_candidates` stores the candidates as ``(:Person)-[:SAME_AS {score,
-evidence, status: 'candidate'}]->(:Person)``; an analyst's ``confirmed``/``rejected``
-status is never overwritten. :func:`alias_clusters` and :func:`collapse_aliases`
-turn confirmed links into clusters and, on request, merge them in a networkx graph.
+:func:`~netintel.investigate.readers.write_candidates` stores the candidates as
+``(:Person)-[:SAME_AS {score, evidence, status: 'candidate'}]->(:Person)``; an
+analyst's ``confirmed``/``rejected`` status is never overwritten. :func:`alias_clusters`
+and :func:`collapse_aliases` turn confirmed links into clusters and, on request, merge
+them in a networkx graph.
 
 >>> import pandas as pd
 >>> people = pd.DataFrame({
@@ -39,11 +40,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import neo4j
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -52,12 +53,10 @@ from netintel.algorithms.results import Stopwatch
 from netintel.investigate._base import (
     Record,
     TableResult,
-    fetch_frame,
     frame_hash,
     objects,
     records_of,
     stamp,
-    write_rows,
 )
 
 __all__ = [
@@ -66,14 +65,10 @@ __all__ = [
     "alias_candidates",
     "alias_clusters",
     "collapse_aliases",
-    "confirmed_links",
-    "find_alias_candidates",
     "name_forms",
     "name_key",
     "name_similarity",
     "score_aliases",
-    "set_alias_status",
-    "write_candidates",
 ]
 
 #: The statuses a SAME_AS link can have.
@@ -154,6 +149,18 @@ def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
     Chinese characters become pinyin (surname, given name; a surname with several
     readings gives several forms); other scripts are transliterated with ``anyascii``.
 
+    Parameters
+    ----------
+    name : str
+        A name in any script.
+
+    Returns
+    -------
+    tuple of tuples of str
+        Each reading as its tokens, in name order (empty for a blank name).
+
+    Examples
+    --------
     >>> name_forms("曾伟")
     (('ceng', 'wei'), ('zeng', 'wei'))
     >>> name_forms("Müller-Lüdenscheidt, Hans")
@@ -177,6 +184,18 @@ def name_key(token: str) -> str:
     """A coarse phonetic key of one romanised token that folds pinyin and Wade-Giles
     spellings together (and some English vowel doublings).
 
+    Parameters
+    ----------
+    token : str
+        One lowercase romanised token.
+
+    Returns
+    -------
+    str
+        Its key; spellings of one sound share it.
+
+    Examples
+    --------
     >>> name_key("zhang") == name_key("chang"), name_key("xie") == name_key("hsieh")
     (True, True)
     """
@@ -211,6 +230,18 @@ def name_similarity(a: str, b: str) -> float:
     which forgives a swapped pair of letters) and their coarse keys (at 0.95, as they
     fold spellings).
 
+    Parameters
+    ----------
+    a, b : str
+        Two names, in any script (Chinese characters are read as pinyin).
+
+    Returns
+    -------
+    float
+        1.0 for the same name, lower the more they differ.
+
+    Examples
+    --------
     >>> name_similarity("周欣", "Chou Hsin") >= 0.9, name_similarity("Song Xin", "Xin Song")
     (True, 1.0)
     """
@@ -389,6 +420,124 @@ def _pairs(keys: pd.DataFrame, max_block: int) -> tuple[pd.DataFrame, int]:
     return j[["i_a", "i_b"]].drop_duplicates().reset_index(drop=True), skipped
 
 
+def _linked(frame: pd.DataFrame | None, column: str, kind: str) -> dict[str, dict[str, Record]]:
+    """person id -> {value of ``column``: its record} (the phones or places of each)."""
+    out: dict[str, dict[str, Record]] = {}
+    if frame is not None and len(frame):
+        f = frame.assign(person_id=frame["person_id"].astype(str))
+        for pid, grp in f.groupby("person_id"):
+            out[str(pid)] = dict(
+                zip(grp[column].astype(str), records_of(grp, kind, column), strict=True)
+            )
+    return out
+
+
+def _id_points(a: str | None, b: str | None, w: Mapping[str, float]) -> tuple[float, list[str]]:
+    """What two national ids say: equal, one character apart, or different."""
+    if not (a and b):
+        return 0.0, []
+    if a == b:
+        return w["id_equal"], ["national_id equal"]
+    if _one_apart(a, b):
+        return w["id_near"], ["national_id one character apart"]
+    return w["id_differs"], ["national_id differs"]
+
+
+def _dob_points(a: date | None, b: date | None, w: Mapping[str, float]) -> tuple[float, list[str]]:
+    """What two birth dates say: equal, near (a typo), or different."""
+    if a is None or b is None:
+        return 0.0, []
+    if a == b:
+        return w["dob_equal"], ["birth_date equal"]
+    if _dates_near(a, b):
+        return w["dob_near"], [f"birth_date near ({a} ~ {b})"]
+    return w["dob_differs"], [f"birth_date differs ({a} / {b})"]
+
+
+@dataclass(frozen=True)
+class _People:
+    """The prepared person records, by row, with the phones and places of each person."""
+
+    ids: list[str | None]
+    dobs: list[date | None]
+    genders: list[str | None]
+    forms: list[Any]
+    pids: list[Any]
+    names: list[Any]
+    recs: tuple[Record, ...]
+    phones: dict[str, dict[str, Record]]
+    places: dict[str, dict[str, Record]]
+
+    @classmethod
+    def of(
+        cls, p: pd.DataFrame, phones: pd.DataFrame | None, places: pd.DataFrame | None
+    ) -> _People:
+        return cls(
+            ids=[v if isinstance(v, str) else None for v in p["_id"]],
+            dobs=[v if isinstance(v, date) else None for v in p["_dob"]],
+            genders=[v if isinstance(v, str) else None for v in p["_gender"]],
+            forms=p["_names"].tolist(),
+            pids=p["person_id"].tolist(),
+            names=p["name"].tolist(),
+            recs=records_of(p, "person", "person_id"),
+            phones=_linked(phones, "number", "uses"),
+            places=_linked(places, "place", "sighting"),
+        )
+
+    def _name_points(self, ia: int, ib: int, w: Mapping[str, float]) -> tuple[float, float, str]:
+        """Points, similarity and reason of the two names (0, 0, "" if one has none)."""
+        fa, fb = self.forms[ia], self.forms[ib]
+        if not (bool(fa["name"] or fa["alias"]) and bool(fb["name"] or fb["alias"])):
+            return 0.0, 0.0, ""
+        sim = _record_similarity(fa, fb)
+        part = min(max(w["name_scale"] * (sim - w["name_pivot"]), w["name_min"]), w["name_max"])
+        verdict = "similar" if part > 0 else "dissimilar"
+        return part, sim, f"name {verdict} {sim:.2f} ({self.names[ia]} ~ {self.names[ib]})"
+
+    def candidate(self, ia: int, ib: int, w: Mapping[str, float]) -> dict[str, Any]:
+        """The row of the pair of records ``ia``, ``ib`` (``score`` not rounded)."""
+        total = 0.0
+        reasons: list[str] = []
+        ev: list[Record] = [self.recs[ia], self.recs[ib]]
+        for points, why in (
+            _id_points(self.ids[ia], self.ids[ib], w),
+            _dob_points(self.dobs[ia], self.dobs[ib], w),
+        ):
+            total += points
+            reasons.extend(why)
+        ga, gb = self.genders[ia], self.genders[ib]
+        if ga and gb and ga != gb:
+            total += w["gender_differs"]
+            reasons.append("gender differs")
+        part, sim, why_name = self._name_points(ia, ib, w)
+        if why_name:
+            total += part
+            reasons.append(why_name)
+        pa, pb = self.pids[ia], self.pids[ib]
+        shared_ph = sorted(set(self.phones.get(pa, {})) & set(self.phones.get(pb, {})))
+        if shared_ph:
+            total += w["phone"]
+            reasons.extend(f"shares phone {n}" for n in shared_ph)
+            ev.extend(self.phones[pa][n] for n in shared_ph)
+            ev.extend(self.phones[pb][n] for n in shared_ph)
+        shared_pl = sorted(set(self.places.get(pa, {})) & set(self.places.get(pb, {})))
+        if shared_pl:
+            total += min(w["place"] * len(shared_pl), w["place_max"])
+            reasons.append(f"seen at the same place(s) {', '.join(shared_pl)}")
+            ev.extend(self.places[pa][x] for x in shared_pl)
+            ev.extend(self.places[pb][x] for x in shared_pl)
+        score = 1 / (1 + math.exp(-(total - w["bias"])))
+        a, b = (pa, pb) if pa < pb else (pb, pa)
+        return {
+            "a": a,
+            "b": b,
+            "score": score,
+            "name_similarity": round(sim, 6),
+            "reasons": tuple(reasons),
+            "evidence": tuple(ev),
+        }
+
+
 def alias_candidates(
     persons: pd.DataFrame,
     *,
@@ -411,100 +560,41 @@ def alias_candidates(
     first); ``reasons`` are short texts ("national_id equal", "shares phone X"),
     ``evidence`` the records behind them (both person records, phone uses,
     sightings).
+
+    Parameters
+    ----------
+    persons : DataFrame
+        The person records (layout above).
+    phones : DataFrame or None
+        Who uses which number (None: phones are no evidence).
+    places : DataFrame or None
+        Who was seen where (None: places are no evidence).
+    min_score : float
+        The least score (in [0, 1]) a pair needs to be listed.
+    max_block : int
+        Blocking keys shared by more records are skipped.
+    weights : mapping or None
+        Overrides of :data:`WEIGHTS`.
+
+    Returns
+    -------
+    TableResult
+        The candidate pairs, best first, with provenance.
     """
     if not 0 <= min_score <= 1:
         raise ValueError(f"min_score must be in [0, 1], got {min_score}")
     w = {**WEIGHTS, **(weights or {})}
     sw = Stopwatch()
     p = _prepared(persons)
-    keys = _keys(p, phones)
-    pairs, skipped = _pairs(keys, max_block)
-    recs = records_of(p, "person", "person_id")
-    phone_sets: dict[str, dict[str, Record]] = {}
-    if phones is not None and len(phones):
-        ph = phones.assign(person_id=phones["person_id"].astype(str))
-        for pid, grp in ph.groupby("person_id"):
-            phone_sets[str(pid)] = dict(
-                zip(grp["number"].astype(str), records_of(grp, "uses", "number"), strict=True)
-            )
-    place_sets: dict[str, dict[str, Record]] = {}
+    pairs, skipped = _pairs(_keys(p, phones), max_block)
     if places is not None and "place" not in places and "location_id" in places:
         places = places.rename(columns={"location_id": "place"})
-    if places is not None and len(places):
-        pl = places.assign(person_id=places["person_id"].astype(str))
-        for pid, grp in pl.groupby("person_id"):
-            place_sets[str(pid)] = dict(
-                zip(grp["place"].astype(str), records_of(grp, "sighting", "place"), strict=True)
-            )
-    ids = [v if isinstance(v, str) else None for v in p["_id"]]
-    dobs = [v if isinstance(v, date) else None for v in p["_dob"]]
-    genders = [v if isinstance(v, str) else None for v in p["_gender"]]
-    forms = p["_names"].tolist()
-    pids, names = p["person_id"].tolist(), p["name"].tolist()
+    people = _People.of(p, phones, places)
     rows = []
     for ia, ib in zip(pairs["i_a"].tolist(), pairs["i_b"].tolist(), strict=True):
-        total = 0.0
-        reasons: list[str] = []
-        ev: list[Record] = [recs[ia], recs[ib]]
-        if ids[ia] and ids[ib]:
-            if ids[ia] == ids[ib]:
-                total += w["id_equal"]
-                reasons.append("national_id equal")
-            elif _one_apart(ids[ia], ids[ib]):
-                total += w["id_near"]
-                reasons.append("national_id one character apart")
-            else:
-                total += w["id_differs"]
-                reasons.append("national_id differs")
-        da, db = dobs[ia], dobs[ib]
-        if da is not None and db is not None:
-            if da == db:
-                total += w["dob_equal"]
-                reasons.append("birth_date equal")
-            elif _dates_near(da, db):
-                total += w["dob_near"]
-                reasons.append(f"birth_date near ({da} ~ {db})")
-            else:
-                total += w["dob_differs"]
-                reasons.append(f"birth_date differs ({da} / {db})")
-        if genders[ia] and genders[ib] and genders[ia] != genders[ib]:
-            total += w["gender_differs"]
-            reasons.append("gender differs")
-        named = bool(forms[ia]["name"] or forms[ia]["alias"]) and bool(
-            forms[ib]["name"] or forms[ib]["alias"]
-        )
-        sim = _record_similarity(forms[ia], forms[ib]) if named else 0.0
-        if named:
-            part = min(max(w["name_scale"] * (sim - w["name_pivot"]), w["name_min"]), w["name_max"])
-            total += part
-            verdict = "similar" if part > 0 else "dissimilar"
-            reasons.append(f"name {verdict} {sim:.2f} ({names[ia]} ~ {names[ib]})")
-        pa, pb = pids[ia], pids[ib]
-        shared_ph = sorted(set(phone_sets.get(pa, {})) & set(phone_sets.get(pb, {})))
-        if shared_ph:
-            total += w["phone"]
-            reasons.extend(f"shares phone {n}" for n in shared_ph)
-            ev.extend(phone_sets[pa][n] for n in shared_ph)
-            ev.extend(phone_sets[pb][n] for n in shared_ph)
-        shared_pl = sorted(set(place_sets.get(pa, {})) & set(place_sets.get(pb, {})))
-        if shared_pl:
-            total += min(w["place"] * len(shared_pl), w["place_max"])
-            reasons.append(f"seen at the same place(s) {', '.join(shared_pl)}")
-            ev.extend(place_sets[pa][x] for x in shared_pl)
-            ev.extend(place_sets[pb][x] for x in shared_pl)
-        score = 1 / (1 + math.exp(-(total - w["bias"])))
-        if score >= min_score:
-            a, b = (pa, pb) if pa < pb else (pb, pa)
-            rows.append(
-                {
-                    "a": a,
-                    "b": b,
-                    "score": round(score, 6),
-                    "name_similarity": round(sim, 6),
-                    "reasons": tuple(reasons),
-                    "evidence": tuple(ev),
-                }
-            )
+        row = people.candidate(ia, ib, w)
+        if row["score"] >= min_score:
+            rows.append({**row, "score": round(row["score"], 6)})
     cols = ["a", "b", "score", "name_similarity", "reasons", "evidence"]
     table = pd.DataFrame(rows, columns=cols)
     table = table.sort_values(["score", "a", "b"], ascending=[False, True, True], ignore_index=True)
@@ -527,6 +617,20 @@ def score_aliases(
 ) -> dict[str, float]:
     """Pairwise precision and recall of candidate pairs against true clusters.
 
+    Parameters
+    ----------
+    candidates : DataFrame or TableResult
+        Pairs ``a, b``.
+    truth : iterable of iterables of str
+        The true clusters (each one individual's records).
+
+    Returns
+    -------
+    dict
+        ``precision``, ``recall``, ``predicted`` (pairs) and ``true`` (pairs).
+
+    Examples
+    --------
     >>> score_aliases(pd.DataFrame({"a": ["P1"], "b": ["P2"]}), [["P1", "P2", "P3"]])
     {'precision': 1.0, 'recall': 0.3333333333333333, 'predicted': 1, 'true': 3}
     """
@@ -553,6 +657,18 @@ def alias_clusters(
 ) -> list[frozenset[Hashable]]:
     """Connected groups of records joined by (confirmed) SAME_AS links, largest first.
 
+    Parameters
+    ----------
+    links : DataFrame or iterable of pairs
+        Links ``a, b`` (a frame with those columns, or pairs).
+
+    Returns
+    -------
+    list of frozenset
+        The clusters, largest first (ties: by smallest member).
+
+    Examples
+    --------
     >>> [sorted(c) for c in alias_clusters([("P1", "P2"), ("P2", "P3"), ("P7", "P8")])]
     [['P1', 'P2', 'P3'], ['P7', 'P8']]
     """
@@ -575,6 +691,22 @@ def collapse_aliases(
     merged nodes are combined, summing ``weight`` (1 where missing); edges inside a
     cluster disappear. Nodes of ``G`` not in any cluster stay as they are.
 
+    Parameters
+    ----------
+    G : networkx.Graph
+        The graph (any networkx graph class).
+    clusters : iterable of iterables
+        Groups of nodes that are one individual (:func:`alias_clusters`).
+    weight : str
+        The edge attribute summed when edges are combined.
+
+    Returns
+    -------
+    networkx.Graph
+        A new graph of the same class.
+
+    Examples
+    --------
     >>> H = collapse_aliases(nx.Graph([("P1", "X"), ("P2", "X"), ("P1", "P2")]), [["P1", "P2"]])
     >>> sorted(H.edges(data="weight")), H.nodes["P1"]["members"]
     ([('P1', 'X', 2.0)], ('P1', 'P2'))
@@ -609,116 +741,3 @@ def collapse_aliases(
         else:
             H.add_edge(ru, rv, **{**data, weight: wgt})
     return H
-
-
-# ------------------------------------------------------------------- database layer
-
-
-def find_alias_candidates(
-    driver: neo4j.Driver,
-    *,
-    min_score: float = 0.5,
-    max_block: int = 1_000,
-    use_phones: bool = True,
-    use_places: bool = True,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`alias_candidates` over every Person in Neo4j (with their phones and places)."""
-    cols = [
-        "person_id",
-        "name",
-        "aliases",
-        "gender",
-        "birth_date",
-        "national_id",
-        "source",
-        "source_row",
-    ]
-    persons = fetch_frame(driver, "persons_all", cols, database=database)
-    phones = (
-        fetch_frame(
-            driver,
-            "uses_all",
-            ["person_id", "number", "source", "source_row"],
-            database=database,
-        )
-        if use_phones
-        else None
-    )
-    places = (
-        fetch_frame(
-            driver,
-            "sightings_all",
-            ["entity", "place", "source", "source_row"],
-            database=database,
-        ).rename(columns={"entity": "person_id"})
-        if use_places
-        else None
-    )
-    return alias_candidates(
-        persons, phones=phones, places=places, min_score=min_score, max_block=max_block
-    )
-
-
-def write_candidates(
-    driver: neo4j.Driver,
-    candidates: TableResult | pd.DataFrame,
-    *,
-    run_id: str | None = None,
-    database: str | None = None,
-) -> int:
-    """Write candidates as ``SAME_AS`` links with status ``candidate``; return how many.
-
-    Idempotent: a link that exists (either direction) gets the new score and
-    evidence, but a status an analyst set (``confirmed``, ``rejected``) is kept.
-    Provenance: ``source`` ``'alias_candidates'``, ``ingest_run`` the ``run_id``
-    (default: derived from the candidates' input hash).
-    """
-    table = candidates.table if isinstance(candidates, TableResult) else candidates
-    if run_id is None:
-        h = (
-            candidates.provenance.input_hash
-            if isinstance(candidates, TableResult)
-            else frame_hash(table[["a", "b", "score"]])
-        )
-        run_id = "aliases-" + h.split(":")[-1][:16]
-    rows = [
-        {"a": a, "b": b, "score": float(s), "evidence": list(r)}
-        for a, b, s, r in zip(table["a"], table["b"], table["score"], table["reasons"], strict=True)
-    ]
-    return write_rows(driver, "same_as_merge", rows, database=database, run=run_id)
-
-
-def set_alias_status(
-    driver: neo4j.Driver,
-    a: str,
-    b: str,
-    status: str,
-    *,
-    by: str | None = None,
-    database: str | None = None,
-) -> bool:
-    """An analyst's decision on the SAME_AS link between ``a`` and ``b``.
-
-    ``status``: ``confirmed``, ``rejected`` or back to ``candidate``. Creates the
-    link when there was none (a manual link, score null). Returns True.
-    """
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    write_rows(
-        driver, "same_as_status", [{"a": a, "b": b, "status": status, "by": by}], database=database
-    )
-    return True
-
-
-def confirmed_links(
-    driver: neo4j.Driver, *, status: str = "confirmed", database: str | None = None
-) -> pd.DataFrame:
-    """SAME_AS links with ``status``: ``a, b, score, evidence, status``."""
-    return fetch_frame(
-        driver,
-        "same_as_links",
-        ["a", "b", "score", "evidence", "status"],
-        database=database,
-        status=status,
-    )

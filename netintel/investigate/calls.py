@@ -2,9 +2,9 @@
 
 Pure functions take a calls frame (see :func:`~netintel.investigate._base.as_calls`:
 ``call_id, caller, callee, at, duration_s, tower, source, source_row``) and return
-tables whose ``evidence`` column lists the call records behind every row. The
-``*_of`` / ``find_*`` functions read the frames from Neo4j with named queries and
-call the pure ones.
+tables whose ``evidence`` column lists the call records behind every row. The readers
+in :mod:`~netintel.investigate.readers` (``<function>_of``) read the frames from Neo4j
+with named queries and call the pure ones.
 
 * :func:`contact_profile` - top contacts, counts and durations, active hours, towers;
 * :func:`common_contacts` - contacts two phones (or people) share;
@@ -31,25 +31,20 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import neo4j
 import numpy as np
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch
 from netintel.investigate._base import (
-    CALL_COLUMNS,
     Record,
     TableResult,
     as_calls,
-    case_timezone,
-    fetch_frame,
     frame_hash,
-    in_case_zone,
     jsonable,
     objects,
     records_of,
@@ -63,23 +58,12 @@ __all__ = [
     "CallChains",
     "ContactProfile",
     "burners",
-    "burst_around",
     "call_burst",
     "call_chains",
-    "call_chains_between",
-    "colocated_people",
-    "colocated_phones",
     "colocation",
     "common_contacts",
-    "common_contacts_of",
     "contact_hops",
-    "contact_hops_of",
     "contact_profile",
-    "fetch_calls",
-    "find_burners",
-    "find_sim_swaps",
-    "phones_of",
-    "profile_of",
     "sim_swaps",
     "tower_observations",
 ]
@@ -174,6 +158,22 @@ def contact_profile(
 
     Calls among the subject's own numbers are not contacts. ``top`` keeps the
     most frequent contacts only; ``tz`` is the time zone of ``hours``.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    phones : str or iterable of str
+        The subject: one number, or all numbers of a person.
+    top : int or None
+        Keep the most frequent contacts only (None: all).
+    tz : str
+        The time zone of ``hours``.
+
+    Returns
+    -------
+    ContactProfile
+        Contacts, hours, towers and a summary, with provenance.
     """
     sw = Stopwatch()
     calls = as_calls(calls)
@@ -242,6 +242,18 @@ def common_contacts(
     """Contacts both ``a`` and ``b`` called or were called by.
 
     Columns ``contact, calls_a, calls_b, first, last, evidence`` (most calls first).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    a, b : str or iterable of str
+        The two subjects (a number, or a person's numbers).
+
+    Returns
+    -------
+    TableResult
+        One row per shared contact.
     """
     sw = Stopwatch()
     calls = as_calls(calls)
@@ -285,6 +297,22 @@ def contact_hops(
     A link counts when the two numbers share at least ``min_calls`` calls. Columns
     ``number, hop, via, calls, evidence``: ``via`` are the numbers of the previous hop
     it was reached from, ``calls`` the calls with them, ``evidence`` those calls.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    seeds : str or iterable of str
+        The numbers to start from (hop 0).
+    k : int
+        The most hops (at least 1).
+    min_calls : int
+        The fewest calls that make a link (at least 1).
+
+    Returns
+    -------
+    TableResult
+        One row per number reached, nearest first.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -413,6 +441,82 @@ class CallChains(ResultMixin):
         }
 
 
+_Found = tuple[int, int, int, tuple[str, ...], tuple[int, ...]]
+
+
+def _calls_by_phone(legs: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """phone -> (times in ns, contacts, rows) of its legs, sorted by time then row."""
+    legs = legs.sort_values(["at", "row"], kind="stable")
+    times = legs["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    contacts, rows = legs["contact"].to_numpy(), legs["row"].to_numpy()
+    return {
+        str(p): (times[idx], contacts[idx], rows[idx])
+        for p, idx in legs.groupby("phone", sort=False).indices.items()
+    }
+
+
+class _ChainSearch:
+    """Depth-first search of time-respecting chains, within an expansion budget.
+
+    ``found`` collects ``(hops, duration, first time, phones, rows)`` per chain.
+    """
+
+    def __init__(
+        self,
+        nbrs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+        dst: set[str],
+        window: int,
+        max_hops: int,
+        budget: int,
+    ) -> None:
+        self.nbrs, self.dst, self.w, self.max_hops = nbrs, dst, window, max_hops
+        self.budget = budget
+        self.truncated = False
+        self.found: list[_Found] = []
+
+    def run(self, src: Sequence[str], lo: int, hi: int) -> tuple[list[_Found], bool]:
+        """Chains whose first call, from a ``src`` number, lies in ``[lo, hi]``."""
+        for s in src:
+            entry = self.nbrs.get(s)
+            if entry is None:
+                continue
+            ts, cs, rs = entry
+            first, stop = int(np.searchsorted(ts, lo)), int(np.searchsorted(ts, hi, side="right"))
+            for i in range(first, stop):
+                c, t = str(cs[i]), int(ts[i])
+                if c == s or c in src:
+                    continue
+                if c in self.dst:
+                    self.found.append((1, 0, t, (s, c), (int(rs[i]),)))
+                elif self.max_hops > 1:
+                    self._walk(c, t, [s, c], [int(rs[i])], t)
+                if self.budget < 0:
+                    break
+        return self.found, self.truncated
+
+    def _walk(self, node: str, t_prev: int, path: list[str], rows: list[int], t_first: int) -> None:
+        entry = self.nbrs.get(node)
+        if entry is None:
+            return
+        ts, cs, rs = entry
+        a = int(np.searchsorted(ts, t_prev, side="left"))
+        b = int(np.searchsorted(ts, t_prev + self.w, side="right"))
+        for i in range(a, b):
+            self.budget -= 1
+            if self.budget < 0:
+                self.truncated = True
+                return
+            c = str(cs[i])
+            if c in path:
+                continue
+            t = int(ts[i])
+            if c in self.dst:
+                hops = len(rows) + 1
+                self.found.append((hops, t - t_first, t_first, (*path, c), (*rows, int(rs[i]))))
+            elif len(rows) + 1 < self.max_hops:
+                self._walk(c, t, [*path, c], [*rows, int(rs[i])], t_first)
+
+
 def call_chains(
     calls: pd.DataFrame,
     source: str | Iterable[str],
@@ -433,6 +537,30 @@ def call_chains(
     follow caller -> callee only (else a call links both ways). The first call lies
     in ``[start, end]``. At most ``limit`` chains are returned, fewest hops first
     (ties: shortest duration, then earliest).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    source, target : str or iterable of str
+        The numbers chains start from and end at.
+    window : duration
+        The longest wait between one call of a chain and the next.
+    max_hops : int
+        The most calls in a chain (at least 1).
+    start, end : time or None
+        The first call lies in ``[start, end]`` (None: open).
+    directed : bool
+        Follow caller -> callee only.
+    limit : int
+        The most chains returned.
+    max_expansions : int
+        The search's budget of calls looked at.
+
+    Returns
+    -------
+    CallChains
+        The chains (``truncated`` when the limit or the budget cut the search).
     """
     if max_hops < 1:
         raise ValueError(f"max_hops must be at least 1, got {max_hops}")
@@ -444,55 +572,10 @@ def call_chains(
     legs = _legs(calls)
     if directed:
         legs = legs[legs["out"]]
-    legs = legs.sort_values(["at", "row"], kind="stable")
-    times = legs["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    nbrs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for p, idx in legs.groupby("phone", sort=False).indices.items():
-        nbrs[str(p)] = (times[idx], legs["contact"].to_numpy()[idx], legs["row"].to_numpy()[idx])
     lo = t0.value if t0 is not None else np.iinfo(np.int64).min
     hi = t1.value if t1 is not None else np.iinfo(np.int64).max
-    w = win.value
-    found: list[tuple[int, int, int, tuple[str, ...], tuple[int, ...]]] = []
-    budget = [max_expansions]
-    truncated = False
-
-    def walk(node: str, t_prev: int, path: list[str], rows: list[int], t_first: int) -> None:
-        nonlocal truncated
-        entry = nbrs.get(node)
-        if entry is None:
-            return
-        ts, cs, rs = entry
-        a = int(np.searchsorted(ts, t_prev, side="left"))
-        b = int(np.searchsorted(ts, t_prev + w, side="right"))
-        for i in range(a, b):
-            budget[0] -= 1
-            if budget[0] < 0:
-                truncated = True
-                return
-            c = str(cs[i])
-            if c in path:
-                continue
-            t = int(ts[i])
-            if c in dst:
-                found.append((len(rows) + 1, t - t_first, t_first, (*path, c), (*rows, int(rs[i]))))
-            elif len(rows) + 1 < max_hops:
-                walk(c, t, [*path, c], [*rows, int(rs[i])], t_first)
-
-    for s in src:
-        entry = nbrs.get(s)
-        if entry is None:
-            continue
-        ts, cs, rs = entry
-        for i in range(int(np.searchsorted(ts, lo)), int(np.searchsorted(ts, hi, side="right"))):
-            c, t = str(cs[i]), int(ts[i])
-            if c == s or c in src:
-                continue
-            if c in dst:
-                found.append((1, 0, t, (s, c), (int(rs[i]),)))
-            elif max_hops > 1:
-                walk(c, t, [s, c], [int(rs[i])], t)
-            if budget[0] < 0:
-                break
+    search = _ChainSearch(_calls_by_phone(legs), dst, win.value, max_hops, max_expansions)
+    found, truncated = search.run(src, lo, hi)
     best = heapq.nsmallest(limit, found, key=lambda f: (f[0], f[1], f[2], f[3]))
     if len(found) > limit:
         truncated = True
@@ -576,6 +659,24 @@ def call_burst(
 
     The baseline rate is the subject's calls outside the window per hour of the
     observed ``period`` outside the window (default: first to last call of the frame).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    phones : str or iterable of str
+        The subject.
+    at : time
+        The event.
+    before, after : duration
+        The window before and after ``at``.
+    period : (time, time) or None
+        The observed period (None: first to last call of ``calls``).
+
+    Returns
+    -------
+    Burst
+        Observed and expected calls, score, contacts and evidence.
     """
     sw = Stopwatch()
     calls = as_calls(calls)
@@ -652,6 +753,26 @@ def burners(
     ``score`` in (0, 1] is the mean of brevity ``1 - span / max_span``, narrowness
     ``1 / contacts`` and use ``min(calls, 10) / 10``. Columns ``number, first, last,
     span, calls, contacts, contact_numbers, score, evidence``; highest score first.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    max_span : duration
+        The longest a burner is in use.
+    max_contacts : int
+        The most distinct contacts a burner has.
+    min_calls : int
+        The fewest calls a burner has.
+    margin : duration or None
+        How far inside the observed period its use must lie (None: ``max_span``).
+    period : (time, time) or None
+        The observed period (None: first to last call).
+
+    Returns
+    -------
+    TableResult
+        One row per burner, highest score first.
     """
     if max_contacts < 1 or min_calls < 1:
         raise ValueError("max_contacts and min_calls must be at least 1")
@@ -771,6 +892,117 @@ def _handset_pairs(handsets: pd.DataFrame, known: set[str]) -> pd.DataFrame:
     return pairs.rename(columns={"number_old": "old", "number_new": "new"})
 
 
+_SWAP_COLUMNS = [
+    "old",
+    "new",
+    "switch_at",
+    "shared",
+    "score",
+    "jaccard",
+    "same_handset",
+    "residual",
+    "prior",
+    "best",
+    "shared_contacts",
+    "evidence",
+]
+
+
+def _swap_candidates(
+    j: pd.DataFrame,
+    hs: pd.DataFrame,
+    first_call: Mapping[Any, pd.Timestamp],
+    contacts_n: pd.Series,
+    phone_times: Mapping[Any, np.ndarray],
+    min_shared: int,
+) -> pd.DataFrame:
+    """Per (old, new): contacts handed over, switch time, same handset, cosine and
+    Jaccard scores, residual use of old and prior use of new (pairs with at least
+    ``min_shared`` handed-over contacts, or seen in one handset)."""
+    cand = (
+        j.groupby(["old", "new"], sort=False)
+        .agg(shared=("contact", "size"), switch_at=("first", "min"))
+        .reset_index()
+    )
+    cand = cand.merge(hs[["old", "new"]].assign(same_handset=True), how="outer")
+    cand["same_handset"] = cand["same_handset"].fillna(False).astype(bool)
+    cand["shared"] = cand["shared"].fillna(0).astype(int)
+    no_switch = cand["switch_at"].isna()
+    cand.loc[no_switch, "switch_at"] = cand.loc[no_switch, "new"].map(first_call)
+    cand = cand[(cand["shared"] >= min_shared) | cand["same_handset"]]
+    n_old = contacts_n.reindex(cand["old"]).to_numpy(dtype=float)
+    n_new = contacts_n.reindex(cand["new"]).to_numpy(dtype=float)
+    shared = cand["shared"].to_numpy(dtype=float)
+    cand["score"] = np.round(shared / np.sqrt(np.maximum(n_old * n_new, 1.0)), 6)
+    cand["jaccard"] = np.round(shared / np.maximum(n_old + n_new - shared, 1.0), 6)
+    residual, prior = [], []
+    for o, n, t in zip(cand["old"], cand["new"], cand["switch_at"], strict=True):
+        st = np.datetime64(pd.Timestamp(t).tz_convert("UTC").tz_localize(None), "ns")
+        to, tn = phone_times[o], phone_times[n]
+        residual.append(1 - np.searchsorted(to, st, side="left") / len(to))
+        prior.append(np.searchsorted(tn, st, side="left") / len(tn))
+    cand["residual"] = np.round(residual, 6)
+    cand["prior"] = np.round(prior, 6)
+    return cand
+
+
+def _one_to_one(olds: Iterable[str], news: Iterable[str]) -> list[bool]:
+    """Greedy one-to-one matching in the given order: a pair wins when neither its old
+    nor its new number is taken (and its old number is no earlier pair's new one)."""
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    best = []
+    for o, n in zip(olds, news, strict=True):
+        ok = o not in taken_old and n not in taken_new and o not in taken_new
+        best.append(ok)
+        if ok:
+            taken_old.add(o)
+            taken_new.add(n)
+    return best
+
+
+def _swap_table(
+    table: pd.DataFrame,
+    handed: pd.DataFrame,
+    calls: pd.DataFrame,
+    handsets: pd.DataFrame | None,
+    hs: pd.DataFrame,
+) -> pd.DataFrame:
+    """The result table: the candidates with their handed-over contacts and evidence."""
+    if table.empty:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=bool if c in ("best", "same_handset") else object)
+                for c in _SWAP_COLUMNS
+            }
+        )
+    keys = table[["old", "new"]]
+    index = pd.MultiIndex.from_frame(keys)
+    sub = handed.merge(keys, on=["old", "new"]).groupby(["old", "new"], sort=False)
+    contacts = pd.Series(
+        {k: tuple(sorted(map(str, x))) for k, x in sub["contact"]}, dtype=object
+    ).reindex(index)
+    rows = (sub["last_row"].agg(list) + sub["first_row"].agg(list)).reindex(index)
+    phone_recs: dict[str, tuple[Record, ...]] = {}
+    if handsets is not None and len(hs):
+        h = handsets.assign(number=handsets["number"].astype(str))
+        h = h[h["number"].isin(set(hs["old"]))]
+        for num, grp in h.groupby("number"):
+            phone_recs[str(num)] = records_of(grp, "phone", "number")
+    evidence = []
+    for (o, n), r, same in zip(index, rows, table["same_handset"], strict=True):
+        recs = _evidence(calls, r) if isinstance(r, list) else ()
+        if same:
+            recs = recs + phone_recs.get(o, ()) + phone_recs.get(n, ())
+        evidence.append(recs)
+    shared_contacts = [c if isinstance(c, tuple) else () for c in contacts]
+    out = table.assign(
+        shared_contacts=objects(shared_contacts, table.index),
+        evidence=objects(evidence, table.index),
+    )[_SWAP_COLUMNS]
+    return out.reset_index(drop=True)
+
+
 def sim_swaps(
     calls: pd.DataFrame,
     *,
@@ -806,6 +1038,30 @@ def sim_swaps(
     greedy matching (same handset first, then score, then shared contacts);
     ``evidence``: the old number's last and the new number's first call with every
     handed-over contact, and the phone records giving the shared IMEI. Best first.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+    handsets : DataFrame or None
+        ``number, imei`` (+ ``source, source_row``): numbers seen in one handset.
+    min_shared : int
+        The fewest handed-over contacts a pair needs (without a shared handset).
+    min_score : float
+        The least cosine score a pair needs (without a shared handset).
+    max_residual : float
+        The largest share of the old number's calls at or after the switch.
+    max_prior : float
+        The largest share of the new number's calls before the switch.
+    rounds : int
+        Rounds of the search, each with the previous round's swaps applied.
+    max_contact_degree : int
+        Contacts with more partners are ignored.
+
+    Returns
+    -------
+    TableResult
+        One row per candidate pair, best first.
     """
     if min_shared < 1 or rounds < 1:
         raise ValueError("min_shared and rounds must be at least 1")
@@ -827,30 +1083,7 @@ def sim_swaps(
     handed = pd.DataFrame()
     for _ in range(rounds):
         j = _handovers(stats, mapping, max_contact_degree)
-        cand = (
-            j.groupby(["old", "new"], sort=False)
-            .agg(shared=("contact", "size"), switch_at=("first", "min"))
-            .reset_index()
-        )
-        cand = cand.merge(hs[["old", "new"]].assign(same_handset=True), how="outer")
-        cand["same_handset"] = cand["same_handset"].fillna(False).astype(bool)
-        cand["shared"] = cand["shared"].fillna(0).astype(int)
-        no_switch = cand["switch_at"].isna()
-        cand.loc[no_switch, "switch_at"] = cand.loc[no_switch, "new"].map(first_call)
-        cand = cand[(cand["shared"] >= min_shared) | cand["same_handset"]]
-        n_old = contacts_n.reindex(cand["old"]).to_numpy(dtype=float)
-        n_new = contacts_n.reindex(cand["new"]).to_numpy(dtype=float)
-        shared = cand["shared"].to_numpy(dtype=float)
-        cand["score"] = np.round(shared / np.sqrt(np.maximum(n_old * n_new, 1.0)), 6)
-        cand["jaccard"] = np.round(shared / np.maximum(n_old + n_new - shared, 1.0), 6)
-        residual, prior = [], []
-        for o, n, t in zip(cand["old"], cand["new"], cand["switch_at"], strict=True):
-            st = np.datetime64(pd.Timestamp(t).tz_convert("UTC").tz_localize(None), "ns")
-            to, tn = phone_times[o], phone_times[n]
-            residual.append(1 - np.searchsorted(to, st, side="left") / len(to))
-            prior.append(np.searchsorted(tn, st, side="left") / len(tn))
-        cand["residual"] = np.round(residual, 6)
-        cand["prior"] = np.round(prior, 6)
+        cand = _swap_candidates(j, hs, first_call, contacts_n, phone_times, min_shared)
         cand = cand[
             ((cand["score"] >= min_score) | cand["same_handset"])
             & (cand["residual"] <= max_residual)
@@ -860,65 +1093,14 @@ def sim_swaps(
             ["same_handset", "score", "shared", "residual", "old", "new"],
             ascending=[False, False, False, True, True, True],
         )
-        taken_old: set[str] = set()
-        taken_new: set[str] = set()
-        best = []
-        for o, n in zip(cand["old"], cand["new"], strict=True):
-            ok = o not in taken_old and n not in taken_new and o not in taken_new
-            best.append(ok)
-            if ok:
-                taken_old.add(o)
-                taken_new.add(n)
+        best = _one_to_one(cand["old"], cand["new"])
         cand["best"] = best
         table, handed = cand, j
         new_mapping = {o: n for o, n, b in zip(cand["old"], cand["new"], best, strict=True) if b}
         if new_mapping == mapping:
             break
         mapping = new_mapping
-    cols = [
-        "old",
-        "new",
-        "switch_at",
-        "shared",
-        "score",
-        "jaccard",
-        "same_handset",
-        "residual",
-        "prior",
-        "best",
-        "shared_contacts",
-        "evidence",
-    ]
-    if table.empty:
-        out = pd.DataFrame(
-            {c: pd.Series(dtype=bool if c in ("best", "same_handset") else object) for c in cols}
-        )
-    else:
-        keys = table[["old", "new"]]
-        index = pd.MultiIndex.from_frame(keys)
-        sub = handed.merge(keys, on=["old", "new"]).groupby(["old", "new"], sort=False)
-        contacts = pd.Series(
-            {k: tuple(sorted(map(str, x))) for k, x in sub["contact"]}, dtype=object
-        ).reindex(index)
-        rows = (sub["last_row"].agg(list) + sub["first_row"].agg(list)).reindex(index)
-        phone_recs: dict[str, tuple[Record, ...]] = {}
-        if handsets is not None and len(hs):
-            h = handsets.assign(number=handsets["number"].astype(str))
-            h = h[h["number"].isin(set(hs["old"]))]
-            for num, grp in h.groupby("number"):
-                phone_recs[str(num)] = records_of(grp, "phone", "number")
-        evidence = []
-        for (o, n), r, same in zip(index, rows, table["same_handset"], strict=True):
-            recs = _evidence(calls, r) if isinstance(r, list) else ()
-            if same:
-                recs = recs + phone_recs.get(o, ()) + phone_recs.get(n, ())
-            evidence.append(recs)
-        shared_contacts = [c if isinstance(c, tuple) else () for c in contacts]
-        out = table.assign(
-            shared_contacts=objects(shared_contacts, table.index),
-            evidence=objects(evidence, table.index),
-        )[cols]
-        out = out.reset_index(drop=True)
+    out = _swap_table(table, handed, calls, handsets, hs)
     params = {
         "handsets": handsets is not None,
         "min_shared": min_shared,
@@ -937,7 +1119,25 @@ def sim_swaps(
 
 def tower_observations(calls: pd.DataFrame) -> pd.DataFrame:
     """Where callers were: ``entity, place, at, kind, id, source, source_row`` per call
-    with a tower (the tower of a call record is the caller's)."""
+    with a tower (the tower of a call record is the caller's).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Call records (the calls layout, :func:`~netintel.investigate.as_calls`).
+
+    Returns
+    -------
+    DataFrame
+        One observation per call with a tower, the input of :func:`colocation`.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"caller": ["+1", "+2"], "callee": ["+2", "+1"],
+    ...     "at": ["2024-01-01T08:00Z", "2024-01-01T09:00Z"], "tower": ["T9", None]})
+    >>> tower_observations(calls)[["entity", "place", "kind"]].values.tolist()
+    [['+1', 'T9', 'call']]
+    """
     calls = as_calls(calls)
     made = calls[calls["tower"].notna()]
     return pd.DataFrame(
@@ -963,6 +1163,27 @@ def colocation(
     Each pair of observations closer than ``window`` at one place is a meeting.
     Columns ``a, b, meetings, places, first, last, evidence`` (``a < b``; most
     meetings first); pairs with fewer than ``min_meetings`` meetings are dropped.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        ``entity, place, at`` plus optional ``kind, id, source, source_row``.
+    window : duration
+        Two observations at one place at most this far apart are a meeting.
+    min_meetings : int
+        The fewest meetings a pair needs.
+
+    Returns
+    -------
+    TableResult
+        One row per pair, most meetings first.
+
+    Examples
+    --------
+    >>> seen = pd.DataFrame({"entity": ["A", "B", "C"], "place": ["L1", "L1", "L2"],
+    ...     "at": ["2024-01-01T10:00Z", "2024-01-01T10:30Z", "2024-01-01T10:00Z"]})
+    >>> colocation(seen).table[["a", "b", "meetings", "places"]].values.tolist()
+    [['A', 'B', 1, ('L1',)]]
     """
     sw = Stopwatch()
     win = _span(window, "window")
@@ -1026,294 +1247,3 @@ def colocation(
     )
     params = {"window": win, "min_meetings": min_meetings}
     return TableResult(table, stamp(sw, "colocation", params, frame_hash(obs)))
-
-
-# ------------------------------------------------------------------- database layer
-
-
-def fetch_calls(
-    driver: neo4j.Driver,
-    *,
-    numbers: Sequence[str] | None = None,
-    start: TimeLike | None = None,
-    end: TimeLike | None = None,
-    database: str | None = None,
-) -> pd.DataFrame:
-    """Call records from Neo4j as a calls frame: all, or those touching ``numbers``,
-    optionally within ``[start, end]``."""
-    t0, t1 = _time(start), _time(end)
-    params = {
-        "start_ms": None if t0 is None else int(t0.value // 1_000_000),
-        "end_ms": None if t1 is None else int(t1.value // 1_000_000),
-    }
-    if numbers is None:
-        frame = fetch_frame(driver, "calls_all", CALL_COLUMNS, database=database, **params)
-    else:
-        frame = fetch_frame(
-            driver,
-            "calls_of_phones",
-            CALL_COLUMNS,
-            database=database,
-            numbers=list(map(str, numbers)),
-            **params,
-        )
-    return as_calls(frame)
-
-
-def phones_of(
-    driver: neo4j.Driver, person_ids: Sequence[str], *, database: str | None = None
-) -> pd.DataFrame:
-    """Which numbers the people use: ``person_id, number, since, until, source, source_row``."""
-    cols = ["person_id", "number", "since", "until", "source", "source_row"]
-    return fetch_frame(
-        driver, "phones_of_persons", cols, database=database, person_ids=list(person_ids)
-    )
-
-
-def _subject(
-    driver: neo4j.Driver, phone: str | None, person: str | None, database: str | None
-) -> tuple[str, ...]:
-    if (phone is None) == (person is None):
-        raise ValueError("give exactly one of phone= or person=")
-    if phone is not None:
-        return (phone,)
-    numbers = tuple(phones_of(driver, [str(person)], database=database)["number"])
-    if not numbers:
-        raise ValueError(f"person {person!r} uses no known phone")
-    return numbers
-
-
-def _subjects(
-    driver: neo4j.Driver, a: str, b: str, by: str, database: str | None
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The phones of ``a`` and of ``b``, each a phone (``by="phone"``) or a person."""
-    if by not in ("phone", "person"):
-        raise ValueError(f"by must be 'phone' or 'person', not {by!r}")
-    if by == "phone":
-        return _subject(driver, a, None, database), _subject(driver, b, None, database)
-    return _subject(driver, None, a, database), _subject(driver, None, b, database)
-
-
-def profile_of(
-    driver: neo4j.Driver,
-    *,
-    phone: str | None = None,
-    person: str | None = None,
-    top: int | None = 10,
-    tz: str | None = None,
-    database: str | None = None,
-) -> ContactProfile:
-    """:func:`contact_profile` of a phone or of all phones a person uses, from Neo4j;
-    active hours in ``tz``, by default the case's zone (:func:`case_timezone`)."""
-    subject = _subject(driver, phone, person, database)
-    calls = fetch_calls(driver, numbers=subject, database=database)
-    zone = tz if tz is not None else case_timezone(driver, database=database)
-    return contact_profile(calls, subject, top=top, tz=zone)
-
-
-def common_contacts_of(
-    driver: neo4j.Driver,
-    a: str,
-    b: str,
-    *,
-    by: str = "phone",
-    database: str | None = None,
-) -> TableResult:
-    """:func:`common_contacts` of two phones (``by="phone"``) or two people (``"person"``)."""
-    pa, pb = _subjects(driver, a, b, by, database)
-    calls = fetch_calls(driver, numbers=[*pa, *pb], database=database)
-    return common_contacts(calls, pa, pb)
-
-
-def contact_hops_of(
-    driver: neo4j.Driver,
-    seeds: str | Sequence[str],
-    *,
-    k: int = 2,
-    min_calls: int = 1,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`contact_hops` from Neo4j, reading only the calls of each hop's frontier."""
-    frontier = set(_phones(seeds))
-    seen = set(frontier)
-    frames = []
-    for _ in range(k):
-        got = fetch_calls(driver, numbers=sorted(frontier), database=database)
-        frames.append(got)
-        nxt = (set(got["caller"]) | set(got["callee"])) - seen
-        seen |= nxt
-        frontier = nxt
-        if not frontier:
-            break
-    calls = pd.concat(frames, ignore_index=True).drop_duplicates("call_id")
-    return contact_hops(calls, seeds, k=k, min_calls=min_calls)
-
-
-def call_chains_between(
-    driver: neo4j.Driver,
-    a: str,
-    b: str,
-    *,
-    by: str = "person",
-    window: SpanLike = "24h",
-    max_hops: int = 4,
-    start: TimeLike | None = None,
-    end: TimeLike | None = None,
-    directed: bool = True,
-    limit: int = 100,
-    tz: str | None = None,
-    database: str | None = None,
-) -> CallChains:
-    """:func:`call_chains` between two people (their phones) or two phones, from Neo4j.
-
-    Reads the calls between ``start`` and ``end`` plus ``window * max_hops``.
-    """
-    pa, pb = _subjects(driver, a, b, by, database)
-    t1 = _time(end)
-    reach = None if t1 is None else t1 + _span(window, "window") * max_hops
-    calls = fetch_calls(driver, start=start, end=reach, database=database)
-    result = call_chains(
-        calls,
-        pa,
-        pb,
-        window=window,
-        max_hops=max_hops,
-        start=start,
-        end=end,
-        directed=directed,
-        limit=limit,
-    )
-    return in_case_zone(result, driver, tz, database=database)
-
-
-def burst_around(
-    driver: neo4j.Driver,
-    *,
-    transfer: str | None = None,
-    person: str | None = None,
-    phone: str | None = None,
-    at: TimeLike | None = None,
-    before: SpanLike = "48h",
-    after: SpanLike = "24h",
-    database: str | None = None,
-) -> Burst:
-    """:func:`call_burst` around a transfer (its two parties' phones, its time) or
-    around ``at`` for a person or phone, from Neo4j."""
-    period = fetch_frame(driver, "calls_period", ["first_ms", "last_ms"], database=database)
-    if transfer is not None:
-        t = fetch_frame(
-            driver,
-            "transfer_parties",
-            ["transfer_id", "at_ms", "from_id", "to_id"],
-            database=database,
-            transfer_id=transfer,
-        )
-        if t.empty:
-            raise ValueError(f"no transfer {transfer!r}")
-        at = pd.Timestamp(int(t["at_ms"].iloc[0]), unit="ms", tz="UTC")
-        people = [str(t["from_id"].iloc[0]), str(t["to_id"].iloc[0])]
-        subject = tuple(phones_of(driver, people, database=database)["number"])
-        if not subject:
-            raise ValueError(f"no known phone of the parties of transfer {transfer!r}")
-    else:
-        if at is None:
-            raise ValueError("give at= with person= or phone=")
-        subject = _subject(driver, phone, person, database)
-    calls = fetch_calls(driver, numbers=subject, database=database)
-    span = None
-    if not period.empty and period["first_ms"].iloc[0] is not None:
-        span = (
-            pd.Timestamp(int(period["first_ms"].iloc[0]), unit="ms", tz="UTC"),
-            pd.Timestamp(int(period["last_ms"].iloc[0]), unit="ms", tz="UTC"),
-        )
-    return call_burst(calls, subject, at, before=before, after=after, period=span)
-
-
-def find_burners(
-    driver: neo4j.Driver,
-    *,
-    max_span: SpanLike = "7D",
-    max_contacts: int = 3,
-    min_calls: int = 3,
-    margin: SpanLike | None = None,
-    tz: str | None = None,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`burners` over every call in Neo4j."""
-    calls = fetch_calls(driver, database=database)
-    result = burners(
-        calls, max_span=max_span, max_contacts=max_contacts, min_calls=min_calls, margin=margin
-    )
-    return in_case_zone(result, driver, tz, database=database)
-
-
-def find_sim_swaps(
-    driver: neo4j.Driver,
-    *,
-    min_shared: int = 3,
-    min_score: float = 0.3,
-    max_residual: float = 0.25,
-    max_prior: float = 0.25,
-    rounds: int = 2,
-    use_handsets: bool = True,
-    start: TimeLike | None = None,
-    end: TimeLike | None = None,
-    tz: str | None = None,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`sim_swaps` over the calls in Neo4j (optionally within ``[start, end]``),
-    with the phones' IMEIs as handset evidence unless ``use_handsets`` is False."""
-    calls = fetch_calls(driver, start=start, end=end, database=database)
-    handsets = (
-        fetch_frame(
-            driver,
-            "phone_handsets",
-            ["number", "imei", "source", "source_row"],
-            database=database,
-        )
-        if use_handsets
-        else None
-    )
-    result = sim_swaps(
-        calls,
-        handsets=handsets,
-        min_shared=min_shared,
-        min_score=min_score,
-        max_residual=max_residual,
-        max_prior=max_prior,
-        rounds=rounds,
-    )
-    return in_case_zone(result, driver, tz, database=database)
-
-
-def colocated_phones(
-    driver: neo4j.Driver,
-    *,
-    window: SpanLike = "1h",
-    min_meetings: int = 1,
-    start: TimeLike | None = None,
-    end: TimeLike | None = None,
-    tz: str | None = None,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`colocation` of phones on the same tower (calls they made) from Neo4j."""
-    calls = fetch_calls(driver, start=start, end=end, database=database)
-    result = colocation(tower_observations(calls), window=window, min_meetings=min_meetings)
-    return in_case_zone(result, driver, tz, database=database)
-
-
-def colocated_people(
-    driver: neo4j.Driver,
-    *,
-    window: SpanLike = "1h",
-    min_meetings: int = 1,
-    tz: str | None = None,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`colocation` of people from their sightings (``SEEN_AT``) in Neo4j."""
-    cols = ["entity", "place", "at_ms", "source", "source_row"]
-    obs = fetch_frame(driver, "sightings_all", cols, database=database)
-    obs["at"] = pd.to_datetime(obs["at_ms"].astype("int64"), unit="ms", utc=True)
-    obs = obs.drop(columns="at_ms").assign(kind="sighting", id=None)
-    result = colocation(obs, window=window, min_meetings=min_meetings)
-    return in_case_zone(result, driver, tz, database=database)

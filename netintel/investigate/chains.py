@@ -10,10 +10,9 @@
 
 Pure functions take a transfers frame (``transfer_id, at, victim_id, from_id, to_id,
 location_id, region, case_id, source, source_row``, optionally ``victim_name, from_name,
-to_name``); :func:`fetch_transfers` and the ``*_of`` functions read it from Neo4j.
+to_name``); :func:`~netintel.investigate.readers.transfers_of` reads it from Neo4j.
 Times stay UTC in the chains; the tables (:meth:`Chains.to_frame`, :meth:`Chains.summary`)
-show them in the zone ``tz`` (the ``*_of`` functions: the case's zone), with names next
-to ids.
+show them in the zone ``tz`` (the readers: the case's zone), with names next to ids.
 
 >>> import pandas as pd
 >>> tr = pd.DataFrame({
@@ -37,19 +36,14 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
-import neo4j
 import numpy as np
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch
-from netintel.exceptions import UnknownIdError
 from netintel.investigate._base import (
-    TRANSFER_COLUMNS,
     Record,
     TableResult,
     as_transfers,
-    case_timezone,
-    fetch_frame,
     frame_hash,
     jsonable,
     named,
@@ -64,12 +58,9 @@ __all__ = [
     "Chains",
     "Hop",
     "chain_brokers",
-    "fetch_transfers",
-    "find_transfer_chains",
     "score_chains",
     "transfer_chains",
     "victim_chains",
-    "victim_chains_of",
 ]
 
 
@@ -332,6 +323,18 @@ def victim_chains(transfers: pd.DataFrame, *, tz: str | None = None) -> Chains:
     breaks (a missing or misrecorded transfer). Transfers without a victim are left
     out. Chains are ordered by start time. The tables show times in ``tz`` (default
     UTC).
+
+    Parameters
+    ----------
+    transfers : DataFrame
+        Transfer events (the transfers layout, :func:`~netintel.investigate.as_transfers`).
+    tz : str or None
+        The zone the tables show times in (None: UTC).
+
+    Returns
+    -------
+    Chains
+        One chain per victim.
     """
     sw = Stopwatch()
     tr = as_transfers(transfers)
@@ -371,6 +374,26 @@ def transfer_chains(
     *maximal* chain (no transfer can be added at either end) with at least
     ``min_hops`` hops, most hops first, then most victims, then most regions, then
     earliest. At most ``limit`` chains are enumerated (``truncated`` then says so).
+
+    Parameters
+    ----------
+    transfers : DataFrame
+        Transfer events (the transfers layout, :func:`~netintel.investigate.as_transfers`).
+    max_gap : duration
+        The longest time between one transfer of a chain and the next.
+    min_hops : int
+        The fewest transfers in a chain.
+    same_victim : bool
+        Chains move one victim only.
+    limit : int
+        The most chains enumerated.
+    tz : str or None
+        The zone the tables show times in (None: UTC).
+
+    Returns
+    -------
+    Chains
+        The maximal chains, longest first.
     """
     gap = pd.Timedelta(max_gap)
     if gap < pd.Timedelta(0):
@@ -429,6 +452,18 @@ def chain_brokers(chains: Chains | Iterable[Chain], *, min_chains: int = 2) -> T
     Columns ``person, name, chains, victims, received, handed_on, evidence`` for people
     in at least ``min_chains`` chains, most chains first. ``evidence``: the transfers
     through them.
+
+    Parameters
+    ----------
+    chains : Chains or iterable of Chain
+        Chains, e.g. of :func:`victim_chains` or :func:`transfer_chains`.
+    min_chains : int
+        The fewest chains a broker is in.
+
+    Returns
+    -------
+    TableResult
+        One row per broker, most chains first.
     """
     sw = Stopwatch()
     items = chains.chains if isinstance(chains, Chains) else tuple(chains)
@@ -487,6 +522,20 @@ def score_chains(
     * ``contained_recall``: share of true chains that appear as a contiguous part of
       some predicted chain (what a cross-victim search should at least achieve).
 
+    Parameters
+    ----------
+    predicted : iterable of Chain or of sequences of str
+        The chains found (transfer ids).
+    truth : iterable of sequences of str
+        The true chains (transfer ids).
+
+    Returns
+    -------
+    dict of str to float
+        The five measures above, each in [0, 1].
+
+    Examples
+    --------
     >>> score_chains([("T1", "T2"), ("T3",)], [("T1", "T2"), ("T4",)])["chain_recall"]
     0.5
     """
@@ -510,72 +559,3 @@ def score_chains(
         "link_recall": ratio(len(pl & tl), len(tl)),
         "contained_recall": ratio(sum(contained(t) for t in ts), len(ts)),
     }
-
-
-# ------------------------------------------------------------------- database layer
-
-
-def fetch_transfers(
-    driver: neo4j.Driver,
-    *,
-    victim: str | None = None,
-    inferred: bool = False,
-    database: str | None = None,
-) -> pd.DataFrame:
-    """Transfer events from Neo4j as a transfers frame (all, or one victim's), with names.
-
-    Recorded transfers only, unless ``inferred``: then the inferred ones written by
-    :func:`netintel.inferred.write_inferred` too. A ``victim`` that is no person in the
-    graph raises :class:`~netintel.exceptions.UnknownIdError`.
-    """
-    frame = fetch_frame(
-        driver,
-        "transfers_all",
-        TRANSFER_COLUMNS,
-        database=database,
-        victim=victim,
-        inferred=inferred,
-    )
-    if victim is not None and not len(frame):
-        known = fetch_frame(
-            driver, "person_element_ids", ["person_id"], database=database, person_ids=[victim]
-        )
-        if not len(known):
-            raise UnknownIdError("person", victim)
-    return as_transfers(frame)
-
-
-def victim_chains_of(
-    driver: neo4j.Driver,
-    *,
-    victim: str | None = None,
-    tz: str | None = None,
-    database: str | None = None,
-) -> Chains:
-    """:func:`victim_chains` from Neo4j (all victims, or one), times in ``tz`` (default:
-    the case's zone, :func:`~netintel.investigate.case_timezone`)."""
-    zone = tz if tz is not None else case_timezone(driver, database=database)
-    return victim_chains(fetch_transfers(driver, victim=victim, database=database), tz=zone)
-
-
-def find_transfer_chains(
-    driver: neo4j.Driver,
-    *,
-    max_gap: str | timedelta | pd.Timedelta = "14D",
-    min_hops: int = 1,
-    same_victim: bool = False,
-    limit: int = 10_000,
-    tz: str | None = None,
-    database: str | None = None,
-) -> Chains:
-    """:func:`transfer_chains` over every transfer in Neo4j, times in ``tz`` (default:
-    the case's zone)."""
-    zone = tz if tz is not None else case_timezone(driver, database=database)
-    return transfer_chains(
-        fetch_transfers(driver, database=database),
-        max_gap=max_gap,
-        min_hops=min_hops,
-        same_victim=same_victim,
-        limit=limit,
-        tz=zone,
-    )

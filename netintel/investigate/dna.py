@@ -4,7 +4,8 @@
 the kinship matches (``Sample-[:MATCHES]-Sample``), the reference samples' donors,
 the cases they reported and the missing people of those cases, and flags conflicts:
 one sample matching several families, or one family matched by several samples.
-:func:`find_reunifications` reads the matches from Neo4j (``cypher/dna_matches.cypher``).
+:func:`~netintel.investigate.readers.reunifications_of` reads the matches from Neo4j
+(``cypher/dna_matches.cypher``).
 
 >>> import pandas as pd
 >>> m = pd.DataFrame({
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import neo4j
 import numpy as np
 import pandas as pd
 
@@ -29,12 +29,13 @@ from netintel.algorithms.results import Stopwatch
 from netintel.investigate._base import (
     Record,
     TableResult,
-    fetch_frame,
+    _opt_int,
+    _opt_str,
     frame_hash,
     stamp,
 )
 
-__all__ = ["MATCH_COLUMNS", "find_reunifications", "reunifications"]
+__all__ = ["MATCH_COLUMNS", "reunifications"]
 
 MATCH_COLUMNS = (
     "unknown_sample",
@@ -53,16 +54,98 @@ MATCH_COLUMNS = (
 )
 
 
-def _txt(v: Any) -> str | None:
-    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-        return None
-    return str(v)
+_COLUMNS = [
+    "unknown_sample",
+    "found_person",
+    "case_id",
+    "missing_person",
+    "parents",
+    "parents_matched",
+    "score",
+    "combined",
+    "rank",
+    "likely",
+    "conflict",
+    "conflicts",
+    "evidence",
+]
 
 
-def _int(v: Any) -> int | None:
-    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-        return None
-    return int(v)
+def _scored_matches(matches: pd.DataFrame, min_score: float) -> pd.DataFrame:
+    """The matches with every column of :data:`MATCH_COLUMNS`, a numeric score of at
+    least ``min_score``, and the ``family`` each points to (the case, else the donor)."""
+    m = matches.copy()
+    for c in MATCH_COLUMNS:
+        if c not in m:
+            m[c] = None
+    m["score"] = pd.to_numeric(m["score"], errors="coerce")
+    m = m[m["score"].notna() & (m["score"] >= min_score)]
+    m["family"] = [
+        f"case:{c}" if _opt_str(c) else f"donor:{_opt_str(p) or r}"
+        for c, p, r in zip(m["case_id"], m["parent"], m["reference_sample"], strict=True)
+    ]
+    return m
+
+
+def _family_row(u: str, fam: str, g: pd.DataFrame) -> dict[str, Any]:
+    """One (sample, family): its donors, best and combined scores, and the records."""
+    per_ref = g.sort_values("score", ascending=False).drop_duplicates("reference_sample")
+    donors = per_ref.assign(
+        donor=per_ref["parent"].map(_opt_str).fillna(per_ref["reference_sample"])
+    )
+    best_per_donor = donors.groupby("donor")["score"].max()
+    ev: dict[Record, None] = {}
+    for r in g.itertuples(index=False):
+        match_id = f"{u}~{r.reference_sample}"
+        ev[Record("match", match_id, _opt_str(r.match_source), _opt_int(r.match_row))] = None
+        if _opt_str(r.report_source):
+            report = Record(
+                "report", _opt_str(r.case_id), _opt_str(r.report_source), _opt_int(r.report_row)
+            )
+            ev[report] = None
+    missing = tuple(sorted({x for x in g["missing_person"].map(_opt_str) if x}))
+    found = tuple(sorted({x for x in g["found_person"].map(_opt_str) if x}))
+    return {
+        "unknown_sample": u,
+        "found_person": found[0] if len(found) == 1 else (found or None),
+        "family": fam,
+        "case_id": _opt_str(g["case_id"].iloc[0]),
+        "missing_person": missing[0] if len(missing) == 1 else (missing or None),
+        "parents": tuple(sorted(best_per_donor.index)),
+        "parents_matched": len(best_per_donor),
+        "score": round(float(best_per_donor.max()), 6),
+        "combined": round(float(1 - np.prod(1 - best_per_donor.clip(0, 1))), 6),
+        "evidence": tuple(ev),
+    }
+
+
+def _ranked(t: pd.DataFrame, likely_score: float) -> pd.DataFrame:
+    """The families ranked per sample, ``likely`` and ``conflicts`` set, best first."""
+    t = t.sort_values(
+        ["unknown_sample", "parents_matched", "combined", "family"],
+        ascending=[True, False, False, True],
+    )
+    t["rank"] = t.groupby("unknown_sample").cumcount() + 1
+    t["likely"] = (t["rank"] == 1) & (t["combined"] >= likely_score)
+    fams_of = t.groupby("unknown_sample")["family"].agg(list)
+    samples_of = t.groupby("family")["unknown_sample"].agg(list)
+    conflicts = []
+    for u, fam in zip(t["unknown_sample"], t["family"], strict=True):
+        notes = []
+        others = [f for f in fams_of[u] if f != fam]
+        if others:
+            notes.append(f"{u} also matches {', '.join(others)}")
+        rivals = [s for s in samples_of[fam] if s != u]
+        if rivals:
+            notes.append(f"{fam} also matched by {', '.join(rivals)}")
+        conflicts.append(tuple(notes))
+    t["conflicts"] = conflicts
+    t["conflict"] = t["conflicts"].map(bool)
+    return t.sort_values(
+        ["rank", "parents_matched", "combined", "unknown_sample"],
+        ascending=[True, False, False, True],
+        ignore_index=True,
+    )
 
 
 def reunifications(
@@ -87,112 +170,34 @@ def reunifications(
     Columns ``unknown_sample, found_person, case_id, missing_person, parents,
     parents_matched, score, combined, rank, likely, conflict, conflicts, evidence``;
     best first. Matches below ``min_score`` are ignored.
+
+    Parameters
+    ----------
+    matches : DataFrame
+        The kinship matches (columns :data:`MATCH_COLUMNS`).
+    min_score : float
+        Matches below this score are ignored.
+    likely_score : float
+        The combined score a best family needs to be ``likely``.
+
+    Returns
+    -------
+    TableResult
+        One row per (sample, family), best first.
     """
     for c in ("unknown_sample", "reference_sample", "score"):
         if c not in matches:
             raise ValueError(f"matches frame lacks column {c}")
     sw = Stopwatch()
-    m = matches.copy()
-    for c in MATCH_COLUMNS:
-        if c not in m:
-            m[c] = None
-    m["score"] = pd.to_numeric(m["score"], errors="coerce")
-    m = m[m["score"].notna() & (m["score"] >= min_score)]
-    m["family"] = [
-        f"case:{c}" if _txt(c) else f"donor:{_txt(p) or r}"
-        for c, p, r in zip(m["case_id"], m["parent"], m["reference_sample"], strict=True)
-    ]
-    rows = []
-    for (u, fam), g in m.groupby(["unknown_sample", "family"], sort=True):
-        per_ref = g.sort_values("score", ascending=False).drop_duplicates("reference_sample")
-        donors = per_ref.assign(
-            donor=per_ref["parent"].map(_txt).fillna(per_ref["reference_sample"])
-        )
-        best_per_donor = donors.groupby("donor")["score"].max()
-        ev: dict[Record, None] = {}
-        for r in g.itertuples(index=False):
-            ev[
-                Record(
-                    "match", f"{u}~{r.reference_sample}", _txt(r.match_source), _int(r.match_row)
-                )
-            ] = None
-            if _txt(r.report_source):
-                ev[Record("report", _txt(r.case_id), _txt(r.report_source), _int(r.report_row))] = (
-                    None
-                )
-        missing = tuple(sorted({x for x in g["missing_person"].map(_txt) if x}))
-        found = tuple(sorted({x for x in g["found_person"].map(_txt) if x}))
-        rows.append(
-            {
-                "unknown_sample": str(u),
-                "found_person": found[0] if len(found) == 1 else (found or None),
-                "family": fam,
-                "case_id": _txt(g["case_id"].iloc[0]),
-                "missing_person": missing[0] if len(missing) == 1 else (missing or None),
-                "parents": tuple(sorted(best_per_donor.index)),
-                "parents_matched": len(best_per_donor),
-                "score": round(float(best_per_donor.max()), 6),
-                "combined": round(float(1 - np.prod(1 - best_per_donor.clip(0, 1))), 6),
-                "evidence": tuple(ev),
-            }
-        )
-    cols = [
-        "unknown_sample",
-        "found_person",
-        "case_id",
-        "missing_person",
-        "parents",
-        "parents_matched",
-        "score",
-        "combined",
-        "rank",
-        "likely",
-        "conflict",
-        "conflicts",
-        "evidence",
+    m = _scored_matches(matches, min_score)
+    rows = [
+        _family_row(str(u), str(fam), g)
+        for (u, fam), g in m.groupby(["unknown_sample", "family"], sort=True)
     ]
     if not rows:
-        table = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        table = pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
     else:
-        t = pd.DataFrame(rows)
-        t = t.sort_values(
-            ["unknown_sample", "parents_matched", "combined", "family"],
-            ascending=[True, False, False, True],
-        )
-        t["rank"] = t.groupby("unknown_sample").cumcount() + 1
-        t["likely"] = (t["rank"] == 1) & (t["combined"] >= likely_score)
-        fams_of = t.groupby("unknown_sample")["family"].agg(list)
-        samples_of = t.groupby("family")["unknown_sample"].agg(list)
-        conflicts = []
-        for u, fam in zip(t["unknown_sample"], t["family"], strict=True):
-            notes = []
-            others = [f for f in fams_of[u] if f != fam]
-            if others:
-                notes.append(f"{u} also matches {', '.join(others)}")
-            rivals = [s for s in samples_of[fam] if s != u]
-            if rivals:
-                notes.append(f"{fam} also matched by {', '.join(rivals)}")
-            conflicts.append(tuple(notes))
-        t["conflicts"] = conflicts
-        t["conflict"] = t["conflicts"].map(bool)
-        t = t.sort_values(
-            ["rank", "parents_matched", "combined", "unknown_sample"],
-            ascending=[True, False, False, True],
-            ignore_index=True,
-        )
-        table = t[cols]
+        table = _ranked(pd.DataFrame(rows), likely_score)[_COLUMNS]
     params = {"min_score": min_score, "likely_score": likely_score}
     prov = stamp(sw, "reunifications", params, frame_hash(m.astype(str)))
     return TableResult(table, prov)
-
-
-def find_reunifications(
-    driver: neo4j.Driver,
-    *,
-    min_score: float = 0.0,
-    likely_score: float = 0.95,
-    database: str | None = None,
-) -> TableResult:
-    """:func:`reunifications` from the DNA matches, donors and reports in Neo4j."""
-    matches = fetch_frame(driver, "dna_matches", MATCH_COLUMNS, database=database)
-    return reunifications(matches, min_score=min_score, likely_score=likely_score)

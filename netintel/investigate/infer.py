@@ -68,7 +68,7 @@ from __future__ import annotations
 import hashlib
 from collections import ChainMap, Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import combinations, pairwise
 from typing import Any
 
@@ -393,6 +393,21 @@ def lift_calls(calls: pd.DataFrame, uses: pd.DataFrame) -> pd.DataFrame:
     (``person_id, number``): one row per (call, user of the caller's phone, user of the
     callee's phone); calls of a phone nobody is known to use are left out.
 
+    Parameters
+    ----------
+    calls : DataFrame
+        Phone calls: ``caller, callee, at`` and optional ``call_id, source, source_row``.
+    uses : DataFrame
+        ``person_id, number``: who uses which phone.
+
+    Returns
+    -------
+    DataFrame
+        ``person_a, person_b, at, call_id, source, source_row``: the ``calls`` frame of
+        :func:`infer_handovers`.
+
+    Examples
+    --------
     >>> calls = pd.DataFrame({"caller": ["+1", "+2"], "callee": ["+2", "+9"],
     ...     "at": ["2024-01-01T00:00Z", "2024-01-01T01:00Z"], "call_id": ["C1", "C2"]})
     >>> uses = pd.DataFrame({"person_id": ["A", "B"], "number": ["+1", "+2"]})
@@ -459,22 +474,25 @@ class _Index:
         self.s_srow = sightings["source_row"].to_numpy()
         self.s_at = sightings["at"]
 
+    @staticmethod
+    def _between(start: np.ndarray, times: np.ndarray, x: int, t0: int, t1: int) -> slice:
+        """The rows of person ``x`` (from ``start[x]``, sorted by ``times``) in [t0, t1]."""
+        s, e = start[x], start[x + 1]
+        ts = times[s:e]
+        return slice(s + np.searchsorted(ts, t0, side="left"), s + np.searchsorted(ts, t1, "right"))
+
     def calls_in(self, x: int, t0: int, t1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Calls of x in [t0, t1]: (other, time, row)."""
-        s, e = self.l_start[x], self.l_start[x + 1]
-        ts = self.l_t[s:e]
-        i0 = s + np.searchsorted(ts, t0, side="left")
-        i1 = s + np.searchsorted(ts, t1, side="right")
-        return self.l_other[i0:i1], self.l_t[i0:i1], self.l_row[i0:i1]
+        i = self._between(self.l_start, self.l_t, x, t0, t1)
+        return self.l_other[i], self.l_t[i], self.l_row[i]
 
     def sightings_in(self, x: int, t0: int, t1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        s, e = self.s_start[x], self.s_start[x + 1]
-        ts = self.s_t[s:e]
-        i0 = s + np.searchsorted(ts, t0, side="left")
-        i1 = s + np.searchsorted(ts, t1, side="right")
-        return self.s_place[i0:i1], self.s_t[i0:i1], self.s_row[i0:i1]
+        """Sightings of x in [t0, t1]: (place, time, row)."""
+        i = self._between(self.s_start, self.s_t, x, t0, t1)
+        return self.s_place[i], self.s_t[i], self.s_row[i]
 
     def call_record(self, row: int) -> TimedRecord:
+        """The record of call ``row``, with its time."""
         return TimedRecord(
             "call",
             str(self.call_id[row]),
@@ -484,12 +502,11 @@ class _Index:
         )
 
     def sight_record(self, row: int) -> TimedRecord:
+        """The record of sighting ``row`` (id ``person@place``), with its time."""
+        place = f"{self.s_person[row]}@{self.s_loc[row]}"
+        at = self.s_at.iloc[row]
         return TimedRecord(
-            "sighting",
-            f"{self.s_person[row]}@{self.s_loc[row]}",
-            _opt_str(self.s_src[row]),
-            _opt_int(self.s_srow[row]),
-            self.s_at.iloc[row],
+            "sighting", place, _opt_str(self.s_src[row]), _opt_int(self.s_srow[row]), at
         )
 
     def expected(self, x: int, y: int, span_ns: int, inside: int) -> float:
@@ -515,6 +532,36 @@ class _Params:
     placement_bonus: float
     min_score: float
     max_candidates: int
+
+    @classmethod
+    def checked(cls, **given: Any) -> _Params:
+        """The parameters of :func:`infer_handovers`, durations parsed, ranges checked."""
+        durations = ("lead", "horizon", "case_lag", "colocation_window")
+        parsed: dict[str, Any] = {
+            k: pd.Timedelta(v) if k in durations else v for k, v in given.items()
+        }
+        par = cls(**parsed)
+        for name in durations:
+            if getattr(par, name) < pd.Timedelta(0):
+                raise ValueError(f"{name} must not be negative")
+        for name in (
+            "call_weight",
+            "case_weight",
+            "colocation_weight",
+            "victim_weight",
+            "pattern_weight",
+            "role_weight",
+            "min_score",
+        ):
+            if not 0.0 <= getattr(par, name) <= 1.0:
+                raise ValueError(f"{name} must be within [0, 1], got {getattr(par, name)}")
+        if par.max_candidates < 0 or par.max_candidates > 12:
+            raise ValueError(f"max_candidates must be within [0, 12], got {par.max_candidates}")
+        return par
+
+    def provenance(self) -> dict[str, Any]:
+        """The parameters as the provenance records them, in declaration order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -764,11 +811,11 @@ def infer_handovers(
         input gives the same hops and ids.
     """
     sw = Stopwatch()
-    par = _Params(
-        lead=pd.Timedelta(lead),
-        horizon=pd.Timedelta(horizon),
-        case_lag=pd.Timedelta(case_lag),
-        colocation_window=pd.Timedelta(colocation_window),
+    par = _Params.checked(
+        lead=lead,
+        horizon=horizon,
+        case_lag=case_lag,
+        colocation_window=colocation_window,
         call_weight=call_weight,
         case_weight=case_weight,
         colocation_weight=colocation_weight,
@@ -779,68 +826,8 @@ def infer_handovers(
         min_score=min_score,
         max_candidates=max_candidates,
     )
-    for name in ("lead", "horizon", "case_lag", "colocation_window"):
-        if getattr(par, name) < pd.Timedelta(0):
-            raise ValueError(f"{name} must not be negative")
-    for name in (
-        "call_weight",
-        "case_weight",
-        "colocation_weight",
-        "victim_weight",
-        "pattern_weight",
-        "role_weight",
-        "min_score",
-    ):
-        if not 0.0 <= getattr(par, name) <= 1.0:
-            raise ValueError(f"{name} must be within [0, 1], got {getattr(par, name)}")
-    if max_candidates < 0 or max_candidates > 12:
-        raise ValueError(f"max_candidates must be within [0, 12], got {max_candidates}")
-
     tr = as_transfers(transfers)
-    cl = _need(
-        calls if calls is not None else pd.DataFrame(columns=["person_a", "person_b", "at"]),
-        ("person_a", "person_b", "at"),
-        "calls",
-    )
-    if "call_id" not in cl.columns:
-        cl["call_id"] = [f"row:{i}" for i in range(len(cl))]
-    cl = cl.astype({"person_a": str, "person_b": str})
-    cl["at"] = _utc(cl["at"], "calls")
-    cl = cl.sort_values(["at", "call_id"], kind="stable", ignore_index=True)
-    si = _need(
-        sightings
-        if sightings is not None
-        else pd.DataFrame(columns=["person_id", "location_id", "at"]),
-        ("person_id", "location_id", "at"),
-        "sightings",
-    )
-    si = si.astype({"person_id": str, "location_id": str})
-    si["at"] = _utc(si["at"], "sightings")
-    si = si.sort_values(["at", "person_id", "location_id"], kind="stable", ignore_index=True)
-    cr = _need(
-        case_roles
-        if case_roles is not None
-        else pd.DataFrame(columns=["person_id", "case_id", "role"]),
-        ("person_id", "case_id", "role"),
-        "case_roles",
-    )
-    cr = cr.astype({"person_id": str, "case_id": str, "role": str})
-    opened: dict[str, pd.Timestamp] = {}
-    if cases is not None and len(cases):
-        cs = _need(cases, ("case_id", "opened"), "cases")
-        at = pd.to_datetime(cs["opened"], utc=True, format="ISO8601", errors="coerce")
-        opened = {str(c): t for c, t in zip(cs["case_id"], at, strict=True) if pd.notna(t)}
-    names: dict[str, str] = {}
-    if persons is not None and len(persons):
-        pn = _need(persons, ("person_id", "name"), "persons")
-        names = {
-            str(p): str(n) for p, n in zip(pn["person_id"], pn["name"], strict=True) if pd.notna(n)
-        }
-    for col, ncol in (("victim_id", "victim_name"), ("from_id", "from_name"), ("to_id", "to_name")):
-        for p, n in zip(tr[col], tr[ncol], strict=True):
-            if pd.notna(p) and pd.notna(n):
-                names.setdefault(str(p), str(n))
-
+    cl, si, cr = _calls_frame(calls), _sightings_frame(sightings), _roles_frame(case_roles)
     people = sorted(
         set(cl["person_a"])
         | set(cl["person_b"])
@@ -851,8 +838,89 @@ def infer_handovers(
         | set(tr["to_id"])
     )
     idx = _Index(cl, si, people)
+    cases_of, members, role_of = _case_members(cr)
+    tr_recs = records_of(tr, "transfer", "transfer_id")
+    pattern, role_prob = _patterns(tr, tr_recs, members, role_of)
+    by_victim = _known_by_victim(tr, tr_recs)
+    opened = _opened(cases)
+    wanted = sorted(set(by_victim) | set(cases_of)) if victims is None else list(victims)
+    hops: list[InferredHop] = []
+    for v in wanted:
+        mine = cases_of.get(v, [])
+        first_case = min((opened[c] for c in mine if c in opened), default=None)
+        hops += _infer_victim(
+            v, by_victim.get(v), mine, first_case, members, idx, par, pattern, role_prob, role_of
+        )
+    params = {
+        **par.provenance(),
+        "victims": None if victims is None else wanted,
+        "model": "noisy-or channels + subset dynamic programming (infer_handovers v1)",
+    }
+    prov = stamp(sw, "infer_handovers", params, _hash(tr, cl, si, cr))
+    return InferredHandovers(tuple(hops), prov, _names(persons, tr), zone_name(tz), len(wanted))
 
-    # case suspects per victim, with roles and the records that say so
+
+# ------------------------------------------------------ infer_handovers: its inputs
+
+
+def _given(frame: pd.DataFrame | None, cols: tuple[str, ...], what: str) -> pd.DataFrame:
+    """``frame`` checked for ``cols`` (None: an empty frame with them)."""
+    return _need(frame if frame is not None else pd.DataFrame(columns=list(cols)), cols, what)
+
+
+def _calls_frame(calls: pd.DataFrame | None) -> pd.DataFrame:
+    """Calls between people, string ids, UTC times, sorted by time then call id."""
+    cl = _given(calls, ("person_a", "person_b", "at"), "calls")
+    if "call_id" not in cl.columns:
+        cl["call_id"] = [f"row:{i}" for i in range(len(cl))]
+    cl = cl.astype({"person_a": str, "person_b": str})
+    cl["at"] = _utc(cl["at"], "calls")
+    return cl.sort_values(["at", "call_id"], kind="stable", ignore_index=True)
+
+
+def _sightings_frame(sightings: pd.DataFrame | None) -> pd.DataFrame:
+    """Sightings, string ids, UTC times, sorted by time, person, place."""
+    si = _given(sightings, ("person_id", "location_id", "at"), "sightings")
+    si = si.astype({"person_id": str, "location_id": str})
+    si["at"] = _utc(si["at"], "sightings")
+    return si.sort_values(["at", "person_id", "location_id"], kind="stable", ignore_index=True)
+
+
+def _roles_frame(case_roles: pd.DataFrame | None) -> pd.DataFrame:
+    """Case roles with string ids and roles."""
+    cr = _given(case_roles, ("person_id", "case_id", "role"), "case_roles")
+    return cr.astype({"person_id": str, "case_id": str, "role": str})
+
+
+def _opened(cases: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
+    """case id -> when it was opened (cases whose date does not parse are left out)."""
+    if cases is None or not len(cases):
+        return {}
+    cs = _need(cases, ("case_id", "opened"), "cases")
+    at = pd.to_datetime(cs["opened"], utc=True, format="ISO8601", errors="coerce")
+    return {str(c): t for c, t in zip(cs["case_id"], at, strict=True) if pd.notna(t)}
+
+
+def _names(persons: pd.DataFrame | None, tr: pd.DataFrame) -> dict[str, str]:
+    """person id -> name, from ``persons``, else from the names on the transfers."""
+    names: dict[str, str] = {}
+    if persons is not None and len(persons):
+        pn = _need(persons, ("person_id", "name"), "persons")
+        names = {
+            str(p): str(n) for p, n in zip(pn["person_id"], pn["name"], strict=True) if pd.notna(n)
+        }
+    for col, ncol in (("victim_id", "victim_name"), ("from_id", "from_name"), ("to_id", "to_name")):
+        for p, n in zip(tr[col], tr[ncol], strict=True):
+            if pd.notna(p) and pd.notna(n):
+                names.setdefault(str(p), str(n))
+    return names
+
+
+def _case_members(
+    cr: pd.DataFrame,
+) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str, Record]]], dict[str, str]]:
+    """The cases of each victim, the suspects of each case (with role and record), and
+    each suspect's first role."""
     role_recs = records_of(cr, "case_role", "case_id")
     cases_of: dict[str, list[str]] = defaultdict(list)
     members: dict[str, list[tuple[str, str, Record]]] = defaultdict(list)
@@ -863,8 +931,17 @@ def infer_handovers(
         else:
             members[c].append((p, r, rec))
             role_of.setdefault(p, r)
-    # who hands to whom, and from which role to which (recorded transfers)
-    tr_recs = records_of(tr, "transfer", "transfer_id")
+    return cases_of, members, role_of
+
+
+def _patterns(
+    tr: pd.DataFrame,
+    tr_recs: Sequence[Record],
+    members: Mapping[str, list[tuple[str, str, Record]]],
+    role_of: Mapping[str, str],
+) -> tuple[dict[tuple[str, str], list[tuple[pd.Timestamp, Record]]], dict[tuple[str, str], float]]:
+    """Who hands to whom (giver, receiver) -> [(time, record)], and the share of recorded
+    transfers from each role that go to each role."""
     pattern: dict[tuple[str, str], list[tuple[pd.Timestamp, Record]]] = defaultdict(list)
     case_role: dict[tuple[str, str], str] = {}
     for c, items in members.items():
@@ -883,7 +960,11 @@ def infer_handovers(
     for (rf, _), k in role_pairs.items():
         from_tot[rf] += k
     role_prob = {(rf, rt): k / from_tot[rf] for (rf, rt), k in role_pairs.items() if from_tot[rf]}
+    return pattern, role_prob
 
+
+def _known_by_victim(tr: pd.DataFrame, tr_recs: Sequence[Record]) -> dict[str, list[_Known]]:
+    """The recorded hand-overs of each victim, in time order."""
     by_victim: dict[str, list[_Known]] = defaultdict(list)
     for t_id, at, vic, f, t, rec in zip(
         tr["transfer_id"],
@@ -897,33 +978,12 @@ def infer_handovers(
         if pd.notna(vic):
             timed = TimedRecord(rec.kind, rec.id, rec.source, rec.row, at)
             by_victim[str(vic)].append(_Known(t_id, at, f, t, timed))
-    wanted = sorted(set(by_victim) | set(cases_of)) if victims is None else list(victims)
-    hops: list[InferredHop] = []
-    for v in wanted:
-        mine = cases_of.get(v, [])
-        first_case = min((opened[c] for c in mine if c in opened), default=None)
-        hops += _infer_victim(
-            v, by_victim.get(v), mine, first_case, members, idx, par, pattern, role_prob, role_of
-        )
-    params = {
-        "lead": par.lead,
-        "horizon": par.horizon,
-        "case_lag": par.case_lag,
-        "colocation_window": par.colocation_window,
-        "call_weight": call_weight,
-        "case_weight": case_weight,
-        "colocation_weight": colocation_weight,
-        "victim_weight": victim_weight,
-        "pattern_weight": pattern_weight,
-        "role_weight": role_weight,
-        "placement_bonus": placement_bonus,
-        "min_score": min_score,
-        "max_candidates": max_candidates,
-        "victims": None if victims is None else wanted,
-        "model": "noisy-or channels + subset dynamic programming (infer_handovers v1)",
-    }
-    prov = stamp(sw, "infer_handovers", params, _hash(tr, cl, si, cr))
-    return InferredHandovers(tuple(hops), prov, names, zone_name(tz), len(wanted))
+    return by_victim
+
+
+# ------------------------------------------------------- infer_handovers: one victim
+
+_PathTable = dict[frozenset[str], tuple[float, tuple[str, ...]]]
 
 
 def _infer_victim(
@@ -938,6 +998,59 @@ def _infer_victim(
     role_prob: Mapping[tuple[str, str], float],
     role_of: dict[str, str],
 ) -> list[InferredHop]:
+    """The proposed hops of victim ``v``: find the gaps, the best path through each,
+    the carriers assigned to the gaps, then one hop per step of the chosen paths."""
+    roles, case_of = _victim_roles(v, cases, members)
+    ks = list(known or ())
+    holders = {k.from_id for k in ks} | {k.to_id for k in ks}
+    abductors = [p for p, r in roles.items() if r == "abductor"]
+    if ks:
+        gaps = _recorded_gaps(ks, roles, abductors, holders, par)
+    elif abductors:
+        gaps = _unrecorded_gaps(v, abductors, holders, idx, par, opened)
+    else:
+        gaps = []
+    if not gaps:
+        return []
+    unplaced = [p for p, r in roles.items() if p not in holders and r not in ("abductor",)]
+    buyers = sorted(p for p in unplaced if roles[p] == "buyer")
+    carriers = sorted(p for p in unplaced if roles[p] != "buyer")
+    per_gap = [
+        _Edges(
+            idx,
+            par,
+            v,
+            *_window(g, par),
+            case_of,
+            ChainMap(roles, role_of),
+            pattern,
+            role_prob,
+            g.hi,
+        )
+        for g in gaps
+    ]
+    if len(carriers) > par.max_candidates:
+        strength = {
+            c: max(e.score(g.start, c)[0] for e, g in zip(per_gap, gaps, strict=True))
+            for c in carriers
+        }
+        carriers = sorted(carriers, key=lambda c: (-strength[c], c))[: par.max_candidates]
+        carriers.sort()
+    tables: list[_PathTable] = []
+    for edges, g in zip(per_gap, gaps, strict=True):
+        ends = [g.end] if g.end is not None else buyers
+        tables.append(
+            _best_paths(edges, g.start, ends, carriers, par.placement_bonus) if ends else {}
+        )
+    chosen = _assign_carriers(tables)
+    bounds = {k.transfer_id: k.record for k in ks if k.record is not None}
+    return _hops(v, per_gap, gaps, chosen, holders, case_of, bounds, par)
+
+
+def _victim_roles(
+    v: str, cases: Sequence[str], members: Mapping[str, list[tuple[str, str, Record]]]
+) -> tuple[dict[str, str], dict[str, TimedRecord]]:
+    """The holder role of each suspect of the victim's cases, and the record saying so."""
     roles: dict[str, str] = {}
     case_of: dict[str, TimedRecord] = {}
     for c in cases:
@@ -945,93 +1058,80 @@ def _infer_victim(
             if r in HOLDER_ROLES and p != v:
                 roles.setdefault(p, r)
                 case_of.setdefault(p, TimedRecord(rec.kind, rec.id, rec.source, rec.row))
-    ks = list(known or ())
-    holders = {k.from_id for k in ks} | {k.to_id for k in ks}
-    abductors = [p for p, r in roles.items() if r == "abductor"]
+    return roles, case_of
+
+
+def _recorded_gaps(
+    ks: Sequence[_Known],
+    roles: Mapping[str, str],
+    abductors: Sequence[str],
+    holders: set[str],
+    par: _Params,
+) -> list[_Gap]:
+    """The gaps of a victim with recorded transfers: before the first (from the case's
+    abductor), between two that do not meet, and after the last (unless a buyer)."""
     gaps: list[_Gap] = []
-    if ks:
-        first = ks[0]
-        if abductors and first.from_id not in abductors and abductors[0] not in holders:
-            gaps.append(
-                _Gap(
-                    "between", abductors[0], first.from_id, None, first.at, None, first.transfer_id
-                )
-            )
-            holders.add(abductors[0])
-        for k1, k2 in pairwise(ks):
-            if k1.to_id != k2.from_id:
-                gaps.append(
-                    _Gap(
-                        "between",
-                        k1.to_id,
-                        k2.from_id,
-                        k1.at,
-                        k2.at,
-                        k1.transfer_id,
-                        k2.transfer_id,
-                    )
-                )
-        last = ks[-1]
-        if roles.get(last.to_id) != "buyer":
-            gaps.append(
-                _Gap(
-                    "after_last",
-                    last.to_id,
-                    None,
-                    last.at,
-                    last.at + par.horizon,
-                    last.transfer_id,
-                    None,
-                )
-            )
-    elif abductors:
-        # nothing recorded: from the abductor to the buyer, within the horizon of the case
-        holders.add(abductors[0])
-        sight = idx.code.get(v)
-        anchors = [] if opened is None else [opened - par.case_lag]
-        if sight is not None:
-            _, ts, _ = idx.sightings_in(sight, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
-            if len(ts):
-                anchors.append(pd.Timestamp(int(ts[0]), tz="UTC") - pd.Timedelta("1h"))
-        if not anchors:
-            return []
-        t0 = min(anchors)
-        t1 = t0 + par.horizon + par.case_lag
-        gaps.append(_Gap("after_last", abductors[0], None, t0, t1, None, None))
-    if not gaps:
-        return []
-    unplaced = [p for p, r in roles.items() if p not in holders and r not in ("abductor",)]
-    buyers = sorted(p for p in unplaced if roles[p] == "buyer")
-    carriers = sorted(p for p in unplaced if roles[p] != "buyer")
-    # edges per gap, and per gap the best path for every subset of carriers
-    per_gap: list[tuple[_Edges, dict[frozenset[str], tuple[float, tuple[str, ...]]]]] = []
-    for g in gaps:
-        lo_t = g.lo if g.lo is not None else g.hi - par.horizon
-        w0 = int((lo_t - par.lead).value)
-        w1 = int(g.hi.value)
-        edges = _Edges(
-            idx, par, v, w0, w1, case_of, ChainMap(roles, role_of), pattern, role_prob, g.hi
+    first = ks[0]
+    if abductors and first.from_id not in abductors and abductors[0] not in holders:
+        gaps.append(
+            _Gap("between", abductors[0], first.from_id, None, first.at, None, first.transfer_id)
         )
-        per_gap.append((edges, {}))
-    if len(carriers) > par.max_candidates:
-        strength = {
-            c: max(e.score(g.start, c)[0] for (e, _), g in zip(per_gap, gaps, strict=True))
-            for c in carriers
-        }
-        carriers = sorted(carriers, key=lambda c: (-strength[c], c))[: par.max_candidates]
-        carriers.sort()
-    for (edges, table), g in zip(per_gap, gaps, strict=True):
-        if g.end is not None:
-            ends = [g.end]
-        elif buyers:
-            ends = buyers
-        else:
-            ends = []
-        if ends:
-            table.update(_best_paths(edges, g.start, ends, carriers, par.placement_bonus))
-    # assign disjoint carrier sets to gaps (DP over gaps; sets as frozensets)
+        holders.add(abductors[0])
+    for k1, k2 in pairwise(ks):
+        if k1.to_id != k2.from_id:
+            gaps.append(
+                _Gap("between", k1.to_id, k2.from_id, k1.at, k2.at, k1.transfer_id, k2.transfer_id)
+            )
+    last = ks[-1]
+    if roles.get(last.to_id) != "buyer":
+        gaps.append(
+            _Gap(
+                "after_last",
+                last.to_id,
+                None,
+                last.at,
+                last.at + par.horizon,
+                last.transfer_id,
+                None,
+            )
+        )
+    return gaps
+
+
+def _unrecorded_gaps(
+    v: str,
+    abductors: Sequence[str],
+    holders: set[str],
+    idx: _Index,
+    par: _Params,
+    opened: pd.Timestamp | None,
+) -> list[_Gap]:
+    """Nothing recorded: one gap from the abductor to the buyer, within the horizon of
+    the case (from ``case_lag`` before it was opened, or the victim's first sighting)."""
+    holders.add(abductors[0])
+    sight = idx.code.get(v)
+    anchors = [] if opened is None else [opened - par.case_lag]
+    if sight is not None:
+        _, ts, _ = idx.sightings_in(sight, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+        if len(ts):
+            anchors.append(pd.Timestamp(int(ts[0]), tz="UTC") - pd.Timedelta("1h"))
+    if not anchors:
+        return []
+    t0 = min(anchors)
+    t1 = t0 + par.horizon + par.case_lag
+    return [_Gap("after_last", abductors[0], None, t0, t1, None, None)]
+
+
+def _window(g: _Gap, par: _Params) -> tuple[int, int]:
+    """The evidence window of a gap (ns): from ``lead`` before its start to its end."""
+    lo_t = g.lo if g.lo is not None else g.hi - par.horizon
+    return int((lo_t - par.lead).value), int(g.hi.value)
+
+
+def _assign_carriers(tables: Sequence[_PathTable]) -> list[tuple[str, ...]]:
+    """One path per gap, no carrier in two gaps, the best total (DP over the gaps)."""
     states: dict[frozenset[str], tuple[float, list[tuple[str, ...]]]] = {frozenset(): (0.0, [])}
-    for _, table in per_gap:
+    for table in tables:
         nxt: dict[frozenset[str], tuple[float, list[tuple[str, ...]]]] = {}
         for used, (s, paths) in states.items():
             options = [(k, val) for k, val in table.items() if not (k & used)]
@@ -1044,10 +1144,24 @@ def _infer_victim(
                     nxt[key] = (tot, [*paths, path])
         states = nxt
     _, chosen = max(states.values(), key=lambda sp: (sp[0], [list(p) for p in sp[1]]))
-    bounds = {k.transfer_id: k.record for k in ks if k.record is not None}
+    return chosen
+
+
+def _hops(
+    v: str,
+    per_gap: Sequence[_Edges],
+    gaps: Sequence[_Gap],
+    chosen: Sequence[tuple[str, ...]],
+    holders: set[str],
+    case_of: Mapping[str, TimedRecord],
+    bounds: Mapping[str, TimedRecord],
+    par: _Params,
+) -> list[InferredHop]:
+    """The hops of the chosen paths, numbered in order, with times and evidence; an open
+    gap without a path goes to the last holder's strongest contact (if strong enough)."""
     out: list[InferredHop] = []
     position = 0
-    for (edges, _), g, path in zip(per_gap, gaps, chosen, strict=True):
+    for edges, g, path in zip(per_gap, gaps, chosen, strict=True):
         if not path and g.end is None:
             # no case buyer: the contact of the last holder with the strongest evidence
             best = _best_contact(edges, g.start, holders | {v})
@@ -1059,6 +1173,7 @@ def _infer_victim(
         people = [g.start, *path]
         evid = [edges.score(a, b) for a, b in pairwise(people)]
         times = _times(evid, g.lo, g.hi)
+        around = [bounds[t] for t in (g.after, g.before) if t is not None and t in bounds]
         for (a, b), (score, ch, recs), at in zip(pairwise(people), evid, times, strict=True):
             position += 1
             out.append(
@@ -1075,14 +1190,7 @@ def _infer_victim(
                     score=score,
                     rule=rule,
                     channels=ch,
-                    evidence=tuple(
-                        _sorted(
-                            [
-                                *recs,
-                                *(bounds[t] for t in (g.after, g.before) if t in bounds),
-                            ]
-                        )
-                    ),
+                    evidence=tuple(_sorted([*recs, *around])),
                     after_transfer=g.after,
                     before_transfer=g.before,
                 )
@@ -1120,6 +1228,24 @@ def baseline_handovers(
     The gaps are those of :func:`infer_handovers` (the abductor of the victim's case counts
     as its first holder). Columns ``victim_id, kind, from_id, to_id``.
 
+    Parameters
+    ----------
+    transfers : DataFrame
+        Recorded transfers, as for :func:`infer_handovers`.
+    calls : DataFrame or None
+        Calls between people, as for :func:`infer_handovers`.
+    case_roles : DataFrame or None
+        Case roles, as for :func:`infer_handovers`.
+    lead, horizon : duration
+        As for :func:`infer_handovers`.
+
+    Returns
+    -------
+    DataFrame
+        One row per proposed hop.
+
+    Examples
+    --------
     >>> tr = pd.DataFrame({"transfer_id": ["T1"], "victim_id": ["V"], "from_id": ["A"],
     ...     "to_id": ["B"], "at": ["2024-01-01T00:00Z"]})
     >>> calls = pd.DataFrame({"person_a": ["B"], "person_b": ["C"], "at": ["2024-01-02T00:00Z"]})
@@ -1199,6 +1325,18 @@ def withheld_handovers(chains: pd.DataFrame) -> pd.DataFrame:
     from_id, to_id`` (and ``at`` when ``chains`` has it), by chain and hop; the ``truth`` of
     :func:`score_handovers`.
 
+    Parameters
+    ----------
+    chains : DataFrame
+        The ground-truth chains of a synthetic case.
+
+    Returns
+    -------
+    DataFrame
+        One row per withheld hop.
+
+    Examples
+    --------
     >>> gt = pd.DataFrame({"chain_id": ["C"] * 3, "hop": [1, 2, 3], "victim_id": ["V"] * 3,
     ...     "from_id": ["A", "B", "C"], "to_id": ["B", "C", "D"],
     ...     "public": ["false", "true", "false"]})
@@ -1231,6 +1369,20 @@ def score_handovers(
     withheld hops ``victim_id, kind, from_id, to_id`` (``kind`` as the predictions use it).
     A hop counts as found when its victim, giver and receiver match. Also ``"all"``.
 
+    Parameters
+    ----------
+    predicted : DataFrame or InferredHandovers
+        The proposed hops.
+    truth : DataFrame
+        The withheld hops (:func:`withheld_handovers`).
+
+    Returns
+    -------
+    dict
+        ``kind`` (and ``"all"``) -> ``precision, recall, f1, predicted, true``.
+
+    Examples
+    --------
     >>> p = pd.DataFrame({"victim_id": ["V"], "kind": ["between"], "from_id": ["A"],
     ...     "to_id": ["B"]})
     >>> score_handovers(p, p)["between"]["f1"]

@@ -8,8 +8,10 @@
   row (``source_row`` as the ingest numbers it: header = 1, first data row = 2). Rows
   whose time or key does not parse are left out (the ingest rejects them too). Phone
   numbers are normalised with the region of the folder's ``mapping.yaml``, if any.
-* :func:`handover_frames_of` reads the same frames from Neo4j (named Cypher).
-* :func:`infer_handovers_of` runs the inference on a database.
+* :func:`~netintel.investigate.readers.handover_frames_of` reads the same frames from
+  Neo4j (named Cypher).
+* :func:`infer_from_frames` runs the inference over those frames
+  (:func:`~netintel.investigate.readers.infer_handovers_of`: on a database).
 """
 
 from __future__ import annotations
@@ -18,16 +20,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import neo4j
 import pandas as pd
 import yaml
 
 from netintel.clitypes import normalise_phone
-from netintel.investigate._base import case_timezone, fetch_frame
-from netintel.investigate.chains import fetch_transfers
 from netintel.investigate.infer import InferredHandovers, infer_handovers, lift_calls
 
-__all__ = ["handover_frames", "handover_frames_of", "infer_from_frames", "infer_handovers_of"]
+__all__ = ["handover_frames", "infer_from_frames"]
 
 
 def _read(folder: Path, name: str, cols: list[str]) -> pd.DataFrame:
@@ -53,6 +52,18 @@ def handover_frames(folder: str | Path) -> dict[str, pd.DataFrame]:
     """The keyword frames of :func:`~netintel.investigate.infer_handovers` from a folder
     of record files: ``{"transfers", "calls", "sightings", "case_roles", "persons"}``.
 
+    Parameters
+    ----------
+    folder : str or Path
+        A folder of record files (module doc).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``transfers, calls, sightings, case_roles, persons, cases``.
+
+    Examples
+    --------
     >>> import tempfile
     >>> from netintel.synth import generate
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -116,68 +127,23 @@ def handover_frames(folder: str | Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def handover_frames_of(
-    driver: neo4j.Driver, *, database: str | None = None
-) -> dict[str, pd.DataFrame]:
-    """The same frames as :func:`handover_frames`, read from Neo4j (recorded transfers
-    only: inferred ones are never read back as evidence)."""
-    tr = fetch_transfers(driver, database=database)
-    calls = fetch_frame(
-        driver,
-        "infer_person_calls",
-        ["person_a", "person_b", "at_ms", "call_id", "source", "source_row"],
-        database=database,
-    )
-    calls["at"] = pd.to_datetime(calls["at_ms"].astype("int64"), unit="ms", utc=True)
-    sightings = fetch_frame(
-        driver,
-        "sightings_all",
-        ["entity", "place", "at_ms", "source", "source_row"],
-        database=database,
-    )
-    sightings = pd.DataFrame(
-        {
-            "person_id": sightings["entity"],
-            "location_id": sightings["place"],
-            "at": pd.to_datetime(sightings["at_ms"].astype("int64"), unit="ms", utc=True),
-            "source": sightings["source"],
-            "source_row": sightings["source_row"],
-        }
-    )
-    roles = fetch_frame(
-        driver,
-        "infer_case_roles",
-        ["person_id", "case_id", "role", "source", "source_row"],
-        database=database,
-    )
-    persons = fetch_frame(driver, "persons_all", ["person_id", "name"], database=database)
-    cases = fetch_frame(driver, "infer_cases", ["case_id", "opened"], database=database)
-    return {
-        "transfers": tr,
-        "calls": calls.drop(columns="at_ms"),
-        "sightings": sightings,
-        "case_roles": roles,
-        "persons": persons,
-        "cases": cases,
-    }
-
-
-def infer_handovers_of(
-    driver: neo4j.Driver,
-    *,
-    tz: str | None = None,
-    database: str | None = None,
-    **params: Any,
-) -> InferredHandovers:
-    """:func:`~netintel.investigate.infer_handovers` over the case in Neo4j (times shown in
-    ``tz``, default the case's zone); ``params`` as for the pure function."""
-    zone = tz if tz is not None else case_timezone(driver, database=database)
-    return infer_from_frames(handover_frames_of(driver, database=database), tz=zone, **params)
-
-
 def infer_from_frames(frames: Mapping[str, pd.DataFrame], **params: Any) -> InferredHandovers:
     """:func:`~netintel.investigate.infer_handovers` over the frames that
-    :func:`handover_frames` or :func:`handover_frames_of` return; ``params`` as for it."""
+    :func:`handover_frames` or
+    :func:`~netintel.investigate.readers.handover_frames_of` return; ``params`` as for it.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        ``transfers, calls, sightings, case_roles, persons, cases``.
+    **params
+        The other parameters of :func:`~netintel.investigate.infer_handovers`.
+
+    Returns
+    -------
+    InferredHandovers
+        As :func:`~netintel.investigate.infer_handovers` returns it.
+    """
     return infer_handovers(
         frames["transfers"],
         calls=frames["calls"],

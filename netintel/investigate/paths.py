@@ -5,9 +5,10 @@
 edges keep the relationship types and the :class:`~netintel.investigate._base.Record`
 of every relationship between the two nodes. :func:`k_shortest_paths` runs Yen's
 algorithm on it (``networkx.shortest_simple_paths``), fewest hops first (or least
-``weight``). :func:`paths_between` reads only the neighbourhoods of the two people
-from Neo4j, over the relationship types asked for (``via``: calls, transfers, cases, ties
-or all, see :data:`VIA`), and calls the two. Its ends are people or phones; an id
+``weight``). :func:`~netintel.investigate.readers.k_shortest_paths_of` reads only
+the neighbourhoods of the two people from Neo4j, over the relationship types asked
+for (``via``: calls, transfers, cases, ties or all, see :data:`VIA`), and calls the
+two. Its ends are people or phones; an id
 that is neither raises :class:`~netintel.exceptions.UnknownIdError`, with the
 closest ids that exist.
 
@@ -37,16 +38,12 @@ from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Any
 
-import neo4j
 import networkx as nx
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, graph_hash
-from netintel.exceptions import UnknownIdError
 from netintel.investigate._base import (
     Record,
-    case_timezone,
-    fetch_frame,
     jsonable,
     named,
     records_of,
@@ -57,17 +54,16 @@ from netintel.localtime import localize, to_local, zone_name
 __all__ = [
     "DEFAULT_TYPES",
     "VIA",
-    "Hop",
-    "Path",
+    "Link",
     "Paths",
+    "Route",
     "evidence_graph",
     "k_shortest_paths",
-    "neighbourhood_edges",
-    "paths_between",
     "via_types",
 ]
 
-#: Relationship types :func:`paths_between` follows unless told otherwise.
+#: Relationship types :func:`~netintel.investigate.readers.k_shortest_paths_of` follows
+#: unless told otherwise.
 DEFAULT_TYPES = (
     "USES",
     "CALLED",
@@ -81,7 +77,7 @@ DEFAULT_TYPES = (
     "TIE",
 )
 
-#: The kinds of link a path may follow (``paths_between(via=...)``,
+#: The kinds of link a path may follow (``k_shortest_paths_of(via=...)``,
 #: ``netintel investigate paths --via``) and their relationship types: ``calls``
 #: (people through their phones), ``transfers`` (people through the transfer events
 #: they gave, received or were moved in), ``cases`` (people through the cases they are
@@ -101,6 +97,18 @@ EDGE_COLUMNS = ("u", "v", "type", "id", "source", "source_row", "u_name", "v_nam
 def via_types(via: str | Sequence[str]) -> tuple[str, ...]:
     """The relationship types of one kind of link or several (see :data:`VIA`).
 
+    Parameters
+    ----------
+    via : str or sequence of str
+        Kinds of link: keys of :data:`VIA`.
+
+    Returns
+    -------
+    tuple of str
+        Their relationship types, in order, without repeats.
+
+    Examples
+    --------
     >>> via_types(["calls", "transfers"])
     ('USES', 'CALLED', 'FROM', 'TO', 'OF')
     """
@@ -114,8 +122,8 @@ def via_types(via: str | Sequence[str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Hop:
-    """One step of a path: the two nodes, the relationship types between them and
+class Link:
+    """One step of a route: the two nodes, the relationship types between them and
     every record that says they are linked (``times``: each record's time, UTC, or None)."""
 
     u: str
@@ -126,11 +134,12 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class Path:
-    """A path as nodes and hops; ``cost`` is the hop count or the summed ``weight``."""
+class Route:
+    """A path through the graph: its nodes and the links between them (``hops``);
+    ``cost`` is the hop count or the summed ``weight``."""
 
     nodes: tuple[str, ...]
-    hops: tuple[Hop, ...]
+    hops: tuple[Link, ...]
     cost: float
 
     @property
@@ -145,7 +154,7 @@ class Paths(ResultMixin):
 
     source: str
     target: str
-    paths: tuple[Path, ...]
+    paths: tuple[Route, ...]
     provenance: Provenance
     names: Mapping[str, str] = field(default_factory=dict)
     tz: str = "UTC"
@@ -187,7 +196,7 @@ class Paths(ResultMixin):
         return frame
 
     def to_dict(self) -> dict[str, Any]:
-        def records(h: Hop) -> list[Any]:
+        def records(h: Link) -> list[Any]:
             out = jsonable(h.records)
             for j, rec in enumerate(out):
                 t = h.times[j] if j < len(h.times) else None
@@ -218,7 +227,18 @@ def evidence_graph(edges: pd.DataFrame) -> nx.Graph:
     """A simple undirected graph of ``edges`` (``u, v, type`` + optional ``id, source,
     source_row, u_name, v_name, at``); parallel relationships are merged into one edge
     with ``types``, ``records``, ``times`` (of the records, UTC) and ``count`` (number of
-    records). Names become the node attribute ``name``. Self-loops are dropped."""
+    records). Names become the node attribute ``name``. Self-loops are dropped.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        One row per relationship record.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes named as in ``u`` and ``v``; edges with ``types, records, times, count``.
+    """
     for c in ("u", "v", "type"):
         if c not in edges:
             raise ValueError(f"edges frame lacks column {c}")
@@ -266,6 +286,26 @@ def k_shortest_paths(
     relationship types, records and times of its edge (see :func:`evidence_graph`);
     the result's tables show the times in the zone ``tz`` (default UTC) and the
     ``name`` of each node that has one.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The graph, e.g. an :func:`evidence_graph`.
+    source, target : hashable
+        The two ends (nodes of ``G``).
+    k : int
+        How many paths (at least 1).
+    max_hops : int or None
+        The longest path kept (None: any).
+    weight : str or None
+        The edge attribute holding a length (None: hops).
+    tz : str or None
+        The zone the tables show times in (None: UTC).
+
+    Returns
+    -------
+    Paths
+        The routes, best first, with the names of their nodes.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -273,14 +313,14 @@ def k_shortest_paths(
     if source not in G or target not in G:
         missing = source if source not in G else target
         raise ValueError(f"{missing!r} is not in the graph")
-    found: list[Path] = []
+    found: list[Route] = []
     try:
         gen = nx.shortest_simple_paths(G, source, target, weight=weight)
         for nodes in islice(gen, k):
             if max_hops is not None and len(nodes) - 1 > max_hops:
                 break
             hops = tuple(
-                Hop(
+                Link(
                     str(a),
                     str(b),
                     tuple(G[a][b].get("types", ())),
@@ -294,7 +334,7 @@ def k_shortest_paths(
                 if weight is None
                 else float(sum(G[a][b].get(weight, 1.0) for a, b in pairwise(nodes)))
             )
-            found.append(Path(tuple(map(str, nodes)), hops, cost))
+            found.append(Route(tuple(map(str, nodes)), hops, cost))
     except nx.NetworkXNoPath:
         pass
     params = {"source": source, "target": target, "k": k, "max_hops": max_hops, "weight": weight}
@@ -306,145 +346,3 @@ def k_shortest_paths(
         if str(n) in on_paths and isinstance(G.nodes[n].get("name"), str)
     }
     return Paths(str(source), str(target), tuple(found), prov, names, zone_name(tz))
-
-
-# ------------------------------------------------------------------- database layer
-
-
-def _suggest(driver: neo4j.Driver, wanted: str, database: str | None) -> tuple[str, ...]:
-    """The (up to three) person ids and phone numbers closest to ``wanted``."""
-    from rapidfuzz import fuzz, process
-
-    known = fetch_frame(driver, "endpoint_ids", ["id"], database=database)["id"]
-    choices = [str(x) for x in known if x is not None]
-    found = process.extract(wanted, choices, scorer=fuzz.ratio, limit=3, score_cutoff=60)
-    return tuple(str(c) for c, _, _ in found)
-
-
-def _endpoints(
-    driver: neo4j.Driver, ids: Sequence[str], database: str | None
-) -> dict[str, tuple[str, str, str | None]]:
-    """id -> (``"<Label>:<id>"``, element id, name) of persons (else phones) with those ids.
-
-    Raises :class:`UnknownIdError` for the first id that is neither, with close matches.
-    """
-    got = fetch_frame(
-        driver,
-        "path_endpoints",
-        ["id", "label", "eid", "name"],
-        database=database,
-        ids=list(dict.fromkeys(ids)),
-    )
-    out = {
-        str(i): (f"{label}:{i}", str(eid), name if isinstance(name, str) else None)
-        for i, label, eid, name in got.itertuples(index=False)
-    }
-    for i in ids:
-        if i not in out:
-            raise UnknownIdError("person or phone", i, _suggest(driver, i, database))
-    return out
-
-
-def neighbourhood_edges(
-    driver: neo4j.Driver,
-    people: Sequence[str],
-    *,
-    types: Sequence[str] = DEFAULT_TYPES,
-    depth: int = 2,
-    max_degree: int = 1_000,
-    database: str | None = None,
-) -> pd.DataFrame:
-    """Relationship records within ``depth`` hops of the people or phones (breadth first).
-
-    ``people`` are person ids or phone numbers; one that is neither raises
-    :class:`~netintel.exceptions.UnknownIdError`. Nodes with more than ``max_degree``
-    relationships of the chosen types (a busy tower, a big case) are reached but not
-    expanded. Columns :data:`EDGE_COLUMNS` with nodes named ``"<Label>:<key>"``, their
-    names, and the record's time (``at``, UTC).
-    """
-    ends = _endpoints(driver, list(people), database)
-    frontier = {eid for _, eid, _ in ends.values()}
-    seen = set(frontier)
-    frames = []
-    cols = [
-        "u_eid",
-        "v_eid",
-        "u",
-        "v",
-        "type",
-        "id",
-        "source",
-        "source_row",
-        "rel_eid",
-        "v_degree",
-        "u_name",
-        "v_name",
-        "at",
-    ]
-    for _ in range(depth):
-        if not frontier:
-            break
-        got = fetch_frame(
-            driver,
-            "neighbour_edges",
-            cols,
-            database=database,
-            eids=sorted(frontier),
-            types=list(types),
-        )
-        frames.append(got)
-        fresh = got[~got["v_eid"].isin(seen)]
-        expand = fresh[fresh["v_degree"] <= max_degree]
-        seen |= set(fresh["v_eid"])
-        frontier = set(expand["v_eid"])
-    if not frames:
-        return pd.DataFrame(columns=list(EDGE_COLUMNS))
-    edges = pd.concat(frames, ignore_index=True).drop_duplicates("rel_eid")
-    edges = edges[list(EDGE_COLUMNS)].reset_index(drop=True)
-    edges["at"] = pd.to_datetime(pd.to_numeric(edges["at"]), unit="ms", utc=True)
-    return edges
-
-
-def paths_between(
-    driver: neo4j.Driver,
-    a: str,
-    b: str,
-    *,
-    k: int = 3,
-    via: str | Sequence[str] = "all",
-    types: Sequence[str] | None = None,
-    max_hops: int = 6,
-    max_degree: int = 1_000,
-    tz: str | None = None,
-    database: str | None = None,
-) -> Paths:
-    """The ``k`` shortest paths between ``a`` and ``b`` (people or phones), from Neo4j.
-
-    Paths follow the kinds of link ``via`` (``"calls"``, ``"transfers"``, ``"cases"``,
-    ``"all"`` or a list of them, see :data:`VIA`), or exactly the relationship
-    ``types`` when given. Reads the neighbourhoods of both ends to depth
-    ``ceil(max_hops / 2)``, which holds every path of at most ``max_hops`` hops (except
-    through nodes with more than ``max_degree`` relationships, which are not
-    expanded). Times are shown in ``tz``, by default the case's zone
-    (:func:`~netintel.investigate.case_timezone`). An id that is no person and no
-    phone raises :class:`~netintel.exceptions.UnknownIdError`.
-    """
-    if max_hops < 1:
-        raise ValueError(f"max_hops must be at least 1, got {max_hops}")
-    follow = tuple(types) if types is not None else via_types(via)
-    ends = _endpoints(driver, [a, b], database)
-    zone = tz if tz is not None else case_timezone(driver, database=database)
-    edges = neighbourhood_edges(
-        driver,
-        [a, b],
-        types=follow,
-        depth=(max_hops + 1) // 2,
-        max_degree=max_degree,
-        database=database,
-    )
-    G = evidence_graph(edges)
-    for node, _, name in (ends[a], ends[b]):
-        G.add_node(node)
-        if name:
-            G.nodes[node]["name"] = name
-    return k_shortest_paths(G, ends[a][0], ends[b][0], k=k, max_hops=max_hops, tz=zone)

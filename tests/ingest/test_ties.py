@@ -393,7 +393,7 @@ def test_the_ties_projection_gives_back_the_published_network(
 
 
 def test_paths_follow_ties_only_when_asked(graph: neo4j.Driver, tmp_path: Path) -> None:
-    from netintel.investigate import paths_between
+    from netintel.investigate import k_shortest_paths_of
 
     ingest(
         {
@@ -404,8 +404,8 @@ def test_paths_follow_ties_only_when_asked(graph: neo4j.Driver, tmp_path: Path) 
         reject_dir=tmp_path,
         progress=False,
     )
-    by_ties = paths_between(graph, "A", "C", via="ties", k=1)
+    by_ties = k_shortest_paths_of(graph, "A", "C", via="ties", k=1)
     assert [p.nodes for p in by_ties.paths] == [("Person:A", "Person:B", "Person:C")]
     assert by_ties.paths[0].hops[0].types == ("TIE",)
-    every = paths_between(graph, "A", "C", via="all", k=1)
+    every = k_shortest_paths_of(graph, "A", "C", via="all", k=1)
     assert [p.nodes for p in every.paths] == [("Person:A", "Person:C")]  # the relative

@@ -19,13 +19,13 @@ from netintel.ingest import ingest
 from netintel.investigate import (
     InferredHandovers,
     baseline_handovers,
-    fetch_transfers,
     handover_frames,
     infer_from_frames,
     infer_handovers,
     infer_handovers_of,
-    neighbourhood_edges,
+    neighbourhood_edges_of,
     score_handovers,
+    transfers_of,
     victim_chains_of,
     withheld_handovers,
 )
@@ -380,7 +380,7 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     # the reader of the database and the reader of the record files give the same hops
     assert result.to_frame()[cols].values.tolist() == from_files.to_frame()[cols].values.tolist()
 
-    before = fetch_transfers(db)
+    before = transfers_of(db)
     net_before = _network(db)
     chains_before = victim_chains_of(db).to_frame()
     run_id = write_inferred(db, result)
@@ -392,12 +392,12 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     assert stored["from_name"].notna().all()
     assert (stored["at"] == result.to_frame()["at"].dt.tz_convert("UTC")).all()
     # recorded-transfer readers do not see them ...
-    pd.testing.assert_frame_equal(fetch_transfers(db), before)
+    pd.testing.assert_frame_equal(transfers_of(db), before)
     assert _network(db) == net_before
     pd.testing.assert_frame_equal(victim_chains_of(db).to_frame(), chains_before)
     one = stored.iloc[0]
     assert run_query(db, "transfer_parties", transfer_id=one["transfer_id"]) == []
-    near = neighbourhood_edges(db, [one["from_id"]], depth=1)
+    near = neighbourhood_edges_of(db, [one["from_id"]], depth=1)
     assert not near["v"].astype(str).str.startswith(f"Transfer:{run_id}").any()
     assert not near["u"].astype(str).str.startswith(f"Transfer:{run_id}").any()
     # ... nor does the summary count them as recorded
@@ -405,7 +405,7 @@ def test_write_back_round_trip_and_recorded_readers_ignore_inferred(
     assert summary["Transfer"] == len(before)
     assert summary["Transfer (inferred)"] == len(result)
     # ... unless asked
-    assert len(fetch_transfers(db, inferred=True)) == len(before) + len(result)
+    assert len(transfers_of(db, inferred=True)) == len(before) + len(result)
     # and they go with their run
     assert delete_run(db, run_id)
     assert len(read_inferred(db)) == 0

@@ -27,12 +27,12 @@ from netintel.exceptions import UnknownIdError
 from netintel.export import export
 from netintel.ingest import ingest
 from netintel.investigate import (
-    call_chains_between,
+    call_chains_of,
     case_timezone,
-    colocated_people,
-    find_transfer_chains,
-    paths_between,
-    profile_of,
+    colocation_of,
+    contact_profile_of,
+    k_shortest_paths_of,
+    transfer_chains_of,
     victim_chains_of,
 )
 from netintel.projection import person_call_network
@@ -136,20 +136,20 @@ def test_chain_table_shows_local_time_zone_and_names(case: neo4j.Driver) -> None
     # the hops keep UTC, and tz= overrides the case's zone
     assert chains.chains[0].start == pd.Timestamp(f"{UTC_TEXT}Z")
     assert str(victim_chains_of(case, tz="UTC").to_frame()["at"].iloc[0]) == f"{UTC_TEXT}:00+00:00"
-    across = find_transfer_chains(case, max_gap="3D")
+    across = transfer_chains_of(case, max_gap="3D")
     assert across.tz == "Asia/Shanghai" and len(across) == 1
 
 
 def test_call_tables_and_active_hours_are_local(case: neo4j.Driver) -> None:
-    hours = profile_of(case, phone=PH1).hours
+    hours = contact_profile_of(case, phone=PH1).hours
     assert hours[2] == 1 and hours.sum() == 1  # called at 02:10 local, not at 18h
-    assert profile_of(case, phone=PH1, tz="UTC").hours[18] == 1
-    chains = call_chains_between(case, "P1", "P2")
+    assert contact_profile_of(case, phone=PH1, tz="UTC").hours[18] == 1
+    chains = call_chains_of(case, "P1", "P2")
     frame = chains.to_frame()
     assert str(frame.loc[0, "at"]) == f"{LOCAL}:00+08:00"
     assert frame.loc[0, "timezone"] == "Asia/Shanghai"
     assert chains.to_dict()["chains"][0]["times"] == ["2023-05-02T02:10:00+08:00"]
-    met = colocated_people(case)
+    met = colocation_of(case, by="person")
     row = met.to_frame().iloc[0]
     assert (row["a"], row["b"]) == ("P1", "P3")
     assert str(row["first"]) == f"{LOCAL}:00+08:00" and row["timezone"] == "Asia/Shanghai"
@@ -177,11 +177,11 @@ def test_chains_command_csv_and_json_are_local(
 
 
 def test_paths_follow_the_kind_of_link_asked_for(case: neo4j.Driver) -> None:
-    anything = paths_between(case, "P1", "P2", k=1)
+    anything = k_shortest_paths_of(case, "P1", "P2", k=1)
     assert anything.paths[0].nodes == ("Person:P1", "Case:K1", "Person:P2")
-    cases = paths_between(case, "P1", "P2", k=1, via="cases")
+    cases = k_shortest_paths_of(case, "P1", "P2", k=1, via="cases")
     assert cases.paths[0].nodes == anything.paths[0].nodes
-    calls = paths_between(case, "P1", "P2", k=3, via="calls")
+    calls = k_shortest_paths_of(case, "P1", "P2", k=3, via="calls")
     assert [p.nodes for p in calls.paths] == [
         ("Person:P1", f"Phone:{PH1}", f"Phone:{PH2}", "Person:P2")
     ]
@@ -191,21 +191,21 @@ def test_paths_follow_the_kind_of_link_asked_for(case: neo4j.Driver) -> None:
     assert str(called["at"]) == f"{LOCAL}:00+08:00" and called["timezone"] == "Asia/Shanghai"
     assert frame.iloc[0][["u", "u_name"]].tolist() == ["Person:P1", "张伟"]
     assert calls.label("Person:P2") == "Person:P2 (李娜)"
-    transfers = paths_between(case, "P1", "P2", k=5, via="transfers")
+    transfers = k_shortest_paths_of(case, "P1", "P2", k=5, via="transfers")
     assert {p.nodes[1] for p in transfers.paths} == {"Transfer:T1"}
     assert all(n.split(":")[0] in ("Person", "Transfer") for p in transfers.paths for n in p.nodes)
     # a phone can be an end, too
-    from_phone = paths_between(case, PH1, "P2", k=1, via="calls")
+    from_phone = k_shortest_paths_of(case, PH1, "P2", k=1, via="calls")
     assert from_phone.paths[0].nodes == (f"Phone:{PH1}", f"Phone:{PH2}", "Person:P2")
 
 
 def test_unknown_id_is_a_netintel_error_with_close_matches(case: neo4j.Driver) -> None:
     with pytest.raises(UnknownIdError, match="no person or phone with id P22; did you mean P2"):
-        paths_between(case, "P1", "P22")
+        k_shortest_paths_of(case, "P1", "P22")
     with pytest.raises(UnknownIdError, match=r"^no person or phone with id NOBODY$"):
-        paths_between(case, "NOBODY", "P1")
+        k_shortest_paths_of(case, "NOBODY", "P1")
     with pytest.raises(ValueError, match="unknown kind of link 'roads'"):
-        paths_between(case, "P1", "P2", via="roads")
+        k_shortest_paths_of(case, "P1", "P2", via="roads")
 
 
 def test_paths_command_via_calls_with_names_and_local_time(
@@ -302,3 +302,18 @@ def test_map_and_export_commands_show_the_case_zone(
     edges = pd.read_csv(tables / "edges.csv", dtype=str)
     assert edges.loc[0, "first_call"] == "2023-05-02T02:10:00+08:00"
     assert edges.loc[0, "timezone"] == "Asia/Shanghai"
+
+
+def test_readers_forward_the_pure_functions_options(case: neo4j.Driver) -> None:
+    # P1 and P3 were seen at L1 30 minutes apart: a meeting within the pure default (1h)
+    assert len(colocation_of(case, by="person")) == 1
+    assert len(colocation_of(case, by="person", window="20min")) == 0
+    with pytest.raises(ValueError, match="by='phone'"):
+        colocation_of(case, by="person", start="2023-05-01")
+    with pytest.raises(ValueError, match="by must be"):
+        colocation_of(case, by="tower")
+    # the only call is at 18:10 UTC: a chain must start in [start, end]
+    assert len(call_chains_of(case, "P1", "P2", end="2023-05-01T18:00Z")) == 0
+    assert len(call_chains_of(case, "P1", "P2", start="2023-05-01T18:00Z")) == 1
+    with pytest.raises(TypeError, match="no_such_option"):
+        call_chains_of(case, "P1", "P2", no_such_option=1)

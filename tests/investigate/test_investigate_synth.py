@@ -26,18 +26,18 @@ import pytest
 from netintel.db import apply_schema, clear_graph, run_query
 from netintel.ingest import ingest
 from netintel.investigate import (
-    burst_around,
+    alias_candidates_of,
+    alias_links_of,
+    burners_of,
+    call_burst_of,
     chain_brokers,
-    confirmed_links,
-    fetch_transfers,
-    find_alias_candidates,
-    find_burners,
-    find_reunifications,
-    find_transfer_chains,
-    paths_between,
+    k_shortest_paths_of,
+    reunifications_of,
     score_aliases,
     score_chains,
     set_alias_status,
+    transfer_chains_of,
+    transfers_of,
     victim_chains_of,
     write_candidates,
 )
@@ -97,7 +97,7 @@ def test_victim_chains_against_ground_truth(db: neo4j.Driver, synth: Path) -> No
 
 
 def test_cross_victim_chains_and_brokers(db: neo4j.Driver, synth: Path) -> None:
-    res = find_transfer_chains(db, max_gap="21D")
+    res = transfer_chains_of(db, max_gap="21D")
     s = score_chains(res.chains, _true_chains(synth))
     MEASURE["transfer_chains_21D"] = s
     assert s["link_precision"] >= 0.85
@@ -115,7 +115,7 @@ def test_cross_victim_chains_and_brokers(db: neo4j.Driver, synth: Path) -> None:
 
 
 def test_aliases_against_ground_truth(db: neo4j.Driver, synth: Path) -> None:
-    cands = find_alias_candidates(db)
+    cands = alias_candidates_of(db)
     gt = _truth(synth, "alias_clusters.csv")
     truth = [list(g["person_id"]) for _, g in gt.groupby("cluster_id")]
     s = score_aliases(cands, truth)
@@ -129,14 +129,14 @@ def test_aliases_against_ground_truth(db: neo4j.Driver, synth: Path) -> None:
     write_candidates(db, cands)
     rows = run_query(db, "same_as_links", status=None)
     assert all(r["evidence"] for r in rows)
-    links = confirmed_links(db, status=None)
+    links = alias_links_of(db, status=None)
     assert len(links) == n
-    assert confirmed_links(db)[["a", "b"]].values.tolist() == [sorted([a, b])]
+    assert alias_links_of(db)[["a", "b"]].values.tolist() == [sorted([a, b])]
     assert set(links["status"]) == {"candidate", "confirmed"}
 
 
 def test_dna_reunifications_against_ground_truth(db: neo4j.Driver, synth: Path) -> None:
-    t = find_reunifications(db).table
+    t = reunifications_of(db).table
     found = _truth(synth, "found_persons.csv")
     matches = _truth(synth, "dna_matches.csv")
     # a found child whose parents gave no reference sample cannot be matched by DNA
@@ -152,20 +152,20 @@ def test_dna_reunifications_against_ground_truth(db: neo4j.Driver, synth: Path) 
 
 
 def test_burners_and_burst_around_a_transfer(db: neo4j.Driver, synth: Path) -> None:
-    found = set(find_burners(db).table["number"])
+    found = set(burners_of(db).table["number"])
     truth = set(_truth(synth, "burners.csv")["number"])
     tp = len(found & truth)
     MEASURE["burners"] = {"tp": tp, "predicted": len(found), "true": len(truth)}
     assert tp / max(len(found), 1) >= 0.8 and tp / len(truth) >= 0.5
-    tr = fetch_transfers(db)
-    burst = burst_around(db, transfer=tr["transfer_id"].iloc[len(tr) // 2])
+    tr = transfers_of(db)
+    burst = call_burst_of(db, transfer=tr["transfer_id"].iloc[len(tr) // 2])
     MEASURE["burst_score"] = burst.score
     assert burst.before + burst.after == len(burst.evidence)
 
 
 def test_paths_between_people_with_evidence(db: neo4j.Driver, synth: Path) -> None:
     gt = _truth(synth, "chains.csv").iloc[0]
-    res = paths_between(db, gt["from_id"], gt["to_id"], k=2, types=("FROM", "TO"), max_hops=2)
+    res = k_shortest_paths_of(db, gt["from_id"], gt["to_id"], k=2, types=("FROM", "TO"), max_hops=2)
     first = res.paths[0]
     assert first.nodes == (
         f"Person:{gt['from_id']}",
@@ -178,9 +178,9 @@ def test_paths_between_people_with_evidence(db: neo4j.Driver, synth: Path) -> No
 
 
 def test_sim_swaps_with_handsets(db: neo4j.Driver, synth: Path) -> None:
-    from netintel.investigate import find_sim_swaps
+    from netintel.investigate import sim_swaps_of
 
-    table = find_sim_swaps(db).table
+    table = sim_swaps_of(db).table
     best = table[table["best"]]
     swaps = _truth(synth, "sim_swaps.csv")
     truth = set(zip(swaps["old_number"], swaps["new_number"], strict=True))

@@ -16,13 +16,13 @@ import pytest
 from netintel.db import apply_schema, clear_graph
 from netintel.ingest import ingest
 from netintel.investigate import (
-    call_chains_between,
-    colocated_phones,
+    call_chains_of,
+    calls_of,
+    colocation_of,
     common_contacts_of,
     contact_hops_of,
-    fetch_calls,
-    find_sim_swaps,
-    profile_of,
+    contact_profile_of,
+    sim_swaps_of,
 )
 
 pytestmark = pytest.mark.neo4j
@@ -65,7 +65,7 @@ def test_phone_200_most_frequent_contact(vast: neo4j.Driver, cdr: pd.DataFrame) 
     expected = counts.index[0]
     assert counts.iloc[0] > counts.iloc[1]  # a clear winner in the data
 
-    prof = profile_of(vast, phone="200", top=5)
+    prof = contact_profile_of(vast, phone="200", top=5)
     assert prof.top(1) == [expected]
     top = prof.contacts.iloc[0]
     assert top["calls"] == counts.iloc[0]
@@ -81,7 +81,7 @@ def test_phone_200_most_frequent_contact(vast: neo4j.Driver, cdr: pd.DataFrame) 
 
 
 def test_switch_to_new_phones_around_8_june(vast: neo4j.Driver, cdr: pd.DataFrame) -> None:
-    swaps = find_sim_swaps(vast).table
+    swaps = sim_swaps_of(vast).table
     best = swaps[swaps["best"]]
     successors = dict(zip(best["new"], best["old"], strict=True))
     assert {"300", "306", "309", "397"} <= set(successors)
@@ -118,7 +118,7 @@ def test_common_contacts_hops_chains_colocation(vast: neo4j.Driver, cdr: pd.Data
     two = set(hops[hops["hop"] == 2]["number"])
     expected_two = set().union(*(contacts(c) for c in contacts("200"))) - contacts("200") - {"200"}
     assert two == expected_two
-    chains = call_chains_between(vast, "200", "309", by="phone", window="6h", max_hops=3)
+    chains = call_chains_of(vast, "200", "309", by="phone", window="6h", max_hops=3)
     for ch in chains.chains:
         assert ch.phones[0] == "200" and ch.phones[-1] == "309"
         assert all(
@@ -126,7 +126,7 @@ def test_common_contacts_hops_chains_colocation(vast: neo4j.Driver, cdr: pd.Data
             for a, b in zip(ch.times, ch.times[1:], strict=False)
         )
     assert len(chains) > 0
-    co = colocated_phones(vast, window="5min", min_meetings=3).table
+    co = colocation_of(vast, by="phone", window="5min", min_meetings=3).table
     assert (co["meetings"] >= 3).all()
-    calls = fetch_calls(vast)
+    calls = calls_of(vast)
     assert len(calls) == 9834
