@@ -111,11 +111,12 @@ def write_inferred(
         Default: ``"infer-"`` and a hash of the parameters, input and hops, so the same
         inference on the same case always lands in the same run.
     database : str or None
+        Default: the server's default database.
 
     Returns
     -------
     str
-        The run_id.
+        The run_id; :func:`read_inferred` reads the run's transfers back.
 
     Raises
     ------
@@ -139,13 +140,15 @@ def write_inferred(
 def read_inferred(
     driver: neo4j.Driver, run_id: str | None = None, *, database: str | None = None
 ) -> pd.DataFrame:
-    """The inferred transfers of run ``run_id`` (None: of every run), by run, victim and position.
+    """The inferred transfers of a chain inference run, with the people's names.
 
     Parameters
     ----------
     driver : neo4j.Driver
     run_id : str or None
+        The run (None: every run); rows by run, victim and position.
     database : str or None
+        Default: the server's default database.
 
     Returns
     -------

@@ -161,12 +161,16 @@ def write_predictions(
 def read_predictions(
     driver: neo4j.Driver, run_id: str | None = None, *, database: str | None = None
 ) -> pd.DataFrame:
-    """The ``PREDICTED`` links of run ``run_id`` (None: of every run), by run and rank.
+    """The ``PREDICTED`` links of a link prediction run, with both people's names.
+
+    Hypotheses, not evidence: no projection or path search follows them.
 
     Parameters
     ----------
     driver : neo4j.Driver
+        Read in READ access mode (a cluster routes it to a secondary).
     run_id : str or None
+        The run, or None for every run; rows by run and rank.
     database : str or None
 
     Returns

@@ -202,7 +202,8 @@ class WriteBackStore:
         Returns
         -------
         pandas.DataFrame
-            Columns :attr:`columns`; those of :attr:`times` as UTC times.
+            Columns :attr:`columns` (an empty frame with them when nothing is stored);
+            those of :attr:`times` as UTC times.
         """
         records, _, _ = driver.execute_query(
             query(f"{self.prefix}_read"),
