@@ -65,6 +65,9 @@ SNAPSHOTS = ("parquet",)
 #: How long :func:`netintel.batch.run_batch` waits for a first worker to join.
 WORKER_WAIT_S = 60.0
 
+_READ_NEEDS_CONNECTION = "Dask workers read Neo4j with the connection settings: pass connection="
+_WRITE_NEEDS_CONNECTION = "write=True on Dask: the workers store the runs; pass connection="
+
 
 @dataclass(frozen=True)
 class _Finished:
@@ -175,7 +178,8 @@ def _job_task(
         return _compute_job(
             job, proj, key, driver=None, database=database, write=False, neo4j_version=neo4j_version
         )
-    assert conn is not None
+    if conn is None:
+        raise BatchError(_WRITE_NEEDS_CONNECTION)
     with open_driver(conn) as drv:
         return _compute_job(
             job, proj, key, driver=drv, database=database, write=True, neo4j_version=neo4j_version
@@ -220,9 +224,9 @@ def workers_of(client: Client) -> int:
 
 def _check_settings(connection: Connection | None, write: bool, snapshot: str | None) -> None:
     if snapshot is None and connection is None:
-        raise BatchError("Dask workers read Neo4j with the connection settings: pass connection=")
+        raise BatchError(_READ_NEEDS_CONNECTION)
     if write and connection is None:
-        raise BatchError("write=True on Dask: the workers store the runs; pass connection=")
+        raise BatchError(_WRITE_NEEDS_CONNECTION)
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,7 @@ def _submit_projection(
             _read_from_snapshot, str(folder), key=name, pure=False, retries=_RETRIES
         )
     if run.ctx.connection is None:
-        raise BatchError("Dask workers read Neo4j with the connection settings: pass connection=")
+        raise BatchError(_READ_NEEDS_CONNECTION)
     return run.client.submit(
         _read_from_neo4j,
         run.ctx.connection,
@@ -297,7 +301,7 @@ def _reused(run: _Batch, job: Job, found: _Finished, projection: Future) -> JobR
         manifest, found.nodes, driver=run.driver, database=run.ctx.database
     ):
         if run.ctx.connection is None:
-            raise BatchError("write=True on Dask: the workers store the runs; pass connection=")
+            raise BatchError(_WRITE_NEEDS_CONNECTION)
         run_id = run.client.submit(
             _rewrite_task,
             projection,
