@@ -114,6 +114,15 @@ from netintel.algorithms.results import ResultMixin, library_versions, table_dic
 from netintel.config import Connection
 from netintel.cypher import query
 from netintel.exceptions import BatchError
+from netintel.manifests import (
+    BatchManifest,
+    JobAlgorithm,
+    JobInputs,
+    JobManifest,
+    JobOutcome,
+    JobSeeds,
+)
+from netintel.outfiles import write_csv
 from netintel.projection import PROJECTIONS, Projection, project
 
 __all__ = [
@@ -143,6 +152,9 @@ ALL_REGIONS = "all"
 #: Options no run file sets: the projection functions take them from the batch.
 _RESERVED = {"driver", "attributes", "database"}
 
+
+#: Called with each job as it is finished or reused.
+_OnJob = Callable[["JobResult"], None]
 
 #: Communities listed per job in the report; moved people listed per job.
 _REPORT_COMMUNITIES = 15
@@ -577,8 +589,69 @@ class JobResult(ResultMixin):
     seconds: float
     comparison: Mapping[str, Any] | None = None
 
+    @classmethod
+    def from_manifest(cls, job: Job, path: Path, manifest: JobManifest, status: str) -> JobResult:
+        """The result of ``job`` as its folder's manifest records it.
+
+        Parameters
+        ----------
+        job : Job
+        path : Path
+            The job folder.
+        manifest : JobManifest
+            Its ``manifest.json`` (:meth:`~netintel.manifests.JobManifest.read`).
+        status : str
+            ``"computed"`` or ``"reused"``.
+
+        Returns
+        -------
+        JobResult
+            Without ``comparison`` (the batch adds it once every job is done).
+        """
+        return cls(
+            index=job.index,
+            key=manifest.job_key,
+            spec_key=manifest.spec_key,
+            label=job.label,
+            options=dict(job.options),
+            path=path,
+            status=status,
+            projection=job.projection,
+            params=dict(job.params),
+            algorithm=job.algorithm,
+            runs=job.runs,
+            seed=job.seed,
+            input_hash=manifest.input_hash,
+            nodes=manifest.inputs.nodes,
+            edges=manifest.inputs.edges,
+            communities=manifest.result.communities,
+            modularity=manifest.result.modularity,
+            stability=manifest.result.mean_stability,
+            run_id=manifest.run_id,
+            finished=manifest.finished,
+            seconds=manifest.timings["total_s"],
+        )
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The job in the batch's ``manifest.json``: its fields but ``path`` and
+        ``finished``, and its folder as ``dir`` (``jobs/<name>``).
+
+        Returns
+        -------
+        dict
+        """
+        out = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("path", "finished")
+        }
+        out.update(options=dict(self.options), params=dict(self.params))
+        out["dir"] = f"jobs/{self.path.name}"
+        return out
+
     def manifest(self) -> dict[str, Any]:
-        """The job's ``manifest.json``."""
+        """The job's ``manifest.json``, as it is on disk (:meth:`JobManifest.read
+        <netintel.manifests.JobManifest.read>` for the checked model)."""
         data: dict[str, Any] = json.loads((self.path / "manifest.json").read_text("utf-8"))
         return data
 
@@ -592,7 +665,9 @@ class JobResult(ResultMixin):
 
     def communities_table(self) -> pd.DataFrame:
         """Per community: size, stability, leaders, brokers (``communities.csv``)."""
-        return pd.read_csv(self.path / "communities.csv", keep_default_na=False)
+        return pd.read_csv(
+            self.path / "communities.csv", keep_default_na=False, encoding="utf-8-sig"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -602,7 +677,11 @@ class JobResult(ResultMixin):
 
 def _read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(
-        path, dtype={"node": str, "name": str}, keep_default_na=False, na_values={"stability": [""]}
+        path,
+        dtype={"node": str, "name": str},
+        keep_default_na=False,
+        na_values={"stability": [""]},
+        encoding="utf-8-sig",  # written by netintel.outfiles.write_csv, with a byte-order mark
     )
 
 
@@ -685,6 +764,49 @@ class BatchResult(ResultMixin):
                 }
             )
         return pd.DataFrame(rows)
+
+    def to_manifest(
+        self,
+        spec: BatchSpec,
+        *,
+        scheduler: str | None,
+        snapshot: str | None,
+        write: bool,
+        neo4j_version: str,
+    ) -> BatchManifest:
+        """The batch's ``manifest.json`` (finished: now).
+
+        Parameters
+        ----------
+        spec : BatchSpec
+            What ran (``regions: all`` resolved).
+        scheduler : str or None
+            The Dask scheduler's address, None for a local run.
+        snapshot : str or None
+            How Dask workers read the projections (``"parquet"``), None from Neo4j.
+        write : bool
+            Whether the results were stored as AnalysisRuns.
+        neo4j_version : str
+
+        Returns
+        -------
+        BatchManifest
+        """
+        return BatchManifest(
+            name=spec.name,
+            spec=spec.model_dump(mode="json"),
+            started=self.started,
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=self.seconds,
+            workers=self.workers,
+            scheduler=scheduler,
+            snapshot=snapshot,
+            write=write,
+            versions={**library_versions("igraph", "leidenalg"), "neo4j": neo4j_version},
+            counts={"jobs": len(self.jobs), "computed": self.computed, "reused": self.reused},
+            jobs=[j.manifest_entry() for j in self.jobs],
+            notes=list(self.notes),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -831,13 +953,132 @@ def _queries(proj: Projection) -> dict[str, Any]:
     }
 
 
+#: The tables of a job folder (the manifest's ``files``).
+_FILES = {
+    "partition": "partition.csv",
+    "scores": "scores.csv",
+    "communities": "communities.csv",
+    "partition_parquet": "partition.parquet",
+    "scores_parquet": "scores.parquet",
+}
+
+
 @dataclass(frozen=True)
 class _Computed:
     """A computed job before it is written: its manifest and tables (picklable)."""
 
     key: str
-    manifest: dict[str, Any]
+    manifest: JobManifest
     tables: dict[str, pd.DataFrame]
+
+
+def _elapsed(since: float) -> float:
+    return round(time.perf_counter() - since, 6)
+
+
+def _find_communities(
+    job: Job, proj: Projection, timings: dict[str, float], notes: list[str]
+) -> tuple[Consensus | None, dict[str, pd.DataFrame]]:
+    """The job's result and its partition, scores and communities tables (timed).
+
+    An empty projection gives no result and empty tables.
+    """
+    if proj.n == 0:
+        part, scores, comms = _empty_tables(job.algorithm == "find_gangs")
+        notes.append("the projection is empty: no people, no communities")
+        return None, {"partition": part, "scores": scores, "communities": comms}
+    t = time.perf_counter()
+    result = _detect(job, proj)
+    timings["consensus_s"] = _elapsed(t)
+    t = time.perf_counter()
+    part = _partition(result)
+    scores, comms = _scores(proj, result, job.leaders, job.brokers)
+    timings["scores_s"] = _elapsed(t)
+    notes.extend(result.provenance.notes)
+    return result, {"partition": part, "scores": scores, "communities": comms}
+
+
+def _inputs_of(job: Job, proj: Projection) -> JobInputs:
+    return JobInputs(
+        projection=proj.name,
+        label=proj.label,
+        nodes=proj.n,
+        params=dict(proj.params),
+        edges=proj.m,
+        directed=proj.directed,
+        options=dict(job.options),
+        weight=proj.weight_column,
+        input_hash=proj.input_hash,
+        projected=proj.started,
+    )
+
+
+def _algorithm_of(job: Job, result: Consensus | None) -> JobAlgorithm:
+    prov = result.provenance if result is not None else None
+    return JobAlgorithm(
+        name=job.algorithm,
+        params=dict(job.params),
+        ran=prov.algorithm if prov is not None else None,
+        engine=prov.engine if prov is not None else None,
+        provenance_params=dict(prov.params) if prov is not None else None,
+    )
+
+
+def _outcome_of(result: Consensus | None, tables: Mapping[str, pd.DataFrame]) -> JobOutcome:
+    part = tables["partition"]
+    return JobOutcome(
+        communities=len(tables["communities"]),
+        modularity=float(result.modularity) if result is not None else None,
+        mean_stability=float(part["stability"].mean()) if len(part) else None,
+        converged=result.converged if result is not None else None,
+        rounds=result.rounds if result is not None else None,
+        resolution_limit_suspected=(
+            result.resolution_limit_suspected if result is not None else None
+        ),
+        alliances=len(result.levels[0]) if isinstance(result, Gangs) else None,
+    )
+
+
+def _job_manifest(
+    job: Job,
+    proj: Projection,
+    key: str,
+    result: Consensus | None,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    run_id: str | None,
+    neo4j_version: str,
+    timings: dict[str, float],
+    started: str,
+    notes: list[str],
+) -> JobManifest:
+    """The manifest of a job computed just now (finished: now)."""
+    versions = dict(result.provenance.versions) if result is not None else library_versions()
+    engine = result.provenance.engine if result is not None else None
+    return JobManifest(
+        status="complete",
+        job_key=key,
+        spec_key=job.spec_key,
+        label=job.label,
+        job=job.describe(),
+        inputs=_inputs_of(job, proj),
+        query=_queries(proj),
+        input_hash=proj.input_hash,
+        algorithm=_algorithm_of(job, result),
+        seeds=JobSeeds(
+            seed=job.seed,
+            runs=job.runs,
+            run_seeds=list(result.run_seeds) if result is not None else [],
+        ),
+        versions={**versions, "engine": engine, "neo4j": neo4j_version},
+        result=_outcome_of(result, tables),
+        run_id=run_id,
+        files=dict(_FILES),
+        timings=timings,
+        started=started,
+        finished=datetime.now(UTC).isoformat(timespec="microseconds"),
+        notes=notes,
+    )
 
 
 def _compute_job(
@@ -855,95 +1096,34 @@ def _compute_job(
     started = datetime.now(UTC).isoformat(timespec="seconds")
     timings: dict[str, float] = {"projection_s": proj.seconds}
     notes: list[str] = []
-    result: Consensus | None = None
-    if proj.n == 0:
-        part, scores, comms = _empty_tables(job.algorithm == "find_gangs")
-        notes.append("the projection is empty: no people, no communities")
-        versions = library_versions()
-        engine = None
-    else:
-        t = time.perf_counter()
-        result = _detect(job, proj)
-        timings["consensus_s"] = round(time.perf_counter() - t, 6)
-        t = time.perf_counter()
-        part = _partition(result)
-        scores, comms = _scores(proj, result, job.leaders, job.brokers)
-        timings["scores_s"] = round(time.perf_counter() - t, 6)
-        versions = dict(result.provenance.versions)
-        engine = result.provenance.engine
-        notes.extend(result.provenance.notes)
-    files = {
-        "partition": "partition.csv",
-        "scores": "scores.csv",
-        "communities": "communities.csv",
-        "partition_parquet": "partition.parquet",
-        "scores_parquet": "scores.parquet",
-    }
+    result, tables = _find_communities(job, proj, timings, notes)
     run_id = None
     if write and result is not None:
-        assert driver is not None, "write needs a driver"
+        if driver is None:
+            raise ValueError("write needs a driver")
         t = time.perf_counter()
         from netintel.runs import write_run
 
         run_id = write_run(driver, result, projection=proj, database=database)
-        timings["write_s"] = round(time.perf_counter() - t, 6)
-    timings["total_s"] = round(time.perf_counter() - t0, 6)
-    finished = datetime.now(UTC).isoformat(timespec="microseconds")
-    stability = float(part["stability"].mean()) if len(part) else None
-    modularity = float(result.modularity) if result is not None else None
-    manifest = {
-        "format": "netintel-detect-job/1",
-        "status": "complete",
-        "job_key": key,
-        "spec_key": job.spec_key,
-        "label": job.label,
-        "job": job.describe(),
-        "inputs": {
-            "projection": proj.name,
-            "options": dict(job.options),
-            "params": dict(proj.params),
-            "label": proj.label,
-            "nodes": proj.n,
-            "edges": proj.m,
-            "directed": proj.directed,
-            "weight": proj.weight_column,
-            "input_hash": proj.input_hash,
-            "projected": proj.started,
-        },
-        "query": _queries(proj),
-        "input_hash": proj.input_hash,
-        "algorithm": {
-            "name": job.algorithm,
-            "params": dict(job.params),
-            "ran": result.provenance.algorithm if result is not None else None,
-            "engine": engine,
-            "provenance_params": dict(result.provenance.params) if result is not None else None,
-        },
-        "seeds": {
-            "seed": job.seed,
-            "runs": job.runs,
-            "run_seeds": list(result.run_seeds) if result is not None else [],
-        },
-        "versions": {**versions, "engine": engine, "neo4j": neo4j_version},
-        "result": {
-            "communities": len(comms),
-            "modularity": modularity,
-            "mean_stability": stability,
-            "converged": result.converged if result is not None else None,
-            "rounds": result.rounds if result is not None else None,
-            "resolution_limit_suspected": (
-                result.resolution_limit_suspected if result is not None else None
-            ),
-            "alliances": len(result.levels[0]) if isinstance(result, Gangs) else None,
-        },
-        "run_id": run_id,
-        "files": files,
-        "timings": timings,
-        "started": started,
-        "finished": finished,
-        "notes": notes,
-    }
-    return _Computed(key, manifest, {"partition": part, "scores": scores, "communities": comms})
+        timings["write_s"] = _elapsed(t)
+    timings["total_s"] = _elapsed(t0)
+    manifest = _job_manifest(
+        job,
+        proj,
+        key,
+        result,
+        tables,
+        run_id=run_id,
+        neo4j_version=neo4j_version,
+        timings=timings,
+        started=started,
+        notes=notes,
+    )
+    return _Computed(key, manifest, tables)
+
+
+def _save_manifest(folder: Path, manifest: JobManifest) -> None:
+    _write_json(folder / "manifest.json", manifest.to_manifest())
 
 
 def _store_job(job: Job, computed: _Computed, jobs_dir: Path) -> JobResult:
@@ -955,12 +1135,12 @@ def _store_job(job: Job, computed: _Computed, jobs_dir: Path) -> JobResult:
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     part, scores = computed.tables["partition"], computed.tables["scores"]
-    part.to_csv(tmp / "partition.csv", index=False)
-    scores.to_csv(tmp / "scores.csv", index=False)
-    computed.tables["communities"].to_csv(tmp / "communities.csv", index=False)
-    part.to_parquet(tmp / "partition.parquet", index=False)
-    scores.to_parquet(tmp / "scores.parquet", index=False)
-    _write_json(tmp / "manifest.json", computed.manifest)
+    write_csv(part, tmp / _FILES["partition"])
+    write_csv(scores, tmp / _FILES["scores"])
+    write_csv(computed.tables["communities"], tmp / _FILES["communities"])
+    part.to_parquet(tmp / _FILES["partition_parquet"], index=False)
+    scores.to_parquet(tmp / _FILES["scores_parquet"], index=False)
+    _save_manifest(tmp, computed.manifest)
     try:
         os.rename(tmp, final)
     except OSError:
@@ -968,19 +1148,11 @@ def _store_job(job: Job, computed: _Computed, jobs_dir: Path) -> JobResult:
             raise
         shutil.rmtree(tmp)  # another process finished the same job first
         return _reuse(job, final, key)
-    return _job_result(job, final, computed.manifest, "computed")
+    return JobResult.from_manifest(job, final, computed.manifest, "computed")
 
 
 def _run_job(
-    job: Job,
-    proj: Projection,
-    key: str,
-    jobs_dir: Path,
-    *,
-    driver: neo4j.Driver,
-    database: str | None,
-    write: bool,
-    neo4j_version: str,
+    job: Job, proj: Projection, key: str, ctx: _Context, driver: neo4j.Driver
 ) -> JobResult:
     """Compute one job into a temporary folder and rename it when complete."""
     computed = _compute_job(
@@ -988,38 +1160,11 @@ def _run_job(
         proj,
         key,
         driver=driver,
-        database=database,
-        write=write,
-        neo4j_version=neo4j_version,
+        database=ctx.database,
+        write=ctx.write,
+        neo4j_version=ctx.neo4j_version,
     )
-    return _store_job(job, computed, jobs_dir)
-
-
-def _job_result(job: Job, path: Path, manifest: Mapping[str, Any], status: str) -> JobResult:
-    res = manifest["result"]
-    return JobResult(
-        index=job.index,
-        key=manifest["job_key"],
-        spec_key=manifest["spec_key"],
-        label=job.label,
-        path=path,
-        status=status,
-        projection=job.projection,
-        options=dict(job.options),
-        algorithm=job.algorithm,
-        params=dict(job.params),
-        runs=job.runs,
-        seed=job.seed,
-        input_hash=manifest["input_hash"],
-        nodes=manifest["inputs"]["nodes"],
-        edges=manifest["inputs"]["edges"],
-        communities=res["communities"],
-        modularity=res["modularity"],
-        stability=res["mean_stability"],
-        run_id=manifest.get("run_id"),
-        finished=manifest["finished"],
-        seconds=manifest["timings"]["total_s"],
-    )
+    return _store_job(job, computed, ctx.jobs_dir)
 
 
 def _stored(driver: neo4j.Driver, run_id: str | None, database: str | None) -> bool:
@@ -1032,18 +1177,18 @@ def _stored(driver: neo4j.Driver, run_id: str | None, database: str | None) -> b
     return bool(len(row)) and row["status"].iloc[0] == "complete"
 
 
-def _finished_manifest(path: Path, key: str) -> dict[str, Any]:
-    manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text("utf-8"))
-    if manifest.get("job_key") != key or manifest.get("status") != "complete":
+def _finished_manifest(path: Path, key: str) -> JobManifest:
+    manifest = JobManifest.read(path)
+    if manifest.job_key != key or manifest.status != "complete":
         raise BatchError(f"{path}: the job folder does not hold job {key[:12]}; remove it")
     return manifest
 
 
 def _needs_run(
-    manifest: Mapping[str, Any], nodes: int, *, driver: neo4j.Driver, database: str | None
+    manifest: JobManifest, nodes: int, *, driver: neo4j.Driver, database: str | None
 ) -> bool:
     """A finished job whose AnalysisRun is missing (computed without write, or deleted)."""
-    return bool(nodes) and not _stored(driver, manifest["run_id"], database)
+    return bool(nodes) and not _stored(driver, manifest.run_id, database)
 
 
 def _rewrite(
@@ -1064,6 +1209,19 @@ def _rewrite(
     return write_run(driver, result, projection=proj, database=database)
 
 
+def _stored_nodes(folder: Path) -> list[str]:
+    """The nodes of a finished job's partition, in its order."""
+    nodes: list[str] = _read_csv(folder / _FILES["partition"])["node"].tolist()
+    return nodes
+
+
+def _with_run(folder: Path, manifest: JobManifest, run_id: str) -> JobManifest:
+    """The manifest with the run it is now stored as, saved in ``folder``."""
+    manifest = manifest.model_copy(update={"run_id": run_id})
+    _save_manifest(folder, manifest)
+    return manifest
+
+
 def _reuse(
     job: Job,
     path: Path,
@@ -1082,68 +1240,53 @@ def _reuse(
         and driver is not None
         and _needs_run(manifest, proj.n, driver=driver, database=database)
     ):
-        stored = _read_csv(path / "partition.csv")["node"].tolist()
-        manifest["run_id"] = _rewrite(job, proj, stored, path, driver=driver, database=database)
-        _write_json(path / "manifest.json", manifest)
-    return _job_result(job, path, manifest, "reused")
+        stored = _stored_nodes(path)
+        run_id = _rewrite(job, proj, stored, path, driver=driver, database=database)
+        manifest = _with_run(path, manifest, run_id)
+    return JobResult.from_manifest(job, path, manifest, "reused")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where and how the jobs of a batch run (picklable: process-pool workers get it)."""
+
+    jobs_dir: Path
+    connection: Connection | None
+    database: str | None
+    write: bool
+    neo4j_version: str
 
 
 def _run_group(
-    jobs: Sequence[Job],
-    jobs_dir: Path,
-    *,
-    driver: neo4j.Driver,
-    database: str | None,
-    write: bool,
-    neo4j_version: str,
-    on_job: Callable[[JobResult], None] | None = None,
+    jobs: Sequence[Job], ctx: _Context, driver: neo4j.Driver, on_job: _OnJob | None = None
 ) -> list[JobResult]:
     """Project once, then run (or reuse) every job on that projection."""
     first = jobs[0]
-    proj = project(driver, first.projection, database=database, **first.options)
+    proj = project(driver, first.projection, database=ctx.database, **first.options)
     out = []
     for job in jobs:
         key = job.key(proj.input_hash)
-        final = jobs_dir / job.dirname(key)
+        final = ctx.jobs_dir / job.dirname(key)
         if (final / "manifest.json").is_file():
-            res = _reuse(job, final, key, driver=driver, database=database, write=write, proj=proj)
-        else:
-            res = _run_job(
-                job,
-                proj,
-                key,
-                jobs_dir,
-                driver=driver,
-                database=database,
-                write=write,
-                neo4j_version=neo4j_version,
+            res = _reuse(
+                job, final, key, driver=driver, database=ctx.database, write=ctx.write, proj=proj
             )
+        else:
+            res = _run_job(job, proj, key, ctx, driver)
         out.append(res)
         if on_job is not None:
             on_job(res)
     return out
 
 
-def _worker(
-    conn: Connection,
-    database: str | None,
-    jobs: Sequence[Job],
-    jobs_dir: Path,
-    write: bool,
-    neo4j_version: str,
-) -> list[JobResult]:
+def _worker(ctx: _Context, jobs: Sequence[Job]) -> list[JobResult]:
     """Process-pool entry: its own driver, then :func:`_run_group`."""
     from netintel.config import driver as open_driver
 
-    with open_driver(conn) as drv:
-        return _run_group(
-            jobs,
-            jobs_dir,
-            driver=drv,
-            database=database,
-            write=write,
-            neo4j_version=neo4j_version,
-        )
+    if ctx.connection is None:
+        raise ValueError("a process pool needs the connection settings")
+    with open_driver(ctx.connection) as drv:
+        return _run_group(jobs, ctx, drv)
 
 
 def _groups(jobs: Sequence[Job]) -> list[list[Job]]:
@@ -1184,16 +1327,16 @@ def _comparison_dict(cmp: Any, previous: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _previous_in_folder(job: JobResult, done: Sequence[Mapping[str, Any]]) -> Path | None:
+def _previous_in_folder(job: JobResult, done: Sequence[tuple[Path, JobManifest]]) -> Path | None:
     """The latest other finished job of the same spec in the folder."""
     best: tuple[str, Path] | None = None
-    for m in done:
-        if m["spec_key"] != job.spec_key or m["job_key"] == job.key:
+    for path, m in done:
+        if m.spec_key != job.spec_key or m.job_key == job.key:
             continue
-        if m["finished"] > job.finished:
+        if m.finished > job.finished:
             continue
-        if best is None or m["finished"] > best[0]:
-            best = (m["finished"], m["_path"])
+        if best is None or m.finished > best[0]:
+            best = (m.finished, path)
     return best[1] if best else None
 
 
@@ -1203,9 +1346,9 @@ def _previous_stored(
     """The latest stored AnalysisRun of the same job spec on other data, or None."""
     from netintel.runs import read_run
 
-    manifest = job.manifest()
-    ran = manifest["algorithm"]["ran"]
-    params = manifest["algorithm"]["provenance_params"]
+    manifest = JobManifest.read(job.path)
+    ran = manifest.algorithm.ran
+    params = manifest.algorithm.provenance_params
     if ran is None:
         return None
     rows = runs[
@@ -1215,17 +1358,33 @@ def _previous_stored(
         & (runs["status"] == "complete")
         & (runs["seed"] == job.seed)
     ].sort_values("started", ascending=False, kind="stable")
-    wanted = manifest["inputs"]["params"]
+    wanted = manifest.inputs.params
     for run_id in rows["run_id"].head(5).tolist():
         stored = read_run(driver, run_id, database=database)
         same = (
             to_jsonable(stored.projection_params) == to_jsonable(wanted)
             and to_jsonable(dict(stored.provenance.params)) == to_jsonable(params)
-            and stored.info.get("runs") == len(manifest["seeds"]["run_seeds"])
+            and stored.info.get("runs") == len(manifest.seeds.run_seeds)
         )
         if same:
             return stored
     return None
+
+
+def _finished_jobs(jobs_dir: Path) -> list[tuple[Path, JobManifest]]:
+    """Every finished job folder in ``jobs_dir`` with its manifest, by folder name.
+
+    Folders whose manifest is not one of this format are left out (nothing to compare).
+    """
+    done = []
+    for path in sorted(jobs_dir.iterdir()):
+        if path.name.startswith(".") or not (path / "manifest.json").is_file():
+            continue
+        try:
+            done.append((path, JobManifest.read(path)))
+        except BatchError:
+            continue
+    return done
 
 
 def _compare(
@@ -1233,14 +1392,7 @@ def _compare(
 ) -> list[JobResult]:
     from netintel.runs import compare_partitions, list_runs
 
-    done = []
-    for path in sorted(jobs_dir.iterdir()):
-        mf = path / "manifest.json"
-        if path.name.startswith(".") or not mf.is_file():
-            continue
-        m = json.loads(mf.read_text("utf-8"))
-        m["_path"] = path
-        done.append(m)
+    done = _finished_jobs(jobs_dir)
     stored_runs: pd.DataFrame | None = None
     out = []
     for job in jobs:
@@ -1570,6 +1722,126 @@ def _every_region(spec: BatchSpec, driver: neo4j.Driver, database: str | None) -
     return spec.model_copy(update={"projections": projections})
 
 
+def _as_spec(spec: BatchSpec | str | Path | Mapping[str, Any]) -> BatchSpec:
+    """A spec, a run file's path or a mapping, as a checked spec."""
+    if isinstance(spec, str | Path):
+        return load_run_file(spec)
+    if not isinstance(spec, BatchSpec):
+        return _validate(dict(spec), "the batch spec")
+    return spec
+
+
+def _check_options(workers: int | None, client: Any, snapshot: str | None) -> None:
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if snapshot is not None and snapshot != "parquet":
+        raise ValueError(f"snapshot must be 'parquet' or None, not {snapshot!r}")
+    if snapshot is not None and client is None:
+        raise ValueError("snapshot= is how Dask workers read projections: pass client= too")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a batch runs and where: its jobs grouped by projection, and its workers."""
+
+    spec: BatchSpec
+    jobs: list[Job]
+    groups: list[list[Job]]
+    neo4j_version: str
+    workers: int
+    scheduler: str | None
+    notes: tuple[str, ...]
+
+
+def _plan(
+    spec: BatchSpec,
+    driver: neo4j.Driver,
+    database: str | None,
+    *,
+    connection: Connection | None,
+    workers: int | None,
+    client: Any,
+) -> _Plan:
+    """The jobs of ``spec`` (``regions: all`` resolved) and the workers that run them."""
+    from netintel.db import server_version
+
+    spec = _every_region(spec, driver, database)
+    jobs = spec.jobs()
+    groups = _groups(jobs)
+    n_workers = min(workers or os.cpu_count() or 1, len(groups))
+    scheduler: str | None = None
+    notes: list[str] = []
+    if client is not None:
+        from netintel.cluster import scheduler_address, workers_of
+
+        n_workers = workers_of(client)
+        scheduler = scheduler_address(client)
+    elif n_workers > 1 and connection is None:
+        notes.append("ran in one process: pass connection= to use a process pool")
+        n_workers = 1
+    return _Plan(
+        spec=spec,
+        jobs=jobs,
+        groups=groups,
+        neo4j_version=server_version(driver, database=database),
+        workers=n_workers,
+        scheduler=scheduler,
+        notes=tuple(notes),
+    )
+
+
+def _run_in_pool(
+    groups: Sequence[Sequence[Job]], ctx: _Context, workers: int, finished: _OnJob
+) -> None:
+    """One process-pool task per projection instance (spawned workers, their own drivers)."""
+    mp_context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as pool:
+        futures = [pool.submit(_worker, ctx, g) for g in groups]
+        try:
+            for fut in cf.as_completed(futures):
+                for res in fut.result():
+                    finished(res)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _execute(
+    plan: _Plan,
+    ctx: _Context,
+    driver: neo4j.Driver,
+    *,
+    progress: bool,
+    on_job: _OnJob | None,
+    client: Any,
+    snapshot: Literal["parquet"] | None,
+    snapshot_dir: Path,
+) -> dict[int, JobResult]:
+    """Run (or reuse) every job of the plan, here, in a process pool or on Dask; by index."""
+    results: dict[int, JobResult] = {}
+    with tqdm(
+        total=len(plan.jobs), unit="job", desc="detect", disable=not progress, dynamic_ncols=True
+    ) as bar:
+
+        def finished(res: JobResult) -> None:
+            results[res.index] = res
+            bar.set_postfix_str(f"{res.label} {res.status}")
+            bar.update(1)
+            if on_job is not None:
+                on_job(res)
+
+        if client is not None:
+            from netintel.cluster import run_on_dask
+
+            run_on_dask(client, plan.groups, ctx, driver, snapshot, snapshot_dir, finished=finished)
+        elif plan.workers <= 1:
+            for group in plan.groups:
+                _run_group(group, ctx, driver, on_job=finished)
+        else:
+            _run_in_pool(plan.groups, ctx, plan.workers, finished)
+    return results
+
+
 def run_batch(
     spec: BatchSpec | str | Path | Mapping[str, Any],
     out_dir: str | Path,
@@ -1629,16 +1901,8 @@ def run_batch(
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    if isinstance(spec, str | Path):
-        spec = load_run_file(spec)
-    elif not isinstance(spec, BatchSpec):
-        spec = _validate(dict(spec), "the batch spec")
-    if workers is not None and workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
-    if snapshot is not None and snapshot != "parquet":
-        raise ValueError(f"snapshot must be 'parquet' or None, not {snapshot!r}")
-    if snapshot is not None and client is None:
-        raise ValueError("snapshot= is how Dask workers read projections: pass client= too")
+    spec = _as_spec(spec)
+    _check_options(workers, client, snapshot)
     out = Path(out_dir)
     jobs_dir = out / "jobs"
     jobs_dir.mkdir(parents=True, exist_ok=True)
@@ -1649,86 +1913,25 @@ def run_batch(
 
         connection = connection if connection is not None else config.connection()
         driver = config.driver(connection)
-    notes: list[str] = []
     try:
-        spec = _every_region(spec, driver, database)
-        jobs = spec.jobs()
-        groups = _groups(jobs)
-        from netintel.db import server_version
-
-        neo4j_version = server_version(driver, database=database)
-        n_workers = min(workers or os.cpu_count() or 1, len(groups))
-        scheduler: str | None = None
-        if client is not None:
-            from netintel.cluster import scheduler_address, workers_of
-
-            n_workers = workers_of(client)
-            scheduler = scheduler_address(client)
-        elif n_workers > 1 and connection is None:
-            notes.append("ran in one process: pass connection= to use a process pool")
-            n_workers = 1
-        results: dict[int, JobResult] = {}
-        with tqdm(
-            total=len(jobs), unit="job", desc="detect", disable=not progress, dynamic_ncols=True
-        ) as bar:
-
-            def finished(res: JobResult) -> None:
-                results[res.index] = res
-                bar.set_postfix_str(f"{res.label} {res.status}")
-                bar.update(1)
-                if on_job is not None:
-                    on_job(res)
-
-            if client is not None:
-                from netintel.cluster import run_on_dask
-
-                run_on_dask(
-                    client,
-                    groups,
-                    jobs_dir,
-                    driver=driver,
-                    connection=connection,
-                    database=database,
-                    write=write,
-                    neo4j_version=neo4j_version,
-                    snapshot=snapshot,
-                    snapshot_dir=Path(snapshot_dir) if snapshot_dir else out / "snapshots",
-                    finished=finished,
-                )
-            elif n_workers <= 1:
-                for group in groups:
-                    _run_group(
-                        group,
-                        jobs_dir,
-                        driver=driver,
-                        database=database,
-                        write=write,
-                        neo4j_version=neo4j_version,
-                        on_job=finished,
-                    )
-            else:
-                assert connection is not None
-                ctx = multiprocessing.get_context("spawn")
-                with cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-                    futures = [
-                        pool.submit(
-                            _worker, connection, database, g, jobs_dir, write, neo4j_version
-                        )
-                        for g in groups
-                    ]
-                    try:
-                        for fut in cf.as_completed(futures):
-                            for res in fut.result():
-                                finished(res)
-                    except BaseException:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        raise
-        done = _compare([results[j.index] for j in jobs], jobs_dir, driver, database)
+        plan = _plan(spec, driver, database, connection=connection, workers=workers, client=client)
+        ctx = _Context(jobs_dir, connection, database, write, plan.neo4j_version)
+        results = _execute(
+            plan,
+            ctx,
+            driver,
+            progress=progress,
+            on_job=on_job,
+            client=client,
+            snapshot=snapshot,
+            snapshot_dir=Path(snapshot_dir) if snapshot_dir else out / "snapshots",
+        )
+        done = _compare([results[j.index] for j in plan.jobs], jobs_dir, driver, database)
     finally:
         if own:
             driver.close()
     batch = BatchResult(
-        name=spec.name,
+        name=plan.spec.name,
         out_dir=out,
         jobs=tuple(done),
         manifest=out / "manifest.json",
@@ -1736,53 +1939,17 @@ def run_batch(
         report_html=out / "report.html",
         started=started,
         seconds=round(time.perf_counter() - t0, 3),
-        workers=n_workers,
-        notes=tuple(notes),
+        workers=plan.workers,
+        notes=plan.notes,
     )
     # the reports first: a batch manifest on disk means the batch, reports included, is done
-    _write_reports(batch, neo4j_version)
-    _write_json(
-        batch.manifest,
-        {
-            "format": "netintel-detect-batch/1",
-            "name": spec.name,
-            "spec": spec.model_dump(mode="json"),
-            "started": started,
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "seconds": batch.seconds,
-            "workers": n_workers,
-            "scheduler": scheduler,
-            "snapshot": snapshot,
-            "write": write,
-            "versions": {**library_versions("igraph", "leidenalg"), "neo4j": neo4j_version},
-            "counts": {"jobs": len(done), "computed": batch.computed, "reused": batch.reused},
-            "jobs": [
-                {
-                    "index": j.index,
-                    "key": j.key,
-                    "spec_key": j.spec_key,
-                    "label": j.label,
-                    "dir": f"jobs/{j.path.name}",
-                    "status": j.status,
-                    "projection": j.projection,
-                    "options": dict(j.options),
-                    "algorithm": j.algorithm,
-                    "params": dict(j.params),
-                    "runs": j.runs,
-                    "seed": j.seed,
-                    "input_hash": j.input_hash,
-                    "nodes": j.nodes,
-                    "edges": j.edges,
-                    "communities": j.communities,
-                    "modularity": j.modularity,
-                    "stability": j.stability,
-                    "run_id": j.run_id,
-                    "seconds": j.seconds,
-                    "comparison": j.comparison,
-                }
-                for j in done
-            ],
-            "notes": list(notes),
-        },
+    _write_reports(batch, plan.neo4j_version)
+    manifest = batch.to_manifest(
+        plan.spec,
+        scheduler=plan.scheduler,
+        snapshot=snapshot,
+        write=write,
+        neo4j_version=plan.neo4j_version,
     )
+    _write_json(batch.manifest, manifest.to_manifest())
     return batch

@@ -47,7 +47,7 @@ from netintel.exceptions import BatchError
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-    from netintel.batch import Job, JobResult, _Computed
+    from netintel.batch import Job, JobResult, _Computed, _Context
     from netintel.projection import Projection
 
 __all__ = [
@@ -64,6 +64,9 @@ SNAPSHOTS = ("parquet",)
 
 #: How long :func:`netintel.batch.run_batch` waits for a first worker to join.
 WORKER_WAIT_S = 60.0
+
+_READ_NEEDS_CONNECTION = "Dask workers read Neo4j with the connection settings: pass connection="
+_WRITE_NEEDS_CONNECTION = "write=True on Dask: the workers store the runs; pass connection="
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,8 @@ def _job_task(
         return _compute_job(
             job, proj, key, driver=None, database=database, write=False, neo4j_version=neo4j_version
         )
-    assert conn is not None
+    if conn is None:
+        raise BatchError(_WRITE_NEEDS_CONNECTION)
     with open_driver(conn) as drv:
         return _compute_job(
             job, proj, key, driver=drv, database=database, write=True, neo4j_version=neo4j_version
@@ -218,128 +222,185 @@ def workers_of(client: Client) -> int:
     return len(client.scheduler_info(n_workers=-1)["workers"])
 
 
+def _check_settings(connection: Connection | None, write: bool, snapshot: str | None) -> None:
+    if snapshot is None and connection is None:
+        raise BatchError(_READ_NEEDS_CONNECTION)
+    if write and connection is None:
+        raise BatchError(_WRITE_NEEDS_CONNECTION)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What every task of one batch on Dask needs to know."""
+
+    client: Client
+    ctx: _Context
+    driver: neo4j.Driver
+    tag: str  # makes the task keys of this batch unique on the scheduler
+
+
+def _submit_projection(
+    run: _Batch,
+    g: int,
+    first: Job,
+    snapshot: Literal["parquet"] | None,
+    snapshot_dir: Path,
+) -> Future:
+    """The task that reads group ``g``'s projection on a worker (from Neo4j or a snapshot)."""
+    name = f"netintel-projection-{first.projection}-{g}-{run.tag}"
+    if snapshot == "parquet":
+        from netintel.batch import _digest
+        from netintel.projection import project
+        from netintel.snapshot import write_snapshot
+
+        proj = project(run.driver, first.projection, database=run.ctx.database, **first.options)
+        digest = _digest([first.projection, dict(first.options)])[:12]
+        folder = write_snapshot(
+            proj, snapshot_dir / f"{first.projection}-{digest}-{proj.input_hash[:12]}"
+        )
+        return run.client.submit(
+            _read_from_snapshot, str(folder), key=name, pure=False, retries=_RETRIES
+        )
+    if run.ctx.connection is None:
+        raise BatchError(_READ_NEEDS_CONNECTION)
+    return run.client.submit(
+        _read_from_neo4j,
+        run.ctx.connection,
+        run.ctx.database,
+        first.projection,
+        dict(first.options),
+        key=name,
+        pure=False,
+        retries=_RETRIES,
+    )
+
+
+def _submit_job(run: _Batch, projection: Future, job: Job, existing: frozenset[str]) -> Future:
+    """The task that computes ``job`` on its projection (or finds it already finished)."""
+    return run.client.submit(
+        _job_task,
+        projection,
+        job,
+        existing,
+        run.ctx.connection if run.ctx.write else None,
+        run.ctx.database,
+        run.ctx.write,
+        run.ctx.neo4j_version,
+        key=f"netintel-job-{job.index}-{job.label}-{run.tag}",
+        pure=False,
+    )
+
+
+def _reused(run: _Batch, job: Job, found: _Finished, projection: Future) -> JobResult:
+    """A job already in the run folder; with ``write``, its AnalysisRun stored (on a worker)."""
+    from netintel.batch import JobResult, _finished_manifest, _needs_run, _stored_nodes, _with_run
+
+    path = run.ctx.jobs_dir / job.dirname(found.key)
+    manifest = _finished_manifest(path, found.key)
+    if run.ctx.write and _needs_run(
+        manifest, found.nodes, driver=run.driver, database=run.ctx.database
+    ):
+        if run.ctx.connection is None:
+            raise BatchError(_WRITE_NEEDS_CONNECTION)
+        run_id = run.client.submit(
+            _rewrite_task,
+            projection,
+            job,
+            _stored_nodes(path),
+            str(path),
+            run.ctx.connection,
+            run.ctx.database,
+            pure=False,
+        ).result()
+        manifest = _with_run(path, manifest, run_id)
+    return JobResult.from_manifest(job, path, manifest, "reused")
+
+
+def _collect(
+    run: _Batch,
+    projections: dict[int, Future],
+    jobs_of: dict[Future, tuple[Job, int]],
+    finished: Callable[[JobResult], None],
+) -> list[str]:
+    """Store each job as its task completes (a projection released after its last job);
+    the failed jobs, by label and error."""
+    from distributed import as_completed
+
+    from netintel.batch import _store_job
+
+    failed: list[str] = []
+    for fut in as_completed(list(jobs_of)):
+        job, g = jobs_of.pop(fut)
+        try:
+            out = fut.result()
+            if isinstance(out, _Finished):
+                res = _reused(run, job, out, projections[g])
+            else:
+                res = _store_job(job, out, run.ctx.jobs_dir)
+        except Exception as err:  # the job's own error, or KilledWorker
+            failed.append(f"{job.label}: {type(err).__name__}: {err}")
+            continue
+        if not any(gg == g for _, gg in jobs_of.values()):
+            projections.pop(g).release()
+        finished(res)
+    return failed
+
+
 def run_on_dask(
     client: Client,
     groups: Sequence[Sequence[Job]],
-    jobs_dir: Path,
-    *,
+    ctx: _Context,
     driver: neo4j.Driver,
-    connection: Connection | None,
-    database: str | None,
-    write: bool,
-    neo4j_version: str,
     snapshot: Literal["parquet"] | None,
     snapshot_dir: Path,
+    *,
     finished: Callable[[JobResult], None],
 ) -> None:
-    """Run every job of ``groups`` (jobs grouped by projection instance) on ``client``."""
-    from distributed import as_completed
+    """Run every job of ``groups`` (jobs grouped by projection instance) on ``client``.
 
-    from netintel.batch import _digest, _finished_manifest, _job_result, _needs_run, _store_job
+    Parameters
+    ----------
+    client : dask.distributed.Client
+    groups : sequence of sequences of Job
+        One group per projection instance: its projection is read once, by one task.
+    ctx : netintel.batch._Context
+        The batch's ``jobs`` folder (the job folders are written there, by this process),
+        the connection settings handed to the workers that read Neo4j or store runs, the
+        database, whether to store every result as an AnalysisRun (on the workers), and
+        the Neo4j version recorded in the manifests.
+    driver : neo4j.Driver
+        This process's driver (snapshots, and whether a finished job's run is stored).
+    snapshot : "parquet" or None
+        Read each projection here and hand the workers a Parquet snapshot of it.
+    snapshot_dir : Path
+        Where the snapshots go.
+    finished : callable
+        Called with each :class:`~netintel.batch.JobResult`, in this process.
 
-    if snapshot is None and connection is None:
-        raise BatchError("Dask workers read Neo4j with the connection settings: pass connection=")
-    if write and connection is None:
-        raise BatchError("write=True on Dask: the workers store the runs; pass connection=")
+    Raises
+    ------
+    BatchError
+        Missing connection settings, or jobs that failed (named) once the others are done.
+    """
+    _check_settings(ctx.connection, ctx.write, snapshot)
     existing = frozenset(
-        p.name for p in jobs_dir.iterdir() if not p.name.startswith(".") and p.is_dir()
+        p.name for p in ctx.jobs_dir.iterdir() if not p.name.startswith(".") and p.is_dir()
     )
-    tag = uuid.uuid4().hex[:8]
+    run = _Batch(client, ctx, driver, uuid.uuid4().hex[:8])
     projections: dict[int, Future] = {}
     jobs_of: dict[Future, tuple[Job, int]] = {}
-    for g, group in enumerate(groups):
-        first = group[0]
-        name = f"netintel-projection-{first.projection}-{g}-{tag}"
-        if snapshot == "parquet":
-            from netintel.projection import project
-            from netintel.snapshot import write_snapshot
-
-            proj = project(driver, first.projection, database=database, **first.options)
-            digest = _digest([first.projection, dict(first.options)])[:12]
-            folder = write_snapshot(
-                proj, snapshot_dir / f"{first.projection}-{digest}-{proj.input_hash[:12]}"
-            )
-            projections[g] = client.submit(
-                _read_from_snapshot, str(folder), key=name, pure=False, retries=_RETRIES
-            )
-        else:
-            assert connection is not None
-            projections[g] = client.submit(
-                _read_from_neo4j,
-                connection,
-                database,
-                first.projection,
-                dict(first.options),
-                key=name,
-                pure=False,
-                retries=_RETRIES,
-            )
-        for job in group:
-            fut = client.submit(
-                _job_task,
-                projections[g],
-                job,
-                existing,
-                connection if write else None,
-                database,
-                write,
-                neo4j_version,
-                key=f"netintel-job-{job.index}-{job.label}-{tag}",
-                pure=False,
-            )
-            jobs_of[fut] = (job, g)
-    failed: list[str] = []
-    pending = as_completed(list(jobs_of))
     try:
-        for fut in pending:
-            job, g = jobs_of.pop(fut)
-            try:
-                out = fut.result()
-                if isinstance(out, _Finished):
-                    path = jobs_dir / job.dirname(out.key)
-                    manifest = _finished_manifest(path, out.key)
-                    if write and _needs_run(manifest, out.nodes, driver=driver, database=database):
-                        assert connection is not None
-                        stored = _stored_nodes(path)
-                        manifest["run_id"] = client.submit(
-                            _rewrite_task,
-                            projections[g],
-                            job,
-                            stored,
-                            str(path),
-                            connection,
-                            database,
-                            pure=False,
-                        ).result()
-                        _write_manifest(path, manifest)
-                    res = _job_result(job, path, manifest, "reused")
-                else:
-                    res = _store_job(job, out, jobs_dir)
-            except Exception as err:  # the job's own error, or KilledWorker
-                failed.append(f"{job.label}: {type(err).__name__}: {err}")
-                continue
-            if not any(gg == g for _, gg in jobs_of.values()):
-                projections.pop(g).release()
-            finished(res)
+        for g, group in enumerate(groups):
+            projections[g] = _submit_projection(run, g, group[0], snapshot, snapshot_dir)
+            for job in group:
+                jobs_of[_submit_job(run, projections[g], job, existing)] = (job, g)
+        failed = _collect(run, projections, jobs_of, finished)
     except BaseException:
         client.cancel([*jobs_of, *projections.values()], force=True)
         raise
     if failed:
         total = sum(len(g) for g in groups)
         raise BatchError(
-            f"{len(failed)} of {total} jobs failed on Dask (the others are in {jobs_dir}; "
+            f"{len(failed)} of {total} jobs failed on Dask (the others are in {ctx.jobs_dir}; "
             "run the batch again to retry the failed ones): " + "; ".join(failed)
         )
-
-
-def _stored_nodes(path: Path) -> list[str]:
-    from netintel.batch import _read_csv
-
-    nodes: list[str] = _read_csv(path / "partition.csv")["node"].tolist()
-    return nodes
-
-
-def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    from netintel.batch import _write_json
-
-    _write_json(path / "manifest.json", manifest)

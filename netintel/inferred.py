@@ -14,6 +14,9 @@ unless asked with ``inferred=True``, ``projection_transfers``, ``transfer_partie
 ``neighbour_edges``), so victim chains, the transfer network, paths, reports and the
 contest see only what was recorded.
 
+The mechanism (one transaction, the run's kind checked, missing people refused) is
+:class:`netintel.writeback.WriteBackStore`; :data:`STORE` declares this one.
+
 Usage::
 
     result = infer_handovers_of(driver)
@@ -24,44 +27,32 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 import neo4j
 import pandas as pd
 
-from netintel.algorithms.results import to_jsonable
-from netintel.cypher import query
-from netintel.exceptions import DatabaseError
-from netintel.investigate.infer import InferredHandovers
+from netintel.investigate.infer import INFERRED_COLUMNS, InferredHandovers
+from netintel.writeback import WriteBackStore, canonical_json, provenance_props
 
-__all__ = ["KIND", "read_inferred", "write_inferred"]
+__all__ = ["KIND", "STORE", "read_inferred", "write_inferred"]
 
 #: ``kind`` of the analysis runs that hold inferred transfers.
 KIND = "chain_inference"
 
-_READ_COLUMNS = [
-    "run",
-    "transfer_id",
-    "hop_id",
-    "victim_id",
-    "victim_name",
-    "kind",
-    "position",
-    "from_id",
-    "from_name",
-    "to_id",
-    "to_name",
-    "at",
-    "score",
-    "rule",
-    "evidence_count",
-    "evidence",
-]
+#: Columns of a hop (:data:`~netintel.investigate.infer.INFERRED_COLUMNS`) not read back.
+_NOT_READ = ("earliest", "latest", "timezone", "channels", "after_transfer", "before_transfer")
 
-
-def _dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False)
+#: Inferred transfers: ``cypher/inferred_{create,delete,read}.cypher``.
+STORE = WriteBackStore(
+    kind=KIND,
+    what="a chain inference",
+    items="inferred hops",
+    prefix="inferred",
+    people=("victim", "giver", "receiver"),
+    columns=("run", "transfer_id", *(c for c in INFERRED_COLUMNS if c not in _NOT_READ)),
+    times=("at",),
+)
 
 
 def _rows(result: InferredHandovers, run_id: str) -> list[dict[str, Any]]:
@@ -78,7 +69,7 @@ def _rows(result: InferredHandovers, run_id: str) -> list[dict[str, Any]]:
                 "kind": h.kind,
                 "position": int(h.position),
                 "rule": h.rule,
-                "channels": _dumps(dict(h.channels)),
+                "channels": canonical_json(dict(h.channels)),
                 "evidence_count": len(h.evidence),
                 "evidence": [str(r) for r in h.evidence],
                 "after_transfer": h.after_transfer,
@@ -89,6 +80,17 @@ def _rows(result: InferredHandovers, run_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def _run_props(result: InferredHandovers) -> dict[str, Any]:
+    """The run's properties without its run_id and timing (the basis of the default id)."""
+    hops = canonical_json([[h.hop_id, h.score] for h in result.hops])
+    return {
+        **provenance_props(KIND, result.provenance, engine=False),
+        "hops": len(result.hops),
+        "victims": result.victims,
+        "hops_hash": "sha256:" + hashlib.sha256(hops.encode()).hexdigest(),
+    }
+
+
 def write_inferred(
     driver: neo4j.Driver,
     result: InferredHandovers,
@@ -96,82 +98,63 @@ def write_inferred(
     run_id: str | None = None,
     database: str | None = None,
 ) -> str:
-    """Store ``result``'s hops as inferred ``Transfer`` nodes of an analysis run; its run_id.
+    """Store ``result``'s hops as inferred ``Transfer`` nodes of an analysis run.
 
-    ``run_id`` defaults to ``"infer-"`` and a hash of the parameters, input and hops, so the
-    same inference on the same case always lands in the same run. Writing replaces the
-    run's earlier inferred transfers (one transaction). A ``run_id`` held by another kind of
-    analysis run, or a hop whose person is not in the database, raises
-    :class:`~netintel.exceptions.DatabaseError` and writes nothing.
+    Writing replaces the run's earlier inferred transfers (one transaction).
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    result : InferredHandovers
+        Its people must be in the database (by ``person_id``).
+    run_id : str or None
+        Default: ``"infer-"`` and a hash of the parameters, input and hops, so the same
+        inference on the same case always lands in the same run.
+    database : str or None
+        Default: the server's default database.
+
+    Returns
+    -------
+    str
+        The run_id; :func:`read_inferred` reads the run's transfers back.
+
+    Raises
+    ------
+    DatabaseError
+        A ``run_id`` held by another kind of analysis run, or a hop whose person is not
+        in the database (nothing is written).
     """
     if not isinstance(result, InferredHandovers):
         raise ValueError(f"expected an InferredHandovers result, not {type(result).__name__}")
-    prov = result.provenance
-    hops_hash = hashlib.sha256(
-        _dumps([[h.hop_id, h.score] for h in result.hops]).encode()
-    ).hexdigest()
-    props: dict[str, Any] = {
-        "kind": KIND,
-        "algorithm": prov.algorithm,
-        "params": _dumps(prov.params),
-        "seed": prov.seed,
-        "versions": _dumps(prov.versions),
-        "input_hash": prov.input_hash,
-        "notes": list(prov.notes),
-        "hops": len(result.hops),
-        "victims": result.victims,
-        "hops_hash": "sha256:" + hops_hash,
-    }
-    digest = hashlib.sha256(_dumps(props).encode()).hexdigest()
+    props = _run_props(result)
+    digest = hashlib.sha256(canonical_json(props).encode()).hexdigest()
     run_id = run_id or "infer-" + digest[:16]
+    prov = result.provenance
     props.update(
-        run_id=run_id,
-        started=prov.started,
-        seconds=float(prov.elapsed_s),
-        status="complete",
+        run_id=run_id, started=prov.started, seconds=float(prov.elapsed_s), status="complete"
     )
-    rows = _rows(result, run_id)
-
-    def write(tx: neo4j.ManagedTransaction) -> None:
-        before = tx.run(query("inferred_run_upsert"), run_id=run_id, props=props).single(
-            strict=True
-        )["before"]
-        if before not in (None, KIND):
-            raise DatabaseError(
-                f"analysis run {run_id!r} is a {before} run, not a chain inference; "
-                "write under another run_id"
-            )
-        tx.run(query("inferred_delete"), run_id=run_id).consume()
-        created = tx.run(query("inferred_create"), rows=rows, run_id=run_id).single(strict=True)[
-            "created"
-        ]
-        if created != len(rows):
-            wanted = {p for r in rows for p in (r["victim"], r["giver"], r["receiver"])}
-            found = tx.run(query("person_element_ids"), person_ids=sorted(wanted))
-            missing = sorted(wanted - {r["person_id"] for r in found})
-            raise DatabaseError(
-                f"{len(missing)} person(s) of the inferred hops are not in the database "
-                f"(by person_id), e.g. {missing[:3]!r}; nothing was written"
-            )
-
-    with driver.session(database=database) as session:
-        session.execute_write(write)
+    STORE.write(driver, run_id, props, _rows(result, run_id), database=database)
     return run_id
 
 
 def read_inferred(
     driver: neo4j.Driver, run_id: str | None = None, *, database: str | None = None
 ) -> pd.DataFrame:
-    """The inferred transfers of run ``run_id`` (None: of every run), by run, victim and
-    position; columns ``run, transfer_id, hop_id, victim_id, victim_name, kind, position,
-    from_id, from_name, to_id, to_name, at`` (UTC), ``score, rule, evidence_count,
-    evidence`` (the records, as text)."""
-    records, _, _ = driver.execute_query(
-        query("inferred_read"),
-        {"run_id": run_id},
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
-    frame = pd.DataFrame([r.data() for r in records], columns=_READ_COLUMNS)
-    frame["at"] = pd.to_datetime(frame["at"], unit="ms", utc=True)
-    return frame
+    """The inferred transfers of a chain inference run, with the people's names.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    run_id : str or None
+        The run (None: every run); rows by run, victim and position.
+    database : str or None
+        Default: the server's default database.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``run, transfer_id, hop_id, victim_id, victim_name, kind, position,
+        from_id, from_name, to_id, to_name, at`` (UTC), ``score, rule, evidence_count,
+        evidence`` (the records, as text).
+    """
+    return STORE.read(driver, run_id, database=database)

@@ -13,6 +13,9 @@ leaves the old ones. :func:`netintel.runs.delete_run` deletes them with their ru
 (``cypher/projection_*.cypher``) and path searches (``netintel.investigate.paths``) name
 the relationship types they follow, and none of them follows it.
 
+The mechanism (one transaction, the run's kind checked, missing people refused) is
+:class:`netintel.writeback.WriteBackStore`; :data:`STORE` declares this one.
+
 Usage::
 
     proj = person_call_network(driver)
@@ -24,66 +27,67 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 import neo4j
 import pandas as pd
 
 from netintel.algorithms import PredictedLinks
-from netintel.algorithms.results import table_dict, to_jsonable
-from netintel.cypher import query
-from netintel.exceptions import DatabaseError
+from netintel.algorithms.results import table_dict
 from netintel.projection import Projection
+from netintel.writeback import WriteBackStore, canonical_json, provenance_props
 
-__all__ = ["KIND", "read_predictions", "write_predictions"]
+__all__ = ["KIND", "STORE", "read_predictions", "write_predictions"]
 
 #: ``kind`` of the analysis runs that hold predicted links.
 KIND = "link_prediction"
 
-_READ_COLUMNS = [
-    "run",
-    "rank",
-    "u",
-    "u_name",
-    "v",
-    "v_name",
-    "method",
-    "score",
-    "hops",
-    "common",
-    "common_contacts",
-]
+#: Predicted links: ``cypher/predicted_{create,delete,read}.cypher``.
+STORE = WriteBackStore(
+    kind=KIND,
+    what="a link prediction",
+    items="predicted links",
+    prefix="predicted",
+    people=("u", "v"),
+    columns=(
+        "run",
+        "rank",
+        "u",
+        "u_name",
+        "v",
+        "v_name",
+        "method",
+        "score",
+        "hops",
+        "common",
+        "common_contacts",
+    ),
+)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False)
+def _sha256(value: Any) -> str:
+    return "sha256:" + hashlib.sha256(canonical_json(value).encode()).hexdigest()
 
 
 def _run_props(result: PredictedLinks, projection: Projection | None) -> dict[str, Any]:
     prov = result.provenance
     props: dict[str, Any] = {
-        "kind": KIND,
-        "algorithm": prov.algorithm,
+        **provenance_props(KIND, prov),
         "method": result.method,
-        "engine": prov.engine,
-        "params": _dumps(prov.params),
-        "seed": prov.seed,
-        "versions": _dumps(prov.versions),
-        "input_hash": prov.input_hash,
-        "notes": list(prov.notes),
         "label": "Person",
         "node_key": "person_id",
         "projection": projection.name if projection is not None else None,
-        "projection_params": _dumps(projection.params) if projection is not None else None,
+        "projection_params": (
+            canonical_json(projection.params) if projection is not None else None
+        ),
         "links": len(result.table),
         "candidates": result.candidates,
-        "evaluation": None if result.evaluation is None else _dumps(table_dict(result.evaluation)),
+        "evaluation": (
+            None if result.evaluation is None else canonical_json(table_dict(result.evaluation))
+        ),
     }
-    props["result_hash"] = "sha256:" + hashlib.sha256(_dumps(props).encode()).hexdigest()
-    props["links_hash"] = (
-        "sha256:" + hashlib.sha256(_dumps(table_dict(result.table)).encode()).hexdigest()
-    )
+    props["result_hash"] = _sha256(props)
+    props["links_hash"] = _sha256(table_dict(result.table))
     props["started"] = prov.started
     props["seconds"] = float(prov.elapsed_s)
     props["status"] = "complete"
@@ -120,6 +124,8 @@ def write_predictions(
 ) -> str:
     """Store ``result``'s candidates as ``PREDICTED`` links of an analysis run; its run_id.
 
+    Writing replaces the run's earlier ``PREDICTED`` links (one transaction).
+
     Parameters
     ----------
     driver : neo4j.Driver
@@ -130,58 +136,47 @@ def write_predictions(
     run_id : str or None
         Default: ``"predict-"`` and a hash of the method, parameters, seed and input, so
         the same prediction on the same network always lands in the same run.
+    database : str or None
 
-    Writing replaces the run's earlier ``PREDICTED`` links (one transaction). A
-    ``run_id`` held by another kind of analysis run, or a candidate whose person is not
-    in the database, raises :class:`~netintel.exceptions.DatabaseError` and writes
-    nothing.
+    Returns
+    -------
+    str
+        The run_id.
+
+    Raises
+    ------
+    DatabaseError
+        A ``run_id`` held by another kind of analysis run, or a candidate whose person is
+        not in the database (nothing is written).
     """
     if not isinstance(result, PredictedLinks):
         raise ValueError(f"expected a PredictedLinks result, not {type(result).__name__}")
     props = _run_props(result, projection)
     run_id = run_id or "predict-" + props["result_hash"].removeprefix("sha256:")[:16]
     props["run_id"] = run_id
-    rows = _rows(result)
-
-    def write(tx: neo4j.ManagedTransaction) -> None:
-        before = tx.run(query("predicted_run_upsert"), run_id=run_id, props=props).single(
-            strict=True
-        )["before"]
-        if before not in (None, KIND):
-            raise DatabaseError(
-                f"analysis run {run_id!r} is a {before} run, not a link prediction; "
-                "write under another run_id"
-            )
-        tx.run(query("predicted_delete"), run_id=run_id).consume()
-        created = tx.run(query("predicted_create"), rows=rows, run_id=run_id).single(strict=True)[
-            "created"
-        ]
-        if created != len(rows):
-            wanted = {r["u"] for r in rows} | {r["v"] for r in rows}
-            found = tx.run(query("person_element_ids"), person_ids=sorted(wanted, key=str))
-            missing = sorted(wanted - {r["person_id"] for r in found}, key=str)
-            raise DatabaseError(
-                f"{len(missing)} person(s) of the predicted links are not in the database "
-                f"(by person_id), e.g. {missing[:3]!r}; nothing was written"
-            )
-
-    with driver.session(database=database) as session:
-        session.execute_write(write)
+    STORE.write(driver, run_id, props, _rows(result), database=database)
     return run_id
 
 
 def read_predictions(
     driver: neo4j.Driver, run_id: str | None = None, *, database: str | None = None
 ) -> pd.DataFrame:
-    """The ``PREDICTED`` links of run ``run_id`` (None: of every run), by run and rank.
+    """The ``PREDICTED`` links of a link prediction run, with both people's names.
 
-    Columns: ``run``, ``rank``, ``u``, ``u_name``, ``v``, ``v_name``, ``method``, ``score``,
-    ``hops``, ``common``, ``common_contacts``.
+    Hypotheses, not evidence: no projection or path search follows them.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        Read in READ access mode (a cluster routes it to a secondary).
+    run_id : str or None
+        The run, or None for every run; rows by run and rank.
+    database : str or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``run``, ``rank``, ``u``, ``u_name``, ``v``, ``v_name``, ``method``,
+        ``score``, ``hops``, ``common``, ``common_contacts``.
     """
-    records, _, _ = driver.execute_query(
-        query("predicted_read"),
-        {"run_id": run_id},
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
-    return pd.DataFrame([r.data() for r in records], columns=_READ_COLUMNS)
+    return STORE.read(driver, run_id, database=database)

@@ -51,6 +51,7 @@ from netintel.cypher import query
 from netintel.exceptions import DatabaseError
 from netintel.projection import Projection
 from netintel.schema import ANALYSED_LABELS, ANALYSIS_RUN, IN_RUN, NODES
+from netintel.writeback import canonical_json, provenance_props
 
 __all__ = [
     "RunComparison",
@@ -218,10 +219,6 @@ def _kind(result: Any) -> str:
     raise ValueError(f"can store {names} results, not {type(result).__name__}")
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False)
-
-
 def _table_digest(table: pd.DataFrame) -> bytes:
     h = hashlib.sha256()
     for name in table.columns:
@@ -243,7 +240,7 @@ def _result_props(result: Any, kind: str) -> dict[str, Any]:
             modularity=float(result.modularity),
             resolution_scale=float(result.resolution_scale),
             possibly_merged=[int(i) for i in result.possibly_merged],
-            summary=_dumps(table_dict(result.summary())),
+            summary=canonical_json(table_dict(result.summary())),
         )
     if isinstance(result, Consensus):
         props.update(
@@ -269,24 +266,17 @@ def _prepare(
     prov: Provenance = result.provenance
     columns = [c for c in table.columns if c != "node"]
     props: dict[str, Any] = {
-        "kind": kind,
-        "algorithm": prov.algorithm,
-        "engine": prov.engine,
-        "params": _dumps(prov.params),
-        "seed": prov.seed,
-        "versions": _dumps(prov.versions),
-        "input_hash": prov.input_hash,
-        "notes": list(prov.notes),
+        **provenance_props(kind, prov),
         "label": label,
         "node_key": NODES[label].key,
         "projection": projection.name if projection is not None else None,
-        "projection_params": _dumps(projection.params) if projection is not None else None,
+        "projection_params": canonical_json(projection.params) if projection is not None else None,
         "columns": [str(c) for c in columns],
         "dtypes": [str(table[c].dtype) for c in columns],
         "nodes": len(table),
         **_result_props(result, kind),
     }
-    h = hashlib.sha256(_dumps(props).encode())
+    h = hashlib.sha256(canonical_json(props).encode())
     h.update(_table_digest(table))
     props["result_hash"] = "sha256:" + h.hexdigest()
     # timing is not part of what the run computed

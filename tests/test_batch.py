@@ -7,6 +7,7 @@ calls), so it stays last.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -25,6 +26,7 @@ from netintel.config import Connection
 from netintel.db import apply_schema, clear_graph, rows_held
 from netintel.exceptions import BatchError
 from netintel.ingest import ingest
+from netintel.manifests import JobManifest
 from netintel.projection import project
 from netintel.runs import list_runs
 from netintel.synth import generate
@@ -561,6 +563,35 @@ def test_detect_command_with_a_bad_run_file_exits_2(
         cli, ["detect", "--run-file", str(bad), "--seeds", "5"], env=neo4j_env
     )
     assert both.exit_code == 2 and "--seeds" in both.stderr
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def test_job_manifests_are_written_and_read_through_one_model(
+    synth: dict[str, Any], tmp_path: Path
+) -> None:
+    spec = BatchSpec.from_options(
+        projection="calls", algorithm="leiden", seeds=SEEDS, regions=synth["regions"][:1]
+    )
+    (job,) = run_batch(spec, tmp_path, driver=synth["driver"], progress=False).jobs
+    # the file holds exactly what the model declares: read and written again, nothing changes
+    manifest = JobManifest.read(job.path)
+    assert manifest.to_manifest() == job.manifest()
+    assert manifest.inputs.nodes == job.nodes and manifest.seeds.runs == SEEDS
+    assert JobResult.from_manifest(spec.jobs()[0], job.path, manifest, "reused").to_dict() == {
+        **job.to_dict(),
+        "status": "reused",
+    }
+    # a manifest of another shape is refused, naming its folder, not half understood
+    data = job.manifest()
+    data["result"].pop("modularity")
+    (job.path / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BatchError, match=re.escape(job.path.name) + r".*result\.modularity"):
+        run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    # the tables are those of every netintel table: UTF-8 with a byte-order mark
+    assert (job.path / "partition.csv").read_bytes().startswith(b"\xef\xbb\xbfnode,")
+    assert job.partition().columns[0] == "node"
 
 
 # --------------------------------------------------------------------------- AnalysisRuns

@@ -1,9 +1,0 @@
-// Create or update the AnalysisRun $run_id of a chain inference (kind 'chain_inference') with
-// $props. Returns the kind the run had before (null when it is new): a run of another kind is
-// left as it was, and the caller refuses the write.
-MERGE (run:AnalysisRun {run_id: $run_id})
-WITH run, run.kind AS before
-FOREACH (_ IN CASE WHEN before IS NULL OR before = 'chain_inference' THEN [1] ELSE [] END |
-  SET run += $props
-)
-RETURN before
