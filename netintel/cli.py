@@ -14,9 +14,9 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 import neo4j.exceptions
@@ -43,6 +43,9 @@ from netintel.exceptions import (
     ServerError,
 )
 
+if TYPE_CHECKING:
+    from netintel.config import Connection, Session
+
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,6 +58,37 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _explained(err: Exception) -> tuple[str, int] | None:
+    """The one line and the exit code of an error the user can act on (None: a bug)."""
+    if isinstance(err, ConfigFileError | CaseError):
+        return str(err), EXIT_INPUT
+    if isinstance(err, ClearRefusedError):
+        shown = ", ".join(err.run_ids[:3]) + (
+            f" and {len(err.run_ids) - 3} more" if len(err.run_ids) > 3 else ""
+        )
+        remote = _flags().uri or os.environ.get("NEO4J_URI")
+        where = "the graph" if remote else f"case {_case_name()}"
+        return (
+            f"{where} holds {len(err.run_ids)} ingest run(s) ({shown}); nothing was "
+            "deleted; to delete them too: netintel db clear --yes --force"
+        ), EXIT_INPUT
+    if isinstance(err, ConfigError | ServerError):
+        return str(err), EXIT_DB
+    if isinstance(err, NetintelError):
+        return str(err), EXIT_INPUT
+    if isinstance(err, neo4j.exceptions.AuthError):
+        return (
+            f"the database refused the login ({err.message}); check NEO4J_USER and NEO4J_PASSWORD"
+        ), EXIT_DB
+    if isinstance(err, neo4j.exceptions.ServiceUnavailable):
+        return f"cannot reach the database: {err}; is it running? (netintel db status)", EXIT_DB
+    if isinstance(err, neo4j.exceptions.Neo4jError):
+        return f"the database reported {err.code}: {err.message}", EXIT_DB
+    if isinstance(err, ValueError):  # the public API's answer to a bad argument (an unknown id)
+        return str(err), EXIT_INPUT
+    return None
+
+
 def _boundary(fn: F) -> F:
     """Turn errors into one clear line and a meaningful exit code (trace with --debug)."""
 
@@ -64,50 +98,13 @@ def _boundary(fn: F) -> F:
         debug = bool(ctx.find_root().params.get("debug"))
         try:
             return fn(*args, **kwargs)
-        except (ConfigFileError, CaseError) as err:
+        except Exception as err:
+            explained = _explained(err)
+            if explained is None:
+                raise
             if debug:
                 traceback.print_exc()
-            _fail(str(err), EXIT_INPUT)
-        except ClearRefusedError as err:
-            if debug:
-                traceback.print_exc()
-            shown = ", ".join(err.run_ids[:3]) + (
-                f" and {len(err.run_ids) - 3} more" if len(err.run_ids) > 3 else ""
-            )
-            where = "the graph" if os.environ.get("NEO4J_URI") else f"case {_case_name()}"
-            _fail(
-                f"{where} holds {len(err.run_ids)} ingest run(s) ({shown}); nothing was "
-                "deleted; to delete them too: netintel db clear --yes --force",
-                EXIT_INPUT,
-            )
-        except (ConfigError, ServerError) as err:
-            if debug:
-                traceback.print_exc()
-            _fail(str(err), EXIT_DB)
-        except NetintelError as err:
-            if debug:
-                traceback.print_exc()
-            _fail(str(err), EXIT_INPUT)
-        except neo4j.exceptions.AuthError as err:
-            if debug:
-                traceback.print_exc()
-            _fail(
-                f"the database refused the login ({err.message}); check NEO4J_USER and "
-                "NEO4J_PASSWORD",
-                EXIT_DB,
-            )
-        except neo4j.exceptions.ServiceUnavailable as err:
-            if debug:
-                traceback.print_exc()
-            _fail(f"cannot reach the database: {err}; is it running? (netintel db status)", EXIT_DB)
-        except neo4j.exceptions.Neo4jError as err:
-            if debug:
-                traceback.print_exc()
-            _fail(f"the database reported {err.code}: {err.message}", EXIT_DB)
-        except ValueError as err:  # the public API's answer to a bad argument (an unknown id)
-            if debug:
-                traceback.print_exc()
-            _fail(str(err), EXIT_INPUT)
+            _fail(*explained)
 
     return wrapper  # type: ignore[return-value]
 
@@ -136,40 +133,74 @@ def _check_defaults(command: click.Command, table: Any, where: str, file: Path |
 PHONE_REGION_ENV = "NETINTEL_PHONE_REGION"
 
 
+@dataclasses.dataclass(frozen=True)
+class _Flags:
+    """The root options as given on the command line (None: not given).
+
+    Each wins over its environment variable, which wins over the config file: the
+    layering is done where a setting is read (:func:`netintel.config.connection`), so
+    nothing is written into ``os.environ``.
+    """
+
+    config: Path | None = None
+    uri: str | None = None
+    user: str | None = None
+    database: str | None = None
+    case: str | None = None
+    phone_region: str | None = None
+
+    def case_name(self) -> str:
+        """The local case: ``--case``, else ``$NETINTEL_CASE`` (checked), else ``default``."""
+        from netintel import server
+
+        return self.case or server.current_case()
+
+    def region(self) -> str | None:
+        """Region of national phone numbers: ``--phone-region``, else the environment's."""
+        return self.phone_region or os.environ.get(PHONE_REGION_ENV) or None
+
+    def connection(self, *, case: str | None = None) -> Connection:
+        """:func:`netintel.config.connection` with these flags (``case`` instead of --case)."""
+        from netintel.config import connection
+
+        return connection(
+            case=case or self.case,
+            uri=self.uri,
+            user=self.user,
+            database=self.database,
+            config=self.config,
+        )
+
+
+def _flags() -> _Flags:
+    """The root options of the running command (none given outside a command line)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_root().obj if ctx is not None else None
+    return found if isinstance(found, _Flags) else _Flags()
+
+
 def _case_name() -> str:
-    from netintel import server
-
-    return server.current_case()
+    return _flags().case_name()
 
 
-def _configure(
-    ctx: click.Context,
-    config: Path | None,
-    uri: str | None,
-    user: str | None,
-    database: str | None,
-    case: str | None,
-    phone_region: str | None,
-) -> None:
-    """Apply --config, --case, --phone-region, the connection flags and the file's defaults."""
-    from netintel.config import CONFIG_ENV, config_path, defaults_map, load_settings
-    from netintel.server import CASE_ENV
+@contextlib.contextmanager
+def _session() -> Iterator[Session]:
+    """The database the flags, the environment and the config file name, opened once:
+    a :class:`netintel.config.Session` (driver and database name), closed on exit."""
+    from netintel.config import open_session
 
-    # the environment carries these to everything below, worker processes included
-    if config is not None:
-        os.environ[CONFIG_ENV] = str(config)
-    for env, value in (
-        ("NEO4J_URI", uri),
-        ("NEO4J_USER", user),
-        ("NEO4J_DATABASE", database),
-        (CASE_ENV, case),
-        (PHONE_REGION_ENV, phone_region),
-    ):
-        if value:
-            os.environ[env] = value
-    if os.environ.get(CASE_ENV, "").strip():
-        _case_name()  # NETINTEL_CASE checked as --case is
-    path = config_path()
+    with open_session(_flags().connection()) as session:
+        yield session
+
+
+def _configure(ctx: click.Context, flags: _Flags) -> None:
+    """Keep the root options for the commands below and apply the config file's defaults."""
+    from netintel.config import config_path, defaults_map, load_settings
+
+    ctx.obj = flags
+    if flags.case is None:
+        flags.case_name()  # NETINTEL_CASE checked as --case is
+    path = config_path(flags.config)
     settings = load_settings(path)
     table = defaults_map(settings)
     if table:
@@ -177,7 +208,52 @@ def _configure(
         ctx.default_map = dict(table)
 
 
-def _out_dir(default: str, help: str) -> Callable[[F], F]:
+def _whole(
+    name: str, default: int, help: str | None = None, *, minimum: int = 1
+) -> Callable[[F], F]:
+    """An integer option of at least ``minimum``, its default shown in --help."""
+    return click.option(
+        name, type=click.IntRange(min=minimum), default=default, show_default=True, help=help
+    )
+
+
+def _seed(help: str | None = None) -> Callable[[F], F]:
+    """The ``--seed`` option: an integer from 0, default 0."""
+    return _whole("--seed", 0, help, minimum=0)
+
+
+def _choice(
+    name: str, choices: Sequence[str], default: str, help: str | None = None
+) -> Callable[[F], F]:
+    """An option that takes one of ``choices``, its default shown in --help."""
+    return click.option(
+        name, type=click.Choice(choices), default=default, show_default=True, help=help
+    )
+
+
+def _stack(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several options as one decorator, listed by --help in the order given."""
+
+    def apply(fn: F) -> F:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return apply
+
+
+def _out_file(help: str | None, default: str | None = None) -> Callable[[F], F]:
+    """An ``--out`` option naming an output file."""
+    return click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def _out_dir(default: str | None, help: str | None) -> Callable[[F], F]:
     """An ``--out`` option naming an output folder."""
     return click.option(
         "--out",
@@ -247,7 +323,15 @@ def cli(
       netintel --case fraud-2024 summary
       netintel --config team.toml detect --algorithm leiden
     """
-    _configure(ctx, config, neo4j_uri, neo4j_user, neo4j_database, case, phone_region)
+    flags = _Flags(
+        config=config,
+        uri=neo4j_uri or None,
+        user=neo4j_user or None,
+        database=neo4j_database or None,
+        case=case or None,
+        phone_region=phone_region or None,
+    )
+    _configure(ctx, flags)
 
 
 # ----------------------------------------------------------------------------- db
@@ -359,7 +443,7 @@ def db_list(as_json: bool) -> None:
       netintel db list
     """
     from netintel import server
-    from netintel.config import Connection, driver
+    from netintel.config import Connection, open_session
     from netintel.db import run_query
 
     current = _case_name()
@@ -378,8 +462,8 @@ def db_list(as_json: bool) -> None:
         if info is not None:
             row["port"] = int(info.uri.rsplit(":", 1)[1])
             conn = Connection(info.uri, info.user, info.password, None, local=True)
-            with driver(conn) as drv:
-                (counts,) = run_query(drv, "node_count")
+            with open_session(conn) as db:
+                (counts,) = run_query(db.driver, "node_count", database=db.database)
             row.update(nodes=counts["nodes"], ingest_runs=counts["ingest_runs"])
         rows.append(row)
     if as_json:
@@ -412,10 +496,10 @@ def db_clear(yes: bool, force: bool) -> None:
       netintel db clear --yes
       netintel --case scratch db clear --yes --force
     """
-    from netintel.config import connection, driver
+    from netintel.config import open_session
     from netintel.db import clear_graph
 
-    conn = connection()
+    conn = _flags().connection()
     where = (
         f"case {_case_name()}"
         if conn.local
@@ -425,8 +509,8 @@ def db_clear(yes: bool, force: bool) -> None:
         if not sys.stdin.isatty():
             raise click.UsageError(f"clearing {where} needs --yes (no terminal to ask on)")
         click.confirm(f"delete every node and relationship of {where}?", abort=True, err=True)
-    with driver(conn) as drv:
-        clear_graph(drv, force=force, database=conn.database)
+    with open_session(conn) as db:
+        clear_graph(db.driver, force=force, database=db.database)
     click.echo(f"cleared {where}")
 
 
@@ -454,13 +538,7 @@ def db_clear(yes: bool, force: bool) -> None:
     type=TIME_ZONE,
     help="Zone of date-times that carry no offset [default: the mapping's, else UTC].",
 )
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Rows per transaction.",
-)
+@_whole("--batch-size", 10_000, "Rows per transaction.")
 @click.option("--strict", is_flag=True, help="Exit with code 4 when any row was rejected.")
 @click.option(
     "--check",
@@ -510,10 +588,11 @@ def ingest_cmd(
 
     if bulk and check_only:
         raise click.UsageError("--bulk and --check exclude each other")
+    flags = _flags()
     if bulk:
         from netintel.ingest.bulk import refuse_remote
 
-        refuse_remote()  # before a server is started or reached
+        refuse_remote(flags.uri, config=flags.config)  # before a server is started or reached
     if check_only:
         report = check(
             list(paths),
@@ -524,7 +603,7 @@ def ingest_cmd(
             progress=not quiet,
         )
     else:
-        from netintel.config import connection, driver
+        from netintel import server
         from netintel.ingest import load_mapping
         from netintel.ingest.mapping import Mapping
         from netintel.ingest.prepare import options_for
@@ -536,19 +615,19 @@ def ingest_cmd(
             phone_region=region,
             where=f"the mapping {mapping}",
         )
-        conn = connection()
-        with driver(conn) as drv:
+        with _session() as db:
             report = ingest(
                 list(paths),
-                driver=drv,
+                driver=db.driver,
                 mapping=mapping,
                 reject_dir=reject_dir,
                 phone_region=region,
                 timezone=timezone,
                 batch_size=batch_size,
-                database=conn.database,
+                database=db.database,
                 progress=not quiet,
                 bulk=bulk,
+                state_dir=server.case_dir(flags.case_name()) if bulk else None,
             )
     click.echo(report.to_json() if as_json else str(report))
     for s in report.skipped:
@@ -568,12 +647,11 @@ def _projection_options(fn: F) -> F:
     from netintel.projection import PROJECTIONS
 
     options = [
-        click.option(
+        _choice(
             "--projection",
-            type=click.Choice(sorted(PROJECTIONS)),
-            default="person_calls",
-            show_default=True,
-            help="Which network to read from the database.",
+            sorted(PROJECTIONS),
+            "person_calls",
+            "Which network to read from the database.",
         ),
         click.option(
             "--since", type=DATE_TIME, help="Only records at or after this time (ISO 8601)."
@@ -581,9 +659,7 @@ def _projection_options(fn: F) -> F:
         click.option("--until", type=DATE_TIME, help="Only records before this time (ISO 8601)."),
         click.option("--region", multiple=True, help="Only records of this region (repeat)."),
     ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+    return _stack(*options)(fn)
 
 
 @dataclasses.dataclass
@@ -609,20 +685,8 @@ def _predict_options(fn: F) -> F:
     from netintel.algorithms import LINK_METHODS
 
     options = [
-        click.option(
-            "--method",
-            type=click.Choice(LINK_METHODS),
-            default="katz",
-            show_default=True,
-            help="How pairs are scored.",
-        ),
-        click.option(
-            "--k",
-            type=click.IntRange(min=1),
-            default=20,
-            show_default=True,
-            help="Candidate links listed (and the cut of precision@k).",
-        ),
+        _choice("--method", LINK_METHODS, "katz", "How pairs are scored."),
+        _whole("--k", 20, "Candidate links listed (and the cut of precision@k)."),
         click.option(
             "--max-hops",
             type=click.IntRange(2, 3),
@@ -635,21 +699,13 @@ def _predict_options(fn: F) -> F:
             type=click.FloatRange(0, 1, min_open=True, max_open=True),
             help="Hide this share of the links and report every method's AUC and precision@k.",
         ),
-        click.option(
-            "--repeats",
-            type=click.IntRange(min=1),
-            default=1,
-            show_default=True,
-            help="Holdout splits (with --holdout).",
-        ),
+        _whole("--repeats", 1, "Holdout splits (with --holdout)."),
         click.option(
             "--katz-alpha",
             type=click.FloatRange(0, min_open=True),
             help="Katz attenuation (default 0.1, lowered when it does not converge).",
         ),
-        click.option(
-            "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Holdout seed."
-        ),
+        _seed("Holdout seed."),
         click.option(
             "--write",
             is_flag=True,
@@ -657,18 +713,12 @@ def _predict_options(fn: F) -> F:
         ),
         click.option("--run-id", help="The run to store them in (its earlier ones are replaced)."),
     ]
-    for option in reversed(options):
-        fn = option(fn)
-    return _projection_options(fn)
+    return _projection_options(_stack(*options)(fn))
 
 
 @cli.command("predict")
 @_predict_options
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Save the candidate links (.csv) or everything, evaluation included (.json).",
-)
+@_out_file("Save the candidate links (.csv) or everything, evaluation included (.json).")
 @_boundary
 def predict_cmd(
     method: str,
@@ -701,7 +751,6 @@ def predict_cmd(
       netintel predict --method adamic_adar --write --out out/predicted.csv
     """
     from netintel.algorithms import predict_links
-    from netintel.config import connection, driver
     from netintel.predicted import write_predictions
 
     if run_id is not None and not write:
@@ -737,10 +786,9 @@ def predict_cmd(
     click.echo(f"{net.title}: {len(frame)} of {result.candidates:,} candidate links by {method}")
     _emit(_Shown(frame, result), out)
     if write:
-        conn = connection()
-        with driver(conn) as drv:
+        with _session() as db:
             stored = write_predictions(
-                drv, result, projection=net.projection, run_id=run_id, database=conn.database
+                db.driver, result, projection=net.projection, run_id=run_id, database=db.database
             )
         click.echo(f"stored {len(frame)} PREDICTED links in analysis run {stored}", err=True)
 
@@ -784,6 +832,18 @@ def _with_lengths(graph: Any) -> Any:
     return H
 
 
+_katz_alpha = click.option(
+    "--katz-alpha",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Fixed Katz attenuation (default 0.85 / spectral radius).",
+)
+_samples = click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    help="Betweenness from this many sampled sources (big networks).",
+)
+
+
 @cli.command("disrupt")
 @_projection_options
 @click.option(
@@ -793,12 +853,11 @@ def _with_lengths(graph: Any) -> Any:
     multiple=True,
     help="Who is arrested first (repeat to compare; default betweenness and degree).",
 )
-@click.option(
+@_choice(
     "--strategy",
-    type=click.Choice(["sequential", "block", "static"]),
-    default="sequential",
-    show_default=True,
-    help="Recompute after each arrest, after each block of --block-size, or rank once.",
+    ["sequential", "block", "static"],
+    "sequential",
+    "Recompute after each arrest, after each block of --block-size, or rank once.",
 )
 @click.option(
     "--block-size",
@@ -808,12 +867,11 @@ def _with_lengths(graph: Any) -> Any:
 @click.option(
     "--steps", type=click.IntRange(min=0), help="Arrests to simulate (default: everyone)."
 )
-@click.option(
+@_choice(
     "--ties",
-    type=click.Choice(["random", "first", "last"]),
-    default="random",
-    show_default=True,
-    help="Equal scores: at random (--seed) or the first/last in the network's order.",
+    ["random", "first", "last"],
+    "random",
+    "Equal scores: at random (--seed) or the first/last in the network's order.",
 )
 @click.option(
     "--weighted",
@@ -821,39 +879,17 @@ def _with_lengths(graph: Any) -> Any:
     help="Use call counts: strength for degree and Katz, 1/calls as the tie length "
     "for betweenness and closeness (not for collective influence).",
 )
-@click.option(
-    "--katz-alpha",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Fixed Katz attenuation (default 0.85 / spectral radius).",
-)
-@click.option(
-    "--samples",
-    type=click.IntRange(min=1),
-    help="Betweenness from this many sampled sources (big networks).",
-)
-@click.option(
-    "--random-runs",
-    type=click.IntRange(min=0),
-    default=30,
-    show_default=True,
-    help="Random arrest orders for the baseline band (0: none).",
-)
+@_katz_alpha
+@_samples
+@_whole("--random-runs", 30, "Random arrest orders for the baseline band (0: none).", minimum=0)
 @click.option(
     "--efficiency/--no-efficiency",
     default=True,
     show_default=True,
     help="Global efficiency after each arrest (all-pairs paths: slow on big networks).",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of ties/samples."
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="out/disruption.csv",
-    show_default=True,
-    help="The step table of every metric (.csv or .json).",
-)
+@_seed("Seed of ties/samples.")
+@_out_file("The step table of every metric (.csv or .json).", default="out/disruption.csv")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -890,13 +926,59 @@ def disrupt_cmd(
       netintel disrupt --metric betweenness --metric degree --steps 20
       netintel disrupt --strategy block --block-size 5 --ties first --out out/blocks.csv
     """
-    import pandas as pd
+    from netintel.algorithms import random_disruption
 
-    from netintel.algorithms import random_disruption, simulate_disruption
+    metrics = metrics or ("betweenness", "degree")
+    _check_disrupt_options(metrics, strategy, block_size, katz_alpha, samples, weighted, out, plot)
+    G = _load_network(communities="none", size_by="none", seed=seed, **network).graph
+    if steps is not None and steps > G.number_of_nodes():
+        raise click.BadParameter(
+            f"the network has {G.number_of_nodes()} people, fewer than {steps}",
+            param_hint="--steps",
+        )
+    simulated = functools.partial(
+        _simulated_arrests,
+        G,
+        strategy=strategy,
+        block_size=block_size,
+        steps=steps,
+        ties=ties,
+        seed=seed,
+        efficiency=efficiency,
+        weighted=weighted,
+        katz_alpha=katz_alpha,
+        samples=samples,
+    )
+    curves = [simulated(metric) for metric in metrics]
+    baseline = None
+    if random_runs:
+        baseline = random_disruption(
+            G, runs=random_runs, seed=seed, steps=steps, efficiency=efficiency
+        )
+        click.echo(f"random ({random_runs} runs): robustness {baseline.robustness:.3f}", err=True)
+    table = _arrest_steps(curves, G)
+    shown = ["metric", "step", "removed", "name", "score", "tied", "lcc_fraction", "n_components"]
+    if efficiency:
+        shown.append("efficiency")
+    click.echo(table[shown].head(40).to_string(index=False))
+    if len(table) > 40:
+        click.echo(f"... {len(table) - 40} more rows in {out}")
+    _write_disruption(out, plot, curves, table, baseline, G)
 
+
+def _check_disrupt_options(
+    metrics: tuple[str, ...],
+    strategy: str,
+    block_size: int | None,
+    katz_alpha: float | None,
+    samples: int | None,
+    weighted: bool,
+    out: Path,
+    plot: Path,
+) -> None:
+    """``disrupt``'s options that only go with others, and the output suffixes."""
     if block_size is not None and strategy != "block":
         raise click.BadParameter("only with --strategy block", param_hint="--block-size")
-    metrics = metrics or ("betweenness", "degree")
     if katz_alpha is not None and "katz" not in metrics:
         raise click.BadParameter("only with --metric katz", param_hint="--katz-alpha")
     if samples is not None and "betweenness" not in metrics:
@@ -910,59 +992,69 @@ def disrupt_cmd(
         raise click.BadParameter(f"{out.name!r} does not end in .csv or .json", param_hint="--out")
     if plot.suffix.lower() != ".png":
         raise click.BadParameter(f"{plot.name!r} does not end in .png", param_hint="--plot")
-    G = _load_network(communities="none", size_by="none", seed=seed, **network).graph
-    if steps is not None and steps > G.number_of_nodes():
-        raise click.BadParameter(
-            f"the network has {G.number_of_nodes()} people, fewer than {steps}",
-            param_hint="--steps",
-        )
-    lengths = _with_lengths(G) if weighted else G
-    curves = []
-    for metric in metrics:
-        options: dict[str, Any] = {}
-        if weighted:
-            if metric in ("betweenness", "closeness"):
-                options["distance"] = "distance"
-            else:
-                options["weight"] = "weight"
-        if metric == "katz":
-            options["katz_alpha"] = katz_alpha
-        if metric == "betweenness" and samples is not None:
-            options["k"] = min(samples, G.number_of_nodes())
-        sampled = "k" in options and options["k"] < G.number_of_nodes()
-        curves.append(
-            simulate_disruption(
-                lengths if "distance" in options else G,
-                metric,
-                strategy=strategy,
-                block_size=block_size,
-                steps=steps,
-                ties=ties,
-                seed=seed if ties == "random" or sampled else None,
-                efficiency=efficiency,
-                **options,
-            )
-        )
-        click.echo(f"{metric}: robustness {curves[-1].robustness:.3f}", err=True)
-    baseline = None
-    if random_runs:
-        baseline = random_disruption(
-            G, runs=random_runs, seed=seed, steps=steps, efficiency=efficiency
-        )
-        click.echo(f"random ({random_runs} runs): robustness {baseline.robustness:.3f}", err=True)
+
+
+def _simulated_arrests(
+    G: Any,
+    metric: str,
+    *,
+    strategy: str,
+    block_size: int | None,
+    steps: int | None,
+    ties: str,
+    seed: int,
+    efficiency: bool,
+    weighted: bool,
+    katz_alpha: float | None,
+    samples: int | None,
+) -> Any:
+    """One metric's :func:`~netintel.algorithms.simulate_disruption` curve (robustness on
+    stderr): weighted metrics use calls (strength) or 1/calls (tie lengths)."""
+    from netintel.algorithms import simulate_disruption
+
+    options: dict[str, Any] = {}
+    if weighted:
+        if metric in ("betweenness", "closeness"):
+            options["distance"] = "distance"
+        else:
+            options["weight"] = "weight"
+    if metric == "katz":
+        options["katz_alpha"] = katz_alpha
+    if metric == "betweenness" and samples is not None:
+        options["k"] = min(samples, G.number_of_nodes())
+    sampled = "k" in options and options["k"] < G.number_of_nodes()
+    curve = simulate_disruption(
+        _with_lengths(G) if "distance" in options else G,
+        metric,
+        strategy=strategy,
+        block_size=block_size,
+        steps=steps,
+        ties=ties,
+        seed=seed if ties == "random" or sampled else None,
+        efficiency=efficiency,
+        **options,
+    )
+    click.echo(f"{metric}: robustness {curve.robustness:.3f}", err=True)
+    return curve
+
+
+def _arrest_steps(curves: list[Any], G: Any) -> Any:
+    """Every curve's steps in one table: metric, strategy, then the step with names."""
+    import pandas as pd
+
     frames = []
     for curve in curves:
         frame = _names_after(curve.to_frame(), "removed", G)
         frame.insert(0, "metric", curve.metric)
         frame.insert(1, "strategy", curve.strategy)
         frames.append(frame)
-    table = pd.concat(frames, ignore_index=True)
-    shown = ["metric", "step", "removed", "name", "score", "tied", "lcc_fraction", "n_components"]
-    if efficiency:
-        shown.append("efficiency")
-    click.echo(table[shown].head(40).to_string(index=False))
-    if len(table) > 40:
-        click.echo(f"... {len(table) - 40} more rows in {out}")
+    return pd.concat(frames, ignore_index=True)
+
+
+def _write_disruption(
+    out: Path, plot: Path, curves: list[Any], table: Any, baseline: Any, G: Any
+) -> None:
+    """The step table (.csv, or .json with the curves and the random band) and the plot."""
     out.parent.mkdir(parents=True, exist_ok=True)
     plot.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".json":
@@ -1002,56 +1094,35 @@ def _key_player_metrics() -> list[str]:
     multiple=True,
     help="Scores to compute (repeat; default all).",
 )
-@click.option(
+@_choice(
     "--sort",
-    type=click.Choice(
-        ["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank", "katz"]
-    ),
-    default="betweenness",
-    show_default=True,
-    help="Order of the table (highest first).",
+    ["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank", "katz"],
+    "betweenness",
+    "Order of the table (highest first).",
 )
-@click.option(
-    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows printed."
-)
+@_whole("--top", 20, "Rows printed.")
 @click.option(
     "--normalized/--raw",
     default=True,
     show_default=True,
     help="Degree over n-1, betweenness over the pairs (as networkx and UCINET), or counts.",
 )
-@click.option(
+@_choice(
     "--component",
-    type=click.Choice(["all", "largest"]),
-    default="all",
-    show_default=True,
-    help="Score everyone, or only the largest connected group (as published tables do).",
+    ["all", "largest"],
+    "all",
+    "Score everyone, or only the largest connected group (as published tables do).",
 )
-@click.option(
+@_choice(
     "--lengths",
-    type=click.Choice(["hops", "inverse-calls"]),
-    default="hops",
-    show_default=True,
-    help="Path length for betweenness and closeness: hops, or 1/calls per tie.",
+    ["hops", "inverse-calls"],
+    "hops",
+    "Path length for betweenness and closeness: hops, or 1/calls per tie.",
 )
-@click.option(
-    "--samples",
-    type=click.IntRange(min=1),
-    help="Betweenness from this many sampled sources (big networks).",
-)
-@click.option(
-    "--katz-alpha",
-    type=click.FloatRange(min=0, min_open=True),
-    help="Fixed Katz attenuation (default 0.85 / spectral radius).",
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of samples."
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Save the whole table (.csv or .json).",
-)
+@_samples
+@_katz_alpha
+@_seed("Seed of samples.")
+@_out_file("Save the whole table (.csv or .json).")
 @_boundary
 def players_cmd(
     metrics: tuple[str, ...],
@@ -1132,24 +1203,10 @@ _OVER_TIME_TABLES = ("movers", "events", "leader_changes", "communities", "centr
     show_default=True,
     help="Jaccard similarity at which gangs of consecutive windows match.",
 )
-@click.option(
-    "--min-size", type=click.IntRange(min=1), default=3, show_default=True, help="Smallest gang."
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Gang finder seed."
-)
-@click.option(
-    "--show",
-    type=click.Choice(_OVER_TIME_TABLES),
-    default="movers",
-    show_default=True,
-    help="The table printed.",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for every table (CSV), result.json and gangs_over_time.png.",
-)
+@_whole("--min-size", 3, "Smallest gang.")
+@_seed("Gang finder seed.")
+@_choice("--show", _OVER_TIME_TABLES, "movers", "The table printed.")
+@_out_dir(None, "Folder for every table (CSV), result.json and gangs_over_time.png.")
 @_boundary
 def gangs_over_time_cmd(
     window: str,
@@ -1178,7 +1235,6 @@ def gangs_over_time_cmd(
     """
     import pandas as pd
 
-    from netintel.config import connection, driver
     from netintel.investigate import gangs_over_time_of
 
     if since is None or until is None:
@@ -1191,18 +1247,17 @@ def gangs_over_time_cmd(
         ) from None
     if not ordered:
         raise click.BadParameter(f"{until} is not after --since {since}", param_hint="--until")
-    conn = connection()
-    with driver(conn) as drv:
-        _check_regions(drv, conn.database, region)
+    with _session() as db:
+        _check_regions(db, region)
         result = gangs_over_time_of(
-            drv,
+            db.driver,
             projection,
             since=since,
             until=until,
             window=pd.Timedelta(window),
             step=None if step is None else pd.Timedelta(step),
             region=list(region) or None,
-            database=conn.database,
+            database=db.database,
             seed=seed,
             threshold=threshold,
             min_size=min_size,
@@ -1240,12 +1295,10 @@ def summary_cmd(as_json: bool) -> None:
     Example:
       netintel summary --json
     """
-    from netintel.config import connection, driver
     from netintel.db import graph_summary
 
-    conn = connection()
-    with driver(conn) as drv:
-        frame = graph_summary(drv, database=conn.database)
+    with _session() as db:
+        frame = graph_summary(db.driver, database=db.database)
     if as_json:
         click.echo(json.dumps(frame.to_dict("records"), indent=2))
     else:
@@ -1261,11 +1314,7 @@ def schema() -> None:
 
 
 @schema.command("docs")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of printing.",
-)
+@_out_file("Write to this file instead of printing.")
 def schema_docs(out: Path | None) -> None:
     """Print the input-format documentation generated from the schema.
 
@@ -1291,20 +1340,32 @@ def schema_apply() -> None:
     Example:
       netintel schema apply
     """
-    from netintel.config import connection, driver
     from netintel.db import apply_schema
 
-    conn = connection()
-    with driver(conn) as drv:
-        n = apply_schema(drv, database=conn.database)
+    with _session() as db:
+        n = apply_schema(db.driver, database=db.database)
     click.echo(f"{n} constraints and indexes in place")
 
 
 # -------------------------------------------------------------------------- synth
 
 
-def _synth_params(params: tuple[str, ...]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs checked against the generator's parameters (values as YAML)."""
+def _generator_options(param_help: str, hide_help: str) -> Callable[[F], F]:
+    """``--param NAME=VALUE`` and ``--hide-transfers``: the generator's own parameters
+    (``synth``, ``contest make``), read by :func:`_synth_params`."""
+    return _stack(
+        click.option(
+            "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help=param_help
+        ),
+        click.option(
+            "--hide-transfers", type=click.FloatRange(0.0, 1.0), default=None, help=hide_help
+        ),
+    )
+
+
+def _synth_params(params: tuple[str, ...], hide_transfers: float | None) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs checked against the generator's parameters (values as YAML),
+    and ``hide_transfers`` when given."""
     from netintel.synth import SynthParams
 
     fields = {f.name for f in dataclasses.fields(SynthParams)}
@@ -1317,38 +1378,18 @@ def _synth_params(params: tuple[str, ...]) -> dict[str, Any]:
                 param_hint="--param",
             )
         kwargs[name] = yaml.safe_load(value)
+    if hide_transfers is not None:
+        kwargs["hide_transfers"] = hide_transfers
     return kwargs
 
 
 @cli.command("synth")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--scale",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Number of clean call records.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Random seed (same seed, same files).",
-)
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any generator parameter, e.g. -p n_gangs=40 -p dirty_rate=0.",
-)
-@click.option(
-    "--hide-transfers",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Share of transfers withheld from transfers.csv (kept in the ground truth, "
+@_whole("--scale", 10_000, "Number of clean call records.")
+@_seed("Random seed (same seed, same files).")
+@_generator_options(
+    "Any generator parameter, e.g. -p n_gangs=40 -p dirty_rate=0.",
+    "Share of transfers withheld from transfers.csv (kept in the ground truth, "
     "column public=false); the evidence around them stays. Default 0.",
 )
 @_boundary
@@ -1371,9 +1412,7 @@ def synth_cmd(
     """
     from netintel.synth import generate
 
-    kwargs = _synth_params(params)
-    if hide_transfers is not None:
-        kwargs["hide_transfers"] = hide_transfers
+    kwargs = _synth_params(params, hide_transfers)
     try:
         report = generate(
             out_dir,
@@ -1414,18 +1453,11 @@ def _emit(result: Any, out: Path | None, limit: int = 40) -> None:
 
 
 def _investigate(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    from netintel.config import connection, driver
-
-    conn = connection()
-    with driver(conn) as drv:
-        return fn(drv, database=conn.database, **kwargs)
+    with _session() as db:
+        return fn(db.driver, database=db.database, **kwargs)
 
 
-_out = click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Save the whole result (.csv or .json).",
-)
+_out = _out_file("Save the whole result (.csv or .json).")
 
 
 @cli.group()
@@ -1439,7 +1471,7 @@ def investigate() -> None:
 @click.option(
     "--max-gap", type=DURATION, default="14D", show_default=True, help="Longest gap between hops."
 )
-@click.option("--min-hops", type=click.IntRange(min=1), default=1, show_default=True)
+@_whole("--min-hops", 1)
 @click.option(
     "--infer",
     is_flag=True,
@@ -1522,15 +1554,13 @@ def _chains_infer(
     """``netintel chains --infer``: print (and optionally store) the proposed hand-overs."""
     import pandas as pd
 
-    from netintel.config import connection, driver
     from netintel.inferred import write_inferred
     from netintel.investigate import infer_handovers_of
     from netintel.investigate._base import named
 
-    conn = connection()
-    with driver(conn) as drv:
+    with _session() as db:
         result = infer_handovers_of(
-            drv, database=conn.database, victims=None if victim is None else [victim]
+            db.driver, database=db.database, victims=None if victim is None else [victim]
         )
         hops = tuple(h for h in result.hops if h.score >= min_score)
         result = dataclasses.replace(result, hops=hops)
@@ -1562,12 +1592,12 @@ def _chains_infer(
             from netintel.investigate import transfers_of
             from netintel.viz import network_map
 
-            recorded = transfers_of(drv, victim=victim, database=conn.database)
+            recorded = transfers_of(db.driver, victim=victim, database=db.database)
             G = result.to_networkx(recorded)
             written = network_map(G, map_path, title="Recorded and inferred transfers")
             click.echo(f"map: {written}")
         if write:
-            stored = write_inferred(drv, result, run_id=run_id, database=conn.database)
+            stored = write_inferred(db.driver, result, run_id=run_id, database=db.database)
             click.echo(f"stored {len(hops)} inferred transfer(s) as run {stored}")
 
 
@@ -1577,7 +1607,7 @@ def _chains_infer(
     help="A phone number: E.164, or national (with --phone-region or the case's region).",
 )
 @click.option("--person", help="A person_id (all their phones).")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@_whole("--top", 10)
 @_out
 @_boundary
 def inv_profile(phone: str | None, person: str | None, top: int, out: Path | None) -> None:
@@ -1587,30 +1617,28 @@ def inv_profile(phone: str | None, person: str | None, top: int, out: Path | Non
     Example:
       netintel investigate profile --phone +8613800138000 --top 5
     """
-    from netintel.config import connection, driver
     from netintel.investigate import readers
 
     if (phone is None) == (person is None):
         raise click.UsageError("give exactly one of --phone and --person")
-    conn = connection()
-    with driver(conn) as drv:
+    with _session() as db:
         if phone is not None:
-            phone = _known_phone(drv, conn.database, phone)
+            phone = _known_phone(db, phone)
         result = readers.contact_profile_of(
-            drv, phone=phone, person=person, top=top, database=conn.database
+            db.driver, phone=phone, person=person, top=top, database=db.database
         )
     _emit(result, out)
 
 
-def _known_phone(drv: Any, database: str | None, given: str) -> str:
+def _known_phone(db: Session, given: str) -> str:
     """A phone typed by the analyst as the graph stores it, or a BadParameter naming it."""
     from netintel.clitypes import normalise_phone
     from netintel.db import case_phone_region, run_query
 
-    region = os.environ.get(PHONE_REGION_ENV) or case_phone_region(drv, database=database)
+    region = _flags().region() or case_phone_region(db.driver, database=db.database)
     number = normalise_phone(given, region)
     candidates = list(dict.fromkeys([number, given.strip()]))
-    rows = run_query(drv, "phones_known", database=database, numbers=candidates)
+    rows = run_query(db.driver, "phones_known", database=db.database, numbers=candidates)
     known = [r["number"] for r in rows if r["known"]]
     if known:
         return str(known[0])
@@ -1623,7 +1651,7 @@ def _known_phone(drv: Any, database: str | None, given: str) -> str:
 @click.option(
     "--max-span", type=DURATION, default="7D", show_default=True, help="Longest active period."
 )
-@click.option("--max-contacts", type=click.IntRange(min=1), default=3, show_default=True)
+@_whole("--max-contacts", 3)
 @_out
 @_boundary
 def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
@@ -1639,13 +1667,7 @@ def inv_burners(max_span: str, max_contacts: int, out: Path | None) -> None:
 
 
 @investigate.command("sim-swaps")
-@click.option(
-    "--min-shared",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="Contacts both numbers share.",
-)
+@_whole("--min-shared", 3, "Contacts both numbers share.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.3, show_default=True)
 @_out
 @_boundary
@@ -1664,7 +1686,7 @@ def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
 @investigate.command("colocation")
 @click.option("--people", is_flag=True, help="Pairs of people (sightings) instead of phones.")
 @click.option("--window", type=DURATION, default="1h", show_default=True)
-@click.option("--min-meetings", type=click.IntRange(min=1), default=1, show_default=True)
+@_whole("--min-meetings", 1)
 @_out
 @_boundary
 def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | None) -> None:
@@ -1692,14 +1714,12 @@ def inv_aliases(min_score: float, write: bool, out: Path | None) -> None:
     Example:
       netintel investigate aliases --min-score 0.7 --out aliases.csv
     """
-    from netintel.config import connection, driver
     from netintel.investigate import readers
 
-    conn = connection()
-    with driver(conn) as drv:
-        found = readers.alias_candidates_of(drv, min_score=min_score, database=conn.database)
+    with _session() as db:
+        found = readers.alias_candidates_of(db.driver, min_score=min_score, database=db.database)
         if write:
-            n = readers.write_candidates(drv, found, database=conn.database)
+            n = readers.write_candidates(db.driver, found, database=db.database)
             click.echo(f"{n} SAME_AS candidates stored for review", err=True)
     _emit(found, out)
 
@@ -1723,10 +1743,8 @@ def inv_reunify(likely_score: float, out: Path | None) -> None:
 @investigate.command("paths")
 @click.argument("a")
 @click.argument("b")
-@click.option(
-    "--k", default=3, show_default=True, type=click.IntRange(min=1), help="How many shortest paths."
-)
-@click.option("--max-hops", default=6, show_default=True, type=click.IntRange(min=1))
+@_whole("--k", 3, "How many shortest paths.")
+@_whole("--max-hops", 6)
 @click.option(
     "--via",
     multiple=True,
@@ -1829,21 +1847,12 @@ def _dask_client(scheduler: str | None) -> Iterator[Any]:
     help="find_gangs: gangs at the scale the data chooses, grouped into alliances "
     "(docs/gangs.md); the others: a seeded consensus of that algorithm.",
 )
-@click.option(
+@_whole(
     "--seeds",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="Seeded runs per consensus (find_gangs: label-propagation runs, plus 2 Infomap "
-    "and 2 Louvain).",
+    20,
+    "Seeded runs per consensus (find_gangs: label-propagation runs, plus 2 Infomap and 2 Louvain).",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Base seed of the runs.",
-)
+@_seed("Base seed of the runs.")
 @click.option(
     "--resolution",
     type=click.FloatRange(min=0, min_open=True),
@@ -1908,7 +1917,6 @@ def detect_cmd(
       netintel detect --run-file detect.yaml --scheduler tcp://10.0.0.5:8786
     """
     from netintel.batch import BatchSpec, load_run_file, run_batch
-    from netintel.config import connection, driver
 
     ctx = click.get_current_context()
     if run_file is not None:
@@ -1933,17 +1941,16 @@ def detect_cmd(
         )
     if scheduler is None and (snapshot is not None or snapshot_dir is not None):
         raise click.UsageError("--snapshot and --snapshot-dir are for --scheduler")
-    conn = connection()
-    with driver(conn) as drv:
+    with _session() as db:
         if run_file is None:
-            _check_regions(drv, conn.database, region)
+            _check_regions(db, region)
         with _dask_client(scheduler) as dask:
             batch = run_batch(
                 spec,
                 out,
-                driver=drv,
-                connection=conn,
-                database=conn.database,
+                driver=db.driver,
+                connection=db.connection,
+                database=db.database,
                 write=write,
                 workers=workers,
                 progress=not quiet,
@@ -1973,31 +1980,15 @@ def contest() -> None:
 
 @contest.command("make")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--scale",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Number of call records.",
-)
+@_whole("--scale", 10_000, "Number of call records.")
 @click.option(
     "--seed",
     type=click.IntRange(min=0),
     help="Seed (default: a secret one, kept in the truth).",
 )
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any generator parameter, e.g. -p n_gangs=40.",
-)
-@click.option(
-    "--hide-transfers",
-    type=click.FloatRange(0.0, 1.0),
-    default=None,
-    help="Share of hand-overs withheld from the public transfers.csv (scored as "
+@_generator_options(
+    "Any generator parameter, e.g. -p n_gangs=40.",
+    "Share of hand-overs withheld from the public transfers.csv (scored as "
     "withheld_hops_*); the calls, sightings and cases around them stay. Default 0.",
 )
 @click.option("--no-baseline", is_flag=True, help="Do not write netintel's own answers.")
@@ -2021,9 +2012,7 @@ def contest_make(
     """
     from netintel.contest import make_challenge
 
-    synth = _synth_params(params)
-    if hide_transfers is not None:
-        synth["hide_transfers"] = hide_transfers
+    synth = _synth_params(params, hide_transfers)
     made = make_challenge(
         out_dir,
         seed=seed,
@@ -2096,12 +2085,7 @@ def contest_score(submission: Path, truth: Path, as_json: bool) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="netintel's own answers, shown as a baseline entry.",
 )
-@click.option(
-    "--out",
-    default="out/leaderboard",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@_out_dir("out/leaderboard", None)
 @_boundary
 def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, out: Path) -> None:
     """Rank every team's submission (one subfolder or zip each) into CSV and HTML.
@@ -2121,13 +2105,8 @@ def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, o
 @contest.command("baseline")
 @click.argument("public_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option(
-    "--algorithm",
-    type=click.Choice(["find_gangs", "louvain", "leiden"]),
-    default="find_gangs",
-    show_default=True,
-)
+@_seed()
+@_choice("--algorithm", ["find_gangs", "louvain", "leiden"], "find_gangs")
 @_boundary
 def contest_baseline(public_dir: Path, out_dir: Path, seed: int, algorithm: str) -> None:
     """Write netintel's automatic answers for a challenge as a submission.
@@ -2158,20 +2137,13 @@ def _network_options(fn: F) -> F:
             metavar="ALGORITHM|RUN_ID",
             help=f"Colour by {', '.join(_COMMUNITY_CHOICES)} or by a stored analysis run.",
         ),
-        click.option(
+        _choice(
             "--size-by",
-            type=click.Choice(["none", *KEY_PLAYER_METRICS]),
-            default="degree",
-            show_default=True,
-            help="Node size follows this key-player score.",
+            ["none", *KEY_PLAYER_METRICS],
+            "degree",
+            "Node size follows this key-player score.",
         ),
-        click.option(
-            "--seed",
-            type=click.IntRange(min=0),
-            default=0,
-            show_default=True,
-            help="Seed of communities/layout.",
-        ),
+        _seed("Seed of communities/layout."),
         click.option(
             "--redact/--no-redact",
             default=False,
@@ -2179,12 +2151,10 @@ def _network_options(fn: F) -> F:
             help="Pseudonyms for people; victims' details hidden.",
         ),
     ]
-    for option in reversed(options):
-        fn = option(fn)
-    return _projection_options(fn)
+    return _projection_options(_stack(*options)(fn))
 
 
-def _check_regions(drv: Any, database: str | None, regions: tuple[str, ...]) -> None:
+def _check_regions(db: Session, regions: tuple[str, ...]) -> None:
     """Every ``--region`` is a region of the graph (or ``all``), else one line listing them."""
     from netintel.batch import ALL_REGIONS
     from netintel.db import run_query
@@ -2192,7 +2162,7 @@ def _check_regions(drv: Any, database: str | None, regions: tuple[str, ...]) -> 
     wanted = [r for r in regions if r != ALL_REGIONS]
     if not wanted:
         return
-    known = [row["region"] for row in run_query(drv, "regions", database=database)]
+    known = [row["region"] for row in run_query(db.driver, "regions", database=db.database)]
     unknown = [r for r in wanted if r not in known]
     if unknown:
         listed = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
@@ -2223,7 +2193,6 @@ def _load_network(
     seed: int,
 ) -> _Network:
     from netintel import algorithms
-    from netintel.config import connection, driver
     from netintel.investigate import case_timezone
     from netintel.projection import project
     from netintel.runs import read_run
@@ -2233,11 +2202,10 @@ def _load_network(
         options.update(since=since, until=until)
     if region:
         options["region"] = list(region)
-    conn = connection()
-    with driver(conn) as drv:
-        _check_regions(drv, conn.database, region)
-        tz = case_timezone(drv, database=conn.database)
-        proj = project(drv, projection, database=conn.database, **options)
+    with _session() as db:
+        _check_regions(db, region)
+        tz = case_timezone(db.driver, database=db.database)
+        proj = project(db.driver, projection, database=db.database, **options)
         if proj.n == 0:
             raise NetintelError(
                 f"the {projection} projection is empty (no {proj.label} nodes linked with "
@@ -2246,7 +2214,7 @@ def _load_network(
         stored = None
         if communities not in _COMMUNITY_CHOICES:
             try:
-                stored = read_run(drv, communities, database=conn.database)
+                stored = read_run(db.driver, communities, database=db.database)
             except DatabaseError:
                 raise click.BadParameter(
                     f"{communities!r} is neither one of {', '.join(_COMMUNITY_CHOICES)} nor "
@@ -2279,20 +2247,8 @@ def _load_network(
 
 @cli.command("map")
 @_network_options
-@click.option(
-    "--out",
-    default="out/map.html",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The HTML file to write.",
-)
-@click.option(
-    "--max-nodes",
-    type=click.IntRange(min=1),
-    default=2000,
-    show_default=True,
-    help="Above this many nodes the map opens on one node per community.",
-)
+@_out_file("The HTML file to write.", default="out/map.html")
+@_whole("--max-nodes", 2000, "Above this many nodes the map opens on one node per community.")
 @_boundary
 def map_cmd(seed: int, redact: bool, out: Path, max_nodes: int, **network: Any) -> None:
     """An interactive network map (one offline HTML file) of a projection.
@@ -2397,12 +2353,13 @@ def demo_cmd(out: Path, keep: bool) -> None:
     """
     from netintel.demo import DEMO_CASE, run_demo
 
-    if _case_name() != DEMO_CASE and os.environ.get("NETINTEL_CASE"):
+    flags = _flags()
+    if (flags.case or os.environ.get("NETINTEL_CASE")) and flags.case_name() != DEMO_CASE:
         raise click.UsageError(
             f"netintel demo always runs in its own case {DEMO_CASE!r}; drop --case/NETINTEL_CASE"
         )
-
-    result = run_demo(out, clear=not keep, echo=click.echo)
+    conn = flags.connection(case=DEMO_CASE)
+    result = run_demo(out, clear=not keep, echo=click.echo, connection=conn)
     click.echo(f"report: {result.report} (and {result.report_html})")
     click.echo(f"map: {result.map_html}")
     if result.call_map:
@@ -2414,23 +2371,9 @@ def demo_cmd(out: Path, keep: bool) -> None:
 
 @cli.command("report")
 @_out_dir("out/report", "Folder for report.md, report.html and map.html.")
-@click.option(
-    "--seeds",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Louvain runs in the gang consensus.",
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First seed."
-)
-@click.option(
-    "--top",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="People listed per key-player metric.",
-)
+@_whole("--seeds", 10, "Louvain runs in the gang consensus.")
+@_seed("First seed.")
+@_whole("--top", 10, "People listed per key-player metric.")
 @click.option("--no-map", is_flag=True, help="Skip the map.")
 @click.option(
     "--redact/--no-redact", default=False, show_default=True, help="Pseudonyms on the map."
@@ -2446,15 +2389,13 @@ def report_cmd(out: Path, seeds: int, seed: int, top: int, no_map: bool, redact:
     Example:
       netintel report --out out/report --seeds 20
     """
-    from netintel.config import connection, driver
     from netintel.report import case_report
 
-    conn = connection()
-    with driver(conn) as drv:
+    with _session() as db:
         made = case_report(
-            drv,
+            db.driver,
             out,
-            database=conn.database,
+            database=db.database,
             seeds=seeds,
             seed=seed,
             top=top,

@@ -6,7 +6,8 @@ server's default database). Without it, netintel uses its own local Neo4j
 (:mod:`netintel.server`), starting it when needed.
 
 The same settings can live in a config file (TOML, see :func:`load_settings`); the
-environment wins over the file, and the command line's flags win over both::
+environment wins over the file, and values given to :func:`connection` (the command
+line's flags) win over both, without being written into the environment::
 
     [neo4j]
     uri = "neo4j://db.example.org:7687"
@@ -21,12 +22,13 @@ environment wins over the file, and the command line's flags win over both::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import stat
 import sys
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,13 +43,16 @@ __all__ = [
     "CONFIG_ENV",
     "NEO4J_SCHEMES",
     "Connection",
+    "Session",
     "Settings",
     "check_uri",
     "config_path",
+    "configured_uri",
     "connection",
     "defaults_map",
     "driver",
     "load_settings",
+    "open_session",
 ]
 
 CONFIG_ENV = "NETINTEL_CONFIG"
@@ -75,16 +80,35 @@ class Settings(BaseModel):
     defaults: dict[str, Any] = {}
 
 
-def config_path() -> Path | None:
-    """The config file in use: ``$NETINTEL_CONFIG``, ``./netintel.toml`` or the user's one.
+def config_path(given: str | Path | None = None) -> Path | None:
+    """The config file in use: ``given``, ``$NETINTEL_CONFIG``, ``./netintel.toml`` or the
+    user's one, the first that applies.
 
-    ``$NETINTEL_CONFIG`` must exist when set (ConfigError); the other two are optional.
+    Parameters
+    ----------
+    given : str, Path or None
+        A file named explicitly (``netintel --config FILE``); it wins over
+        ``$NETINTEL_CONFIG``.
+
+    Returns
+    -------
+    Path or None
+        None when no file applies. ``given`` and ``$NETINTEL_CONFIG`` must name a file
+        (:class:`~netintel.exceptions.ConfigFileError`); the other two are optional.
+
+    Examples
+    --------
+    >>> config_path("/no/such/netintel.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netintel.exceptions.ConfigFileError: --config names /no/such/netintel.toml, which is not a file
     """
-    named = os.environ.get(CONFIG_ENV, "").strip()
-    if named:
+    for where, named in (("--config", given), (CONFIG_ENV, _env(CONFIG_ENV))):
+        if named is None or not str(named).strip():
+            continue
         path = Path(named).expanduser()
         if not path.is_file():
-            raise ConfigFileError(f"{CONFIG_ENV} names {path}, which is not a file")
+            raise ConfigFileError(f"{where} names {path}, which is not a file")
         return path
     xdg = os.environ.get("XDG_CONFIG_HOME", "").strip()
     user_dir = Path(xdg) if xdg else Path.home() / ".config"
@@ -123,8 +147,43 @@ def load_settings(path: Path | None = None) -> Settings:
     return settings
 
 
-def _setting(env: str, value: str | None) -> str | None:
-    return _env(env) or (value.strip() if value else None) or None
+def _layered(given: str | None, env: str, file_value: str | None) -> str | None:
+    """``given`` (a flag), else the environment variable ``env``, else the file's value;
+    empty or blank values count as not set."""
+    for value in (given, _env(env), file_value):
+        if value is not None and value.strip():
+            return value.strip()
+    return None
+
+
+def _file_neo4j(config: str | Path | None) -> Neo4jSettings:
+    """The ``[neo4j]`` table of the config file in use (empty without one)."""
+    path = config_path(config)
+    return load_settings(path).neo4j if path is not None else Neo4jSettings()
+
+
+def configured_uri(*, uri: str | None = None, config: str | Path | None = None) -> str | None:
+    """The Neo4j server configured: ``uri``, else ``$NEO4J_URI``, else the config file's.
+
+    Parameters
+    ----------
+    uri : str or None
+        A URI given explicitly (``--neo4j-uri``); it wins over the environment.
+    config : str, Path or None
+        The config file given explicitly (``--config``, see :func:`config_path`).
+
+    Returns
+    -------
+    str or None
+        None when no server is named: netintel then uses its own local Neo4j.
+
+    Examples
+    --------
+    >>> configured_uri(uri=" bolt://db.example.org:7687 ")
+    'bolt://db.example.org:7687'
+    """
+    file = _file_neo4j(config)
+    return _layered(uri, "NEO4J_URI", file.uri)
 
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -182,11 +241,19 @@ def _notice(message: str) -> None:
 def connection(
     *,
     case: str | None = None,
+    uri: str | None = None,
+    user: str | None = None,
+    database: str | None = None,
+    config: str | Path | None = None,
     start_local: bool = True,
     state_dir: Path | None = None,
     notice: Callable[[str], None] | None = _notice,
 ) -> Connection:
     """The connection settings netintel uses.
+
+    Each setting is layered: a value given here (the command line's flag) wins over its
+    environment variable, which wins over the config file, which wins over the default.
+    Nothing is written into the environment.
 
     ``NEO4J_URI`` (or the config file's ``uri``) set: that server; a password must be set
     too (ConfigError). A case (``case`` or ``$NETINTEL_CASE``) names a local state folder,
@@ -198,9 +265,30 @@ def connection(
     ``start_local`` (this can take a while; ``notice`` is first told, in one line, which case
     it starts: by default on stderr, ``None`` says nothing), else it must already run
     (ConfigError).
+
+    Parameters
+    ----------
+    case : str or None
+        The local case (``--case``), else ``$NETINTEL_CASE``, else ``default``.
+    uri, user, database : str or None
+        The server, login and database (``--neo4j-uri``, ``--neo4j-user``,
+        ``--neo4j-database``), else ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_DATABASE``,
+        else the config file's ``[neo4j]`` table.
+    config : str, Path or None
+        The config file (``--config``), else the one :func:`config_path` finds.
+    start_local : bool
+        Start the local server when it does not run.
+    state_dir : Path or None
+        A local state folder instead of the case's.
+    notice : callable or None
+        Told, in one line, which local server is being started.
+
+    Returns
+    -------
+    Connection
     """
-    file = load_settings().neo4j
-    uri = _setting("NEO4J_URI", file.uri)
+    file = _file_neo4j(config)
+    uri = _layered(uri, "NEO4J_URI", file.uri)
     named = case if case is not None else _env(server.CASE_ENV)
     if named is not None:
         server.check_case_name(named)
@@ -224,9 +312,9 @@ def connection(
             )
         return Connection(
             uri=uri,
-            user=_setting("NEO4J_USER", file.user) or "neo4j",
+            user=_layered(user, "NEO4J_USER", file.user) or "neo4j",
             password=password,
-            database=_setting("NEO4J_DATABASE", file.database),
+            database=_layered(database, "NEO4J_DATABASE", file.database),
             local=False,
         )
     name = named or server.DEFAULT_CASE
@@ -267,3 +355,42 @@ def driver(conn: Connection | None = None) -> neo4j.Driver:
         drv.close()
         raise
     return drv
+
+
+@dataclass(frozen=True)
+class Session:
+    """An open driver and the database to use on it: what a command works with.
+
+    Attributes
+    ----------
+    driver : neo4j.Driver
+        Open, connectivity verified; closed when :func:`open_session` ends.
+    database : str or None
+        The database name (None: the server's default database).
+    connection : Connection
+        The settings the driver was opened with.
+    """
+
+    driver: neo4j.Driver
+    database: str | None
+    connection: Connection
+
+
+@contextlib.contextmanager
+def open_session(conn: Connection | None = None) -> Iterator[Session]:
+    """A :class:`Session` on ``conn`` (default :func:`connection`), its driver closed on exit.
+
+    Parameters
+    ----------
+    conn : Connection or None
+        Where to connect; by default the server the environment and config file name
+        (or the local case's, started when needed).
+
+    Returns
+    -------
+    contextlib.AbstractContextManager of Session
+        ``with open_session() as s: graph_summary(s.driver, database=s.database)``.
+    """
+    conn = conn if conn is not None else connection()
+    with driver(conn) as drv:
+        yield Session(drv, conn.database, conn)

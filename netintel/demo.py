@@ -16,7 +16,8 @@ from pathlib import Path
 import neo4j
 import pandas as pd
 
-from netintel.db import clear_graph, graph_summary
+from netintel.config import Connection
+from netintel.db import clear_graph, graph_summary, run_query
 from netintel.report import Section, case_report
 
 __all__ = ["DEMO_CASE", "DemoResult", "run_demo"]
@@ -37,15 +38,12 @@ class DemoResult:
     call_map: Path | None = None
 
 
-def _top_phones(driver: neo4j.Driver, limit: int = 10, database: str | None = None) -> pd.DataFrame:
-    records, _, _ = driver.execute_query(
-        "MATCH (p:Phone)-[r:CALLED]-() WHERE r.source = 'cdr.csv' "
-        "RETURN p.number AS phone, count(r) AS calls, sum(r.duration_s) AS seconds "
-        "ORDER BY calls DESC, phone LIMIT $limit",
-        limit=limit,
-        database_=database,
-    )
-    return pd.DataFrame([r.data() for r in records], columns=["phone", "calls", "seconds"])
+def _top_phones(
+    driver: neo4j.Driver, source: str, limit: int = 10, database: str | None = None
+) -> pd.DataFrame:
+    """The ``limit`` busiest phones of the calls ingested from the file named ``source``."""
+    rows = run_query(driver, "demo_top_phones", database=database, source=source, limit=limit)
+    return pd.DataFrame(rows, columns=["phone", "calls", "seconds"])
 
 
 def _call_map(
@@ -56,15 +54,7 @@ def _call_map(
 
     from netintel.viz import network_map
 
-    records, _, _ = driver.execute_query(
-        "MATCH (c:Phone {number: $center})-[:CALLED]-(n:Phone) "
-        "WITH c, collect(DISTINCT n) + c AS ring "
-        "UNWIND ring AS a MATCH (a)-[r:CALLED]->(b) WHERE b IN ring "
-        "RETURN a.number AS a, b.number AS b, count(r) AS calls, "
-        "sum(r.duration_s) AS seconds, min(r.source + ' row ' + toString(r.source_row)) AS first",
-        center=center,
-        database_=database,
-    )
+    records = run_query(driver, "demo_call_ring", database=database, center=center)
     G = nx.DiGraph()
     for rec in records:
         G.add_edge(
@@ -88,6 +78,7 @@ def run_demo(
     clear: bool = True,
     echo: Callable[[str], None] = print,
     driver: neo4j.Driver | None = None,
+    connection: Connection | None = None,
 ) -> DemoResult:
     """Run the demo end to end and return where its report and map are.
 
@@ -96,8 +87,27 @@ def run_demo(
     ``clear`` empties that case first, its earlier demo ingests included. With ``driver``
     it runs there, and ``clear`` refuses a graph that holds ingests
     (:func:`netintel.db.clear_graph`).
+
+    Parameters
+    ----------
+    out : Path
+        The folder for the report, the maps, the rejects and the synthetic sample.
+    clear : bool
+        Empty the graph first (see above).
+    echo : callable
+        Told what the demo does, a line at a time.
+    driver : neo4j.Driver or None
+        Run on this driver (the caller closes it) instead of the demo case.
+    connection : Connection or None
+        Without ``driver``: the demo case's settings, as
+        ``netintel.config.connection(case=DEMO_CASE, ...)`` gives them (the command line
+        passes its flags this way); default ``connection(case=DEMO_CASE)``.
+
+    Returns
+    -------
+    DemoResult
     """
-    from netintel.config import connection
+    from netintel import config
     from netintel.config import driver as open_driver
     from netintel.ingest import ingest
     from netintel.synth import generate
@@ -106,7 +116,7 @@ def run_demo(
     own = driver is None
     database = None
     if driver is None:
-        conn = connection(case=DEMO_CASE)
+        conn = connection if connection is not None else config.connection(case=DEMO_CASE)
         database = conn.database
         drv = open_driver(conn)
     else:
@@ -138,7 +148,7 @@ def run_demo(
         echo(str(reports[-1]))
         summary = graph_summary(drv, database=database)
         echo(summary.to_string(index=False))
-        top = _top_phones(drv, database=database)
+        top = _top_phones(drv, cdr.name, database=database)
         call_map = _call_map(drv, out, database=database)
         extra = Section(
             "VAST 2008 call records",

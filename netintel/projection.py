@@ -59,6 +59,7 @@ __all__ = [
     "co_offending_network",
     "multiplex_network",
     "person_call_network",
+    "person_call_network_from_frames",
     "phone_call_network",
     "project",
     "tie_network",
@@ -895,6 +896,140 @@ def person_call_network(
         directed=directed,
         attributes=attributes,
         database=database,
+    )
+
+
+def person_call_network_from_frames(
+    calls: pd.DataFrame,
+    uses: pd.DataFrame,
+    *,
+    since: TimeLike = None,
+    until: TimeLike = None,
+    directed: bool = False,
+) -> Projection:
+    """:func:`person_call_network` computed from record frames instead of the database.
+
+    The same rules as the database's projection: a call counts for a person when the
+    ``since`` / ``until`` interval of their use of the phone (open when empty, both
+    inclusive) covers the call's time; a phone used by two people at once counts for
+    both; calls between one person's own phones, and calls of phones nobody uses, are
+    left out. Identical ``uses`` rows count once. No node attributes are read.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        Call records: ``caller``, ``callee``, ``at`` (UTC datetimes; ``started_at`` as
+        in ``calls.csv`` also does), ``duration_s``.
+    uses : pandas.DataFrame
+        Phone use records: ``person_id``, ``number``, ``since``, ``until`` (datetimes or
+        missing).
+    since, until : datetime, date, ISO string or None
+        Only calls with ``since <= at < until`` (naive values are UTC).
+    directed : bool
+        Caller -> callee edges; otherwise one edge per pair, both directions summed.
+
+    Returns
+    -------
+    Projection
+        As :func:`person_call_network` returns it, with ``queries`` empty.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"caller": ["+1", "+1", "+2"], "callee": ["+2", "+2", "+1"],
+    ...     "at": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"], utc=True),
+    ...     "duration_s": [60, 30, 10]})
+    >>> uses = pd.DataFrame({"person_id": ["A", "B"], "number": ["+1", "+2"],
+    ...     "since": pd.to_datetime([None, None], utc=True),
+    ...     "until": pd.to_datetime(["2024-01-15", None], utc=True)})
+    >>> person_call_network_from_frames(calls, uses).to_frame()[["src", "dst", "calls"]]
+      src dst  calls
+    0   A   B      1
+    """
+    t0 = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    s, u = _window(since, until)
+    pairs = _lifted_calls(calls, uses, s, u)
+    grouped = pairs.groupby(["a", "b"], sort=True).agg(
+        calls=("at", "size"),
+        duration_s=("duration_s", "sum"),
+        first=("ms", "min"),
+        last=("ms", "max"),
+    )
+    nodes, src, dst = _index(
+        grouped.index.get_level_values("a").to_numpy(),
+        grouped.index.get_level_values("b").to_numpy(),
+    )
+    spec = _SPECS["person_calls"]
+    cols = {
+        "calls": grouped["calls"].to_numpy(dtype=np.int64),
+        "duration_s": grouped["duration_s"].to_numpy(dtype=np.int64),
+        "first_call": grouped["first"].to_numpy(dtype=np.float64),
+        "last_call": grouped["last"].to_numpy(dtype=np.float64),
+    }
+    if not directed:
+        src, dst, cols = _fold(src, dst, cols, spec, len(nodes))
+    order = np.lexsort((dst, src))
+    cols = {c: v[order] for c, v in cols.items()}
+    return _make(
+        name="person_calls",
+        label="Person",
+        params=_json_params(_options(since, until, None, directed=directed)),
+        queries={},
+        nodes=nodes,
+        src=src[order],
+        dst=dst[order],
+        weight=cols["calls"].astype(np.float64),
+        attrs=_frame(cols, spec.times),
+        weight_column=spec.weight,
+        directed=directed,
+        node_attributes=None,
+        started=started,
+        seconds=round(time.perf_counter() - t0, 6),
+    )
+
+
+def _lifted_calls(
+    calls: pd.DataFrame, uses: pd.DataFrame, since: datetime | None, until: datetime | None
+) -> pd.DataFrame:
+    """One row per (call, user of the caller's phone, user of the callee's phone) whose
+    use intervals cover the call and whose users differ: ``a, b, at, duration_s, ms``."""
+    u = uses[["person_id", "number", "since", "until"]].dropna(subset=["person_id", "number"])
+    u = u.drop_duplicates().astype({"person_id": str, "number": str})
+    if "at" not in calls.columns and "started_at" in calls.columns:  # calls.csv's layout
+        calls = calls.rename(columns={"started_at": "at"})
+    c = calls[["caller", "callee", "at", "duration_s"]].dropna(subset=["caller", "callee"])
+    c = c.astype({"caller": str, "callee": str})
+    at = pd.to_datetime(c["at"], utc=True)
+    keep = pd.Series(True, index=c.index)
+    if since is not None:
+        keep &= at >= pd.Timestamp(since)
+    if until is not None:
+        keep &= at < pd.Timestamp(until)
+    c = c[keep].assign(at=at[keep])
+    for end, person in (("caller", "a"), ("callee", "b")):
+        side = u.rename(
+            columns={
+                "number": end,
+                "person_id": person,
+                "since": f"{person}_since",
+                "until": f"{person}_until",
+            }
+        )
+        c = c.merge(side, on=end)
+        lo = pd.to_datetime(c[f"{person}_since"], utc=True)
+        hi = pd.to_datetime(c[f"{person}_until"], utc=True)
+        c = c[(lo.isna() | (lo <= c["at"])) & (hi.isna() | (c["at"] <= hi))]
+    c = c[c["a"] != c["b"]]
+    epoch = pd.Timestamp(0, tz=UTC)
+    ms = (c["at"] - epoch) // pd.Timedelta(milliseconds=1)  # as Cypher's epochMillis
+    return pd.DataFrame(
+        {
+            "a": c["a"],
+            "b": c["b"],
+            "at": c["at"],
+            "duration_s": pd.to_numeric(c["duration_s"]).fillna(0),
+            "ms": ms.astype(np.float64),
+        }
     )
 
 

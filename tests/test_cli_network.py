@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from netintel.cli import cli
-from netintel.config import connection, load_settings
+from netintel.config import Connection, connection, load_settings, open_session
 from netintel.exceptions import ConfigError
 
 # two call triangles P1-P2-P3 and P4-P5-P6, joined by one call P3 -> P4
@@ -125,6 +125,13 @@ def test_config_file_gives_the_connection(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("NEO4J_DATABASE", "other")
     conn = connection(start_local=False)
     assert (conn.user, conn.database, conn.password) == ("bob", "other", "s3")
+    # a value given (the command line's flag) wins over both
+    conn = connection(start_local=False, user="carl", database="third")
+    assert (conn.uri, conn.user, conn.database) == ("bolt://db.example:7687", "carl", "third")
+    # ... and so does a config file given over $NETINTEL_CONFIG
+    other = _write(tmp_path / "other.toml", '[neo4j]\nuri = "bolt://other:7687"\npassword = "p"\n')
+    assert connection(start_local=False, config=other).uri == "bolt://other:7687"
+    assert connection(start_local=False, uri="neo4j://flag:7687").uri == "neo4j://flag:7687"
 
 
 def test_config_file_found_in_the_working_folder(
@@ -206,6 +213,33 @@ def test_connection_flags_override_the_environment(
     assert os.environ.get("NEO4J_URI") != "bolt://127.0.0.1:7"
 
 
+def test_the_root_flags_never_leak_into_the_environment(tmp_path: Path) -> None:
+    cfg = _write(tmp_path / "c.toml", "[defaults.synth]\nscale = 1200\n")
+    before = dict(os.environ)
+    flags = [
+        "--config",
+        str(cfg),
+        "--case",
+        "leak-check",
+        "--phone-region",
+        "CN",
+        "--neo4j-uri",
+        "bolt://127.0.0.1:7",
+        "--neo4j-user",
+        "leaker",
+        "--neo4j-database",
+        "leaked",
+    ]
+    result = CliRunner().invoke(cli, [*flags, "schema", "docs"])
+    assert result.exit_code == 0, result.output
+    assert dict(os.environ) == before
+    # the flags still reach the command: the server named on the command line is the one tried
+    env = {"NEO4J_PASSWORD": "x", "NETINTEL_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path / "x")}
+    tried = CliRunner().invoke(cli, [*flags[6:], "summary"], env=env)
+    assert tried.exit_code == 3 and "127.0.0.1:7" in tried.stderr
+    assert dict(os.environ) == before
+
+
 def _commands(cmd: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     if isinstance(cmd, click.Group):
         return [p for name, sub in cmd.commands.items() for p in _commands(sub, (*path, name))]
@@ -227,3 +261,18 @@ def test_config_defaults_cannot_set_the_root_options(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--config", str(cfg), "schema", "docs"], env=env)
     assert result.exit_code == 2
     assert "defaults.neo4j_uri" in result.stderr and "detect" in result.stderr
+
+
+@pytest.mark.neo4j
+def test_a_session_holds_the_driver_and_the_database_and_closes(
+    neo4j_connection: Connection,
+) -> None:
+    with open_session(neo4j_connection) as session:
+        assert session.connection is neo4j_connection
+        assert session.database == neo4j_connection.database
+        records, _, _ = session.driver.execute_query(
+            "RETURN 41 + 1 AS n", database_=session.database
+        )
+        assert records[0]["n"] == 42
+    with pytest.raises(neo4j.exceptions.DriverError, match="closed"):
+        session.driver.execute_query("RETURN 1")

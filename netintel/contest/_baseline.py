@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from netintel.algorithms import Communities, find_gangs, key_players, leiden, louvain
@@ -23,8 +18,6 @@ __all__ = ["BASELINE_TEAM", "CHAIN_METHODS", "baseline", "public_frames"]
 
 #: The team name the baseline appears under in a leaderboard.
 BASELINE_TEAM = "netintel-baseline"
-
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _has_data_rows(path: Path) -> bool:
@@ -69,24 +62,12 @@ def public_frames(public_dir: str | Path, names: Iterable[str]) -> dict[str, pd.
 
 
 def _person_graph(calls: pd.DataFrame, phone_users: pd.DataFrame) -> nx.Graph:
-    """Person-to-person call graph: a call between phones counts once between their users,
-    split evenly when a phone has several users (weight = calls)."""
-    users = phone_users[["number", "person_id"]].dropna().drop_duplicates()
-    per_number = users.groupby("number").size()
-    c = calls[["caller", "callee"]].dropna()
-    c = c.merge(users.rename(columns={"number": "caller", "person_id": "a"}), on="caller")
-    c = c.merge(users.rename(columns={"number": "callee", "person_id": "b"}), on="callee")
-    c = c[c["a"] != c["b"]]
-    w = 1.0 / (
-        c["caller"].map(per_number).to_numpy(float) * c["callee"].map(per_number).to_numpy(float)
-    )
-    a, b = c["a"].astype(str).to_numpy(), c["b"].astype(str).to_numpy()
-    swap = a > b
-    edges = pd.DataFrame({"u": np.where(swap, b, a), "v": np.where(swap, a, b), "w": w})
-    summed = edges.groupby(["u", "v"], as_index=False)["w"].sum()
-    G = nx.Graph()
-    G.add_weighted_edges_from(summed.itertuples(index=False, name=None))
-    return G
+    """The person call network the database would project from these records
+    (:func:`netintel.projection.person_call_network_from_frames`: a call counts for the
+    people whose use of the phones covers its time; weight = calls)."""
+    from netintel.projection import person_call_network_from_frames
+
+    return person_call_network_from_frames(calls, phone_users).to_networkx(attributes=False)
 
 
 def _suspects(persons: pd.DataFrame) -> set[str]:
@@ -145,14 +126,19 @@ def _chains(
 ) -> tuple[list[tuple[str, list[str], str]], dict[str, Any]]:
     """Per victim: the holders in order (recorded transfers in time order, then the
     hand-overs ``method`` adds), and what was used."""
-    from netintel.investigate import baseline_handovers, handover_frames, infer_from_frames
+    from netintel.investigate import (
+        baseline_handovers,
+        handover_frames,
+        infer_from_frames,
+        victim_chains,
+    )
 
     frames = handover_frames(public_dir)
     t = frames["transfers"].dropna(subset=["victim_id", "from_id", "to_id", "at"])
-    t = t.sort_values(["victim_id", "at", "transfer_id"])
     hops: dict[str, list[tuple[str, str]]] = {}
-    for v, a, b in zip(t["victim_id"], t["from_id"], t["to_id"], strict=True):
-        hops.setdefault(str(v), []).append((str(a), str(b)))
+    for chain in victim_chains(t).chains:  # each victim's transfers in time order
+        for hop in chain.hops:
+            hops.setdefault(str(hop.victim_id), []).append((hop.from_id, hop.to_id))
     info: dict[str, Any] = {"method": method, "recorded_hops": len(t)}
     added = pd.DataFrame(columns=["victim_id", "from_id", "to_id"])
     if method == "infer":
@@ -175,48 +161,18 @@ def _chains(
     return out, info
 
 
-def _name_key(name: Any) -> tuple[str, tuple[str, ...]]:
-    text = unicodedata.normalize("NFKC", str(name)).casefold() if isinstance(name, str) else ""
-    tokens = tuple(sorted(t for t in _NON_WORD.split(text) if t))
-    return "".join(_NON_WORD.split(text)), tokens
+def _alias_pairs(frames: dict[str, pd.DataFrame], min_score: float) -> set[tuple[str, str]]:
+    """The pairs :func:`~netintel.investigate.alias_candidates` scores at least
+    ``min_score``, from the people with their phones and the places they were seen."""
+    from netintel.investigate import alias_candidates
 
-
-def _similar(a: Any, b: Any) -> bool:
-    """Names alike: same words in any order, one is the other's alias, or close spelling."""
-    (ka, ta), (kb, tb) = _name_key(a.name), _name_key(b.name)
-    if not ka or not kb:
-        return False
-    if ka == kb or ta == tb:
-        return True
-    aliases_a = {_name_key(x)[0] for x in (a.aliases if isinstance(a.aliases, list) else [])}
-    aliases_b = {_name_key(x)[0] for x in (b.aliases if isinstance(b.aliases, list) else [])}
-    if ka in aliases_b or kb in aliases_a:
-        return True
-    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
-
-
-def _alias_pairs(persons: pd.DataFrame) -> set[tuple[str, str]]:
-    """Same national id; or same birth date, no conflicting gender, and similar names."""
-    pairs: set[tuple[str, str]] = set()
-    p = persons.copy()
-    p["person_id"] = p["person_id"].astype(str)
-    for _, grp in p.dropna(subset=["national_id"]).groupby("national_id"):
-        pairs.update(combinations(sorted(grp["person_id"]), 2))
-    for _, grp in p.dropna(subset=["birth_date"]).groupby("birth_date"):
-        if len(grp) < 2:
-            continue
-        for a, b in combinations(grp.sort_values("person_id").itertuples(index=False), 2):
-            ga, gb = a.gender, b.gender
-            if (
-                isinstance(ga, str)
-                and isinstance(gb, str)
-                and "unknown" not in (ga, gb)
-                and ga != gb
-            ):
-                continue
-            if _similar(a, b):
-                pairs.add((str(a.person_id), str(b.person_id)))
-    return pairs
+    found = alias_candidates(
+        frames["persons"],
+        phones=frames["phone_users"],
+        places=frames["sightings"],
+        min_score=min_score,
+    )
+    return {(str(a), str(b)) for a, b in zip(found.table["a"], found.table["b"], strict=True)}
 
 
 def _write(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
@@ -236,13 +192,15 @@ def baseline(
     leaders: int = 20,
     leader_metric: str = "pagerank",
     chains: str | None = None,
+    alias_score: float = 0.5,
 ) -> Path:
     """Write netintel's automatic answers to a challenge as a submission folder; return it.
 
     From the public files only, with the analysis functions (no database):
 
-    - gangs: the person call graph (calls lifted to people through
-      phone_users, weight = calls, split over a shared phone's users) among
+    - gangs: the person call graph (calls lifted to people through phone_users
+      while they used the phone, weight = calls: the database's ``person_calls``
+      projection, :func:`~netintel.projection.person_call_network_from_frames`) among
       suspects (roles include ``suspect``, not ``buyer``), partitioned by
       :func:`~netintel.algorithms.find_gangs` (or ``algorithm="louvain"`` /
       ``"leiden"`` at ``resolution``, which ``find_gangs`` does not use);
@@ -255,11 +213,37 @@ def baseline(
       the challenge says hand-overs were withheld (``withheld_transfers`` in its
       ``challenge.json``), else ``"recorded"``: proposing hand-overs to a record that is
       complete only adds wrong ones;
-    - aliases: same national id, or same birth date, no conflicting gender and
-      similar names (same words in any order, an alias, or spelling ratio >= 0.85).
+    - aliases: the pairs :func:`~netintel.investigate.alias_candidates` scores at least
+      ``alias_score`` (names, aliases, ids, birth dates, shared phones and places), as
+      ``netintel investigate aliases`` finds them in a database.
 
     ``out_dir`` gets the four answer files and ``baseline.json`` (method,
     parameters, provenance of the algorithm runs).
+
+    Parameters
+    ----------
+    public_dir : str or Path
+        A challenge's public folder.
+    out_dir : str or Path
+        Where the submission is written (created when needed).
+    seed : int
+        Seed of the gang finder and the key-player scores.
+    algorithm : {"find_gangs", "louvain", "leiden"}
+    resolution : float
+        Louvain's or Leiden's resolution (not used by ``find_gangs``).
+    leaders : int
+        How many leaders are named.
+    leader_metric : str
+        The :func:`~netintel.algorithms.key_players` metric that ranks them.
+    chains : {"infer", "plain", "recorded"} or None
+        How chains are found (:data:`CHAIN_METHODS`); None: see above.
+    alias_score : float
+        The lowest :func:`~netintel.investigate.alias_candidates` score named as an alias.
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
     """
     if chains is None:
         chains = "infer" if _withheld_share(public_dir) > 0 else "recorded"
@@ -269,7 +253,7 @@ def baseline(
         raise ValueError(
             f"algorithm must be 'find_gangs', 'louvain' or 'leiden', not {algorithm!r}"
         )
-    frames = public_frames(public_dir, ["persons", "phone_users", "calls"])
+    frames = public_frames(public_dir, ["persons", "phone_users", "calls", "sightings"])
     persons = frames["persons"]
     known = {str(p) for p in persons["person_id"]}
     suspects = _suspects(persons) or known
@@ -287,6 +271,7 @@ def baseline(
             "leaders": leaders,
             "leader_metric": leader_metric,
             "chains": chains,
+            "alias_score": alias_score,
         },
         "graph": {"people": H.number_of_nodes(), "pairs": H.number_of_edges()},
     }
@@ -321,7 +306,7 @@ def baseline(
             for i, p in enumerate(people)
         ),
     )
-    pairs = sorted(_alias_pairs(persons))
+    pairs = sorted(_alias_pairs(frames, alias_score))
     _write(out / "aliases.csv", ["person_id_a", "person_id_b"], pairs)
     info["counts"] = {"chains": len(found_chains), "alias_pairs": len(pairs)}
     (out / "baseline.json").write_text(

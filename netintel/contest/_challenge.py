@@ -27,6 +27,7 @@ from netintel.contest._format import (
     _read_leaders,
     _table,
 )
+from netintel.ingest.read import sha256_file
 from netintel.schema import LOAD_ORDER
 
 __all__ = [
@@ -60,16 +61,8 @@ _RECORD_FILES = tuple(f"{name}.csv" for name in LOAD_ORDER)
 _HASHED = (*_RECORD_FILES, "mapping.yaml")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _hashes(folder: Path, names: Iterable[str]) -> dict[str, str]:
-    return {n: _sha256(folder / n) for n in names if (folder / n).is_file()}
+    return {n: sha256_file(folder / n) for n in names if (folder / n).is_file()}
 
 
 def challenge_id(file_hashes: Mapping[str, str]) -> str:
@@ -165,7 +158,7 @@ def load_truth(path: str | Path) -> Truth:
         f = root / name
         if not f.is_file():
             raise ContestError(f"{f}: no such file (listed in the manifest)")
-        if _sha256(f) != digest:
+        if sha256_file(f) != digest:
             raise ContestError(f"{f}: the file changed since the challenge was made (sha256)")
     ids_path = root / "person_ids.csv"
     if not ids_path.is_file():
@@ -217,7 +210,7 @@ def verify_challenge(public_dir: str | Path, truth: str | Path | Truth) -> str:
         f = pub / name
         if not f.is_file():
             raise ContestError(f"{f}: missing from the public folder of challenge {t.challenge_id}")
-        if _sha256(f) != expected[name]:
+        if sha256_file(f) != expected[name]:
             raise ContestError(f"{f}: differs from challenge {t.challenge_id}'s public data")
     return t.challenge_id
 
@@ -340,6 +333,71 @@ def _withheld_text(share: float) -> str:
     )
 
 
+def _empty_folders(folders: Iterable[Path], overwrite: bool) -> None:
+    """Each folder absent or empty; a non-empty one is removed only with ``overwrite``."""
+    for folder in folders:
+        if folder.exists() and any(folder.iterdir()):
+            if not overwrite:
+                raise ContestError(f"{folder}: already exists and is not empty (use overwrite)")
+            shutil.rmtree(folder)
+
+
+def _write_public_files(raw: Path, public: Path) -> dict[str, str]:
+    """The generator's record files and mapping into ``public`` (:data:`REDACTED` columns
+    blanked); their sha256 digests by name."""
+    public.mkdir(parents=True, exist_ok=True)
+    for name in _HASHED:
+        if name in REDACTED:
+            _redact(raw / name, public / name, REDACTED[name])
+        elif (raw / name).is_file():
+            shutil.copyfile(raw / name, public / name)
+    return _hashes(public, _HASHED)
+
+
+def _write_truth_answers(gt: Path, truth: Path, public: Path) -> dict[str, int]:
+    """The answers, the public person ids and the generator's ground truth into ``truth``;
+    the row counts."""
+    truth.mkdir(parents=True, exist_ok=True)
+    counts = _truth_answers(gt, truth)
+    ids = sorted(public_person_ids(public))
+    counts["persons"] = _write_csv(truth / "person_ids.csv", ["person_id"], ([i] for i in ids))
+    shutil.copytree(gt, truth / "ground_truth")
+    return counts
+
+
+def _redacted_columns() -> dict[str, list[str]]:
+    return {f: sorted(cols) for f, cols in REDACTED.items()}
+
+
+def _write_public_info(public: Path, cid: str, public_files: Mapping[str, str], report: Any) -> str:
+    """``challenge.json`` and ``README.md`` of the public folder; the creation time."""
+    info = {
+        "challenge_id": cid,
+        "netintel": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": public_files,
+        "redacted": {f: dict(cols) for f, cols in REDACTED.items()},
+        "withheld_transfers": float(report.params.get("hide_transfers", 0.0)),
+        "answer_files": {
+            p: {"file": s.file, "columns": list(s.required)} for p, s in PARTS.items()
+        },
+    }
+    (public / "challenge.json").write_text(
+        json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (public / "README.md").write_text(
+        _PUBLIC_README.format(
+            cid=cid,
+            persons=report.files.get("persons.csv", 0),
+            calls=report.files.get("calls.csv", 0),
+            redacted="; ".join(f"`{f}`: {', '.join(c)}" for f, c in _redacted_columns().items()),
+            withheld=_withheld_text(report.params.get("hide_transfers", 0.0)),
+        ),
+        encoding="utf-8",
+    )
+    return str(info["created"])
+
+
 def make_challenge(
     out_dir: str | Path,
     *,
@@ -364,16 +422,35 @@ def make_challenge(
     only): anyone who knows the seed, scale and parameters can regenerate the
     truth with :func:`netintel.synth.generate`. The same seed and arguments give
     byte-identical public files. Other keywords go to the generator.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The challenge folder (``public/``, ``truth/``, ``baseline/`` in it).
+    seed : int or None
+        The generator's seed; None draws a secret one.
+    scale : int
+        Number of call records.
+    overwrite : bool
+        Replace non-empty ``public/``, ``truth/`` and ``baseline/`` folders
+        (:class:`ContestError` otherwise).
+    with_baseline : bool
+        Also write netintel's own answers.
+    progress : callable or None
+        Told what is being written, a line at a time.
+    **synth_params
+        Parameters of :func:`netintel.synth.generate` (e.g. ``hide_transfers``).
+
+    Returns
+    -------
+    Challenge
+        The folders, the challenge id, the seed and the answer counts.
     """
     from netintel.synth import generate
 
     out = Path(out_dir)
     public, truth, base = out / "public", out / "truth", out / "baseline"
-    for folder in (public, truth, base):
-        if folder.exists() and any(folder.iterdir()):
-            if not overwrite:
-                raise ContestError(f"{folder}: already exists and is not empty (use overwrite)")
-            shutil.rmtree(folder)
+    _empty_folders((public, truth, base), overwrite)
     if seed is None:
         seed = secrets.randbelow(2**63)
     say = progress or (lambda _msg: None)
@@ -382,59 +459,23 @@ def make_challenge(
         raw = Path(tmp)
         report = generate(raw, scale=scale, seed=seed, progress=progress, **synth_params)
         say("writing the public folder")
-        public.mkdir(parents=True, exist_ok=True)
-        for name in _HASHED:
-            if name in REDACTED:
-                _redact(raw / name, public / name, REDACTED[name])
-            elif (raw / name).is_file():
-                shutil.copyfile(raw / name, public / name)
-        public_files = _hashes(public, _HASHED)
+        public_files = _write_public_files(raw, public)
         cid = challenge_id(public_files)
         say("writing the truth folder")
-        truth.mkdir(parents=True, exist_ok=True)
-        gt = raw / "ground_truth"
-        counts = _truth_answers(gt, truth)
-        ids = sorted(public_person_ids(public))
-        counts["persons"] = _write_csv(truth / "person_ids.csv", ["person_id"], ([i] for i in ids))
-        shutil.copytree(gt, truth / "ground_truth")
-    truth_files = _hashes(
-        truth, [*(s.file for s in PARTS.values()), "person_ids.csv", WITHHELD_FILE]
-    )
-    redacted = {f: sorted(cols) for f, cols in REDACTED.items()}
-    info = {
-        "challenge_id": cid,
-        "netintel": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "files": public_files,
-        "redacted": {f: dict(cols) for f, cols in REDACTED.items()},
-        "withheld_transfers": float(report.params.get("hide_transfers", 0.0)),
-        "answer_files": {
-            p: {"file": s.file, "columns": list(s.required)} for p, s in PARTS.items()
-        },
-    }
-    (public / "challenge.json").write_text(
-        json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (public / "README.md").write_text(
-        _PUBLIC_README.format(
-            cid=cid,
-            persons=report.files.get("persons.csv", 0),
-            calls=report.files.get("calls.csv", 0),
-            redacted="; ".join(f"`{f}`: {', '.join(c)}" for f, c in redacted.items()),
-            withheld=_withheld_text(report.params.get("hide_transfers", 0.0)),
-        ),
-        encoding="utf-8",
-    )
+        counts = _write_truth_answers(raw / "ground_truth", truth, public)
+    created = _write_public_info(public, cid, public_files, report)
     manifest = {
         "challenge_id": cid,
         "netintel": __version__,
-        "created": info["created"],
+        "created": created,
         "seed": seed,
         "scale": scale,
         "generator": report.params,
         "public_files": public_files,
-        "truth_files": truth_files,
-        "redacted": redacted,
+        "truth_files": _hashes(
+            truth, [*(s.file for s in PARTS.values()), "person_ids.csv", WITHHELD_FILE]
+        ),
+        "redacted": _redacted_columns(),
         "counts": counts,
         "leaders_k": counts["leaders"],
         "note": "keep this folder secret: the seed regenerates every answer",

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import os
 import shutil
 import tempfile
 import time
@@ -34,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from netintel import server
-from netintel.config import load_settings
+from netintel.config import configured_uri
 from netintel.db import apply_schema, server_version
 from netintel.exceptions import BulkRefusedError, IngestError
 from netintel.ingest.mapping import Mapping
@@ -455,10 +454,11 @@ def _forget_bookmarks(driver: neo4j.Driver) -> None:
     manager.update_bookmarks(manager.get_bookmarks(), fresh.raw_values)
 
 
-def refuse_remote() -> None:
+def refuse_remote(given: str | None = None, *, config: str | Path | None = None) -> None:
     """:class:`~netintel.exceptions.BulkRefusedError` when a server of one's own is
-    configured (``NEO4J_URI`` or the config file's ``uri``): its files are out of reach."""
-    uri = os.environ.get("NEO4J_URI", "").strip() or load_settings().neo4j.uri
+    configured (``given``, ``NEO4J_URI`` or the ``uri`` of the config file ``config`` or
+    the one in use, see :func:`netintel.config.configured_uri`): its files are out of reach."""
+    uri = configured_uri(uri=given, config=config)
     if uri:
         raise BulkRefusedError(
             "a bulk load writes the database's files, so it needs netintel's local database; "
