@@ -1231,7 +1231,8 @@ def _previous_stored(
 def _compare(
     jobs: Sequence[JobResult], jobs_dir: Path, driver: neo4j.Driver, database: str | None
 ) -> list[JobResult]:
-    from netintel.runs import compare_partitions, list_runs
+    from netintel.algorithms.compare import compare_partitions
+    from netintel.runs import list_runs
 
     done = []
     for path in sorted(jobs_dir.iterdir()):

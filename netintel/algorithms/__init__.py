@@ -40,6 +40,7 @@ from netintel.algorithms.communities import (
     modularity,
     nmi,
 )
+from netintel.algorithms.compare import RunComparison, compare_partitions, greedy_matching
 from netintel.algorithms.disruption import (
     DISRUPTION_METRICS,
     Disruption,
@@ -86,6 +87,7 @@ __all__ = [
     "Provenance",
     "RandomDisruption",
     "RankStability",
+    "RunComparison",
     "StructuralHoles",
     "ari",
     "bridges",
@@ -93,6 +95,7 @@ __all__ = [
     "burt_constraint",
     "centralization",
     "collective_influence",
+    "compare_partitions",
     "conductance",
     "consensus",
     "coverage",
@@ -103,6 +106,7 @@ __all__ = [
     "gangs_over_time",
     "gangs_over_time_frame",
     "graph_hash",
+    "greedy_matching",
     "infomap",
     "katz",
     "key_players",
