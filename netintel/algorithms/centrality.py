@@ -50,12 +50,14 @@ __all__ = [
     "Bridges",
     "Brokerage",
     "KeyPlayers",
+    "LeadersBrokers",
     "StructuralHoles",
     "bridges",
     "brokerage",
     "burt_constraint",
     "katz",
     "key_players",
+    "leaders_and_brokers",
 ]
 
 #: Metrics :func:`key_players` computes by default (all it knows).
@@ -763,6 +765,112 @@ def brokerage(G: nx.Graph, partition: Any, *, weight: str | None = "weight") -> 
         input_hash=graph_hash(G, weight),
     )
     return Brokerage(table=table, provenance=prov)
+
+
+# --------------------------------------------------------------------------- leaders and brokers
+
+
+#: How :func:`leaders_and_brokers` ranks members within a community (highest first).
+_LEADER_KEYS = ["pagerank", "weighted_degree"]
+_BROKER_KEYS = ["cross_brokerage", "participation"]
+
+
+@dataclass(frozen=True, eq=False)
+class LeadersBrokers(_TableResult):
+    """Each community's leaders and brokers, one row per node (column ``node``).
+
+    Columns: the communities' ``to_frame()`` (``node``, ``community``, ...), ``degree``,
+    ``weighted_degree``, ``pagerank``, the :func:`brokerage` roles with
+    ``brokerage_total``, ``participation`` and ``within_module_z``, then
+    ``cross_brokerage`` (brokerage between groups: ``brokerage_total - coordinator``),
+    ``leader_rank`` (1 = the community's leader), ``leader`` and ``broker`` (flags).
+    """
+
+    def by_community(self) -> pd.DataFrame:
+        """Per community, in order: ``community``, ``leaders``, ``brokers`` (lists, best first)."""
+        t = self.table.assign(_broker_rank=_rank_within(self.table, _BROKER_KEYS))
+        rows = []
+        for c, members in t.groupby("community", sort=True):
+            leaders = members[members["leader"]].sort_values("leader_rank", kind="stable")
+            brokers = members[members["broker"]].sort_values("_broker_rank", kind="stable")
+            rows.append((c, leaders["node"].tolist(), brokers["node"].tolist()))
+        return pd.DataFrame(rows, columns=["community", "leaders", "brokers"])
+
+
+def leaders_and_brokers(
+    G: nx.Graph,
+    communities: Any,
+    *,
+    leaders: int = 3,
+    brokers: int = 3,
+    weight: str | None = "weight",
+) -> LeadersBrokers:
+    """The leaders and the brokers of each community.
+
+    Leaders: the ``leaders`` members with the highest PageRank within their community
+    (ties: weighted degree, then canonical node order). Brokers: the ``brokers`` members
+    with the most brokerage between groups (Gould-Fernandez roles other than coordinator;
+    ties: participation coefficient, then node order), among those on at least one such
+    path. Scores from :func:`key_players` and :func:`brokerage`.
+
+    Parameters
+    ----------
+    G : networkx graph
+    communities : Communities
+        A partition covering every node of ``G`` (e.g. a Consensus or Gangs).
+    leaders, brokers : int
+        How many of each per community (at most).
+    weight : str or None
+        Tie strength for weighted degree, PageRank and participation.
+
+    Returns
+    -------
+    LeadersBrokers
+
+    Examples
+    --------
+    Two cliques of four joined through node 3 and node 4:
+
+    >>> import networkx as nx
+    >>> from netintel.algorithms import louvain
+    >>> G = nx.barbell_graph(4, 0)
+    >>> lb = leaders_and_brokers(G, louvain(G, seed=0, engine="networkx"), leaders=1)
+    >>> lb.by_community().values.tolist()
+    [[0, [3], [3]], [1, [4], [4]]]
+    """
+    for what, value in (("leaders", leaders), ("brokers", brokers)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{what} must be an integer >= 0, not {value!r}")
+    sw = Stopwatch()
+    part = communities.to_frame()  # community, then canonical node order
+    kp = key_players(G, ("degree", "weighted_degree", "pagerank"), weight=weight).table
+    br = brokerage(G, communities, weight=weight).table.drop(columns=["group"])
+    frame = part.join(kp, on="node").join(br, on="node")
+    frame["cross_brokerage"] = frame["brokerage_total"] - frame["coordinator"]
+    frame["leader_rank"] = _rank_within(frame, _LEADER_KEYS)
+    frame["leader"] = frame["leader_rank"] <= leaders
+    broker_rank = _rank_within(frame, _BROKER_KEYS)
+    frame["broker"] = (broker_rank <= brokers) & (frame["cross_brokerage"].to_numpy() > 0)
+    prov = sw.provenance(
+        "leaders_and_brokers",
+        {"leaders": leaders, "brokers": brokers, "weight": weight},
+        seed=None,
+        engine="networkx",
+        input_hash=graph_hash(G, weight),
+    )
+    return LeadersBrokers(table=frame, provenance=prov)
+
+
+def _rank_within(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """1-based rank of each row within its ``community``: highest ``by`` first, then row order."""
+    ranked = frame.assign(_order=np.arange(len(frame))).sort_values(
+        ["community", *by, "_order"],
+        ascending=[True, *([False] * len(by)), True],
+        kind="stable",
+    )
+    rank = np.zeros(len(frame), dtype=np.int64)
+    rank[frame.index.get_indexer(ranked.index)] = ranked.groupby("community").cumcount() + 1
+    return rank
 
 
 def burt_constraint(G: nx.Graph, *, weight: str | None = "weight") -> StructuralHoles:
