@@ -68,7 +68,7 @@ from netintel.algorithms.communities import (
     _possibly_merged,
     _run_once,
     _split_by_runs,
-    _stability,
+    _stabilities,
     ari,
 )
 from netintel.algorithms.results import (
@@ -377,9 +377,9 @@ def find_gangs(
             f"the runs did not come to agree in {max_rounds} rounds; the gangs are one "
             "clustering of the last agreement graph"
         )
-    stability, community_stability = _stabilities(dense, first, notes)
+    stability, community_stability, sizes = _stabilities(dense, first)
+    notes += _one_big_gang(sizes, ea.n)
     alliances, communities, parent = _hierarchy(ea, und, dense, len(community_stability), seeds[0])
-    src, dst = _links(und)
     engines = [f"label_propagation: {lpa_engine}", f"louvain: {louvain_engine}"]
     engines[1:1] = ["infomap: infomap"] if counts[1] else []
     result: Gangs = _build(
@@ -402,7 +402,7 @@ def find_gangs(
         threshold=float(threshold),
         rounds=agreed.rounds,
         converged=agreed.converged,
-        coassignment=_coassignment(ea.n, src, dst, agreed.first_share),
+        coassignment=_coassignment(ea.n, *_links(und), agreed.first_share),
         nodes=ea.nodes,
         scan=_scan(plan, first, und, dense),
         profile=tuple(profile),
@@ -531,25 +531,16 @@ def _refined(
     return dense, opened
 
 
-def _stabilities(
-    dense: np.ndarray, first: list[np.ndarray], notes: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each person's and each gang's stability over the candidate runs.
-
-    Notes when one gang holds most of a network of 20 people or more.
-    """
-    stability = _stability(dense, first)
-    k = int(dense.max()) + 1 if dense.size else 0
-    sizes = np.bincount(dense, minlength=k)
-    n = len(dense)
-    if k and n >= 20 and 2 * int(sizes.max()) > n:
-        notes.append(
-            f"one gang holds {int(sizes.max())} of the {n} people: label propagation and "
-            "Infomap found no smaller groups in it (typical of a small, dense network whose "
-            "groups call each other almost as much as their own); modularity (louvain) may "
-            "split it, at the risk of the resolution limit described in docs/gangs.md"
-        )
-    return stability, np.bincount(dense, weights=stability, minlength=k) / np.maximum(sizes, 1)
+def _one_big_gang(sizes: np.ndarray, n: int) -> list[str]:
+    """A note when one gang holds most of a network of 20 people or more."""
+    if not len(sizes) or n < 20 or 2 * int(sizes.max()) <= n:
+        return []
+    return [
+        f"one gang holds {int(sizes.max())} of the {n} people: label propagation and "
+        "Infomap found no smaller groups in it (typical of a small, dense network whose "
+        "groups call each other almost as much as their own); modularity (louvain) may "
+        "split it, at the risk of the resolution limit described in docs/gangs.md"
+    ]
 
 
 def _scan(
