@@ -80,12 +80,9 @@ class RunComparison(ResultMixin):
 
     def to_dict(self) -> dict[str, Any]:
         """The comparison as plain JSON types."""
+        plain = ("run_a", "run_b", "nmi", "ari", "nodes")
         return {
-            "run_a": self.run_a,
-            "run_b": self.run_b,
-            "nmi": self.nmi,
-            "ari": self.ari,
-            "nodes": self.nodes,
+            **{name: getattr(self, name) for name in plain},
             "only_in_a": to_jsonable(list(self.only_in_a)),
             "only_in_b": to_jsonable(list(self.only_in_b)),
             "matching": table_dict(self.matching),

@@ -80,8 +80,23 @@ TIE_RULES = ("random", "first", "last")
 _MEASURES = ("lcc_fraction", "lcc_relative", "n_components", "efficiency")
 
 
+class _Steps(ResultMixin):
+    """A result whose ``table`` has one row per step, step 0 the intact network."""
+
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the step table."""
+        return self.table.copy()
+
+    def _mean_after_start(self, column: str) -> float:
+        """Mean of ``column`` over the removal steps (NaN when there are none)."""
+        values = self.table[column].iloc[1:]
+        return float(values.mean()) if len(values) else math.nan
+
+
 @dataclass(frozen=True, eq=False)
-class Disruption(ResultMixin):
+class Disruption(_Steps):
     """One removal sequence and the damage after each step.
 
     ``table`` has one row per step (step 0 = intact network): ``step``,
@@ -107,12 +122,7 @@ class Disruption(ResultMixin):
 
         Lower means a more effective strategy.
         """
-        values = self.table["lcc_fraction"].iloc[1:]
-        return float(values.mean()) if len(values) else math.nan
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the step table."""
-        return self.table.copy()
+        return self._mean_after_start("lcc_fraction")
 
     def to_dict(self) -> dict[str, Any]:
         """Steps and provenance as plain JSON types."""
@@ -141,7 +151,7 @@ class Disruption(ResultMixin):
 
 
 @dataclass(frozen=True, eq=False)
-class RandomDisruption(ResultMixin):
+class RandomDisruption(_Steps):
     """Random removal over many runs: per step, the mean and the 2.5-97.5% band.
 
     ``table`` columns: ``step``, ``fraction_removed`` and, for each of
@@ -156,12 +166,7 @@ class RandomDisruption(ResultMixin):
     @property
     def robustness(self) -> float:
         """Mean over steps of the mean ``lcc_fraction`` (compare with a strategy's)."""
-        values = self.table["lcc_fraction_mean"].iloc[1:]
-        return float(values.mean()) if len(values) else math.nan
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the step table."""
-        return self.table.copy()
+        return self._mean_after_start("lcc_fraction_mean")
 
     def to_dict(self) -> dict[str, Any]:
         """Steps and provenance as plain JSON types."""
