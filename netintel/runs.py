@@ -503,9 +503,19 @@ def compare_runs(
     *,
     database: str | None = None,
 ) -> RunComparison:
-    """Compare two community runs stored in the database (ids or StoredRun objects).
+    """Compare two community runs stored in the database.
 
-    See :func:`netintel.algorithms.compare_partitions`.
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    a, b : str or StoredRun
+        Run ids (read with :func:`read_run`) or runs already read; both must be community
+        or consensus runs (ValueError otherwise).
+
+    Returns
+    -------
+    RunComparison
+        See :func:`netintel.algorithms.compare_partitions`.
     """
     runs: list[StoredRun] = []
     for which, run in (("a", a), ("b", b)):

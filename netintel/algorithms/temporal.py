@@ -219,6 +219,13 @@ class GangsOverTime(ResultMixin):
         centralisation figures a second panel draws the degree and betweenness
         centralisation per window.
 
+        Parameters
+        ----------
+        title : str or None
+            The title (default: "Gangs through time (disc area: size)").
+        highlight : node or None
+            A person whose communities get a red ring (and a legend entry).
+
         Returns
         -------
         matplotlib.figure.Figure
@@ -1128,6 +1135,31 @@ def gangs_over_time_frame(
     ``weight``). Windows are ``[since, until)`` of length ``window`` every ``step``
     (:func:`time_windows`), from ``start`` (default: the first time) to ``end`` (default:
     the last); labels ``"since..until"``.
+
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        One row per contact, with columns ``source``, ``target``, ``time`` (and ``weight``).
+    window, step : str
+        Window length and the step between window starts (pandas offsets; ``step``
+        defaults to ``window``).
+    source, target, time : str
+        The columns holding the two people and the time of the contact.
+    weight : str or None
+        Column summed per pair and window; None counts the rows.
+    directed : bool
+        Keep the direction of the contacts (False: ``u -> v`` and ``v -> u`` are one link).
+    start, end : time or None
+        The period cut into windows (default: the first and the last time in ``edges``).
+    names : mapping or None
+        Person -> name for the tables.
+    seed, threshold, size_change, min_size, min_shared, seen_in_both, **find_gangs_options
+        As for :func:`gangs_over_time`.
+
+    Returns
+    -------
+    GangsOverTime
+        Its provenance adds ``window``, ``step``, ``directed`` and ``weight_column``.
 
     Examples
     --------
