@@ -92,7 +92,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import neo4j
-import numpy as np
 import pandas as pd
 import psutil
 import yaml
@@ -104,10 +103,9 @@ from netintel.algorithms import (
     Consensus,
     Gangs,
     GangsOverTime,
-    brokerage,
     consensus,
     find_gangs,
-    key_players,
+    leaders_and_brokers,
     track_communities,
 )
 from netintel.algorithms.results import ResultMixin, library_versions, table_dict, to_jsonable
@@ -862,44 +860,20 @@ def _scores(
     proj: Projection, result: Consensus, leaders: int, brokers: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-node scores with leader/broker flags, and per-community leaders and brokers."""
-    part = result.to_frame()  # community, then canonical node order
-    G = proj.to_networkx(attributes=False)
-    kp = key_players(G, ("degree", "weighted_degree", "pagerank")).table
-    br = brokerage(G, result).table.drop(columns=["group"])
-    frame = part.join(kp, on="node").join(br, on="node")
+    found = leaders_and_brokers(
+        proj.to_networkx(attributes=False), result, leaders=leaders, brokers=brokers
+    )
+    frame = found.to_frame()
     if "name" in proj.node_attributes.columns:
         names = proj.node_attributes["name"]
         frame.insert(1, "name", [_text(names.get(v)) for v in frame["node"]])
-    frame["cross_brokerage"] = frame["brokerage_total"] - frame["coordinator"]
-    # leaders: PageRank within the community (then weighted degree, then node order)
-    order = np.arange(len(frame))
-    by_rank = frame.assign(_order=order).sort_values(
-        ["community", "pagerank", "weighted_degree", "_order"],
-        ascending=[True, False, False, True],
-        kind="stable",
-    )
-    frame["leader_rank"] = 0
-    frame.loc[by_rank.index, "leader_rank"] = by_rank.groupby("community").cumcount().to_numpy() + 1
-    frame["leader"] = frame["leader_rank"] <= leaders
-    # brokers: brokerage between groups (then participation); at least one such path
-    by_broker = frame.assign(_order=order).sort_values(
-        ["community", "cross_brokerage", "participation", "_order"],
-        ascending=[True, False, False, True],
-        kind="stable",
-    )
-    broker_rank = np.zeros(len(frame), dtype=np.int64)
-    broker_rank[by_broker.index.to_numpy()] = by_broker.groupby("community").cumcount() + 1
-    frame["broker"] = (broker_rank <= brokers) & (frame["cross_brokerage"].to_numpy() > 0)
     summary = result.summary()
-    lead, brok = [], []
-    for c in summary["community"].tolist():
-        members = frame[frame["community"] == c]
-        lead.append(";".join(members.sort_values("leader_rank").loc[members["leader"], "node"]))
-        bsel = by_broker[(by_broker["community"] == c)]
-        bsel = bsel[frame.loc[bsel.index, "broker"].to_numpy()]
-        brok.append(";".join(bsel["node"].tolist()))
-    summary["leaders"] = lead
-    summary["brokers"] = brok
+    joined = {
+        c: (";".join(ls), ";".join(bs))
+        for c, ls, bs in found.by_community().itertuples(index=False)
+    }
+    summary["leaders"] = [joined[c][0] for c in summary["community"]]
+    summary["brokers"] = [joined[c][1] for c in summary["community"]]
     return frame, summary
 
 
@@ -1390,7 +1364,8 @@ def _finished_jobs(jobs_dir: Path) -> list[tuple[Path, JobManifest]]:
 def _compare(
     jobs: Sequence[JobResult], jobs_dir: Path, driver: neo4j.Driver, database: str | None
 ) -> list[JobResult]:
-    from netintel.runs import compare_partitions, list_runs
+    from netintel.algorithms.compare import compare_partitions
+    from netintel.runs import list_runs
 
     done = _finished_jobs(jobs_dir)
     stored_runs: pd.DataFrame | None = None

@@ -55,7 +55,7 @@ from netintel.outfiles import write_text
 from netintel.viz.redact import Redaction
 
 if TYPE_CHECKING:
-    from netintel.algorithms import RankStability
+    from netintel.algorithms import KeyPlayers, RankStability
 
 __all__ = ["CaseReport", "Section", "case_report", "render_html", "render_markdown"]
 
@@ -158,13 +158,14 @@ def _with_names(ids: str, names: dict[str, str]) -> str:
     return ", ".join(f"{p} ({names[p]})" if p in names else p for p in parts)
 
 
-def _top(table: pd.DataFrame, metric: str, n: int, names: dict[str, str]) -> pd.DataFrame:
-    best = table.sort_values([metric, "node"], ascending=[False, True], kind="stable").head(n)
+def _top(players: KeyPlayers, metric: str, n: int, names: dict[str, str]) -> pd.DataFrame:
+    """The ``n`` people highest on ``metric`` (:meth:`KeyPlayers.top`), with their names."""
+    best = players.table.loc[players.top(metric, n)]
     return pd.DataFrame(
         {
             "rank": range(1, len(best) + 1),
-            "person": best["node"].astype(str).tolist(),
-            "name": [names.get(str(k), "") for k in best["node"]],
+            "person": [str(k) for k in best.index],
+            "name": [names.get(str(k), "") for k in best.index],
             metric: best[metric].round(4).tolist(),
         }
     )
@@ -348,9 +349,8 @@ def case_report(
         G = proj.to_networkx()
         players = key_players(G, ["pagerank", "betweenness", "degree"], seed=seed)
         pagerank = players.table["pagerank"]
-        t = players.table.reset_index()  # the index is the node
         metrics = ("pagerank", "betweenness", "degree")
-        tops = [_top(t, m, top, names) for m in metrics]
+        tops = [_top(players, m, top, names) for m in metrics]
         facts["top_pagerank"] = tops[0]["person"].tolist()
         kp_notes: list[str | pd.DataFrame] = [
             "Highest PageRank (influence), betweenness (brokerage, the share of shortest paths "

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Hashable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -34,7 +34,6 @@ from typing import Any
 import neo4j
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
 from netintel.algorithms import (
     Brokerage,
@@ -43,9 +42,8 @@ from netintel.algorithms import (
     KeyPlayers,
     Provenance,
     StructuralHoles,
-    ari,
-    nmi,
 )
+from netintel.algorithms.compare import RunComparison, compare_partitions
 from netintel.algorithms.results import ResultMixin, table_dict, to_jsonable
 from netintel.cypher import query
 from netintel.exceptions import DatabaseError
@@ -54,9 +52,7 @@ from netintel.schema import ANALYSED_LABELS, ANALYSIS_RUN, IN_RUN, NODES
 from netintel.writeback import canonical_json, provenance_props
 
 __all__ = [
-    "RunComparison",
     "StoredRun",
-    "compare_partitions",
     "compare_runs",
     "delete_run",
     "list_runs",
@@ -73,8 +69,6 @@ _KINDS: tuple[tuple[type, str], ...] = (
     (StructuralHoles, "structural_holes"),
 )
 _COMMUNITY_KINDS = ("communities", "consensus")
-#: Largest contingency table matched exactly (Hungarian); larger ones are matched greedily.
-_EXACT_MATCHING_CELLS = 4_000_000
 
 
 # --------------------------------------------------------------------------- results
@@ -147,64 +141,6 @@ class StoredRun(ResultMixin):
             "provenance": self.provenance.to_dict(),
             "rows": table_dict(self.table),
             "info": to_jsonable(dict(self.info)),
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class RunComparison(ResultMixin):
-    """Two partitions compared on the nodes they share.
-
-    Attributes
-    ----------
-    run_a, run_b : str or None
-        The run ids (None for partitions that were not read from the database).
-    nmi, ari : float
-        On the shared nodes.
-    nodes : int
-        How many nodes both partitions hold; ``only_in_a`` / ``only_in_b`` the others.
-    matching : pandas.DataFrame
-        Communities matched one-to-one by overlap (maximum total overlap): columns
-        ``community_a``, ``community_b`` (``<NA>`` when unmatched), ``overlap``,
-        ``size_a``, ``size_b``, ``jaccard``.
-    moved : pandas.DataFrame
-        Nodes whose community in b is not the match of their community in a:
-        ``node``, ``community_a``, ``community_b``, ``expected_b`` (the match, or
-        ``<NA>``).
-    """
-
-    run_a: str | None
-    run_b: str | None
-    nmi: float
-    ari: float
-    nodes: int
-    only_in_a: tuple[Hashable, ...]
-    only_in_b: tuple[Hashable, ...]
-    matching: pd.DataFrame
-    moved: pd.DataFrame
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def moved_nodes(self) -> list[Hashable]:
-        """The nodes that moved."""
-        return self.moved["node"].tolist()
-
-    def to_frame(self) -> pd.DataFrame:
-        """The moved nodes (see ``moved``)."""
-        return self.moved.copy()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The comparison as plain JSON types."""
-        return {
-            "run_a": self.run_a,
-            "run_b": self.run_b,
-            "nmi": self.nmi,
-            "ari": self.ari,
-            "nodes": self.nodes,
-            "only_in_a": to_jsonable(list(self.only_in_a)),
-            "only_in_b": to_jsonable(list(self.only_in_b)),
-            "matching": table_dict(self.matching),
-            "moved": table_dict(self.moved),
-            "notes": list(self.notes),
         }
 
 
@@ -550,141 +486,6 @@ def delete_run(driver: neo4j.Driver, run_id: str, *, database: str | None = None
 # --------------------------------------------------------------------------- comparing
 
 
-def _partition(p: Any, which: str) -> tuple[str | None, dict[Hashable, Any]]:
-    if isinstance(p, StoredRun):
-        return p.run_id, p.membership
-    if isinstance(p, Communities):
-        return None, dict(p.membership)
-    if isinstance(p, Mapping):
-        return None, dict(p)
-    raise ValueError(
-        f"run {which} must be a StoredRun, a Communities or a mapping node -> community, "
-        f"not {type(p).__name__}"
-    )
-
-
-def _match(table: np.ndarray) -> list[tuple[int, int]]:
-    """One-to-one matching of rows to columns with maximum total overlap (> 0)."""
-    if table.size == 0:
-        return []
-    if table.size <= _EXACT_MATCHING_CELLS:
-        rows, cols = linear_sum_assignment(table, maximize=True)
-        pairs = zip(rows.tolist(), cols.tolist(), strict=True)
-        return [(r, c) for r, c in pairs if table[r, c] > 0]
-    # greedy: largest overlaps first
-    nz_r, nz_c = np.nonzero(table)
-    order = np.argsort(-table[nz_r, nz_c], kind="stable")
-    used_r: set[int] = set()
-    used_c: set[int] = set()
-    out = []
-    for r, c in zip(nz_r[order].tolist(), nz_c[order].tolist(), strict=True):
-        if r not in used_r and c not in used_c:
-            used_r.add(r)
-            used_c.add(c)
-            out.append((r, c))
-    return out
-
-
-def compare_partitions(a: Any, b: Any) -> RunComparison:
-    """Compare two partitions (StoredRun, Communities or node -> community mappings).
-
-    NMI and ARI are computed on the nodes both hold. Communities are matched one-to-one
-    by overlap, maximising the total overlap (Hungarian algorithm; greedily by largest
-    overlap for very many communities); a node *moved* when its community in ``b`` is
-    not the match of its community in ``a``.
-
-    >>> c = compare_partitions({1: 0, 2: 0, 3: 1, 4: 1}, {1: 5, 2: 5, 3: 5, 4: 7, 9: 7})
-    >>> c.moved_nodes, c.only_in_b, round(c.ari, 3)
-    ([3], (9,), 0.0)
-    >>> c.matching[["community_a", "community_b", "overlap"]].values.tolist()
-    [[0, 5, 2], [1, 7, 1]]
-    """
-    run_a, ma = _partition(a, "a")
-    run_b, mb = _partition(b, "b")
-    common = [v for v in ma if v in mb]
-    only_a = tuple(v for v in ma if v not in mb)
-    only_b = tuple(v for v in mb if v not in ma)
-    notes = []
-    if only_a or only_b:
-        notes.append(
-            f"compared on the {len(common)} shared nodes; {len(only_a)} only in a, "
-            f"{len(only_b)} only in b"
-        )
-    if not common:
-        raise ValueError("the two partitions share no node")
-    sa = pd.Series([ma[v] for v in common])
-    sb = pd.Series([mb[v] for v in common])
-    codes_a, labels_a = pd.factorize(sa, sort=True)
-    codes_b, labels_b = pd.factorize(sb, sort=True)
-    table = np.zeros((len(labels_a), len(labels_b)), dtype=np.int64)
-    np.add.at(table, (codes_a, codes_b), 1)
-    pairs = _match(table)
-    match_of_a = dict(pairs)
-    rows: list[tuple[Any, ...]] = []
-    size_a, size_b = table.sum(axis=1), table.sum(axis=0)
-    for i in range(len(labels_a)):
-        j = match_of_a.get(i)
-        if j is None:
-            rows.append((labels_a[i], None, 0, int(size_a[i]), 0, 0.0))
-            continue
-        overlap = int(table[i, j])
-        union = int(size_a[i] + size_b[j]) - overlap
-        rows.append(
-            (labels_a[i], labels_b[j], overlap, int(size_a[i]), int(size_b[j]), overlap / union)
-        )
-    matched_b = set(match_of_a.values())
-    for j in range(len(labels_b)):
-        if j not in matched_b:
-            rows.append((None, labels_b[j], 0, 0, int(size_b[j]), 0.0))
-    matching = pd.DataFrame(
-        rows, columns=["community_a", "community_b", "overlap", "size_a", "size_b", "jaccard"]
-    )
-    for c in ("community_a", "community_b"):
-        matching[c] = _nullable(matching[c])
-    expected = np.array([match_of_a.get(i, -1) for i in range(len(labels_a))])[codes_a]
-    moved_mask = expected != codes_b
-    idx = np.flatnonzero(moved_mask)
-    moved = pd.DataFrame(
-        {
-            "node": [common[i] for i in idx.tolist()],
-            "community_a": [sa.iloc[i] for i in idx.tolist()],
-            "community_b": [sb.iloc[i] for i in idx.tolist()],
-            "expected_b": [
-                labels_b[expected[i]] if expected[i] >= 0 else None for i in idx.tolist()
-            ],
-        }
-    )
-    for c in ("community_a", "community_b", "expected_b"):
-        moved[c] = _nullable(moved[c])
-    ca = {v: ma[v] for v in common}
-    cb = {v: mb[v] for v in common}
-    return RunComparison(
-        run_a=run_a,
-        run_b=run_b,
-        nmi=nmi(ca, cb),
-        ari=ari(ca, cb),
-        nodes=len(common),
-        only_in_a=only_a,
-        only_in_b=only_b,
-        matching=matching,
-        moved=moved,
-        notes=tuple(notes),
-    )
-
-
-def _nullable(col: pd.Series) -> pd.Series:
-    """Integer labels with gaps as ``Int64``; anything else unchanged."""
-    values = [v for v in col.tolist() if v is not None and v == v]
-    # pandas turns an int column with gaps into floats (0.0, NaN): undo that too
-    if values and all(
-        isinstance(v, int | np.integer) or (isinstance(v, float) and v.is_integer()) for v in values
-    ):
-        return col.astype("Int64")
-    if not values and len(col):
-        return col.astype("Int64")
-    return col
-
-
 def compare_runs(
     driver: neo4j.Driver,
     a: str | StoredRun,
@@ -692,9 +493,19 @@ def compare_runs(
     *,
     database: str | None = None,
 ) -> RunComparison:
-    """Compare two community runs stored in the database (ids or StoredRun objects).
+    """Compare two community runs stored in the database.
 
-    See :func:`compare_partitions`.
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    a, b : str or StoredRun
+        Run ids (read with :func:`read_run`) or runs already read; both must be community
+        or consensus runs (ValueError otherwise).
+
+    Returns
+    -------
+    RunComparison
+        See :func:`netintel.algorithms.compare_partitions`.
     """
     runs: list[StoredRun] = []
     for which, run in (("a", a), ("b", b)):

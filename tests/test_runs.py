@@ -10,13 +10,12 @@ import neo4j
 import pandas as pd
 import pytest
 
-from netintel.algorithms import ari, consensus, key_players, louvain, nmi
+from netintel.algorithms import ari, compare_partitions, consensus, key_players, louvain, nmi
 from netintel.db import rows_held
 from netintel.exceptions import DatabaseError
 from netintel.ingest import ingest
 from netintel.projection import Projection, person_call_network
 from netintel.runs import (
-    compare_partitions,
     compare_runs,
     delete_run,
     list_runs,
@@ -228,16 +227,3 @@ def test_compare_two_runs_finds_who_moved(gangs: neo4j.Driver) -> None:
     # stored and in-memory results compare alike
     assert compare_partitions(a, b).moved_nodes == ["P4"]
     assert '"moved"' in cmp.to_json()
-
-
-def test_unmatched_communities_keep_integer_labels() -> None:
-    c = compare_partitions({1: 0, 2: 0, 3: 1, 4: 2, 5: 2}, {1: 0, 2: 0, 3: 0, 4: 1, 5: 1})
-    m = c.matching
-    assert str(m["community_a"].dtype) == "Int64" and str(m["community_b"].dtype) == "Int64"
-    assert m[["community_a", "community_b"]].astype(object).where(
-        m.notna(), None
-    ).values.tolist() == [
-        [0, 0],
-        [1, None],
-        [2, 1],
-    ]

@@ -50,12 +50,14 @@ __all__ = [
     "Bridges",
     "Brokerage",
     "KeyPlayers",
+    "LeadersBrokers",
     "StructuralHoles",
     "bridges",
     "brokerage",
     "burt_constraint",
     "katz",
     "key_players",
+    "leaders_and_brokers",
 ]
 
 #: Metrics :func:`key_players` computes by default (all it knows).
@@ -149,6 +151,15 @@ def _undirected(H: nx.Graph, weight: str | None) -> nx.Graph:
         else:
             U.add_edge(u, v, **({weight: w} if weight else {}))
     return U
+
+
+def _networkx_provenance(
+    sw: Stopwatch, algorithm: str, params: dict[str, Any], G: nx.Graph, weight: str | None
+) -> Provenance:
+    """Provenance of a deterministic networkx computation on ``G`` (hashed with ``weight``)."""
+    return sw.provenance(
+        algorithm, params, seed=None, engine="networkx", input_hash=graph_hash(G, weight)
+    )
 
 
 def _adjacency(H: nx.Graph, weight: str | None) -> sp.csr_array:
@@ -442,19 +453,7 @@ def key_players(
     >>> kp.rank("degree").tolist()
     [1, 2, 2, 2, 2]
     """
-    if isinstance(metrics, str):
-        metrics = (metrics,)
-    unknown = [m for m in metrics if m not in KEY_PLAYER_METRICS]
-    if unknown:
-        raise ValueError(
-            f"unknown metric(s) {', '.join(map(repr, unknown))}; "
-            f"choose from {', '.join(KEY_PLAYER_METRICS)}"
-        )
-    metrics = tuple(dict.fromkeys(metrics))
-    if component not in ("all", "largest"):
-        raise ValueError(f"component must be 'all' or 'largest', not {component!r}")
-    if not isinstance(normalized, bool):
-        raise ValueError(f"normalized must be True or False, not {normalized!r}")
+    metrics = _checked_metrics(metrics, component, normalized)
     sw = Stopwatch()
     H = canonical_graph(G, weight=weight, distance=distance)
     notes: list[str] = []
@@ -470,68 +469,24 @@ def key_players(
     sampled = k is not None and k < n
     used_seed = draw_seed(seed) if sampled else None
     used_engine = _engine(engine)
-    directed = H.is_directed()
     U = _undirected(H, weight)
-    nodes = list(H)
-    cols: dict[str, Any] = {}
-    packages: tuple[str, ...] = ()
+    paths, packages = _path_columns(
+        H,
+        metrics,
+        k=k if sampled else None,
+        seed=used_seed,
+        distance=distance,
+        normalized=normalized,
+        engine=used_engine,
+    )
     per_node = 1.0 / (n - 1) if normalized and n > 1 else 1.0
-
-    want_b = "betweenness" in metrics
-    want_c = "closeness" in metrics
-    fast_b = fast_c = None
-    if used_engine == "igraph" and (want_c or (want_b and not sampled)) and n:
-        fast_b, fast_c = _betweenness_closeness_igraph(
-            H, distance, want_b and not sampled, want_c, normalized=normalized
-        )
-        packages = ("igraph",)
-
+    cols: dict[str, Any] = {}
     for metric in metrics:
-        if metric == "degree":
-            cols["degree"] = [d * per_node for _, d in H.degree()]
-            if directed:
-                cols["in_degree"] = [d * per_node for _, d in H.in_degree()]
-                cols["out_degree"] = [d * per_node for _, d in H.out_degree()]
-        elif metric == "weighted_degree":
-            cols["weighted_degree"] = [float(d) for _, d in H.degree(weight=weight)]
-        elif metric == "betweenness":
-            if fast_b is not None:
-                cols["betweenness"] = fast_b.tolist()
-            else:
-                b = nx.betweenness_centrality(
-                    H,
-                    k=k if sampled else None,
-                    normalized=normalized,
-                    weight=distance,
-                    seed=used_seed,
-                )
-                cols["betweenness"] = [b[v] for v in nodes]
-        elif metric == "closeness":
-            if fast_c is not None:
-                cols["closeness"] = fast_c.tolist()
-            else:
-                c = nx.closeness_centrality(H, distance=distance)
-                cols["closeness"] = [c[v] for v in nodes]
-        elif metric == "eigenvector":
-            vec, more = _eigenvector(U, weight)
-            cols["eigenvector"] = vec.tolist()
-            notes.extend(more)
-        elif metric == "pagerank":
-            pr = nx.pagerank(H, weight=weight) if n else {}
-            cols["pagerank"] = [pr[v] for v in nodes]
-        elif metric == "katz":
-            x, alpha = _katz_scores(H, weight, katz_alpha)
-            cols["katz"] = x.tolist()
-            notes.append(f"katz: alpha = {alpha:.6g}")
-        elif metric == "core_number":
-            C = nx.Graph(U)
-            C.remove_edges_from(list(nx.selfloop_edges(C)))
-            core = nx.core_number(C)
-            cols["core_number"] = [float(core[v]) for v in nodes]
-        elif metric == "articulation_point":
-            cut = set(nx.articulation_points(U))
-            cols["articulation_point"] = [v in cut for v in nodes]
-    table = pd.DataFrame(cols, index=pd.Index(nodes, name="node"))
+        if metric in paths:
+            cols[metric] = paths[metric]
+        else:
+            cols.update(_node_columns(metric, H, U, weight, per_node, katz_alpha, notes))
+    table = pd.DataFrame(cols, index=pd.Index(list(H), name="node"))
     if sampled:
         notes.append(f"betweenness sampled from k={k} of {n} sources")
     prov = sw.provenance(
@@ -553,6 +508,99 @@ def key_players(
         notes=notes,
     )
     return KeyPlayers(table=table, provenance=prov)
+
+
+def _checked_metrics(metrics: Sequence[str], component: str, normalized: bool) -> tuple[str, ...]:
+    """The metrics asked for, once each (ValueError on unknown metrics or options)."""
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    unknown = [m for m in metrics if m not in KEY_PLAYER_METRICS]
+    if unknown:
+        raise ValueError(
+            f"unknown metric(s) {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(KEY_PLAYER_METRICS)}"
+        )
+    if component not in ("all", "largest"):
+        raise ValueError(f"component must be 'all' or 'largest', not {component!r}")
+    if not isinstance(normalized, bool):
+        raise ValueError(f"normalized must be True or False, not {normalized!r}")
+    return tuple(dict.fromkeys(metrics))
+
+
+def _path_columns(
+    H: nx.Graph,
+    metrics: tuple[str, ...],
+    *,
+    k: int | None,
+    seed: int | None,
+    distance: str | None,
+    normalized: bool,
+    engine: str,
+) -> tuple[dict[str, list[float]], tuple[str, ...]]:
+    """Betweenness (sampled from ``k`` sources when given) and closeness, as asked for.
+
+    Exact scores run on igraph when ``engine`` is igraph; returns the columns and the
+    extra packages used.
+    """
+    want_b, want_c = "betweenness" in metrics, "closeness" in metrics
+    nodes = list(H)
+    cols: dict[str, list[float]] = {}
+    packages: tuple[str, ...] = ()
+    if engine == "igraph" and (want_c or (want_b and k is None)) and nodes:
+        fast_b, fast_c = _betweenness_closeness_igraph(
+            H, distance, want_b and k is None, want_c, normalized=normalized
+        )
+        packages = ("igraph",)
+        if fast_b is not None:
+            cols["betweenness"] = fast_b.tolist()
+        if fast_c is not None:
+            cols["closeness"] = fast_c.tolist()
+    if want_b and "betweenness" not in cols:
+        b = nx.betweenness_centrality(H, k=k, normalized=normalized, weight=distance, seed=seed)
+        cols["betweenness"] = [b[v] for v in nodes]
+    if want_c and "closeness" not in cols:
+        c = nx.closeness_centrality(H, distance=distance)
+        cols["closeness"] = [c[v] for v in nodes]
+    return cols, packages
+
+
+def _node_columns(
+    metric: str,
+    H: nx.Graph,
+    U: nx.Graph,
+    weight: str | None,
+    per_node: float,
+    katz_alpha: float | None,
+    notes: list[str],
+) -> dict[str, list[Any]]:
+    """The column(s) of one metric that is not path-based; notes go to ``notes``."""
+    nodes = list(H)
+    if metric == "degree":
+        cols = {"degree": [d * per_node for _, d in H.degree()]}
+        if H.is_directed():
+            cols["in_degree"] = [d * per_node for _, d in H.in_degree()]
+            cols["out_degree"] = [d * per_node for _, d in H.out_degree()]
+        return cols
+    if metric == "weighted_degree":
+        return {"weighted_degree": [float(d) for _, d in H.degree(weight=weight)]}
+    if metric == "eigenvector":
+        vec, more = _eigenvector(U, weight)
+        notes.extend(more)
+        return {"eigenvector": vec.tolist()}
+    if metric == "pagerank":
+        pr = nx.pagerank(H, weight=weight) if nodes else {}
+        return {"pagerank": [pr[v] for v in nodes]}
+    if metric == "katz":
+        x, alpha = _katz_scores(H, weight, katz_alpha)
+        notes.append(f"katz: alpha = {alpha:.6g}")
+        return {"katz": x.tolist()}
+    if metric == "core_number":
+        C = nx.Graph(U)
+        C.remove_edges_from(list(nx.selfloop_edges(C)))
+        core = nx.core_number(C)
+        return {"core_number": [float(core[v]) for v in nodes]}
+    cut = set(nx.articulation_points(U))  # articulation_point
+    return {"articulation_point": [v in cut for v in nodes]}
 
 
 # --------------------------------------------------------------------------- bridges
@@ -640,13 +688,7 @@ def bridges(G: nx.Graph, *, local: bool = False) -> Bridges:
             ["cut_off", "span", "_o"], ascending=[False, False, True], na_position="last"
         ).drop(columns="_o")
         table = table.reset_index(drop=True)
-    prov = sw.provenance(
-        "bridges",
-        {"local": local},
-        seed=None,
-        engine="networkx",
-        input_hash=graph_hash(G, None),
-    )
+    prov = _networkx_provenance(sw, "bridges", {"local": local}, G, None)
     return Bridges(table=table, provenance=prov)
 
 
@@ -755,14 +797,120 @@ def brokerage(G: nx.Graph, partition: Any, *, weight: str | None = "weight") -> 
     table["brokerage_total"] = table[list(roles)].sum(axis=1)
     table["participation"] = participation
     table["within_module_z"] = z.to_numpy()
-    prov = sw.provenance(
+    prov = _networkx_provenance(
+        sw,
         "brokerage",
         {"weight": weight, "groups": len(set(map(repr, group.values())))},
-        seed=None,
-        engine="networkx",
-        input_hash=graph_hash(G, weight),
+        G,
+        weight,
     )
     return Brokerage(table=table, provenance=prov)
+
+
+# --------------------------------------------------------------------------- leaders and brokers
+
+
+#: How :func:`leaders_and_brokers` ranks members within a community (highest first).
+_LEADER_KEYS = ["pagerank", "weighted_degree"]
+_BROKER_KEYS = ["cross_brokerage", "participation"]
+
+
+@dataclass(frozen=True, eq=False)
+class LeadersBrokers(_TableResult):
+    """Each community's leaders and brokers, one row per node (column ``node``).
+
+    Columns: the communities' ``to_frame()`` (``node``, ``community``, ...), ``degree``,
+    ``weighted_degree``, ``pagerank``, the :func:`brokerage` roles with
+    ``brokerage_total``, ``participation`` and ``within_module_z``, then
+    ``cross_brokerage`` (brokerage between groups: ``brokerage_total - coordinator``),
+    ``leader_rank`` (1 = the community's leader), ``leader`` and ``broker`` (flags).
+    """
+
+    def by_community(self) -> pd.DataFrame:
+        """Per community, in order: ``community``, ``leaders``, ``brokers`` (lists, best first)."""
+        t = self.table.assign(_broker_rank=_rank_within(self.table, _BROKER_KEYS))
+        rows = []
+        for c, members in t.groupby("community", sort=True):
+            leaders = members[members["leader"]].sort_values("leader_rank", kind="stable")
+            brokers = members[members["broker"]].sort_values("_broker_rank", kind="stable")
+            rows.append((c, leaders["node"].tolist(), brokers["node"].tolist()))
+        return pd.DataFrame(rows, columns=["community", "leaders", "brokers"])
+
+
+def leaders_and_brokers(
+    G: nx.Graph,
+    communities: Any,
+    *,
+    leaders: int = 3,
+    brokers: int = 3,
+    weight: str | None = "weight",
+) -> LeadersBrokers:
+    """The leaders and the brokers of each community.
+
+    Leaders: the ``leaders`` members with the highest PageRank within their community
+    (ties: weighted degree, then canonical node order). Brokers: the ``brokers`` members
+    with the most brokerage between groups (Gould-Fernandez roles other than coordinator;
+    ties: participation coefficient, then node order), among those on at least one such
+    path. Scores from :func:`key_players` and :func:`brokerage`.
+
+    Parameters
+    ----------
+    G : networkx graph
+    communities : Communities
+        A partition covering every node of ``G`` (e.g. a Consensus or Gangs).
+    leaders, brokers : int
+        How many of each per community (at most).
+    weight : str or None
+        Tie strength for weighted degree, PageRank and participation.
+
+    Returns
+    -------
+    LeadersBrokers
+
+    Examples
+    --------
+    Two cliques of four joined through node 3 and node 4:
+
+    >>> import networkx as nx
+    >>> from netintel.algorithms import louvain
+    >>> G = nx.barbell_graph(4, 0)
+    >>> lb = leaders_and_brokers(G, louvain(G, seed=0, engine="networkx"), leaders=1)
+    >>> lb.by_community().values.tolist()
+    [[0, [3], [3]], [1, [4], [4]]]
+    """
+    for what, value in (("leaders", leaders), ("brokers", brokers)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{what} must be an integer >= 0, not {value!r}")
+    sw = Stopwatch()
+    part = communities.to_frame()  # community, then canonical node order
+    kp = key_players(G, ("degree", "weighted_degree", "pagerank"), weight=weight).table
+    br = brokerage(G, communities, weight=weight).table.drop(columns=["group"])
+    frame = part.join(kp, on="node").join(br, on="node")
+    frame["cross_brokerage"] = frame["brokerage_total"] - frame["coordinator"]
+    frame["leader_rank"] = _rank_within(frame, _LEADER_KEYS)
+    frame["leader"] = frame["leader_rank"] <= leaders
+    broker_rank = _rank_within(frame, _BROKER_KEYS)
+    frame["broker"] = (broker_rank <= brokers) & (frame["cross_brokerage"].to_numpy() > 0)
+    prov = _networkx_provenance(
+        sw,
+        "leaders_and_brokers",
+        {"leaders": leaders, "brokers": brokers, "weight": weight},
+        G,
+        weight,
+    )
+    return LeadersBrokers(table=frame, provenance=prov)
+
+
+def _rank_within(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """1-based rank of each row within its ``community``: highest ``by`` first, then row order."""
+    ranked = frame.assign(_order=np.arange(len(frame))).sort_values(
+        ["community", *by, "_order"],
+        ascending=[True, *([False] * len(by)), True],
+        kind="stable",
+    )
+    rank = np.zeros(len(frame), dtype=np.int64)
+    rank[frame.index.get_indexer(ranked.index)] = ranked.groupby("community").cumcount() + 1
+    return rank
 
 
 def burt_constraint(G: nx.Graph, *, weight: str | None = "weight") -> StructuralHoles:
@@ -789,11 +937,5 @@ def burt_constraint(G: nx.Graph, *, weight: str | None = "weight") -> Structural
         index=pd.Index(nodes, name="node"),
         dtype=float,
     )
-    prov = sw.provenance(
-        "burt_constraint",
-        {"weight": weight},
-        seed=None,
-        engine="networkx",
-        input_hash=graph_hash(G, weight),
-    )
+    prov = _networkx_provenance(sw, "burt_constraint", {"weight": weight}, G, weight)
     return StructuralHoles(table=table, provenance=prov)

@@ -1237,6 +1237,39 @@ def _stability(consensus_labels: np.ndarray, runs: list[np.ndarray]) -> np.ndarr
     return stable / len(runs)
 
 
+def _agreement_runner(
+    algorithm: str, ran: str, used: str, resolution: float, objective: str
+) -> _Runner:
+    """What clusters the co-assignment graph in the consensus rounds after the first.
+
+    The same engine, at modularity's own scale: the user's resolution was for G; at
+    resolution > 1 on the nearly block-diagonal co-assignment graph, agreed groups would
+    break into singletons. Label propagation is too noisy on the sparse graph of agreed
+    links (each round cut more links until the graph fell apart: 14 groups on les
+    Miserables where every run finds 5-7), so its later rounds use Louvain, as
+    find_gangs' do.
+    """
+    d_resolution = resolution if objective == "cpm" else 1.0
+    if ran == "label_propagation":
+        return _louvain_runner("auto", False, 1.0)[0]
+    if ran == algorithm:
+        return _runner_for(algorithm, used, False, d_resolution, objective)[0]
+    # Leiden fell back to networkx Louvain
+    return _runner_for("louvain", "networkx", False, d_resolution, objective)[0]
+
+
+def _stabilities(
+    dense: np.ndarray, first: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each node's stability over the runs ``first``, each community's (the mean of its
+    members'), and the community sizes."""
+    stability = _stability(dense, first)
+    k = int(dense.max()) + 1 if dense.size else 0
+    sizes = np.bincount(dense, minlength=k)
+    community = np.bincount(dense, weights=stability, minlength=k) / np.maximum(sizes, 1)
+    return stability, community, sizes
+
+
 def consensus(
     G: GraphLike,
     *,
@@ -1308,19 +1341,7 @@ def consensus(
     sw = Stopwatch()
     seed = draw_seed(seed)
     run, used, ran, notes = _runner_for(algorithm, engine, ea.directed, resolution, objective)
-    # Later rounds cluster the (symmetric) co-assignment graph with the same engine, at
-    # modularity's own scale: the user's resolution was for G; at resolution > 1 on the
-    # nearly block-diagonal co-assignment graph, agreed groups would break into singletons.
-    # Label propagation is too noisy on the sparse graph of agreed links (each round cut
-    # more links until the graph fell apart: 14 groups on les Miserables where every
-    # run finds 5-7), so its later rounds use Louvain, as find_gangs' do.
-    d_resolution = resolution if objective == "cpm" else 1.0
-    if ran == "label_propagation":
-        run_d = _louvain_runner("auto", False, 1.0)[0]
-    elif ran == algorithm:
-        run_d = _runner_for(algorithm, used, False, d_resolution, objective)[0]
-    else:  # Leiden fell back to networkx Louvain
-        run_d = _runner_for("louvain", "networkx", False, d_resolution, objective)[0]
+    run_d = _agreement_runner(algorithm, ran, used, resolution, objective)
     seeds = derived_seeds(seed, runs * max_rounds)
     first = [_run_once(ea, run, s) for s in seeds[:runs]]
     agreed = _link_consensus(
@@ -1331,10 +1352,7 @@ def consensus(
     coassign = _coassignment(ea.n, src, dst, agreed.first_share)
     _, dense = labels_to_communities(ea.nodes, final)
     gamma = resolution if ran != "label_propagation" else 1.0
-    stability = _stability(dense, first)
-    k = int(dense.max()) + 1 if dense.size else 0
-    sums = np.bincount(dense, weights=stability, minlength=k)
-    sizes = np.bincount(dense, minlength=k)
+    stability, community_stability, _ = _stabilities(dense, first)
     all_notes = list(notes)
     if not converged:
         all_notes.append(
@@ -1364,7 +1382,7 @@ def consensus(
         notes=all_notes,
         cls=Consensus,
         node_stability=dict(zip(ea.nodes, stability.tolist(), strict=True)),
-        community_stability=tuple((sums / np.maximum(sizes, 1)).tolist()),
+        community_stability=tuple(community_stability.tolist()),
         run_seeds=tuple(seeds[:runs]),
         threshold=float(threshold),
         rounds=rounds,

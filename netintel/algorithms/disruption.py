@@ -80,8 +80,23 @@ TIE_RULES = ("random", "first", "last")
 _MEASURES = ("lcc_fraction", "lcc_relative", "n_components", "efficiency")
 
 
+class _Steps(ResultMixin):
+    """A result whose ``table`` has one row per step, step 0 the intact network."""
+
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the step table."""
+        return self.table.copy()
+
+    def _mean_after_start(self, column: str) -> float:
+        """Mean of ``column`` over the removal steps (NaN when there are none)."""
+        values = self.table[column].iloc[1:]
+        return float(values.mean()) if len(values) else math.nan
+
+
 @dataclass(frozen=True, eq=False)
-class Disruption(ResultMixin):
+class Disruption(_Steps):
     """One removal sequence and the damage after each step.
 
     ``table`` has one row per step (step 0 = intact network): ``step``,
@@ -107,12 +122,7 @@ class Disruption(ResultMixin):
 
         Lower means a more effective strategy.
         """
-        values = self.table["lcc_fraction"].iloc[1:]
-        return float(values.mean()) if len(values) else math.nan
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the step table."""
-        return self.table.copy()
+        return self._mean_after_start("lcc_fraction")
 
     def to_dict(self) -> dict[str, Any]:
         """Steps and provenance as plain JSON types."""
@@ -141,7 +151,7 @@ class Disruption(ResultMixin):
 
 
 @dataclass(frozen=True, eq=False)
-class RandomDisruption(ResultMixin):
+class RandomDisruption(_Steps):
     """Random removal over many runs: per step, the mean and the 2.5-97.5% band.
 
     ``table`` columns: ``step``, ``fraction_removed`` and, for each of
@@ -156,12 +166,7 @@ class RandomDisruption(ResultMixin):
     @property
     def robustness(self) -> float:
         """Mean over steps of the mean ``lcc_fraction`` (compare with a strategy's)."""
-        values = self.table["lcc_fraction_mean"].iloc[1:]
-        return float(values.mean()) if len(values) else math.nan
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the step table."""
-        return self.table.copy()
+        return self._mean_after_start("lcc_fraction_mean")
 
     def to_dict(self) -> dict[str, Any]:
         """Steps and provenance as plain JSON types."""
@@ -507,6 +512,75 @@ def simulate_disruption(
     [5, 4, 2, 1, 6, 3, 0]
     """
     sw = Stopwatch()
+    block_size = _check_strategy(strategy, ties, block_size)
+    metric_name, named, fn = _metric_kind(metric)
+    options = dict(weight=weight, distance=distance, katz_alpha=katz_alpha, ci_radius=ci_radius)
+    _check_options(metric_name, named, {**options, "k": k})
+    ci_radius = _ci_radius(metric_name, ci_radius)
+    U = _network(G, weight, distance)
+    nodes = list(U)
+    n = len(nodes)
+    sampled = _check_sampling(k, n, seed, ties)
+    fixed = (
+        _checked_scores(metric, set(nodes), "ranking")
+        if isinstance(metric, Mapping | pd.Series)
+        else None
+    )
+    steps = _check_steps(steps, len(fixed) if fixed is not None else n)
+
+    used_seed = draw_seed(seed) if ties == "random" or sampled else None
+    tie_seed, sample_seed = derived_seeds(used_seed, 2) if used_seed is not None else (0, 0)
+    ranker = _Ranker(
+        name=metric_name,
+        nodes=nodes,
+        U=U,
+        G=G,
+        **_matrices(U, nodes),
+        weight=weight,
+        distance=distance,
+        katz_alpha=katz_alpha,
+        ci_radius=ci_radius or 2,
+        k=k,
+        sample_rng=np.random.default_rng(sample_seed),
+        fixed=fixed,
+        fn=fn,
+    )
+    notes = ["directed graph analysed as undirected"] if G.is_directed() else []
+    damage = _Damage(nodes, ranker.A, efficiency)
+    priority = _tie_priority(G, nodes, ties, tie_seed)
+    rows, recomputed = _remove(ranker, damage, priority, strategy, block_size, steps, notes)
+    notes += _ranker_notes(ranker, katz_alpha, k if sampled else None)
+    prov = sw.provenance(
+        "disruption",
+        {
+            "metric": metric_name,
+            "strategy": strategy,
+            "block_size": block_size,
+            "steps": len(rows) - 1,
+            "ties": ties,
+            "weight": weight,
+            "distance": distance,
+            "katz_alpha": katz_alpha,
+            "ci_radius": ci_radius,
+            "k": k,
+            "efficiency": efficiency,
+            "recomputations": recomputed,
+        },
+        seed=used_seed,
+        engine=ranker.engine,
+        input_hash=graph_hash(G, weight),
+        notes=notes,
+    )
+    return Disruption(
+        table=_step_table(rows, n), metric=metric_name, strategy=strategy, provenance=prov
+    )
+
+
+# --------------------------------------------------------------------------- disruption stages
+
+
+def _check_strategy(strategy: str, ties: str, block_size: int | None) -> int | None:
+    """Check the strategy, tie rule and block size; the block size used (None unless block)."""
     if strategy not in DISRUPTION_STRATEGIES:
         raise ValueError(
             f"strategy must be one of {', '.join(DISRUPTION_STRATEGIES)}, not {strategy!r}"
@@ -519,44 +593,42 @@ def simulate_disruption(
         block_size = 5 if block_size is None else block_size
         if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
             raise ValueError(f"block_size must be an integer >= 1, not {block_size!r}")
-    fixed: dict[Hashable, float] | None = None
-    fn = None
-    named = isinstance(metric, str)
-    if named:
+    return block_size
+
+
+def _metric_kind(
+    metric: Any,
+) -> tuple[str, bool, Callable[[nx.Graph], Mapping[Any, Any]] | None]:
+    """The metric's name (``"ranking"`` for a fixed one), whether it is named, its callable."""
+    if isinstance(metric, str):
         if metric not in DISRUPTION_METRICS:
             raise ValueError(
                 f"metric must be one of {', '.join(DISRUPTION_METRICS)}, a dict or a callable, "
                 f"not {metric!r}"
             )
-        metric_name = str(metric)
-    elif isinstance(metric, Mapping | pd.Series):
-        metric_name = "ranking"
-    elif callable(metric):
-        metric_name = getattr(metric, "__name__", type(metric).__name__)
-        fn = metric
-    else:
-        raise ValueError(
-            f"metric must be one of {', '.join(DISRUPTION_METRICS)}, a dict or a callable, "
-            f"not {metric!r}"
-        )
-    _check_options(
-        metric_name,
-        named,
-        {
-            "weight": weight,
-            "distance": distance,
-            "katz_alpha": katz_alpha,
-            "ci_radius": ci_radius,
-            "k": k,
-        },
+        return str(metric), True, None
+    if isinstance(metric, Mapping | pd.Series):
+        return "ranking", False, None
+    if callable(metric):
+        return getattr(metric, "__name__", type(metric).__name__), False, metric
+    raise ValueError(
+        f"metric must be one of {', '.join(DISRUPTION_METRICS)}, a dict or a callable, "
+        f"not {metric!r}"
     )
-    if metric_name == "collective_influence":
-        ci_radius = 2 if ci_radius is None else ci_radius
-        if isinstance(ci_radius, bool) or not isinstance(ci_radius, int) or ci_radius < 1:
-            raise ValueError(f"ci_radius must be an integer >= 1, not {ci_radius!r}")
-    U = _network(G, weight, distance)
-    nodes = list(U)
-    n = len(nodes)
+
+
+def _ci_radius(metric_name: str, ci_radius: int | None) -> int | None:
+    """The collective-influence radius (default 2) for that metric, else as given."""
+    if metric_name != "collective_influence":
+        return ci_radius
+    ci_radius = 2 if ci_radius is None else ci_radius
+    if isinstance(ci_radius, bool) or not isinstance(ci_radius, int) or ci_radius < 1:
+        raise ValueError(f"ci_radius must be an integer >= 1, not {ci_radius!r}")
+    return ci_radius
+
+
+def _check_sampling(k: int | None, n: int, seed: int | None, ties: str) -> bool:
+    """Check ``k`` and ``seed`` against the network; whether betweenness is sampled."""
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= n):
         raise ValueError(f"k must be an integer in 1..{n} (number of nodes), not {k!r}")
     sampled = k is not None and k < n
@@ -565,47 +637,54 @@ def simulate_disruption(
             f"seed= is used only with ties='random' or sampled betweenness (k=); ties={ties!r} "
             "is deterministic"
         )
-    if isinstance(metric, Mapping | pd.Series):
-        fixed = _checked_scores(metric, set(nodes), "ranking")
-    rankable = len(fixed) if fixed is not None else n
+    return sampled
+
+
+def _check_steps(steps: int | None, rankable: int) -> int:
+    """The removals to simulate: all rankable nodes by default."""
     if steps is None:
         steps = rankable
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= rankable:
         raise ValueError(f"steps must be an integer in 0..{rankable}, not {steps!r}")
+    return steps
 
-    used_seed = draw_seed(seed) if ties == "random" or sampled else None
-    tie_seed, sample_seed = derived_seeds(used_seed, 2) if used_seed is not None else (0, 0)
-    order = {v: i for i, v in enumerate(G)}
+
+def _matrices(U: nx.Graph, nodes: list[Hashable]) -> dict[str, sp.csr_array]:
+    """The ranker's ties (``A``), strengths (``W``) and lengths (``D``) in node order."""
+    return {
+        name: sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight=w, dtype=float))
+        for name, w in (("A", None), ("W", "weight"), ("D", "distance"))
+    }
+
+
+def _tie_priority(G: nx.Graph, nodes: list[Hashable], ties: str, tie_seed: int) -> np.ndarray:
+    """Per node, its priority among equal scores (lowest is picked)."""
     if ties == "random":
-        priority = np.random.default_rng(tie_seed).permutation(n)
-    else:
-        given = np.array([order[v] for v in nodes])
-        priority = given if ties == "first" else -given
+        return np.random.default_rng(tie_seed).permutation(len(nodes))
+    order = {v: i for i, v in enumerate(G)}
+    given = np.array([order[v] for v in nodes])
+    return given if ties == "first" else -given
 
-    A = sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight=None, dtype=float))
-    ranker = _Ranker(
-        name=metric_name,
-        nodes=nodes,
-        U=U,
-        G=G,
-        A=A,
-        W=sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight="weight", dtype=float)),
-        D=sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight="distance", dtype=float)),
-        weight=weight,
-        distance=distance,
-        katz_alpha=katz_alpha,
-        ci_radius=ci_radius or 2,
-        k=k,
-        sample_rng=np.random.default_rng(sample_seed),
-        fixed=fixed,
-        fn=fn,
-    )
-    damage = _Damage(nodes, A, efficiency)
+
+def _remove(
+    ranker: _Ranker,
+    damage: _Damage,
+    priority: np.ndarray,
+    strategy: str,
+    block_size: int | None,
+    steps: int,
+    notes: list[str],
+) -> tuple[list[dict[str, Any]], int]:
+    """Remove the top-scored node ``steps`` times, rescoring as the strategy says.
+
+    Returns the step rows (step 0 the intact network) and how often scores were computed;
+    an early stop is added to ``notes``.
+    """
+    n = len(ranker.nodes)
     keep = np.ones(n, dtype=bool)
     rows: list[dict[str, Any]] = [
         {"step": 0, "removed": None, "score": math.nan, "tied": 0, **damage.measure(keep)}
     ]
-    notes = ["directed graph analysed as undirected"] if G.is_directed() else []
     score = np.full(n, math.nan)
     recomputed = 0
     for step in range(1, steps + 1):
@@ -630,42 +709,28 @@ def simulate_disruption(
         rows.append(
             {
                 "step": step,
-                "removed": nodes[i],
+                "removed": ranker.nodes[i],
                 "score": float(score[i]),
                 "tied": len(tied),
                 **damage.measure(keep),
             }
         )
+    return rows, recomputed
+
+
+def _ranker_notes(ranker: _Ranker, katz_alpha: float | None, sampled_k: int | None) -> list[str]:
+    """Provenance notes on the Katz attenuations used and on sampled betweenness."""
+    notes = []
     if ranker.alphas:
         shown = ", ".join(f"{a:.6g}" for a in ranker.alphas[:5])
         more = f" and {len(ranker.alphas) - 5} more" if len(ranker.alphas) > 5 else ""
         rule = "fixed" if katz_alpha is not None else "0.85 / spectral radius of what was left"
         notes.append(f"katz: alpha ({rule}) = {shown}{more}")
-    if sampled:
-        notes.append(f"betweenness sampled from k={k} sources, drawn again at each recomputation")
-    table = _step_table(rows, n)
-    prov = sw.provenance(
-        "disruption",
-        {
-            "metric": metric_name,
-            "strategy": strategy,
-            "block_size": block_size,
-            "steps": len(rows) - 1,
-            "ties": ties,
-            "weight": weight,
-            "distance": distance,
-            "katz_alpha": katz_alpha,
-            "ci_radius": ci_radius,
-            "k": k,
-            "efficiency": efficiency,
-            "recomputations": recomputed,
-        },
-        seed=used_seed,
-        engine=ranker.engine,
-        input_hash=graph_hash(G, weight),
-        notes=notes,
-    )
-    return Disruption(table=table, metric=metric_name, strategy=strategy, provenance=prov)
+    if sampled_k is not None:
+        notes.append(
+            f"betweenness sampled from k={sampled_k} sources, drawn again at each recomputation"
+        )
+    return notes
 
 
 def _step_table(rows: list[dict[str, Any]], n0: int) -> pd.DataFrame:

@@ -40,7 +40,7 @@ resolution 1 provably merges neighbouring cliques, ``find_gangs`` does not.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ from netintel.algorithms.communities import (
     _possibly_merged,
     _run_once,
     _split_by_runs,
-    _stability,
+    _stabilities,
     ari,
 )
 from netintel.algorithms.results import (
@@ -344,133 +344,50 @@ def find_gangs(
     >>> len(gangs.levels), len(gangs.levels[0]) < len(gangs.levels[1])
     (2, True)
     """
-    for name, value, low in (
-        ("label_propagation_runs", label_propagation_runs, 0),
-        ("infomap_runs", infomap_runs, 0),
-        ("modularity_runs", modularity_runs, 0),
-        ("max_rounds", max_rounds, 1),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
-    if not 0 < float(threshold) <= 1:
-        raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
-    steps = tuple(float(r) for r in resolutions)
-    increasing = bool(steps) and min(steps) > 0 and list(steps) == sorted(steps)
-    if (modularity_runs or refine) and not increasing:
-        raise ValueError(f"resolutions must be positive and increasing, not {resolutions!r}")
+    steps = _check_gang_options(
+        (label_propagation_runs, infomap_runs, modularity_runs, max_rounds),
+        threshold,
+        resolutions,
+        refine,
+    )
     ea = edge_arrays(G, weight)
     _check_weights(ea, "find_gangs")
     sw = Stopwatch()
     seed = draw_seed(seed)
     notes: list[str] = []
-    if infomap_runs and not _available("infomap"):
-        notes.append("Infomap is not installed (pip install infomap): label propagation only")
-        infomap_runs = 0
-    if label_propagation_runs + infomap_runs + modularity_runs < 2:
-        raise ValueError(
-            "find_gangs needs at least 2 candidate runs "
-            "(label_propagation_runs + infomap_runs + modularity_runs)"
-        )
+    counts = _usable_counts((label_propagation_runs, infomap_runs, modularity_runs), notes)
     und = ea.undirected()
-    lpa, lpa_engine = _lpa_runner("auto", False)
     recluster, louvain_engine = _louvain_runner("auto", False, 1.0)
-    runs = label_propagation_runs + infomap_runs + modularity_runs
+    runs = sum(counts)
     seeds = derived_seeds(seed, runs * max_rounds)
-    gamma: float | None = None
-    profile: list[dict[str, Any]] = []
-    profiled: list[np.ndarray] = []
-    if modularity_runs:
-        gamma, profile, profiled = _resolution_profile(und, seeds[0], steps)
-    lp_end, im_end = label_propagation_runs, label_propagation_runs + infomap_runs
-    plan: list[tuple[str, float | None, int]] = (
-        [("label_propagation", None, s) for s in seeds[:lp_end]]
-        + [("infomap", None, s) for s in seeds[lp_end:im_end]]
-        + [("louvain", gamma, s) for s in seeds[im_end:runs]]
+    gamma, profile, profiled = (
+        _resolution_profile(und, seeds[0], steps) if modularity_runs else (None, [], [])
     )
-    modular = _louvain_runner("auto", False, gamma)[0] if gamma is not None else None
-
-    def candidate(method: str, s: int) -> np.ndarray:
-        if method == "label_propagation":
-            return _run_once(und, lpa, s)
-        if method == "infomap":
-            return _run_once(ea, _infomap_run, s)
-        assert modular is not None
-        return _run_once(und, modular, s)
-
-    first = [candidate(method, s) for method, _, s in plan]
+    plan = _candidate_plan(seeds, counts, gamma)
+    first, lpa_engine = _candidate_runs(plan, ea, und, gamma)
     agreed = _link_consensus(
         und, first, recluster, seeds, runs=runs, threshold=threshold, max_rounds=max_rounds
     )
     _, dense = labels_to_communities(ea.nodes, agreed.labels)
     opened: list[dict[str, Any]] = []
     if refine and ea.m:
-        for gamma_step, finer in zip(steps[1:], profiled[1:], strict=False):
-            before = int(dense.max()) + 1
-            dense = _open_groups(und, dense, finer)
-            opened.append({"resolution": gamma_step, "gangs": int(dense.max()) + 1 - before})
-        _, dense = labels_to_communities(ea.nodes, dense)
+        dense, opened = _refined(ea, und, dense, steps, profiled)
     if not agreed.converged:
         notes.append(
             f"the runs did not come to agree in {max_rounds} rounds; the gangs are one "
             "clustering of the last agreement graph"
         )
-    stability = _stability(dense, first)
-    k = int(dense.max()) + 1 if dense.size else 0
-    sizes = np.bincount(dense, minlength=k)
-    if k and ea.n >= 20 and 2 * int(sizes.max()) > ea.n:
-        notes.append(
-            f"one gang holds {int(sizes.max())} of the {ea.n} people: label propagation and "
-            "Infomap found no smaller groups in it (typical of a small, dense network whose "
-            "groups call each other almost as much as their own); modularity (louvain) may "
-            "split it, at the risk of the resolution limit described in docs/gangs.md"
-        )
-    community_stability = np.bincount(dense, weights=stability, minlength=k) / np.maximum(sizes, 1)
-    scan = tuple(
-        {
-            "method": method,
-            "resolution": gamma_run,
-            "seed": s,
-            "communities": int(np.unique(labels).size),
-            "modularity": _modularity_arrays(und, labels),
-            "agreement": _ari_table(_contingency_labels(_dense(labels), dense)),
-        }
-        for (method, gamma_run, s), labels in zip(plan, first, strict=True)
-    )
-    alliance = _alliances(und, dense, k, seeds[0])
-    alliances, _ = labels_to_communities(ea.nodes, alliance[dense] if dense.size else dense)
-    position = {v: i for i, group in enumerate(alliances) for v in group}
-    communities, _ = labels_to_communities(ea.nodes, dense)
-    parent = tuple(position[next(iter(c))] for c in communities)
-    src, dst = _links(und)
-    engines = ["label_propagation: " + lpa_engine, "louvain: " + louvain_engine]
-    if infomap_runs:
-        engines.insert(1, "infomap: infomap")
+    stability, community_stability, sizes = _stabilities(dense, first)
+    notes += _one_big_gang(sizes, ea.n)
+    alliances, communities, parent = _hierarchy(ea, und, dense, len(community_stability), seeds[0])
+    engines = [f"label_propagation: {lpa_engine}", f"louvain: {louvain_engine}"]
+    engines[1:1] = ["infomap: infomap"] if counts[1] else []
     result: Gangs = _build(
         ea,
         dense,
         sw=sw,
         algorithm="find_gangs",
-        params={
-            "weight": weight,
-            "label_propagation_runs": label_propagation_runs,
-            "infomap_runs": infomap_runs,
-            "modularity_runs": modularity_runs,
-            "resolutions": list(steps) if modularity_runs or refine else None,
-            "resolution_chosen": gamma,
-            "threshold": threshold,
-            "max_rounds": max_rounds,
-            "refine": refine,
-            "opened": opened,
-            "methods": [
-                m
-                for m, n in zip(
-                    METHODS, (label_propagation_runs, infomap_runs, modularity_runs), strict=True
-                )
-                if n
-            ],
-            "chosen_by": "agreement on the links of label propagation, Infomap and Louvain "
-            "at the first resolution where no community is flagged as merged",
-        },
+        params=_gang_params(weight, counts, steps, gamma, threshold, max_rounds, refine, opened),
         seed=seed,
         engine=", ".join(engines),
         packages=("igraph", "networkit", "infomap"),
@@ -485,15 +402,174 @@ def find_gangs(
         threshold=float(threshold),
         rounds=agreed.rounds,
         converged=agreed.converged,
-        coassignment=_coassignment(ea.n, src, dst, agreed.first_share),
+        coassignment=_coassignment(ea.n, *_links(und), agreed.first_share),
         nodes=ea.nodes,
-        scan=scan,
+        scan=_scan(plan, first, und, dense),
         profile=tuple(profile),
         chosen_resolution=gamma,
         levels=(alliances, communities),
         parent_of=(parent,),
     )
     return result
+
+
+# --------------------------------------------------------------------------- find_gangs stages
+
+#: A planned candidate run: method, Louvain resolution (None for the others), seed.
+_Run = tuple[str, float | None, int]
+
+
+def _check_gang_options(
+    counts: tuple[int, int, int, int],
+    threshold: float,
+    resolutions: tuple[float, ...],
+    refine: bool,
+) -> tuple[float, ...]:
+    """Check the run counts, ``max_rounds``, threshold and resolutions; the resolutions."""
+    names = ("label_propagation_runs", "infomap_runs", "modularity_runs", "max_rounds")
+    for name, value, low in zip(names, counts, (0, 0, 0, 1), strict=True):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
+    if not 0 < float(threshold) <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
+    steps = tuple(float(r) for r in resolutions)
+    increasing = bool(steps) and min(steps) > 0 and list(steps) == sorted(steps)
+    if (counts[2] or refine) and not increasing:
+        raise ValueError(f"resolutions must be positive and increasing, not {resolutions!r}")
+    return steps
+
+
+def _usable_counts(counts: tuple[int, int, int], notes: list[str]) -> tuple[int, int, int]:
+    """The runs of each family to make: no Infomap when it is not installed (noted).
+
+    ValueError when that leaves fewer than 2 runs.
+    """
+    lp_runs, infomap_runs, mod_runs = counts
+    if infomap_runs and not _available("infomap"):
+        notes.append("Infomap is not installed (pip install infomap): label propagation only")
+        infomap_runs = 0
+    if lp_runs + infomap_runs + mod_runs < 2:
+        raise ValueError(
+            "find_gangs needs at least 2 candidate runs "
+            "(label_propagation_runs + infomap_runs + modularity_runs)"
+        )
+    return lp_runs, infomap_runs, mod_runs
+
+
+def _gang_params(
+    weight: str | None,
+    counts: tuple[int, int, int],
+    steps: tuple[float, ...],
+    gamma: float | None,
+    threshold: float,
+    max_rounds: int,
+    refine: bool,
+    opened: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The parameters :func:`find_gangs` records in its provenance."""
+    return {
+        "weight": weight,
+        "label_propagation_runs": counts[0],
+        "infomap_runs": counts[1],
+        "modularity_runs": counts[2],
+        "resolutions": list(steps) if counts[2] or refine else None,
+        "resolution_chosen": gamma,
+        "threshold": threshold,
+        "max_rounds": max_rounds,
+        "refine": refine,
+        "opened": opened,
+        "methods": [m for m, n in zip(METHODS, counts, strict=True) if n],
+        "chosen_by": "agreement on the links of label propagation, Infomap and Louvain "
+        "at the first resolution where no community is flagged as merged",
+    }
+
+
+def _candidate_plan(
+    seeds: Sequence[int], counts: tuple[int, int, int], gamma: float | None
+) -> list[_Run]:
+    """The candidate runs in order: label propagation, Infomap, Louvain at ``gamma``."""
+    lp_end, im_end = counts[0], counts[0] + counts[1]
+    return (
+        [("label_propagation", None, s) for s in seeds[:lp_end]]
+        + [("infomap", None, s) for s in seeds[lp_end:im_end]]
+        + [("louvain", gamma, s) for s in seeds[im_end : sum(counts)]]
+    )
+
+
+def _candidate_runs(
+    plan: list[_Run], ea: EdgeArrays, und: EdgeArrays, gamma: float | None
+) -> tuple[list[np.ndarray], str]:
+    """The labels of each planned run, and the label propagation engine."""
+    lpa, lpa_engine = _lpa_runner("auto", False)
+    modular = _louvain_runner("auto", False, gamma)[0] if gamma is not None else None
+
+    def candidate(method: str, s: int) -> np.ndarray:
+        if method == "label_propagation":
+            return _run_once(und, lpa, s)
+        if method == "infomap":
+            return _run_once(ea, _infomap_run, s)
+        assert modular is not None
+        return _run_once(und, modular, s)
+
+    return [candidate(method, s) for method, _, s in plan], lpa_engine
+
+
+def _refined(
+    ea: EdgeArrays,
+    und: EdgeArrays,
+    dense: np.ndarray,
+    steps: tuple[float, ...],
+    profiled: list[np.ndarray],
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Step 4: open gangs holding two groups of the profile's finer levels, coarse to fine."""
+    opened: list[dict[str, Any]] = []
+    for gamma_step, finer in zip(steps[1:], profiled[1:], strict=False):
+        before = int(dense.max()) + 1
+        dense = _open_groups(und, dense, finer)
+        opened.append({"resolution": gamma_step, "gangs": int(dense.max()) + 1 - before})
+    _, dense = labels_to_communities(ea.nodes, dense)
+    return dense, opened
+
+
+def _one_big_gang(sizes: np.ndarray, n: int) -> list[str]:
+    """A note when one gang holds most of a network of 20 people or more."""
+    if not len(sizes) or n < 20 or 2 * int(sizes.max()) <= n:
+        return []
+    return [
+        f"one gang holds {int(sizes.max())} of the {n} people: label propagation and "
+        "Infomap found no smaller groups in it (typical of a small, dense network whose "
+        "groups call each other almost as much as their own); modularity (louvain) may "
+        "split it, at the risk of the resolution limit described in docs/gangs.md"
+    ]
+
+
+def _scan(
+    plan: list[_Run], first: list[np.ndarray], und: EdgeArrays, dense: np.ndarray
+) -> tuple[dict[str, Any], ...]:
+    """One entry per candidate run, with its agreement with the gangs (``Gangs.scan``)."""
+    return tuple(
+        {
+            "method": method,
+            "resolution": gamma_run,
+            "seed": s,
+            "communities": int(np.unique(labels).size),
+            "modularity": _modularity_arrays(und, labels),
+            "agreement": _ari_table(_contingency_labels(_dense(labels), dense)),
+        }
+        for (method, gamma_run, s), labels in zip(plan, first, strict=True)
+    )
+
+
+def _hierarchy(
+    ea: EdgeArrays, und: EdgeArrays, dense: np.ndarray, k: int, seed: int
+) -> tuple[list[frozenset[Hashable]], list[frozenset[Hashable]], tuple[int, ...]]:
+    """Step 5: the alliances, the gangs, and the alliance of each gang."""
+    alliance = _alliances(und, dense, k, seed)
+    alliances, _ = labels_to_communities(ea.nodes, alliance[dense] if dense.size else dense)
+    position = {v: i for i, group in enumerate(alliances) for v in group}
+    communities, _ = labels_to_communities(ea.nodes, dense)
+    parent = tuple(position[next(iter(c))] for c in communities)
+    return alliances, communities, parent
 
 
 #: The panel of fixed methods ``find_gangs`` is measured against (``bench/gangs.py``):

@@ -521,6 +521,46 @@ def _evaluate(
     return frame.reset_index(drop=True)
 
 
+def _check_link_options(
+    method: str,
+    k: int,
+    max_hops: int,
+    holdout: float | None,
+    methods: Sequence[str] | None,
+    repeats: int,
+    negatives: int,
+) -> list[str]:
+    """Check :func:`predict_links`'s options; the methods the holdout evaluates."""
+    _check_method(method)
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a positive integer, not {k!r}")
+    if max_hops not in (2, 3):
+        raise ValueError(f"max_hops must be 2 or 3, not {max_hops!r}")
+    if isinstance(repeats, bool) or not isinstance(repeats, int | np.integer) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, not {repeats!r}")
+    if isinstance(negatives, bool) or not isinstance(negatives, int | np.integer) or negatives < 1:
+        raise ValueError(f"negatives must be a positive integer, not {negatives!r}")
+    evaluated = list(LINK_METHODS if methods is None else methods)
+    for name in evaluated:
+        _check_method(name)
+    if holdout is not None and not (isinstance(holdout, float | int) and 0 < holdout < 1):
+        raise ValueError(f"holdout must be a share between 0 and 1, not {holdout!r}")
+    if holdout is None and (methods is not None or repeats != 1):
+        raise ValueError("methods and repeats are for the holdout evaluation: give holdout=")
+    return evaluated
+
+
+def _simple_graph(G: nx.Graph, g: _Graph) -> nx.Graph:
+    """The undirected simple graph the scores see, with ``G``'s node attributes."""
+    H = nx.Graph()
+    H.add_nodes_from((v, G.nodes[v]) for v in g.nodes)
+    coo = sp.triu(g.A, k=1).tocoo()
+    H.add_edges_from(
+        (g.nodes[a], g.nodes[b]) for a, b in zip(coo.row.tolist(), coo.col.tolist(), strict=True)
+    )
+    return H
+
+
 def predict_links(
     G: nx.Graph,
     method: str = "katz",
@@ -575,30 +615,10 @@ def predict_links(
     ([(0, 2)], 0.010204, (0, 1, 2))
     """
     sw = Stopwatch()
-    _check_method(method)
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive integer, not {k!r}")
-    if max_hops not in (2, 3):
-        raise ValueError(f"max_hops must be 2 or 3, not {max_hops!r}")
-    if isinstance(repeats, bool) or not isinstance(repeats, int | np.integer) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, not {repeats!r}")
-    if isinstance(negatives, bool) or not isinstance(negatives, int | np.integer) or negatives < 1:
-        raise ValueError(f"negatives must be a positive integer, not {negatives!r}")
-    evaluated = list(LINK_METHODS if methods is None else methods)
-    for name in evaluated:
-        _check_method(name)
-    if holdout is not None and not (isinstance(holdout, float | int) and 0 < holdout < 1):
-        raise ValueError(f"holdout must be a share between 0 and 1, not {holdout!r}")
-    if holdout is None and (methods is not None or repeats != 1):
-        raise ValueError("methods and repeats are for the holdout evaluation: give holdout=")
+    evaluated = _check_link_options(method, k, max_hops, holdout, methods, repeats, negatives)
     notes: list[str] = []
     g, _ = _prepare(G)
-    H = nx.Graph()
-    H.add_nodes_from((v, G.nodes[v]) for v in g.nodes)
-    coo = sp.triu(g.A, k=1).tocoo()
-    H.add_edges_from(
-        (g.nodes[a], g.nodes[b]) for a, b in zip(coo.row.tolist(), coo.col.tolist(), strict=True)
-    )
+    H = _simple_graph(G, g)
     uses_katz = method == "katz" or (holdout is not None and "katz" in evaluated)
     if katz_alpha is not None and not uses_katz:
         raise ValueError(f"katz_alpha is for method 'katz', not {method!r}")

@@ -52,6 +52,8 @@ RANK_METRICS = tuple(m for m in KEY_PLAYER_METRICS if m != "articulation_point")
 
 Metric = str | Callable[[nx.Graph], Mapping[Hashable, float]]
 
+_SAMPLE_COLUMNS = ["sample", "seed", "nodes_dropped", "links_dropped", "kendall_tau", "top_overlap"]
+
 
 @dataclass(frozen=True, eq=False)
 class RankStability(ResultMixin):
@@ -241,6 +243,77 @@ def _median_interval(ranks: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np
     return lo, hi
 
 
+def _sample(
+    G: nx.Graph,
+    nodes: list[Hashable],
+    seed: int,
+    drop: tuple[int, float],
+    scorer: tuple[Callable[[nx.Graph, int], dict[Hashable, float]], str],
+    full: pd.Series,
+    n_top: int,
+    ranks_out: np.ndarray,
+) -> dict[str, Any]:
+    """One sample: ``drop[0]`` people and a share ``drop[1]`` of the links left out.
+
+    Writes the ranks of the people left into ``ranks_out`` (canonical node order) and
+    returns the sample's row (without its number).
+    """
+    drop_n, drop_links = drop
+    score, metric_name = scorer
+    pos = {v: i for i, v in enumerate(nodes)}
+    rng = np.random.default_rng(seed)
+    H = G.copy()
+    gone = rng.choice(len(nodes), size=drop_n, replace=False).tolist() if drop_n else []
+    H.remove_nodes_from(nodes[j] for j in gone)
+    edges = _edges(H, pos)
+    drop_m = round(drop_links * len(edges))
+    if drop_m:
+        H.remove_edges_from(edges[j] for j in rng.choice(len(edges), drop_m, replace=False))
+    got = _scores(score, H, seed, metric_name)
+    r = _ranks(got)
+    ranks_out[[pos[v] for v in r.index]] = r.to_numpy()
+    full_top = _top(full, n_top)
+    return {
+        "seed": seed,
+        "nodes_dropped": drop_n,
+        "links_dropped": drop_m,
+        "kendall_tau": _kendall(full, got),
+        "top_overlap": len(_top(got, n_top) & full_top) / n_top if n_top else math.nan,
+    }
+
+
+def _interval_table(
+    G: nx.Graph, nodes: list[Hashable], full_rank: pd.Series, ranks: np.ndarray, name: str
+) -> pd.DataFrame:
+    """Per person (best full rank first): rank, median rank and its interval, 5-95% ranks."""
+    n = len(nodes)
+    present = ~np.isnan(ranks)
+    seen = present.any(axis=0)
+    stats = np.full((3, n), np.nan)
+    if seen.any():
+        stats[0, seen] = np.nanmedian(ranks[:, seen], axis=0)
+        stats[1:, seen] = np.nanquantile(
+            ranks[:, seen], [0.05, 0.95], axis=0, method="inverted_cdf"
+        )
+    median_lo, median_hi = _median_interval(ranks)
+    attrs = G.nodes
+    table = pd.DataFrame(
+        {
+            "name": [str(attrs[v].get(name, "") or "") for v in nodes],
+            "rank": full_rank.astype("int64").to_numpy(),  # canonical order, as nodes
+            "median_rank": stats[0],
+            "median_lo": pd.array(median_lo, dtype="Int64"),
+            "median_hi": pd.array(median_hi, dtype="Int64"),
+            "rank_05": pd.array(stats[1], dtype="Int64"),
+            "rank_95": pd.array(stats[2], dtype="Int64"),
+            "missing": 1.0 - present.mean(axis=0),
+        },
+        index=pd.Index(nodes, name="node", dtype=object),
+    )
+    order = np.lexsort((np.arange(n), table["rank"].to_numpy()))
+    return table.iloc[order]
+
+
 def rank_stability(
     G: nx.Graph,
     metric: Metric = "betweenness",
@@ -328,70 +401,19 @@ def rank_stability(
     sw = Stopwatch()
     used_seed = draw_seed(seed)
     nodes = canonical_nodes(G)
-    n = len(nodes)
-    pos = {v: i for i, v in enumerate(nodes)}
     full = _scores(score, G, used_seed, metric_name)
-    full_rank = _ranks(full)
-    n_top = min(top, n)
-    full_top = _top(full, n_top)
-
-    drop_n = round(drop_nodes * n)
-    ranks = np.full((samples, n), np.nan)
-    rows: list[dict[str, Any]] = []
-    for i, s in enumerate(derived_seeds(used_seed, samples)):
-        rng = np.random.default_rng(s)
-        H = G.copy()
-        gone = rng.choice(n, size=drop_n, replace=False).tolist() if drop_n else []
-        H.remove_nodes_from(nodes[j] for j in gone)
-        edges = _edges(H, pos)
-        drop_m = round(drop_links * len(edges))
-        if drop_m:
-            H.remove_edges_from(edges[j] for j in rng.choice(len(edges), drop_m, replace=False))
-        got = _scores(score, H, s, metric_name)
-        r = _ranks(got)
-        ranks[i, [pos[v] for v in r.index]] = r.to_numpy()
-        rows.append(
-            {
-                "sample": i,
-                "seed": s,
-                "nodes_dropped": drop_n,
-                "links_dropped": drop_m,
-                "kendall_tau": _kendall(full, got),
-                "top_overlap": len(_top(got, n_top) & full_top) / n_top if n_top else math.nan,
-            }
-        )
-
-    present = ~np.isnan(ranks)
-    seen = present.any(axis=0)
-    stats = np.full((3, n), np.nan)
-    if seen.any():
-        stats[0, seen] = np.nanmedian(ranks[:, seen], axis=0)
-        stats[1:, seen] = np.nanquantile(
-            ranks[:, seen], [0.05, 0.95], axis=0, method="inverted_cdf"
-        )
-    median_lo, median_hi = _median_interval(ranks)
-    attrs = G.nodes
-    table = pd.DataFrame(
+    n_top = min(top, len(nodes))
+    drop_n = round(drop_nodes * len(nodes))
+    ranks = np.full((samples, len(nodes)), np.nan)
+    rows = [
         {
-            "name": [str(attrs[v].get(name, "") or "") for v in nodes],
-            "rank": full_rank.astype("int64").to_numpy(),  # canonical order, as nodes
-            "median_rank": stats[0],
-            "median_lo": pd.array(median_lo, dtype="Int64"),
-            "median_hi": pd.array(median_hi, dtype="Int64"),
-            "rank_05": pd.array(stats[1], dtype="Int64"),
-            "rank_95": pd.array(stats[2], dtype="Int64"),
-            "missing": 1.0 - present.mean(axis=0),
-        },
-        index=pd.Index(nodes, name="node", dtype=object),
-    )
-    order = np.lexsort((np.arange(n), table["rank"].to_numpy()))
-    table = table.iloc[order]
-    sample_frame = pd.DataFrame(
-        rows,
-        columns=["sample", "seed", "nodes_dropped", "links_dropped", "kendall_tau", "top_overlap"],
-    )
-    rank_frame = pd.DataFrame(ranks, columns=pd.Index(nodes, dtype=object))
-    rank_frame.index.name = "sample"
+            "sample": i,
+            **_sample(
+                G, nodes, s, (drop_n, drop_links), (score, metric_name), full, n_top, ranks[i]
+            ),
+        }
+        for i, s in enumerate(derived_seeds(used_seed, samples))
+    ]
     notes = []
     if G.is_directed() and metric_name in ("eigenvector", "core_number"):
         notes.append(f"{metric_name}: directed graph analysed as undirected")
@@ -415,9 +437,11 @@ def rank_stability(
         input_hash=graph_hash(G, weight),
         notes=notes,
     )
+    rank_frame = pd.DataFrame(ranks, columns=pd.Index(nodes, dtype=object))
+    rank_frame.index.name = "sample"
     return RankStability(
-        table=table,
-        samples=sample_frame,
+        table=_interval_table(G, nodes, _ranks(full), ranks, name),
+        samples=pd.DataFrame(rows, columns=_SAMPLE_COLUMNS),
         ranks=rank_frame,
         metric=metric_name,
         top=n_top,

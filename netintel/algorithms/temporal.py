@@ -69,6 +69,7 @@ import networkx as nx
 import pandas as pd
 
 from netintel.algorithms.communities import PartitionLike, _membership
+from netintel.algorithms.compare import greedy_matching
 from netintel.algorithms.results import (
     Provenance,
     ResultMixin,
@@ -218,6 +219,13 @@ class GangsOverTime(ResultMixin):
         centralisation figures a second panel draws the degree and betweenness
         centralisation per window.
 
+        Parameters
+        ----------
+        title : str or None
+            The title (default: "Gangs through time (disc area: size)").
+        highlight : node or None
+            A person whose communities get a red ring (and a legend entry).
+
         Returns
         -------
         matplotlib.figure.Figure
@@ -240,65 +248,13 @@ class GangsOverTime(ResultMixin):
         else:
             ax, ax2 = fig.subplots(), None
         x_of = {w: i for i, w in enumerate(self.windows)}
-        comms: list[dict[Hashable, Any]] = self.communities.to_dict("records")
         pos = {
-            (r["window"], int(r["community"])): (x_of[r["window"]], int(r["track"])) for r in comms
+            (r["window"], int(r["community"])): (x_of[r["window"]], int(r["track"]))
+            for r in self.communities.to_dict("records")
         }
-        for r in self.matches.to_dict("records"):
-            a = pos[(self.windows[x_of[r["window"]] - 1], int(r["from_community"]))]
-            b = pos[(r["window"], int(r["to_community"]))]
-            same = r["from_track"] == r["to_track"]
-            ax.plot(
-                [a[0], b[0]],
-                [a[1], b[1]],
-                color="0.6" if same else "tab:orange",
-                ls="-" if same else "--",
-                lw=1 + 4 * float(r["jaccard"]),
-                zorder=1,
-            )
-        ringed: list[bool] = []
-        if len(self.communities):
-            xs = [pos[(r["window"], int(r["community"]))][0] for r in comms]
-            ys = self.communities["track"].astype(int).tolist()
-            sizes = self.communities["size"].astype(int).tolist()
-            biggest = max(sizes)
-            ringed = [
-                highlight is not None and str(highlight) in str(m).split(";")
-                for m in self.communities["members"]
-            ]
-            ax.scatter(
-                xs,
-                ys,
-                s=[60 + 540 * s / biggest for s in sizes],
-                color="tab:blue",
-                edgecolors=["tab:red" if r else "none" for r in ringed],
-                linewidths=2.5,
-                zorder=2,
-                label=None if highlight is None else f"holds {highlight}",
-            )
-            for x, y, s in zip(xs, ys, sizes, strict=True):
-                ax.annotate(str(s), (x, y), ha="center", va="center", color="white", fontsize=7)
-        labels: dict[tuple[int, int], list[str]] = {}
-        for r in self.events.to_dict("records"):
-            x = x_of[r["window"]]
-            if r["event"] == "vanish":
-                ax.scatter([x], [int(r["from_tracks"])], marker="x", color="0.5", zorder=2)
-                continue
-            if r["event"] == "continue":
-                continue
-            for track in str(r["to_tracks"]).split(";"):
-                labels.setdefault((x, int(track)), []).append(str(r["event"]))
-        for (x, y), names in labels.items():
-            text = "/".join(dict.fromkeys(names))
-            ax.annotate(
-                text,
-                (x, y),
-                xytext=(0, 9),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7,
-                color="0.25",
-            )
+        _plot_matches(ax, self, pos, x_of)
+        ringed = _plot_communities(ax, self, pos, highlight)
+        _plot_events(ax, self, x_of)
         ax.set_yticks(range(n_tracks))
         ax.set_yticklabels([f"track {t}" for t in range(n_tracks)], fontsize=8)
         ax.set_ylim(n_tracks - 0.4, -0.8)
@@ -309,18 +265,97 @@ class GangsOverTime(ResultMixin):
             ax.legend(loc="lower left", fontsize="small", markerscale=0.5)
         last = ax
         if ax2 is not None:
-            c = self.centralization
-            xs2 = [x_of[w] for w in c["window"]]
-            ax2.plot(xs2, c["degree"], marker="o", label="degree")
-            ax2.plot(xs2, c["betweenness"], marker="s", label="betweenness")
-            ax2.set_ylabel("centralisation")
-            ax2.set_ylim(0, 1.05)
-            ax2.grid(alpha=0.3)
-            ax2.legend(fontsize="small", loc="lower left")
+            _plot_centralization(ax2, self, x_of)
             last = ax2
         last.set_xticks(range(len(self.windows)))
         last.set_xticklabels(self.windows, rotation=30 if len(self.windows) > 8 else 0, fontsize=8)
         return fig
+
+
+# --------------------------------------------------------------------------- plot stages
+
+_Position = dict[tuple[str, int], tuple[int, int]]
+
+
+def _plot_matches(ax: Any, result: GangsOverTime, pos: _Position, x_of: dict[str, int]) -> None:
+    """Lines between matched communities: grey within a track, orange dashed across."""
+    for r in result.matches.to_dict("records"):
+        a = pos[(result.windows[x_of[r["window"]] - 1], int(r["from_community"]))]
+        b = pos[(r["window"], int(r["to_community"]))]
+        same = r["from_track"] == r["to_track"]
+        ax.plot(
+            [a[0], b[0]],
+            [a[1], b[1]],
+            color="0.6" if same else "tab:orange",
+            ls="-" if same else "--",
+            lw=1 + 4 * float(r["jaccard"]),
+            zorder=1,
+        )
+
+
+def _plot_communities(
+    ax: Any, result: GangsOverTime, pos: _Position, highlight: Hashable | None
+) -> list[bool]:
+    """A disc per community (area: size, written in it); which ones hold ``highlight``."""
+    comms = result.communities
+    if not len(comms):
+        return []
+    xs = [pos[(r["window"], int(r["community"]))][0] for r in comms.to_dict("records")]
+    ys = comms["track"].astype(int).tolist()
+    sizes = comms["size"].astype(int).tolist()
+    biggest = max(sizes)
+    ringed = [
+        highlight is not None and str(highlight) in str(m).split(";") for m in comms["members"]
+    ]
+    ax.scatter(
+        xs,
+        ys,
+        s=[60 + 540 * s / biggest for s in sizes],
+        color="tab:blue",
+        edgecolors=["tab:red" if r else "none" for r in ringed],
+        linewidths=2.5,
+        zorder=2,
+        label=None if highlight is None else f"holds {highlight}",
+    )
+    for x, y, s in zip(xs, ys, sizes, strict=True):
+        ax.annotate(str(s), (x, y), ha="center", va="center", color="white", fontsize=7)
+    return ringed
+
+
+def _plot_events(ax: Any, result: GangsOverTime, x_of: dict[str, int]) -> None:
+    """A cross where a track vanishes; the event's name above each community it starts."""
+    labels: dict[tuple[int, int], list[str]] = {}
+    for r in result.events.to_dict("records"):
+        x = x_of[r["window"]]
+        if r["event"] == "vanish":
+            ax.scatter([x], [int(r["from_tracks"])], marker="x", color="0.5", zorder=2)
+            continue
+        if r["event"] == "continue":
+            continue
+        for track in str(r["to_tracks"]).split(";"):
+            labels.setdefault((x, int(track)), []).append(str(r["event"]))
+    for (x, y), names in labels.items():
+        text = "/".join(dict.fromkeys(names))
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+            color="0.25",
+        )
+
+
+def _plot_centralization(ax: Any, result: GangsOverTime, x_of: dict[str, int]) -> None:
+    c = result.centralization
+    xs = [x_of[w] for w in c["window"]]
+    ax.plot(xs, c["degree"], marker="o", label="degree")
+    ax.plot(xs, c["betweenness"], marker="s", label="betweenness")
+    ax.set_ylabel("centralisation")
+    ax.set_ylim(0, 1.05)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left")
 
 
 # --------------------------------------------------------------------------- centralisation
@@ -433,191 +468,19 @@ def track_communities(
     [[4, 0, 1], [5, 0, 1]]
     """
     sw = Stopwatch()
-    theta = _check_fraction("threshold", threshold, closed_low=False)
-    grow = float(size_change)
-    if isinstance(size_change, bool) or not 0 <= grow < 1:
-        raise ValueError(f"size_change must be in [0, 1), not {size_change!r}")
-    for what, value in (("min_size", min_size), ("min_shared", min_shared)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{what} must be an integer >= 1, not {value!r}")
-    labels = [str(i) for i in range(len(partitions))] if windows is None else list(windows)
-    if len(labels) != len(partitions):
-        raise ValueError(f"{len(partitions)} partitions but {len(labels)} window labels")
-    if len(set(labels)) != len(labels):
-        raise ValueError("window labels must be distinct")
-    if scores is not None and len(scores) != len(partitions):
-        raise ValueError(f"{len(partitions)} partitions but {len(scores)} score mappings")
-    names = names or {}
-
-    groups_per_window: list[list[frozenset[Hashable]]] = []
-    memberships: list[dict[Hashable, int]] = []
-    for part in partitions:
-        groups = _groups(part)
-        groups_per_window.append(groups)
-        memberships.append({v: c for c, g in enumerate(groups) for v in g})
-
-    community_rows: list[dict[str, Any]] = []
-    event_rows: list[dict[str, Any]] = []
-    mover_rows: list[dict[str, Any]] = []
-    leader_rows: list[dict[str, Any]] = []
-    match_rows: list[dict[str, Any]] = []
-    next_track = 0
-    prev_tracked: dict[int, frozenset[Hashable]] = {}
-    prev_track: dict[int, int] = {}
-    prev_leader: dict[int, Hashable] = {}
-    for t, (label, groups) in enumerate(zip(labels, groups_per_window, strict=True)):
-        tracked = {c: g for c, g in enumerate(groups) if len(g) >= min_size}
-        pairs = []
-        seen = set(memberships[t - 1]) & set(memberships[t]) if t else set()
-        for a, ga in prev_tracked.items():
-            for b, gb in tracked.items():
-                shared = len(ga & gb)
-                if shared < min_shared:
-                    continue
-                union = len((ga | gb) & seen) if seen_in_both else len(ga | gb)
-                similarity = shared / union
-                if similarity >= theta:
-                    pairs.append((similarity, a, b))
-        # tracks: best matches first, a previous track claimed once
-        pairs.sort(key=lambda p: (-p[0], prev_track[p[1]], p[2]))
-        track: dict[int, int] = {}
-        claimed: set[int] = set()
-        for _, a, b in pairs:
-            if b not in track and a not in claimed:
-                track[b] = prev_track[a]
-                claimed.add(a)
-        for b in tracked:
-            if b not in track:
-                track[b] = next_track
-                next_track += 1
-        succ: dict[int, list[tuple[float, int]]] = {a: [] for a in prev_tracked}
-        pred: dict[int, list[tuple[float, int]]] = {b: [] for b in tracked}
-        for j, a, b in pairs:
-            succ[a].append((j, b))
-            pred[b].append((j, a))
-            match_rows.append(
-                {
-                    "window": label,
-                    "from_community": a,
-                    "to_community": b,
-                    "from_track": prev_track[a],
-                    "to_track": track[b],
-                    "jaccard": j,
-                }
-            )
-
-        happened: list[tuple[str, list[int], list[int], float | None]] = []
-        if t > 0:
-            for a in sorted(prev_tracked, key=lambda a: prev_track[a]):
-                if not succ[a]:
-                    happened.append(("vanish", [a], [], None))
-                elif len(succ[a]) >= 2:
-                    happened.append(
-                        ("split", [a], [b for _, b in succ[a]], max(j for j, _ in succ[a]))
-                    )
-            for b in sorted(tracked, key=lambda b: track[b]):
-                if not pred[b]:
-                    happened.append(("appear", [], [b], None))
-                elif len(pred[b]) >= 2:
-                    happened.append(
-                        ("merge", [a for _, a in pred[b]], [b], max(j for j, _ in pred[b]))
-                    )
-                else:
-                    ((j, a),) = pred[b]
-                    if len(succ[a]) == 1:
-                        before, after = len(prev_tracked[a]), len(tracked[b])
-                        kind = (
-                            "grow"
-                            if after > (1 + grow) * before
-                            else "shrink"
-                            if after < (1 - grow) * before
-                            else "continue"
-                        )
-                        happened.append((kind, [a], [b], j))
-        for kind, froms, tos, best in happened:
-            froms, tos = sorted(froms), sorted(tos)
-            event_rows.append(
-                {
-                    "window": label,
-                    "event": kind,
-                    "from_communities": _joined(froms),
-                    "to_communities": _joined(tos),
-                    "from_tracks": _joined(sorted(prev_track[a] for a in froms)),
-                    "to_tracks": _joined(sorted(track[b] for b in tos)),
-                    "from_size": sum(len(prev_tracked[a]) for a in froms),
-                    "to_size": sum(len(tracked[b]) for b in tos),
-                    "jaccard": best,
-                }
-            )
-
-        leader: dict[int, Hashable] = {}
-        window_scores = scores[t] if scores is not None else None
-        for b, members in sorted(tracked.items(), key=lambda item: track[item[0]]):
-            lead: Hashable | None = None
-            score: float | None = None
-            if window_scores is not None:
-                # the highest score; among equals the first in canonical order
-                lead = min(
-                    enumerate(canonical_nodes(members)),
-                    key=lambda item: (-window_scores.get(item[1], -math.inf), item[0]),
-                )[1]
-                score = window_scores.get(lead)
-                leader[b] = lead
-            community_rows.append(
-                {
-                    "window": label,
-                    "community": b,
-                    "track": track[b],
-                    "size": len(members),
-                    "leader": lead,
-                    "leader_name": names.get(lead) if lead is not None else None,
-                    "leader_score": score,
-                    "members": _joined(canonical_nodes(members)),
-                }
-            )
-        if t > 0:
-            back = {prev_track[a]: a for a in prev_tracked}
-            for b in sorted(tracked, key=lambda b: track[b]):
-                a_old = back.get(track[b])
-                if a_old is None or b not in leader or a_old not in prev_leader:
-                    continue
-                if leader[b] != prev_leader[a_old]:
-                    leader_rows.append(
-                        {
-                            "window": label,
-                            "track": track[b],
-                            "community": b,
-                            "from_leader": prev_leader[a_old],
-                            "from_name": names.get(prev_leader[a_old]),
-                            "to_leader": leader[b],
-                            "to_name": names.get(leader[b]),
-                        }
-                    )
-            before_of = memberships[t - 1]
-            now_of = memberships[t]
-            for v in canonical_nodes(set(before_of) & set(now_of)):
-                a, b = before_of[v], now_of[v]
-                if a in prev_tracked and b in tracked and prev_track[a] != track[b]:
-                    mover_rows.append(
-                        {
-                            "window": label,
-                            "person": v,
-                            "name": names.get(v),
-                            "from_community": a,
-                            "to_community": b,
-                            "from_track": prev_track[a],
-                            "to_track": track[b],
-                        }
-                    )
-        prev_tracked, prev_track, prev_leader = tracked, track, leader
-
-    order = {e: i for i, e in enumerate(EVENTS)}
-    events = pd.DataFrame(event_rows, columns=_EVENT_COLUMNS)
-    if len(events):
-        events["_w"] = events["window"].map({w: i for i, w in enumerate(labels)})
-        events["_e"] = events["event"].map(order)
-        events = events.sort_values(["_w", "_e", "from_tracks", "to_tracks"], kind="stable")
-        events = events.drop(columns=["_w", "_e"]).reset_index(drop=True)
+    theta, grow, labels = _check_tracking(
+        partitions, windows, threshold, size_change, min_size, min_shared, scores
+    )
+    groups_per_window = [_groups(part) for part in partitions]
+    memberships = [{v: c for c, g in enumerate(groups) for v in g} for groups in groups_per_window]
+    rows = _track_windows(
+        labels,
+        groups_per_window,
+        memberships,
+        scores,
+        names or {},
+        _Rules(theta, grow, min_size, min_shared, bool(seen_in_both)),
+    )
     params = {
         "threshold": theta,
         "size_change": grow,
@@ -634,11 +497,11 @@ def track_communities(
     ).hexdigest()
     return GangsOverTime(
         windows=tuple(labels),
-        communities=pd.DataFrame(community_rows, columns=_COMMUNITY_COLUMNS),
-        events=events,
-        movers=pd.DataFrame(mover_rows, columns=_MOVER_COLUMNS),
-        leader_changes=pd.DataFrame(leader_rows, columns=_LEADER_COLUMNS),
-        matches=pd.DataFrame(match_rows, columns=_MATCH_COLUMNS),
+        communities=pd.DataFrame(rows["communities"], columns=_COMMUNITY_COLUMNS),
+        events=_sorted_events(rows["events"], labels),
+        movers=pd.DataFrame(rows["movers"], columns=_MOVER_COLUMNS),
+        leader_changes=pd.DataFrame(rows["leader_changes"], columns=_LEADER_COLUMNS),
+        matches=pd.DataFrame(rows["matches"], columns=_MATCH_COLUMNS),
         centralization=(
             pd.DataFrame(columns=_CENTRALIZATION_COLUMNS)
             if centralization is None
@@ -653,6 +516,296 @@ def track_communities(
             input_hash="sha256:" + digest,
         ),
     )
+
+
+# --------------------------------------------------------------------------- tracking stages
+
+
+@dataclass
+class _Window:
+    """One window while tracking: person -> community, the tracked communities (index ->
+    members), and, once assigned, their tracks and leaders."""
+
+    label: str
+    membership: dict[Hashable, int]
+    tracked: dict[int, frozenset[Hashable]]
+    track: dict[int, int] = dataclasses.field(default_factory=dict)
+    leader: dict[int, Hashable] = dataclasses.field(default_factory=dict)
+
+
+#: A candidate match: (Jaccard similarity, community of the earlier window, of the later).
+_Pair = tuple[float, int, int]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The matching rules of :func:`track_communities`, checked."""
+
+    threshold: float
+    size_change: float
+    min_size: int
+    min_shared: int
+    seen_in_both: bool
+
+
+def _track_windows(
+    labels: list[str],
+    groups_per_window: list[list[frozenset[Hashable]]],
+    memberships: list[dict[Hashable, int]],
+    scores: Sequence[Mapping[Any, float]] | None,
+    names: Mapping[Any, Any],
+    rules: _Rules,
+) -> dict[str, list[dict[str, Any]]]:
+    """Walk the windows in time order: tracks, matches, events, leaders and movers (rows)."""
+    rows: dict[str, list[dict[str, Any]]] = {
+        "communities": [],
+        "events": [],
+        "movers": [],
+        "leader_changes": [],
+        "matches": [],
+    }
+    next_track = 0
+    prev: _Window | None = None
+    for t, (label, groups) in enumerate(zip(labels, groups_per_window, strict=True)):
+        now = _Window(
+            label=label,
+            membership=memberships[t],
+            tracked={c: g for c, g in enumerate(groups) if len(g) >= rules.min_size},
+        )
+        pairs = _candidate_pairs(prev, now, rules.threshold, rules.min_shared, rules.seen_in_both)
+        next_track = _assign_tracks(pairs, prev, now, next_track)
+        rows["matches"] += _match_rows(pairs, prev, now)
+        if prev is not None:
+            rows["events"] += _event_rows(pairs, prev, now, rules.size_change)
+        window_scores = scores[t] if scores is not None else None
+        rows["communities"] += _community_rows(now, window_scores, names)
+        if prev is not None:
+            rows["leader_changes"] += _leader_change_rows(prev, now, names)
+            rows["movers"] += _mover_rows(prev, now, names)
+        prev = now
+    return rows
+
+
+def _check_tracking(
+    partitions: Sequence[PartitionLike],
+    windows: Sequence[str] | None,
+    threshold: float,
+    size_change: float,
+    min_size: int,
+    min_shared: int,
+    scores: Sequence[Mapping[Any, float]] | None,
+) -> tuple[float, float, list[str]]:
+    """The checked threshold, size change and window labels (ValueError on bad options)."""
+    theta = _check_fraction("threshold", threshold, closed_low=False)
+    grow = float(size_change)
+    if isinstance(size_change, bool) or not 0 <= grow < 1:
+        raise ValueError(f"size_change must be in [0, 1), not {size_change!r}")
+    for what, value in (("min_size", min_size), ("min_shared", min_shared)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{what} must be an integer >= 1, not {value!r}")
+    labels = [str(i) for i in range(len(partitions))] if windows is None else list(windows)
+    if len(labels) != len(partitions):
+        raise ValueError(f"{len(partitions)} partitions but {len(labels)} window labels")
+    if len(set(labels)) != len(labels):
+        raise ValueError("window labels must be distinct")
+    if scores is not None and len(scores) != len(partitions):
+        raise ValueError(f"{len(partitions)} partitions but {len(scores)} score mappings")
+    return theta, grow, labels
+
+
+def _candidate_pairs(
+    prev: _Window | None, now: _Window, theta: float, min_shared: int, seen_in_both: bool
+) -> list[_Pair]:
+    """The pairs of communities that match, best first (then earlier track, later index)."""
+    if prev is None:
+        return []
+    pairs = []
+    seen = set(prev.membership) & set(now.membership)
+    for a, ga in prev.tracked.items():
+        for b, gb in now.tracked.items():
+            shared = len(ga & gb)
+            if shared < min_shared:
+                continue
+            union = len((ga | gb) & seen) if seen_in_both else len(ga | gb)
+            similarity = shared / union
+            if similarity >= theta:
+                pairs.append((similarity, a, b))
+    pairs.sort(key=lambda p: (-p[0], prev.track[p[1]], p[2]))
+    return pairs
+
+
+def _assign_tracks(pairs: list[_Pair], prev: _Window | None, now: _Window, next_track: int) -> int:
+    """Give ``now``'s communities their tracks; return the next new track number.
+
+    Best matches first, a previous track claimed once; the rest start new tracks.
+    """
+    if prev is not None:
+        for a, b in greedy_matching((a, b) for _, a, b in pairs):
+            now.track[b] = prev.track[a]
+    for b in now.tracked:
+        if b not in now.track:
+            now.track[b] = next_track
+            next_track += 1
+    return next_track
+
+
+def _match_rows(pairs: list[_Pair], prev: _Window | None, now: _Window) -> list[dict[str, Any]]:
+    if prev is None:
+        return []
+    return [
+        {
+            "window": now.label,
+            "from_community": a,
+            "to_community": b,
+            "from_track": prev.track[a],
+            "to_track": now.track[b],
+            "jaccard": j,
+        }
+        for j, a, b in pairs
+    ]
+
+
+def _what_happened(
+    pairs: list[_Pair], prev: _Window, now: _Window, grow: float
+) -> list[tuple[str, list[int], list[int], float | None]]:
+    """Events between two windows: (kind, earlier communities, later ones, best Jaccard)."""
+    succ: dict[int, list[tuple[float, int]]] = {a: [] for a in prev.tracked}
+    pred: dict[int, list[tuple[float, int]]] = {b: [] for b in now.tracked}
+    for j, a, b in pairs:
+        succ[a].append((j, b))
+        pred[b].append((j, a))
+    happened: list[tuple[str, list[int], list[int], float | None]] = []
+    for a in sorted(prev.tracked, key=lambda a: prev.track[a]):
+        if not succ[a]:
+            happened.append(("vanish", [a], [], None))
+        elif len(succ[a]) >= 2:
+            happened.append(("split", [a], [b for _, b in succ[a]], max(j for j, _ in succ[a])))
+    for b in sorted(now.tracked, key=lambda b: now.track[b]):
+        if not pred[b]:
+            happened.append(("appear", [], [b], None))
+        elif len(pred[b]) >= 2:
+            happened.append(("merge", [a for _, a in pred[b]], [b], max(j for j, _ in pred[b])))
+        else:
+            ((j, a),) = pred[b]
+            if len(succ[a]) == 1:
+                before, after = len(prev.tracked[a]), len(now.tracked[b])
+                kind = (
+                    "grow"
+                    if after > (1 + grow) * before
+                    else "shrink"
+                    if after < (1 - grow) * before
+                    else "continue"
+                )
+                happened.append((kind, [a], [b], j))
+    return happened
+
+
+def _event_rows(
+    pairs: list[_Pair], prev: _Window, now: _Window, grow: float
+) -> list[dict[str, Any]]:
+    rows = []
+    for kind, froms, tos, best in _what_happened(pairs, prev, now, grow):
+        froms, tos = sorted(froms), sorted(tos)
+        rows.append(
+            {
+                "window": now.label,
+                "event": kind,
+                "from_communities": _joined(froms),
+                "to_communities": _joined(tos),
+                "from_tracks": _joined(sorted(prev.track[a] for a in froms)),
+                "to_tracks": _joined(sorted(now.track[b] for b in tos)),
+                "from_size": sum(len(prev.tracked[a]) for a in froms),
+                "to_size": sum(len(now.tracked[b]) for b in tos),
+                "jaccard": best,
+            }
+        )
+    return rows
+
+
+def _community_rows(
+    now: _Window, scores: Mapping[Any, float] | None, names: Mapping[Any, Any]
+) -> list[dict[str, Any]]:
+    """One row per tracked community, in track order; sets ``now.leader`` when scored."""
+    rows = []
+    for b, members in sorted(now.tracked.items(), key=lambda item: now.track[item[0]]):
+        lead: Hashable | None = None
+        score: float | None = None
+        if scores is not None:
+            # the highest score; among equals the first in canonical order
+            lead = min(
+                enumerate(canonical_nodes(members)),
+                key=lambda item: (-scores.get(item[1], -math.inf), item[0]),
+            )[1]
+            score = scores.get(lead)
+            now.leader[b] = lead
+        rows.append(
+            {
+                "window": now.label,
+                "community": b,
+                "track": now.track[b],
+                "size": len(members),
+                "leader": lead,
+                "leader_name": names.get(lead) if lead is not None else None,
+                "leader_score": score,
+                "members": _joined(canonical_nodes(members)),
+            }
+        )
+    return rows
+
+
+def _leader_change_rows(
+    prev: _Window, now: _Window, names: Mapping[Any, Any]
+) -> list[dict[str, Any]]:
+    rows = []
+    back = {prev.track[a]: a for a in prev.tracked}
+    for b in sorted(now.tracked, key=lambda b: now.track[b]):
+        a_old = back.get(now.track[b])
+        if a_old is None or b not in now.leader or a_old not in prev.leader:
+            continue
+        if now.leader[b] != prev.leader[a_old]:
+            rows.append(
+                {
+                    "window": now.label,
+                    "track": now.track[b],
+                    "community": b,
+                    "from_leader": prev.leader[a_old],
+                    "from_name": names.get(prev.leader[a_old]),
+                    "to_leader": now.leader[b],
+                    "to_name": names.get(now.leader[b]),
+                }
+            )
+    return rows
+
+
+def _mover_rows(prev: _Window, now: _Window, names: Mapping[Any, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for v in canonical_nodes(set(prev.membership) & set(now.membership)):
+        a, b = prev.membership[v], now.membership[v]
+        if a in prev.tracked and b in now.tracked and prev.track[a] != now.track[b]:
+            rows.append(
+                {
+                    "window": now.label,
+                    "person": v,
+                    "name": names.get(v),
+                    "from_community": a,
+                    "to_community": b,
+                    "from_track": prev.track[a],
+                    "to_track": now.track[b],
+                }
+            )
+    return rows
+
+
+def _sorted_events(rows: list[dict[str, Any]], labels: list[str]) -> pd.DataFrame:
+    """The events table in window order, then event order (:data:`EVENTS`), then tracks."""
+    order = {e: i for i, e in enumerate(EVENTS)}
+    events = pd.DataFrame(rows, columns=_EVENT_COLUMNS)
+    if len(events):
+        events["_w"] = events["window"].map({w: i for i, w in enumerate(labels)})
+        events["_e"] = events["event"].map(order)
+        events = events.sort_values(["_w", "_e", "from_tracks", "to_tracks"], kind="stable")
+        events = events.drop(columns=["_w", "_e"]).reset_index(drop=True)
+    return events
 
 
 def _groups(partition: PartitionLike) -> list[frozenset[Hashable]]:
@@ -749,55 +902,14 @@ def gangs_over_time(
     >>> t.events[["event", "from_size", "to_size"]].values.tolist()
     [['grow', 5, 6], ['shrink', 5, 4]]
     """
-    from netintel.algorithms.gangs import find_gangs
     from netintel.algorithms.results import draw_seed
 
-    if isinstance(graphs, Mapping):
-        if windows is not None:
-            raise ValueError("graphs is a mapping: its keys are the window labels")
-        labels = [str(k) for k in graphs]
-        seq = list(graphs.values())
-    else:
-        seq = list(graphs)
-        if windows is not None:
-            labels = [str(w) for w in windows]
-        else:
-            given = [g.graph.get("name") if isinstance(g, nx.Graph) else None for g in seq]
-            distinct = all(given) and len(set(given)) == len(given)
-            labels = [str(x) for x in given] if distinct else [str(i) for i in range(len(seq))]
-    if not seq:
-        raise ValueError("gangs_over_time needs at least one window")
-    for i, G in enumerate(seq):
-        if not isinstance(G, nx.Graph):
-            raise ValueError(f"window {labels[i]!r} is not a networkx graph: {type(G).__name__}")
+    labels, seq = _labelled_graphs(graphs, windows)
     sw = Stopwatch()
     seed = draw_seed(seed)
-    partitions: list[list[frozenset[Hashable]]] = []
-    scores: list[dict[Hashable, float]] = []
-    names: dict[Hashable, Any] = {}
-    curve = []
-    hashes = []
-    for label, G in zip(labels, seq, strict=True):
-        for v, data in G.nodes(data=True):
-            if data.get(name) is not None:
-                names[v] = data[name]
-        hashes.append(graph_hash(G, weight))
-        if G.number_of_edges() == 0:
-            groups = [frozenset([v]) for v in canonical_nodes(G.nodes)]
-        else:
-            groups = list(find_gangs(G, weight=weight, seed=seed, **find_gangs_options).communities)
-        partitions.append(groups)
-        scores.append(_inside_degree(G, groups, weight))
-        c = centralization(G)
-        curve.append(
-            {
-                "window": label,
-                "nodes": G.number_of_nodes(),
-                "edges": nx.Graph(G).number_of_edges(),
-                "degree": c["degree"],
-                "betweenness": c["betweenness"],
-            }
-        )
+    partitions, scores, names, curve, hashes = _gangs_per_window(
+        labels, seq, weight=weight, seed=seed, name=name, find_gangs_options=find_gangs_options
+    )
     out = track_communities(
         partitions,
         windows=labels,
@@ -831,6 +943,78 @@ def gangs_over_time(
         packages=("igraph", "networkit", "infomap"),
     )
     return _with_provenance(out, provenance)
+
+
+def _labelled_graphs(
+    graphs: Sequence[nx.Graph] | Mapping[str, nx.Graph], windows: Sequence[str] | None
+) -> tuple[list[str], list[nx.Graph]]:
+    """The window labels and graphs of :func:`gangs_over_time` (ValueError when unusable)."""
+    if isinstance(graphs, Mapping):
+        if windows is not None:
+            raise ValueError("graphs is a mapping: its keys are the window labels")
+        labels = [str(k) for k in graphs]
+        seq = list(graphs.values())
+    else:
+        seq = list(graphs)
+        if windows is not None:
+            labels = [str(w) for w in windows]
+        else:
+            given = [g.graph.get("name") if isinstance(g, nx.Graph) else None for g in seq]
+            distinct = all(given) and len(set(given)) == len(given)
+            labels = [str(x) for x in given] if distinct else [str(i) for i in range(len(seq))]
+    if not seq:
+        raise ValueError("gangs_over_time needs at least one window")
+    for i, G in enumerate(seq):
+        if not isinstance(G, nx.Graph):
+            raise ValueError(f"window {labels[i]!r} is not a networkx graph: {type(G).__name__}")
+    return labels, seq
+
+
+def _gangs_per_window(
+    labels: list[str],
+    seq: list[nx.Graph],
+    *,
+    weight: str | None,
+    seed: int,
+    name: str,
+    find_gangs_options: Mapping[str, Any],
+) -> tuple[
+    list[list[frozenset[Hashable]]],
+    list[dict[Hashable, float]],
+    dict[Hashable, Any],
+    list[dict[str, Any]],
+    list[str],
+]:
+    """Per window: the gangs, leadership scores and centralisation; names and graph hashes."""
+    from netintel.algorithms.gangs import find_gangs
+
+    partitions: list[list[frozenset[Hashable]]] = []
+    scores: list[dict[Hashable, float]] = []
+    names: dict[Hashable, Any] = {}
+    curve = []
+    hashes = []
+    for label, G in zip(labels, seq, strict=True):
+        for v, data in G.nodes(data=True):
+            if data.get(name) is not None:
+                names[v] = data[name]
+        hashes.append(graph_hash(G, weight))
+        if G.number_of_edges() == 0:
+            groups = [frozenset([v]) for v in canonical_nodes(G.nodes)]
+        else:
+            groups = list(find_gangs(G, weight=weight, seed=seed, **find_gangs_options).communities)
+        partitions.append(groups)
+        scores.append(_inside_degree(G, groups, weight))
+        c = centralization(G)
+        curve.append(
+            {
+                "window": label,
+                "nodes": G.number_of_nodes(),
+                "edges": nx.Graph(G).number_of_edges(),
+                "degree": c["degree"],
+                "betweenness": c["betweenness"],
+            }
+        )
+    return partitions, scores, names, curve, hashes
 
 
 def _with_provenance(result: GangsOverTime, provenance: Provenance) -> GangsOverTime:
@@ -883,6 +1067,46 @@ def _label(since: pd.Timestamp, until: pd.Timestamp, daily: bool) -> str:
     return f"{since.strftime(fmt)}..{until.strftime(fmt)}"
 
 
+def _edge_times(edges: pd.DataFrame, columns: Sequence[str], time: str) -> pd.Series:
+    """The edge table's times (ValueError for a missing column, a bad time, no rows)."""
+    for col in columns:
+        if col not in edges.columns:
+            raise ValueError(f"the edge table has no column {col!r}; it has {list(edges.columns)}")
+    try:
+        when = pd.to_datetime(edges[time])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"column {time!r} is not a time: {exc}") from None
+    if when.isna().any():
+        row = int(when.isna().to_numpy().nonzero()[0][0])
+        raise ValueError(f"column {time!r} has no time in row {row}")
+    if not len(edges):
+        raise ValueError("the edge table is empty")
+    return when
+
+
+def _window_graph(
+    inside: pd.DataFrame, directed: bool, names: Mapping[Any, Any] | None
+) -> nx.Graph:
+    """One window's network from its rows ``u, v, w``: an edge per pair, weights summed."""
+    G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    summed = inside.groupby(["u", "v"], sort=True)["w"].sum()
+    for u, v, value in zip(
+        summed.index.get_level_values(0).tolist(),
+        summed.index.get_level_values(1).tolist(),
+        summed.to_numpy(dtype=float).tolist(),
+        strict=True,
+    ):
+        if G.has_edge(u, v):  # undirected: u -> v and v -> u are one edge
+            G[u][v]["weight"] += value
+        else:
+            G.add_edge(u, v, weight=value)
+    if names:
+        for v in G.nodes:
+            if v in names:
+                G.nodes[v]["name"] = names[v]
+    return G
+
+
 def gangs_over_time_frame(
     edges: pd.DataFrame,
     *,
@@ -912,6 +1136,31 @@ def gangs_over_time_frame(
     (:func:`time_windows`), from ``start`` (default: the first time) to ``end`` (default:
     the last); labels ``"since..until"``.
 
+    Parameters
+    ----------
+    edges : pandas.DataFrame
+        One row per contact, with columns ``source``, ``target``, ``time`` (and ``weight``).
+    window, step : str
+        Window length and the step between window starts (pandas offsets; ``step``
+        defaults to ``window``).
+    source, target, time : str
+        The columns holding the two people and the time of the contact.
+    weight : str or None
+        Column summed per pair and window; None counts the rows.
+    directed : bool
+        Keep the direction of the contacts (False: ``u -> v`` and ``v -> u`` are one link).
+    start, end : time or None
+        The period cut into windows (default: the first and the last time in ``edges``).
+    names : mapping or None
+        Person -> name for the tables.
+    seed, threshold, size_change, min_size, min_shared, seen_in_both, **find_gangs_options
+        As for :func:`gangs_over_time`.
+
+    Returns
+    -------
+    GangsOverTime
+        Its provenance adds ``window``, ``step``, ``directed`` and ``weight_column``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -926,18 +1175,7 @@ def gangs_over_time_frame(
     >>> t.events[["event", "from_tracks", "to_tracks"]].values.tolist()
     [['appear', '', '1'], ['vanish', '0', '']]
     """
-    for col in (source, target, time, *([weight] if weight else [])):
-        if col not in edges.columns:
-            raise ValueError(f"the edge table has no column {col!r}; it has {list(edges.columns)}")
-    try:
-        when = pd.to_datetime(edges[time])
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"column {time!r} is not a time: {exc}") from None
-    if when.isna().any():
-        row = int(when.isna().to_numpy().nonzero()[0][0])
-        raise ValueError(f"column {time!r} has no time in row {row}")
-    if not len(edges):
-        raise ValueError("the edge table is empty")
+    when = _edge_times(edges, (source, target, time, *([weight] if weight else [])), time)
     tz = when.dt.tz
 
     def instant(value: Any, default: pd.Timestamp) -> pd.Timestamp:
@@ -950,7 +1188,6 @@ def gangs_over_time_frame(
 
     bounds = time_windows(instant(start, when.min()), instant(end, when.max()), window, step)
     daily = all(ts == ts.normalize() for pair in bounds for ts in pair)
-    graphs: dict[str, nx.Graph] = {}
     frame = pd.DataFrame(
         {
             "u": edges[source].to_numpy(),
@@ -959,25 +1196,12 @@ def gangs_over_time_frame(
         }
     )
     frame["t"] = when.reset_index(drop=True)
-    for since, until in bounds:
-        inside = frame[(frame["t"] >= since) & (frame["t"] < until)]
-        G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
-        summed = inside.groupby(["u", "v"], sort=True)["w"].sum()
-        for u, v, value in zip(
-            summed.index.get_level_values(0).tolist(),
-            summed.index.get_level_values(1).tolist(),
-            summed.to_numpy(dtype=float).tolist(),
-            strict=True,
-        ):
-            if G.has_edge(u, v):  # undirected: u -> v and v -> u are one edge
-                G[u][v]["weight"] += value
-            else:
-                G.add_edge(u, v, weight=value)
-        if names:
-            for v in G.nodes:
-                if v in names:
-                    G.nodes[v]["name"] = names[v]
-        graphs[_label(since, until, daily)] = G
+    graphs = {
+        _label(since, until, daily): _window_graph(
+            frame[(frame["t"] >= since) & (frame["t"] < until)], directed, names
+        )
+        for since, until in bounds
+    }
     result = gangs_over_time(
         graphs,
         weight="weight",

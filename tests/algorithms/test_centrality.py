@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from netintel.algorithms import graph_hash
+from netintel.algorithms import graph_hash, louvain
 from netintel.algorithms.centrality import (
     KEY_PLAYER_METRICS,
     bridges,
@@ -17,6 +17,7 @@ from netintel.algorithms.centrality import (
     burt_constraint,
     katz,
     key_players,
+    leaders_and_brokers,
 )
 
 
@@ -346,3 +347,45 @@ def test_isolates_have_undefined_constraint() -> None:
     G = nx.Graph([(0, 1)])
     G.add_node(2)
     assert np.isnan(burt_constraint(G).table.loc[2, "constraint"])
+
+
+# ----------------------------------------------------------------- leaders and brokers
+
+
+def _two_gangs() -> nx.Graph:
+    """A clique of four (a2 calls a3 and a4 three times) and one of three, a1 - b1 between."""
+    G = nx.complete_graph(["a1", "a2", "a3", "a4"])
+    G.add_edges_from(nx.complete_graph(["b1", "b2", "b3"]).edges())
+    G.add_edge("a1", "b1")
+    nx.set_edge_attributes(G, 1, "weight")
+    G["a2"]["a3"]["weight"] = G["a2"]["a4"]["weight"] = 3
+    return G
+
+
+def test_leaders_rank_by_pagerank_in_the_community_brokers_by_brokerage_between_groups() -> None:
+    G = _two_gangs()
+    gangs = louvain(G, seed=0, engine="networkx")
+    assert gangs.communities == [frozenset({"a1", "a2", "a3", "a4"}), frozenset({"b1", "b2", "b3"})]
+    found = leaders_and_brokers(G, gangs, leaders=2, brokers=3)
+    t = found.table.set_index("node")
+    # a1 is the only one of its gang on a path to the other gang: its broker, not a leader
+    assert t["leader_rank"].to_dict() == {
+        "a2": 1,
+        "a3": 2,
+        "a4": 3,
+        "a1": 4,
+        "b1": 1,
+        "b2": 2,
+        "b3": 3,
+    }
+    assert t.index[t["broker"]].tolist() == ["a1", "b1"]
+    assert t.loc["a1", "cross_brokerage"] > 0 and t.loc["a2", "cross_brokerage"] == 0
+    # a3 and a4 tie on every score: node order decides
+    assert found.by_community().values.tolist() == [
+        [0, ["a2", "a3"], ["a1"]],
+        [1, ["b1", "b2"], ["b1"]],
+    ]
+    none = leaders_and_brokers(G, gangs, leaders=0, brokers=0).by_community()
+    assert none["leaders"].tolist() == [[], []] and none["brokers"].tolist() == [[], []]
+    with pytest.raises(ValueError, match="leaders must be an integer >= 0"):
+        leaders_and_brokers(G, gangs, leaders=-1)
