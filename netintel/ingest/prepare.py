@@ -21,7 +21,7 @@ from netintel.ingest.mapping import FileMapping, Mapping, check_phone_region, ch
 from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
-from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, RecordType
+from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
 
 __all__ = ["Options", "Prepared", "Reject", "options_for", "prepare"]
 
@@ -142,10 +142,10 @@ class Prepared:
         return [r for batch in self.batches(max(self.rows_loaded, 1)) for r in batch]
 
 
-def _call_id(caller: str, callee: str, at: Any, duration: Any, tower: Any) -> str:
-    """A deterministic id for a call record that has none."""
-    text = "|".join("" if v is None else str(v) for v in (caller, callee, at, duration, tower))
-    return "h:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+def _generated_key(key: GeneratedKey, values: tuple[Any, ...]) -> str:
+    """The deterministic key of a record that has none (:class:`GeneratedKey`)."""
+    text = "|".join("" if v is None else str(v) for v in values)
+    return key.prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _column_frame(
@@ -240,8 +240,8 @@ def prepare(
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
             problems[pos].append((name, reason))
     prep.warnings += _mostly_rejected(source, rt, frame, typed, problems, source_of, formats)
-    if rt.name == "calls":
-        _fill_call_ids(typed)
+    if rt.generated_key is not None:
+        _fill_generated_key(typed, rt)
 
     bad = np.zeros(len(typed), dtype=bool)
     for pos, found in problems.items():
@@ -392,23 +392,28 @@ def _duplicates(
     return dup
 
 
-def _fill_call_ids(typed: pd.DataFrame) -> None:
-    if "call_id" not in typed.columns:
-        typed["call_id"] = pd.Series(None, index=typed.index, dtype=object)
-    missing = typed["call_id"].isna()
+def _fill_generated_key(typed: pd.DataFrame, rt: RecordType) -> None:
+    """Fill the empty cells of the record type's generated key column (see
+    :class:`~netintel.schema.GeneratedKey`); date-times are hashed in ISO 8601."""
+    key = rt.generated_key
+    if key is None:
+        return
+    if key.column not in typed.columns:
+        typed[key.column] = pd.Series(None, index=typed.index, dtype=object)
+    missing = typed[key.column].isna()
     if not missing.any():
         return
     sub = typed.loc[missing]
-    at = sub["started_at"]
-    at_text = [None if pd.isna(t) else t.isoformat() for t in at]
-    cols = [sub[c].tolist() if c in sub else [None] * len(sub) for c in ("duration_s", "tower")]
-    ids = [
-        _call_id(c, e, a, d, t)
-        for c, e, a, d, t in zip(
-            sub["caller"].tolist(), sub["callee"].tolist(), at_text, *cols, strict=True
-        )
-    ]
-    typed.loc[missing, "call_id"] = pd.Series(ids, index=sub.index, dtype=object)
+    columns = []
+    for name in key.sources:
+        if name not in sub:
+            columns.append([None] * len(sub))
+        elif rt.column(name).type in TEMPORAL:
+            columns.append([None if pd.isna(t) else t.isoformat() for t in sub[name]])
+        else:
+            columns.append(sub[name].tolist())
+    ids = [_generated_key(key, values) for values in zip(*columns, strict=True)]
+    typed.loc[missing, key.column] = pd.Series(ids, index=sub.index, dtype=object)
 
 
 def _wire_column(series: pd.Series, type_: str) -> list[Any]:

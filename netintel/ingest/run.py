@@ -62,7 +62,7 @@ from netintel.ingest.statements import (
     relationship_statement,
 )
 from netintel.outfiles import write_csv
-from netintel.schema import LOAD_ORDER, RECORDS, RELATIONSHIPS, record
+from netintel.schema import LOAD_ORDER, RECORDS, record
 
 __all__ = ["FileReport", "IngestReport", "Skipped", "check", "ingest"]
 
@@ -422,7 +422,7 @@ def _write(
                 session.execute_write(tx_run, stmt, batch)
         if prep.record.node:
             stmt = node_statement(prep.record.name)
-        elif fresh and RELATIONSHIPS[prep.record.relationship or ""].unique_key:
+        elif fresh and prep.record.graph_unique:
             stmt = create_statement(prep.record.name)
         else:
             stmt = relationship_statement(prep.record.name)
