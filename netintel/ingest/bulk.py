@@ -37,7 +37,7 @@ from netintel import server
 from netintel.config import load_settings
 from netintel.db import apply_schema, server_version
 from netintel.exceptions import BulkRefusedError, IngestError
-from netintel.ingest.mapping import Mapping
+from netintel.ingest.mapping import IngestMapping
 from netintel.ingest.normalise import TEMPORAL
 from netintel.ingest.prepare import Prepared, _rel_columns, _wire_column
 from netintel.ingest.run import IngestReport, Sources, _Input, _record_run, _run
@@ -471,7 +471,7 @@ def bulk_ingest(
     *,
     driver: neo4j.Driver,
     state_dir: str | Path | None = None,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | IngestMapping | None = None,
     reject_dir: str | Path | None = None,
     timezone: str | None = None,
     phone_region: str | None = None,

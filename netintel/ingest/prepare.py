@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from netintel.exceptions import IngestError, InputFileError, MappingError
-from netintel.ingest.mapping import FileMapping, Mapping, check_phone_region, check_timezone
+from netintel.ingest.mapping import FileMapping, IngestMapping, check_phone_region, check_timezone
 from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
@@ -40,7 +40,7 @@ class Options:
 
 
 def options_for(
-    mapping: Mapping,
+    mapping: IngestMapping,
     *,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -54,11 +54,11 @@ def options_for(
     warning in its report when it differs from the caller's). A time zone or region
     that does not exist is an :class:`IngestError`.
 
-    >>> options_for(Mapping(timezone="Asia/Shanghai")).timezone
+    >>> options_for(IngestMapping(timezone="Asia/Shanghai")).timezone
     'Asia/Shanghai'
-    >>> options_for(Mapping(), timezone="Europe/London", phone_region="gb").phone_region
+    >>> options_for(IngestMapping(), timezone="Europe/London", phone_region="gb").phone_region
     'GB'
-    >>> options_for(Mapping(timezone="Asia/Shanghai"), timezone="UTC")  # doctest: +ELLIPSIS
+    >>> options_for(IngestMapping(timezone="Asia/Shanghai"), timezone="UTC")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     netintel.exceptions.MappingError: the mapping sets timezone: Asia/Shanghai but the ingest ...
@@ -128,9 +128,9 @@ class Prepared:
     def rows_loaded(self) -> int:
         return len(self.good)
 
-    def batches(self, size: int, *, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
-        """Rows for the ingest statement, ``size`` at a time (the first ``limit`` only)."""
-        end = self.rows_loaded if limit is None else min(limit, self.rows_loaded)
+    def batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        """Rows for the ingest statement, ``size`` at a time."""
+        end = self.rows_loaded
         shape = _shape_nodes if self.record.node else _shape_relationships
         for start in range(0, end, size):
             stop = min(start + size, end)

@@ -20,8 +20,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from collections.abc import Mapping as MappingABC
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
 from netintel.exceptions import IngestError, InputFileError
 from netintel.ingest.keys import SeenKeys, reject_call_id_clashes
-from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
     NETWORK_SUFFIXES,
     add_listed_persons,
@@ -124,7 +123,7 @@ class IngestReport:
     #: True for :func:`check`: nothing was written, ``rows_loaded`` would load
     checked_only: bool = False
     #: seconds per phase of a bulk load (prepare, files, stop, import, start, schema)
-    phases: MappingABC[str, float] = field(default_factory=dict)
+    phases: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -177,7 +176,7 @@ class IngestReport:
 
 
 Source = str | Path | pd.DataFrame
-Sources = Source | Iterable[Source] | MappingABC[str, pd.DataFrame]
+Sources = Source | Iterable[Source] | Mapping[str, pd.DataFrame]
 
 
 @dataclass
@@ -197,7 +196,9 @@ class _Input:
         return str(self.path) if self.path is not None else self.raw.path if self.raw else ""
 
 
-def _workbook(p: Path, mapping: Mapping, explicit: bool) -> tuple[list[_Input], list[Skipped]]:
+def _workbook(
+    p: Path, mapping: IngestMapping, explicit: bool
+) -> tuple[list[_Input], list[Skipped]]:
     """Each sheet of a workbook: the first mapping entry naming it, else the record type
     it is named after, else (no entry for the workbook at all) the record type the file is
     named after for its first sheet; any other sheet is skipped."""
@@ -247,9 +248,9 @@ def _workbook(p: Path, mapping: Mapping, explicit: bool) -> tuple[list[_Input], 
     return found, skipped
 
 
-def _discover(sources: Sources, mapping: Mapping) -> tuple[list[_Input], list[Skipped]]:
+def _discover(sources: Sources, mapping: IngestMapping) -> tuple[list[_Input], list[Skipped]]:
     """Pair every input table with its record type and mapping entry, in load order."""
-    if isinstance(sources, MappingABC):
+    if isinstance(sources, Mapping):
         return [
             _Input(None, record(name).name, None, raw=frame_as_raw(f"{name} (DataFrame)", df))
             for name, df in sources.items()
@@ -400,11 +401,10 @@ def _write(
     batch_size: int,
     database: str | None,
     bar: Any,
-    limit: int | None = None,
     *,
     fresh: bool = False,
 ) -> None:
-    """Write one prepared file: its endpoint nodes, then its rows (the first ``limit``).
+    """Write one prepared file: its endpoint nodes, then its rows.
 
     ``fresh``: the database held no call when the ingest started, so the calls are
     created, not merged (:func:`~netintel.ingest.statements.create_statement`): no
@@ -426,7 +426,7 @@ def _write(
             stmt = create_statement(prep.record.name)
         else:
             stmt = relationship_statement(prep.record.name)
-        for batch in _prefetched(prep.batches(batch_size, limit=limit)):
+        for batch in _prefetched(prep.batches(batch_size)):
             session.execute_write(tx_run, stmt, batch)
             bar.update(len(batch))
 
@@ -454,7 +454,7 @@ def ingest(
     sources: Sources,
     *,
     driver: neo4j.Driver,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | IngestMapping | None = None,
     reject_dir: str | Path | None = None,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -530,7 +530,7 @@ class Sink(Protocol):
 def check(
     sources: Sources,
     *,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | IngestMapping | None = None,
     reject_dir: str | Path | None = None,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -570,7 +570,7 @@ def _run(
     sources: Sources,
     *,
     driver: neo4j.Driver | None,
-    mapping: str | Path | Mapping | None,
+    mapping: str | Path | IngestMapping | None,
     reject_dir: str | Path | None,
     timezone: str | None,
     phone_region: str | None,
@@ -587,8 +587,8 @@ def _run(
     t0 = time.perf_counter()
     started = datetime.now(UTC)
     if mapping is None:
-        mapping_ = Mapping()
-    elif isinstance(mapping, Mapping):
+        mapping_ = IngestMapping()
+    elif isinstance(mapping, IngestMapping):
         mapping_ = mapping
     else:
         mapping_ = load_mapping(mapping)
