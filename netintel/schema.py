@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from netintel.exceptions import SchemaError
 
@@ -55,6 +55,8 @@ __all__ = [
 
 #: Property types understood by validation and normalisation.
 PropType = Literal["str", "int", "float", "bool", "date", "datetime", "phone", "list", "enum"]
+
+_P = TypeVar("_P", bound="Prop")
 
 #: Provenance properties carried by every node and relationship written by an ingest.
 PROVENANCE = ("source", "source_row", "ingest_run")
@@ -98,10 +100,7 @@ class NodeType:
     pseudonym: str | None = None
 
     def prop(self, name: str) -> Prop:
-        for p in self.props:
-            if p.name == name:
-                return p
-        raise SchemaError(f"{self.label} has no property {name!r}")
+        return _named(self.props, name, f"{self.label} has no property {name!r}")
 
 
 @dataclass(frozen=True)
@@ -191,10 +190,7 @@ class RecordType:
     generated_key: GeneratedKey | None = None
 
     def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise SchemaError(f"record type {self.name!r} has no column {name!r}")
+        return _named(self.columns, name, f"record type {self.name!r} has no column {name!r}")
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -221,6 +217,14 @@ class RecordType:
         (True, False)
         """
         return self.relationship is not None and RELATIONSHIPS[self.relationship].unique_key
+
+
+def _named(items: tuple[_P, ...], name: str, missing: str) -> _P:
+    """The item called ``name``; a :class:`SchemaError` saying ``missing`` when none is."""
+    for item in items:
+        if item.name == name:
+            return item
+    raise SchemaError(missing)
 
 
 # --------------------------------------------------------------------------- nodes
