@@ -22,6 +22,7 @@ from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
+from netintel.values import is_blank, is_missing
 
 __all__ = ["Options", "Prepared", "Reject", "options_for", "prepare"]
 
@@ -163,7 +164,7 @@ def _column_frame(
             data[col.name] = raw.frame[src]
             source_of[col.name] = src
             if col.default is not None:  # an empty cell takes the schema's default
-                empty = data[col.name].map(lambda v: v is None or not str(v).strip())
+                empty = data[col.name].map(is_blank)
                 data[col.name] = data[col.name].mask(empty.astype(bool), col.default)
         elif col.name in constants:
             data[col.name] = pd.Series(
@@ -303,7 +304,7 @@ def _mostly_rejected(
         if n * 2 <= n + int(typed[name].notna().sum()):  # at least that many are filled
             continue
         cells = frame[name]
-        filled = int((cells.notna() & cells.astype(object).map(_filled)).sum())
+        filled = int((cells.notna() & ~cells.astype(object).map(is_blank).astype(bool)).sum())
         if n * 2 <= filled:
             continue
         src = source_of.get(name, name)
@@ -313,10 +314,6 @@ def _mostly_rejected(
             + (f" — {hint}" if hint else "")
         )
     return out
-
-
-def _filled(v: Any) -> bool:
-    return v is not None and str(v).strip() != ""
 
 
 def _likely_cause(col: Column, fmt: str | None) -> str:
@@ -342,13 +339,9 @@ def _likely_cause(col: Column, fmt: str | None) -> str:
     return ""
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (not isinstance(v, (list, tuple)) and bool(pd.isna(v)))
-
-
 def _same(a: Any, b: Any) -> bool:
-    if _missing(a) or _missing(b):
-        return _missing(a) and _missing(b)
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
     return bool(a == b)
 
 
@@ -409,7 +402,7 @@ def _fill_generated_key(typed: pd.DataFrame, rt: RecordType) -> None:
         if name not in sub:
             columns.append([None] * len(sub))
         elif rt.column(name).type in TEMPORAL:
-            columns.append([None if pd.isna(t) else t.isoformat() for t in sub[name]])
+            columns.append([None if is_missing(t) else t.isoformat() for t in sub[name]])
         else:
             columns.append(sub[name].tolist())
     ids = [_generated_key(key, values) for values in zip(*columns, strict=True)]
@@ -427,7 +420,7 @@ def _wire_column(series: pd.Series, type_: str) -> list[Any]:
     if type_ == "date":
         text = series.dt.strftime("%Y-%m-%d")
         return [None if pd.isna(v) else v for v in text.tolist()]
-    return [None if v is None or (isinstance(v, float) and v != v) else v for v in series.tolist()]
+    return [None if is_missing(v) else v for v in series.tolist()]
 
 
 def _prop_rows(
