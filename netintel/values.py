@@ -1,4 +1,5 @@
-"""Small checks on single values, one home each: missing, blank, integer, duration, hash.
+"""Small checks on single values, one home each: missing, blank, integer, duration, hash,
+and a settings file's data checked against its pydantic model.
 
 These were written out again and again across the package, each a little differently;
 the differences are kept where a caller depends on them (see each function).
@@ -14,11 +15,14 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["file_sha256", "is_blank", "is_int", "is_missing", "parse_duration"]
+__all__ = ["file_sha256", "is_blank", "is_int", "is_missing", "parse_duration", "validated"]
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 #: types no value of which is missing (the common cases, answered without pandas)
 _NEVER_MISSING = (str, bytes, int, list, tuple, set, frozenset, dict)
@@ -166,3 +170,41 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def validated(model: type[_Model], data: Any, *, source: str, error: type[Exception]) -> _Model:
+    """``data`` (read from a YAML or TOML file) checked against the pydantic ``model``.
+
+    Parameters
+    ----------
+    model : pydantic model class
+    data : any
+        The parsed file.
+    source : str
+        The file, named in the error.
+    error : exception class
+        Raised, with ``"<source>: <key.path>: <reason>"`` for the first problem pydantic
+        finds, when ``data`` does not fit ``model``.
+
+    Returns
+    -------
+    model
+        The checked settings.
+
+    Examples
+    --------
+    >>> class Point(BaseModel):
+    ...     x: int
+    >>> validated(Point, {"x": "3"}, source="p.yaml", error=ValueError).x
+    3
+    >>> validated(Point, {"x": "a"}, source="p.yaml", error=ValueError)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: p.yaml: x: Input should be a valid integer...
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise error(f"{source}: {where}: {first['msg']}") from err

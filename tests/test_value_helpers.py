@@ -72,3 +72,22 @@ def test_file_sha256_reads_in_chunks(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.write_bytes(b"")
     assert file_sha256(empty) == hashlib.sha256(b"").hexdigest()
+
+
+def test_validated_names_the_file_and_the_first_bad_key() -> None:
+    from pydantic import BaseModel
+
+    from netintel.exceptions import MappingError
+    from netintel.values import validated
+
+    class Inner(BaseModel):
+        port: int
+
+    class Outer(BaseModel):
+        neo4j: Inner
+
+    assert validated(Outer, {"neo4j": {"port": "7687"}}, source="c", error=KeyError).neo4j.port == (
+        7687
+    )
+    with pytest.raises(MappingError, match=r"^m\.yaml: neo4j\.port: Input should be a valid int"):
+        validated(Outer, {"neo4j": {"port": "x"}}, source="m.yaml", error=MappingError)

@@ -59,6 +59,7 @@ from pydantic import (
 from netintel.exceptions import MappingError
 from netintel.ingest.normalise import Ambiguous, ValueMap, clean_text, schema_value
 from netintel.schema import RECORDS, Column
+from netintel.values import validated
 
 __all__ = ["FileMapping", "IngestMapping", "check_phone_region", "check_timezone", "load_mapping"]
 
@@ -308,10 +309,8 @@ def load_mapping(path: str | Path) -> IngestMapping:
     except RecursionError:
         raise MappingError(f"{p}: nested too deeply to be a mapping file") from None
     try:
-        return IngestMapping.model_validate(data or {})
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise MappingError(f"{p}: {where}: {first['msg']}") from err
+        return validated(IngestMapping, data or {}, source=str(p), error=MappingError)
     except MappingError as err:
-        raise MappingError(f"{p}: {err}") from err
+        if isinstance(err.__cause__, ValidationError):
+            raise  # validated names the file and the key
+        raise MappingError(f"{p}: {err}") from err  # a check of the entries, outside pydantic
