@@ -605,12 +605,12 @@ def ingest_cmd(
     else:
         from netintel import server
         from netintel.ingest import load_mapping
-        from netintel.ingest.mapping import Mapping
+        from netintel.ingest.mapping import IngestMapping
         from netintel.ingest.prepare import options_for
 
         # the options are checked before a server is started or reached
         options_for(
-            load_mapping(mapping) if mapping else Mapping(),
+            load_mapping(mapping) if mapping else IngestMapping(),
             timezone=timezone,
             phone_region=region,
             where=f"the mapping {mapping}",

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from netintel.values import is_missing
+
 __all__ = ["format_local", "is_time", "localize", "to_local", "zone", "zone_label", "zone_name"]
 
 
@@ -66,7 +68,7 @@ def zone_name(tz: str | dt.tzinfo | None) -> str:
 def is_time(value: Any) -> bool:
     """True for a point in time netintel shows: a datetime (not a date) or a neo4j DateTime."""
     if isinstance(value, dt.datetime):
-        return not pd.isna(value)
+        return not is_missing(value)
     return type(value).__module__.startswith("neo4j.time") and hasattr(value, "to_native")
 
 
@@ -77,7 +79,7 @@ def to_local(value: Any, tz: str | dt.tzinfo | None) -> pd.Timestamp | None:
     >>> to_local(1682964600000, "Asia/Shanghai")
     Timestamp('2023-05-02 02:10:00+0800', tz='Asia/Shanghai')
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if hasattr(value, "to_native") and not isinstance(value, dt.datetime):
         value = value.to_native()  # neo4j.time.DateTime
@@ -126,7 +128,7 @@ def _time_column(values: pd.Series) -> bool:
         return True
     if values.dtype != object:
         return False
-    present = [v for v in values if v is not None and not pd.isna(v)]
+    present = [v for v in values if not is_missing(v)]
     return bool(present) and all(is_time(v) for v in present)
 
 

@@ -48,6 +48,7 @@ import pandas as pd
 from netintel.algorithms.results import EdgeArrays, graph_hash
 from netintel.cypher import query
 from netintel.schema import NODES
+from netintel.values import is_missing, parse_duration
 
 __all__ = [
     "LAYERS",
@@ -236,7 +237,7 @@ class Projection:
         if attributes and len(self.node_attributes.columns):
             records = self.node_attributes.to_dict(orient="records")
             G.add_nodes_from(
-                (k, {a: v for a, v in r.items() if not _missing(v)})
+                (k, {a: v for a, v in r.items() if not is_missing(v)})
                 for k, r in zip(keys, records, strict=True)
             )
         else:
@@ -351,13 +352,7 @@ def _records(frame: pd.DataFrame, weight: str, w: np.ndarray) -> Iterator[dict[s
             yield dict(zip(names, row, strict=True))
         return
     for row in zip(*columns, strict=True):
-        yield {a: x for a, x, g in zip(names, row, gaps, strict=True) if not (g and _missing(x))}
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, float) and value != value
+        yield {a: x for a, x, g in zip(names, row, gaps, strict=True) if not (g and is_missing(x))}
 
 
 # --------------------------------------------------------------------------- parameters
@@ -396,15 +391,7 @@ def _regions(region: RegionLike) -> list[str] | None:
 
 
 def _seconds(window: timedelta | float | str) -> float:
-    try:
-        td = pd.Timedelta(window, unit="s") if isinstance(window, int | float) else None
-        td = td if td is not None else pd.Timedelta(window)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"window is not a duration: {window!r}") from err
-    seconds = float(td.total_seconds())
-    if not seconds >= 0:
-        raise ValueError(f"window must not be negative, not {window!r}")
-    return seconds
+    return float(parse_duration(window, name="window").total_seconds())
 
 
 def _iso(value: datetime | date | None) -> str | None:

@@ -25,14 +25,16 @@ Three layers:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
 
 from netintel.exceptions import SchemaError
 
 __all__ = [
     "ANALYSED_LABELS",
     "ANALYSIS_RUN",
+    "BOOKKEEPING",
+    "INGEST_RUN",
     "IN_RUN",
     "NODES",
     "PREDICTED",
@@ -40,6 +42,7 @@ __all__ = [
     "RECORDS",
     "RELATIONSHIPS",
     "Column",
+    "GeneratedKey",
     "Link",
     "NodeType",
     "Prop",
@@ -53,13 +56,22 @@ __all__ = [
 #: Property types understood by validation and normalisation.
 PropType = Literal["str", "int", "float", "bool", "date", "datetime", "phone", "list", "enum"]
 
+_P = TypeVar("_P", bound="Prop")
+
 #: Provenance properties carried by every node and relationship written by an ingest.
 PROVENANCE = ("source", "source_row", "ingest_run")
 
 
 @dataclass(frozen=True)
 class Prop:
-    """A typed property of a node or relationship."""
+    """A typed property of a node or relationship.
+
+    ``pseudonym`` marks personal data: the kind of pseudonym that replaces the value in
+    a redacted export (``netintel.viz.redact``); ``identifying`` marks a quasi-identifier,
+    removed from everyone in a redacted export. ``protected`` names the choices (roles)
+    whose holders keep nothing but a pseudonym and their roles when redacted. ``indexed``
+    asks for a database index on the property (:func:`constraint_statements`).
+    """
 
     name: str
     type: PropType = "str"
@@ -67,22 +79,28 @@ class Prop:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    pseudonym: str | None = None
+    identifying: bool = False
+    protected: tuple[str, ...] = ()
+    indexed: bool = False
 
 
 @dataclass(frozen=True)
 class NodeType:
-    """A node label with its key property (unique, required)."""
+    """A node label with its key property (unique, required).
+
+    ``pseudonym``: the kind of pseudonym that replaces the key in a redacted export
+    (None: the key is not personal data and stays).
+    """
 
     label: str
     key: str
     props: tuple[Prop, ...]
     doc: str
+    pseudonym: str | None = None
 
     def prop(self, name: str) -> Prop:
-        for p in self.props:
-            if p.name == name:
-                return p
-        raise SchemaError(f"{self.label} has no property {name!r}")
+        return _named(self.props, name, f"{self.label} has no property {name!r}")
 
 
 @dataclass(frozen=True)
@@ -116,16 +134,11 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One column of an input file layout."""
+class Column(Prop):
+    """One column of an input file layout: a :class:`Prop` with how it is read and where
+    it lands."""
 
-    name: str
-    type: PropType = "str"
     required: bool = False
-    doc: str = ""
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
     link: Link | None = None
     #: for relationship records: "start" or "end" marks the endpoint columns
     endpoint: Literal["start", "end"] | None = None
@@ -137,6 +150,28 @@ class Column:
     @property
     def target_prop(self) -> str:
         return self.prop or self.name
+
+    @classmethod
+    def of(cls, prop: Prop, /, **more: Any) -> Column:
+        """The column for property ``prop`` (its type, doc and checks), with ``more`` fields.
+
+        >>> Column.of(Prop("lat", "float", minimum=-90, maximum=90), required=True).minimum
+        -90
+        """
+        return cls(**{f.name: getattr(prop, f.name) for f in fields(Prop)}, **more)
+
+
+@dataclass(frozen=True)
+class GeneratedKey:
+    """A key column filled, where empty, with a hash of other columns of the same row.
+
+    The key is ``prefix`` followed by the first 24 hex digits of the SHA-256 of the
+    ``sources`` values joined by ``|`` (an empty cell as ``""``, a date-time in ISO 8601).
+    """
+
+    column: str
+    sources: tuple[str, ...]
+    prefix: str = "h:"
 
 
 @dataclass(frozen=True)
@@ -151,12 +186,11 @@ class RecordType:
     #: columns whose values are merged into extra nodes of the end labels
     #: (e.g. a call's tower becomes a Location of kind "cell tower")
     extra_nodes: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = field(default=())
+    #: a key column the ingest fills where the file leaves it empty (e.g. a call's id)
+    generated_key: GeneratedKey | None = None
 
     def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise SchemaError(f"record type {self.name!r} has no column {name!r}")
+        return _named(self.columns, name, f"record type {self.name!r} has no column {name!r}")
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -173,6 +207,24 @@ class RecordType:
     @property
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def graph_unique(self) -> bool:
+        """Its relationships carry a key unique across the whole graph (calls: ``call_id``),
+        so a key the database holds for other endpoints clashes.
+
+        >>> RECORDS["calls"].graph_unique, RECORDS["sightings"].graph_unique
+        (True, False)
+        """
+        return self.relationship is not None and RELATIONSHIPS[self.relationship].unique_key
+
+
+def _named(items: tuple[_P, ...], name: str, missing: str) -> _P:
+    """The item called ``name``; a :class:`SchemaError` saying ``missing`` when none is."""
+    for item in items:
+        if item.name == name:
+            return item
+    raise SchemaError(missing)
 
 
 # --------------------------------------------------------------------------- nodes
@@ -201,15 +253,16 @@ NODES: dict[str, NodeType] = {
             "Person",
             "person_id",
             (
-                Prop("name"),
-                Prop("aliases", "list"),
+                Prop("name", pseudonym="name", indexed=True),
+                Prop("aliases", "list", pseudonym="name"),
                 Prop("gender", "enum", choices=("female", "male", "unknown")),
-                Prop("birth_date", "date"),
-                Prop("national_id"),
+                Prop("birth_date", "date", identifying=True),
+                Prop("national_id", pseudonym="nid", indexed=True),
                 Prop(
                     "roles",
                     "list",
                     choices=("suspect", "victim", "missing", "relative", "buyer", "unknown-origin"),
+                    protected=("victim", "missing", "unknown-origin"),
                 ),
                 Prop(
                     "status",
@@ -219,16 +272,18 @@ NODES: dict[str, NodeType] = {
                 Prop("warrant_level", "enum", choices=("A", "B")),
             ),
             "A person: suspect, victim, relative, buyer, or of unknown origin.",
+            pseudonym="person",
         ),
         NodeType(
             "Phone",
             "number",
             (
-                Prop("imei"),
+                Prop("imei", pseudonym="imei"),
                 Prop("first_seen", "datetime"),
                 Prop("last_seen", "datetime"),
             ),
             "A phone number, normalised to E.164.",
+            pseudonym="phone",
         ),
         NodeType(
             "Location",
@@ -250,7 +305,7 @@ NODES: dict[str, NodeType] = {
             "Transfer",
             "transfer_id",
             (
-                Prop("at", "datetime"),
+                Prop("at", "datetime", indexed=True),
                 Prop("amount", "float", minimum=0),
                 Prop("currency"),
             ),
@@ -265,6 +320,7 @@ NODES: dict[str, NodeType] = {
                 Prop("taken", "date"),
             ),
             "A DNA sample: a parent's reference or a person of unknown origin.",
+            pseudonym="sample",
         ),
     )
 }
@@ -296,7 +352,7 @@ RELATIONSHIPS: dict[str, RelType] = {
             "Phone",
             (
                 Prop("call_id"),
-                Prop("at", "datetime"),
+                Prop("at", "datetime", indexed=True),
                 Prop("duration_s", "int", "seconds, kept as the source gives it"),
                 Prop("tower"),
             ),
@@ -372,10 +428,7 @@ def _node_columns(label: str, *links: Column) -> tuple[Column, ...]:
             doc=f"key of the {label}",
         )
     ]
-    cols += [
-        Column(p.name, p.type, doc=p.doc, choices=p.choices, minimum=p.minimum, maximum=p.maximum)
-        for p in node.props
-    ]
+    cols += [Column.of(p) for p in node.props]
     return (*cols, *links)
 
 
@@ -403,17 +456,7 @@ def _rel_columns(
     ]
     overridden = {c.target_prop for c in extra}
     cols += [
-        Column(
-            p.name,
-            p.type,
-            required=p.name in rel.key,
-            doc=p.doc,
-            choices=p.choices,
-            minimum=p.minimum,
-            maximum=p.maximum,
-        )
-        for p in rel.props
-        if p.name not in overridden
+        Column.of(p, required=p.name in rel.key) for p in rel.props if p.name not in overridden
     ]
     cols += extra
     if order:
@@ -502,6 +545,9 @@ RECORDS: dict[str, RecordType] = {
             "Call detail records: one row per call.",
             relationship="CALLED",
             extra_nodes=(("tower", "Location", (("kind", "cell tower"),)),),
+            generated_key=GeneratedKey(
+                "call_id", ("caller", "callee", "started_at", "duration_s", "tower")
+            ),
         ),
         _rel_record(
             "phone_users", "USES", "person_id", "number", "Which person uses which phone, and when."
@@ -552,10 +598,11 @@ RECORDS: dict[str, RecordType] = {
     )
 }
 
-# ------------------------------------------------------------------ analysis runs
+# ------------------------------------------------------------------ bookkeeping
 
-#: Label of the analysis runs written back by ``netintel.runs`` (bookkeeping written by
-#: netintel itself, like ``IngestRun``; key ``run_id``).
+#: Label of the ingest runs (``netintel.ingest``): one node per run, key ``run_id``.
+INGEST_RUN = "IngestRun"
+#: Label of the analysis runs written back by ``netintel.runs``; key ``run_id``.
 ANALYSIS_RUN = "AnalysisRun"
 #: ``(n)-[:IN_RUN {position, community, stability, <score>...}]->(:AnalysisRun)``: one
 #: analysed node's results in a run. Not input data, so not in :data:`RELATIONSHIPS`.
@@ -565,6 +612,22 @@ IN_RUN = "IN_RUN"
 #: run ``run``, never evidence: not in :data:`RELATIONSHIPS`, so no projection or path search
 #: follows it.
 PREDICTED = "PREDICTED"
+
+#: What netintel writes about its own work, beside the input data: labels and types no
+#: ingest, projection or path search reads as evidence. Their keys and indexed properties
+#: get constraints and indexes like those of :data:`NODES` and :data:`RELATIONSHIPS`.
+BOOKKEEPING: dict[str, NodeType | RelType] = {
+    INGEST_RUN: NodeType(INGEST_RUN, "run_id", (), "One ingest run: its files and accounting."),
+    ANALYSIS_RUN: NodeType(ANALYSIS_RUN, "run_id", (), "One analysis run written back."),
+    PREDICTED: RelType(
+        PREDICTED,
+        "Person",
+        "Person",
+        (Prop("run", indexed=True),),
+        doc="a link suggested by link prediction in analysis run ``run``",
+    ),
+}
+
 #: Labels whose nodes an analysis run can hold results for (the projections' node labels).
 ANALYSED_LABELS = ("Person", "Phone")
 
@@ -598,15 +661,29 @@ def record(name: str) -> RecordType:
         ) from None
 
 
-def _check() -> None:
-    assert set(LOAD_ORDER) == set(RECORDS), "LOAD_ORDER must list every record type"
+def _schema_problems() -> Iterator[str]:
+    """What is inconsistent in the declarations above (nothing, unless a change broke them)."""
+    if set(LOAD_ORDER) != set(RECORDS):
+        yield "LOAD_ORDER must list every record type"
     for r in RECORDS.values():
-        assert (r.node is None) != (r.relationship is None), r.name
+        if (r.node is None) == (r.relationship is None):
+            yield f"record type {r.name!r} must create nodes or relationships, not both"
         for c in r.columns:
-            if c.link:
-                assert c.link.rel in RELATIONSHIPS and c.link.target in NODES, c
-        if r.relationship:
-            assert [c.endpoint for c in r.columns if c.endpoint] == ["start", "end"], r.name
+            if c.link and (c.link.rel not in RELATIONSHIPS or c.link.target not in NODES):
+                yield f"record type {r.name!r}: column {c.name!r} links to an unknown type"
+        if r.relationship and [c.endpoint for c in r.columns if c.endpoint] != ["start", "end"]:
+            yield f"record type {r.name!r} must have a start and an end column, in that order"
+        if r.generated_key:
+            names = {c.name for c in r.columns}
+            if not {r.generated_key.column, *r.generated_key.sources} <= names:
+                yield f"record type {r.name!r}: its generated key names unknown columns"
+
+
+def _check() -> None:
+    """Raise :class:`SchemaError` naming every inconsistency (runs at import)."""
+    problems = list(_schema_problems())
+    if problems:
+        raise SchemaError("netintel.schema: " + "; ".join(problems))
 
 
 _check()
@@ -635,19 +712,23 @@ def constraint_statements() -> Iterator[str]:
                 f"CREATE CONSTRAINT {rel.type.lower()}_{prop}_unique IF NOT EXISTS "
                 f"FOR ()-[r:{rel.type}]-() REQUIRE r.{prop} IS UNIQUE"
             )
-    yield (
-        "CREATE CONSTRAINT ingestrun_run_id_unique IF NOT EXISTS "
-        "FOR (n:IngestRun) REQUIRE n.run_id IS UNIQUE"
-    )
-    yield (
-        "CREATE CONSTRAINT analysisrun_run_id_unique IF NOT EXISTS "
-        f"FOR (n:{ANALYSIS_RUN}) REQUIRE n.run_id IS UNIQUE"
-    )
-    yield f"CREATE INDEX predicted_run IF NOT EXISTS FOR ()-[r:{PREDICTED}]-() ON (r.run)"
-    yield "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)"
-    yield "CREATE INDEX person_national_id IF NOT EXISTS FOR (n:Person) ON (n.national_id)"
-    yield "CREATE INDEX called_at IF NOT EXISTS FOR ()-[r:CALLED]-() ON (r.at)"
-    yield "CREATE INDEX transfer_at IF NOT EXISTS FOR (n:Transfer) ON (n.at)"
+    for thing in BOOKKEEPING.values():
+        if isinstance(thing, NodeType):
+            yield (
+                f"CREATE CONSTRAINT {thing.label.lower()}_{thing.key}_unique IF NOT EXISTS "
+                f"FOR (n:{thing.label}) REQUIRE n.{thing.key} IS UNIQUE"
+            )
+    for thing in (*BOOKKEEPING.values(), *NODES.values(), *RELATIONSHIPS.values()):
+        if isinstance(thing, NodeType):
+            name, pattern, var = thing.label, f"(n:{thing.label})", "n"
+        else:
+            name, pattern, var = thing.type, f"()-[r:{thing.type}]-()", "r"
+        for p in thing.props:
+            if p.indexed:
+                yield (
+                    f"CREATE INDEX {name.lower()}_{p.name} IF NOT EXISTS "
+                    f"FOR {pattern} ON ({var}.{p.name})"
+                )
 
 
 def input_format_markdown() -> str:

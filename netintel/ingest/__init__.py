@@ -1,6 +1,6 @@
 """Validated, idempotent ingest of investigation records into Neo4j."""
 
-from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.prepare import Options, Prepared, Reject, prepare
 from netintel.ingest.read import RawFile, read_file
 from netintel.ingest.run import FileReport, IngestReport, Skipped, check, ingest
@@ -8,8 +8,8 @@ from netintel.ingest.run import FileReport, IngestReport, Skipped, check, ingest
 __all__ = [
     "FileMapping",
     "FileReport",
+    "IngestMapping",
     "IngestReport",
-    "Mapping",
     "Options",
     "Prepared",
     "RawFile",

@@ -36,7 +36,7 @@ from netintel import server
 from netintel.config import configured_uri
 from netintel.db import apply_schema, server_version
 from netintel.exceptions import BulkRefusedError, IngestError
-from netintel.ingest.mapping import Mapping
+from netintel.ingest.mapping import IngestMapping
 from netintel.ingest.normalise import TEMPORAL
 from netintel.ingest.prepare import Prepared, _rel_columns, _wire_column
 from netintel.ingest.run import IngestReport, Sources, _Input, _record_run, _run
@@ -466,12 +466,61 @@ def refuse_remote(given: str | None = None, *, config: str | Path | None = None)
         )
 
 
+def _empty_local_case(driver: neo4j.Driver, state_dir: str | Path | None) -> Path:
+    """The state folder of the local case ``driver`` talks to, whose database is empty;
+    else a :class:`~netintel.exceptions.BulkRefusedError` saying why not."""
+    refuse_remote()
+    sd = Path(state_dir).expanduser().resolve() if state_dir is not None else server.case_dir()
+    info = server.status(state_dir=sd)
+    port = _driver_port(driver)
+    if info is None or port is None or port != int(info.uri.rsplit(":", 1)[1]):
+        raise BulkRefusedError(
+            f"a bulk load needs the driver to talk to the local server of {sd}, "
+            f"which {'does not run' if info is None else 'answers on ' + info.uri}"
+        )
+    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    held = int(records[0]["n"])
+    if held:
+        raise BulkRefusedError(
+            f"the database of {sd} holds {held:,} nodes; a bulk load builds a new database "
+            "and loads only into an empty one: load into a new case (netintel --case NAME), "
+            "clear this one (netintel db clear), or load without --bulk"
+        )
+    return sd
+
+
+def _import(writer: BulkWriter, sd: Path, folder: Path, progress: bool) -> dict[str, float]:
+    """Write the held files, then run the offline importer with the case's server stopped;
+    the seconds of each phase."""
+    phases: dict[str, float] = {}
+    t = time.perf_counter()
+    nodes, rels, multiline = writer.finish()
+    phases["write_held"] = time.perf_counter() - t
+    say = print if progress else None
+    if nodes:
+        t = time.perf_counter()
+        with importer.offline(sd, progress=say) as data_dir:
+            phases["stop_server"] = time.perf_counter() - t
+            phases["import"] = importer.import_full(
+                data_dir,
+                nodes,
+                rels,
+                work_dir=folder,
+                array_delimiter=ARRAY_DELIMITER,
+                multiline=multiline,
+                progress=say,
+            )
+            t = time.perf_counter()
+        phases["start_server"] = time.perf_counter() - t
+    return phases
+
+
 def bulk_ingest(
     sources: Sources,
     *,
     driver: neo4j.Driver,
     state_dir: str | Path | None = None,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | IngestMapping | None = None,
     reject_dir: str | Path | None = None,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -492,23 +541,7 @@ def bulk_ingest(
     when ``NEO4J_URI`` names a server (its files are out of reach), when ``driver``
     does not talk to the case's local server, or when the database holds any node.
     """
-    refuse_remote()
-    sd = Path(state_dir).expanduser().resolve() if state_dir is not None else server.case_dir()
-    info = server.status(state_dir=sd)
-    port = _driver_port(driver)
-    if info is None or port is None or port != int(info.uri.rsplit(":", 1)[1]):
-        raise BulkRefusedError(
-            f"a bulk load needs the driver to talk to the local server of {sd}, "
-            f"which {'does not run' if info is None else 'answers on ' + info.uri}"
-        )
-    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
-    held = int(records[0]["n"])
-    if held:
-        raise BulkRefusedError(
-            f"the database of {sd} holds {held:,} nodes; a bulk load builds a new database "
-            "and loads only into an empty one: load into a new case (netintel --case NAME), "
-            "clear this one (netintel db clear), or load without --bulk"
-        )
+    sd = _empty_local_case(driver, state_dir)
     version = server_version(driver)
     folder = Path(tempfile.mkdtemp(prefix="bulk-", dir=sd))
     writer = BulkWriter(folder)
@@ -517,36 +550,16 @@ def bulk_ingest(
     try:
         report = _run(
             sources,
-            driver=None,
+            sink=writer,
+            batch_size=50_000,
             mapping=mapping,
             reject_dir=reject_dir,
             timezone=timezone,
             phone_region=phone_region,
-            batch_size=50_000,
-            database=None,
             progress=progress,
-            sink=writer,
         )
         phases["prepare_and_stream"] = time.perf_counter() - t0
-        t = time.perf_counter()
-        nodes, rels, multiline = writer.finish()
-        phases["write_held"] = time.perf_counter() - t
-        say = print if progress else None
-        if nodes:
-            t = time.perf_counter()
-            with importer.offline(sd, progress=say) as data_dir:
-                phases["stop_server"] = time.perf_counter() - t
-                phases["import"] = importer.import_full(
-                    data_dir,
-                    nodes,
-                    rels,
-                    work_dir=folder,
-                    array_delimiter=ARRAY_DELIMITER,
-                    multiline=multiline,
-                    progress=say,
-                )
-                t = time.perf_counter()
-            phases["start_server"] = time.perf_counter() - t
+        phases |= _import(writer, sd, folder, progress)
         t = time.perf_counter()
         _forget_bookmarks(driver)
         apply_schema(driver)

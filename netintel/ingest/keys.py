@@ -195,7 +195,7 @@ def reject_call_id_clashes(
     Without this the write would stop half-way through the file on the uniqueness
     constraint of ``CALLED.call_id``. Returns how many rows were rejected.
     """
-    if prep.record.name != "calls" or prep.good.empty:
+    if not prep.record.graph_unique or prep.good.empty:
         return 0
     ids = prep.good["call_id"].tolist()
     callers = prep.good["caller"].tolist()

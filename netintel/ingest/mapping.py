@@ -59,8 +59,9 @@ from pydantic import (
 from netintel.exceptions import MappingError
 from netintel.ingest.normalise import Ambiguous, ValueMap, clean_text, schema_value
 from netintel.schema import RECORDS, Column
+from netintel.values import validated
 
-__all__ = ["FileMapping", "Mapping", "check_phone_region", "check_timezone", "load_mapping"]
+__all__ = ["FileMapping", "IngestMapping", "check_phone_region", "check_timezone", "load_mapping"]
 
 #: Field types whose values a mapping can translate (``values``, ``unmapped``).
 MAPPABLE = ("enum", "bool", "list")
@@ -256,7 +257,7 @@ def _target(where: str, col: Column, key: str, value: Any) -> Any:
         ) from None
 
 
-class Mapping(_Options):
+class IngestMapping(_Options):
     """A whole mapping file."""
 
     files: list[FileMapping] = Field(default_factory=list)
@@ -289,7 +290,7 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_mapping(path: str | Path) -> Mapping:
+def load_mapping(path: str | Path) -> IngestMapping:
     """Read and check a mapping file; a :class:`MappingError` says what is wrong where."""
     p = Path(path)
     try:
@@ -308,10 +309,8 @@ def load_mapping(path: str | Path) -> Mapping:
     except RecursionError:
         raise MappingError(f"{p}: nested too deeply to be a mapping file") from None
     try:
-        return Mapping.model_validate(data or {})
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise MappingError(f"{p}: {where}: {first['msg']}") from err
+        return validated(IngestMapping, data or {}, source=str(p), error=MappingError)
     except MappingError as err:
-        raise MappingError(f"{p}: {err}") from err
+        if isinstance(err.__cause__, ValidationError):
+            raise  # validated names the file and the key
+        raise MappingError(f"{p}: {err}") from err  # a check of the entries, outside pydantic

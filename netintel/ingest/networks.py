@@ -56,7 +56,8 @@ from netintel.exceptions import InputFileError
 from netintel.ingest.mapping import FileMapping
 from netintel.ingest.normalise import clean_text
 from netintel.ingest.prepare import Prepared
-from netintel.ingest.read import ROW, RawFile, read_file, sha256_file
+from netintel.ingest.read import ROW, RawFile, read_file
+from netintel.values import file_sha256
 
 __all__ = [
     "NETWORK_SUFFIXES",
@@ -365,7 +366,7 @@ def read_edge_list(
             if key is not None:
                 persons.setdefault(key, row)
     return NetworkFile(
-        str(p), frame, enc, sha256_file(p), len(records) + len(rejects), rejects, persons=persons
+        str(p), frame, enc, file_sha256(p), len(records) + len(rejects), rejects, persons=persons
     )
 
 
@@ -432,7 +433,7 @@ def read_graph_ties(path: str | Path, *, directed: bool | None = None) -> Networ
         key = clean_text(str(node))
         if key is not None:
             persons.setdefault(key, number)
-    return NetworkFile(str(p), frame, "xml", sha256_file(p), len(records), [], persons=persons)
+    return NetworkFile(str(p), frame, "xml", file_sha256(p), len(records), [], persons=persons)
 
 
 def _attr_text(value: object) -> str | None:

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from netintel.exceptions import IngestError, InputFileError, MappingError
-from netintel.ingest.mapping import FileMapping, Mapping, check_phone_region, check_timezone
+from netintel.ingest.mapping import FileMapping, IngestMapping, check_phone_region, check_timezone
 from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import validate
-from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, RecordType
+from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
+from netintel.values import is_blank, is_missing
 
 __all__ = ["Options", "Prepared", "Reject", "options_for", "prepare"]
 
@@ -40,7 +41,7 @@ class Options:
 
 
 def options_for(
-    mapping: Mapping,
+    mapping: IngestMapping,
     *,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -54,11 +55,11 @@ def options_for(
     warning in its report when it differs from the caller's). A time zone or region
     that does not exist is an :class:`IngestError`.
 
-    >>> options_for(Mapping(timezone="Asia/Shanghai")).timezone
+    >>> options_for(IngestMapping(timezone="Asia/Shanghai")).timezone
     'Asia/Shanghai'
-    >>> options_for(Mapping(), timezone="Europe/London", phone_region="gb").phone_region
+    >>> options_for(IngestMapping(), timezone="Europe/London", phone_region="gb").phone_region
     'GB'
-    >>> options_for(Mapping(timezone="Asia/Shanghai"), timezone="UTC")  # doctest: +ELLIPSIS
+    >>> options_for(IngestMapping(timezone="Asia/Shanghai"), timezone="UTC")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     netintel.exceptions.MappingError: the mapping sets timezone: Asia/Shanghai but the ingest ...
@@ -128,9 +129,9 @@ class Prepared:
     def rows_loaded(self) -> int:
         return len(self.good)
 
-    def batches(self, size: int, *, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
-        """Rows for the ingest statement, ``size`` at a time (the first ``limit`` only)."""
-        end = self.rows_loaded if limit is None else min(limit, self.rows_loaded)
+    def batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        """Rows for the ingest statement, ``size`` at a time."""
+        end = self.rows_loaded
         shape = _shape_nodes if self.record.node else _shape_relationships
         for start in range(0, end, size):
             stop = min(start + size, end)
@@ -142,10 +143,10 @@ class Prepared:
         return [r for batch in self.batches(max(self.rows_loaded, 1)) for r in batch]
 
 
-def _call_id(caller: str, callee: str, at: Any, duration: Any, tower: Any) -> str:
-    """A deterministic id for a call record that has none."""
-    text = "|".join("" if v is None else str(v) for v in (caller, callee, at, duration, tower))
-    return "h:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+def _generated_key(key: GeneratedKey, values: tuple[Any, ...]) -> str:
+    """The deterministic key of a record that has none (:class:`GeneratedKey`)."""
+    text = "|".join("" if v is None else str(v) for v in values)
+    return key.prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _column_frame(
@@ -163,7 +164,7 @@ def _column_frame(
             data[col.name] = raw.frame[src]
             source_of[col.name] = src
             if col.default is not None:  # an empty cell takes the schema's default
-                empty = data[col.name].map(lambda v: v is None or not str(v).strip())
+                empty = data[col.name].map(is_blank)
                 data[col.name] = data[col.name].mask(empty.astype(bool), col.default)
         elif col.name in constants:
             data[col.name] = pd.Series(
@@ -240,8 +241,8 @@ def prepare(
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
             problems[pos].append((name, reason))
     prep.warnings += _mostly_rejected(source, rt, frame, typed, problems, source_of, formats)
-    if rt.name == "calls":
-        _fill_call_ids(typed)
+    if rt.generated_key is not None:
+        _fill_generated_key(typed, rt)
 
     bad = np.zeros(len(typed), dtype=bool)
     for pos, found in problems.items():
@@ -303,7 +304,7 @@ def _mostly_rejected(
         if n * 2 <= n + int(typed[name].notna().sum()):  # at least that many are filled
             continue
         cells = frame[name]
-        filled = int((cells.notna() & cells.astype(object).map(_filled)).sum())
+        filled = int((cells.notna() & ~cells.astype(object).map(is_blank).astype(bool)).sum())
         if n * 2 <= filled:
             continue
         src = source_of.get(name, name)
@@ -313,10 +314,6 @@ def _mostly_rejected(
             + (f" — {hint}" if hint else "")
         )
     return out
-
-
-def _filled(v: Any) -> bool:
-    return v is not None and str(v).strip() != ""
 
 
 def _likely_cause(col: Column, fmt: str | None) -> str:
@@ -342,13 +339,9 @@ def _likely_cause(col: Column, fmt: str | None) -> str:
     return ""
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (not isinstance(v, (list, tuple)) and bool(pd.isna(v)))
-
-
 def _same(a: Any, b: Any) -> bool:
-    if _missing(a) or _missing(b):
-        return _missing(a) and _missing(b)
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
     return bool(a == b)
 
 
@@ -392,23 +385,28 @@ def _duplicates(
     return dup
 
 
-def _fill_call_ids(typed: pd.DataFrame) -> None:
-    if "call_id" not in typed.columns:
-        typed["call_id"] = pd.Series(None, index=typed.index, dtype=object)
-    missing = typed["call_id"].isna()
+def _fill_generated_key(typed: pd.DataFrame, rt: RecordType) -> None:
+    """Fill the empty cells of the record type's generated key column (see
+    :class:`~netintel.schema.GeneratedKey`); date-times are hashed in ISO 8601."""
+    key = rt.generated_key
+    if key is None:
+        return
+    if key.column not in typed.columns:
+        typed[key.column] = pd.Series(None, index=typed.index, dtype=object)
+    missing = typed[key.column].isna()
     if not missing.any():
         return
     sub = typed.loc[missing]
-    at = sub["started_at"]
-    at_text = [None if pd.isna(t) else t.isoformat() for t in at]
-    cols = [sub[c].tolist() if c in sub else [None] * len(sub) for c in ("duration_s", "tower")]
-    ids = [
-        _call_id(c, e, a, d, t)
-        for c, e, a, d, t in zip(
-            sub["caller"].tolist(), sub["callee"].tolist(), at_text, *cols, strict=True
-        )
-    ]
-    typed.loc[missing, "call_id"] = pd.Series(ids, index=sub.index, dtype=object)
+    columns = []
+    for name in key.sources:
+        if name not in sub:
+            columns.append([None] * len(sub))
+        elif rt.column(name).type in TEMPORAL:
+            columns.append([None if is_missing(t) else t.isoformat() for t in sub[name]])
+        else:
+            columns.append(sub[name].tolist())
+    ids = [_generated_key(key, values) for values in zip(*columns, strict=True)]
+    typed.loc[missing, key.column] = pd.Series(ids, index=sub.index, dtype=object)
 
 
 def _wire_column(series: pd.Series, type_: str) -> list[Any]:
@@ -422,7 +420,7 @@ def _wire_column(series: pd.Series, type_: str) -> list[Any]:
     if type_ == "date":
         text = series.dt.strftime("%Y-%m-%d")
         return [None if pd.isna(v) else v for v in text.tolist()]
-    return [None if v is None or (isinstance(v, float) and v != v) else v for v in series.tolist()]
+    return [None if is_missing(v) else v for v in series.tolist()]
 
 
 def _prop_rows(

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from netintel.exceptions import InputFileError
+from netintel.values import file_sha256, is_missing
 
 __all__ = [
     "ENCODINGS",
@@ -39,7 +40,6 @@ __all__ = [
     "RawFile",
     "read_file",
     "read_header",
-    "sha256_file",
     "workbook_sheets",
 ]
 
@@ -92,14 +92,6 @@ class Header:
     encoding: str
     delimiter: str = ""
     sheet: str | None = None
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 #: guesses taken even when charset-normalizer cannot name the language; among guesses
@@ -459,7 +451,7 @@ def read_header(
     p = Path(path)
     if not p.is_file():
         raise InputFileError(str(p), "no such file")
-    digest = sha256_file(p)
+    digest = file_sha256(p)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
         frame, name = _read_sheet(p, sheet, nrows=1)
         if frame.empty:
@@ -521,10 +513,10 @@ def read_file(
     p = Path(path)
     if not p.is_file():
         raise InputFileError(str(p), "no such file")
-    digest = sha256_file(p)
+    digest = file_sha256(p)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
         frame, name = _read_sheet(p, sheet)
-        frame = frame.map(lambda v: None if pd.isna(v) else _cell_text(v))
+        frame = frame.map(lambda v: None if is_missing(v) else _cell_text(v))
         frame[ROW] = range(2, len(frame) + 2)
         raw = RawFile(str(p), frame, "xlsx", digest, len(frame), sheet=name)
     else:
@@ -559,16 +551,9 @@ def frame_as_raw(name: str, frame: pd.DataFrame) -> RawFile:
         raise InputFileError(name, "the DataFrame has no rows")
     f = frame.copy()
     f.columns = [str(c).strip() for c in f.columns]
-    f = f.astype(object).map(lambda v: None if _isna(v) else _cell_text(v))
+    f = f.astype(object).map(lambda v: None if is_missing(v) else _cell_text(v))
     f[ROW] = range(2, len(f) + 2)
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(f, index=False).to_numpy().tobytes()
     ).hexdigest()
     return RawFile(name, f.reset_index(drop=True), "dataframe", digest, len(f))
-
-
-def _isna(v: object) -> bool:
-    try:
-        return bool(pd.isna(v))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False

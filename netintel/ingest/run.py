@@ -20,8 +20,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from collections.abc import Mapping as MappingABC
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
 from netintel.exceptions import IngestError, InputFileError
 from netintel.ingest.keys import SeenKeys, reject_call_id_clashes
-from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
     NETWORK_SUFFIXES,
     add_listed_persons,
@@ -44,7 +43,14 @@ from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, G
     read_network,
     record_for,
 )
-from netintel.ingest.prepare import Prepared, _column_frame, options_for, prepare, reject_frame
+from netintel.ingest.prepare import (
+    Options,
+    Prepared,
+    _column_frame,
+    options_for,
+    prepare,
+    reject_frame,
+)
 from netintel.ingest.read import (
     ROW,
     WORKBOOK_SUFFIXES,
@@ -62,7 +68,7 @@ from netintel.ingest.statements import (
     relationship_statement,
 )
 from netintel.outfiles import write_csv
-from netintel.schema import LOAD_ORDER, RECORDS, RELATIONSHIPS, record
+from netintel.schema import LOAD_ORDER, RECORDS, record
 
 __all__ = ["FileReport", "IngestReport", "Skipped", "check", "ingest"]
 
@@ -124,7 +130,7 @@ class IngestReport:
     #: True for :func:`check`: nothing was written, ``rows_loaded`` would load
     checked_only: bool = False
     #: seconds per phase of a bulk load (prepare, files, stop, import, start, schema)
-    phases: MappingABC[str, float] = field(default_factory=dict)
+    phases: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -177,7 +183,7 @@ class IngestReport:
 
 
 Source = str | Path | pd.DataFrame
-Sources = Source | Iterable[Source] | MappingABC[str, pd.DataFrame]
+Sources = Source | Iterable[Source] | Mapping[str, pd.DataFrame]
 
 
 @dataclass
@@ -197,7 +203,9 @@ class _Input:
         return str(self.path) if self.path is not None else self.raw.path if self.raw else ""
 
 
-def _workbook(p: Path, mapping: Mapping, explicit: bool) -> tuple[list[_Input], list[Skipped]]:
+def _workbook(
+    p: Path, mapping: IngestMapping, explicit: bool
+) -> tuple[list[_Input], list[Skipped]]:
     """Each sheet of a workbook: the first mapping entry naming it, else the record type
     it is named after, else (no entry for the workbook at all) the record type the file is
     named after for its first sheet; any other sheet is skipped."""
@@ -247,9 +255,9 @@ def _workbook(p: Path, mapping: Mapping, explicit: bool) -> tuple[list[_Input], 
     return found, skipped
 
 
-def _discover(sources: Sources, mapping: Mapping) -> tuple[list[_Input], list[Skipped]]:
+def _discover(sources: Sources, mapping: IngestMapping) -> tuple[list[_Input], list[Skipped]]:
     """Pair every input table with its record type and mapping entry, in load order."""
-    if isinstance(sources, MappingABC):
+    if isinstance(sources, Mapping):
         return [
             _Input(None, record(name).name, None, raw=frame_as_raw(f"{name} (DataFrame)", df))
             for name, df in sources.items()
@@ -400,11 +408,10 @@ def _write(
     batch_size: int,
     database: str | None,
     bar: Any,
-    limit: int | None = None,
     *,
     fresh: bool = False,
 ) -> None:
-    """Write one prepared file: its endpoint nodes, then its rows (the first ``limit``).
+    """Write one prepared file: its endpoint nodes, then its rows.
 
     ``fresh``: the database held no call when the ingest started, so the calls are
     created, not merged (:func:`~netintel.ingest.statements.create_statement`): no
@@ -422,11 +429,11 @@ def _write(
                 session.execute_write(tx_run, stmt, batch)
         if prep.record.node:
             stmt = node_statement(prep.record.name)
-        elif fresh and RELATIONSHIPS[prep.record.relationship or ""].unique_key:
+        elif fresh and prep.record.graph_unique:
             stmt = create_statement(prep.record.name)
         else:
             stmt = relationship_statement(prep.record.name)
-        for batch in _prefetched(prep.batches(batch_size, limit=limit)):
+        for batch in _prefetched(prep.batches(batch_size)):
             session.execute_write(tx_run, stmt, batch)
             bar.update(len(batch))
 
@@ -454,7 +461,7 @@ def ingest(
     sources: Sources,
     *,
     driver: neo4j.Driver,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | IngestMapping | None = None,
     reject_dir: str | Path | None = None,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -530,7 +537,7 @@ class Sink(Protocol):
 def check(
     sources: Sources,
     *,
-    mapping: str | Path | Mapping | None = None,
+    mapping: str | Path | IngestMapping | None = None,
     reject_dir: str | Path | None = None,
     timezone: str | None = None,
     phone_region: str | None = None,
@@ -555,13 +562,10 @@ def check(
     """
     return _run(
         sources,
-        driver=None,
         mapping=mapping,
         reject_dir=reject_dir,
         timezone=timezone,
         phone_region=phone_region,
-        batch_size=10_000,
-        database=None,
         progress=progress,
     )
 
@@ -569,13 +573,13 @@ def check(
 def _run(
     sources: Sources,
     *,
-    driver: neo4j.Driver | None,
-    mapping: str | Path | Mapping | None,
+    driver: neo4j.Driver | None = None,
+    mapping: str | Path | IngestMapping | None,
     reject_dir: str | Path | None,
     timezone: str | None,
     phone_region: str | None,
-    batch_size: int,
-    database: str | None,
+    batch_size: int = 10_000,
+    database: str | None = None,
     progress: bool,
     sink: Sink | None = None,
 ) -> IngestReport:
@@ -586,18 +590,64 @@ def _run(
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC)
-    if mapping is None:
-        mapping_ = Mapping()
-    elif isinstance(mapping, Mapping):
-        mapping_ = mapping
-    else:
-        mapping_ = load_mapping(mapping)
+    mapping_ = _mapping(mapping)
     opts = options_for(
         mapping_,
         timezone=timezone,
         phone_region=phone_region,
         where=f"the mapping {mapping}" if isinstance(mapping, (str, Path)) else "the mapping",
     )
+    found, skipped = _surveyed_inputs(sources, mapping, mapping_)
+    options = {
+        "mapping": mapping_.model_dump(),
+        "timezone": opts.timezone,
+        "phone_region": opts.phone_region,
+    }
+    run_id = _run_id(found, options)
+    rdir = _reject_folder(reject_dir, found)
+    _check_writable(rdir)  # before any write: rejected rows must have somewhere to go
+    load = _Load(driver, database, batch_size, run_id, opts, rdir, sink)
+    if driver is not None:
+        load.begin(started, found, options)
+    if sink is not None:
+        sink.begin(run_id, found, options)
+    with tqdm(unit="row", desc="ingest", disable=not progress, dynamic_ncols=True) as bar:
+        for n, inp in enumerate(found, 1):
+            bar.set_postfix_str(f"{n}/{len(found)} {inp.source}")
+            load.reports.append(load.one(inp, bar))
+    seconds = time.perf_counter() - t0
+    if driver is not None:
+        _record_run(
+            driver, run_id, started, datetime.now(UTC), seconds, "complete", found,
+            load.reports, load.version, options, database,
+        )  # fmt: skip
+    return IngestReport(
+        run_id=run_id,
+        files=tuple(load.reports),
+        started=started,
+        seconds=round(seconds, 3),
+        neo4j_version=load.version,
+        netintel_version=__version__,
+        reject_dir=str(rdir) if any(f.reject_file for f in load.reports) else None,
+        skipped=tuple(skipped),
+        checked_only=driver is None,
+    )
+
+
+def _mapping(mapping: str | Path | IngestMapping | None) -> IngestMapping:
+    """The mapping an ingest was given: none (an empty one), read, or a mapping file's path."""
+    if mapping is None:
+        return IngestMapping()
+    if isinstance(mapping, IngestMapping):
+        return mapping
+    return load_mapping(mapping)
+
+
+def _surveyed_inputs(
+    sources: Sources, mapping: str | Path | IngestMapping | None, mapping_: IngestMapping
+) -> tuple[list[_Input], list[Skipped]]:
+    """The inputs in load order, each named and its header read (the first pass), and the
+    files skipped; an :class:`IngestError` when there is nothing to load."""
     found, skipped = _discover(sources, mapping_)
     if isinstance(mapping, (str, Path)):  # the mapping file itself, kept in the case folder
         skipped = [s for s in skipped if Path(s.source).resolve() != Path(mapping).resolve()]
@@ -610,107 +660,111 @@ def _run(
     for inp, source in zip(found, _source_names(found), strict=True):
         inp.source = source
         _survey(inp)  # a file that cannot be read stops here, before anything is written
+    return found, skipped
 
-    options = {
-        "mapping": mapping_.model_dump(),
-        "timezone": opts.timezone,
-        "phone_region": opts.phone_region,
-    }
-    run_id = _run_id(found, options)
+
+def _reject_folder(reject_dir: str | Path | None, found: list[_Input]) -> Path:
+    """``reject_dir``, by default ``rejects/`` beside the first input file."""
     if reject_dir is None:
         first = next((t.path for t in found if t.path is not None), None)
         reject_dir = (first.parent / "rejects") if first else Path("rejects")
-    rdir = Path(reject_dir)
-    _check_writable(rdir)  # before any write: rejected rows must have somewhere to go
+    return Path(reject_dir)
 
-    version = ""
-    calls_before = 0
-    if driver is not None:
-        version = server_version(driver, database=database)
-        apply_schema(driver, database=database)
+
+@dataclass
+class _Load:
+    """One run's inputs loaded one after the other: into the database, a sink, or nowhere."""
+
+    driver: neo4j.Driver | None
+    database: str | None
+    batch_size: int
+    run_id: str
+    opts: Options
+    rdir: Path
+    sink: Sink | None
+    version: str = ""
+    #: calls the database held when the run started (none: calls are created, not merged)
+    calls_before: int = 0
+    seen: SeenKeys = field(default_factory=SeenKeys)
+    reports: list[FileReport] = field(default_factory=list)
+
+    def begin(self, started: datetime, found: list[_Input], options: dict[str, Any]) -> None:
+        """Before the first write: the schema in place and the run recorded as running."""
+        assert self.driver is not None
+        self.version = server_version(self.driver, database=self.database)
+        apply_schema(self.driver, database=self.database)
         _record_run(
-            driver, run_id, started, None, 0.0, "running", found, [], version, options, database
-        )
-        (row,) = run_query(driver, "call_count", database=database)
-        calls_before = int(row["calls"])
-    if sink is not None:
-        sink.begin(run_id, found, options)
-    seen = SeenKeys()
-    file_reports: list[FileReport] = []
-    with tqdm(unit="row", desc="ingest", disable=not progress, dynamic_ncols=True) as bar:
-        for n, inp in enumerate(found, 1):
-            t = time.perf_counter()
-            bar.set_postfix_str(f"{n}/{len(found)} {inp.source}")
-            raw = _read(inp)
-            prep = prepare(raw, RECORDS[inp.record], inp.fm, opts, source=inp.source)
-            seen.reject_seen(prep)
-            add_listed_persons([prep])
-            if driver is not None and calls_before:
-                reject_call_id_clashes(driver, prep, batch_size=batch_size, database=database)
-            t_prep = time.perf_counter() - t
-            t = time.perf_counter()
-            if driver is not None:
-                # CALLED is the one relationship type with a graph-wide unique key
-                _write(driver, prep, run_id, batch_size, database, bar, fresh=not calls_before)
-            elif sink is not None:
-                sink.write(prep, run_id)
-                bar.update(prep.rows_loaded)
-            else:
-                bar.update(prep.rows_loaded)
-            t_write = time.perf_counter() - t
-            seen.add(prep)
-            reject_file = None
-            if prep.rejects:
-                rdir.mkdir(parents=True, exist_ok=True)
-                reject_path = rdir / f"{prep.source.replace('/', '__')}.rejects.csv"
-                write_csv(reject_frame(prep.rejects), reject_path)
-                reject_file = str(reject_path)
-            file_reports.append(
-                FileReport(
-                    source=raw.path,
-                    record=prep.record.name,
-                    encoding=raw.encoding,
-                    sha256=raw.sha256,
-                    rows_read=prep.rows_read,
-                    rows_loaded=prep.rows_loaded,
-                    rows_rejected=prep.rejected_rows,
-                    reject_file=reject_file,
-                    seconds=round(t_prep + t_write, 3),
-                    warnings=tuple([f"{inp.source}: {note}" for note in raw.notes] + prep.warnings),
-                    prepare_seconds=round(t_prep, 3),
-                    write_seconds=round(t_write, 3),
-                    sheet=raw.sheet,
-                    delimiter=raw.delimiter,
-                )
+            self.driver, self.run_id, started, None, 0.0, "running", found, [], self.version,
+            options, self.database,
+        )  # fmt: skip
+        (row,) = run_query(self.driver, "call_count", database=self.database)
+        self.calls_before = int(row["calls"])
+
+    def one(self, inp: _Input, bar: Any) -> FileReport:
+        """Read, check and write one input; its report."""
+        t = time.perf_counter()
+        raw = _read(inp)
+        prep = prepare(raw, RECORDS[inp.record], inp.fm, self.opts, source=inp.source)
+        self.seen.reject_seen(prep)
+        add_listed_persons([prep])
+        if self.driver is not None and self.calls_before:
+            reject_call_id_clashes(
+                self.driver, prep, batch_size=self.batch_size, database=self.database
             )
-            if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover
-                raise IngestError(f"{raw.path}: accounting error after the cross-file checks")
-            del prep, raw  # let the file go before the next is read
-    seconds = time.perf_counter() - t0
-    if driver is not None:
-        _record_run(
-            driver,
-            run_id,
-            started,
-            datetime.now(UTC),
-            seconds,
-            "complete",
-            found,
-            file_reports,
-            version,
-            options,
-            database,
-        )
-    return IngestReport(
-        run_id=run_id,
-        files=tuple(file_reports),
-        started=started,
-        seconds=round(seconds, 3),
-        neo4j_version=version,
-        netintel_version=__version__,
-        reject_dir=str(rdir) if any(f.reject_file for f in file_reports) else None,
-        skipped=tuple(skipped),
-        checked_only=driver is None,
+        t_prep = time.perf_counter() - t
+        t = time.perf_counter()
+        self.write(prep, bar)
+        t_write = time.perf_counter() - t
+        self.seen.add(prep)
+        if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover
+            raise IngestError(f"{raw.path}: accounting error after the cross-file checks")
+        return _file_report(inp, raw, prep, _write_rejects(prep, self.rdir), t_prep, t_write)
+
+    def write(self, prep: Prepared, bar: Any) -> None:
+        if self.driver is not None:
+            _write(
+                self.driver, prep, self.run_id, self.batch_size, self.database, bar,
+                fresh=not self.calls_before,
+            )  # fmt: skip
+            return
+        if self.sink is not None:
+            self.sink.write(prep, self.run_id)
+        bar.update(prep.rows_loaded)
+
+
+def _write_rejects(prep: Prepared, rdir: Path) -> str | None:
+    """Write the input's reject file, if it has rejects; its path."""
+    if not prep.rejects:
+        return None
+    rdir.mkdir(parents=True, exist_ok=True)
+    reject_path = rdir / f"{prep.source.replace('/', '__')}.rejects.csv"
+    write_csv(reject_frame(prep.rejects), reject_path)
+    return str(reject_path)
+
+
+def _file_report(
+    inp: _Input,
+    raw: RawFile,
+    prep: Prepared,
+    reject_file: str | None,
+    t_prep: float,
+    t_write: float,
+) -> FileReport:
+    return FileReport(
+        source=raw.path,
+        record=prep.record.name,
+        encoding=raw.encoding,
+        sha256=raw.sha256,
+        rows_read=prep.rows_read,
+        rows_loaded=prep.rows_loaded,
+        rows_rejected=prep.rejected_rows,
+        reject_file=reject_file,
+        seconds=round(t_prep + t_write, 3),
+        warnings=tuple([f"{inp.source}: {note}" for note in raw.notes] + prep.warnings),
+        prepare_seconds=round(t_prep, 3),
+        write_seconds=round(t_write, 3),
+        sheet=raw.sheet,
+        delimiter=raw.delimiter,
     )
 
 

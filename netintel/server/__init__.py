@@ -759,7 +759,38 @@ def _launch(
     data.mkdir(mode=0o700, exist_ok=True)
     _import_dir(sd).mkdir(mode=0o700, exist_ok=True)
     uri = f"bolt://{HOST}:{port}"
-    cmd = [
+    cmd = _java_command(sd, rt, heap, page_cache, port)
+    log_path = _log_path(sd)
+    _say(
+        progress,
+        f"Starting Neo4j {NEO4J_VERSION} on {uri} (heap {heap}, "
+        f"page cache {page_cache}, data {data})...",
+    )
+    proc, offset = _spawn(cmd, sd, log_path)
+    _CHILDREN[proc.pid] = proc
+    record: dict[str, Any] = {
+        "uri": uri,
+        "pid": proc.pid,
+        "port": port,
+        "data_dir": str(data),
+        "log": str(log_path),
+        "started": time.time(),
+    }
+    _write_record(sd, record)
+    started = time.monotonic()
+    record["neo4j_version"] = _answering(sd, proc, uri, password, timeout, log_path, offset)
+    _write_record(sd, record)
+    _say(
+        progress,
+        f"Neo4j {record['neo4j_version']} answers on {uri} "
+        f"(started in {time.monotonic() - started:.1f} s)",
+    )
+    return _info(sd, record, password)
+
+
+def _java_command(sd: Path, rt: Path, heap: str, page_cache: str, port: int) -> list[str]:
+    """The command line that runs the local Neo4j of state folder ``sd``."""
+    return [
         _java(),
         f"-Xms{heap}",
         f"-Xmx{heap}",
@@ -769,7 +800,7 @@ def _launch(
         f"{rt / 'classes'}{os.pathsep}{rt / 'lib' / '*'}",
         _MAIN_CLASS,
         "--home",
-        str(data),
+        str(_data_dir(sd)),
         "--port",
         str(port),
         "--page-cache",
@@ -779,7 +810,11 @@ def _launch(
         "--import-dir",
         str(_import_dir(sd)),
     ]
-    log_path = _log_path(sd)
+
+
+def _spawn(cmd: list[str], sd: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``cmd`` in a session of its own, its output appended to the (rotated) log;
+    the process and the log's offset where its output starts."""
     _rotate_log(log_path)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "ab") as log_file:
@@ -787,11 +822,6 @@ def _launch(
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         log_file.write(f"\n===== {stamp} netintel starts: {shlex.join(cmd)}\n".encode())
         log_file.flush()
-        _say(
-            progress,
-            f"Starting Neo4j {NEO4J_VERSION} on {uri} (heap {heap}, "
-            f"page cache {page_cache}, data {data})...",
-        )
         try:
             proc = subprocess.Popen(
                 cmd,
@@ -804,22 +834,25 @@ def _launch(
             )
         except OSError as err:
             raise ServerError(f"cannot launch Java: {err}") from err
-    _CHILDREN[proc.pid] = proc
-    record: dict[str, Any] = {
-        "uri": uri,
-        "pid": proc.pid,
-        "port": port,
-        "data_dir": str(data),
-        "log": str(log_path),
-        "started": time.time(),
-    }
-    _write_record(sd, record)
-    started = time.monotonic()
+    return proc, offset
+
+
+def _answering(
+    sd: Path,
+    proc: subprocess.Popen[bytes],
+    uri: str,
+    password: str,
+    timeout: float,
+    log_path: Path,
+    offset: int,
+) -> str:
+    """Wait until the server started as ``proc`` answers; its version. A server that exits
+    or stays silent is stopped, its record removed, and the error says why (from its log)."""
     try:
         version = _wait_answering(
             uri,
             password,
-            started + timeout,
+            time.monotonic() + timeout,
             lambda: proc.poll() is None,
             ready=lambda: _READY_TAG in _read_from(log_path, offset),
         )
@@ -827,26 +860,20 @@ def _launch(
         _terminate(proc.pid, 30)
         _remove_record(sd)
         raise
-    if version is None:
-        tail = _file_tail(log_path, offset=offset)
-        code = proc.poll()
-        _terminate(proc.pid, 30)
-        _remove_record(sd)
-        if "BindException" in tail or "Address already in use" in tail:
-            raise _PortTaken()
-        what = (
-            f"exited with code {code}"
-            if code is not None
-            else f"did not answer on {uri} within {timeout:.0f} s"
-        )
-        raise ServerError(f"the local Neo4j {what}. Last lines of {log_path}:\n{tail}")
-    record["neo4j_version"] = version
-    _write_record(sd, record)
-    _say(
-        progress,
-        f"Neo4j {version} answers on {uri} (started in {time.monotonic() - started:.1f} s)",
+    if version is not None:
+        return version
+    tail = _file_tail(log_path, offset=offset)
+    code = proc.poll()
+    _terminate(proc.pid, 30)
+    _remove_record(sd)
+    if "BindException" in tail or "Address already in use" in tail:
+        raise _PortTaken()
+    what = (
+        f"exited with code {code}"
+        if code is not None
+        else f"did not answer on {uri} within {timeout:.0f} s"
     )
-    return _info(sd, record, password)
+    raise ServerError(f"the local Neo4j {what}. Last lines of {log_path}:\n{tail}")
 
 
 def status(*, state_dir: Path | None = None) -> ServerInfo | None:

@@ -39,21 +39,25 @@ __all__ = [
     "roles_of",
 ]
 
-#: Roles whose holders keep nothing but a pseudonym and their roles.
-PROTECTED_ROLES = frozenset({"victim", "missing", "unknown-origin"})
+#: Roles whose holders keep nothing but a pseudonym and their roles (the schema's
+#: ``protected`` choices of ``Person.roles``).
+PROTECTED_ROLES = frozenset(NODES["Person"].prop("roles").protected)
 
-#: Per node label: the properties replaced by pseudonyms, with the pseudonym kind.
+#: Per node label: the properties replaced by pseudonyms, with the pseudonym kind (the
+#: schema's ``pseudonym`` of each node key and property).
 PSEUDONYMISED: dict[str, dict[str, str]] = {
-    "Person": {"person_id": "person", "name": "name", "aliases": "name", "national_id": "nid"},
-    "Phone": {"number": "phone", "imei": "imei"},
-    "Sample": {"sample_id": "sample"},
+    n.label: {n.key: n.pseudonym} | {p.name: p.pseudonym for p in n.props if p.pseudonym}
+    for n in NODES.values()
+    if n.pseudonym
 }
 
-#: Per node label: properties removed from everyone (quasi-identifiers).
-DROPPED: dict[str, tuple[str, ...]] = {"Person": ("birth_date",)}
+#: Per node label: properties removed from everyone (the schema's quasi-identifiers).
+DROPPED: dict[str, tuple[str, ...]] = {
+    n.label: ids for n in NODES.values() if (ids := tuple(p.name for p in n.props if p.identifying))
+}
 
 #: Pseudonym kind of node ids, per label; ids of other schema labels stay as they are.
-_ID_KINDS = {"Person": "person", "Phone": "phone", "Sample": "sample"}
+_ID_KINDS = {n.label: n.pseudonym for n in NODES.values() if n.pseudonym}
 _PREFIX = {
     "person": "P",
     "name": "N",

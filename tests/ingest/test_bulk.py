@@ -14,73 +14,23 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
-import neo4j.time
 import pytest
 from click.testing import CliRunner
+from snapshot import graph_snapshot, schema_snapshot
 
 from netintel import config, server
 from netintel.cli import cli
 from netintel.exceptions import BulkRefusedError
 from netintel.ingest import ingest
-from netintel.schema import NODES
 
 #: as in tests/test_cases.py: every invocation names the variables the CLI may export
 LOCAL = {"NEO4J_URI": None, "NEO4J_USER": None, "NEO4J_PASSWORD": None, "NETINTEL_CASE": None}
 CASE = "t-bulk"
-KEYS = {label: n.key for label, n in NODES.items()} | {"IngestRun": "run_id"}
-#: what differs between any two runs of one ingest: when and how long
-RUN_TIMES = {"started", "finished", "seconds", "file_seconds"}
-
-
-def _value(v: Any) -> Any:
-    """A property value with its type, so that a date-time never equals its text."""
-    if isinstance(v, list):
-        return ("list", tuple(_value(x) for x in v))
-    if isinstance(v, neo4j.time.DateTime):
-        return ("DateTime", v.iso_format(), str(v.tzinfo))
-    if isinstance(v, neo4j.time.Date):
-        return ("Date", v.iso_format())
-    return (type(v).__name__, v)
-
-
-def _props(labels: list[str], props: dict[str, Any]) -> tuple[Any, ...]:
-    props = dict(props)
-    if "IngestRun" in labels:
-        for name in RUN_TIMES:
-            props.pop(name)
-        # each load wrote its rejects to a folder of its own: the same file names
-        props["reject_files"] = [Path(f).name for f in props["reject_files"]]
-    return tuple(sorted((k, _value(v)) for k, v in props.items()))
-
-
-def _ident(labels: list[str], props: dict[str, Any]) -> tuple[Any, ...]:
-    (label,) = labels
-    return (label, props[KEYS[label]])
 
 
 def dump(drv: neo4j.Driver) -> dict[str, Any]:
-    """The whole graph and its schema, canonical (no internal ids)."""
-    nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS l, properties(n) AS p")
-    rels, _, _ = drv.execute_query(
-        "MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(a) AS al, properties(a) AS ap, "
-        "labels(b) AS bl, properties(b) AS bp, properties(r) AS p"
-    )
-    constraints, _, _ = drv.execute_query(
-        "SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties"
-    )
-    indexes, _, _ = drv.execute_query(
-        "SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, state "
-        "WHERE type <> 'LOOKUP'"
-    )
-    return {
-        "nodes": sorted((_ident(r["l"], r["p"]), _props(r["l"], r["p"])) for r in nodes),
-        "relationships": sorted(
-            (r["t"], _ident(r["al"], r["ap"]), _ident(r["bl"], r["bp"]), _props([], r["p"]))
-            for r in rels
-        ),
-        "constraints": sorted(tuple(map(str, r.values())) for r in constraints),
-        "indexes": sorted(tuple(map(str, r.values())) for r in indexes),
-    }
+    """The whole graph (with the ingest runs, but their times) and its schema, canonical."""
+    return graph_snapshot(drv, runs=True) | schema_snapshot(drv)
 
 
 @pytest.fixture(scope="module")

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import neo4j
 import pandas as pd
 import pytest
+from snapshot import graph_snapshot
 
-from netintel.db import rows_held
+from netintel.db import clear_graph, rows_held
 from netintel.exceptions import InputFileError
 from netintel.ingest import ingest
-from netintel.ingest.mapping import load_mapping
-from netintel.ingest.prepare import Options, prepare
-from netintel.ingest.read import read_file
-from netintel.ingest.run import _write
-from netintel.schema import RECORDS
 
 pytestmark = pytest.mark.neo4j
 
@@ -37,22 +38,6 @@ def _counts(driver: neo4j.Driver) -> dict[str, int]:
         "UNION ALL MATCH ()-[r]->() WITH type(r) AS k, count(*) AS c RETURN k, c"
     )
     return {r["k"]: r["c"] for r in records}
-
-
-def _snapshot(driver: neo4j.Driver) -> list[Any]:
-    """Every node and relationship with its properties, except the run bookkeeping."""
-    nodes, _, _ = driver.execute_query(
-        "MATCH (n) WHERE NOT n:IngestRun RETURN labels(n) AS l, properties(n) AS p"
-    )
-    rels, _, _ = driver.execute_query(
-        "MATCH (a)-[r]->(b) RETURN elementId(a) IS NOT NULL AS x, type(r) AS t, "
-        "properties(a) AS a, properties(r) AS p, properties(b) AS b"
-    )
-
-    def plain(v: Any) -> Any:  # the order the properties were set in does not matter
-        return sorted(v.items()) if isinstance(v, dict) else v
-
-    return sorted(repr(sorted((k, plain(v)) for k, v in r.data().items())) for r in [*nodes, *rels])
 
 
 def test_vast_calls_counts_from_the_database(
@@ -101,28 +86,76 @@ def test_vast_calls_counts_from_the_database(
     assert _one(graph, "MATCH (r:IngestRun) RETURN r.attempts") == 2
 
 
-def test_interrupted_ingest_rerun_equals_one_clean_run(
-    graph: neo4j.Driver, shared_data: Path, tmp_path: Path
+@pytest.fixture(scope="module")
+def large_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic case large enough that its calls take many transactions to write."""
+    from netintel.synth import generate
+
+    out = tmp_path_factory.mktemp("synth-large")
+    generate(out, scale=KILL_SCALE, seed=11)
+    return out
+
+
+#: clean calls of the case the ingest is killed in, and rows per transaction
+KILL_SCALE, KILL_BATCH = 30_000, 500
+
+
+def _ingest_command(case: Path, rejects: Path) -> list[str]:
+    run = "import sys; from netintel.cli import main; sys.argv[0] = 'netintel'; main()"
+    return [
+        sys.executable, "-c", run, "ingest", str(case), "-m", str(case / "mapping.yaml"),
+        "--reject-dir", str(rejects), "--batch-size", str(KILL_BATCH), "-q",
+    ]  # fmt: skip
+
+
+def test_killed_ingest_rerun_equals_one_clean_run(
+    graph: neo4j.Driver, large_case: Path, neo4j_env: dict[str, str], tmp_path: Path
 ) -> None:
-    cdr = shared_data / "vast2008_mc3_cdr" / "cdr.csv"
-    clean = ingest(cdr, driver=graph, mapping=VAST_MAPPING, reject_dir=tmp_path, progress=False)
-    expected = _snapshot(graph)
+    """SIGKILL a ``netintel ingest`` once the database holds some of its calls; the re-run
+    gives the graph one clean ingest into an empty database gives, in full."""
+    env = {**os.environ, **neo4j_env, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        _ingest_command(large_case, tmp_path / "killed"),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while (held := _one(graph, CALLS_HELD)) == 0 and proc.poll() is None:
+            assert time.monotonic() < deadline, "the ingest wrote no call in 10 minutes"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
+    held = _one(graph, CALLS_HELD)
+    assert _one(graph, "MATCH (r:IngestRun) RETURN r.status") == "running"
 
-    graph.execute_query("MATCH (n) DETACH DELETE n")
-    # simulate a crash after the first 4,000 calls were committed
-    fm = load_mapping(VAST_MAPPING).for_file(cdr)
-    prep = prepare(read_file(cdr), RECORDS["calls"], fm, Options())
+    rerun = subprocess.run(
+        _ingest_command(large_case, tmp_path / "rerun"), env=env, capture_output=True, timeout=900
+    )
+    assert rerun.returncode == 0, rerun.stderr.decode(errors="replace")[-2000:]
+    assert _one(graph, "MATCH (r:IngestRun) RETURN [r.status, r.attempts]") == ["complete", 2]
+    resumed = graph_snapshot(graph)
 
-    class _Bar:
-        def update(self, n: int) -> None:
-            pass
+    clear_graph(graph, force=True)
+    ingest(
+        large_case,
+        driver=graph,
+        mapping=large_case / "mapping.yaml",
+        reject_dir=tmp_path / "clean",
+        progress=False,
+    )
+    clean = graph_snapshot(graph)
+    assert 0 < held < _one(graph, CALLS_HELD), "the kill did not land half-way through the calls"
+    assert resumed == clean
 
-    # as the first run into an empty graph writes: CREATE, not MERGE
-    _write(graph, prep, clean.run_id, 1000, None, _Bar(), limit=4000, fresh=True)
-    assert _one(graph, "MATCH ()-[r:CALLED]->() RETURN count(r)") == 4000
-    # the re-run finds calls in the graph: it merges, and creates nothing twice
-    ingest(cdr, driver=graph, mapping=VAST_MAPPING, reject_dir=tmp_path, progress=False)
-    assert _snapshot(graph) == expected
+
+#: calls of the synthetic case the database holds
+CALLS_HELD = "MATCH ()-[r:CALLED]->() RETURN count(r)"
 
 
 def test_broken_files_accounting_and_reject_files(graph: neo4j.Driver, tmp_path: Path) -> None:

@@ -160,6 +160,28 @@ def test_call_ids_are_deterministic() -> None:
     assert a.rows[0]["rkey"]["call_id"].startswith("h:")
 
 
+def test_generated_call_ids_hash_the_declared_columns() -> None:
+    """The schema's generated key of calls: a hash of caller, callee, start (ISO 8601),
+    duration and tower; the values are those the ingest has always given."""
+    from netintel.ingest.read import frame_as_raw
+
+    f = pd.DataFrame(
+        {
+            "caller": ["+442079460018", "+442079460018"],
+            "callee": ["+442079460019", "+442079460019"],
+            "started_at": ["2024-01-01T10:00:00Z", "2024-01-01T11:00:00+01:00"],
+            "duration_s": ["60", ""],
+            "tower": ["T1", None],
+        }
+    )
+    assert RECORDS["calls"].generated_key is not None
+    prep = prepare(frame_as_raw("calls", f), RECORDS["calls"], None, Options())
+    assert [r["rkey"]["call_id"] for r in prep.rows] == [
+        "h:3fdeff16a3d2e098cec77e25",
+        "h:4e9cc7ce26d9456a7d46b76a",
+    ]
+
+
 def test_mapping_errors_name_the_problem(tmp_path: Path) -> None:
     bad = tmp_path / "m.yaml"
     bad.write_text("files:\n  - match: a.csv\n    record: call\n")

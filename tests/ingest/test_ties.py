@@ -17,7 +17,7 @@ import pytest
 from netintel import datasets
 from netintel.exceptions import InputFileError, MappingError
 from netintel.ingest import Options, ingest, prepare
-from netintel.ingest.mapping import FileMapping, Mapping, load_mapping
+from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.networks import read_network
 from netintel.projection import project, tie_network
 from netintel.schema import RECORDS
@@ -39,8 +39,8 @@ def _persons(driver: neo4j.Driver) -> dict[str, dict[str, Any]]:
     return {r["id"]: dict(r["p"]) for r in records}
 
 
-def _matrix_mapping(pattern: str, **constants: str) -> Mapping:
-    return Mapping(
+def _matrix_mapping(pattern: str, **constants: str) -> IngestMapping:
+    return IngestMapping(
         files=[FileMapping(match=pattern, record="ties", layout="matrix", constants=constants)]
     )
 
@@ -99,7 +99,7 @@ def test_ucinet_matrix_loads_the_people_and_ties_datasets_reads(
 def test_caviar_phases_load_as_directed_call_ties_one_period_each(
     graph: neo4j.Driver, shared_data: Path, tmp_path: Path
 ) -> None:
-    mapping = Mapping(
+    mapping = IngestMapping(
         files=[
             FileMapping(
                 match=f"phase{p}.csv",
@@ -129,7 +129,7 @@ def test_caviar_phases_load_as_directed_call_ties_one_period_each(
 def test_noordin_top_layers_load_as_edge_lists(
     graph: neo4j.Driver, shared_data: Path, tmp_path: Path
 ) -> None:
-    mapping = Mapping(
+    mapping = IngestMapping(
         files=[
             FileMapping(
                 match=name,
@@ -263,7 +263,7 @@ def test_edge_list_lines_that_are_not_edges_are_rejects(
     (tmp_path / "links.txt").write_text(
         "# chart\nA B 2\nA\nB C\nC D 1 x\nB A 2\n", encoding="utf-8"
     )
-    mapping = Mapping(files=[FileMapping(match="links.txt", record="ties", layout="edges")])
+    mapping = IngestMapping(files=[FileMapping(match="links.txt", record="ties", layout="edges")])
     report = ingest(
         tmp_path / "links.txt",
         driver=graph,

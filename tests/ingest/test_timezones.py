@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from netintel.cli import cli
 from netintel.exceptions import IngestError, MappingError
-from netintel.ingest import FileMapping, Mapping, ingest, prepare
+from netintel.ingest import FileMapping, IngestMapping, ingest, prepare
 from netintel.ingest.prepare import options_for
 from netintel.ingest.read import frame_as_raw
 from netintel.schema import RECORDS
@@ -53,7 +53,7 @@ def _at(prep: Any) -> list[int]:
     return [r["rkey"]["at"] for r in prep.rows]
 
 
-def _prep(times: list[str], mapping: Mapping, fm: FileMapping | None = None) -> Any:
+def _prep(times: list[str], mapping: IngestMapping, fm: FileMapping | None = None) -> Any:
     raw = frame_as_raw("sightings", _sightings(times))
     return prepare(raw, RECORDS["sightings"], fm, options_for(mapping))
 
@@ -63,7 +63,7 @@ def _prep(times: list[str], mapping: Mapping, fm: FileMapping | None = None) -> 
 
 @pytest.mark.parametrize("ambiguous", ["earlier", "later", "reject"])
 def test_dst_gap_and_repeat_for_each_choice(ambiguous: str) -> None:
-    mapping = Mapping(timezone="Europe/London", ambiguous=ambiguous)  # type: ignore[arg-type]
+    mapping = IngestMapping(timezone="Europe/London", ambiguous=ambiguous)  # type: ignore[arg-type]
     prep = _prep([GAP, TWICE, "2023-10-29T03:00"], mapping)
     reasons = [(r.row, r.reason) for r in prep.rejects]
     expected_at = TWICE_AT[ambiguous]
@@ -79,14 +79,14 @@ def test_dst_gap_and_repeat_for_each_choice(ambiguous: str) -> None:
 
 
 def test_the_file_entry_choice_wins_over_the_top_level() -> None:
-    mapping = Mapping(timezone="Europe/London", ambiguous="earlier")
+    mapping = IngestMapping(timezone="Europe/London", ambiguous="earlier")
     fm = FileMapping(match="*", record="sightings", ambiguous="later")
     assert _prep([TWICE], mapping, fm).rows[0]["rkey"]["at"] == _ms(TWICE_AT["later"])
     assert _prep([TWICE], mapping).rows[0]["rkey"]["at"] == _ms(TWICE_AT["earlier"])
 
 
 def test_a_time_with_an_offset_is_never_ambiguous() -> None:
-    prep = _prep([f"{TWICE}+01:00", f"{TWICE}+00:00"], Mapping(timezone="Europe/London"))
+    prep = _prep([f"{TWICE}+01:00", f"{TWICE}+00:00"], IngestMapping(timezone="Europe/London"))
     assert prep.rejects == []
     assert _at(prep) == [_ms(TWICE_AT["earlier"]), _ms(TWICE_AT["later"])]
 
@@ -104,15 +104,17 @@ def test_ambiguous_must_be_one_of_the_three(tmp_path: Path) -> None:
 
 
 def test_the_mapping_applies_when_the_caller_gives_nothing() -> None:
-    opts = options_for(Mapping(timezone="Asia/Shanghai", phone_region="CN"))
+    opts = options_for(IngestMapping(timezone="Asia/Shanghai", phone_region="CN"))
     assert (opts.timezone, opts.phone_region, opts.explicit) == ("Asia/Shanghai", "CN", frozenset())
-    assert options_for(Mapping()).timezone == "UTC"
+    assert options_for(IngestMapping()).timezone == "UTC"
 
 
 def test_the_caller_applies_when_the_mapping_says_nothing_or_the_same() -> None:
-    opts = options_for(Mapping(), timezone="Asia/Shanghai", phone_region="cn")
+    opts = options_for(IngestMapping(), timezone="Asia/Shanghai", phone_region="cn")
     assert (opts.timezone, opts.phone_region) == ("Asia/Shanghai", "CN")
-    same = options_for(Mapping(timezone="Asia/Shanghai", phone_region="CN"), phone_region="cn")
+    same = options_for(
+        IngestMapping(timezone="Asia/Shanghai", phone_region="CN"), phone_region="cn"
+    )
     assert (same.timezone, same.phone_region) == ("Asia/Shanghai", "CN")
 
 
@@ -127,7 +129,7 @@ def test_a_conflict_with_the_mapping_is_an_error_naming_both(
     option: str, mine: str, theirs: str, flag: str
 ) -> None:
     with pytest.raises(MappingError) as err:
-        options_for(Mapping(**{option: theirs}), where="the mapping m.yaml", **{option: mine})
+        options_for(IngestMapping(**{option: theirs}), where="the mapping m.yaml", **{option: mine})
     assert str(err.value) == (
         f"the mapping m.yaml sets {option}: {theirs} but the ingest was given {option} {mine} "
         f"({flag}); give one of them, or the same value in both"
@@ -136,15 +138,15 @@ def test_a_conflict_with_the_mapping_is_an_error_naming_both(
 
 def test_unknown_zones_and_regions_are_netintel_errors() -> None:
     with pytest.raises(IngestError, match=r"unknown time zone 'Europe/Lodnon' \(did you mean"):
-        options_for(Mapping(), timezone="Europe/Lodnon")
+        options_for(IngestMapping(), timezone="Europe/Lodnon")
     with pytest.raises(IngestError, match="unknown phone region 'XX'"):
-        options_for(Mapping(), phone_region="XX")
+        options_for(IngestMapping(), phone_region="XX")
 
 
 def test_a_file_entry_that_overrides_the_caller_is_warned_of() -> None:
     fm = FileMapping(match="*", record="sightings", timezone="UTC")
     raw = frame_as_raw("sightings", _sightings(["2024-05-01T10:00"]))
-    given = options_for(Mapping(), timezone="Asia/Shanghai")
+    given = options_for(IngestMapping(), timezone="Asia/Shanghai")
     prep = prepare(raw, RECORDS["sightings"], fm, given)
     assert prep.rows[0]["rkey"]["at"] == _ms(datetime(2024, 5, 1, 10, tzinfo=UTC))
     assert prep.warnings == [
@@ -152,7 +154,9 @@ def test_a_file_entry_that_overrides_the_caller_is_warned_of() -> None:
         "not Asia/Shanghai as given to the ingest"
     ]
     # the same entry under the mapping's own top-level zone is no surprise: no warning
-    quiet = prepare(raw, RECORDS["sightings"], fm, options_for(Mapping(timezone="Asia/Shanghai")))
+    quiet = prepare(
+        raw, RECORDS["sightings"], fm, options_for(IngestMapping(timezone="Asia/Shanghai"))
+    )
     assert quiet.warnings == []
 
 
@@ -193,7 +197,7 @@ def test_cli_timezone_conflict_is_one_line_and_exit_2_before_any_database(
 @pytest.mark.neo4j
 @pytest.mark.parametrize("ambiguous", ["earlier", "later", "reject"])
 def test_dst_times_stored_in_neo4j(graph: neo4j.Driver, tmp_path: Path, ambiguous: str) -> None:
-    mapping = Mapping(timezone="Europe/London", ambiguous=ambiguous)  # type: ignore[arg-type]
+    mapping = IngestMapping(timezone="Europe/London", ambiguous=ambiguous)  # type: ignore[arg-type]
     report = ingest(
         {"sightings": _sightings([GAP, TWICE])},
         driver=graph,
