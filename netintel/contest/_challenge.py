@@ -27,8 +27,8 @@ from netintel.contest._format import (
     _read_leaders,
     _table,
 )
-from netintel.ingest.read import sha256_file
 from netintel.schema import LOAD_ORDER
+from netintel.values import file_sha256
 
 __all__ = [
     "REDACTED",
@@ -62,7 +62,7 @@ _HASHED = (*_RECORD_FILES, "mapping.yaml")
 
 
 def _hashes(folder: Path, names: Iterable[str]) -> dict[str, str]:
-    return {n: sha256_file(folder / n) for n in names if (folder / n).is_file()}
+    return {n: file_sha256(folder / n) for n in names if (folder / n).is_file()}
 
 
 def challenge_id(file_hashes: Mapping[str, str]) -> str:
@@ -158,7 +158,7 @@ def load_truth(path: str | Path) -> Truth:
         f = root / name
         if not f.is_file():
             raise ContestError(f"{f}: no such file (listed in the manifest)")
-        if sha256_file(f) != digest:
+        if file_sha256(f) != digest:
             raise ContestError(f"{f}: the file changed since the challenge was made (sha256)")
     ids_path = root / "person_ids.csv"
     if not ids_path.is_file():
@@ -210,7 +210,7 @@ def verify_challenge(public_dir: str | Path, truth: str | Path | Truth) -> str:
         f = pub / name
         if not f.is_file():
             raise ContestError(f"{f}: missing from the public folder of challenge {t.challenge_id}")
-        if sha256_file(f) != expected[name]:
+        if file_sha256(f) != expected[name]:
             raise ContestError(f"{f}: differs from challenge {t.challenge_id}'s public data")
     return t.challenge_id
 
