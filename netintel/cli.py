@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 import neo4j.exceptions
@@ -38,10 +38,13 @@ from netintel.exceptions import (
     ClearRefusedError,
     ConfigError,
     ConfigFileError,
-    DatabaseError,
     NetintelError,
     ServerError,
+    UnknownIdError,
 )
+
+if TYPE_CHECKING:
+    from netintel.viz.network import MapNetwork
 
 __all__ = ["main"]
 
@@ -2198,17 +2201,6 @@ def _check_regions(drv: Any, database: str | None, regions: tuple[str, ...]) -> 
         )
 
 
-@dataclasses.dataclass
-class _Network:
-    graph: Any
-    label: str
-    title: str
-    communities: Any
-    scores: Any
-    results: dict[str, Any]
-    projection: Any = None  # the Projection read
-
-
 def _load_network(
     projection: str,
     since: str | None,
@@ -2217,60 +2209,37 @@ def _load_network(
     communities: str,
     size_by: str,
     seed: int,
-) -> _Network:
-    from netintel import algorithms
+) -> MapNetwork:
     from netintel.config import connection, driver
-    from netintel.investigate import case_timezone
-    from netintel.projection import project
-    from netintel.runs import read_run
+    from netintel.viz.network import network_for_map
 
-    options: dict[str, Any] = {}
-    if projection != "multiplex" or since or until:
-        options.update(since=since, until=until)
-    if region:
-        options["region"] = list(region)
     conn = connection()
     with driver(conn) as drv:
         _check_regions(drv, conn.database, region)
-        tz = case_timezone(drv, database=conn.database)
-        proj = project(drv, projection, database=conn.database, **options)
-        if proj.n == 0:
-            raise NetintelError(
-                f"the {projection} projection is empty (no {proj.label} nodes linked with "
-                "these filters); has anything been ingested? (netintel summary)"
+        try:
+            net = network_for_map(
+                drv,
+                projection,
+                database=conn.database,
+                since=since,
+                until=until,
+                region=region,
+                communities=None if communities == "none" else communities,
+                size_by=None if size_by == "none" else size_by,
+                seed=seed,
             )
-        stored = None
-        if communities not in _COMMUNITY_CHOICES:
-            try:
-                stored = read_run(drv, communities, database=conn.database)
-            except DatabaseError:
-                raise click.BadParameter(
-                    f"{communities!r} is neither one of {', '.join(_COMMUNITY_CHOICES)} nor "
-                    "the id of a stored analysis run",
-                    param_hint="--communities",
-                ) from None
-    G = proj.to_networkx()
-    G.graph["timezone"] = tz
-    results: dict[str, Any] = {}
-    found: Any = None
-    if stored is not None:
-        found = stored.membership
-        results["run"] = stored.table
-    elif communities != "none":
-        fn = getattr(algorithms, communities)
-        # louvain, infomap and find_gangs take the directed calls; the others need undirected
-        directed_ok = ("louvain", "infomap", "find_gangs")
-        graph = G.to_undirected() if G.is_directed() and communities not in directed_ok else G
-        found = fn(graph, seed=seed)
-        results["communities"] = found
-    scores = None
-    if size_by != "none":
-        players = algorithms.key_players(G, [size_by], seed=seed)
-        scores = players.table[size_by]
-        results["key_players"] = players
-    where = ", ".join(f"{k}={v}" for k, v in options.items() if v)
-    title = f"{projection} network" + (f" ({where})" if where else "")
-    return _Network(G, proj.label, title, found, scores, results, proj)
+        except UnknownIdError:
+            raise click.BadParameter(
+                f"{communities!r} is neither one of {', '.join(_COMMUNITY_CHOICES)} nor "
+                "the id of a stored analysis run",
+                param_hint="--communities",
+            ) from None
+    if net.graph.number_of_nodes() == 0:
+        raise NetintelError(
+            f"the {projection} projection is empty (no {net.label} nodes linked with "
+            "these filters); has anything been ingested? (netintel summary)"
+        )
+    return net
 
 
 @cli.command("map")
