@@ -39,7 +39,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-__all__ = ["inline_css", "inline_js", "markdown_html", "render", "static_text"]
+__all__ = ["inline_css", "inline_js", "markdown_html", "markdown_page", "render", "static_text"]
 
 _PACKAGE = "netintel"
 _STYLE_END = re.compile(r"</style", re.IGNORECASE)
@@ -189,3 +189,34 @@ def markdown_html(text: str) -> Markup:
     <BLANKLINE>
     """
     return Markup(_markdown().render(text))  # html off: the input is escaped
+
+
+def markdown_page(title: str, markdown: str, *, css: str) -> str:
+    """A whole HTML page showing ``markdown`` (a report), its style sheet inlined.
+
+    Parameters
+    ----------
+    title : str
+        The page's title (escaped).
+    markdown : str
+        The page's content, as :func:`markdown_html` renders it.
+    css : str
+        The style sheet's name in ``netintel/static/``, e.g. ``"report.css"``.
+
+    Returns
+    -------
+    str
+        The page (``templates/markdown.html.j2``): no scripts, nothing fetched.
+
+    Examples
+    --------
+    >>> page = markdown_page("R & D", "# R & D", css="report.css")
+    >>> "<title>R &amp; D</title>" in page, "<h1>R &amp; D</h1>" in page
+    (True, True)
+    """
+    return render(
+        "markdown.html.j2",
+        title=title,
+        css=inline_css(static_text(css)),
+        body=markdown_html(markdown),
+    )
