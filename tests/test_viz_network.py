@@ -63,7 +63,7 @@ def test_the_network_of_a_map_has_its_communities_scores_and_zone(
         "P6": 0.4,
     }
     assert sorted(net.results) == ["communities", "key_players"]
-    assert net.projection is not None and net.projection.m == 7
+    assert net.projection.m == 7
 
 
 def test_filters_name_the_network_and_an_empty_one_has_nothing_computed(

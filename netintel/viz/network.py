@@ -47,13 +47,13 @@ class MapNetwork:
         The communities found (an algorithm's result) or read (a stored run's membership).
     scores : pandas.Series or None
         The key-player score nodes are sized by, per node.
-    results : dict
-        The result objects for an export's tables: ``"communities"`` or ``"run"``
-        (a stored run's table), ``"key_players"``.
     projection : Projection
         The projection read.
     timezone : str
         The zone times are shown in.
+    results : dict
+        The result objects for an export's tables: ``"communities"`` or ``"run"``
+        (a stored run's table), ``"key_players"``.
     """
 
     graph: nx.Graph
@@ -61,9 +61,9 @@ class MapNetwork:
     title: str
     communities: Any
     scores: pd.Series | None
+    projection: Projection
+    timezone: str
     results: dict[str, Any] = field(default_factory=dict)
-    projection: Projection | None = None
-    timezone: str = "UTC"
 
 
 def _projection_options(
@@ -172,7 +172,7 @@ def network_for_map(
         results["key_players"] = players
     where = ", ".join(f"{k}={v}" for k, v in options.items() if v)
     title = f"{projection} network" + (f" ({where})" if where else "")
-    return MapNetwork(G, proj.label, title, found, scores, results, proj, zone)
+    return MapNetwork(G, proj.label, title, found, scores, proj, zone, results)
 
 
 def _stored_run(driver: neo4j.Driver, run_id: str, database: str | None) -> Any:
