@@ -4,7 +4,7 @@ Every HTML page netintel writes (the map, the case report, the batch report, the
 leaderboard) is a template in ``netintel/templates/`` (``*.html.j2``) filled by
 :func:`render`, with autoescaping on: a value from the case data is always escaped. The
 pages' own CSS and JavaScript are files in ``netintel/static/``, read by :func:`static_text`
-and inlined into the page at render time by :func:`inline_css` / :func:`inline_js`, so
+and inlined into the page at render time by :func:`inline`, so
 every page stays one offline file that fetches nothing.
 
 Reports are written once, as Markdown; :func:`markdown_html` renders that Markdown as HTML
@@ -33,17 +33,21 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-__all__ = ["inline_css", "inline_js", "markdown_html", "markdown_page", "render", "static_text"]
+__all__ = ["inline", "markdown_html", "markdown_page", "render", "static_text"]
 
 _PACKAGE = "netintel"
-_STYLE_END = re.compile(r"</style", re.IGNORECASE)
-_SCRIPT_END = re.compile(r"</script|<!--", re.IGNORECASE)
+#: What would end an inline element early, and how an error message says it.
+_ENDS = {
+    "style": re.compile(r"</style", re.IGNORECASE),
+    "script": re.compile(r"</script|<!--", re.IGNORECASE),
+}
+_ENDS_SAID = {"style": "'</style'", "script": "'</script' or '<!--'"}
 
 
 @cache
@@ -68,7 +72,7 @@ def render(template: str, **context: Any) -> str:
     **context
         The template's variables. Plain strings are escaped; CSS, JavaScript and
         rendered Markdown come in as :class:`markupsafe.Markup` from
-        :func:`inline_css`, :func:`inline_js` and :func:`markdown_html`.
+        :func:`inline` and :func:`markdown_html`.
 
     Returns
     -------
@@ -99,13 +103,15 @@ def static_text(name: str) -> str:
     return files(_PACKAGE).joinpath("static", name).read_text(encoding="utf-8")
 
 
-def inline_css(text: str) -> Markup:
-    """``text`` (a style sheet) as markup for a ``<style>`` element.
+def inline(text: str, element: Literal["style", "script"]) -> Markup:
+    """``text`` (a style sheet or a script) as markup for a ``<style>`` or ``<script>`` element.
 
     Parameters
     ----------
     text : str
-        CSS.
+        CSS, JavaScript, or JSON already escaped for a script element.
+    element : {"style", "script"}
+        The element it goes into.
 
     Returns
     -------
@@ -115,51 +121,20 @@ def inline_css(text: str) -> Markup:
     Raises
     ------
     ValueError
-        If the text would end the ``<style>`` element early.
+        If the text would end the element early (``</style``; ``</script`` or ``<!--``).
 
     Examples
     --------
-    >>> inline_css("b { color: red }")
-    Markup('b { color: red }')
-    >>> inline_css("</style><script>")
-    Traceback (most recent call last):
-    ...
-    ValueError: this CSS cannot be inlined: it holds '</style'
-    """
-    if _STYLE_END.search(text):
-        raise ValueError("this CSS cannot be inlined: it holds '</style'")
-    return Markup(text)  # checked above: it cannot leave the element
-
-
-def inline_js(text: str) -> Markup:
-    """``text`` (a script) as markup for a ``<script>`` element.
-
-    Parameters
-    ----------
-    text : str
-        JavaScript, or JSON already escaped for a script element.
-
-    Returns
-    -------
-    Markup
-        The same text, marked safe.
-
-    Raises
-    ------
-    ValueError
-        If the text would end the ``<script>`` element early (``</script``, ``<!--``).
-
-    Examples
-    --------
-    >>> inline_js("var a = 1 < 2;")
-    Markup('var a = 1 < 2;')
-    >>> inline_js("'</script>'")
+    >>> inline("b { color: red }", "style"), inline("var a = 1 < 2;", "script")
+    (Markup('b { color: red }'), Markup('var a = 1 < 2;'))
+    >>> inline("'</script>'", "script")
     Traceback (most recent call last):
     ...
     ValueError: this script cannot be inlined: it holds '</script' or '<!--'
     """
-    if _SCRIPT_END.search(text):
-        raise ValueError("this script cannot be inlined: it holds '</script' or '<!--'")
+    if _ENDS[element].search(text):
+        what = "CSS" if element == "style" else "script"
+        raise ValueError(f"this {what} cannot be inlined: it holds {_ENDS_SAID[element]}")
     return Markup(text)  # checked above: it cannot leave the element
 
 
@@ -217,6 +192,6 @@ def markdown_page(title: str, markdown: str, *, css: str) -> str:
     return render(
         "markdown.html.j2",
         title=title,
-        css=inline_css(static_text(css)),
+        css=inline(static_text(css), "style"),
         body=markdown_html(markdown),
     )

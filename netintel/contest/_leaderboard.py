@@ -12,7 +12,7 @@ from netintel.contest._challenge import Truth, load_truth
 from netintel.contest._format import PARTS, SubmissionError, SubmissionIssue
 from netintel.contest._score import METRICS, OVERALL_WEIGHTS, Score, score
 from netintel.outfiles import write_csv
-from netintel.pages import inline_css, render, static_text
+from netintel.pages import inline, render, static_text
 
 __all__ = ["leaderboard", "write_leaderboard"]
 
@@ -141,7 +141,7 @@ def _html(board: pd.DataFrame, title: str) -> str:
     return render(
         "leaderboard.html.j2",
         title=title,
-        css=inline_css(static_text("leaderboard.css")),
+        css=inline(static_text("leaderboard.css"), "style"),
         challenge_id=str(board.attrs.get("challenge_id", "")),
         when=datetime.now(UTC).isoformat(timespec="seconds"),
         columns=[{"name": _SHOWN[c], "cls": "team" if c == "team" else ""} for c in cols],

@@ -440,6 +440,11 @@ def _edge_data(
     }
 
 
+def _legend_row(kind: Any, unnamed: str, counts: Counter[Any], **style: Any) -> dict[str, Any]:
+    """One legend row: the kind's name (``unnamed`` for None), its style, how many there are."""
+    return {"name": kind if kind is not None else unnamed, **style, "count": counts[kind]}
+
+
 def _legend_data(
     view: GraphView, groups: _Groups, types: list[Any], rel_types: list[Any]
 ) -> dict[str, Any]:
@@ -448,21 +453,15 @@ def _legend_data(
     rel_counts = Counter(e.type for e in view.edges)
     return {
         "types": [
-            {
-                "name": t if t is not None else "other",
-                "shape": node_style(t).shape,
-                "color": node_style(t).color,
-                "count": type_counts[t],
-            }
+            _legend_row(
+                t, "other", type_counts, shape=node_style(t).shape, color=node_style(t).color
+            )
             for t in types
         ],
         "relTypes": [
-            {
-                "name": t if t is not None else "link",
-                "color": edge_style(t).color,
-                "dashed": edge_style(t).dashed,
-                "count": rel_counts[t],
-            }
+            _legend_row(
+                t, "link", rel_counts, color=edge_style(t).color, dashed=edge_style(t).dashed
+            )
             for t in rel_types
         ],
         "communities": [

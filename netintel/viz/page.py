@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from netintel.pages import inline_css, inline_js, render, static_text
+from netintel.pages import inline, render, static_text
 
 __all__ = ["CSP", "page_html", "remote_references", "vis_assets"]
 
@@ -86,9 +86,9 @@ def page_html(title: str, data: dict[str, Any]) -> str:
         "map.html.j2",
         title=title,
         csp=Markup(CSP),  # a constant
-        vis_css=inline_css(vis_css),
-        css=inline_css(static_text("map.css")),
-        vis_js=inline_js(vis_js),
-        data=inline_js(_script_json(data)),
-        js=inline_js(static_text("map.js")),
+        vis_css=inline(vis_css, "style"),
+        css=inline(static_text("map.css"), "style"),
+        vis_js=inline(vis_js, "script"),
+        data=inline(_script_json(data), "script"),
+        js=inline(static_text("map.js"), "script"),
     )
