@@ -76,7 +76,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import hashlib
-import html
 import inspect
 import json
 import multiprocessing
@@ -121,6 +120,7 @@ from netintel.manifests import (
     JobSeeds,
 )
 from netintel.outfiles import write_csv
+from netintel.pages import markdown_page
 from netintel.projection import PROJECTIONS, Projection, project
 
 __all__ = [
@@ -1530,11 +1530,11 @@ def _who_moved(jobs: Sequence[JobResult]) -> list[tuple[list[JobResult], GangsOv
     return out
 
 
-def _who_moved_sections(batch: BatchResult) -> tuple[list[str], list[str]]:
-    """The report's "who moved" section: Markdown lines and HTML parts (empty without windows)."""
+def _who_moved_markdown(batch: BatchResult) -> list[str]:
+    """The report's "who moved" section, as Markdown lines (none without windows)."""
     found = batch.who_moved()
     if not found:
-        return [], []
+        return []
     intro = (
         "Jobs that differ only in their time window, in window order: each window's "
         "communities matched with the previous window's (Jaccard >= 0.3 on the people seen "
@@ -1543,21 +1543,15 @@ def _who_moved_sections(batch: BatchResult) -> tuple[list[str], list[str]]:
         "PageRank in the community."
     )
     md = ["## Who moved between windows", "", intro, ""]
-    body = ["<h2>Who moved between windows</h2>", f"<p>{html.escape(intro)}</p>"]
     for seq, t in found:
         what = [seq[0].projection, _region_text(seq[0].options), seq[0].algorithm]
         head = f"Jobs {', '.join(str(j.index) for j in seq)}: " + " · ".join(w for w in what if w)
         counts = t.events["event"].value_counts()
         summary = ", ".join(f"{counts[e]} {e}" for e in counts.index)
-        facts = f"{len(t.movers)} moved; events: {summary or 'none'}."
-        md += [f"### {head}", "", facts, ""]
-        body += [f"<h3>{html.escape(head)}</h3>", f"<p>{html.escape(facts)}</p>"]
+        md += [f"### {head}", "", f"{len(t.movers)} moved; events: {summary or 'none'}.", ""]
         tables = [
             ("Events", t.events.drop(columns=["from_tracks", "to_tracks", "jaccard"])),
-            (
-                "Movers",
-                t.movers.drop(columns=["from_track", "to_track"]).fillna(""),
-            ),
+            ("Movers", t.movers.drop(columns=["from_track", "to_track"]).fillna("")),
             ("Leader changes", t.leader_changes.drop(columns=["track"]).fillna("")),
         ]
         for title, frame in tables:
@@ -1565,12 +1559,9 @@ def _who_moved_sections(batch: BatchResult) -> tuple[list[str], list[str]]:
                 continue
             shown = frame.head(_REPORT_WHO_MOVED)
             md += [f"{title}:", "", shown.to_markdown(index=False), ""]
-            body += [f"<p>{title}:</p>", shown.to_html(index=False, border=0)]
             if len(frame) > len(shown):
-                note = f"... and {len(frame) - len(shown)} more."
-                md += [note, ""]
-                body.append(f"<p>{html.escape(note)}</p>")
-    return md, body
+                md += [f"... and {len(frame) - len(shown)} more.", ""]
+    return md
 
 
 def _summary_frame(batch: BatchResult) -> pd.DataFrame:
@@ -1597,7 +1588,35 @@ def _summary_frame(batch: BatchResult) -> pd.DataFrame:
     return out
 
 
+def _job_markdown(j: JobResult) -> list[str]:
+    """One job's section of the batch report, as Markdown lines."""
+    facts = (
+        f"{j.status} · {j.nodes} people, {j.edges} links · {j.communities} communities · "
+        f"modularity {_fmt(j.modularity)} · mean stability {_fmt(j.stability)} · "
+        f"folder `jobs/{j.path.name}`" + (f" · AnalysisRun `{j.run_id}`" if j.run_id else "")
+    )
+    md = [f"## Job {j.index}: {_job_title(j)}", "", facts, "", _comparison_text(j), ""]
+    alliances = _alliance_rows(j) if j.communities else None
+    if alliances is not None:
+        n_all = int(j.communities_table()["alliance"].nunique())
+        intro = (
+            f"{n_all} alliances of gangs (gangs that call each other most); "
+            "each opens into its gangs (communities.csv: alliance)."
+        )
+        if n_all > len(alliances):
+            intro += f" The {len(alliances)} largest:"
+        md += ["### Alliances", "", intro, "", alliances.to_markdown(index=False), ""]
+    if j.communities:
+        rows = _community_rows(j)
+        md += [rows.to_markdown(index=False), ""]
+        more = j.communities - len(rows)
+        if more > 0:
+            md += [f"... and {more} smaller communities (communities.csv lists all).", ""]
+    return md
+
+
 def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
+    """Write the batch report once as Markdown (``report.md``) and as HTML rendered from it."""
     md = [
         f"# Community detection: {batch.name}",
         "",
@@ -1610,71 +1629,14 @@ def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
         _summary_frame(batch).to_markdown(index=False),
         "",
     ]
-    body = [
-        f"<h1>Community detection: {html.escape(batch.name)}</h1>",
-        f"<p>{html.escape(md[2])}</p>",
-        _summary_frame(batch).to_html(index=False, border=0),
-    ]
     for j in batch.jobs:
-        head = f"Job {j.index}: {_job_title(j)}"
-        facts = (
-            f"{j.status} · {j.nodes} people, {j.edges} links · {j.communities} communities · "
-            f"modularity {_fmt(j.modularity)} · mean stability {_fmt(j.stability)} · "
-            f"folder `jobs/{j.path.name}`" + (f" · AnalysisRun `{j.run_id}`" if j.run_id else "")
-        )
-        md += [f"## {head}", "", facts, "", _comparison_text(j), ""]
-        body += [
-            f"<h2>{html.escape(head)}</h2>",
-            f"<p>{html.escape(facts.replace('`', ''))}</p>",
-            f"<p>{html.escape(_comparison_text(j))}</p>",
-        ]
-        alliances = _alliance_rows(j) if j.communities else None
-        if alliances is not None:
-            n_all = int(j.communities_table()["alliance"].nunique())
-            intro = (
-                f"{n_all} alliances of gangs (gangs that call each other most); "
-                "each opens into its gangs (communities.csv: alliance)."
-            )
-            if n_all > len(alliances):
-                intro += f" The {len(alliances)} largest:"
-            md += ["### Alliances", "", intro, "", alliances.to_markdown(index=False), ""]
-            body += [
-                "<h3>Alliances</h3>",
-                f"<p>{html.escape(intro)}</p>",
-                alliances.to_html(index=False, border=0),
-            ]
-        if j.communities:
-            rows = _community_rows(j)
-            more = j.communities - len(rows)
-            md += [rows.to_markdown(index=False), ""]
-            body.append(rows.to_html(index=False, border=0))
-            if more > 0:
-                note = f"... and {more} smaller communities (communities.csv lists all)."
-                md += [note, ""]
-                body.append(f"<p>{html.escape(note)}</p>")
-    moved_md, moved_html = _who_moved_sections(batch)
-    md += moved_md
-    body += moved_html
+        md += _job_markdown(j)
+    md += _who_moved_markdown(batch)
     if batch.notes:
         md += ["## Notes", "", *[f"- {n}" for n in batch.notes], ""]
-        body += [
-            "<h2>Notes</h2><ul>",
-            *[f"<li>{html.escape(n)}</li>" for n in batch.notes],
-            "</ul>",
-        ]
-    _write_text(batch.report_md, "\n".join(md))
-    style = (
-        "body{font-family:sans-serif;margin:2em;max-width:70em}"
-        "table{border-collapse:collapse;margin:1em 0}"
-        "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
-    )
-    page = (
-        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
-        f"{html.escape(batch.name)}</title><style>{style}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
-    _write_text(batch.report_html, page)
+    text = "\n".join(md)
+    _write_text(batch.report_md, text)
+    _write_text(batch.report_html, markdown_page(batch.name, text, css="batch-report.css"))
 
 
 # --------------------------------------------------------------------------- the batch

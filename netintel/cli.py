@@ -38,13 +38,14 @@ from netintel.exceptions import (
     ClearRefusedError,
     ConfigError,
     ConfigFileError,
-    DatabaseError,
     NetintelError,
     ServerError,
+    UnknownIdError,
 )
 
 if TYPE_CHECKING:
     from netintel.config import Connection, Session
+    from netintel.viz.network import MapNetwork
 
 __all__ = ["main"]
 
@@ -2172,17 +2173,6 @@ def _check_regions(db: Session, regions: tuple[str, ...]) -> None:
         )
 
 
-@dataclasses.dataclass
-class _Network:
-    graph: Any
-    label: str
-    title: str
-    communities: Any
-    scores: Any
-    results: dict[str, Any]
-    projection: Any = None  # the Projection read
-
-
 def _load_network(
     projection: str,
     since: str | None,
@@ -2191,58 +2181,35 @@ def _load_network(
     communities: str,
     size_by: str,
     seed: int,
-) -> _Network:
-    from netintel import algorithms
-    from netintel.investigate import case_timezone
-    from netintel.projection import project
-    from netintel.runs import read_run
+) -> MapNetwork:
+    from netintel.viz.network import network_for_map
 
-    options: dict[str, Any] = {}
-    if projection != "multiplex" or since or until:
-        options.update(since=since, until=until)
-    if region:
-        options["region"] = list(region)
     with _session() as db:
         _check_regions(db, region)
-        tz = case_timezone(db.driver, database=db.database)
-        proj = project(db.driver, projection, database=db.database, **options)
-        if proj.n == 0:
-            raise NetintelError(
-                f"the {projection} projection is empty (no {proj.label} nodes linked with "
-                "these filters); has anything been ingested? (netintel summary)"
+        try:
+            net = network_for_map(
+                db.driver,
+                projection,
+                database=db.database,
+                since=since,
+                until=until,
+                region=region,
+                communities=None if communities == "none" else communities,
+                size_by=None if size_by == "none" else size_by,
+                seed=seed,
             )
-        stored = None
-        if communities not in _COMMUNITY_CHOICES:
-            try:
-                stored = read_run(db.driver, communities, database=db.database)
-            except DatabaseError:
-                raise click.BadParameter(
-                    f"{communities!r} is neither one of {', '.join(_COMMUNITY_CHOICES)} nor "
-                    "the id of a stored analysis run",
-                    param_hint="--communities",
-                ) from None
-    G = proj.to_networkx()
-    G.graph["timezone"] = tz
-    results: dict[str, Any] = {}
-    found: Any = None
-    if stored is not None:
-        found = stored.membership
-        results["run"] = stored.table
-    elif communities != "none":
-        fn = getattr(algorithms, communities)
-        # louvain, infomap and find_gangs take the directed calls; the others need undirected
-        directed_ok = ("louvain", "infomap", "find_gangs")
-        graph = G.to_undirected() if G.is_directed() and communities not in directed_ok else G
-        found = fn(graph, seed=seed)
-        results["communities"] = found
-    scores = None
-    if size_by != "none":
-        players = algorithms.key_players(G, [size_by], seed=seed)
-        scores = players.table[size_by]
-        results["key_players"] = players
-    where = ", ".join(f"{k}={v}" for k, v in options.items() if v)
-    title = f"{projection} network" + (f" ({where})" if where else "")
-    return _Network(G, proj.label, title, found, scores, results, proj)
+        except UnknownIdError:
+            raise click.BadParameter(
+                f"{communities!r} is neither one of {', '.join(_COMMUNITY_CHOICES)} nor "
+                "the id of a stored analysis run",
+                param_hint="--communities",
+            ) from None
+    if net.graph.number_of_nodes() == 0:
+        raise NetintelError(
+            f"the {projection} projection is empty (no {net.label} nodes linked with "
+            "these filters); has anything been ingested? (netintel summary)"
+        )
+    return net
 
 
 @cli.command("map")

@@ -153,6 +153,15 @@ def _zone_column(row: dict[str, Any], view: GraphView) -> None:
         row["timezone"] = view.timezone
 
 
+def _table_row(row: dict[str, Any], facts: Mapping[str, Any], view: GraphView) -> dict[str, Any]:
+    """``row`` completed with the ``facts`` it lacks and the zone of its times, its values
+    converted by :func:`format_value` (missing ones left out)."""
+    for k, v in facts.items():
+        row.setdefault(k, v)
+    _zone_column(row, view)
+    return {k: f for k, v in row.items() if (f := format_value(v)) is not None}
+
+
 def _hex_rgb(color: str) -> tuple[int, int, int]:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
@@ -310,10 +319,7 @@ class Exporter(ABC):
                 if view.score_name is not None:
                     row[view.score_name] = n.score
                 row["degree"] = degree[i]
-                for k, v in n.facts.items():
-                    row.setdefault(k, v)
-                _zone_column(row, view)
-                rows.append({k: f for k, v in row.items() if (f := format_value(v)) is not None})
+                rows.append(_table_row(row, n.facts, view))
         return rows
 
     def edge_rows(self) -> list[dict[str, Any]]:
@@ -330,10 +336,7 @@ class Exporter(ABC):
                 }
                 if e.records:
                     row["records"] = json.dumps(_jsonable(list(e.records)), ensure_ascii=False)
-                for k, v in e.facts.items():
-                    row.setdefault(k, v)
-                _zone_column(row, view)
-                rows.append({k: f for k, v in row.items() if (f := format_value(v)) is not None})
+                rows.append(_table_row(row, e.facts, view))
         return rows
 
     def record_rows(self) -> list[dict[str, Any]]:
@@ -348,10 +351,7 @@ class Exporter(ABC):
                         "rel_type": e.type,
                         **rec,
                     }
-                    _zone_column(row, view)
-                    rows.append(
-                        {k: f for k, v in row.items() if (f := format_value(v)) is not None}
-                    )
+                    rows.append(_table_row(row, {}, view))
         return rows
 
     def positions(self, view: GraphView) -> np.ndarray:
@@ -615,6 +615,64 @@ def _span(axis: np.ndarray, pos: np.ndarray) -> tuple[float, float]:
     return mid - half, mid + half
 
 
+def _draw_edges(ax: Any, view: GraphView, pos: np.ndarray, LineCollection: Any) -> None:
+    """The edges as lines in their type's colour, wider for a larger weight."""
+    weights = np.array([e.weight for e in view.edges], dtype=float)
+    if not len(weights):
+        return
+    lo, hi = float(weights.min()), float(weights.max())
+    widths = 0.5 + 2.5 * np.sqrt((weights - lo) / (hi - lo)) if hi > lo else 0.8
+    segs = np.array([[pos[e.u], pos[e.v]] for e in view.edges])
+    colors = [edge_style(e.type).color for e in view.edges]
+    ax.add_collection(
+        LineCollection(list(segs), colors=colors, linewidths=widths, alpha=0.55, zorder=1)
+    )
+
+
+def _draw_nodes(
+    ax: Any, view: GraphView, pos: np.ndarray, scores: np.ndarray, Line2D: Any
+) -> list[Any]:
+    """The nodes, one marker per type, coloured by community and sized by score; the
+    legend's handles of the node types."""
+    n = len(view.nodes)
+    ok = ~np.isnan(scores)
+    sizes = np.full(n, 40.0 if n < 500 else 12.0)
+    if ok.any() and scores[ok].max() > scores[ok].min():
+        lo, hi = scores[ok].min(), scores[ok].max()
+        sizes[ok] = 15 + 300 * np.sqrt((scores[ok] - lo) / (hi - lo))
+    fills = [
+        community_color(v.community) if v.community is not None else node_style(v.type).color
+        for v in view.nodes
+    ]
+    handles = []
+    for t in view.types():
+        idx = [i for i, v in enumerate(view.nodes) if v.type == t]
+        style = node_style(t)
+        ax.scatter(
+            pos[idx, 0],
+            pos[idx, 1],
+            s=sizes[idx],
+            c=[fills[i] for i in idx],
+            marker=style.marker,
+            edgecolors="#333333",
+            linewidths=0.5,
+            zorder=2,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=style.marker,
+                linestyle="",
+                markerfacecolor="#ffffff" if view.community_sizes else style.color,
+                markeredgecolor="#333333",
+                markersize=8,
+                label=t or "other",
+            )
+        )
+    return handles
+
+
 class PictureExporter(Exporter):
     """A static picture (``.png``, ``.svg``, ``.pdf``) in the map's styles, for reports.
 
@@ -655,97 +713,63 @@ class PictureExporter(Exporter):
         side = float(np.clip(4 + np.sqrt(n) / 3, 6, 18))
         fig, ax = plt.subplots(figsize=(side * 1.3, side))
         try:
-            rel_types = view.rel_types()
-            weights = np.array([e.weight for e in view.edges], dtype=float)
-            if len(weights):
-                lo, hi = float(weights.min()), float(weights.max())
-                widths = 0.5 + 2.5 * np.sqrt((weights - lo) / (hi - lo)) if hi > lo else 0.8
-                segs = np.array([[pos[e.u], pos[e.v]] for e in view.edges])
-                colors = [edge_style(e.type).color for e in view.edges]
-                ax.add_collection(
-                    LineCollection(
-                        list(segs), colors=colors, linewidths=widths, alpha=0.55, zorder=1
-                    )
-                )
+            _draw_edges(ax, view, pos, LineCollection)
             scores = np.array([np.nan if v.score is None else v.score for v in view.nodes])
-            ok = ~np.isnan(scores)
-            sizes = np.full(n, 40.0 if n < 500 else 12.0)
-            if ok.any() and scores[ok].max() > scores[ok].min():
-                lo, hi = scores[ok].min(), scores[ok].max()
-                sizes[ok] = 15 + 300 * np.sqrt((scores[ok] - lo) / (hi - lo))
-            fills = [
-                community_color(v.community)
-                if v.community is not None
-                else node_style(v.type).color
-                for v in view.nodes
-            ]
-            handles = []
-            for t in view.types():
-                idx = [i for i, v in enumerate(view.nodes) if v.type == t]
-                style = node_style(t)
-                ax.scatter(
-                    pos[idx, 0],
-                    pos[idx, 1],
-                    s=sizes[idx],
-                    c=[fills[i] for i in idx],
-                    marker=style.marker,
-                    edgecolors="#333333",
-                    linewidths=0.5,
-                    zorder=2,
-                )
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        marker=style.marker,
-                        linestyle="",
-                        markerfacecolor="#ffffff" if view.community_sizes else style.color,
-                        markeredgecolor="#333333",
-                        markersize=8,
-                        label=t or "other",
-                    )
-                )
-            for t in rel_types:
+            handles = _draw_nodes(ax, view, pos, scores, Line2D)
+            for t in view.rel_types():
                 line = edge_style(t)
                 handles.append(Line2D([], [], color=line.color, lw=2, label=t or "link"))
-            rank = np.where(ok, scores, -np.inf) if ok.any() else np.zeros(n)
-            order = np.lexsort((np.arange(n), -rank))
-            shown = order if n <= 60 else order[: self.labels]
-            for i in shown:
-                ax.annotate(
-                    view.nodes[i].name[:30],
-                    pos[i],
-                    fontsize=7,
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    zorder=3,
-                )
+            self._draw_labels(ax, view, pos, scores)
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-            notes = []
-            if view.community_sizes:
-                notes.append(f"colour: community ({len(view.community_sizes)})")
-            if view.score_name:
-                notes.append(f"size: {view.score_name}")
-            if self.weight:
-                notes.append(f"width: {self.weight}")
-            if view.redacted:
-                notes.append("redacted: pseudonyms, protected people's details hidden")
-            ax.set_title(self.title + ("\n" if self.title else "") + "; ".join(notes), fontsize=10)
+            ax.set_title(self._caption(view), fontsize=10)
             ax.set_xlim(*_span(pos[:, 0], pos))
             ax.set_ylim(*_span(pos[:, 1], pos))
             ax.set_aspect("equal")
             ax.axis("off")
             fig.tight_layout()
-            kind = self.path.suffix.lower().lstrip(".")
-            with atomic_path(self.path) as tmp:
-                fig.savefig(
-                    tmp,
-                    format=kind,
-                    dpi=self.dpi,
-                    metadata={"Software": "netintel"} if kind == "png" else None,
-                )
+            self._save(fig)
         finally:
             plt.close(fig)
+
+    def _draw_labels(self, ax: Any, view: GraphView, pos: np.ndarray, scores: np.ndarray) -> None:
+        """Names beside the highest-scoring nodes (all of them in a small graph)."""
+        n = len(view.nodes)
+        ok = ~np.isnan(scores)
+        rank = np.where(ok, scores, -np.inf) if ok.any() else np.zeros(n)
+        order = np.lexsort((np.arange(n), -rank))
+        shown = order if n <= 60 else order[: self.labels]
+        for i in shown:
+            ax.annotate(
+                view.nodes[i].name[:30],
+                pos[i],
+                fontsize=7,
+                xytext=(4, 4),
+                textcoords="offset points",
+                zorder=3,
+            )
+
+    def _caption(self, view: GraphView) -> str:
+        """The title, and below it what colour, size and width show."""
+        notes = []
+        if view.community_sizes:
+            notes.append(f"colour: community ({len(view.community_sizes)})")
+        if view.score_name:
+            notes.append(f"size: {view.score_name}")
+        if self.weight:
+            notes.append(f"width: {self.weight}")
+        if view.redacted:
+            notes.append("redacted: pseudonyms, protected people's details hidden")
+        return self.title + ("\n" if self.title else "") + "; ".join(notes)
+
+    def _save(self, fig: Any) -> None:
+        kind = self.path.suffix.lower().lstrip(".")
+        with atomic_path(self.path) as tmp:
+            fig.savefig(
+                tmp,
+                format=kind,
+                dpi=self.dpi,
+                metadata={"Software": "netintel"} if kind == "png" else None,
+            )
 
     def _merged(self) -> GraphView:
         nodes, edges, offset = [], [], 0

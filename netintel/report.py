@@ -36,7 +36,6 @@ Usage::
 
 from __future__ import annotations
 
-import html
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,19 +51,13 @@ from netintel.investigate._base import Record
 from netintel.investigate.readers import case_timezone, fetch_frame
 from netintel.localtime import format_local, is_time, to_local, zone_name
 from netintel.outfiles import write_text
+from netintel.pages import markdown_page
 from netintel.viz.redact import Redaction
 
 if TYPE_CHECKING:
     from netintel.algorithms import KeyPlayers, RankStability
 
 __all__ = ["CaseReport", "Section", "case_report", "render_html", "render_markdown"]
-
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;"
-    "color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}"
-    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;"
-    "vertical-align:top}th{background:#f4f4f4}p.note{color:#555}"
-)
 
 
 @dataclass(frozen=True)
@@ -98,22 +91,28 @@ def render_markdown(title: str, sections: Sequence[Section]) -> str:
     return "\n".join(lines)
 
 
-def render_html(title: str, sections: Sequence[Section]) -> str:
-    """The report as one self-contained HTML page (no scripts, no remote resources)."""
-    body = [f"<h1>{html.escape(title)}</h1>"]
-    for s in sections:
-        body.append(f"<h2>{html.escape(s.title)}</h2>")
-        for b in s.blocks:
-            if isinstance(b, str):
-                body.append(f"<p>{html.escape(b.replace('`', ''))}</p>")
-            else:
-                body.append(b.to_html(index=False, border=0, escape=True, na_rep=""))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+def render_html(title: str, markdown: str) -> str:
+    """The report's Markdown as one self-contained HTML page (no scripts, no remote resources).
+
+    Parameters
+    ----------
+    title : str
+        The page's title.
+    markdown : str
+        The report as :func:`render_markdown` writes it; raw HTML in it is escaped.
+
+    Returns
+    -------
+    str
+        The page (``templates/markdown.html.j2``, ``static/report.css``).
+
+    Examples
+    --------
+    >>> page = render_html("T", render_markdown("T", [Section("S", ["<b>Ann</b>"])]))
+    >>> "<h2>S</h2>" in page, "<p>&lt;b&gt;Ann&lt;/b&gt;</p>" in page, "<script" in page
+    (True, True, False)
+    """
+    return markdown_page(title, markdown, css="report.css")
 
 
 @dataclass(frozen=True)
@@ -199,6 +198,317 @@ def _mapping_path(out: Path) -> Path:
     return out.with_name(out.name + ".pseudonyms.csv")
 
 
+@dataclass
+class _Run:
+    """What the stages of :func:`case_report` share: where they read and write, and what
+    they found (``facts``)."""
+
+    driver: neo4j.Driver
+    database: str | None
+    out: Path
+    work: Path  # where the gang partitions go: ``out``, or a temporary folder when redacted
+    shared: bool  # a redacted report: the partitions are not kept
+    zone: str
+    seed: int
+    top: int
+    echo: Callable[[str], None]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _graph_section(run: _Run) -> Section:
+    from netintel.db import graph_summary
+
+    return Section("What is in the graph", [graph_summary(run.driver, database=run.database)])
+
+
+def _ingest_section(run: _Run) -> Section:
+    """Files, rows read = loaded + rejected, per ingest run."""
+    ingests = _ingests(run.driver, run.database, run.zone)
+    balanced = bool((ingests["read"] == ingests["loaded"] + ingests["rejected"]).all())
+    facts = run.facts
+    facts.update(rows_read=int(ingests["read"].sum()), rows_rejected=int(ingests["rejected"].sum()))
+    text = (
+        f"{len(ingests)} files in {ingests['run'].nunique()} ingest runs: "
+        f"{facts['rows_read']:,} rows read, {int(ingests['loaded'].sum()):,} loaded, "
+        f"{facts['rows_rejected']:,} rejected. "
+        + (
+            "Every file accounts for every row (read = loaded + rejected)."
+            if balanced
+            else "WARNING: some file does not account for every row."
+        )
+    )
+    shown = ingests.drop(columns=["run", "reject_file"])
+    return Section("Ingests", [text, shown] if len(shown) else [text])
+
+
+def _people_names(proj: Any) -> dict[str, str]:
+    """Person id -> name, from the projection's node attributes."""
+    if "name" not in proj.node_attributes.columns:
+        return {}
+    col = proj.node_attributes["name"]
+    return {str(k): str(v) for k, v in col.items() if isinstance(v, str)}
+
+
+def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
+    """The find_gangs job of a one-job batch on the person call network."""
+    from netintel.batch import BatchSpec, run_batch
+
+    run.echo(f"finding gangs: find_gangs ({seeds} label-propagation runs and Infomap)")
+    spec = BatchSpec.from_options(
+        projection="person_calls", algorithm="find_gangs", seeds=seeds, seed=run.seed, name="gangs"
+    )
+    batch = run_batch(
+        spec, run.work / "gangs", driver=run.driver, database=run.database, progress=progress
+    )
+    return batch.jobs[0]
+
+
+def _gangs_paragraph(proj: Any, job: Any, table: pd.DataFrame, groups: pd.DataFrame) -> str:
+    from netintel.algorithms.communities import MERGE_MIN_SIZE
+
+    alliances = table["alliance"].nunique() if "alliance" in table.columns else None
+    small = len(table) - len(groups)
+    return (
+        f"{proj.n:,} people linked by {proj.m:,} call pairs form {len(groups)} gangs of "
+        f"{MERGE_MIN_SIZE} or more"
+        + (f" in {alliances} alliances" if alliances else "")
+        + (f", and {small} smaller groups (not listed)" if small else "")
+        + f"; modularity {job.modularity:.3f}, mean stability {job.stability:.2f} over "
+        "the candidate runs (1.0: every run grouped them the same way; runs that split "
+        "or merged a gang do not count). See docs/gangs.md for how the gangs are chosen."
+    )
+
+
+def _against_truth(
+    run: _Run, proj: Any, membership: dict[str, Any], truth: Mapping[str, str]
+) -> tuple[str, pd.DataFrame]:
+    """The known gangs' scores (a paragraph) and the panel of fixed methods beside them."""
+    from netintel.algorithms import gang_panel, gang_scores
+
+    got = gang_scores(membership, truth)
+    run.facts.update(nmi=got["nmi"], ari=got["ari"], recovered=got["recovered"])
+    run.echo("scoring the gangs against the known ones, beside the panel of fixed methods")
+    panel = gang_panel(proj.edge_arrays(), truth, seed=run.seed, found=membership)
+    best = panel[panel["method"] != "find_gangs"].iloc[0]
+    run.facts.update(panel_best=str(best["method"]), panel_best_ari=float(best["ari"]))
+    text = (
+        f"Against the {got['gangs']} known gangs ({got['people']} of their members in "
+        f"this network): NMI {got['nmi']:.3f}, ARI {got['ari']:.3f}, "
+        f"{got['recovered']} gangs recovered (Jaccard >= 0.5). The best fixed method "
+        f"in hindsight, {best['method']}, gives ARI {best['ari']:.3f} and recovers "
+        f"{int(best['recovered'])}; find_gangs was not told the answer."
+    )
+    return text, panel
+
+
+def _gang_table(groups: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The gangs listed: alliance, size, stability, leaders and brokers with their names."""
+    return pd.DataFrame(
+        {
+            **({"alliance": groups["alliance"]} if "alliance" in groups.columns else {}),
+            "gang": groups["community"],
+            "size": groups["size"],
+            "stability": groups["stability"].round(3),
+            "leaders": [_with_names(x, names) for x in groups["leaders"]],
+            "brokers": [_with_names(x, names) for x in groups["brokers"]],
+        }
+    ).head(20)
+
+
+def _gang_section(
+    run: _Run,
+    proj: Any,
+    names: dict[str, str],
+    *,
+    seeds: int,
+    progress: bool,
+    truth: Mapping[str, str] | None,
+) -> tuple[Section, dict[str, Any]]:
+    """The gangs of the person call network (and their scores against ``truth``), and the
+    membership found."""
+    from netintel.algorithms.communities import MERGE_MIN_SIZE
+
+    job = _find_gangs(run, seeds, progress)
+    table = job.communities_table()
+    run.facts.update(communities=job.communities, stability=job.stability)
+    groups = table[table["size"] >= MERGE_MIN_SIZE]
+    blocks: list[str | pd.DataFrame] = [_gangs_paragraph(proj, job, table, groups)]
+    if job.comparison:
+        c = job.comparison
+        blocks.append(
+            f"Since the previous report: NMI {c['nmi']:.3f}, "
+            f"ARI {c['ari']:.3f}, {c['moved']} people changed community."
+        )
+    found = job.partition()
+    membership = dict(zip(found["node"].astype(str), found["community"], strict=True))
+    panel = None
+    if truth and set(truth) & set(membership):
+        text, panel = _against_truth(run, proj, membership, truth)
+        blocks.append(text)
+    if not run.shared:
+        blocks.append(f"Partitions and scores: `{job.path.relative_to(run.out)}`.")
+    blocks.append(_gang_table(groups, names))
+    if panel is not None:
+        blocks += [
+            "Known gangs: find_gangs beside the panel of fixed methods, best ARI first "
+            "(merged: found groups holding most of two or more known gangs).",
+            panel[["method", "communities", "ari", "nmi", "recovered", "merged"]].round(3),
+        ]
+    return Section("Gangs (person call network)", blocks), membership
+
+
+_KEY_PLAYER_METRICS = ("pagerank", "betweenness", "degree")
+
+
+def _rank_intervals(
+    run: _Run, G: Any, tops: list[pd.DataFrame], samples: int, sampled: bool
+) -> str:
+    """Each key player's rank interval with data missing, added to ``tops``; the note."""
+    from netintel.algorithms import rank_stability
+
+    run.echo(f"rank intervals: {samples} samples with data missing")
+    for i, m in enumerate(_KEY_PLAYER_METRICS):
+        rs = rank_stability(
+            G,
+            m,
+            drop_nodes=_DROP_NODES,
+            drop_links=_DROP_LINKS,
+            samples=samples,
+            seed=run.seed,
+            top=run.top,
+            k=_SOURCES if sampled and m == "betweenness" else None,
+        )
+        tops[i] = _stability_columns(tops[i], rs)
+    run.facts["rank_interval_top_pagerank"] = tops[0]["rank 5-95%"].iloc[0]
+    return (
+        f"Rank 5-95%: the ranks a person takes in 90% of {samples} copies "
+        f"of the network with {_DROP_NODES:.0%} of the people and {_DROP_LINKS:.0%} "
+        "of the call links missing at random; a wide interval means the rank rests "
+        "on a few people or calls an investigation could easily have missed "
+        "(missing: how often the person was among the missing)."
+        + (f" Betweenness there is sampled from {_SOURCES} sources." if sampled else "")
+    )
+
+
+def _key_player_section(
+    run: _Run, G: Any, names: dict[str, str], stability_samples: int, *, sampled: bool
+) -> tuple[Section, pd.Series]:
+    """The top people by PageRank, betweenness and degree (with rank intervals; betweenness
+    there ``sampled`` from a few sources), and everyone's PageRank."""
+    from netintel.algorithms import key_players
+
+    players = key_players(G, list(_KEY_PLAYER_METRICS), seed=run.seed)
+    tops = [_top(players, m, run.top, names) for m in _KEY_PLAYER_METRICS]
+    run.facts["top_pagerank"] = tops[0]["person"].tolist()
+    notes: list[str | pd.DataFrame] = [
+        "Highest PageRank (influence), betweenness (brokerage, the share of shortest paths "
+        "between others that pass through the person) and degree (contacts, as a share of "
+        "the other people in the network: contacts / (n - 1))."
+    ]
+    if stability_samples:
+        notes.append(_rank_intervals(run, G, tops, stability_samples, sampled))
+    return Section("Key players", [*notes, *tops]), players.table["pagerank"]
+
+
+def _chain_section(run: _Run) -> Section:
+    """The victim chains: counts, the longest, and brokers in several chains."""
+    from netintel.investigate.chains import chain_brokers
+    from netintel.investigate.readers import victim_chains_of
+
+    chains = victim_chains_of(run.driver, database=run.database, tz=run.zone)
+    run.facts["chains"] = len(chains)
+    if not len(chains):
+        return Section("Trafficking chains", ["No transfers of victims recorded."])
+    s = chains.summary()
+    hops = s["hops"]
+    blocks: list[str | pd.DataFrame] = [
+        f"{len(chains)} victim chains, {int(hops.sum())} hops; the longest has "
+        f"{int(hops.max())} hops; {int((~s['consistent']).sum())} chains have gaps or "
+        "contradictions in their records."
+    ]
+    longest = s.sort_values(["hops", "chain"], ascending=[False, True]).head(run.top)
+    longest = longest[["chain", "hops", "victims", "names", "regions", "start", "end"]]
+    blocks.append(_cells(longest.rename(columns={"names": "people"}), run.zone))
+    brokers = chain_brokers(chains).to_frame()
+    if len(brokers):
+        brokers = brokers.fillna({"name": ""})
+        blocks += [
+            "People who move victims in more than one chain:",
+            _cells(brokers.head(run.top), run.zone),
+        ]
+    return Section("Trafficking chains", blocks)
+
+
+def _runs_section(run: _Run) -> Section | None:
+    """The latest stored analysis runs (None when there are none)."""
+    from netintel.runs import list_runs
+
+    runs = list_runs(run.driver, database=run.database)
+    if not len(runs):
+        return None
+    cols = ["run_id", "kind", "algorithm", "projection", "nodes", "communities", "started"]
+    shown = runs[cols].tail(run.top).copy()
+    shown["started"] = [to_local(t, run.zone) for t in shown["started"]]
+    return Section("Stored analysis runs", [_cells(shown, run.zone)])
+
+
+def _draw_map(
+    run: _Run,
+    G: Any,
+    communities: dict[str, Any] | None,
+    pagerank: pd.Series | None,
+    redaction: Redaction | None,
+) -> Path:
+    from netintel.viz import network_map
+
+    run.echo("drawing the map")
+    return network_map(
+        G,
+        run.out / "map.html",
+        title="Person call network, coloured by gang",
+        communities=communities,
+        size_by=pagerank,
+        default_type="Person",
+        seed=run.seed,
+        redact=redaction if redaction is not None else False,
+        mapping_path=_mapping_path(run.out) if redaction is not None else None,
+        tz=run.zone,
+    )
+
+
+def _about_section(zone: str) -> Section:
+    stamp = format_local(datetime.now(UTC), zone)
+    return Section(
+        "About",
+        [
+            f"Made {stamp} by netintel {__version__} from the live graph. Times are shown "
+            f"in {zone} local time, with the zone beside each; the graph stores them in UTC."
+        ],
+    )
+
+
+def _write_report(run: _Run, sections: Sequence[Section], redaction: Redaction | None) -> Path:
+    """Write ``report.md`` and ``report.html`` (rendered from the Markdown), pseudonymised
+    when ``redaction``; return the Markdown file."""
+    title = "netintel case report"
+    text = render_markdown(title, sections)
+    pairs: list[tuple[str, Any]] = []
+    if redaction is not None:
+        values = fetch_frame(
+            run.driver, "identifying_values", ["kind", "value"], database=run.database
+        )
+        pairs = list(zip(values["kind"], values["value"], strict=True))
+        text = redaction.scrubber(pairs, within=text)(text)
+    page = render_html(title, text)
+    if redaction is not None:  # once more over the page, for values only its escaping shows
+        page = redaction.scrubber(pairs, within=page)(page)
+        redaction.write_mapping(_mapping_path(run.out))  # the map's and the tables' pseudonyms
+    md = run.out / "report.md"
+    write_text(md, text)
+    write_text(run.out / "report.html", page)
+    return md
+
+
 def case_report(
     driver: neo4j.Driver,
     out_dir: str | Path,
@@ -218,27 +528,51 @@ def case_report(
 ) -> CaseReport:
     """Write the case report of the graph in ``driver``'s database into ``out_dir``.
 
-    ``seeds`` label-propagation runs (from ``seed``, beside find_gangs' Infomap runs)
-    make the gangs; ``top`` people are listed per key-player metric; ``redact``
-    pseudonymises the map and every name, id, phone number and national id in the
-    tables and text (the pseudonym key goes beside ``out_dir``, as
-    ``<out_dir>.pseudonyms.csv``; the gang partitions with real ids are not kept);
-    ``extra`` sections go at the end. ``truth`` (person -> gang,
-    e.g. a synthetic case's planted gangs) adds NMI, ARI and recovered gangs against it,
-    with the same figures for the panel of fixed methods. Times are shown in ``tz``
-    (default: the case's zone, :func:`~netintel.investigate.case_timezone`), with the
-    zone said. ``stability_samples`` incomplete copies of the network (2% of the people
-    and 10% of the call links missing) give each key player's rank interval; 0 leaves
-    the intervals out.
+    The report is written once as Markdown (``report.md``) and shown as HTML
+    (``report.html``, rendered from the Markdown); ``map.html`` beside them.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    out_dir : path
+        The report's folder (created).
+    database : str or None
+    seeds : int
+        Label-propagation runs (from ``seed``, beside find_gangs' Infomap runs) that
+        make the gangs.
+    seed : int
+        Seed of the gangs, key players, rank intervals and map layout.
+    top : int
+        People listed per key-player metric (and chains, brokers, runs listed).
+    make_map : bool
+        Draw ``map.html`` of the person call network (when it has calls).
+    redact : bool
+        Pseudonymise the map and every name, id, phone number and national id in the
+        tables and text; the pseudonym key goes beside ``out_dir``, as
+        ``<out_dir>.pseudonyms.csv``, and the gang partitions with real ids are not kept.
+    progress : bool
+        Progress bars of the gang batch.
+    echo : callable
+        Called with a line before each long stage.
+    extra : list of Section
+        Sections added at the end.
+    truth : mapping, optional
+        Person -> gang (e.g. a synthetic case's planted gangs): adds NMI, ARI and
+        recovered gangs against it, with the same figures for the panel of fixed methods.
+    tz : str, optional
+        Zone times are shown in (default: the case's zone,
+        :func:`~netintel.investigate.case_timezone`), with the zone said.
+    stability_samples : int
+        Incomplete copies of the network (2% of the people and 10% of the call links
+        missing) that give each key player's rank interval; 0 leaves the intervals out.
+
+    Returns
+    -------
+    CaseReport
+        The files written and the facts found (rows read and rejected, communities,
+        stability, chains, top PageRank, ...).
     """
-    from netintel.algorithms import gang_panel, gang_scores, key_players, rank_stability
-    from netintel.algorithms.communities import MERGE_MIN_SIZE
-    from netintel.batch import BatchSpec, run_batch
-    from netintel.db import graph_summary
-    from netintel.investigate.chains import chain_brokers
-    from netintel.investigate.readers import victim_chains_of
-    from netintel.projection import person_call_network
-    from netintel.runs import list_runs
+    from netintel.viz.network import network_for_map
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -247,213 +581,36 @@ def case_report(
     private = tempfile.TemporaryDirectory(prefix="netintel-report-") if redact else None
     work = Path(private.name) if private is not None else out
     zone = zone_name(tz) if tz is not None else case_timezone(driver, database=database)
-    facts: dict[str, Any] = {"timezone": zone}
-    sections: list[Section] = []
-
-    summary = graph_summary(driver, database=database)
-    sections.append(Section("What is in the graph", [summary]))
-
-    ingests = _ingests(driver, database, zone)
-    balanced = bool((ingests["read"] == ingests["loaded"] + ingests["rejected"]).all())
-    facts.update(rows_read=int(ingests["read"].sum()), rows_rejected=int(ingests["rejected"].sum()))
-    text = (
-        f"{len(ingests)} files in {ingests['run'].nunique()} ingest runs: "
-        f"{facts['rows_read']:,} rows read, {int(ingests['loaded'].sum()):,} loaded, "
-        f"{facts['rows_rejected']:,} rejected. "
-        + (
-            "Every file accounts for every row (read = loaded + rejected)."
-            if balanced
-            else "WARNING: some file does not account for every row."
-        )
-    )
-    shown = ingests.drop(columns=["run", "reject_file"])
-    sections.append(Section("Ingests", [text, shown] if len(shown) else [text]))
-
+    run = _Run(driver, database, out, work, private is not None, zone, seed, top, echo)
+    run.facts["timezone"] = zone
+    sections = [_graph_section(run), _ingest_section(run)]
     echo("projecting the person call network")
-    proj = person_call_network(driver, database=database)
-    facts.update(people=proj.n, links=proj.m)
-    names: dict[str, str] = {}
-    if "name" in proj.node_attributes.columns:
-        col = proj.node_attributes["name"]
-        names = {str(k): str(v) for k, v in col.items() if isinstance(v, str)}
-    communities = None
-    G = None
-    pagerank = None
-    if proj.m:
-        echo(f"finding gangs: find_gangs ({seeds} label-propagation runs and Infomap)")
-        spec = BatchSpec.from_options(
-            projection="person_calls", algorithm="find_gangs", seeds=seeds, seed=seed, name="gangs"
-        )
-        batch = run_batch(spec, work / "gangs", driver=driver, database=database, progress=progress)
-        job = batch.jobs[0]
-        table = job.communities_table()
-        facts.update(communities=job.communities, stability=job.stability)
-        alliances = table["alliance"].nunique() if "alliance" in table.columns else None
-        groups = table[table["size"] >= MERGE_MIN_SIZE]
-        small = len(table) - len(groups)
-        paras = [
-            f"{proj.n:,} people linked by {proj.m:,} call pairs form {len(groups)} gangs of "
-            f"{MERGE_MIN_SIZE} or more"
-            + (f" in {alliances} alliances" if alliances else "")
-            + (f", and {small} smaller groups (not listed)" if small else "")
-            + f"; modularity {job.modularity:.3f}, mean stability {job.stability:.2f} over "
-            "the candidate runs (1.0: every run grouped them the same way; runs that split "
-            "or merged a gang do not count). See docs/gangs.md for how the gangs are chosen.",
-        ]
-        if job.comparison:
-            c = job.comparison
-            paras.append(
-                f"Since the previous report: NMI {c['nmi']:.3f}, "
-                f"ARI {c['ari']:.3f}, {c['moved']} people changed community."
-            )
-        found = job.partition()
-        membership = dict(zip(found["node"].astype(str), found["community"], strict=True))
-        panel = None
-        if truth and set(truth) & set(membership):
-            got = gang_scores(membership, truth)
-            facts.update(nmi=got["nmi"], ari=got["ari"], recovered=got["recovered"])
-            echo("scoring the gangs against the known ones, beside the panel of fixed methods")
-            panel = gang_panel(proj.edge_arrays(), truth, seed=seed, found=membership)
-            others = panel[panel["method"] != "find_gangs"]
-            best = others.iloc[0]
-            facts.update(panel_best=str(best["method"]), panel_best_ari=float(best["ari"]))
-            paras.append(
-                f"Against the {got['gangs']} known gangs ({got['people']} of their members in "
-                f"this network): NMI {got['nmi']:.3f}, ARI {got['ari']:.3f}, "
-                f"{got['recovered']} gangs recovered (Jaccard >= 0.5). The best fixed method "
-                f"in hindsight, {best['method']}, gives ARI {best['ari']:.3f} and recovers "
-                f"{int(best['recovered'])}; find_gangs was not told the answer."
-            )
-        if private is None:
-            paras.append(f"Partitions and scores: `{job.path.relative_to(out)}`.")
-        shown = pd.DataFrame(
-            {
-                **({"alliance": groups["alliance"]} if "alliance" in groups.columns else {}),
-                "gang": groups["community"],
-                "size": groups["size"],
-                "stability": groups["stability"].round(3),
-                "leaders": [_with_names(x, names) for x in groups["leaders"]],
-                "brokers": [_with_names(x, names) for x in groups["brokers"]],
-            }
-        ).head(20)
-        gang_blocks: list[str | pd.DataFrame] = [*paras, shown]
-        if panel is not None:
-            gang_blocks += [
-                "Known gangs: find_gangs beside the panel of fixed methods, best ARI first "
-                "(merged: found groups holding most of two or more known gangs).",
-                panel[["method", "communities", "ari", "nmi", "recovered", "merged"]].round(3),
-            ]
-        sections.append(Section("Gangs (person call network)", gang_blocks))
-        communities = membership
-
-        G = proj.to_networkx()
-        players = key_players(G, ["pagerank", "betweenness", "degree"], seed=seed)
-        pagerank = players.table["pagerank"]
-        metrics = ("pagerank", "betweenness", "degree")
-        tops = [_top(players, m, top, names) for m in metrics]
-        facts["top_pagerank"] = tops[0]["person"].tolist()
-        kp_notes: list[str | pd.DataFrame] = [
-            "Highest PageRank (influence), betweenness (brokerage, the share of shortest paths "
-            "between others that pass through the person) and degree (contacts, as a share of "
-            "the other people in the network: contacts / (n - 1))."
-        ]
-        if stability_samples:
-            echo(f"rank intervals: {stability_samples} samples with data missing")
-            sampled = proj.n > _SAMPLED_ABOVE
-            for i, m in enumerate(metrics):
-                rs = rank_stability(
-                    G,
-                    m,
-                    drop_nodes=_DROP_NODES,
-                    drop_links=_DROP_LINKS,
-                    samples=stability_samples,
-                    seed=seed,
-                    top=top,
-                    k=_SOURCES if sampled and m == "betweenness" else None,
-                )
-                tops[i] = _stability_columns(tops[i], rs)
-            facts["rank_interval_top_pagerank"] = tops[0]["rank 5-95%"].iloc[0]
-            kp_notes.append(
-                f"Rank 5-95%: the ranks a person takes in 90% of {stability_samples} copies "
-                f"of the network with {_DROP_NODES:.0%} of the people and {_DROP_LINKS:.0%} "
-                "of the call links missing at random; a wide interval means the rank rests "
-                "on a few people or calls an investigation could easily have missed "
-                "(missing: how often the person was among the missing)."
-                + (f" Betweenness there is sampled from {_SOURCES} sources." if sampled else "")
-            )
-        sections.append(Section("Key players", [*kp_notes, *tops]))
-    else:
-        sections.append(Section("Gangs (person call network)", ["No calls between people yet."]))
-
-    chains = victim_chains_of(driver, database=database, tz=zone)
-    facts["chains"] = len(chains)
-    if len(chains):
-        s = chains.summary()
-        hops = s["hops"]
-        blocks: list[str | pd.DataFrame] = [
-            f"{len(chains)} victim chains, {int(hops.sum())} hops; the longest has "
-            f"{int(hops.max())} hops; {int((~s['consistent']).sum())} chains have gaps or "
-            "contradictions in their records."
-        ]
-        longest = s.sort_values(["hops", "chain"], ascending=[False, True]).head(top)
-        longest = longest[["chain", "hops", "victims", "names", "regions", "start", "end"]]
-        blocks.append(_cells(longest.rename(columns={"names": "people"}), zone))
-        brokers = chain_brokers(chains).to_frame()
-        if len(brokers):
-            brokers = brokers.fillna({"name": ""})
-            blocks += [
-                "People who move victims in more than one chain:",
-                _cells(brokers.head(top), zone),
-            ]
-        sections.append(Section("Trafficking chains", blocks))
-    else:
-        sections.append(Section("Trafficking chains", ["No transfers of victims recorded."]))
-
-    runs = list_runs(driver, database=database)
-    if len(runs):
-        cols = ["run_id", "kind", "algorithm", "projection", "nodes", "communities", "started"]
-        shown_runs = runs[cols].tail(top).copy()
-        shown_runs["started"] = [to_local(t, zone) for t in shown_runs["started"]]
-        sections.append(Section("Stored analysis runs", [_cells(shown_runs, zone)]))
-
-    map_path = None
-    if make_map and G is not None:
-        from netintel.viz import network_map
-
-        echo("drawing the map")
-        map_path = network_map(
-            G,
-            out / "map.html",
-            title="Person call network, coloured by gang",
-            communities=communities,
-            size_by=pagerank,
-            default_type="Person",
-            seed=seed,
-            redact=redaction if redaction is not None else False,
-            mapping_path=_mapping_path(out) if redaction is not None else None,
-            tz=zone,
-        )
-        sections.append(Section("Map", [f"Interactive map: `{map_path.name}`."]))
-
-    sections += extra
-    stamp = format_local(datetime.now(UTC), zone)
-    title = "netintel case report"
-    about = (
-        f"Made {stamp} by netintel {__version__} from the live graph. Times are shown "
-        f"in {zone} local time, with the zone beside each; the graph stores them in UTC."
+    net = network_for_map(
+        driver, "person_calls", database=database, communities=None, size_by=None, tz=zone
     )
-    sections.insert(0, Section("About", [about]))
-    text, page_html = render_markdown(title, sections), render_html(title, sections)
-    if redaction is not None:
-        values = fetch_frame(driver, "identifying_values", ["kind", "value"], database=database)
-        pairs = list(zip(values["kind"], values["value"], strict=True))
-        text = redaction.scrubber(pairs, within=text)(text)
-        page_html = redaction.scrubber(pairs, within=page_html)(page_html)
-        redaction.write_mapping(_mapping_path(out))  # the map's and the tables' pseudonyms
+    proj = net.projection
+    run.facts.update(people=proj.n, links=proj.m)
+    map_path = None
+    if proj.m:
+        names = _people_names(proj)
+        gangs, membership = _gang_section(
+            run, proj, names, seeds=seeds, progress=progress, truth=truth
+        )
+        players, pagerank = _key_player_section(
+            run, net.graph, names, stability_samples, sampled=proj.n > _SAMPLED_ABOVE
+        )
+        sections += [gangs, players, _chain_section(run)]
+        if make_map:
+            map_path = _draw_map(run, net.graph, membership, pagerank, redaction)
+    else:
+        no_calls = Section("Gangs (person call network)", ["No calls between people yet."])
+        sections += [no_calls, _chain_section(run)]
+    stored = _runs_section(run)
+    sections += [stored] if stored is not None else []
+    if map_path is not None:
+        sections.append(Section("Map", [f"Interactive map: `{map_path.name}`."]))
+    sections = [_about_section(zone), *sections, *extra]
+    md = _write_report(run, sections, redaction)
     if private is not None:
         private.cleanup()
-    md = out / "report.md"
-    write_text(md, text)
-    page = out / "report.html"
-    write_text(page, page_html)
-    return CaseReport(md, page, map_path, facts)
+    return CaseReport(md, out / "report.html", map_path, run.facts)

@@ -94,6 +94,24 @@ def test_the_wheel_carries_the_queries(installed: Path, tmp_path: Path) -> None:
     assert queries == names()
 
 
+def test_the_wheel_carries_the_page_templates(installed: Path, tmp_path: Path) -> None:
+    python = installed / "bin" / "python"
+    code = (
+        "import json, networkx as nx, netintel.pages as p; "
+        "from netintel.viz import map_html; "
+        "page = map_html(nx.path_graph(3), title='t'); "
+        "names = ('report.css', 'batch-report.css', 'leaderboard.css'); "
+        "styles = [p.static_text(n) for n in names]; "
+        "report = p.markdown_page('r', '# r', css='report.css'); "
+        "print(json.dumps([p.__file__, page.count('#ni-legend {'), 'api.search = search' in page, "
+        "report.count('<h1>r</h1>'), all(styles)]))"
+    )
+    out = _run([str(python), "-c", code], cwd=tmp_path, env=_env({})).stdout
+    pages_file, legend_rules, script, heading, styles = json.loads(out)
+    assert Path(pages_file).is_relative_to(installed)
+    assert (legend_rules, script, heading, styles) == (1, True, 1, True)
+
+
 def test_installed_wheel_ingests_and_queries(
     installed: Path, tmp_path: Path, graph: neo4j.Driver, neo4j_env: dict[str, str]
 ) -> None:

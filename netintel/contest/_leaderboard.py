@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from netintel.contest._challenge import Truth, load_truth
 from netintel.contest._format import PARTS, SubmissionError, SubmissionIssue
 from netintel.contest._score import METRICS, OVERALL_WEIGHTS, Score, score
 from netintel.outfiles import write_csv
+from netintel.pages import inline, render, static_text
 
 __all__ = ["leaderboard", "write_leaderboard"]
 
@@ -115,57 +115,39 @@ _SHOWN = {
     "rejected": "Rejected",
 }
 
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; }
-th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #ddd; text-align: right; }
-th { background: #f0f0f0; }
-td.team, th.team, td.text { text-align: left; }
-tr.baseline td { background: #eef4ff; font-style: italic; }
-pre { background: #f8f8f8; padding: 0.5em; white-space: pre-wrap; }
-.small { color: #666; font-size: 0.9em; }
-"""
 
-
-def _cell(col: str, value: object) -> str:
+def _cell(col: str, value: object) -> dict[str, str]:
+    """One table cell: its text (floats to 3 decimals) and its class (alignment)."""
     if isinstance(value, float):
-        return f"<td>{value:.3f}</td>"
+        return {"text": f"{value:.3f}", "cls": ""}
     cls = "team" if col == "team" else ("text" if col in ("missing", "rejected") else "")
-    attr = f' class="{cls}"' if cls else ""
-    return f"<td{attr}>{html.escape(str(value))}</td>"
+    return {"text": str(value), "cls": cls}
 
 
 def _html(board: pd.DataFrame, title: str) -> str:
-    weights = ", ".join(f"{m} x {w:g}" for m, w in OVERALL_WEIGHTS.items())
     cols = [c for c in _SHOWN if c in board.columns]
-    head = "".join(
-        f'<th class="team">{_SHOWN[c]}</th>' if c == "team" else f"<th>{_SHOWN[c]}</th>"
-        for c in cols
-    )
-    body = []
-    for _, row in board.iterrows():
-        cls = ' class="baseline"' if bool(row.get("baseline", False)) else ""
-        body.append(f"<tr{cls}>" + "".join(_cell(c, row[c]) for c in cols) + "</tr>")
-    problems = []
-    for _, row in board.iterrows():
-        details = str(row.get("issue_details") or "")
-        if details:
-            problems.append(
-                f"<h3>{html.escape(str(row['team']))}</h3><pre>{html.escape(details)}</pre>"
-            )
-    cid = html.escape(str(board.attrs.get("challenge_id", "")))
-    when = datetime.now(UTC).isoformat(timespec="seconds")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>"
-        f'<p class="small">Challenge {cid} &middot; scored {when}</p>'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        f'<p class="small">Overall = {html.escape(weights)} (gangs ARI below 0 counts as 0); '
-        "a missing or rejected file scores 0 on its part. Rows in italics: netintel's "
-        "automatic baseline.</p>"
-        + ("<h2>Problems found</h2>" + "".join(problems) if problems else "")
-        + "</body></html>\n"
+    rows = [
+        {
+            "baseline": bool(row.get("baseline", False)),
+            "cells": [_cell(c, row[c]) for c in cols],
+        }
+        for _, row in board.iterrows()
+    ]
+    problems = [
+        (str(row["team"]), details)
+        for _, row in board.iterrows()
+        if (details := str(row.get("issue_details") or ""))
+    ]
+    return render(
+        "leaderboard.html.j2",
+        title=title,
+        css=inline(static_text("leaderboard.css"), "style"),
+        challenge_id=str(board.attrs.get("challenge_id", "")),
+        when=datetime.now(UTC).isoformat(timespec="seconds"),
+        columns=[{"name": _SHOWN[c], "cls": "team" if c == "team" else ""} for c in cols],
+        rows=rows,
+        weights=", ".join(f"{m} x {w:g}" for m, w in OVERALL_WEIGHTS.items()),
+        problems=problems,
     )
 
 

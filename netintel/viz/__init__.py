@@ -10,6 +10,8 @@
 * Positions are computed in Python (:func:`layout`) and physics is off, so large
   maps draw at once; above ``max_nodes`` the map opens on an overview with one
   node per community, each opening its own drill-down map.
+* :func:`network_for_map` reads the network a map or an export draws (a
+  projection, its communities and a key-player score) from Neo4j.
 * ``redact=True`` (or a :class:`Redaction`) replaces names, phone numbers and
   ids of people with stable pseudonyms and hides victims' details.
 
@@ -22,6 +24,7 @@
 from netintel.viz.layout import LAYOUT_ENGINES, layout, layout_arrays
 from netintel.viz.maps import DEFAULT_MAX_NODES, map_html, network_map, notebook_view, show
 from netintel.viz.model import EdgeView, GraphView, NodeView, describe
+from netintel.viz.network import MAP_COMMUNITY_ALGORITHMS, MapNetwork, network_for_map
 from netintel.viz.page import CSP, remote_references
 from netintel.viz.redact import PROTECTED_ROLES, Redaction
 from netintel.viz.style import EDGE_STYLES, NODE_STYLES, community_color, edge_style, node_style
@@ -31,10 +34,12 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "EDGE_STYLES",
     "LAYOUT_ENGINES",
+    "MAP_COMMUNITY_ALGORITHMS",
     "NODE_STYLES",
     "PROTECTED_ROLES",
     "EdgeView",
     "GraphView",
+    "MapNetwork",
     "NodeView",
     "Redaction",
     "community_color",
@@ -43,6 +48,7 @@ __all__ = [
     "layout",
     "layout_arrays",
     "map_html",
+    "network_for_map",
     "network_map",
     "node_style",
     "notebook_view",

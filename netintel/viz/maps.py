@@ -11,8 +11,9 @@ import html
 import math
 from collections import Counter
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 import numpy as np
@@ -34,7 +35,7 @@ from netintel.viz.page import page_html
 from netintel.viz.redact import PROTECTED_ROLES, Redaction, roles_of
 from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
 
-__all__ = ["DEFAULT_MAX_NODES", "map_html", "network_map", "notebook_view", "show"]
+__all__ = ["DEFAULT_MAX_NODES", "MapOptions", "map_html", "network_map", "notebook_view", "show"]
 
 #: Above this many nodes a map opens on an overview with one node per community.
 DEFAULT_MAX_NODES = 5000
@@ -325,139 +326,192 @@ def _auto_communities(G: nx.Graph, weight: str | None, seed: int) -> Any:
     return find_gangs(U, weight="weight", seed=seed)
 
 
-def _build(
-    G: nx.Graph,
-    *,
-    title: str,
-    communities: CommunitiesLike,
-    size_by: ScoresLike | None,
-    weight: str | None,
-    highlight: Any,
-    type_attr: str,
-    name_attr: str,
-    rel_attr: str,
-    default_type: str | None,
-    positions: Mapping[Hashable, tuple[float, float]] | None,
-    layout_engine: str,
-    seed: int,
-    physics: bool,
-    max_nodes: int | None,
-    redaction: Redaction | None,
-    tz: str | None = None,
-) -> str:
-    notes: list[str] = []
-    overview = max_nodes is not None and G.number_of_nodes() > max_nodes
+class MapOptions(TypedDict, total=False):
+    """The options of :func:`map_html` and :func:`network_map` (documented there)."""
+
+    title: str
+    communities: CommunitiesLike
+    size_by: ScoresLike | None
+    weight: str | None
+    highlight: Any
+    type_attr: str
+    name_attr: str
+    rel_attr: str
+    default_type: str | None
+    positions: Mapping[Hashable, tuple[float, float]] | None
+    layout_engine: str
+    seed: int
+    physics: bool
+    max_nodes: int | None
+    redact: bool | Redaction
+    tz: str | None
+
+
+@dataclass
+class _Groups:
+    """The communities as the map numbers them: per node (``comm``, -1: none), their sizes
+    and names; in an overview, nodes without one form the last group, 'no community'."""
+
+    comm: np.ndarray
+    sizes: list[int]
+    names: list[str]
+
+
+def _view_of(G: nx.Graph, opts: Mapping[str, Any], overview: bool, notes: list[str]) -> Any:
+    """The communities the map shows (found for an overview when none are given) and the
+    :class:`GraphView`; ``notes`` for the legend say what was done."""
+    communities = opts["communities"]
+    seed = opts["seed"]
     if overview and communities is None:
-        communities = _auto_communities(G, weight, seed)
+        communities = _auto_communities(G, opts["weight"], seed)
         notes.append(f"Communities: find_gangs (seed {seed}), computed for the overview.")
+    redaction = _redaction(opts["redact"])
     view = describe(
         G,
         communities=communities,
-        size_by=size_by,
-        weight=weight,
-        type_attr=type_attr,
-        name_attr=name_attr,
-        rel_attr=rel_attr,
-        default_type=default_type,
+        **{k: opts[k] for k in ("size_by", "weight", "type_attr", "name_attr", "rel_attr")},
+        default_type=opts["default_type"],
         redaction=redaction,
-        tz=tz,
+        tz=opts["tz"],
     )
     if _has_times(view):
         notes.append(f"Times: {view.timezone} local time, with the zone beside each.")
-    comm = np.array([-1 if n.community is None else n.community for n in view.nodes], dtype=int)
-    community_sizes = list(view.community_sizes)
-    unassigned = overview and bool((comm < 0).any())
-    if unassigned:
-        comm[comm < 0] = len(community_sizes)
-        community_sizes.append(int((comm == len(community_sizes)).sum()))
-        notes.append("Nodes without a community form the group 'no community'.")
     if redaction is not None:
         notes.insert(
             0,
             "Redacted: names, phone numbers and ids of people are pseudonyms; "
             "details of protected people (victims, missing) are hidden.",
         )
+    return communities, view
+
+
+def _groups(view: GraphView, scores: np.ndarray, overview: bool, notes: list[str]) -> _Groups:
+    comm = np.array([-1 if n.community is None else n.community for n in view.nodes], dtype=int)
+    sizes = list(view.community_sizes)
+    unassigned = overview and bool((comm < 0).any())
+    if unassigned:
+        comm[comm < 0] = len(sizes)
+        sizes.append(int((comm == len(sizes)).sum()))
+        notes.append("Nodes without a community form the group 'no community'.")
+    names = community_names(view, comm, scores)
+    names += [f"community {c}" for c in range(len(names), len(sizes))]
+    if unassigned:
+        names[-1] = "no community"
+    return _Groups(comm, sizes, names)
+
+
+def _node_data(
+    view: GraphView, groups: _Groups, pos: np.ndarray, scores: np.ndarray, types: list[Any]
+) -> dict[str, Any]:
+    """The nodes' columns of the page's payload: ids, labels, tooltips, type, place, size."""
+    type_index = {t: i for i, t in enumerate(types)}
+    degree = Counter([e.u for e in view.edges] + [e.v for e in view.edges])
+    large = len(view.nodes) > 2000
+    names = groups.names
+    return {
+        "id": [n.id for n in view.nodes],
+        "label": [
+            n.name if len(n.name) <= _LABEL_CHARS else n.name[: _LABEL_CHARS - 1] + "\u2026"
+            for n in view.nodes
+        ],
+        "title": [
+            _node_title(n, view, degree[i], None if n.community is None else names[n.community])
+            for i, n in enumerate(view.nodes)
+        ],
+        "type": [type_index[n.type] for n in view.nodes],
+        "community": groups.comm.tolist(),
+        "x": pos[:, 0].round(1).tolist(),
+        "y": pos[:, 1].round(1).tolist(),
+        "size": scaled(scores, *NODE_SIZE[:2], 10 if large else NODE_SIZE[2]).round(1).tolist(),
+    }
+
+
+def _edge_data(
+    view: GraphView, weights: np.ndarray, weight: str | None, rel_types: list[Any]
+) -> dict[str, Any]:
+    """The edges' columns of the page's payload: ends, type, width, tooltips."""
+    rel_index = {t: i for i, t in enumerate(rel_types)}
+    return {
+        "from": [e.u for e in view.edges],
+        "to": [e.v for e in view.edges],
+        "type": [rel_index[e.type] for e in view.edges],
+        "width": scaled(weights, 1, 6, 1.5).round(2).tolist(),
+        "title": [_edge_title(e, view, weight) for e in view.edges],
+    }
+
+
+def _legend_row(kind: Any, unnamed: str, counts: Counter[Any], **style: Any) -> dict[str, Any]:
+    """One legend row: the kind's name (``unnamed`` for None), its style, how many there are."""
+    return {"name": kind if kind is not None else unnamed, **style, "count": counts[kind]}
+
+
+def _legend_data(
+    view: GraphView, groups: _Groups, types: list[Any], rel_types: list[Any]
+) -> dict[str, Any]:
+    """The legend's node types, relationship types and communities, with their counts."""
+    type_counts = Counter(n.type for n in view.nodes)
+    rel_counts = Counter(e.type for e in view.edges)
+    return {
+        "types": [
+            _legend_row(
+                t, "other", type_counts, shape=node_style(t).shape, color=node_style(t).color
+            )
+            for t in types
+        ],
+        "relTypes": [
+            _legend_row(
+                t, "link", rel_counts, color=edge_style(t).color, dashed=edge_style(t).dashed
+            )
+            for t in rel_types
+        ],
+        "communities": [
+            {"color": community_color(i), "size": s, "name": groups.names[i]}
+            for i, s in enumerate(groups.sizes)
+        ],
+    }
+
+
+def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
+    """The map page: the view of ``G``, its communities and layout, as the page's payload."""
+    notes: list[str] = []
+    max_nodes, seed, engine = opts["max_nodes"], opts["seed"], opts["layout_engine"]
+    overview = max_nodes is not None and G.number_of_nodes() > max_nodes
+    communities, view = _view_of(G, opts, overview, notes)
+    scores = np.array([np.nan if n.score is None else n.score for n in view.nodes], dtype=float)
+    groups = _groups(view, scores, overview, notes)
     if overview:
         notes.append(
             f"{len(view.nodes)} nodes: more than {max_nodes}, so the map opens on one node per "
             "community; open a community to see its members."
         )
-    groups = comm if overview else None
-    pos = _positions_for(view, positions, groups, seed, layout_engine)
-    types = view.types()
-    type_index = {t: i for i, t in enumerate(types)}
-    rel_types = view.rel_types()
-    rel_index = {t: i for i, t in enumerate(rel_types)}
-    scores = np.array([np.nan if n.score is None else n.score for n in view.nodes], dtype=float)
-    names = community_names(view, comm, scores)
-    names += [f"community {c}" for c in range(len(names), len(community_sizes))]
-    if unassigned:
-        names[-1] = "no community"
+    pos = _positions_for(view, opts["positions"], groups.comm if overview else None, seed, engine)
+    types, rel_types = view.types(), view.rel_types()
+    weight = opts["weight"]
     weights = np.array([e.weight for e in view.edges], dtype=float)
-    large = len(view.nodes) > 2000
-    degree = Counter([e.u for e in view.edges] + [e.v for e in view.edges])
-    type_counts = Counter(n.type for n in view.nodes)
-    rel_counts = Counter(e.type for e in view.edges)
     data: dict[str, Any] = {
-        "title": title,
+        "title": opts["title"],
         "directed": view.directed,
-        "physics": bool(physics),
+        "physics": bool(opts["physics"]),
         "notes": notes,
-        "highlight": _highlights(highlight, view),
-        "nodes": {
-            "id": [n.id for n in view.nodes],
-            "label": [
-                n.name if len(n.name) <= _LABEL_CHARS else n.name[: _LABEL_CHARS - 1] + "\u2026"
-                for n in view.nodes
-            ],
-            "title": [
-                _node_title(n, view, degree[i], None if n.community is None else names[n.community])
-                for i, n in enumerate(view.nodes)
-            ],
-            "type": [type_index[n.type] for n in view.nodes],
-            "community": comm.tolist(),
-            "x": pos[:, 0].round(1).tolist(),
-            "y": pos[:, 1].round(1).tolist(),
-            "size": scaled(scores, *NODE_SIZE[:2], 10 if large else NODE_SIZE[2]).round(1).tolist(),
-        },
-        "edges": {
-            "from": [e.u for e in view.edges],
-            "to": [e.v for e in view.edges],
-            "type": [rel_index[e.type] for e in view.edges],
-            "width": scaled(weights, 1, 6, 1.5).round(2).tolist(),
-            "title": [_edge_title(e, view, weight) for e in view.edges],
-        },
-        "types": [
-            {
-                "name": t if t is not None else "other",
-                "shape": node_style(t).shape,
-                "color": node_style(t).color,
-                "count": type_counts[t],
-            }
-            for t in types
-        ],
-        "relTypes": [
-            {
-                "name": t if t is not None else "link",
-                "color": edge_style(t).color,
-                "dashed": edge_style(t).dashed,
-                "count": rel_counts[t],
-            }
-            for t in rel_types
-        ],
-        "communities": [
-            {"color": community_color(i), "size": s, "name": names[i]}
-            for i, s in enumerate(community_sizes)
-        ],
+        "highlight": _highlights(opts["highlight"], view),
+        "nodes": _node_data(view, groups, pos, scores, types),
+        "edges": _edge_data(view, weights, weight, rel_types),
+        **_legend_data(view, groups, types, rel_types),
         "size": _range_text("node size", view.score_name, scores),
         "width": _range_text("line width", weight, weights if weight else np.full(0, np.nan)),
         "overview": _overview(
-            view, comm, scores, seed, layout_engine, _alliances(communities, view, comm), names
+            view,
+            groups.comm,
+            scores,
+            seed,
+            engine,
+            _alliances(communities, view, groups.comm),
+            groups.names,
         )
         if overview
         else None,
     }
-    return page_html(title, data)
+    return page_html(opts["title"], data)
 
 
 def _redaction(redact: bool | Redaction) -> Redaction | None:
@@ -466,75 +520,66 @@ def _redaction(redact: bool | Redaction) -> Redaction | None:
     return Redaction() if redact else None
 
 
-def map_html(
-    G: nx.Graph,
-    *,
-    title: str = "netintel map",
-    communities: CommunitiesLike = None,
-    size_by: ScoresLike | None = None,
-    weight: str | None = "weight",
-    highlight: Any = None,
-    type_attr: str = "label",
-    name_attr: str = "name",
-    rel_attr: str = "type",
-    default_type: str | None = None,
-    positions: Mapping[Hashable, tuple[float, float]] | None = None,
-    layout_engine: str = "auto",
-    seed: int = 0,
-    physics: bool = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    redact: bool | Redaction = False,
-    tz: str | None = None,
-) -> str:
+#: The defaults of :class:`MapOptions`.
+_DEFAULTS: MapOptions = {
+    "title": "netintel map",
+    "communities": None,
+    "size_by": None,
+    "weight": "weight",
+    "highlight": None,
+    "type_attr": "label",
+    "name_attr": "name",
+    "rel_attr": "type",
+    "default_type": None,
+    "positions": None,
+    "layout_engine": "auto",
+    "seed": 0,
+    "physics": False,
+    "max_nodes": DEFAULT_MAX_NODES,
+    "redact": False,
+    "tz": None,
+}
+
+
+def map_html(G: nx.Graph, **options: Unpack[MapOptions]) -> str:
     """The map page of ``G`` as text; :func:`network_map` documents the options.
 
     With ``redact=True`` the pseudonym mapping is lost: pass a :class:`Redaction`
     and call its ``write_mapping`` to keep it.
+
+    Parameters
+    ----------
+    G : networkx graph
+    **options
+        As for :func:`network_map` (``title``, ``communities``, ``size_by``, ...).
+
+    Returns
+    -------
+    str
+        The whole page.
+
+    Examples
+    --------
+    >>> page = map_html(nx.path_graph(3), title="three", max_nodes=None)
+    >>> "<title>three</title>" in page
+    True
     """
-    if default_type is not None and default_type not in NODES and type_attr == "label":
+    unknown = set(options) - set(_DEFAULTS)
+    if unknown:
+        raise TypeError(f"map_html() got unexpected keyword arguments {sorted(unknown)}")
+    opts = {**_DEFAULTS, **options}
+    default_type = opts["default_type"]
+    if default_type is not None and default_type not in NODES and opts["type_attr"] == "label":
         raise ValueError(f"default_type {default_type!r} is not a schema label")
-    return _build(
-        G,
-        title=title,
-        communities=communities,
-        size_by=size_by,
-        weight=weight,
-        highlight=highlight,
-        type_attr=type_attr,
-        name_attr=name_attr,
-        rel_attr=rel_attr,
-        default_type=default_type,
-        positions=positions,
-        layout_engine=layout_engine,
-        seed=seed,
-        physics=physics,
-        max_nodes=max_nodes,
-        redaction=_redaction(redact),
-        tz=tz,
-    )
+    return _build(G, opts)
 
 
 def network_map(
     G: nx.Graph,
     path: str | Path,
     *,
-    title: str = "netintel map",
-    communities: CommunitiesLike = None,
-    size_by: ScoresLike | None = None,
-    weight: str | None = "weight",
-    highlight: Any = None,
-    type_attr: str = "label",
-    name_attr: str = "name",
-    rel_attr: str = "type",
-    default_type: str | None = None,
-    positions: Mapping[Hashable, tuple[float, float]] | None = None,
-    layout_engine: str = "auto",
-    seed: int = 0,
-    physics: bool = False,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    redact: bool | Redaction = False,
     mapping_path: str | Path | None = None,
-    tz: str | None = None,
+    **options: Unpack[MapOptions],
 ) -> Path:
     """Write ``G`` as one self-contained HTML map and return its path.
 
@@ -548,30 +593,34 @@ def network_map(
         ``name``, provenance; edge ``type``, ``weight``, ``records``).
     path : path
         The HTML file to write (folders are created).
+    title : str
+        The page's title (default ``"netintel map"``).
     communities : Communities or mapping, optional
         Colours nodes by community (0 = largest) and feeds the overview.
     size_by : mapping, Series, node attribute name or ``"degree"``, optional
         Node size follows this score (e.g. ``key_players(G).table["betweenness"]``).
     weight : str or None
-        Edge attribute for line width (parallel edges are summed).
+        Edge attribute for line width (parallel edges are summed); default ``"weight"``.
     highlight : node or list of nodes, optional
         Drawn with a thick black border.
     type_attr, name_attr, rel_attr : str
-        Node type, display name and relationship type attributes.
+        Node type, display name and relationship type attributes (default
+        ``"label"``, ``"name"``, ``"type"``).
     default_type : str, optional
         Schema label of nodes that carry none (e.g. ``"Phone"`` for a call graph).
     positions : mapping node -> (x, y), optional
         Positions in pixels; computed by :func:`netintel.viz.layout` otherwise.
     layout_engine : {"auto", "igraph", "networkx"}
     seed : int
-        Seed of the layout (and of the overview's communities when computed).
+        Seed of the layout (and of the overview's communities when computed); default 0.
     physics : bool
-        Let vis-network move the nodes after loading (off: the layout stays).
+        Let vis-network move the nodes after loading (default off: the layout stays).
     max_nodes : int or None
-        Above this many nodes the map opens on an overview with one node per
-        community (computed with ``find_gangs`` when ``communities`` is None; with a
-        ``find_gangs`` result each community names its alliance), which
-        opens a drill-down map per community in the same file (``#community-3``).
+        Above this many nodes (default :data:`DEFAULT_MAX_NODES`) the map opens on an
+        overview with one node per community (computed with ``find_gangs`` when
+        ``communities`` is None; with a ``find_gangs`` result each community names its
+        alliance), which opens a drill-down map per community in the same file
+        (``#community-3``).
     redact : bool or Redaction
         Pseudonyms for names, phone numbers and ids of people; protected people's
         details hidden. The mapping goes to ``mapping_path`` (default: the
@@ -581,28 +630,16 @@ def network_map(
         Time zone of the times in tooltips (stored UTC, shown local with the zone);
         default the graph attribute ``timezone``, else UTC. A case's zone:
         :func:`netintel.investigate.case_timezone`.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     out = Path(path)
-    redaction = _redaction(redact)
-    text = map_html(
-        G,
-        title=title,
-        communities=communities,
-        size_by=size_by,
-        weight=weight,
-        highlight=highlight,
-        type_attr=type_attr,
-        name_attr=name_attr,
-        rel_attr=rel_attr,
-        default_type=default_type,
-        positions=positions,
-        layout_engine=layout_engine,
-        seed=seed,
-        physics=physics,
-        max_nodes=max_nodes,
-        redact=redaction if redaction is not None else False,
-        tz=tz,
-    )
+    redaction = _redaction(options.get("redact", False))
+    options["redact"] = redaction if redaction is not None else False  # one key for both
+    text = map_html(G, **options)
     write_text(out, text)
     if redaction is not None:
         default = out.with_name(out.stem + ".pseudonyms.csv")
@@ -629,6 +666,6 @@ def notebook_view(page: str | Path, *, height: str = "760px") -> Any:
     return HTML(frame)
 
 
-def show(G: nx.Graph, *, height: str = "760px", **options: Any) -> Any:
+def show(G: nx.Graph, *, height: str = "760px", **options: Unpack[MapOptions]) -> Any:
     """Draw ``G`` inline in Jupyter; ``options`` as for :func:`map_html`."""
     return notebook_view(map_html(G, **options), height=height)

@@ -240,31 +240,19 @@ def _weight(data: Mapping[str, Any], weight: str | None) -> float:
     return float(value)
 
 
-def describe(
+def _node_views(
     G: nx.Graph,
+    nodes: list[Hashable],
+    member: Mapping[Hashable, int],
+    scores: Mapping[Hashable, float],
     *,
-    communities: CommunitiesLike = None,
-    size_by: ScoresLike | None = None,
-    weight: str | None = "weight",
-    type_attr: str = "label",
-    name_attr: str = "name",
-    rel_attr: str = "type",
-    default_type: str | None = None,
-    redaction: Redaction | None = None,
-    tz: str | None = None,
-) -> GraphView:
-    """The :class:`GraphView` of ``G``; see the module docs for the attributes read.
-
-    Times in facts and records are shown in ``tz`` (default: the graph attribute
-    ``timezone``, else UTC).
-    """
-    zone = zone_name(tz if tz is not None else G.graph.get("timezone"))
-    nodes = canonical_nodes(G)
-    if default_type is None and G.graph.get("label") in NODES:  # a projection's node label
-        default_type = G.graph["label"]
-    default_rel = G.graph.get("projection")
-    member = _membership(communities, nodes)
-    scores, score_name = _scores(G, size_by)
+    type_attr: str,
+    name_attr: str,
+    default_type: str | None,
+    redaction: Redaction | None,
+    zone: str,
+) -> list[NodeView]:
+    """One :class:`NodeView` per node, in ``nodes`` order; ids shown are unique."""
     skip = {type_attr, "labels", "records"}
     views: list[NodeView] = []
     for node in nodes:
@@ -289,6 +277,20 @@ def describe(
     if len({v.id for v in views}) != len(views):
         dup = Counter(v.id for v in views).most_common(1)[0][0]
         raise ValueError(f"two nodes are shown with the same id {dup!r}; give them distinct ids")
+    return views
+
+
+def _edge_views(
+    G: nx.Graph,
+    views: list[NodeView],
+    *,
+    weight: str | None,
+    rel_attr: str,
+    redaction: Redaction | None,
+    zone: str,
+) -> list[EdgeView]:
+    """One :class:`EdgeView` per pair of nodes and relationship type, parallel edges merged."""
+    default_rel = G.graph.get("projection")
     index = {v.node: i for i, v in enumerate(views)}
     merged: dict[tuple[int, int, str | None], list[Any]] = {}
     for u, v, data in G.edges(data=True):
@@ -325,6 +327,71 @@ def describe(
         if count > 1:
             facts = {**facts, "parallel_edges": count}
         edges.append(EdgeView(i, j, rel, w, tuple(recs), facts))
+    return edges
+
+
+def describe(
+    G: nx.Graph,
+    *,
+    communities: CommunitiesLike = None,
+    size_by: ScoresLike | None = None,
+    weight: str | None = "weight",
+    type_attr: str = "label",
+    name_attr: str = "name",
+    rel_attr: str = "type",
+    default_type: str | None = None,
+    redaction: Redaction | None = None,
+    tz: str | None = None,
+) -> GraphView:
+    """The :class:`GraphView` of ``G``; see the module docs for the attributes read.
+
+    Parameters
+    ----------
+    G : networkx graph
+    communities : Communities or mapping, optional
+        Numbered by size in the view (0 = largest).
+    size_by : mapping, Series, node attribute name or ``"degree"``, optional
+        The score of each node.
+    weight : str or None
+        Edge attribute of the weight (parallel edges are summed).
+    type_attr, name_attr, rel_attr : str
+        Node type, display name and relationship type attributes.
+    default_type : str, optional
+        Schema label of nodes without one (default: a projection's node label).
+    redaction : Redaction, optional
+        Pseudonyms for people, protected people's details hidden.
+    tz : str, optional
+        Times in facts and records are shown in ``tz`` (default: the graph attribute
+        ``timezone``, else UTC).
+
+    Returns
+    -------
+    GraphView
+
+    Examples
+    --------
+    >>> view = describe(nx.MultiGraph([("a", "b"), ("a", "b")]))
+    >>> [(n.id, n.name) for n in view.nodes], [(e.u, e.v, e.weight) for e in view.edges]
+    ([('a', 'a'), ('b', 'b')], [(0, 1, 2.0)])
+    """
+    zone = zone_name(tz if tz is not None else G.graph.get("timezone"))
+    nodes = canonical_nodes(G)
+    if default_type is None and G.graph.get("label") in NODES:  # a projection's node label
+        default_type = G.graph["label"]
+    member = _membership(communities, nodes)
+    scores, score_name = _scores(G, size_by)
+    views = _node_views(
+        G,
+        nodes,
+        member,
+        scores,
+        type_attr=type_attr,
+        name_attr=name_attr,
+        default_type=default_type,
+        redaction=redaction,
+        zone=zone,
+    )
+    edges = _edge_views(G, views, weight=weight, rel_attr=rel_attr, redaction=redaction, zone=zone)
     sizes = Counter(member.values())
     return GraphView(
         nodes=views,
