@@ -33,7 +33,7 @@ def apply_schema(driver: neo4j.Driver, *, database: str | None = None) -> int:
     for stmt in constraint_statements():
         driver.execute_query(stmt, database_=database)
         n += 1
-    driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    driver.execute_query(query("await_indexes"), database_=database)
     return n
 
 

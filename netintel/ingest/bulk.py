@@ -34,6 +34,7 @@ import pandas as pd
 
 from netintel import server
 from netintel.config import configured_uri
+from netintel.cypher import query
 from netintel.db import apply_schema, server_version
 from netintel.exceptions import BulkRefusedError, IngestError
 from netintel.ingest.mapping import IngestMapping
@@ -478,8 +479,8 @@ def _empty_local_case(driver: neo4j.Driver, state_dir: str | Path | None) -> Pat
             f"a bulk load needs the driver to talk to the local server of {sd}, "
             f"which {'does not run' if info is None else 'answers on ' + info.uri}"
         )
-    records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
-    held = int(records[0]["n"])
+    records, _, _ = driver.execute_query(query("node_count"))
+    held = int(records[0]["nodes"])
     if held:
         raise BulkRefusedError(
             f"the database of {sd} holds {held:,} nodes; a bulk load builds a new database "
