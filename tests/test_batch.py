@@ -1,7 +1,7 @@
 """netintel.batch and `netintel detect` against the real Neo4j, on a small synthetic graph.
 
-The graph is generated and loaded once for the module; the last test changes it (extra
-calls), so it stays last.
+The graph is generated once for the module and loaded again only after a test changed it
+(tests/loaded_graph.py): one test adds calls, another writes analysis runs.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import neo4j
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from loaded_graph import LoadedGraph
 
 from netintel import __version__
 from netintel.algorithms import find_gangs
 from netintel.batch import BatchSpec, JobResult, load_run_file, run_batch
 from netintel.cli import cli
 from netintel.config import Connection
-from netintel.db import apply_schema, clear_graph, rows_held
+from netintel.db import rows_held
 from netintel.exceptions import BatchError
 from netintel.ingest import ingest
 from netintel.projection import project
@@ -35,20 +36,29 @@ SEEDS = 4  # seeded runs per consensus: enough to test, fast
 
 
 @pytest.fixture(scope="module")
-def synth(neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A 2,000-call synthetic data set in the database, and its two busiest regions."""
+def synth_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("batch-synth")
     generate(data, scale=2_000, seed=3, dirty_rate=0)
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    report = ingest(
-        data,
-        driver=neo4j_driver,
-        mapping=data / "mapping.yaml",
-        reject_dir=data / "rejects",
-        progress=False,
-    )
-    assert sum(rows_held(neo4j_driver, report.run_id).values()) == report.rows_loaded
+    return data
+
+
+@pytest.fixture
+def synth(loaded_graph: LoadedGraph, synth_data: Path) -> dict[str, Any]:
+    """A 2,000-call synthetic data set in the database, and its two busiest regions."""
+    data = synth_data
+
+    def load(driver: neo4j.Driver) -> neo4j.Driver:
+        report = ingest(
+            data,
+            driver=driver,
+            mapping=data / "mapping.yaml",
+            reject_dir=data / "rejects",
+            progress=False,
+        )
+        assert sum(rows_held(driver, report.run_id).values()) == report.rows_loaded
+        return driver
+
+    neo4j_driver = loaded_graph("batch-synth", load)
     calls = pd.read_csv(data / "calls.csv", dtype=str)
     towers = pd.read_csv(data / "locations.csv", dtype=str)
     regions = calls.merge(towers, left_on="tower", right_on="location_id")["region"]
@@ -591,7 +601,7 @@ def test_write_stores_each_result_once(synth: dict[str, Any], tmp_path: Path) ->
 def test_changed_data_is_compared_with_the_previous_run(
     synth: dict[str, Any], tmp_path: Path
 ) -> None:
-    """Last test of the module: it adds calls to the graph."""
+    """It adds calls to the graph (the next test that needs ``synth`` loads it again)."""
     drv = synth["driver"]
     region = synth["regions"][0]
     spec = BatchSpec.model_validate(
