@@ -325,8 +325,9 @@ def test_dirty_rows_listed_are_exactly_the_bad_rows(dirty: Path) -> None:
 
 
 def test_the_ingest_rejects_exactly_the_dirty_rows(dirty: Path) -> None:
-    prepare_mod = pytest.importorskip("netintel.ingest.prepare")
-    read_mod = pytest.importorskip("netintel.ingest.read")
+    from netintel.ingest import prepare as prepare_mod
+    from netintel.ingest import read as read_mod
+
     listed = _read(dirty / "ground_truth" / "dirty_rows.csv")[1]
     expected: dict[str, set[int]] = defaultdict(set)
     for r in listed:
