@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from loaded_graph import LoadedGraph
 
 from netintel import __version__
-from netintel.algorithms import find_gangs
+from netintel.algorithms import ari, find_gangs, nmi
 from netintel.batch import BatchSpec, JobResult, load_run_file, run_batch
 from netintel.cli import cli
 from netintel.config import Connection
@@ -498,6 +498,7 @@ def test_report_says_who_moved_between_windows(synth: dict[str, Any], tmp_path: 
     for j, window in zip(seq, moved.windows, strict=True):
         table = j.communities_table().set_index("community")
         rows = moved.communities[moved.communities["window"] == window]
+        assert len(rows) == len(table)  # every community of the window
         for r in rows.itertuples():
             assert table.loc[r.community, "leaders"].split(";")[0] == r.leader
     report = batch.report_md.read_text("utf-8")
@@ -644,7 +645,15 @@ def test_changed_data_is_compared_with_the_previous_run(
         assert job.spec_key == before.spec_key
         cmp = job.comparison
         assert cmp is not None and cmp["previous"] == {"job": before.path.name}
-        assert 0 <= cmp["nmi"] <= 1 and cmp["nodes"] == job.nodes
+        # NMI and ARI of the two partition tables, on the nodes both hold
+        now = dict(zip(job.partition()["node"], job.partition()["community"], strict=True))
+        was = dict(zip(before.partition()["node"], before.partition()["community"], strict=True))
+        common = sorted(set(now) & set(was))
+        assert cmp["nodes"] == len(common) == job.nodes
+        assert (cmp["only_previous"], cmp["only_now"]) == (len(set(was) - set(now)), 0)
+        pair = ({v: was[v] for v in common}, {v: now[v] for v in common})
+        assert cmp["nmi"] == pytest.approx(nmi(*pair)) and cmp["ari"] == pytest.approx(ari(*pair))
+        assert cmp["nmi"] < 1  # the extra calls moved someone
         # in a fresh folder, the previous run is the stored AnalysisRun
         cmp_stored = again.comparison
         assert cmp_stored is not None and cmp_stored["previous"] == {"run_id": before.run_id}
