@@ -21,12 +21,14 @@ setup: $(VENV)/.installed
 demo: setup
 	$(VENV)/bin/netintel demo --out out/demo
 
-# Lint, types, and the whole test suite against a real Neo4j started for the run.
+# Lint, types, and the whole test suite against a real Neo4j started for the run, in a random
+# order (pytest-randomly prints its seed: rerun one with -p randomly --randomly-seed=N). setup
+# installs the fast engines, so a test of one that is missing fails instead of skipping.
 test: setup browser
 	$(VENV)/bin/ruff check netintel tests bench notebooks
 	$(VENV)/bin/ruff format --check netintel tests bench notebooks
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	NETINTEL_REQUIRE_ENGINES=1 $(PY) -m pytest
 
 # Debian's Chromium and its WebDriver, for the browser tests, and a CJK font (Noto), so that
 # pictures draw Chinese names; installed only when missing.

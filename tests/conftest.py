@@ -13,6 +13,7 @@ started by tests or notebooks live there and are stopped at the end.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import neo4j
 import pytest
+from loaded_graph import LoadedGraph, empty_graph, load_once
 
 from netintel import server
 from netintel.config import Connection
@@ -99,8 +101,12 @@ def neo4j_env(neo4j_connection: Connection) -> dict[str, str]:
 @pytest.fixture
 def graph(neo4j_driver: neo4j.Driver) -> neo4j.Driver:
     """The driver, on an empty graph with the schema's constraints in place."""
-    from netintel.db import apply_schema, clear_graph
-
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
+    empty_graph(neo4j_driver)
     return neo4j_driver
+
+
+@pytest.fixture
+def loaded_graph(neo4j_driver: neo4j.Driver) -> LoadedGraph:
+    """``loaded_graph(key, load)``: the test run's database as ``load(driver)`` fills it, loaded
+    once for all the tests that ask for ``key`` while nothing else writes (see loaded_graph.py)."""
+    return functools.partial(load_once, neo4j_driver)

@@ -1,7 +1,7 @@
 """netintel.batch and `netintel detect` against the real Neo4j, on a small synthetic graph.
 
-The graph is generated and loaded once for the module; the last test changes it (extra
-calls), so it stays last.
+The graph is generated once for the module and loaded again only after a test changed it
+(tests/loaded_graph.py): one test adds calls, another writes analysis runs.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import neo4j
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from loaded_graph import LoadedGraph
 
 from netintel import __version__
-from netintel.algorithms import find_gangs
+from netintel.algorithms import ari, find_gangs, nmi
 from netintel.batch import BatchSpec, JobResult, load_run_file, run_batch
 from netintel.cli import cli
 from netintel.config import Connection
-from netintel.db import apply_schema, clear_graph, rows_held
+from netintel.db import rows_held
 from netintel.exceptions import BatchError
 from netintel.ingest import ingest
 from netintel.manifests import JobManifest
@@ -37,20 +38,29 @@ SEEDS = 4  # seeded runs per consensus: enough to test, fast
 
 
 @pytest.fixture(scope="module")
-def synth(neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A 2,000-call synthetic data set in the database, and its two busiest regions."""
+def synth_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("batch-synth")
     generate(data, scale=2_000, seed=3, dirty_rate=0)
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    report = ingest(
-        data,
-        driver=neo4j_driver,
-        mapping=data / "mapping.yaml",
-        reject_dir=data / "rejects",
-        progress=False,
-    )
-    assert sum(rows_held(neo4j_driver, report.run_id).values()) == report.rows_loaded
+    return data
+
+
+@pytest.fixture
+def synth(loaded_graph: LoadedGraph, synth_data: Path) -> dict[str, Any]:
+    """A 2,000-call synthetic data set in the database, and its two busiest regions."""
+    data = synth_data
+
+    def load(driver: neo4j.Driver) -> neo4j.Driver:
+        report = ingest(
+            data,
+            driver=driver,
+            mapping=data / "mapping.yaml",
+            reject_dir=data / "rejects",
+            progress=False,
+        )
+        assert sum(rows_held(driver, report.run_id).values()) == report.rows_loaded
+        return driver
+
+    neo4j_driver = loaded_graph("batch-synth", load)
     calls = pd.read_csv(data / "calls.csv", dtype=str)
     towers = pd.read_csv(data / "locations.csv", dtype=str)
     regions = calls.merge(towers, left_on="tower", right_on="location_id")["region"]
@@ -490,6 +500,7 @@ def test_report_says_who_moved_between_windows(synth: dict[str, Any], tmp_path: 
     for j, window in zip(seq, moved.windows, strict=True):
         table = j.communities_table().set_index("community")
         rows = moved.communities[moved.communities["window"] == window]
+        assert len(rows) == len(table)  # every community of the window
         for r in rows.itertuples():
             assert table.loc[r.community, "leaders"].split(";")[0] == r.leader
     report = batch.report_md.read_text("utf-8")
@@ -622,7 +633,7 @@ def test_write_stores_each_result_once(synth: dict[str, Any], tmp_path: Path) ->
 def test_changed_data_is_compared_with_the_previous_run(
     synth: dict[str, Any], tmp_path: Path
 ) -> None:
-    """Last test of the module: it adds calls to the graph."""
+    """It adds calls to the graph (the next test that needs ``synth`` loads it again)."""
     drv = synth["driver"]
     region = synth["regions"][0]
     spec = BatchSpec.model_validate(
@@ -665,7 +676,15 @@ def test_changed_data_is_compared_with_the_previous_run(
         assert job.spec_key == before.spec_key
         cmp = job.comparison
         assert cmp is not None and cmp["previous"] == {"job": before.path.name}
-        assert 0 <= cmp["nmi"] <= 1 and cmp["nodes"] == job.nodes
+        # NMI and ARI of the two partition tables, on the nodes both hold
+        now = dict(zip(job.partition()["node"], job.partition()["community"], strict=True))
+        was = dict(zip(before.partition()["node"], before.partition()["community"], strict=True))
+        common = sorted(set(now) & set(was))
+        assert cmp["nodes"] == len(common) == job.nodes
+        assert (cmp["only_previous"], cmp["only_now"]) == (len(set(was) - set(now)), 0)
+        pair = ({v: was[v] for v in common}, {v: now[v] for v in common})
+        assert cmp["nmi"] == pytest.approx(nmi(*pair)) and cmp["ari"] == pytest.approx(ari(*pair))
+        assert cmp["nmi"] < 1  # the extra calls moved someone
         # in a fresh folder, the previous run is the stored AnalysisRun
         cmp_stored = again.comparison
         assert cmp_stored is not None and cmp_stored["previous"] == {"run_id": before.run_id}

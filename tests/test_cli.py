@@ -89,6 +89,8 @@ def test_synth_command_writes_the_ingest_layout(tmp_path: Path) -> None:
 
 
 def test_contest_make_check_score_leaderboard(tmp_path: Path) -> None:
+    from netintel.contest import score
+
     run = CliRunner().invoke
     ch = tmp_path / "ch"
     # 5,000 calls: at 2,000 the three gangs call each other so much that find_gangs sees one
@@ -104,7 +106,10 @@ def test_contest_make_check_score_leaderboard(tmp_path: Path) -> None:
         cli, ["contest", "score", str(ch / "baseline"), "--truth", str(ch / "truth"), "--json"]
     )
     assert scored.exit_code == 0
-    assert 0.5 < json.loads(scored.stdout)["gangs_nmi"] <= 1.0
+    # the API's score of the baseline; its gangs found well, but not perfectly
+    expected = json.loads(score(ch / "baseline", ch / "truth").to_json())
+    assert json.loads(scored.stdout) == expected
+    assert 0.5 < expected["gangs_nmi"] < 1.0
     teams = tmp_path / "teams"
     shutil.copytree(ch / "baseline", teams / "a")
     board = run(
@@ -128,6 +133,7 @@ def test_investigate_commands_on_vast(
     graph: neo4j.Driver, shared_data: Path, tmp_path: Path, neo4j_env: dict[str, str]
 ) -> None:
     from netintel.ingest import ingest
+    from netintel.investigate.calls import profile_of
 
     ingest(
         shared_data / "vast2008_mc3_cdr" / "cdr.csv",
@@ -144,6 +150,21 @@ def test_investigate_commands_on_vast(
     )
     assert ("200", "300") in found
     profile = run(cli, ["investigate", "profile", "--phone", "200"], env=neo4j_env)
-    assert profile.exit_code == 0 and "5" in profile.stdout
+    assert profile.exit_code == 0, profile.output
+    # the command prints the API's profile (top 10 contacts), as JSON
+    shown = json.loads(profile.stdout)
+    api = json.loads(profile_of(graph, phone="200", top=10).to_json())
+    times = {"started", "finished", "elapsed_s", "seconds"}
+    for result in (shown, api):  # when it ran and for how long differ, nothing else
+        result["provenance"] = {k: v for k, v in result["provenance"].items() if k not in times}
+    assert shown == api
+    cdr = pd.read_csv(shared_data / "vast2008_mc3_cdr" / "cdr.csv", dtype=str)
+    mine = cdr[(cdr["From"] == "200") | (cdr["To"] == "200")]
+    other = mine["From"].where(mine["From"] != "200", mine["To"])
+    assert shown["phones"] == ["200"] and shown["summary"]["calls"] == len(mine)
+    # its 6 contacts, phone 5 first with 14 calls
+    assert len(shown["contacts"]) == other.nunique() == 6
+    assert (shown["contacts"][0]["contact"], shown["contacts"][0]["calls"]) == ("5", 14)
+    assert other.value_counts().to_dict()["5"] == 14
     both = run(cli, ["investigate", "profile", "--phone", "1", "--person", "x"], env=neo4j_env)
     assert both.exit_code == 2

@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from dask.distributed import Client, LocalCluster
+from loaded_graph import LoadedGraph
 
 from netintel import cluster
 from netintel.batch import BatchResult, BatchSpec, run_batch
 from netintel.cli import cli
 from netintel.config import Connection
-from netintel.db import apply_schema, clear_graph
 from netintel.exceptions import BatchError
 from netintel.ingest import ingest
 from netintel.projection import project
@@ -41,13 +41,20 @@ _TIMES = {"started", "finished", "timings"}
 
 
 @pytest.fixture(scope="module")
-def regions(neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """A 2,000-call synthetic case in the database; its two busiest regions."""
+def cluster_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("cluster-synth")
     generate(data, scale=2_000, seed=5, dirty_rate=0)
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    ingest(data, driver=neo4j_driver, mapping=data / "mapping.yaml", progress=False)
+    return data
+
+
+@pytest.fixture
+def regions(loaded_graph: LoadedGraph, cluster_data: Path) -> list[str]:
+    """A 2,000-call synthetic case in the database; its two busiest regions."""
+    data = cluster_data
+    loaded_graph(
+        "cluster-synth",
+        lambda driver: ingest(data, driver=driver, mapping=data / "mapping.yaml", progress=False),
+    )
     calls = pd.read_csv(data / "calls.csv", dtype=str)
     towers = pd.read_csv(data / "locations.csv", dtype=str)
     found = calls.merge(towers, left_on="tower", right_on="location_id")["region"]

@@ -1,5 +1,6 @@
 """The local Neo4j server, against the real thing: one server for the module, in a temporary
-state folder (the jars are shared through the default runtime folder)."""
+state folder (the jars are shared through the default runtime folder). Each test gets it
+running (``info`` starts it again after the test that stops it), so any order works."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ def state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         server.stop(state_dir=path)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def info(state: Path) -> server.ServerInfo:
+    """The module's server, running: started once, and again after a test stopped it."""
     return server.start(state_dir=state, heap="512m", page_cache="64m")
 
 

@@ -200,9 +200,11 @@ def test_every_reference_resolves(clean: Path) -> None:
                     assert check.e164(value) in phones, (name, col.name, value)
                 elif value:
                     assert value in keys[target[label]], (name, col.name, value)
-    for row in _read(clean / "calls.csv")[1]:
+    calls, samples = _read(clean / "calls.csv")[1], _read(clean / "samples.csv")[1]
+    assert len(calls) == TOY and samples
+    for row in calls:
         assert kinds[row["tower"]] == "cell tower"
-    for row in _read(clean / "samples.csv")[1]:
+    for row in samples:
         assert kinds[row["site"]] == "blood-sampling site"
 
 
@@ -210,19 +212,21 @@ def test_planted_gangs_and_chains_are_in_the_records(clean: Path) -> None:
     gt = clean / "ground_truth"
     persons = {r["person_id"]: r for r in _read(clean / "persons.csv")[1]}
     members = _read(gt / "gang_members.csv")[1]
+    gangs, brokers = _read(gt / "gangs.csv")[1], _read(gt / "brokers.csv")[1]
+    assert members and gangs and brokers
     by_gang: dict[str, Counter[str]] = defaultdict(Counter)
     for m in members:
         assert m["person_id"] in persons
         by_gang[m["gang_id"]][m["role"]] += 1
         if m["role"] != "broker":
             assert "suspect" in persons[m["person_id"]]["roles"].split("|")
-    for gang in _read(gt / "gangs.csv")[1]:
+    for gang in gangs:
         roles = by_gang[gang["gang_id"]]
         assert roles["leader"] == 1 and roles["lieutenant"] >= 1
         assert sum(roles[r] for r in ("leader", "lieutenant", "member")) == int(gang["members"])
-    sizes = sorted(int(g["members"]) for g in _read(gt / "gangs.csv")[1])
+    sizes = sorted(int(g["members"]) for g in gangs)
     assert sizes[-1] >= 2 * sizes[len(sizes) // 2]  # heavy-tailed sizes
-    for b in _read(gt / "brokers.csv")[1]:
+    for b in brokers:
         assert len(b["gang_ids"].split("|")) >= 2
         assert {m["gang_id"] for m in members if m["person_id"] == b["person_id"]} == set(
             b["gang_ids"].split("|")
@@ -233,7 +237,7 @@ def test_planted_gangs_and_chains_are_in_the_records(clean: Path) -> None:
     for hop in _read(gt / "chains.csv")[1]:
         chains[hop["chain_id"]].append(hop)
     abductions = {a["chain_id"]: a for a in _read(gt / "abductions.csv")[1]}
-    assert set(chains) == set(abductions)
+    assert chains and set(chains) == set(abductions)
     for chain_id, hops in chains.items():
         assert [int(h["hop"]) for h in hops] == list(range(1, len(hops) + 1))
         assert 2 <= len(hops) <= 6 and len(hops) == int(abductions[chain_id]["hops"])
@@ -264,7 +268,9 @@ def test_phones_burners_swaps_aliases_and_dna(clean: Path) -> None:
         (check.e164(c["caller"]), check.e164(c["callee"]), datetime.fromisoformat(c["started_at"]))
         for c in _read(clean / "calls.csv")[1]
     ]
-    for b in _read(gt / "burners.csv")[1]:
+    burners, shared = _read(gt / "burners.csv")[1], _read(gt / "shared_phones.csv")[1]
+    assert burners and shared
+    for b in burners:
         assert (b["person_id"] in users[b["number"]]) == (b["in_phone_users"] == "true")
         used = [t for x, y, t in calls if b["number"] in (x, y)]
         since, until = (datetime.fromisoformat(b[k]) for k in ("since", "until"))
@@ -276,7 +282,7 @@ def test_phones_burners_swaps_aliases_and_dna(clean: Path) -> None:
         assert all(t < at for x, y, t in calls if s["old_number"] in (x, y))
         assert all(t >= at for x, y, t in calls if s["new_number"] in (x, y))
         assert s["person_id"] in users[s["old_number"]]
-    for s in _read(gt / "shared_phones.csv")[1]:
+    for s in shared:
         assert {s["owner_id"], s["shared_with_id"]} <= users[s["number"]]
 
     persons = {r["person_id"]: r for r in _read(clean / "persons.csv")[1]}
@@ -328,16 +334,17 @@ def test_dirty_rows_listed_are_exactly_the_bad_rows(dirty: Path) -> None:
 
 
 def test_the_ingest_rejects_exactly_the_dirty_rows(dirty: Path) -> None:
-    prepare_mod = pytest.importorskip("netintel.ingest.prepare")
-    read_mod = pytest.importorskip("netintel.ingest.read")
+    from netintel.ingest.prepare import Options, prepare
+    from netintel.ingest.read import read_file
+
     listed = _read(dirty / "ground_truth" / "dirty_rows.csv")[1]
     expected: dict[str, set[int]] = defaultdict(set)
     for r in listed:
         expected[r["file"]].add(int(r["row"]))
-    opts = prepare_mod.Options(phone_region="CN")
+    opts = Options(phone_region="CN")
     for name, record in _written():
-        raw = read_mod.read_file(dirty / f"{name}.csv")
-        prep = prepare_mod.prepare(raw, record, None, opts)
+        raw = read_file(dirty / f"{name}.csv")
+        prep = prepare(raw, record, None, opts)
         assert {r.row for r in prep.rejects} == expected[f"{name}.csv"], name
 
 

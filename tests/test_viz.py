@@ -303,6 +303,7 @@ def test_overview_of_gangs_names_each_gangs_alliance() -> None:
     data = payload(map_html(G, communities=gangs, max_nodes=10, seed=0))
     ov, comm = data["overview"], data["nodes"]["community"]
     names = [c["name"] for c in data["communities"]]
+    assert len(ov["alliance"]) == 6  # one per gang
     for c, alliance in enumerate(ov["alliance"]):
         member = comm.index(c)  # nodes are in canonical order: node i is integer i
         assert alliance == gangs.alliance_of(gangs.membership[member])

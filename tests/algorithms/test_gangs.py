@@ -7,6 +7,7 @@ import json
 import random
 from collections.abc import Hashable, Sequence
 
+import engines as fast_engines
 import networkx as nx
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from stability_reference import expected_stability
 
 from netintel.algorithms import Gangs, find_gangs, infomap, label_propagation, louvain
 
-pytest.importorskip("infomap")
+fast_engines.engine("infomap")
 
 
 def _ring(sizes: list[int], *, inside: float = 1.0, between: float = 1.0) -> nx.Graph:

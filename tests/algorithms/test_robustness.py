@@ -125,6 +125,7 @@ def test_samples_report_kendall_tau_and_top_overlap_with_the_full_ranking(
 ) -> None:
     rs = rank_stability(siren, "degree", drop_nodes=0.1, drop_links=0.1, samples=8, seed=2, top=5)
     full = rs.table["rank"]
+    assert len(rs.samples) == len(rs.ranks) == 8
     assert (rs.samples["nodes_dropped"] == 4).all()
     m_left = [
         siren.subgraph(set(siren) - set(r[r.isna()].index)).number_of_edges()

@@ -3,16 +3,16 @@ records, determinism, the synthetic cases, and the write-back on the real Neo4j.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from loaded_graph import LoadedGraph
 
 from netintel.cli import cli
-from netintel.db import apply_schema, clear_graph, graph_summary, run_query
+from netintel.db import graph_summary, run_query
 from netintel.exceptions import DatabaseError
 from netintel.inferred import read_inferred, write_inferred
 from netintel.ingest import ingest
@@ -346,22 +346,22 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def db(
-    neo4j_driver: neo4j.Driver, small: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    report = ingest(
-        small,
-        driver=neo4j_driver,
-        mapping=small / "mapping.yaml",
-        reject_dir=tmp_path_factory.mktemp("infer-rejects"),
-        progress=False,
-    )
-    assert report.rows_rejected == 0
-    yield neo4j_driver
-    clear_graph(neo4j_driver, force=True)
+    loaded_graph: LoadedGraph, small: Path, tmp_path_factory: pytest.TempPathFactory
+) -> neo4j.Driver:
+    def load(driver: neo4j.Driver) -> neo4j.Driver:
+        report = ingest(
+            small,
+            driver=driver,
+            mapping=small / "mapping.yaml",
+            reject_dir=tmp_path_factory.mktemp("infer-rejects"),
+            progress=False,
+        )
+        assert report.rows_rejected == 0
+        return driver
+
+    return loaded_graph("infer-small", load)
 
 
 def _network(driver: neo4j.Driver) -> list[tuple[str, str, int]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
@@ -20,9 +19,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from loaded_graph import LoadedGraph
 
 from netintel.cli import cli
-from netintel.db import apply_schema, clear_graph
 from netintel.exceptions import UnknownIdError
 from netintel.export import export
 from netintel.ingest import ingest
@@ -99,22 +98,20 @@ def test_a_graph_without_ingest_or_zone_is_utc(graph: neo4j.Driver) -> None:
     assert case_timezone(graph) == "UTC"
 
 
-@pytest.fixture(scope="module")
-def case(
-    neo4j_driver: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    report = ingest(
-        _frames(),
-        driver=neo4j_driver,
-        timezone="Asia/Shanghai",
-        reject_dir=tmp_path_factory.mktemp("rejects"),
-        progress=False,
-    )
-    assert report.rows_rejected == 0
-    yield neo4j_driver
-    clear_graph(neo4j_driver, force=True)
+@pytest.fixture
+def case(loaded_graph: LoadedGraph, tmp_path_factory: pytest.TempPathFactory) -> neo4j.Driver:
+    def load(driver: neo4j.Driver) -> neo4j.Driver:
+        report = ingest(
+            _frames(),
+            driver=driver,
+            timezone="Asia/Shanghai",
+            reject_dir=tmp_path_factory.mktemp("rejects"),
+            progress=False,
+        )
+        assert report.rows_rejected == 0
+        return driver
+
+    return loaded_graph("local-case", load)
 
 
 def test_the_case_zone_is_the_ingest_zone(case: neo4j.Driver) -> None:

@@ -16,14 +16,14 @@ seven other seeds at scale 20,000 (see the report of issue 5):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
 import pandas as pd
 import pytest
+from loaded_graph import LoadedGraph
 
-from netintel.db import apply_schema, clear_graph, run_query
+from netintel.db import run_query
 from netintel.ingest import ingest
 from netintel.investigate import (
     alias_candidates_of,
@@ -55,21 +55,21 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def db(
-    neo4j_driver: neo4j.Driver, synth: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    ingest(
-        synth,
-        driver=neo4j_driver,
-        mapping=synth / "mapping.yaml",
-        reject_dir=tmp_path_factory.mktemp("synth-rejects"),
-        progress=False,
-    )
-    yield neo4j_driver
-    clear_graph(neo4j_driver, force=True)
+    loaded_graph: LoadedGraph, synth: Path, tmp_path_factory: pytest.TempPathFactory
+) -> neo4j.Driver:
+    def load(driver: neo4j.Driver) -> neo4j.Driver:
+        ingest(
+            synth,
+            driver=driver,
+            mapping=synth / "mapping.yaml",
+            reject_dir=tmp_path_factory.mktemp("synth-rejects"),
+            progress=False,
+        )
+        return driver
+
+    return loaded_graph("investigate-synth", load)
 
 
 def _truth(synth: Path, name: str) -> pd.DataFrame:

@@ -6,14 +6,13 @@ The calls are ingested once for the module (the VAST mapping keeps phones as ids
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
 import pandas as pd
 import pytest
+from loaded_graph import LoadedGraph
 
-from netintel.db import apply_schema, clear_graph
 from netintel.ingest import ingest
 from netintel.investigate import (
     call_chains_of,
@@ -40,22 +39,22 @@ def cdr(shared_data: Path) -> pd.DataFrame:
     return raw
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def vast(
-    neo4j_driver: neo4j.Driver, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[neo4j.Driver]:
-    clear_graph(neo4j_driver, force=True)
-    apply_schema(neo4j_driver)
-    report = ingest(
-        shared_data / "vast2008_mc3_cdr" / "cdr.csv",
-        driver=neo4j_driver,
-        mapping=VAST_MAPPING,
-        reject_dir=tmp_path_factory.mktemp("vast-rejects"),
-        progress=False,
-    )
-    assert report.rows_loaded == 9834
-    yield neo4j_driver
-    clear_graph(neo4j_driver, force=True)
+    loaded_graph: LoadedGraph, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> neo4j.Driver:
+    def load(driver: neo4j.Driver) -> neo4j.Driver:
+        report = ingest(
+            shared_data / "vast2008_mc3_cdr" / "cdr.csv",
+            driver=driver,
+            mapping=VAST_MAPPING,
+            reject_dir=tmp_path_factory.mktemp("vast-rejects"),
+            progress=False,
+        )
+        assert report.rows_loaded == 9834
+        return driver
+
+    return loaded_graph("vast", load)
 
 
 def test_phone_200_most_frequent_contact(vast: neo4j.Driver, cdr: pd.DataFrame) -> None:
