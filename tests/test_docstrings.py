@@ -8,7 +8,7 @@ unless the function names them otherwise, e.g. ``**options``) must appear
 there, so adding a parameter without its documentation fails the test.
 
 For now only the functions defined in the modules of ``CHECKED`` are held to
-this: db, localtime, server, server.importer.
+this: db, localtime, projection, server, server.importer.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _UNDOCUMENTED_OK = {"self", "cls", "args", "kwargs"}
 CHECKED = (
     "netintel.db",
     "netintel.localtime",
+    "netintel.projection",
     "netintel.server",
     "netintel.server.importer",
 )
