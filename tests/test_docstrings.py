@@ -8,7 +8,8 @@ unless the function names them otherwise, e.g. ``**options``) must appear
 there, so adding a parameter without its documentation fails the test.
 
 For now only the functions defined in the modules of ``CHECKED`` are held to
-this: db, localtime, projection, server, server.importer.
+this: algorithms.communities, cluster, config, db, localtime, outfiles, projection,
+server, server.importer.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ _UNDOCUMENTED_OK = {"self", "cls", "args", "kwargs"}
 
 #: Modules (by the name of the module that defines the function) the test covers.
 CHECKED = (
+    "netintel.algorithms.communities",
+    "netintel.cluster",
+    "netintel.config",
     "netintel.db",
     "netintel.localtime",
+    "netintel.outfiles",
     "netintel.projection",
     "netintel.server",
     "netintel.server.importer",
