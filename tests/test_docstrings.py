@@ -8,8 +8,9 @@ unless the function names them otherwise, e.g. ``**options``) must appear
 there, so adding a parameter without its documentation fails the test.
 
 For now only the functions defined in the modules of ``CHECKED`` are held to
-this: algorithms.communities, cluster, config, db, localtime, outfiles, projection,
-server, server.importer.
+this: algorithms.communities, cluster, config, cypher, db, export, localtime,
+outfiles, phones, projection, report, runs, schema, server, server.importer,
+snapshot.
 """
 
 from __future__ import annotations
@@ -31,12 +32,19 @@ CHECKED = (
     "netintel.algorithms.communities",
     "netintel.cluster",
     "netintel.config",
+    "netintel.cypher",
     "netintel.db",
+    "netintel.export",
     "netintel.localtime",
     "netintel.outfiles",
+    "netintel.phones",
     "netintel.projection",
+    "netintel.report",
+    "netintel.runs",
+    "netintel.schema",
     "netintel.server",
     "netintel.server.importer",
+    "netintel.snapshot",
 )
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]*)\n-{3,}$", re.MULTILINE)
 
