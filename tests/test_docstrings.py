@@ -11,7 +11,8 @@ For now only the functions defined in the modules of ``CHECKED`` are held to
 this: algorithms.communities, cluster, config, contest._baseline,
 contest._challenge, contest._format, contest._leaderboard, contest._score,
 cypher, db, export, localtime, outfiles, phones, projection, report, runs,
-schema, server, server.importer, snapshot.
+schema, server, server.importer, snapshot, viz.browser, viz.fonts, viz.layout,
+viz.maps, viz.page, viz.redact, viz.style.
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ CHECKED = (
     "netintel.server",
     "netintel.server.importer",
     "netintel.snapshot",
+    "netintel.viz.browser",
+    "netintel.viz.fonts",
+    "netintel.viz.layout",
+    "netintel.viz.maps",
+    "netintel.viz.page",
+    "netintel.viz.redact",
+    "netintel.viz.style",
 )
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]*)\n-{3,}$", re.MULTILINE)
 
