@@ -10,9 +10,10 @@ there, so adding a parameter without its documentation fails the test.
 For now only the functions defined in the modules of ``CHECKED`` are held to
 this: algorithms.centrality, algorithms.communities, algorithms.disruption,
 algorithms.gangs, algorithms.links, algorithms.results, algorithms.temporal,
-cluster, config, contest._baseline, contest._challenge, contest._format,
-contest._leaderboard, contest._score, cypher, db, export, localtime, outfiles,
-phones, projection, report, runs, schema, server, server.importer, snapshot,
+batch, clitypes, cluster, config, contest._baseline, contest._challenge,
+contest._format, contest._leaderboard, contest._score, cypher, datasets, db,
+export, localtime, outfiles, phones, projection, report, runs, schema, server,
+server.importer, snapshot, synth._dirty, synth._locale, synth._tables,
 viz.browser, viz.fonts, viz.layout, viz.maps, viz.page, viz.redact, viz.style.
 """
 
@@ -39,6 +40,8 @@ CHECKED = (
     "netintel.algorithms.links",
     "netintel.algorithms.results",
     "netintel.algorithms.temporal",
+    "netintel.batch",
+    "netintel.clitypes",
     "netintel.cluster",
     "netintel.config",
     "netintel.contest._baseline",
@@ -47,6 +50,7 @@ CHECKED = (
     "netintel.contest._leaderboard",
     "netintel.contest._score",
     "netintel.cypher",
+    "netintel.datasets",
     "netintel.db",
     "netintel.export",
     "netintel.localtime",
@@ -59,6 +63,9 @@ CHECKED = (
     "netintel.server",
     "netintel.server.importer",
     "netintel.snapshot",
+    "netintel.synth._dirty",
+    "netintel.synth._locale",
+    "netintel.synth._tables",
     "netintel.viz.browser",
     "netintel.viz.fonts",
     "netintel.viz.layout",
