@@ -35,7 +35,7 @@ def apply_schema(driver: neo4j.Driver, *, database: str | None = None) -> int:
     driver : neo4j.Driver
         An open driver (see :func:`netintel.config.driver`).
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database to create the schema in; None means the server's default.
 
     Returns
     -------
@@ -67,7 +67,7 @@ def run_query(
     name : str
         The query's name: the stem of a file in ``netintel/cypher/``.
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database to run the query on; None means the server's default.
     write : bool, default False
         Route the query to a writer (True) or a reader (False).
     **params
@@ -98,7 +98,7 @@ def graph_summary(driver: neo4j.Driver, *, database: str | None = None) -> pd.Da
     driver : neo4j.Driver
         An open driver (see :func:`netintel.config.driver`).
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database to count in; None means the server's default.
 
     Returns
     -------
@@ -124,7 +124,7 @@ def rows_held(driver: neo4j.Driver, run_id: str, *, database: str | None = None)
     run_id : str
         The id of the ingest run.
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database holding the run; None means the server's default.
 
     Returns
     -------
@@ -143,7 +143,7 @@ def server_version(driver: neo4j.Driver, *, database: str | None = None) -> str:
     driver : neo4j.Driver
         An open driver (see :func:`netintel.config.driver`).
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database to connect through; None means the server's default.
 
     Returns
     -------
@@ -162,7 +162,7 @@ def ingest_runs(driver: neo4j.Driver, *, database: str | None = None) -> list[st
     driver : neo4j.Driver
         An open driver (see :func:`netintel.config.driver`).
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database holding the runs; None means the server's default.
 
     Returns
     -------
@@ -182,7 +182,7 @@ def case_phone_region(driver: neo4j.Driver, *, database: str | None = None) -> s
     driver : neo4j.Driver
         An open driver (see :func:`netintel.config.driver`).
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database holding the ingest runs; None means the server's default.
 
     Returns
     -------
@@ -216,7 +216,7 @@ def clear_graph(driver: neo4j.Driver, *, force: bool = False, database: str | No
     force : bool, default False
         Clear the graph even when it holds ingest runs.
     database : str or None, default None
-        The Neo4j database to use; None means the server's default database.
+        The database to clear; None means the server's default.
 
     Raises
     ------
