@@ -461,6 +461,22 @@ def load_run_file(path: str | Path) -> BatchSpec:
     """Read and check a run file (``.yaml``/``.yml`` or ``.toml``; see ``docs/batch.md``).
 
     A :class:`~netintel.exceptions.BatchError` names the file, the bad key and the reason.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The run file.
+
+    Returns
+    -------
+    BatchSpec
+        The checked batch: its projections, algorithms and settings.
+
+    Raises
+    ------
+    BatchError
+        When the file cannot be read, is not UTF-8, YAML or TOML, has another suffix,
+        or has a bad key or value.
     """
     p = Path(path)
     try:

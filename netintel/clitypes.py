@@ -168,6 +168,21 @@ def normalise_phone(number: str, region: str | None) -> str:
     """A phone number as the graph stores it: E.164 when it parses as a valid number
     (national forms with ``region``), else as given (identifiers such as VAST's ``200``).
 
+    Parameters
+    ----------
+    number : str
+        The number as typed.
+    region : str or None
+        The region national numbers are read in (``GB``, ``CN``); None reads only
+        international ones.
+
+    Returns
+    -------
+    str
+        The E.164 form, or ``number`` itself when it is not a valid number.
+
+    Examples
+    --------
     >>> normalise_phone("013812340001", "CN"), normalise_phone("+44 20 7946 0958", None)
     ('+8613812340001', '+442079460958')
     >>> normalise_phone("200", None)

@@ -84,6 +84,23 @@ def check_scheduler(value: str) -> str:
     """``value`` if it names a Dask scheduler (``tcp://HOST:PORT``, ``tls://...``) or
     ``local:N`` (N >= 1 local worker processes), else ValueError with the reason.
 
+    Parameters
+    ----------
+    value : str
+        The scheduler's address, or ``local:N``.
+
+    Returns
+    -------
+    str
+        ``value`` itself.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is neither a scheduler address nor ``local:N`` with N >= 1.
+
+    Examples
+    --------
     >>> check_scheduler("tcp://10.0.0.5:8786")
     'tcp://10.0.0.5:8786'
     >>> check_scheduler("local:2")
@@ -107,6 +124,21 @@ def open_client(scheduler: str) -> Client:
     ``local:N`` starts a :class:`dask.distributed.LocalCluster` of N worker processes
     (one thread each, TCP on loopback, the dashboard on a free port) on this machine;
     :func:`close_client` closes both.
+
+    Parameters
+    ----------
+    scheduler : str
+        A scheduler's address (``tcp://HOST:PORT``, ``tls://...``) or ``local:N``.
+
+    Returns
+    -------
+    dask.distributed.Client
+        The connected client.
+
+    Raises
+    ------
+    ValueError
+        When ``scheduler`` is not valid (see :func:`check_scheduler`).
     """
     from dask.distributed import Client, LocalCluster
 
@@ -128,7 +160,13 @@ def open_client(scheduler: str) -> Client:
 
 
 def close_client(client: Client) -> None:
-    """Close a client of :func:`open_client` (and its local cluster)."""
+    """Close a client of :func:`open_client` (and its local cluster).
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        A client :func:`open_client` returned.
+    """
     cluster = getattr(client, "_netintel_cluster", None)
     client.close()
     if cluster is not None:
@@ -205,12 +243,39 @@ def _rewrite_task(
 
 
 def scheduler_address(client: Client) -> str:
-    """The address of the client's scheduler (``tcp://HOST:PORT``)."""
+    """The address of the client's scheduler (``tcp://HOST:PORT``).
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        A connected client.
+
+    Returns
+    -------
+    str
+        The scheduler's address, ``"?"`` when the scheduler does not say.
+    """
     return str(client.scheduler_info(n_workers=0).get("address", "?"))
 
 
 def workers_of(client: Client) -> int:
-    """How many workers the client's scheduler has (waiting up to :data:`WORKER_WAIT_S`)."""
+    """How many workers the client's scheduler has (waiting up to :data:`WORKER_WAIT_S`).
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        A connected client.
+
+    Returns
+    -------
+    int
+        The number of workers, at least 1.
+
+    Raises
+    ------
+    BatchError
+        When no worker joins within :data:`WORKER_WAIT_S` seconds.
+    """
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
     except TimeoutError:

@@ -123,6 +123,22 @@ def load_settings(path: Path | None = None) -> Settings:
 
     Unknown tables or keys, bad TOML and a password in a file that others can read
     raise :class:`ConfigFileError` naming the file and the key.
+
+    Parameters
+    ----------
+    path : pathlib.Path or None, default None
+        The config file; None means the one :func:`config_path` finds.
+
+    Returns
+    -------
+    Settings
+        The file's settings; empty settings when there is no config file.
+
+    Raises
+    ------
+    ConfigFileError
+        When the file cannot be read, is not valid TOML, has unknown tables or keys or
+        bad values, or holds a password while others can read it.
     """
     path = path if path is not None else config_path()
     if path is None:
@@ -193,6 +209,23 @@ NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 def check_uri(value: str) -> str:
     """``value`` if its scheme is one of :data:`NEO4J_SCHEMES`, else ValueError.
 
+    Parameters
+    ----------
+    value : str
+        A Neo4j URI such as ``neo4j://localhost:7687``.
+
+    Returns
+    -------
+    str
+        ``value`` itself.
+
+    Raises
+    ------
+    ValueError
+        When the scheme is missing or unknown, or nothing follows ``://``.
+
+    Examples
+    --------
     >>> check_uri("http://localhost:7474")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -208,7 +241,18 @@ def check_uri(value: str) -> str:
 
 
 def defaults_map(settings: Settings) -> Mapping[str, Any]:
-    """The ``[defaults]`` tables with option names as click spells them (``-`` -> ``_``)."""
+    """The ``[defaults]`` tables with option names as click spells them (``-`` -> ``_``).
+
+    Parameters
+    ----------
+    settings : Settings
+        Settings as :func:`load_settings` returns them.
+
+    Returns
+    -------
+    mapping
+        The ``[defaults]`` tables, nested as in the file, keys with ``-`` replaced by ``_``.
+    """
 
     def fix(value: Any) -> Any:
         if isinstance(value, dict):
@@ -341,6 +385,17 @@ def driver(conn: Connection | None = None) -> neo4j.Driver:
 
     The caller closes it (``with config.driver() as drv: ...``). Driver errors (unreachable
     server, wrong password) propagate unchanged.
+
+    Parameters
+    ----------
+    conn : Connection or None, default None
+        Where and how to connect; None means :func:`connection` with its defaults
+        (which may start the local server).
+
+    Returns
+    -------
+    neo4j.Driver
+        The open driver.
     """
     conn = conn if conn is not None else connection()
     drv = neo4j.GraphDatabase.driver(

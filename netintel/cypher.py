@@ -32,7 +32,23 @@ CYPHER_DIR = _cypher_dir()
 
 @cache
 def query(name: str) -> str:
-    """The text of ``cypher/<name>.cypher`` (comments starting with ``//`` kept)."""
+    """The text of ``cypher/<name>.cypher`` (comments starting with ``//`` kept).
+
+    Parameters
+    ----------
+    name : str
+        The query's name, the stem of a file in ``netintel/cypher/`` (see :func:`names`).
+
+    Returns
+    -------
+    str
+        The query's text, without surrounding blanks and a final ``;``.
+
+    Raises
+    ------
+    SchemaError
+        When there is no query called ``name``.
+    """
     path = CYPHER_DIR / f"{name}.cypher"
     if not path.is_file():
         raise SchemaError(f"no named query {name!r} in {CYPHER_DIR} (known: {', '.join(names())})")

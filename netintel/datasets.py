@@ -379,11 +379,25 @@ def ground_truth_partition(G: nx.Graph, attr: str) -> list[frozenset[Hashable]]:
     (largest first, then by smallest node), so the result compares directly
     with a detected partition (:func:`netintel.algorithms.nmi`).
 
+    Parameters
+    ----------
+    G : networkx graph
+        The graph; every node must have ``attr``.
+    attr : str
+        The node attribute naming each node's community.
+
+    Returns
+    -------
+    list of frozenset
+        The communities, largest first.
+
     Raises
     ------
     ValueError
         If some node lacks ``attr`` (the message names one).
 
+    Examples
+    --------
     >>> G = nx.Graph([(1, 2), (3, 4)])
     >>> nx.set_node_attributes(G, {1: "x", 2: "x", 3: "y", 4: "x"}, "gang")
     >>> ground_truth_partition(G, "gang")

@@ -28,7 +28,20 @@ __all__ = [
 
 
 def apply_schema(driver: neo4j.Driver, *, database: str | None = None) -> int:
-    """Create every constraint and index of the schema (idempotent); return how many."""
+    """Create every constraint and index of the schema (idempotent); return how many.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    database : str or None, default None
+        The database to create the schema in; None means the server's default.
+
+    Returns
+    -------
+    int
+        The number of schema statements run (the same on every call).
+    """
     n = 0
     for stmt in constraint_statements():
         driver.execute_query(stmt, database_=database)
@@ -45,7 +58,31 @@ def run_query(
     write: bool = False,
     **params: Any,
 ) -> list[dict[str, Any]]:
-    """Run the named query ``cypher/<name>.cypher`` with parameters; rows as dicts."""
+    """Run the named query ``cypher/<name>.cypher`` with parameters; rows as dicts.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    name : str
+        The query's name: the stem of a file in ``netintel/cypher/``.
+    database : str or None, default None
+        The database to run the query on; None means the server's default.
+    write : bool, default False
+        Route the query to a writer (True) or a reader (False).
+    **params
+        The query's parameters, by name (``$name`` in the Cypher text).
+
+    Returns
+    -------
+    list of dict
+        One dict per record, keyed by the query's return columns.
+
+    Raises
+    ------
+    SchemaError
+        When there is no named query ``name``.
+    """
     routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
     records, _, _ = driver.execute_query(
         query(name), parameters_=params, database_=database, routing_=routing
@@ -54,7 +91,20 @@ def run_query(
 
 
 def graph_summary(driver: neo4j.Driver, *, database: str | None = None) -> pd.DataFrame:
-    """Counts per node label and relationship type."""
+    """Counts per node label and relationship type.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    database : str or None, default None
+        The database to count in; None means the server's default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind``, ``name`` and ``count``, sorted by kind and name.
+    """
     rows = run_query(driver, "graph_summary", database=database)
     frame = pd.DataFrame(rows, columns=["kind", "name", "count"])
     return frame.sort_values(["kind", "name"], ignore_index=True)
@@ -66,19 +116,59 @@ def rows_held(driver: neo4j.Driver, run_id: str, *, database: str | None = None)
 
     An ingest that accounts for every row has ``sum(rows_held(...).values())`` equal to
     its report's ``rows_loaded``.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    run_id : str
+        The id of the ingest run.
+    database : str or None, default None
+        The database holding the run; None means the server's default.
+
+    Returns
+    -------
+    dict of str to int
+        Rows held per source file; empty when the run loaded nothing (or is unknown).
     """
     rows = run_query(driver, "ingest_rows_held", database=database, run=run_id)
     return {str(r["source"]): int(r["rows"]) for r in rows}
 
 
 def server_version(driver: neo4j.Driver, *, database: str | None = None) -> str:
-    """E.g. ``'Neo4j Kernel 5.26.30 community'``."""
+    """E.g. ``'Neo4j Kernel 5.26.30 community'``.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    database : str or None, default None
+        The database to connect through; None means the server's default.
+
+    Returns
+    -------
+    str
+        The server's component name, version and edition, separated by spaces.
+    """
     (row,) = run_query(driver, "server_version", database=database)
     return f"{row['name']} {row['version']} {row['edition']}"
 
 
 def ingest_runs(driver: neo4j.Driver, *, database: str | None = None) -> list[str]:
-    """The ids of the ingest runs recorded in the graph, newest first."""
+    """The ids of the ingest runs recorded in the graph, newest first.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    database : str or None, default None
+        The database holding the runs; None means the server's default.
+
+    Returns
+    -------
+    list of str
+        The run ids; empty for a graph without ingest runs.
+    """
     return [r["run_id"] for r in run_query(driver, "ingest_run_ids", database=database)]
 
 
@@ -86,6 +176,19 @@ def case_phone_region(driver: neo4j.Driver, *, database: str | None = None) -> s
     """The phone region (``GB``, ``CN``) of the latest ingest that had one, else None.
 
     This is the region national numbers typed by an analyst are read in.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    database : str or None, default None
+        The database holding the ingest runs; None means the server's default.
+
+    Returns
+    -------
+    str or None
+        The region of the newest of the latest 50 ingest runs whose recorded options name
+        one; None when none does.
     """
     for row in run_query(driver, "ingest_run_options", database=database, limit=50):
         try:
@@ -105,6 +208,20 @@ def clear_graph(driver: neo4j.Driver, *, force: bool = False, database: str | No
     cleared only with ``force=True``; otherwise :class:`~netintel.exceptions.ClearRefusedError`
     names the runs and nothing is deleted. An empty graph, or one holding only what was
     created without an ingest, is cleared without force.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    force : bool, default False
+        Clear the graph even when it holds ingest runs.
+    database : str or None, default None
+        The database to clear; None means the server's default.
+
+    Raises
+    ------
+    ClearRefusedError
+        When the graph holds ingest runs and ``force`` is False.
     """
     if not force:
         runs = ingest_runs(driver, database=database)

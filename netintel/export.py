@@ -91,6 +91,19 @@ _GEXF_RESERVED = frozenset(
 def format_value(value: Any) -> str | int | float | bool | None:
     """``value`` as a type GraphML, GEXF and spreadsheets accept (None: leave it out).
 
+    Parameters
+    ----------
+    value : object
+        An attribute value (lists, dicts, dates, numpy scalars, missing values, ...).
+
+    Returns
+    -------
+    str, int, float, bool or None
+        Lists joined with ``|``, mappings as JSON, dates as ISO text, numpy scalars as
+        Python numbers; None for a missing value.
+
+    Examples
+    --------
     >>> format_value(["suspect", "buyer"]), format_value({"a": 1}), format_value(float("nan"))
     ('suspect|buyer', '{"a": 1}', None)
     >>> format_value(dt.date(2024, 5, 1)), format_value(np.int64(3))
@@ -364,6 +377,18 @@ class Exporter(ABC):
 def node_sizes(view: GraphView) -> np.ndarray:
     """Each node's size as the map draws it: :data:`~netintel.viz.style.NODE_SIZE` by score.
 
+    Parameters
+    ----------
+    view : GraphView
+        The view of the graph (:func:`netintel.viz.model.describe`).
+
+    Returns
+    -------
+    numpy.ndarray
+        One size per node of the view, in its order.
+
+    Examples
+    --------
     >>> G = nx.path_graph(3)
     >>> node_sizes(describe(G, size_by="degree")).tolist()
     [8.0, 36.0, 8.0]
@@ -803,7 +828,25 @@ EXPORTERS: tuple[type[Exporter], ...] = (
 
 
 def exporter_for(path: str | Path, **options: Any) -> Exporter:
-    """The exporter for ``path``'s suffix (no suffix: a folder of CSV tables)."""
+    """The exporter for ``path``'s suffix (no suffix: a folder of CSV tables).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The export's target; its suffix picks the format.
+    **options
+        Keyword arguments of the exporter's class (``redact``, ``weight``, ``title``, ...).
+
+    Returns
+    -------
+    Exporter
+        An exporter of the class of :data:`EXPORTERS` that takes the suffix.
+
+    Raises
+    ------
+    ValueError
+        When no exporter takes the suffix.
+    """
     suffix = Path(path).suffix.lower()
     for cls in EXPORTERS:
         if suffix in cls.suffixes:
@@ -824,6 +867,31 @@ def export(
     """Export ``G`` to ``path`` (format from the suffix) and return the files written.
 
     ``options`` go to the exporter (``redact``, ``weight``, ``title``, ...).
+
+    Parameters
+    ----------
+    G : networkx graph
+        The network.
+    path : str or pathlib.Path
+        The target; its suffix picks the format (see :func:`exporter_for`).
+    communities : Communities or mapping, optional
+        The nodes' communities.
+    size_by : mapping, Series, node attribute name or ``"degree"``, optional
+        The score of each node.
+    results : mapping of str to result, optional
+        Result tables to add, by name.
+    **options
+        Keyword arguments of the exporter (see :func:`exporter_for`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    ValueError
+        When no exporter takes the suffix of ``path``.
     """
     exporter = exporter_for(path, **options)
     exporter.write(G, communities=communities, size_by=size_by, results=results)

@@ -47,6 +47,23 @@ def _zone(name: str) -> ZoneInfo:
 def zone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
     """The time zone ``tz`` (an IANA name or a tzinfo); ``None`` or ``""`` is UTC.
 
+    Parameters
+    ----------
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+
+    Returns
+    -------
+    datetime.tzinfo
+        ``tz`` itself when it is a tzinfo, else the ``zoneinfo.ZoneInfo`` of that name.
+
+    Raises
+    ------
+    ValueError
+        When ``tz`` names no known zone.
+
+    Examples
+    --------
     >>> zone("Asia/Shanghai"), zone(None)
     (zoneinfo.ZoneInfo(key='Asia/Shanghai'), zoneinfo.ZoneInfo(key='UTC'))
     >>> zone("Mars/Olympus")
@@ -60,13 +77,51 @@ def zone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
 
 
 def zone_name(tz: str | dt.tzinfo | None) -> str:
-    """The name of ``tz`` (``"UTC"`` for ``None``)."""
+    """The name of ``tz`` (``"UTC"`` for ``None``).
+
+    Parameters
+    ----------
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+
+    Returns
+    -------
+    str
+        The zone's IANA key, or its ``str()`` for a tzinfo without one.
+
+    Raises
+    ------
+    ValueError
+        When ``tz`` names no known zone.
+
+    Examples
+    --------
+    >>> zone_name(None), zone_name("Europe/Rome")
+    ('UTC', 'Europe/Rome')
+    """
     z = zone(tz)
     return str(getattr(z, "key", None) or z)
 
 
 def is_time(value: Any) -> bool:
-    """True for a point in time netintel shows: a datetime (not a date) or a neo4j DateTime."""
+    """True for a point in time netintel shows: a datetime (not a date) or a neo4j DateTime.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True for a present (not NaT) ``datetime.datetime`` or pandas Timestamp, or a
+        ``neo4j.time`` value that converts to a native one; False otherwise.
+
+    Examples
+    --------
+    >>> is_time(dt.datetime(2023, 5, 1)), is_time(dt.date(2023, 5, 1)), is_time(pd.NaT)
+    (True, False, False)
+    """
     if isinstance(value, dt.datetime):
         return not is_missing(value)
     return type(value).__module__.startswith("neo4j.time") and hasattr(value, "to_native")
@@ -76,6 +131,21 @@ def to_local(value: Any, tz: str | dt.tzinfo | None) -> pd.Timestamp | None:
     """``value`` as a timestamp in ``tz``; naive times and numbers (epoch milliseconds)
     are taken as UTC, as they are stored. Missing values give ``None``.
 
+    Parameters
+    ----------
+    value : object
+        A pandas Timestamp, datetime, ISO 8601 text, ``neo4j.time`` value or a number
+        (epoch milliseconds).
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        The time in ``tz``; None for a missing value.
+
+    Examples
+    --------
     >>> to_local(1682964600000, "Asia/Shanghai")
     Timestamp('2023-05-02 02:10:00+0800', tz='Asia/Shanghai')
     """
@@ -94,6 +164,21 @@ def to_local(value: Any, tz: str | dt.tzinfo | None) -> pd.Timestamp | None:
 def zone_label(tz: str | dt.tzinfo | None, at: Any = None) -> str:
     """How a zone is said next to a time: abbreviation and offset at ``at`` (default now).
 
+    Parameters
+    ----------
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+    at : object, optional
+        The time at which the abbreviation and offset apply (anything :func:`to_local`
+        takes); None (the default) means now.
+
+    Returns
+    -------
+    str
+        ``"ABBR (+hh:mm)"``, or only the offset for zones without an abbreviation.
+
+    Examples
+    --------
     >>> zone_label("Europe/Rome", pd.Timestamp("2023-07-01T00:00Z"))
     'CEST (+02:00)'
     >>> zone_label("Asia/Dubai", pd.Timestamp("2023-07-01T00:00Z"))
@@ -114,6 +199,23 @@ def format_local(value: Any, tz: str | dt.tzinfo | None, *, seconds: bool = Fals
 
     An empty string for a missing value.
 
+    Parameters
+    ----------
+    value : object
+        A time, as :func:`to_local` takes it.
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+    seconds : bool, default False
+        Show seconds too.
+
+    Returns
+    -------
+    str
+        ``"YYYY-MM-DD HH:MM[:SS]"`` followed by :func:`zone_label` at that time; ``""``
+        for a missing value.
+
+    Examples
+    --------
     >>> format_local("2023-03-26T01:30Z", "Europe/London")
     '2023-03-26 02:30 BST (+01:00)'
     """
@@ -144,6 +246,32 @@ def localize(
 
     Written to CSV the times read as ISO 8601 with their offset.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame to convert (not modified).
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+    columns : iterable of str, optional
+        The columns to consider; None (the default) means all. Only those holding times
+        (datetime dtype, or objects that are all times) are converted; absent names are
+        skipped.
+    zone_column : str or None, default "timezone"
+        Name of the column added with the zone's name when a column was converted; None
+        adds none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The converted copy.
+
+    Raises
+    ------
+    ValueError
+        When ``tz`` names no known zone.
+
+    Examples
+    --------
     >>> f = pd.DataFrame({"at": pd.to_datetime(["2023-05-01T18:10Z"])})
     >>> localize(f, "Asia/Shanghai").to_csv(index=False).splitlines()[1]
     '2023-05-02 02:10:00+08:00,Asia/Shanghai'

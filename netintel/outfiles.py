@@ -44,7 +44,24 @@ def _is_number(text: str) -> bool:
 
 
 def safe_cell(value: Any) -> Any:
-    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    Parameters
+    ----------
+    value : object
+        A cell's value.
+
+    Returns
+    -------
+    object
+        ``"'" + value`` for text starting with one of :data:`FORMULA_STARTS` that is not a
+        finite number; ``value`` itself otherwise.
+
+    Examples
+    --------
+    >>> safe_cell("=1+1"), safe_cell("-5"), safe_cell(3)
+    ("'=1+1", '-5', 3)
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
         return "'" + value
     return value
@@ -54,6 +71,18 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell (and column name) passed through
     :func:`safe_cell`.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame (not modified); numeric columns are left as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The neutralised copy.
+
+    Examples
+    --------
     >>> safe_frame(pd.DataFrame({"name": ["=1+1", "Ann"], "n": [1, 2]}))["name"].tolist()
     ["'=1+1", 'Ann']
     """
@@ -72,6 +101,18 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     On an exception the temporary file is removed and ``path`` is left as it was (absent,
     or the previous complete version).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The target file; its folder is created when missing.
+
+    Yields
+    ------
+    pathlib.Path
+        An empty temporary file in the target's folder, to write to.
+
+    Examples
+    --------
     >>> import tempfile
     >>> target = Path(tempfile.mkdtemp()) / "out.txt"
     >>> with atomic_path(target) as tmp:
@@ -95,6 +136,22 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def write_csv(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8-sig") -> Path:
     """Write ``frame`` as CSV (no index) to ``path``: atomically, formulas neutralised.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; text cells and column names go through :func:`safe_cell`.
+    path : str or pathlib.Path
+        The target file (its folder is created when missing).
+    encoding : str, default "utf-8-sig"
+        The file's encoding; the default writes a UTF-8 byte-order mark.
+
+    Returns
+    -------
+    pathlib.Path
+        The target path.
+
+    Examples
+    --------
     >>> import tempfile
     >>> out = write_csv(pd.DataFrame({"v": ["=2*3"]}), Path(tempfile.mkdtemp()) / "t.csv")
     >>> out.read_bytes()
@@ -107,7 +164,20 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8-s
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically: the whole page or none of it."""
+    """Write ``text`` (UTF-8) to ``path`` atomically: the whole page or none of it.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The target file (its folder is created when missing).
+    text : str
+        The content.
+
+    Returns
+    -------
+    pathlib.Path
+        The target path.
+    """
     target = Path(path)
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")

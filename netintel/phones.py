@@ -25,6 +25,24 @@ def phone_key(text: str, region: str | None) -> str:
 
     Raises ``ValueError`` (with the reason) when it is not a valid number in ``region``.
     Cached: the same numbers recur in every column and file.
+
+    Parameters
+    ----------
+    text : str
+        The number as written.
+    region : str or None
+        The region (``GB``, ``CN``) national numbers are read in; None accepts only
+        international numbers.
+
+    Returns
+    -------
+    str
+        The E.164 key, e.g. ``+441632960001``.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not a valid phone number in ``region``.
     """
     try:
         num = phonenumbers.parse(text, region)

@@ -1034,6 +1034,33 @@ def phone_call_network(
 
     Options and edge attributes as :func:`person_call_network`; nodes are ``Phone``
     numbers, every call between two phones counts.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    since, until : datetime, date, ISO string or None
+        Only calls with ``since <= at < until`` (naive values are UTC).
+    region : str or list of str, optional
+        Only calls routed through a cell tower (``Location``) of these regions.
+    directed : bool, default False
+        Caller -> callee edges; otherwise one edge per pair, both directions summed.
+    attributes : bool, default True
+        Also read the nodes' properties into ``node_attributes``.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    Projection
+        Phone network, weight ``calls``; edge attributes ``calls``, ``duration_s``,
+        ``first_call``, ``last_call``.
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date or time, ``since`` is not before
+        ``until``, or ``region`` is neither a name nor a non-empty list of names.
     """
     return _project(
         driver,
@@ -1062,6 +1089,31 @@ def co_offending_network(
     until``, times cut off; cases without an opening date drop out when a bound is
     given); ``region`` by the case's region. Weight ``cases`` (shared cases);
     ``case_ids`` lists them.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    since, until : datetime, date, ISO string or None
+        Only cases opened on ``since <= opened < until``.
+    region : str or list of str, optional
+        Only cases of these regions.
+    attributes : bool, default True
+        Also read the nodes' properties into ``node_attributes``.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    Projection
+        Undirected person network, weight ``cases``; edge attributes ``cases`` and
+        ``case_ids``.
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date or time, ``since`` is not before
+        ``until``, or ``region`` is neither a name nor a non-empty list of names.
     """
     return _project(
         driver,
@@ -1100,6 +1152,34 @@ def co_location_network(
     sightings ``s`` and ``t`` weighs ``2 / (k(s) + k(t))``; ``strength`` is the sum over the
     pair's meetings. Two people seen there with nobody else: 1; with ``n`` other
     sightings around both: ``1 / (n + 1)``.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    window : timedelta, float or str, default "1h"
+        How far apart two sightings may be and still meet (seconds for a number).
+    since, until : datetime, date, ISO string or None
+        Only sightings with ``since <= at < until`` (naive values are UTC).
+    region : str or list of str, optional
+        Only locations of these regions.
+    attributes : bool, default True
+        Also read the nodes' properties into ``node_attributes``.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    Projection
+        Undirected person network, weight ``meetings``; edge attributes ``meetings``,
+        ``strength``, ``location_ids``, ``first_meeting``, ``last_meeting``.
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date or time, ``since`` is not before
+        ``until``, or ``region`` is neither a name nor a non-empty list of names. Also
+        when ``window`` is not a duration or is negative.
     """
     return _project(
         driver,
@@ -1130,6 +1210,33 @@ def transfer_network(
     ``transfers``; ``amount`` (total), ``first_transfer``, ``last_transfer``,
     ``transfer_ids`` and ``victims`` (person ids). ``directed=False`` folds both
     directions of a pair into one edge.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    since, until : datetime, date, ISO string or None
+        Only transfers with ``since <= at < until``.
+    region : str or list of str, optional
+        Only transfers at locations of these regions.
+    directed : bool, default True
+        Seller -> buyer edges; False folds both directions of a pair into one edge.
+    attributes : bool, default True
+        Also read the nodes' properties into ``node_attributes``.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    Projection
+        Person network, weight ``transfers``; edge attributes ``transfers``, ``amount``,
+        ``first_transfer``, ``last_transfer``, ``transfer_ids``, ``victims``.
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date or time, ``since`` is not before
+        ``until``, or ``region`` is neither a name nor a non-empty list of names.
     """
     return _project(
         driver,
@@ -1232,6 +1339,39 @@ def multiplex_network(
     ``transfers``), which stay edge attributes. It must give a factor (a number >= 0) for
     every chosen layer. ``None``: each layer's own weight unscaled (``calls``, ``cases``,
     ``meetings``, ``transfers``). The factors used are in ``params["weights"]``.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    layers : sequence of str, default LAYERS
+        The layers to read, a non-empty selection of :data:`LAYERS`.
+    since, until : datetime, date, ISO string or None
+        Time bounds, applied to every layer as in its own function.
+    region : str or list of str, optional
+        Regions, applied to every layer as in its own function.
+    window : timedelta, float or str, default "1h"
+        The co-location window (see :func:`co_location_network`).
+    weights : mapping of str to float or None, default MULTIPLEX_WEIGHTS
+        Factor per layer, or None for each layer's own weight unscaled.
+    attributes : bool, default True
+        Also read the nodes' properties into ``node_attributes``.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    Projection
+        Undirected person network with one edge per pair and layer; edge attribute
+        ``layer``, ``weight`` and the layers' own attributes.
+
+    Raises
+    ------
+    ValueError
+        When ``since`` or ``until`` is not a date or time, ``since`` is not before
+        ``until``, or ``region`` is neither a name nor a non-empty list of names. Also
+        when ``layers`` is empty or names an unknown layer, or ``weights`` does not
+        give a number >= 0 for every chosen layer.
     """
     chosen = list(dict.fromkeys([layers] if isinstance(layers, str) else layers))
     unknown = [x for x in chosen if x not in LAYERS]
@@ -1301,6 +1441,27 @@ def project(driver: neo4j.Driver, name: str, **options: Any) -> Projection:
 
     ``project(driver, p.name, **p.params)`` repeats projection ``p``.
 
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    name : str
+        A key of :data:`PROJECTIONS`.
+    **options
+        Keyword arguments of that projection's function.
+
+    Returns
+    -------
+    Projection
+        What the projection's function returns.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is not a known projection (or an option is invalid).
+
+    Examples
+    --------
     >>> sorted(PROJECTIONS)
     ['co_location', 'co_offending', 'multiplex', 'person_calls', 'phone_calls', 'ties', 'transfers']
     """

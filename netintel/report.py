@@ -71,6 +71,21 @@ class Section:
 def render_markdown(title: str, sections: Sequence[Section]) -> str:
     """The report as Markdown.
 
+    Parameters
+    ----------
+    title : str
+        The report's title (a level-1 heading).
+    sections : sequence of Section
+        The sections, in order: each a level-2 heading, then its paragraphs and tables
+        (tables as Markdown pipe tables).
+
+    Returns
+    -------
+    str
+        The Markdown text.
+
+    Examples
+    --------
     >>> print(render_markdown("T", [Section("S", ["one", pd.DataFrame({"a": [1]})])]))
     # T
     <BLANKLINE>

@@ -286,6 +286,8 @@ def write_run(
         out), so the same result always gets the same id.
     batch_size : int
         Per-node results per write transaction.
+    database : str or None
+        The Neo4j database; None means the server's default.
 
     Idempotent: writing a result under an existing ``run_id`` changes nothing when the
     stored run holds the same result (an interrupted write is completed), and raises
@@ -373,7 +375,27 @@ def _loads(value: Any) -> Any:
 
 
 def read_run(driver: neo4j.Driver, run_id: str, *, database: str | None = None) -> StoredRun:
-    """The analysis run ``run_id``; DatabaseError when there is none."""
+    """The analysis run ``run_id``; DatabaseError when there is none.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    run_id : str
+        The run's id (as :func:`write_run` returned it).
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    StoredRun
+        The run's provenance and per-node results.
+
+    Raises
+    ------
+    DatabaseError
+        When there is no analysis run ``run_id``.
+    """
     records, _, _ = driver.execute_query(
         query("analysis_run_read"),
         {"run_id": run_id},
@@ -443,7 +465,26 @@ def list_runs(
     projection: str | None = None,
     database: str | None = None,
 ) -> pd.DataFrame:
-    """One row per analysis run (optionally of one algorithm / projection), oldest first."""
+    """One row per analysis run (optionally of one algorithm / projection), oldest first.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    algorithm : str or None, default None
+        Only runs of this algorithm.
+    projection : str or None, default None
+        Only runs on this projection.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``run_id``, ``kind``, ``algorithm``, ``engine``, ``seed``, ``projection``,
+        ``label``, ``nodes``, ``communities``, ``modularity``, ``input_hash``, ``started``,
+        ``seconds``, ``status``.
+    """
     records, _, _ = driver.execute_query(
         query("analysis_run_list"),
         {"algorithm": algorithm, "projection": projection},
@@ -473,7 +514,22 @@ def list_runs(
 
 
 def delete_run(driver: neo4j.Driver, run_id: str, *, database: str | None = None) -> bool:
-    """Delete the run and its per-node results; False when there was no such run."""
+    """Delete the run and its per-node results; False when there was no such run.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    run_id : str
+        The run's id.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    bool
+        True when a run was deleted.
+    """
     records, _, _ = driver.execute_query(
         query("analysis_run_delete"),
         {"run_id": run_id},
@@ -501,6 +557,8 @@ def compare_runs(
     a, b : str or StoredRun
         Run ids (read with :func:`read_run`) or runs already read; both must be community
         or consensus runs (ValueError otherwise).
+    database : str or None
+        The Neo4j database; None means the server's default.
 
     Returns
     -------

@@ -652,7 +652,23 @@ LOAD_ORDER: tuple[str, ...] = (
 
 
 def record(name: str) -> RecordType:
-    """The record type called ``name``; a :class:`SchemaError` names the known ones."""
+    """The record type called ``name``; a :class:`SchemaError` names the known ones.
+
+    Parameters
+    ----------
+    name : str
+        The record type's name.
+
+    Returns
+    -------
+    RecordType
+        Its definition in the schema.
+
+    Raises
+    ------
+    SchemaError
+        When the schema has no record type ``name``.
+    """
     try:
         return RECORDS[name]
     except KeyError:

@@ -122,6 +122,22 @@ def read_snapshot(folder: str | Path) -> Projection:
 
     A missing or damaged snapshot, or one whose data no longer gives its input hash,
     raises :class:`~netintel.exceptions.BatchError` naming the folder.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The snapshot folder.
+
+    Returns
+    -------
+    Projection
+        The projection as it was written, with its input hash.
+
+    Raises
+    ------
+    BatchError
+        When the folder holds no readable snapshot of this format, or its edges do not
+        give the snapshot's input hash.
     """
     where = Path(folder)
     try:

@@ -253,6 +253,22 @@ def katz(
     converges; for directed graphs, walks arriving at a node count (as in
     networkx).
 
+    Parameters
+    ----------
+    G : networkx graph
+        The graph.
+    weight : str or None, default "weight"
+        Edge weight attribute; None for unweighted.
+    alpha : float or None, default None
+        The attenuation factor; None means ``0.85 / spectral radius``.
+
+    Returns
+    -------
+    dict
+        Node -> Katz centrality (the vector has unit Euclidean norm).
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> s = katz(nx.star_graph(3), weight=None)
     >>> max(s, key=s.get)
@@ -919,6 +935,20 @@ def burt_constraint(G: nx.Graph, *, weight: str | None = "weight") -> Structural
     Isolated nodes get NaN constraint. Directed graphs use ties in both
     directions, as in networkx.
 
+    Parameters
+    ----------
+    G : networkx graph
+        The graph.
+    weight : str or None, default "weight"
+        Edge weight attribute; None for unweighted.
+
+    Returns
+    -------
+    StructuralHoles
+        Its ``table`` has one row per node: constraint and effective size.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> t = burt_constraint(nx.star_graph(3), weight=None).table
     >>> t.loc[0].round(3).tolist(), t.loc[1].round(3).tolist()

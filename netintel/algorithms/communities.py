@@ -1452,6 +1452,30 @@ def modularity(
 
     Matches :func:`networkx.community.modularity`; NaN when ``G`` has no edge weight.
 
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        The graph (multigraph edges are summed).
+    partition : Communities, mapping of node to label, or iterable of node sets
+        A community for every node of ``G`` and no other node.
+    weight : str or None, default "weight"
+        Edge weight attribute; None for unweighted.
+    resolution : float, default 1.0
+        Modularity resolution (finite, >= 0); above 1 favours smaller communities.
+
+    Returns
+    -------
+    float
+        The modularity; NaN when the total edge weight is 0.
+
+    Raises
+    ------
+    ValueError
+        When a node of ``G`` is in no community or the partition names a node not in ``G``,
+        or ``resolution`` is not a finite number >= 0.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> round(modularity(nx.barbell_graph(5, 0), [range(5), range(5, 10)]), 4)
     0.4524
@@ -1464,6 +1488,28 @@ def modularity(
 def coverage(G: GraphLike, partition: PartitionLike, *, weight: str | None = "weight") -> float:
     """Share of the edge weight that falls inside communities.
 
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        The graph (multigraph edges are summed).
+    partition : Communities, mapping of node to label, or iterable of node sets
+        A community for every node of ``G`` and no other node.
+    weight : str or None, default "weight"
+        Edge weight attribute; None for unweighted.
+
+    Returns
+    -------
+    float
+        Weight of the edges within a community over the total weight; NaN when the
+        total is 0.
+
+    Raises
+    ------
+    ValueError
+        When a node of ``G`` is in no community or the partition names a node not in ``G``.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> round(coverage(nx.barbell_graph(5, 0), [range(5), range(5, 10)]), 4)
     0.9524
@@ -1485,6 +1531,27 @@ def conductance(
     list of sets). Lower is better separated. Directed graphs are treated as
     undirected. NaN where both cut and volume are 0.
 
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        The graph (multigraph edges are summed).
+    partition : Communities, mapping of node to label, or iterable of node sets
+        A community for every node of ``G`` and no other node.
+    weight : str or None, default "weight"
+        Edge weight attribute; None for unweighted.
+
+    Returns
+    -------
+    dict
+        Community label -> conductance.
+
+    Raises
+    ------
+    ValueError
+        When a node of ``G`` is in no community or the partition names a node not in ``G``.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> conductance(nx.barbell_graph(5, 0), [range(5), range(5, 10)])
     {0: 0.047619047619047616, 1: 0.047619047619047616}
@@ -1552,6 +1619,26 @@ def nmi(
     ``average="arithmetic"`` is Danon et al.'s ``2 I / (H(a) + H(b))``. Two
     single-community partitions give 1.0.
 
+    Parameters
+    ----------
+    a, b : Communities, mapping of node to label, or iterable of node sets
+        The two partitions; they must cover the same nodes.
+    average : {"arithmetic", "geometric", "max", "min"}, default "arithmetic"
+        How the two entropies are combined into the normaliser.
+
+    Returns
+    -------
+    float
+        The NMI, between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        When the partitions cover different nodes or are empty, or
+        ``average`` is not one of the four names.
+
+    Examples
+    --------
     >>> nmi([{1, 2}, {3, 4}], {1: "x", 2: "x", 3: "y", 4: "y"})
     1.0
     >>> nmi([{1, 2}, {3, 4}], [{1, 3}, {2, 4}])
@@ -1588,6 +1675,23 @@ def ari(a: PartitionLike, b: PartitionLike) -> float:
 
     1.0 for identical partitions, about 0 for independent ones, can be negative.
 
+    Parameters
+    ----------
+    a, b : Communities, mapping of node to label, or iterable of node sets
+        The two partitions; they must cover the same nodes.
+
+    Returns
+    -------
+    float
+        The adjusted Rand index.
+
+    Raises
+    ------
+    ValueError
+        When the partitions cover different nodes or are empty.
+
+    Examples
+    --------
     >>> ari([{1, 2}, {3, 4}], [{3, 4}, {1, 2}])
     1.0
     >>> round(ari([{1, 2, 3}, {4, 5, 6}], [{1, 2}, {3, 4}, {5, 6}]), 4)

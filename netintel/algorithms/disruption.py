@@ -249,6 +249,25 @@ def collective_influence(G: nx.Graph, radius: int = 2) -> dict[Hashable, float]:
     """Collective influence (Morone & Makse 2015): ``(k_i - 1) * sum (k_j - 1)``
     over the nodes j at exactly ``radius`` hops from i.
 
+    Parameters
+    ----------
+    G : networkx graph
+        The graph.
+    radius : int, default 2
+        The distance (in hops, >= 1) of the nodes j summed over.
+
+    Returns
+    -------
+    dict
+        Node -> collective influence.
+
+    Raises
+    ------
+    ValueError
+        When ``radius`` is not an integer >= 1.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> collective_influence(nx.path_graph(5), radius=1)
     {0: 0.0, 1: 1.0, 2: 2.0, 3: 1.0, 4: 0.0}

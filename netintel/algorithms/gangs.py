@@ -595,6 +595,23 @@ def gang_scores(found: Any, truth: Mapping[Any, Any]) -> dict[str, Any]:
     those people, has Jaccard >= 0.5 with them), ``recovered_share``, and
     ``merged`` (found communities holding the majority of two or more gangs).
 
+    Parameters
+    ----------
+    found : Gangs, Communities, mapping of node to label, or iterable of node sets
+        The communities found.
+    truth : mapping
+        Person -> planted gang.
+
+    Returns
+    -------
+    dict of str to object
+        The scores named above.
+
+    Raises
+    ------
+    ValueError
+        When none of the planted gang members is in ``found``.
+
     Examples
     --------
     >>> found = {1: "a", 2: "a", 3: "a", 4: "b", 5: "b", 6: "b"}
@@ -654,6 +671,24 @@ def gang_panel(
     told the answer. ``found``: the ``find_gangs`` result on ``G`` when the
     caller has it already (a :class:`Gangs` or its node -> gang mapping), so it
     is not computed again.
+
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        The network.
+    truth : mapping
+        Person -> planted gang.
+    weight : str or None, default "weight"
+        Edge weight attribute; None for unweighted.
+    seed : int, default 0
+        Seed of every method.
+    found : Gangs or mapping, optional
+        The ``find_gangs`` result on ``G``; None computes it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method (column ``method``), best ARI first.
 
     Examples
     --------

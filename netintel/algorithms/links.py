@@ -365,6 +365,29 @@ def link_scores(
 
     Any pair of nodes of ``G`` can be scored, linked or not, however far apart.
 
+    Parameters
+    ----------
+    G : networkx graph
+        The graph.
+    pairs : sequence of (node, node)
+        The pairs to score.
+    method : str, default "katz"
+        One of :data:`LINK_METHODS`.
+    katz_alpha : float or None, default None
+        Katz's attenuation factor (``method="katz"``); None picks one that converges.
+
+    Returns
+    -------
+    list of float
+        One score per pair, in order.
+
+    Raises
+    ------
+    ValueError
+        When a node of ``pairs`` is not in ``G`` (or ``method`` is unknown).
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> link_scores(nx.path_graph(3), [(0, 2), (0, 1)], "common_neighbors")
     [1.0, 0.0]

@@ -76,6 +76,18 @@ def canonical_nodes(nodes: Iterable[Hashable]) -> list[Hashable]:
     All-integer node sets sort numerically, all-string node sets alphabetically,
     anything else by ``"<type>:<repr>"``, so the order depends only on the set.
 
+    Parameters
+    ----------
+    nodes : iterable of hashable
+        The nodes.
+
+    Returns
+    -------
+    list
+        The nodes, sorted.
+
+    Examples
+    --------
     >>> canonical_nodes([10, 2, 33])
     [2, 10, 33]
     >>> canonical_nodes(["b", 1, "a"])
@@ -92,6 +104,18 @@ def canonical_nodes(nodes: Iterable[Hashable]) -> list[Hashable]:
 def library_versions(*extra: str) -> dict[str, str]:
     """Versions of Python, the base libraries and the named extra packages.
 
+    Parameters
+    ----------
+    *extra : str
+        Names of further installed packages to include.
+
+    Returns
+    -------
+    dict of str to str
+        Name (Python, then each package) -> version.
+
+    Examples
+    --------
     >>> sorted(library_versions())[:3]
     ['netintel', 'networkx', 'numpy']
     """
@@ -130,6 +154,23 @@ def draw_seed(seed: int | None) -> int:
     A drawn seed is recorded in the result, so even an unseeded run can be
     reproduced. Seeds must be integers in ``[0, 2**32)``.
 
+    Parameters
+    ----------
+    seed : int or None
+        The given seed, or None to draw one.
+
+    Returns
+    -------
+    int
+        The seed, in ``[0, 2**32)``.
+
+    Raises
+    ------
+    ValueError
+        When ``seed`` is not an integer or None, or is out of range.
+
+    Examples
+    --------
     >>> draw_seed(7)
     7
     >>> 0 <= draw_seed(None) < 2**32
@@ -159,6 +200,20 @@ def igraph_seeded(seed: int) -> Iterator[None]:
 def derived_seeds(seed: int, count: int) -> list[int]:
     """``count`` seeds derived from ``seed`` (the same list for the same seed).
 
+    Parameters
+    ----------
+    seed : int
+        The seed they derive from.
+    count : int
+        How many seeds.
+
+    Returns
+    -------
+    list of int
+        The derived seeds.
+
+    Examples
+    --------
     >>> derived_seeds(0, 3) == derived_seeds(0, 3)
     True
     """
@@ -169,6 +224,18 @@ def derived_seeds(seed: int, count: int) -> list[int]:
 def to_jsonable(value: Any) -> Any:
     """``value`` converted to plain JSON types (numpy scalars, tuples, sets, nodes).
 
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    object
+        ``value`` as dicts, lists, strings, numbers, booleans and None.
+
+    Examples
+    --------
     >>> to_jsonable({"a": (1, np.int64(2)), "b": frozenset({3})})
     {'a': [1, 2], 'b': [3]}
     """
@@ -494,6 +561,20 @@ def graph_hash(G: nx.Graph | EdgeArrays, weight: str | None = "weight") -> str:
     not other attributes, nor insertion order. Multigraphs hash as their
     collapsed (summed) simple graph.
 
+    Parameters
+    ----------
+    G : networkx graph or EdgeArrays
+        The graph.
+    weight : str or None, default "weight"
+        Edge weight attribute hashed; None hashes every edge with weight 1.
+
+    Returns
+    -------
+    str
+        ``"sha256:"`` and the hex digest.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> graph_hash(nx.path_graph(3)) == graph_hash(nx.Graph([(2, 1), (0, 1)]))
     True

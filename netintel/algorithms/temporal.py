@@ -368,6 +368,16 @@ def centralization(G: nx.Graph) -> dict[str, float]:
     ``(n - 1)(n - 2)`` for degree, ``(n - 1)^2 (n - 2) / 2`` for betweenness. Directed
     graphs are read without direction; weights are ignored. NaN below 3 nodes.
 
+    Parameters
+    ----------
+    G : networkx graph
+        The graph.
+
+    Returns
+    -------
+    dict of str to float
+        ``degree`` and ``betweenness`` centralisation, each between 0 and 1.
+
     Examples
     --------
     >>> import networkx as nx
@@ -1030,6 +1040,27 @@ def time_windows(
     ``Timedelta``); ``step``
     defaults to ``window`` (windows that tile the period). The first window starts at
     ``start``; the last is the first that reaches past ``end``.
+
+    Parameters
+    ----------
+    start, end : timestamp-like
+        The period (anything :class:`pandas.Timestamp` takes); both with a time zone
+        or neither.
+    window : str or pandas.Timedelta
+        Each window's length.
+    step : str, pandas.Timedelta or None, default None
+        Distance between window starts; None means ``window``.
+
+    Returns
+    -------
+    list of (pandas.Timestamp, pandas.Timestamp)
+        The windows' ``(since, until)``.
+
+    Raises
+    ------
+    ValueError
+        When ``start`` is after ``end``, only one has a time zone, or ``window`` or
+        ``step`` is not a positive pandas offset.
 
     Examples
     --------

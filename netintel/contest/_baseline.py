@@ -33,6 +33,23 @@ def public_frames(public_dir: str | Path, names: Iterable[str]) -> dict[str, pd.
     Uses the folder's ``mapping.yaml`` (time zone, phone region) when present;
     rows the ingest would reject are left out. A missing or header-only file
     gives an empty frame with the schema's columns.
+
+    Parameters
+    ----------
+    public_dir : str or pathlib.Path
+        A challenge's public folder.
+    names : iterable of str
+        The record types to read (``persons``, ``calls``, ...), one file each.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The converted good rows, per name.
+
+    Raises
+    ------
+    ContestError
+        When the folder has no ``persons.csv``.
     """
     from netintel.ingest import Options, load_mapping, prepare, read_file
     from netintel.schema import RECORDS

@@ -68,6 +68,18 @@ def _hashes(folder: Path, names: Iterable[str]) -> dict[str, str]:
 def challenge_id(file_hashes: Mapping[str, str]) -> str:
     """The id of a challenge: a short hash over its public files' names and sha256 digests.
 
+    Parameters
+    ----------
+    file_hashes : mapping of str to str
+        Public file name -> its sha256 hex digest.
+
+    Returns
+    -------
+    str
+        16 hex digits, the same for the same names and digests in any order.
+
+    Examples
+    --------
     >>> challenge_id({"calls.csv": "0" * 64})
     '60ae89b970e6e1bf'
     """
@@ -107,7 +119,23 @@ def _redact(src: Path, dst: Path, columns: Iterable[str]) -> None:
 
 
 def public_person_ids(public_dir: str | Path) -> frozenset[str]:
-    """Every person id in a public folder's ``persons.csv`` (the ids a submission may use)."""
+    """Every person id in a public folder's ``persons.csv`` (the ids a submission may use).
+
+    Parameters
+    ----------
+    public_dir : str or pathlib.Path
+        A challenge's public folder.
+
+    Returns
+    -------
+    frozenset of str
+        The person ids.
+
+    Raises
+    ------
+    ContestError
+        When the folder has no ``persons.csv``.
+    """
     path = Path(public_dir) / "persons.csv"
     if not path.is_file():
         raise ContestError(f"{path}: no such file (is this a challenge's public folder?)")
@@ -145,6 +173,22 @@ def load_truth(path: str | Path) -> Truth:
 
     Raises :class:`ContestError` when a file is missing, does not match the
     hash in ``manifest.json``, or breaks the submission format.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The truth folder.
+
+    Returns
+    -------
+    Truth
+        The challenge's answers, manifest and person ids.
+
+    Raises
+    ------
+    ContestError
+        When a file is missing, changed since the challenge was made, or breaks the
+        submission format, or the manifest cannot be read.
     """
     root = Path(path)
     mpath = root / "manifest.json"
@@ -202,6 +246,24 @@ def verify_challenge(public_dir: str | Path, truth: str | Path | Truth) -> str:
     """Check that a public folder is the one a truth folder belongs to; return the id.
 
     Raises :class:`ContestError` naming the first file that differs.
+
+    Parameters
+    ----------
+    public_dir : str or pathlib.Path
+        The public folder to check.
+    truth : str, pathlib.Path or Truth
+        The truth folder (read with :func:`load_truth`) or a truth already read.
+
+    Returns
+    -------
+    str
+        The challenge's id.
+
+    Raises
+    ------
+    ContestError
+        When a public file the truth lists is missing or differs (or the truth folder
+        is bad).
     """
     t = truth if isinstance(truth, Truth) else load_truth(truth)
     expected: Mapping[str, str] = t.manifest.get("public_files", {})

@@ -370,6 +370,23 @@ def read_submission(path: str | Path, *, person_ids: Collection[str] | None = No
     are reported as missing; files with any problem are rejected whole and
     their problems listed; other ``.csv`` files are noted and ignored.
     Raises :class:`SubmissionError` only when the path cannot be read at all.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The submission folder or ``.zip`` file.
+    person_ids : collection of str or None, default None
+        The challenge's person ids; None checks no ids.
+
+    Returns
+    -------
+    Submission
+        The accepted answer files and the problems found.
+
+    Raises
+    ------
+    SubmissionError
+        When the path cannot be read at all.
     """
     p = Path(path)
     files = _files_of(p)

@@ -71,6 +71,20 @@ def leaderboard(
     Columns: ``rank``, ``team``, the metrics of :meth:`Score.to_frame`,
     ``baseline`` (bool) and ``issue_details`` (all problems, one per line).
     A submission that cannot be opened scores 0 and says why; nothing is skipped.
+
+    Parameters
+    ----------
+    submissions_dir : str or pathlib.Path
+        Folder of submissions, one subfolder or ``.zip`` per team (named after it).
+    truth : str, pathlib.Path or Truth
+        The truth folder (read with :func:`load_truth`) or a truth already read.
+    baseline : str, pathlib.Path or None, default None
+        A submission folder added as team ``netintel-baseline``; None adds none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per team, best first.
     """
     t = truth if isinstance(truth, Truth) else load_truth(truth)
     scored: list[tuple[Score, bool]] = []
@@ -154,7 +168,22 @@ def _html(board: pd.DataFrame, title: str) -> str:
 def write_leaderboard(
     board: pd.DataFrame, out_dir: str | Path, *, title: str = "Analysis contest leaderboard"
 ) -> dict[str, Path]:
-    """Write ``leaderboard.csv`` and a self-contained ``leaderboard.html`` (no scripts, no CDN)."""
+    """Write ``leaderboard.csv`` and a self-contained ``leaderboard.html`` (no scripts, no CDN).
+
+    Parameters
+    ----------
+    board : pandas.DataFrame
+        A leaderboard as :func:`leaderboard` returns it.
+    out_dir : str or pathlib.Path
+        The folder to write to (created when missing).
+    title : str, default "Analysis contest leaderboard"
+        The HTML page's title.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The files written, under the keys ``"csv"`` and ``"html"``.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / "leaderboard.csv", "html": out / "leaderboard.html"}

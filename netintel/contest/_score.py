@@ -199,6 +199,28 @@ def score(submission: str | Path, truth: str | Path | Truth, *, team: str | None
     clusters. ``overall`` weighs the parts by :data:`OVERALL_WEIGHTS`.
 
     A rejected or missing file scores 0 on its part; the others are still scored.
+
+    Parameters
+    ----------
+    submission : str or pathlib.Path
+        The submission folder or ``.zip`` file (read with :func:`read_submission`).
+    truth : str, pathlib.Path or Truth
+        The truth folder (read with :func:`load_truth`) or a truth already read.
+    team : str or None, default None
+        The team's name; None means the submission's folder or file name (without
+        ``.zip``).
+
+    Returns
+    -------
+    Score
+        The metrics of every part, ``overall`` and the submission's problems.
+
+    Raises
+    ------
+    ContestError
+        When the truth folder is bad.
+    SubmissionError
+        When the submission cannot be read at all.
     """
     t = truth if isinstance(truth, Truth) else load_truth(truth)
     sub: Submission = read_submission(submission, person_ids=t.person_ids)

@@ -458,7 +458,20 @@ def _forget_bookmarks(driver: neo4j.Driver) -> None:
 def refuse_remote(given: str | None = None, *, config: str | Path | None = None) -> None:
     """:class:`~netintel.exceptions.BulkRefusedError` when a server of one's own is
     configured (``given``, ``NEO4J_URI`` or the ``uri`` of the config file ``config`` or
-    the one in use, see :func:`netintel.config.configured_uri`): its files are out of reach."""
+    the one in use, see :func:`netintel.config.configured_uri`): its files are out of reach.
+
+    Parameters
+    ----------
+    given : str or None, default None
+        A server URI given explicitly (``--neo4j-uri``).
+    config : str, pathlib.Path or None, default None
+        The config file given explicitly (``--config``).
+
+    Raises
+    ------
+    BulkRefusedError
+        When a server of one's own is configured.
+    """
     uri = configured_uri(uri=given, config=config)
     if uri:
         raise BulkRefusedError(
@@ -541,6 +554,39 @@ def bulk_ingest(
     Raises :class:`~netintel.exceptions.BulkRefusedError` (nothing is read or written)
     when ``NEO4J_URI`` names a server (its files are out of reach), when ``driver``
     does not talk to the case's local server, or when the database holds any node.
+
+    Parameters
+    ----------
+    sources : folder, file(s), or mapping of str to pandas.DataFrame
+        The inputs, as for :func:`netintel.ingest.ingest`.
+    driver : neo4j.Driver
+        A driver of the case's local server.
+    state_dir : str, pathlib.Path or None, default None
+        The case's state folder; None means the current case's.
+    mapping : str, pathlib.Path, IngestMapping or None, default None
+        The mapping file (or a mapping already read); None maps by file name.
+    reject_dir : str, pathlib.Path or None, default None
+        Folder of the rejects files; None means ``rejects/`` beside the first input.
+    timezone : str or None, default None
+        Time zone of naive date-times; None means the mapping's, else UTC.
+    phone_region : str or None, default None
+        Region of national phone numbers; None means the mapping's.
+    progress : bool, default True
+        Show progress.
+    keep_files : bool, default False
+        Keep the importer's temporary files.
+
+    Returns
+    -------
+    IngestReport
+        What was read, loaded and rejected, per file.
+
+    Raises
+    ------
+    BulkRefusedError
+        When a server is configured, ``driver`` does not talk to the case's local
+        server, or the database holds any node; bad inputs raise as in
+        :func:`netintel.ingest.ingest`.
     """
     sd = _empty_local_case(driver, state_dir)
     version = server_version(driver)

@@ -172,7 +172,17 @@ class SeenKeys:
 
 
 def drop_rows(prep: Prepared, positions: Iterable[int], rejects: list[Reject]) -> None:
-    """Move the good rows at ``positions`` to the rejects, with the reasons given."""
+    """Move the good rows at ``positions`` to the rejects, with the reasons given.
+
+    Parameters
+    ----------
+    prep : Prepared
+        The prepared file; its good rows at ``positions`` are removed.
+    positions : iterable of int
+        Positions in ``prep.good`` of the rows to drop.
+    rejects : list of Reject
+        The rejects of those rows, appended to the file's rejects.
+    """
     drop = np.zeros(len(prep.good), dtype=bool)
     drop[list(positions)] = True
     if not drop.any():
@@ -194,6 +204,23 @@ def reject_call_id_clashes(
 
     Without this the write would stop half-way through the file on the uniqueness
     constraint of ``CALLED.call_id``. Returns how many rows were rejected.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver.
+    prep : Prepared
+        The prepared file (only relationship files with a graph-wide unique key are
+        checked).
+    batch_size : int
+        Rows per query.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+
+    Returns
+    -------
+    int
+        The number of rows rejected.
     """
     if not prep.record.graph_unique or prep.good.empty:
         return 0

@@ -72,6 +72,23 @@ Scalar = str | int | float | bool
 def check_timezone(name: str) -> str:
     """``name`` when it is an IANA time zone; else ValueError, with the closest names.
 
+    Parameters
+    ----------
+    name : str
+        A time zone name.
+
+    Returns
+    -------
+    str
+        ``name`` itself.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is not an IANA time zone.
+
+    Examples
+    --------
     >>> check_timezone("Asia/Shanghai")
     'Asia/Shanghai'
     >>> check_timezone("Europe/Lodnon")
@@ -91,6 +108,23 @@ def check_timezone(name: str) -> str:
 def check_phone_region(code: str) -> str:
     """A phone region code in upper case; else ValueError.
 
+    Parameters
+    ----------
+    code : str
+        A two-letter region code, in any case.
+
+    Returns
+    -------
+    str
+        The code in upper case.
+
+    Raises
+    ------
+    ValueError
+        When ``phonenumbers`` knows no such region.
+
+    Examples
+    --------
     >>> check_phone_region("cn")
     'CN'
     """
@@ -291,7 +325,23 @@ class _Loader(yaml.SafeLoader):
 
 
 def load_mapping(path: str | Path) -> IngestMapping:
-    """Read and check a mapping file; a :class:`MappingError` says what is wrong where."""
+    """Read and check a mapping file; a :class:`MappingError` says what is wrong where.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The mapping file (YAML).
+
+    Returns
+    -------
+    IngestMapping
+        The checked mapping.
+
+    Raises
+    ------
+    MappingError
+        When the file cannot be read, is not valid YAML, or an entry is wrong.
+    """
     p = Path(path)
     try:
         text = p.read_bytes().decode("utf-8-sig")

@@ -119,21 +119,65 @@ class AdjacencyMatrix:
 
 def record_for(path: Path, fm: FileMapping | None) -> str:
     """The record type of an input: its mapping entry's, ``ties`` for a graph file, else its
-    file name's stem (``calls.csv`` -> ``calls``)."""
+    file name's stem (``calls.csv`` -> ``calls``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The input file.
+    fm : FileMapping or None
+        Its mapping entry, if any.
+
+    Returns
+    -------
+    str
+        The record type's name.
+    """
     if fm is not None:
         return fm.record
     return "ties" if path.suffix.lower() in NETWORK_SUFFIXES else path.stem
 
 
 def is_network(path: Path, fm: FileMapping | None) -> bool:
-    """True when ``path`` is read by :func:`read_network`, not as a table."""
+    """True when ``path`` is read by :func:`read_network`, not as a table.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The input file.
+    fm : FileMapping or None
+        Its mapping entry, if any.
+
+    Returns
+    -------
+    bool
+        Whether the input is a network file.
+    """
     if path.suffix.lower() in NETWORK_SUFFIXES:
         return True
     return fm is not None and fm.record == "ties" and fm.layout in ("edges", "matrix")
 
 
 def read_network(path: str | Path, fm: FileMapping | None = None) -> NetworkFile:
-    """Read a matrix, edge list, GraphML or GEXF file as ties (see the module's notes)."""
+    """Read a matrix, edge list, GraphML or GEXF file as ties (see the module's notes).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The network file.
+    fm : FileMapping or None, default None
+        Its mapping entry (its ``layout`` says how to read a file whose suffix does not).
+
+    Returns
+    -------
+    NetworkFile
+        The ties as rows, the people listed and the rows rejected while parsing.
+
+    Raises
+    ------
+    InputFileError
+        When the file is not a network file or cannot be read as one.
+    """
     p = Path(path)
     if fm is not None and fm.record != "ties":
         raise InputFileError(
@@ -197,6 +241,29 @@ def read_adjacency(
     An empty cell is 0. Raises :class:`InputFileError` when the file is not a square matrix
     (the labels of rows and columns differ), a label repeats, or a line cannot be split.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The matrix file (text table or workbook).
+    encoding : str or None, default None
+        The text encoding; None means UTF-8, else guessed.
+    delimiter : str or None, default None
+        The field delimiter; None means sniffed (or white space for an edge list).
+    sheet : str or int, default 0
+        The workbook sheet, by name or position.
+
+    Returns
+    -------
+    AdjacencyMatrix
+        The labels, the values (NaN for a bad cell) and the problems found.
+
+    Raises
+    ------
+    InputFileError
+        When the file is not a square matrix, a label repeats, or a line cannot be split.
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
     >>> _ = f.write_text(",a,b\\na,0,x\\nb,-1,\\n", encoding="utf-8")
@@ -262,6 +329,29 @@ def read_matrix_ties(
     ``directed``: None decides by symmetry (see the module's notes); True takes every cell;
     False takes the upper triangle of a symmetric matrix and refuses an asymmetric one
     (which tie would it keep?).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The matrix file.
+    encoding : str or None, default None
+        The text encoding; None means UTF-8, else guessed.
+    delimiter : str or None, default None
+        The field delimiter; None means sniffed (or white space for an edge list).
+    sheet : str or int, default 0
+        The workbook sheet, by name or position.
+    directed : bool or None, default None
+        Whether the ties are directed; None decides by symmetry.
+
+    Returns
+    -------
+    NetworkFile
+        One row per tie.
+
+    Raises
+    ------
+    InputFileError
+        As :func:`read_adjacency`, and when ``directed=False`` meets an asymmetric matrix.
     """
     m = read_adjacency(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
     symmetric = m.symmetric
@@ -320,6 +410,27 @@ def read_edge_list(
     Fields are split on white space, or on ``delimiter``; blank lines and lines starting
     with ``#`` are not rows. A line with fewer than two or more than three fields is a reject.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The edge list file.
+    encoding : str or None, default None
+        The text encoding; None means UTF-8, else guessed.
+    delimiter : str or None, default None
+        The field delimiter; None means sniffed (or white space for an edge list).
+
+    Returns
+    -------
+    NetworkFile
+        One row per edge line; bad lines in ``parse_rejects``.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing or has no edges.
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "e.txt"
     >>> _ = f.write_text("# comm\\n0 15\\n2 57 3\\n9\\n", encoding="utf-8")
@@ -394,6 +505,25 @@ def read_graph_ties(path: str | Path, *, directed: bool | None = None) -> Networ
 
     ``directed``: the ties' ``directed`` value; None takes the graph's (undirected: false).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The GraphML or GEXF file.
+    directed : bool or None, default None
+        The ties' ``directed`` value; None takes the graph's.
+
+    Returns
+    -------
+    NetworkFile
+        One row per edge; ``persons`` lists every node.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, unreadable or has no edges.
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
     >>> G = nx.Graph([("a", "b", {"weight": 2.0, "kind": "trust"})]); G.add_node("c")
@@ -455,6 +585,11 @@ def add_listed_persons(prepared: list[Prepared]) -> None:
     The ties' endpoints are created anyway; this adds the people without a loaded tie
     (isolates of a matrix or graph, people whose only ties were rejected), with the row
     that lists them as provenance.
+
+    Parameters
+    ----------
+    prepared : list of Prepared
+        The prepared files of an ingest; the persons file's rows are extended in place.
     """
     for prep in prepared:
         if not isinstance(prep.raw, NetworkFile) or prep.record.relationship is None:

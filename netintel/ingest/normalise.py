@@ -57,6 +57,18 @@ _OFFSET = r"(?:[+-]\d\d:?\d\d|Z)$"
 def clean_text(value: object) -> str | None:
     """Unicode NFC, trimmed, inner whitespace collapsed; empty becomes None.
 
+    Parameters
+    ----------
+    value : object
+        A cell's value (taken as ``str``; None and NaN stay missing).
+
+    Returns
+    -------
+    str or None
+        The cleaned text; None when it is empty or missing.
+
+    Examples
+    --------
     >>> clean_text("  Wang \\u00a0 Wei ")
     'Wang Wei'
     """
@@ -126,7 +138,22 @@ def _by_distinct(series: pd.Series, fn: Callable[[str], Any]) -> Converted:
 
 def to_phone(series: pd.Series, *, region: str | None = None, raw: bool = False) -> Converted:
     """Phone numbers to E.164 keys (:func:`netintel.phones.phone_key`: an extension kept
-    as ``;ext=N``); ``raw``: keep identifiers as given."""
+    as ``;ext=N``); ``raw``: keep identifiers as given.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The column, strings or None.
+    region : str or None, default None
+        Region of national numbers.
+    raw : bool, default False
+        Keep values that are not valid numbers as given instead of rejecting them.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        The converted values and the reasons (None where the cell is fine).
+    """
     if raw:
         return _by_distinct(series, lambda v: v)
     return _by_distinct(series, lambda v: phone_key(v, region))
@@ -357,6 +384,27 @@ def schema_value(value: object, type_: PropType, choices: tuple[str, ...] = ()) 
 
     Raises ValueError when it is not a valid value of the field; None stays None.
 
+    Parameters
+    ----------
+    value : object
+        The value from the mapping file.
+    type_ : str
+        The field's schema type (:data:`netintel.schema.PropType`).
+    choices : tuple of str, default ()
+        The allowed values of an ``enum`` field.
+
+    Returns
+    -------
+    object
+        The value as stored; None for None.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is not a valid value of the field.
+
+    Examples
+    --------
     >>> schema_value("At_Large", "enum", ("at large", "arrested"))
     'at large'
     >>> schema_value("yes", "bool")
@@ -398,6 +446,34 @@ def convert(
     ``field`` names the schema field in reject reasons (and the mapping key that would
     translate a value); ``values`` translates enum, bool and list values first;
     ``ambiguous`` resolves naive date-times that a daylight saving change repeats.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The column, strings or None.
+    type_ : str
+        The field's schema type (:data:`netintel.schema.PropType`).
+    fmt : str or None, default None
+        A ``strftime`` format for dates and date-times; None means ISO 8601.
+    tz : str, default "UTC"
+        Time zone of naive date-times.
+    phone_region : str or None, default None
+        Region of national phone numbers.
+    phone_raw : bool, default False
+        Keep phone values that are not valid numbers as given.
+    choices : tuple of str, default ()
+        The allowed values of an ``enum`` field.
+    field : str, default ""
+        The schema field's name, for reject reasons.
+    values : mapping or None, default None
+        Translations of enum, bool and list values, applied first.
+    ambiguous : {"earlier", "later", "reject"}, default "reject"
+        What a local time repeated by a daylight saving change becomes.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        The converted values and the reasons (None where the cell is fine).
     """
     if type_ == "phone":
         return to_phone(series, region=phone_region, raw=phone_raw)

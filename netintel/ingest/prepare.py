@@ -55,6 +55,31 @@ def options_for(
     warning in its report when it differs from the caller's). A time zone or region
     that does not exist is an :class:`IngestError`.
 
+    Parameters
+    ----------
+    mapping : IngestMapping
+        The ingest's mapping.
+    timezone : str or None, default None
+        The caller's time zone (``--timezone``).
+    phone_region : str or None, default None
+        The caller's phone region (``--region``).
+    where : str, default "the mapping"
+        How the mapping is named in messages.
+
+    Returns
+    -------
+    Options
+        The ingest-wide options.
+
+    Raises
+    ------
+    MappingError
+        When the caller and the mapping set an option to different values.
+    IngestError
+        When the time zone or region does not exist.
+
+    Examples
+    --------
     >>> options_for(IngestMapping(timezone="Asia/Shanghai")).timezone
     'Asia/Shanghai'
     >>> options_for(IngestMapping(), timezone="Europe/London", phone_region="gb").phone_region
@@ -195,6 +220,29 @@ def prepare(
     """Convert, validate, de-duplicate and shape one file's rows.
 
     ``source`` names the file in provenance and rejects (default: its file name).
+
+    Parameters
+    ----------
+    raw : RawFile
+        The file's rows as read.
+    rt : RecordType
+        The file's record type.
+    fm : FileMapping or None
+        The file's mapping entry, if any.
+    opts : Options
+        The ingest-wide options (:func:`options_for`).
+    source : str, default ""
+        The name of the file in provenance and rejects; ``""`` means its file name.
+
+    Returns
+    -------
+    Prepared
+        The good rows, shaped for the write, and the rejects.
+
+    Raises
+    ------
+    IngestError
+        When the rows read are not all accounted for as loaded or rejected (a bug).
     """
     source = source or Path(raw.path).name
     prep = Prepared(source, rt, raw)

@@ -403,7 +403,23 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
 
 
 def workbook_sheets(path: str | Path) -> list[str]:
-    """The sheet names of a workbook, in order (:class:`InputFileError` when unreadable)."""
+    """The sheet names of a workbook, in order (:class:`InputFileError` when unreadable).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The workbook.
+
+    Returns
+    -------
+    list of str
+        The sheet names.
+
+    Raises
+    ------
+    InputFileError
+        When the workbook cannot be read.
+    """
     try:
         with pd.ExcelFile(path) as book:
             return [str(n) for n in book.sheet_names]
@@ -447,6 +463,27 @@ def read_header(
     Holds at most a megabyte of the file (a text file is decoded in chunks), so an ingest
     can look at every input before it writes anything. Raises :class:`InputFileError` for
     what :func:`read_file` would raise for, except bad rows.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The input file.
+    encoding : str or None, default None
+        The text encoding; None means UTF-8, else guessed.
+    delimiter : str or None, default None
+        The field delimiter; None means a tab for ``.tsv``, else sniffed.
+    sheet : str or int, default 0
+        The workbook sheet, by name or position.
+
+    Returns
+    -------
+    Header
+        The file's digest, header and how it is read.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty, undecodable, or has no data rows.
     """
     p = Path(path)
     if not p.is_file():
@@ -500,6 +537,27 @@ def read_file(
     ``delimiter`` None: a tab for ``.tsv``, else sniffed. ``encoding`` None: UTF-8, else
     guessed. ``sheet``: a name or a position. Raises :class:`InputFileError` when the file
     cannot be read at all: missing, empty, undecodable, or with a broken header.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The input file.
+    encoding : str or None, default None
+        The text encoding; None means UTF-8, else guessed.
+    delimiter : str or None, default None
+        The field delimiter; None means a tab for ``.tsv``, else sniffed.
+    sheet : str or int, default 0
+        The workbook sheet, by name or position.
+
+    Returns
+    -------
+    RawFile
+        The rows as strings, and how the file was read.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty, undecodable, or has a broken header.
 
     Examples
     --------

@@ -494,6 +494,45 @@ def ingest(
     ``bulk=True`` loads an empty local case with Neo4j's offline importer after the same
     checks (:func:`netintel.ingest.bulk.bulk_ingest`; ``state_dir`` names the case's state
     folder, default the current case's; ``batch_size`` and ``database`` do not apply).
+
+    Parameters
+    ----------
+    sources : folder, file(s), or mapping of str to pandas.DataFrame
+        The inputs.
+    mapping : str, pathlib.Path, IngestMapping or None, default None
+        The mapping file (or a mapping already read); None maps by file name.
+    reject_dir : str, pathlib.Path or None, default None
+        Folder of the rejects files; None means ``rejects/`` beside the first input.
+    timezone : str or None, default None
+        Time zone of naive date-times; None means the mapping's, else UTC.
+    phone_region : str or None, default None
+        Region of national phone numbers; None means the mapping's.
+    driver : neo4j.Driver
+        An open driver.
+    batch_size : int, default 10000
+        Rows per write transaction.
+    database : str or None, default None
+        The Neo4j database; None means the server's default.
+    progress : bool, default True
+        Show progress.
+    bulk : bool, default False
+        Load with Neo4j's offline importer (:func:`netintel.ingest.bulk.bulk_ingest`).
+    state_dir : str, pathlib.Path or None, default None
+        With ``bulk``: the case's state folder; None means the current case's.
+
+    Returns
+    -------
+    IngestReport
+        What was read, loaded and rejected, per file.
+
+    Raises
+    ------
+    InputFileError
+        When an input cannot be read (nothing is loaded).
+    MappingError
+        When the mapping is wrong or conflicts with ``timezone`` / ``phone_region``.
+    IngestError
+        When the time zone or region does not exist.
     """
     if bulk:
         from netintel.ingest.bulk import bulk_ingest
@@ -547,6 +586,33 @@ def check(
 
     ``rows_loaded`` counts the rows that would load; the one check that needs the
     database (a ``call_id`` it holds for other phones) is not made.
+
+    Parameters
+    ----------
+    sources : folder, file(s), or mapping of str to pandas.DataFrame
+        The inputs.
+    mapping : str, pathlib.Path, IngestMapping or None, default None
+        The mapping file (or a mapping already read); None maps by file name.
+    reject_dir : str, pathlib.Path or None, default None
+        Folder of the rejects files; None means ``rejects/`` beside the first input.
+    timezone : str or None, default None
+        Time zone of naive date-times; None means the mapping's, else UTC.
+    phone_region : str or None, default None
+        Region of national phone numbers; None means the mapping's.
+    progress : bool, default False
+        Show progress.
+
+    Returns
+    -------
+    IngestReport
+        What would be loaded and rejected, per file.
+
+    Raises
+    ------
+    InputFileError
+        When an input cannot be read.
+    MappingError
+        When the mapping is wrong or conflicts with ``timezone`` / ``phone_region``.
 
     Examples
     --------

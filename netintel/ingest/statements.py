@@ -66,7 +66,18 @@ def _wire_key(p: Prop) -> str:
 
 @cache
 def node_statement(record: str) -> str:
-    """Merge the record's nodes by key, set their properties, and merge their links."""
+    """Merge the record's nodes by key, set their properties, and merge their links.
+
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+
+    Returns
+    -------
+    str
+        The Cypher statement (parameters ``$rows``, ``$source``, ``$run``).
+    """
     rt = RECORDS[record]
     node = NODES[rt.node or ""]
     lines = [
@@ -95,6 +106,16 @@ def endpoint_statement(label: str) -> str:
     """Merge the nodes a relationship file refers to, with provenance when new.
 
     ``row.extra`` holds constant properties set on creation (e.g. a tower's kind).
+
+    Parameters
+    ----------
+    label : str
+        The endpoint nodes' label.
+
+    Returns
+    -------
+    str
+        The Cypher statement (parameters ``$rows``, ``$source``, ``$run``).
     """
     node = NODES[label]
     return "\n".join(
@@ -109,7 +130,18 @@ def endpoint_statement(label: str) -> str:
 
 @cache
 def relationship_statement(record: str) -> str:
-    """Merge one relationship per row between existing endpoint nodes."""
+    """Merge one relationship per row between existing endpoint nodes.
+
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+
+    Returns
+    -------
+    str
+        The Cypher statement (parameters ``$rows``, ``$source``, ``$run``).
+    """
     rt = RECORDS[record]
     rel = RELATIONSHIPS[rt.relationship or ""]
     start, end = NODES[rel.start], NODES[rel.end]
@@ -135,6 +167,18 @@ def create_statement(record: str) -> str:
     constraint is the guard); every property goes in the ``CREATE`` (a missing value
     is a missing property, as with the ``SET`` of :func:`relationship_statement`).
 
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+
+    Returns
+    -------
+    str
+        The Cypher statement (parameters ``$rows``, ``$source``, ``$run``).
+
+    Examples
+    --------
     >>> print(create_statement("calls"))
     UNWIND $rows AS row
     MATCH (a:Phone {number: row.s})

@@ -57,7 +57,18 @@ def _checks(col: Column) -> list[pa.Check]:
 
 @cache
 def record_schema(record: str) -> pa.DataFrameSchema:
-    """The pandera schema of a record type's converted frame."""
+    """The pandera schema of a record type's converted frame.
+
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        The schema.
+    """
     rt = RECORDS[record]
     return pa.DataFrameSchema(
         {
@@ -71,7 +82,20 @@ def record_schema(record: str) -> pa.DataFrameSchema:
 
 
 def validate(record: str, frame: pd.DataFrame) -> list[Problem]:
-    """Every problem pandera finds in ``frame``, as (index, column, reason)."""
+    """Every problem pandera finds in ``frame``, as (index, column, reason).
+
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+    frame : pandas.DataFrame
+        The converted frame.
+
+    Returns
+    -------
+    list of (int, str, str)
+        One ``(index, column, reason)`` per problem; empty when there is none.
+    """
     try:
         record_schema(record).validate(frame, lazy=True)
     except SchemaErrors as err:

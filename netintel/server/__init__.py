@@ -166,6 +166,23 @@ def check_case_name(name: str) -> str:
     A case name is 1 to 64 letters, digits, ``.``, ``_`` or ``-``, starting with a letter
     or a digit (it becomes a folder name).
 
+    Parameters
+    ----------
+    name : str
+        The proposed case name.
+
+    Returns
+    -------
+    str
+        ``name`` itself.
+
+    Raises
+    ------
+    CaseError
+        When ``name`` is not a string of that form.
+
+    Examples
+    --------
     >>> check_case_name("notebook-01")
     'notebook-01'
     >>> check_case_name("../x")  # doctest: +ELLIPSIS
@@ -191,6 +208,21 @@ def case_dir(case: str | None = None) -> Path:
     """The state folder of ``case`` (default :func:`current_case`); not created here.
 
     ``default`` is :func:`state_dir` itself; any other case is ``<state_dir>/cases/<case>``.
+
+    Parameters
+    ----------
+    case : str or None, default None
+        The case's name; None means :func:`current_case`.
+
+    Returns
+    -------
+    pathlib.Path
+        The case's state folder.
+
+    Raises
+    ------
+    CaseError
+        When ``case`` (or ``$NETINTEL_CASE``) is not a valid case name.
     """
     name = check_case_name(case) if case is not None else current_case()
     root = state_dir()
@@ -435,6 +467,16 @@ def ensure_runtime(progress: Progress | None = None) -> Path:
     cache ``~/.m2`` makes repeats cheap) and compiles ``LocalNeo4j.java`` into
     ``<runtime>/classes``. Later calls only check: the jars are resolved again when
     ``pom.xml`` changed, the launcher is compiled again when its source changed.
+
+    Parameters
+    ----------
+    progress : callable or None, default None
+        Called with each status message (also logged); None only logs them.
+
+    Returns
+    -------
+    pathlib.Path
+        The runtime folder, :func:`runtime_dir`.
     """
     rt = runtime_dir()
     rt.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -700,6 +742,32 @@ def start(
     after this Python process exits, until :func:`stop`. ``heap`` and ``page_cache`` take
     Java sizes such as ``1g`` or ``512m``; extra JVM flags can be given in
     ``$NETINTEL_NEO4J_JAVA_OPTS``.
+
+    Parameters
+    ----------
+    state_dir : pathlib.Path or None, default None
+        The server's state folder; None means the current case's (:func:`case_dir`).
+    heap : str, default "1g"
+        The JVM heap size.
+    page_cache : str, default "512m"
+        Neo4j's page cache size.
+    port : int or None, default None
+        The Bolt port on the loopback address; None picks a free one (up to three tries).
+    timeout : float, default 120
+        Seconds to wait for Bolt to answer.
+    progress : callable or None, default None
+        Called with each status message (also logged); None only logs them.
+
+    Returns
+    -------
+    ServerInfo
+        The running server's address, credentials and folders.
+
+    Raises
+    ------
+    ServerError
+        When ``heap`` or ``page_cache`` is not a size, when a running server does not
+        answer within ``timeout``, or when the given (or every picked) port is taken.
     """
     _check_size("heap", heap)
     _check_size("page_cache", page_cache)
@@ -880,6 +948,16 @@ def status(*, state_dir: Path | None = None) -> ServerInfo | None:
     """The running server of the state folder, or None (a stale ``server.json`` is removed).
 
     "Running" means its process is alive and its Bolt port accepts connections.
+
+    Parameters
+    ----------
+    state_dir : pathlib.Path or None, default None
+        The server's state folder; None means the current case's (:func:`case_dir`).
+
+    Returns
+    -------
+    ServerInfo or None
+        The running server's info, or None when none runs.
     """
     sd = _resolve_state(state_dir)
     record = _live_record(sd)
@@ -896,6 +974,18 @@ def stop(*, state_dir: Path | None = None, timeout: float = 60) -> bool:
     """Stop the server cleanly (SIGTERM; SIGKILL only after ``timeout``).
 
     Returns whether a server was running and has been stopped.
+
+    Parameters
+    ----------
+    state_dir : pathlib.Path or None, default None
+        The server's state folder; None means the current case's (:func:`case_dir`).
+    timeout : float, default 60
+        Seconds to wait after SIGTERM before SIGKILL.
+
+    Returns
+    -------
+    bool
+        True when a server was running and has been stopped, False when none ran.
     """
     sd = _resolve_state(state_dir)
     with _locked(sd):
@@ -910,7 +1000,19 @@ def stop(*, state_dir: Path | None = None, timeout: float = 60) -> bool:
 
 
 def store_size(info: ServerInfo) -> int:
-    """Bytes of the files in the server's data folder (store, transaction logs, logs)."""
+    """Bytes of the files in the server's data folder (store, transaction logs, logs).
+
+    Parameters
+    ----------
+    info : ServerInfo
+        The server (as :func:`start` or :func:`status` returns it).
+
+    Returns
+    -------
+    int
+        The total size in bytes of the files under ``info.data_dir`` (unreadable ones
+        skipped; symbolic links counted as links).
+    """
     total = 0
     for root, _dirs, files in os.walk(info.data_dir):
         for name in files:

@@ -37,6 +37,21 @@ def import_tool_jar(runtime: Path | None = None) -> Path:
 
     Raises :class:`~netintel.exceptions.ServerError` when it is missing (a runtime
     resolved by another version of netintel: ``netintel db prepare`` resolves it again).
+
+    Parameters
+    ----------
+    runtime : pathlib.Path or None, default None
+        The runtime folder; None means :func:`netintel.server.runtime_dir`.
+
+    Returns
+    -------
+    pathlib.Path
+        The jar's path.
+
+    Raises
+    ------
+    ServerError
+        When the jar is missing.
     """
     lib = (runtime if runtime is not None else server.runtime_dir()) / "lib"
     jar = lib / f"neo4j-import-tool-{server.NEO4J_VERSION}.jar"
@@ -73,6 +88,25 @@ def offline(
     The server comes back on the same port with the heap and page cache it ran with
     (read from its command line), so a driver opened before keeps working. Raises
     :class:`~netintel.exceptions.ServerError` when the case's server does not run.
+
+    Parameters
+    ----------
+    state_dir : pathlib.Path
+        The case's state folder.
+    timeout : float, default 120
+        Seconds to wait for the restarted server to answer.
+    progress : callable or None, default None
+        Called with each status message (also logged); None only logs them.
+
+    Yields
+    ------
+    pathlib.Path
+        The server's data folder, while the server is stopped.
+
+    Raises
+    ------
+    ServerError
+        When the case's server does not run (or does not start again).
     """
     sd = Path(state_dir).expanduser().resolve()
     info = server.status(state_dir=sd)
@@ -118,6 +152,39 @@ def import_full(
     The server of ``data_dir`` must not run (:func:`offline`). The importer's output goes
     to ``work_dir/import.log``; a failure is a :class:`~netintel.exceptions.ServerError`
     with its last lines.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The server's data folder (``NEO4J_HOME`` of the import).
+    nodes : sequence of ImportFiles
+        One ``--nodes`` group per label.
+    relationships : sequence of ImportFiles
+        One ``--relationships`` group per type.
+    work_dir : pathlib.Path
+        Folder for the importer's configuration, log and report.
+    array_delimiter : str
+        The single character separating array values in the data files.
+    multiline : bool, default False
+        Whether quoted fields may span lines.
+    heap : str, default "2g"
+        The importer JVM's heap size.
+    off_heap : str, default "2g"
+        The importer's off-heap memory limit.
+    threads : int or None, default None
+        Importer threads; None leaves the importer's own default.
+    progress : callable or None, default None
+        Called with each status message (also logged); None only logs them.
+
+    Returns
+    -------
+    float
+        Seconds the importer ran.
+
+    Raises
+    ------
+    ServerError
+        When the importer cannot be run, its jar is missing, or it fails.
     """
     rt = server.ensure_runtime(progress)
     import_tool_jar(rt)

@@ -171,7 +171,26 @@ def add_dirty_rows(
     fresh_number: Callable[[], str],
 ) -> list[tuple[str, int, int, str, str, str, int]]:
     """Give ``table`` its dirty rows; return (file, row, data_row, column, reason, value,
-    copy_of_row) per dirty row, rows numbered as the ingest does (header = row 1)."""
+    copy_of_row) per dirty row, rows numbered as the ingest does (header = row 1).
+
+    Parameters
+    ----------
+    table : Table
+        The table; its ``dirty`` list is extended.
+    rate : float
+        Share of dirty rows: their number is drawn as ``binomial(table.n, rate)``.
+    rng : numpy.random.Generator
+        The random source.
+    region : str
+        The phone region of the data (how broken phone values are written).
+    fresh_number : callable
+        Returns an unused phone number (the key of a dirty ``phones`` row).
+
+    Returns
+    -------
+    list of tuple
+        One ``(file, row, data_row, column, reason, value, copy_of_row)`` per dirty row.
+    """
     truth: list[tuple[str, int, int, str, str, str, int]] = []
     name = table.name
     nd = int(rng.binomial(table.n, rate)) if table.n and rate > 0 else 0

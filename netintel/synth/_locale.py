@@ -419,7 +419,18 @@ _GB = Locale(
 
 
 def locale_for(region: str) -> Locale:
-    """The names and places used for a phone region (``CN``; anything else: ``GB``)."""
+    """The names and places used for a phone region (``CN``; anything else: ``GB``).
+
+    Parameters
+    ----------
+    region : str
+        A phone region.
+
+    Returns
+    -------
+    Locale
+        The Chinese locale for ``CN``, the British one otherwise.
+    """
     return _CN if region.upper() == "CN" else _GB
 
 
@@ -476,6 +487,21 @@ def phone_plan(region: str) -> PhonePlan:
 
     Prefixes are checked with ``phonenumbers`` (100 random suffixes each), so every
     generated number passes ``phonenumbers.is_valid_number``.
+
+    Parameters
+    ----------
+    region : str
+        A phone region (``GB``, ``CN``, ...).
+
+    Returns
+    -------
+    PhonePlan
+        The region's checked mobile prefixes.
+
+    Raises
+    ------
+    ValueError
+        When ``phonenumbers`` has no usable mobile number range for ``region``.
     """
     region = region.upper()
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)

@@ -96,7 +96,15 @@ def _ordered(table: Table, order: IntA) -> Table:
 
 
 def write_table(path: Path, table: Table) -> None:
-    """Write ``table`` as UTF-8 CSV, dirty rows inserted after their clean row."""
+    """Write ``table`` as UTF-8 CSV, dirty rows inserted after their clean row.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write.
+    table : Table
+        The table, with its dirty rows.
+    """
     dirty = sorted(table.dirty, key=lambda d: d[0])
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")

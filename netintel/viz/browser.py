@@ -64,6 +64,21 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator[Any]:
     """A headless Chromium WebDriver with a fresh profile, closed on exit.
 
     Browser console and network events are logged (``severe_logs``, ``page_requests``).
+
+    Parameters
+    ----------
+    width, height : int, default 1400 and 900
+        The window's size in pixels.
+
+    Yields
+    ------
+    selenium.webdriver.Chrome
+        The driver, on ``about:blank``.
+
+    Raises
+    ------
+    RuntimeError
+        When Chromium or its driver is not installed.
     """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -89,7 +104,18 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator[Any]:
 
 
 def severe_logs(driver: Any) -> list[str]:
-    """Console messages at level SEVERE (JavaScript errors, failed loads) since the last call."""
+    """Console messages at level SEVERE (JavaScript errors, failed loads) since the last call.
+
+    Parameters
+    ----------
+    driver : selenium.webdriver.Chrome
+        A driver from :func:`chromium`.
+
+    Returns
+    -------
+    list of str
+        The messages.
+    """
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
 
 
@@ -97,6 +123,16 @@ def page_requests(driver: Any) -> list[str]:
     """URLs of every request web pages sent since the last call (from the performance log).
 
     Requests of the browser's own pages (``chrome://``) are left out.
+
+    Parameters
+    ----------
+    driver : selenium.webdriver.Chrome
+        A driver from :func:`chromium`.
+
+    Returns
+    -------
+    list of str
+        The requested URLs.
     """
     import json
 

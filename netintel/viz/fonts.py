@@ -42,6 +42,18 @@ _CJK_TEXT = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese, Japanese or Korean character.
 
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    bool
+        True when a character of ``text`` is CJK.
+
+    Examples
+    --------
     >>> has_cjk("贾涛"), has_cjk("Málaga")
     (True, False)
     """
@@ -80,6 +92,16 @@ def cjk_rc(texts: Any = ()) -> dict[str, Any]:
 
     Without a CJK font the labels still draw (as boxes) and matplotlib's per-glyph warnings
     are replaced by this one warning naming the package to install.
+
+    Parameters
+    ----------
+    texts : iterable, default ()
+        The labels to be drawn (each taken as ``str``); they decide whether to warn.
+
+    Returns
+    -------
+    dict of str to object
+        Matplotlib settings (``font.family``) for :func:`matplotlib.rc_context`.
     """
     if cjk_font() is None and any(has_cjk(str(t)) for t in texts):
         warnings.warn(

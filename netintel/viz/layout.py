@@ -93,6 +93,30 @@ def layout_arrays(
 
     ``spacing`` is the typical (median) distance between linked nodes (at least:
     dense components get ``spacing`` squared per node), and the gap between components.
+
+    Parameters
+    ----------
+    n : int
+        The number of nodes (indices ``0 .. n-1``).
+    src, dst : numpy.ndarray
+        The edges' end node indices.
+    seed : int, default 0
+        The layout's seed: same seed, same positions.
+    engine : {"auto", "igraph", "networkx"}, default "auto"
+        The layout library; ``"auto"`` uses igraph when it can be imported, else
+        networkx.
+    spacing : float, default 100.0
+        Typical distance in pixels between linked nodes, and the gap between components.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` x 2 float positions.
+
+    Raises
+    ------
+    ValueError
+        When ``engine`` is not one of :data:`LAYOUT_ENGINES`.
     """
     engine = _engine(engine)
     out = np.zeros((n, 2))
@@ -147,7 +171,30 @@ def layout_arrays(
 def layout(
     G: nx.Graph, *, seed: int = 0, engine: str = "auto", spacing: float = 100.0
 ) -> dict[Hashable, tuple[float, float]]:
-    """Positions in pixels per node of ``G`` (edge direction and weights are ignored)."""
+    """Positions in pixels per node of ``G`` (edge direction and weights are ignored).
+
+    Parameters
+    ----------
+    G : networkx graph
+        The graph.
+    seed : int, default 0
+        The layout's seed: same seed, same positions.
+    engine : {"auto", "igraph", "networkx"}, default "auto"
+        The layout library; ``"auto"`` uses igraph when it can be imported, else
+        networkx.
+    spacing : float, default 100.0
+        Typical distance in pixels between linked nodes, and the gap between components.
+
+    Returns
+    -------
+    dict
+        Node -> ``(x, y)``.
+
+    Raises
+    ------
+    ValueError
+        When ``engine`` is not one of :data:`LAYOUT_ENGINES`.
+    """
     nodes = canonical_nodes(G)
     index = {v: i for i, v in enumerate(nodes)}
     pairs = np.array([(index[u], index[v]) for u, v in G.edges()], dtype=np.int64).reshape(-1, 2)

@@ -593,6 +593,10 @@ def network_map(
         ``name``, provenance; edge ``type``, ``weight``, ``records``).
     path : path
         The HTML file to write (folders are created).
+    mapping_path : str, Path or None
+        Where the pseudonym mapping of ``redact`` goes (see ``redact`` below).
+    **options
+        The map's options (:class:`MapOptions`), each described below.
     title : str
         The page's title (default ``"netintel map"``).
     communities : Communities or mapping, optional
@@ -652,6 +656,18 @@ def notebook_view(page: str | Path, *, height: str = "760px") -> Any:
     """Show a map inline in Jupyter: the page in an iframe ``srcdoc`` (no server, no CDN).
 
     ``page`` is a map file's path or a page's text (from :func:`map_html`).
+
+    Parameters
+    ----------
+    page : str or pathlib.Path
+        A map file's path, or a page's HTML text (text starting with ``<``).
+    height : str, default "760px"
+        The iframe's CSS height.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The iframe, for Jupyter to display.
     """
     from IPython.display import HTML
 
@@ -667,5 +683,20 @@ def notebook_view(page: str | Path, *, height: str = "760px") -> Any:
 
 
 def show(G: nx.Graph, *, height: str = "760px", **options: Unpack[MapOptions]) -> Any:
-    """Draw ``G`` inline in Jupyter; ``options`` as for :func:`map_html`."""
+    """Draw ``G`` inline in Jupyter; ``options`` as for :func:`map_html`.
+
+    Parameters
+    ----------
+    G : networkx graph
+        The network (see :func:`network_map`).
+    height : str, default "760px"
+        The iframe's CSS height.
+    **options
+        The map's options, as for :func:`network_map`.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The map in an iframe (see :func:`notebook_view`).
+    """
     return notebook_view(map_html(G, **options), height=height)

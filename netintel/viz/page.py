@@ -34,6 +34,19 @@ _CSS_URL = re.compile(r"url\(\s*[\"']?((?:https?:|//)[^\"')]*)", re.I)
 def remote_references(text: str) -> list[str]:
     """Every ``src``/``href``/CSS ``url()`` in ``text`` that points off the page.
 
+    Parameters
+    ----------
+    text : str
+        An HTML page (or CSS).
+
+    Returns
+    -------
+    list of str
+        The ``src``/``href`` values starting with ``http:``, ``https:``, ``//`` or
+        ``../``, then the CSS ``url()`` ones starting with ``http:``, ``https:`` or ``//``.
+
+    Examples
+    --------
     >>> remote_references('<link href="https://cdn.example/x.css"><img src="data:x">')
     ['https://cdn.example/x.css']
     """

@@ -80,7 +80,19 @@ _SPACES = re.compile(r"\s+")
 
 
 def roles_of(data: Mapping[str, Any]) -> set[str]:
-    """The roles of a person's attributes (a list, or a ``|``/``,``-separated string)."""
+    """The roles of a person's attributes (a list, or a ``|``/``,``-separated string).
+
+    Parameters
+    ----------
+    data : mapping of str to object
+        A person's attributes; its ``roles`` entry (else ``role``) is read, a string
+        split at ``|``, ``,`` or ``;``.
+
+    Returns
+    -------
+    set of str
+        The roles, stripped and lower-cased; empty when there are none.
+    """
     raw = data.get("roles", data.get("role"))
     if raw is None:
         return set()

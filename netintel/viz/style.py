@@ -127,6 +127,23 @@ def _hsl(index: int, saturation: float = 0.55, lightness: float = 0.55) -> str:
 def community_color(index: int) -> str:
     """Colour of community ``index`` (0 = largest): the palette, then golden-angle hues.
 
+    Parameters
+    ----------
+    index : int
+        The community's index, >= 0.
+
+    Returns
+    -------
+    str
+        A ``#rrggbb`` colour.
+
+    Raises
+    ------
+    ValueError
+        When ``index`` is negative.
+
+    Examples
+    --------
     >>> community_color(0), community_color(20) == community_color(20)
     ('#1f77b4', True)
     """
@@ -138,7 +155,18 @@ def community_color(index: int) -> str:
 
 
 def node_style(label: str | None) -> NodeStyle:
-    """The style of node label ``label`` (:data:`OTHER_NODE` when not in the schema)."""
+    """The style of node label ``label`` (:data:`OTHER_NODE` when not in the schema).
+
+    Parameters
+    ----------
+    label : str or None
+        A schema node label.
+
+    Returns
+    -------
+    NodeStyle
+        The label's style.
+    """
     if label is None:
         return OTHER_NODE
     return NODE_STYLES.get(label, OTHER_NODE)
@@ -154,6 +182,18 @@ def edge_style(rel_type: str | None) -> EdgeStyle:
 
     A type ending in :data:`INFERRED_SUFFIX` is drawn dashed in its base type's colour.
 
+    Parameters
+    ----------
+    rel_type : str or None
+        A relationship type.
+
+    Returns
+    -------
+    EdgeStyle
+        The type's style.
+
+    Examples
+    --------
     >>> edge_style("TO (inferred)") == EdgeStyle(edge_style("TO").color, dashed=True)
     True
     """
@@ -182,6 +222,22 @@ def scaled(values: np.ndarray, low: float, high: float, default: float) -> np.nd
 
     The smallest value gets ``low``, the largest ``high``; all equal: the middle.
 
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The values (NaN for missing).
+    low, high : float
+        The range to scale onto.
+    default : float
+        The result for NaN values.
+
+    Returns
+    -------
+    numpy.ndarray
+        The scaled values.
+
+    Examples
+    --------
     >>> scaled(np.array([0.0, 0.25, 1.0, np.nan]), 8, 36, 14).tolist()
     [8.0, 22.0, 36.0, 14.0]
     """
