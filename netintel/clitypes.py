@@ -24,7 +24,6 @@ import pandas as pd
 import phonenumbers
 
 from netintel.config import check_uri
-from netintel.phones import phone_key
 
 __all__ = [
     "CASE",
@@ -35,7 +34,6 @@ __all__ = [
     "NEO4J_URI",
     "PHONE_REGION",
     "TIME_ZONE",
-    "normalise_phone",
 ]
 
 
@@ -162,22 +160,6 @@ class DaskScheduler(_Checked):
         from netintel.cluster import check_scheduler
 
         return check_scheduler(value)
-
-
-def normalise_phone(number: str, region: str | None) -> str:
-    """A phone number as the graph stores it: E.164 when it parses as a valid number
-    (national forms with ``region``), else as given (identifiers such as VAST's ``200``).
-
-    >>> normalise_phone("013812340001", "CN"), normalise_phone("+44 20 7946 0958", None)
-    ('+8613812340001', '+442079460958')
-    >>> normalise_phone("200", None)
-    '200'
-    """
-    text = number.strip()
-    try:
-        return phone_key(text, region)
-    except ValueError:
-        return text
 
 
 CASE = CaseName()
