@@ -24,6 +24,7 @@ import pandas as pd
 import phonenumbers
 
 from netintel.config import check_uri
+from netintel.values import parse_duration
 
 __all__ = [
     "CASE",
@@ -59,12 +60,14 @@ class Duration(_Checked):
 
     def check(self, value: str) -> str:
         try:
-            delta = pd.Timedelta(value)
-        except (TypeError, ValueError):
+            delta = parse_duration(value)
+        except ValueError as err:
+            if err.__cause__ is None:  # read, but negative or NaT
+                raise ValueError(f"{value!r} is not a positive duration") from None
             raise ValueError(
                 f"{value!r} is not a duration; use a number and a unit, e.g. 14D, 6h, 30min"
             ) from None
-        if delta is pd.NaT or delta <= pd.Timedelta(0):
+        if delta == pd.Timedelta(0):
             raise ValueError(f"{value!r} is not a positive duration")
         return value
 

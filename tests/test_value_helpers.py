@@ -14,6 +14,7 @@ from netintel.values import file_sha256, is_blank, is_int, is_missing, parse_dur
 
 MISSING = [None, float("nan"), np.float64("nan"), np.float32("nan"), pd.NA, pd.NaT]
 PRESENT = ["", " ", "nan", 0, 0.0, False, [], (), {}, [None], np.int64(0), pd.Timestamp(0)]
+ARRAYS = [np.array([np.nan]), np.array([None]), np.array([]), pd.Series([None])]
 
 
 @pytest.mark.parametrize("value", MISSING)
@@ -108,3 +109,8 @@ def test_normalise_phone_keys_valid_numbers_and_keeps_the_rest(
     from netintel.phones import normalise_phone
 
     assert normalise_phone(given, region) == stored
+
+
+@pytest.mark.parametrize("value", ARRAYS)
+def test_an_array_is_a_value_even_of_one_missing_item(value: object) -> None:
+    assert not is_missing(value)
