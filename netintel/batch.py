@@ -122,6 +122,7 @@ from netintel.manifests import (
 from netintel.outfiles import write_csv
 from netintel.pages import markdown_page
 from netintel.projection import PROJECTIONS, Projection, project
+from netintel.values import is_missing
 
 __all__ = [
     "ALGORITHMS",
@@ -894,9 +895,7 @@ def _scores(
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _empty_tables(alliances: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -1633,8 +1633,8 @@ def inv_profile(phone: str | None, person: str | None, top: int, out: Path | Non
 
 def _known_phone(db: Session, given: str) -> str:
     """A phone typed by the analyst as the graph stores it, or a BadParameter naming it."""
-    from netintel.clitypes import normalise_phone
     from netintel.db import case_phone_region, run_query
+    from netintel.phones import normalise_phone
 
     region = _flags().region() or case_phone_region(db.driver, database=db.database)
     number = normalise_phone(given, region)

@@ -24,7 +24,7 @@ import pandas as pd
 import phonenumbers
 
 from netintel.config import check_uri
-from netintel.phones import phone_key
+from netintel.values import parse_duration
 
 __all__ = [
     "CASE",
@@ -35,7 +35,6 @@ __all__ = [
     "NEO4J_URI",
     "PHONE_REGION",
     "TIME_ZONE",
-    "normalise_phone",
 ]
 
 
@@ -61,12 +60,14 @@ class Duration(_Checked):
 
     def check(self, value: str) -> str:
         try:
-            delta = pd.Timedelta(value)
-        except (TypeError, ValueError):
+            delta = parse_duration(value)
+        except ValueError as err:
+            if err.__cause__ is None:  # read, but negative or NaT
+                raise ValueError(f"{value!r} is not a positive duration") from None
             raise ValueError(
                 f"{value!r} is not a duration; use a number and a unit, e.g. 14D, 6h, 30min"
             ) from None
-        if delta is pd.NaT or delta <= pd.Timedelta(0):
+        if delta == pd.Timedelta(0):
             raise ValueError(f"{value!r} is not a positive duration")
         return value
 
@@ -162,37 +163,6 @@ class DaskScheduler(_Checked):
         from netintel.cluster import check_scheduler
 
         return check_scheduler(value)
-
-
-def normalise_phone(number: str, region: str | None) -> str:
-    """A phone number as the graph stores it: E.164 when it parses as a valid number
-    (national forms with ``region``), else as given (identifiers such as VAST's ``200``).
-
-    Parameters
-    ----------
-    number : str
-        The number as typed.
-    region : str or None
-        The region national numbers are read in (``GB``, ``CN``); None reads only
-        international ones.
-
-    Returns
-    -------
-    str
-        The E.164 form, or ``number`` itself when it is not a valid number.
-
-    Examples
-    --------
-    >>> normalise_phone("013812340001", "CN"), normalise_phone("+44 20 7946 0958", None)
-    ('+8613812340001', '+442079460958')
-    >>> normalise_phone("200", None)
-    '200'
-    """
-    text = number.strip()
-    try:
-        return phone_key(text, region)
-    except ValueError:
-        return text
 
 
 CASE = CaseName()

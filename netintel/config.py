@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from netintel import server
 from netintel.exceptions import CaseError, ConfigError, ConfigFileError
+from netintel.values import validated
 
 __all__ = [
     "CONFIG_ENV",
@@ -149,12 +150,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigFileError(f"{path}: cannot read the config file ({err.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigFileError(f"{path}: not valid TOML ({err})") from None
-    try:
-        settings = Settings.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigFileError(f"{path}: {where}: {first['msg']}") from None
+    settings = validated(Settings, data, source=str(path), error=ConfigFileError)
     if settings.neo4j.password is not None and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigFileError(
             f"{path}: holds a Neo4j password but other users can read it; "

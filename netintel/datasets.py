@@ -36,6 +36,7 @@ import networkx as nx
 import numpy as np
 
 from netintel.exceptions import InputFileError, SharedDataError
+from netintel.values import is_int
 
 __all__ = [
     "CAVIAR_PHASES",
@@ -214,7 +215,7 @@ def caviar(
     if phase is None:
         path = _file("caviar", "morselli_caviar.csv")
         name = "CAVIAR (all phases)"
-    elif isinstance(phase, int) and not isinstance(phase, bool) and phase in CAVIAR_PHASES:
+    elif is_int(phase) and phase in CAVIAR_PHASES:
         path = _file("caviar", f"phase{phase}.csv")
         name = f"CAVIAR phase {phase}"
     else:

@@ -1,7 +1,8 @@
 """Phone numbers as the graph keys them: E.164, with the extension kept.
 
-One home for the rule, used by the ingest (:func:`netintel.ingest.normalise.to_phone`) and by
-the command line (``--phone`` options). ``phonenumbers`` parses national forms in a region;
+One home for the rule, used by the ingest (:func:`netintel.ingest.normalise.to_phone`), by
+the command line (``--phone`` options) and the investigations (:func:`normalise_phone`).
+``phonenumbers`` parses national forms in a region;
 an extension (``ext. 5``, ``x5``) stays in the key as ``;ext=5`` (RFC 3966's spelling), so an
 office line with extensions is one phone per extension rather than the extension dropped and
 the main number's row rejected as a conflict.
@@ -16,7 +17,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-__all__ = ["phone_key"]
+__all__ = ["normalise_phone", "phone_key"]
 
 
 @lru_cache(maxsize=1 << 20)
@@ -52,3 +53,33 @@ def phone_key(text: str, region: str | None) -> str:
         raise ValueError(f"{text!r} is not a valid phone number (region {region or 'none'})")
     key = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     return f"{key};ext={num.extension}" if num.extension else key
+
+
+def normalise_phone(number: str, region: str | None) -> str:
+    """A phone number as the graph stores it: E.164 when it parses as a valid number
+    (national forms with ``region``), else as given (identifiers such as VAST's ``200``).
+
+    Parameters
+    ----------
+    number : str
+        The number as typed or read; surrounding spaces are dropped.
+    region : str or None
+        The region national forms are read in (``"GB"``, ``"CN"``), or None.
+
+    Returns
+    -------
+    str
+        :func:`phone_key` of the number, or the stripped text when that rejects it.
+
+    Examples
+    --------
+    >>> normalise_phone("013812340001", "CN"), normalise_phone("+44 20 7946 0958", None)
+    ('+8613812340001', '+442079460958')
+    >>> normalise_phone("200", None)
+    '200'
+    """
+    text = number.strip()
+    try:
+        return phone_key(text, region)
+    except ValueError:
+        return text

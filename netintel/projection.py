@@ -45,7 +45,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netintel.algorithms.results import EdgeArrays, graph_hash
+from netintel.algorithms.results import EdgeArrays, GraphCounts, graph_hash
 from netintel.cypher import query
 from netintel.schema import NODES
 from netintel.values import is_missing, parse_duration
@@ -95,7 +95,7 @@ LAYER_MEASURES: Mapping[str, str] = MappingProxyType(
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Projection:
+class Projection(GraphCounts):
     """A network read from the database: node index plus edge arrays, read-only.
 
     Attributes
@@ -151,16 +151,6 @@ class Projection:
     def key(self) -> str:
         """The key property of ``label`` (``person_id``, ``number``)."""
         return NODES[self.label].key
-
-    @property
-    def n(self) -> int:
-        """Number of nodes."""
-        return len(self.nodes)
-
-    @property
-    def m(self) -> int:
-        """Number of edges (rows of the edge table)."""
-        return len(self.src)
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"

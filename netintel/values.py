@@ -56,10 +56,7 @@ def is_missing(value: Any) -> bool:
         return value != value
     if isinstance(value, _NEVER_MISSING):
         return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # arrays and other objects pandas cannot judge
-        return False
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))  # an array is a value
 
 
 def is_blank(value: Any) -> bool:
@@ -124,7 +121,8 @@ def parse_duration(value: timedelta | float | str, *, name: str = "duration") ->
     Raises
     ------
     ValueError
-        ``value`` is not a duration, or is negative.
+        ``value`` is not a duration (chained from pandas' error, ``__cause__``), or is
+        negative or ``NaT`` (no ``__cause__``): a caller can word the two its own way.
 
     Examples
     --------

@@ -14,6 +14,7 @@ from netintel.values import file_sha256, is_blank, is_int, is_missing, parse_dur
 
 MISSING = [None, float("nan"), np.float64("nan"), np.float32("nan"), pd.NA, pd.NaT]
 PRESENT = ["", " ", "nan", 0, 0.0, False, [], (), {}, [None], np.int64(0), pd.Timestamp(0)]
+ARRAYS = [np.array([np.nan]), np.array([None]), np.array([]), pd.Series([None])]
 
 
 @pytest.mark.parametrize("value", MISSING)
@@ -91,3 +92,25 @@ def test_validated_names_the_file_and_the_first_bad_key() -> None:
     )
     with pytest.raises(MappingError, match=r"^m\.yaml: neo4j\.port: Input should be a valid int"):
         validated(Outer, {"neo4j": {"port": "x"}}, source="m.yaml", error=MappingError)
+
+
+@pytest.mark.parametrize(
+    ("given", "region", "stored"),
+    [
+        (" 020 7946 0958 ", "GB", "+442079460958"),
+        ("+44 20 7946 0958 x5", None, "+442079460958;ext=5"),
+        ("020 7946 0958", None, "020 7946 0958"),  # national form, no region: kept as typed
+        (" 200 ", "GB", "200"),  # a switchboard id, not a number
+    ],
+)
+def test_normalise_phone_keys_valid_numbers_and_keeps_the_rest(
+    given: str, region: str | None, stored: str
+) -> None:
+    from netintel.phones import normalise_phone
+
+    assert normalise_phone(given, region) == stored
+
+
+@pytest.mark.parametrize("value", ARRAYS)
+def test_an_array_is_a_value_even_of_one_missing_item(value: object) -> None:
+    assert not is_missing(value)

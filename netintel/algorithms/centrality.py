@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from netintel.algorithms._checks import is_int
 from netintel.algorithms.results import (
     Provenance,
     ResultMixin,
@@ -480,7 +481,7 @@ def key_players(
             f"{H.number_of_nodes() + dropped} nodes scored"
         )
     n = H.number_of_nodes()
-    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= max(n, 1)):
+    if k is not None and (not is_int(k) or not 1 <= k <= max(n, 1)):
         raise ValueError(f"k must be an integer in 1..{n} (number of nodes), not {k!r}")
     sampled = k is not None and k < n
     used_seed = draw_seed(seed) if sampled else None
@@ -895,7 +896,7 @@ def leaders_and_brokers(
     [[0, [3], [3]], [1, [4], [4]]]
     """
     for what, value in (("leaders", leaders), ("brokers", brokers)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not is_int(value) or value < 0:
             raise ValueError(f"{what} must be an integer >= 0, not {value!r}")
     sw = Stopwatch()
     part = communities.to_frame()  # community, then canonical node order

@@ -49,6 +49,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from netintel.algorithms._checks import is_int
 from netintel.algorithms.results import (
     EdgeArrays,
     Provenance,
@@ -1329,9 +1330,9 @@ def consensus(
     >>> [sorted(c) for c in res.communities], res.converged, min(res.node_stability.values())
     ([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], True, 1.0)
     """
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 2:
+    if not is_int(runs) or runs < 2:
         raise ValueError(f"runs must be an integer >= 2, not {runs!r}")
-    if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
+    if not is_int(max_rounds) or max_rounds < 1:
         raise ValueError(f"max_rounds must be an integer >= 1, not {max_rounds!r}")
     if not 0 < float(threshold) <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")

@@ -45,6 +45,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, shortest_path
 
+from netintel.algorithms._checks import is_int
 from netintel.algorithms.results import (
     Provenance,
     ResultMixin,
@@ -272,7 +273,7 @@ def collective_influence(G: nx.Graph, radius: int = 2) -> dict[Hashable, float]:
     >>> collective_influence(nx.path_graph(5), radius=1)
     {0: 0.0, 1: 1.0, 2: 2.0, 3: 1.0, 4: 0.0}
     """
-    if isinstance(radius, bool) or not isinstance(radius, int) or radius < 1:
+    if not is_int(radius) or radius < 1:
         raise ValueError(f"radius must be an integer >= 1, not {radius!r}")
     U = G.to_undirected(as_view=True) if G.is_directed() else G
     deg = dict(U.degree())
@@ -610,7 +611,7 @@ def _check_strategy(strategy: str, ties: str, block_size: int | None) -> int | N
         raise ValueError(f"block_size= is for strategy='block', not {strategy!r}")
     if strategy == "block":
         block_size = 5 if block_size is None else block_size
-        if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
+        if not is_int(block_size) or block_size < 1:
             raise ValueError(f"block_size must be an integer >= 1, not {block_size!r}")
     return block_size
 
@@ -641,14 +642,14 @@ def _ci_radius(metric_name: str, ci_radius: int | None) -> int | None:
     if metric_name != "collective_influence":
         return ci_radius
     ci_radius = 2 if ci_radius is None else ci_radius
-    if isinstance(ci_radius, bool) or not isinstance(ci_radius, int) or ci_radius < 1:
+    if not is_int(ci_radius) or ci_radius < 1:
         raise ValueError(f"ci_radius must be an integer >= 1, not {ci_radius!r}")
     return ci_radius
 
 
 def _check_sampling(k: int | None, n: int, seed: int | None, ties: str) -> bool:
     """Check ``k`` and ``seed`` against the network; whether betweenness is sampled."""
-    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= n):
+    if k is not None and (not is_int(k) or not 1 <= k <= n):
         raise ValueError(f"k must be an integer in 1..{n} (number of nodes), not {k!r}")
     sampled = k is not None and k < n
     if seed is not None and ties != "random" and not sampled:
@@ -663,7 +664,7 @@ def _check_steps(steps: int | None, rankable: int) -> int:
     """The removals to simulate: all rankable nodes by default."""
     if steps is None:
         steps = rankable
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= rankable:
+    if not is_int(steps) or not 0 <= steps <= rankable:
         raise ValueError(f"steps must be an integer in 0..{rankable}, not {steps!r}")
     return steps
 
@@ -793,7 +794,7 @@ def random_disruption(
     >>> r.to_frame()["lcc_fraction_mean"].round(6).tolist()
     [1.0, 0.8, 0.6, 0.4, 0.2, 0.0]
     """
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+    if not is_int(runs) or runs < 1:
         raise ValueError(f"runs must be an integer >= 1, not {runs!r}")
     sw = Stopwatch()
     U = _network(G, None)
@@ -801,7 +802,7 @@ def random_disruption(
     n = len(nodes)
     if steps is None:
         steps = n
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= n:
+    if not is_int(steps) or not 0 <= steps <= n:
         raise ValueError(f"steps must be an integer in 0..{n}, not {steps!r}")
     used_seed = draw_seed(seed)
     A = sp.csr_array(nx.to_scipy_sparse_array(U, nodelist=nodes, weight=None, dtype=float))

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netintel.algorithms._checks import is_int
 from netintel.algorithms.communities import (
     MERGE_MIN_SIZE,
     Consensus,
@@ -428,7 +429,7 @@ def _check_gang_options(
     """Check the run counts, ``max_rounds``, threshold and resolutions; the resolutions."""
     names = ("label_propagation_runs", "infomap_runs", "modularity_runs", "max_rounds")
     for name, value, low in zip(names, counts, (0, 0, 0, 1), strict=True):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        if not is_int(value) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
     if not 0 < float(threshold) <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")

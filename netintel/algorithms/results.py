@@ -48,6 +48,7 @@ import pandas as pd
 
 __all__ = [
     "EdgeArrays",
+    "GraphCounts",
     "Provenance",
     "Stopwatch",
     "canonical_nodes",
@@ -367,8 +368,36 @@ def table_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [to_jsonable(r) for r in frame.to_dict(orient="records")]
 
 
+class GraphCounts:
+    """``n`` and ``m`` for a graph held as a node sequence and edge-end arrays.
+
+    For classes with ``nodes`` (position ``i`` is node ``i``) and ``src`` (one entry per
+    edge): :class:`EdgeArrays` and :class:`netintel.projection.Projection`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = edge_arrays(nx.path_graph(4))
+    >>> g.n, g.m
+    (4, 3)
+    """
+
+    nodes: Any
+    src: Any
+
+    @property
+    def n(self) -> int:
+        """Number of nodes."""
+        return len(self.nodes)
+
+    @property
+    def m(self) -> int:
+        """Number of edges: one per pair of nodes (per pair and layer in a multiplex)."""
+        return len(self.src)
+
+
 @dataclass(frozen=True, eq=False)
-class EdgeArrays:
+class EdgeArrays(GraphCounts):
     """A weighted graph as arrays: the input every engine shares.
 
     Attributes
@@ -389,16 +418,6 @@ class EdgeArrays:
     weight: np.ndarray
     directed: bool = False
     _index: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def n(self) -> int:
-        """Number of nodes."""
-        return len(self.nodes)
-
-    @property
-    def m(self) -> int:
-        """Number of (collapsed) edges."""
-        return len(self.src)
 
     @property
     def index(self) -> dict[Hashable, int]:

@@ -33,6 +33,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from netintel.algorithms._checks import is_int
 from netintel.algorithms.centrality import KEY_PLAYER_METRICS, key_players
 from netintel.algorithms.results import (
     Provenance,
@@ -391,11 +392,11 @@ def rank_stability(
         raise ValueError(f"expected a networkx graph, not {type(G).__name__}")
     drop_nodes = _share(drop_nodes, "drop_nodes")
     drop_links = _share(drop_links, "drop_links")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+    if not is_int(samples) or samples < 1:
         raise ValueError(f"samples must be an integer >= 1, not {samples!r}")
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+    if not is_int(top) or top < 1:
         raise ValueError(f"top must be an integer >= 1, not {top!r}")
-    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+    if k is not None and (not is_int(k) or k < 1):
         raise ValueError(f"k must be an integer >= 1 or None, not {k!r}")
     metric_name, score = _scorer(metric, k=k, weight=weight, distance=distance)
     sw = Stopwatch()

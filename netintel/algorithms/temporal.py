@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import pandas as pd
 
+from netintel.algorithms._checks import is_int
 from netintel.algorithms.communities import PartitionLike, _membership
 from netintel.algorithms.compare import greedy_matching
 from netintel.algorithms.results import (
@@ -611,7 +612,7 @@ def _check_tracking(
     if isinstance(size_change, bool) or not 0 <= grow < 1:
         raise ValueError(f"size_change must be in [0, 1), not {size_change!r}")
     for what, value in (("min_size", min_size), ("min_shared", min_shared)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_int(value) or value < 1:
             raise ValueError(f"{what} must be an integer >= 1, not {value!r}")
     labels = [str(i) for i in range(len(partitions))] if windows is None else list(windows)
     if len(labels) != len(partitions):

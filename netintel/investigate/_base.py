@@ -25,6 +25,7 @@ import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, to_jsonable
 from netintel.localtime import localize
+from netintel.values import is_missing
 
 __all__ = [
     "CALL_COLUMNS",
@@ -115,15 +116,11 @@ def named(node_id: Any, name: Any) -> str:
 
 
 def _opt_int(value: Any) -> int | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    return int(value)
+    return None if is_missing(value) else int(value)
 
 
 def _opt_str(value: Any) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return str(value)
+    return None if is_missing(value) else str(value)
 
 
 def records_of(frame: pd.DataFrame, kind: str, id_column: str | None) -> tuple[Record, ...]:

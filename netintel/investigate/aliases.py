@@ -58,6 +58,7 @@ from netintel.investigate._base import (
     records_of,
     stamp,
 )
+from netintel.values import is_missing
 
 __all__ = [
     "STATUSES",
@@ -291,7 +292,7 @@ def _record_similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
 
 
 def _norm_id(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if is_missing(value):
         return None
     text = re.sub(r"[^0-9A-Za-z]", "", str(value)).upper()
     return text or None
@@ -337,7 +338,7 @@ def _dates_near(a: date, b: date) -> bool:
 
 
 def _split(value: Any) -> list[str]:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return []
     if isinstance(value, list | tuple | np.ndarray):
         return [str(v) for v in value if str(v).strip()]

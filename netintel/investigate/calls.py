@@ -51,6 +51,7 @@ from netintel.investigate._base import (
     stamp,
 )
 from netintel.localtime import localize, to_local
+from netintel.values import parse_duration
 
 __all__ = [
     "Burst",
@@ -74,12 +75,11 @@ SpanLike = str | timedelta | pd.Timedelta
 
 def _span(value: SpanLike, name: str) -> pd.Timedelta:
     try:
-        out = pd.Timedelta(value)
-    except (TypeError, ValueError):
+        return parse_duration(value, name=name)
+    except ValueError as err:
+        if err.__cause__ is None:  # parsed, but negative
+            raise ValueError(f"{name} must not be negative, got {value!r}") from None
         raise ValueError(f"{name} must be a duration such as '2h' or '7D', not {value!r}") from None
-    if out < pd.Timedelta(0):
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return out
 
 
 def _time(value: TimeLike | None) -> pd.Timestamp | None:

@@ -36,7 +36,6 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch
@@ -51,6 +50,7 @@ from netintel.investigate._base import (
     stamp,
 )
 from netintel.localtime import localize, to_local, zone_name
+from netintel.values import is_missing
 
 __all__ = [
     "HOP_COLUMNS",
@@ -275,9 +275,7 @@ class Chains(ResultMixin):
 
 
 def _opt(value: Any) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return str(value)
+    return None if is_missing(value) else str(value)
 
 
 def _hops(tr: pd.DataFrame) -> list[Hop]:

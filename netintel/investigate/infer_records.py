@@ -23,8 +23,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from netintel.clitypes import normalise_phone
 from netintel.investigate.infer import InferredHandovers, infer_handovers, lift_calls
+from netintel.phones import normalise_phone
 
 __all__ = ["handover_frames", "infer_from_frames"]
 
