@@ -133,7 +133,7 @@ def test_investigate_commands_on_vast(
     graph: neo4j.Driver, shared_data: Path, tmp_path: Path, neo4j_env: dict[str, str]
 ) -> None:
     from netintel.ingest import ingest
-    from netintel.investigate.calls import profile_of
+    from netintel.investigate.readers import contact_profile_of
 
     ingest(
         shared_data / "vast2008_mc3_cdr" / "cdr.csv",
@@ -153,7 +153,7 @@ def test_investigate_commands_on_vast(
     assert profile.exit_code == 0, profile.output
     # the command prints the API's profile (top 10 contacts), as JSON
     shown = json.loads(profile.stdout)
-    api = json.loads(profile_of(graph, phone="200", top=10).to_json())
+    api = json.loads(contact_profile_of(graph, phone="200", top=10).to_json())
     times = {"started", "finished", "elapsed_s", "seconds"}
     for result in (shown, api):  # when it ran and for how long differ, nothing else
         result["provenance"] = {k: v for k, v in result["provenance"].items() if k not in times}

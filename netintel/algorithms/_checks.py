@@ -11,6 +11,18 @@ __all__ = ["is_int"]
 def is_int(value: Any) -> bool:
     """True for a Python ``int`` that is not a ``bool`` (``True`` is an ``int`` too).
 
+    Parameters
+    ----------
+    value : object
+        Any value, e.g. a parameter given by the caller.
+
+    Returns
+    -------
+    bool
+        Whether ``value`` is an ``int`` and not a ``bool``.
+
+    Examples
+    --------
     >>> is_int(3), is_int(True), is_int(3.0)
     (True, False, False)
     """
