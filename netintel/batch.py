@@ -119,7 +119,7 @@ from netintel.manifests import (
     JobOutcome,
     JobSeeds,
 )
-from netintel.outfiles import write_csv
+from netintel.outfiles import write_csv, write_text
 from netintel.pages import markdown_page
 from netintel.projection import PROJECTIONS, Projection, project
 from netintel.values import is_missing
@@ -858,19 +858,9 @@ def _region_text(options: Mapping[str, Any]) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temporary file, then rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(
-        json.dumps(to_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-    )
-    os.replace(tmp, path)
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write JSON atomically (:func:`netintel.outfiles.write_text`), keys sorted."""
+    text = json.dumps(to_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False)
+    write_text(path, text + "\n")
 
 
 def _scores(
@@ -1650,8 +1640,8 @@ def _write_reports(batch: BatchResult, neo4j_version: str) -> None:
     if batch.notes:
         md += ["## Notes", "", *[f"- {n}" for n in batch.notes], ""]
     text = "\n".join(md)
-    _write_text(batch.report_md, text)
-    _write_text(batch.report_html, markdown_page(batch.name, text, css="batch-report.css"))
+    write_text(batch.report_md, text)
+    write_text(batch.report_html, markdown_page(batch.name, text, css="batch-report.css"))
 
 
 # --------------------------------------------------------------------------- the batch

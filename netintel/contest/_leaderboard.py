@@ -11,7 +11,7 @@ from netintel.contest._baseline import BASELINE_TEAM
 from netintel.contest._challenge import Truth, load_truth
 from netintel.contest._format import PARTS, SubmissionError, SubmissionIssue
 from netintel.contest._score import METRICS, OVERALL_WEIGHTS, Score, score
-from netintel.outfiles import write_csv
+from netintel.outfiles import write_csv, write_text
 from netintel.pages import inline, render, static_text
 
 __all__ = ["leaderboard", "write_leaderboard"]
@@ -188,5 +188,5 @@ def write_leaderboard(
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / "leaderboard.csv", "html": out / "leaderboard.html"}
     write_csv(board, paths["csv"])
-    paths["html"].write_text(_html(board, title), encoding="utf-8")
+    write_text(paths["html"], _html(board, title))
     return paths

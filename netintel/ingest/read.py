@@ -534,9 +534,8 @@ def read_file(
 ) -> RawFile:
     """Read a text table (CSV, TSV, ...) or one sheet of a workbook as strings.
 
-    ``delimiter`` None: a tab for ``.tsv``, else sniffed. ``encoding`` None: UTF-8, else
-    guessed. ``sheet``: a name or a position. Raises :class:`InputFileError` when the file
-    cannot be read at all: missing, empty, undecodable, or with a broken header.
+    Raises :class:`InputFileError` when the file cannot be read at all: missing, empty,
+    undecodable, or with a broken header.
 
     Parameters
     ----------
