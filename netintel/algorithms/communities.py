@@ -47,6 +47,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy.sparse.csgraph import connected_components
 
 from netintel.algorithms._checks import is_int
@@ -116,7 +117,11 @@ class Communities(ResultMixin):
         most of 3 seeded runs, into at least two parts of 3 or more members
         (leaving 3 or more outside) whose link weight per pair of members is
         at least twice their link weight per pair (member, rest of the
-        community). Typical of the resolution
+        community), and that split is more modular than chance: its
+        modularity within the community exceeds what the best split of a
+        random graph of the same size and mean degree reaches (Guimera,
+        Sales-Pardo & Amaral 2004), since any split of a sparse random group
+        finds parts denser inside than out. Typical of the resolution
         limit (modularity at resolution 1 merges groups smaller than about
         ``resolution_scale``), but checked for every method, since merged
         gangs are wrong whatever merged them. Open those communities on their
@@ -708,6 +713,38 @@ MERGE_RUNS = 3
 MERGE_DENSITY_RATIO = 2.0
 
 
+def _random_graph_modularity(n: ArrayLike, mean_degree: ArrayLike) -> np.ndarray:
+    """The modularity a random graph's best split reaches by chance alone.
+
+    Guimera, Sales-Pardo & Amaral (2004, *Modularity from fluctuations in random
+    graphs and complex networks*, Phys. Rev. E 70: 025101) found that the best
+    partition of an Erdos-Renyi graph of ``n`` nodes and mean degree ``k``
+    reaches ``Q = 0.97 (1 - 2 / sqrt(n)) (2 / k) ** (2/3)``: a split of a group
+    into pieces is evidence of two groups only when its modularity exceeds that.
+
+    Parameters
+    ----------
+    n : array_like
+        Nodes of each graph (values below 2 count as 2).
+    mean_degree : array_like
+        Mean degree of each graph (links counted once, times 2, over ``n``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The expected best modularity of each random graph.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _random_graph_modularity(np.array([50, 50]), np.array([8.0, 2.0])).round(3).tolist()
+    [0.276, 0.696]
+    """
+    n = np.maximum(np.asarray(n, dtype=np.float64), 2.0)
+    k = np.maximum(np.asarray(mean_degree, dtype=np.float64), 1e-9)
+    return 0.97 * (1 - 2 / np.sqrt(n)) * (2 / k) ** (2 / 3)
+
+
 def _possibly_merged(
     ea: EdgeArrays,
     labels: np.ndarray,
@@ -716,24 +753,34 @@ def _possibly_merged(
     seed: int,
     *,
     criterion: str = "density",
+    also: tuple[int, ...] = (),
 ) -> tuple[int, ...]:
     """Communities that hold two or more groups of their own (see ``Communities``).
 
     Each community of at least ``2 * MERGE_MIN_SIZE`` members is split by
     ``run`` on its own links, ``MERGE_RUNS`` times with seeds derived from
     ``seed``. A run splits it when at least two parts of ``MERGE_MIN_SIZE``
-    members or more (leaving as many outside) are groups; the community is
-    flagged when most runs split it. A part is a group when, with
-    ``criterion="density"`` (the merge warning), its link weight per pair of
-    members is at least ``MERGE_DENSITY_RATIO`` times its link weight per pair
-    (member, rest of the community); with ``criterion="weak"`` (the resolution
-    profile of :func:`~netintel.algorithms.find_gangs`), when it has more link
-    weight inside than to the rest of the community.
+    members or more (leaving as many outside) are groups. A part is a group
+    when, with ``criterion="density"`` (the merge warning), its link weight per
+    pair of members is at least ``MERGE_DENSITY_RATIO`` times its link weight
+    per pair (member, rest of the community); with ``criterion="weak"`` (the
+    resolution profile of :func:`~netintel.algorithms.find_gangs`), when it has
+    more link weight inside than to the rest of the community.
+
+    With ``criterion="weak"``, a community is flagged when most runs split it.
+    With ``criterion="density"``, when most runs split it, or it is one of
+    ``also`` (the communities some candidate run of ``find_gangs`` split), and
+    the split is more than chance: the median modularity of the runs' splits,
+    within the community, exceeds :func:`_random_graph_modularity` of a random
+    graph of its size and mean degree. Any split of a sparse random group
+    finds dense-looking parts, so without that test every community of a
+    correct partition of an LFR graph was flagged.
     """
     if criterion not in ("density", "weak"):
         raise ValueError(f"criterion must be 'density' or 'weak', not {criterion!r}")
     und = ea.undirected()
     seeds = derived_seeds(seed, MERGE_RUNS)
+    candidates = set(also)
     flagged = []
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
@@ -755,6 +802,7 @@ def _possibly_merged(
             False,
         )
         splits = 0
+        quality = []
         for s in seeds:
             sub_labels = run(sub, s)
             parts = int(sub_labels.max()) + 1
@@ -779,7 +827,14 @@ def _possibly_merged(
                     & (inner > 0)
                 )
             splits += int(groups.sum()) >= 2
-        if 2 * splits > MERGE_RUNS:
+            total = float(sub.weight.sum())
+            quality.append(float((inner / total - (volume / (2 * total)) ** 2).sum()))
+        if criterion == "weak":
+            if 2 * splits > MERGE_RUNS:
+                flagged.append(c)
+            continue
+        chance = _random_graph_modularity(members.size, 2 * edges.size / members.size)
+        if (2 * splits > MERGE_RUNS or c in candidates) and float(np.median(quality)) > chance:
             flagged.append(c)
     return tuple(flagged)
 
@@ -832,8 +887,7 @@ def _build(
         run_seed = seed or 0
 
         def merged() -> tuple[int, ...]:
-            found = _possibly_merged(ea, dense, k, check_run, run_seed)
-            return tuple(sorted(set(found) | set(also_merged)))
+            return _possibly_merged(ea, dense, k, check_run, run_seed, also=also_merged)
 
     notes = list(notes)
     if ea.m == 0:

@@ -67,6 +67,7 @@ from netintel.algorithms.communities import (
     _membership,
     _modularity_arrays,
     _possibly_merged,
+    _random_graph_modularity,
     _run_once,
     _split_by_runs,
     _stabilities,
@@ -243,12 +244,16 @@ def _open_groups(und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> np.nd
     a community in Radicchi et al.'s (2004) weak sense *within the gang*: the
     link weight among its members, counted from both ends, exceeds its link
     weight to the rest of the gang. A gang with two or more such pieces is
-    opened: each becomes a gang, the rest of its members stay together. A dense
-    gang that ``finer`` merely cuts is kept, since each half then calls the
-    other half more than its own.
+    opened (each becomes a gang, the rest of its members stay together) when
+    that split is more than chance: its modularity within the gang exceeds
+    :func:`_random_graph_modularity` of a random graph of the gang's size and
+    mean degree. A dense gang that ``finer`` merely cuts is kept, since each half
+    then calls the other half more than its own; so is a sparse random group
+    that any split parts into "communities" by chance alone (an LFR community).
     """
     _, piece = np.unique(gangs * (int(finer.max()) + 1) + finer, return_inverse=True)
     kp = int(piece.max()) + 1
+    k = int(gangs.max()) + 1
     owner = np.zeros(kp, dtype=np.int64)
     owner[piece] = gangs
     ps, pd_ = piece[und.src], piece[und.dst]
@@ -259,9 +264,25 @@ def _open_groups(und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> np.nd
     to_rest = np.bincount(ps[cross], weights=und.weight[cross], minlength=kp)
     to_rest += np.bincount(pd_[cross], weights=und.weight[cross], minlength=kp)
     group = (np.bincount(piece, minlength=kp) >= MERGE_MIN_SIZE) & (2 * inner > to_rest)
-    group &= np.bincount(owner[group], minlength=int(gangs.max()) + 1)[owner] >= 2
-    opened = np.where(group[piece], piece + int(gangs.max()) + 1, gangs)
-    return _dense(opened)
+    group &= np.bincount(owner[group], minlength=k)[owner] >= 2
+    opened = np.where(group[piece], piece + k, gangs)
+    # the split's modularity within each gang, against a random graph's
+    _, part = np.unique(opened, return_inverse=True)
+    kq = int(part.max()) + 1
+    part_owner = np.zeros(kq, dtype=np.int64)
+    part_owner[part] = gangs
+    qs, qd = part[und.src[same_gang]], part[und.dst[same_gang]]
+    w = und.weight[same_gang]
+    total = np.bincount(gangs[und.src[same_gang]], weights=w, minlength=k)
+    within = np.bincount(qs[qs == qd], weights=w[qs == qd], minlength=kq)
+    volume = np.bincount(qs, weights=w, minlength=kq) + np.bincount(qd, weights=w, minlength=kq)
+    scale = np.maximum(total[part_owner], 1e-300)
+    q = np.bincount(part_owner, weights=within / scale - (volume / (2 * scale)) ** 2, minlength=k)
+    size = np.bincount(gangs, minlength=k)
+    links = np.bincount(gangs[und.src[same_gang]], minlength=k)
+    chance = _random_graph_modularity(size, 2 * links / np.maximum(size, 1))
+    beyond = (np.bincount(part_owner, minlength=k) >= 2) & (q > chance)
+    return _dense(np.where(beyond[gangs], opened, gangs))
 
 
 def find_gangs(

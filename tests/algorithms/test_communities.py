@@ -520,9 +520,9 @@ def test_resolution_limit_check_is_lazy_and_stable(monkeypatch: pytest.MonkeyPat
     calls: list[int] = []
     real = cm._possibly_merged
 
-    def counting(*args: object) -> tuple[int, ...]:
+    def counting(*args: object, **kwargs: object) -> tuple[int, ...]:
         calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cm, "_possibly_merged", counting)
     res = louvain(G, seed=1, engine="networkx")
