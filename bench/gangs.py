@@ -105,6 +105,10 @@ LFR_MUS = (0.1, 0.2, 0.3, 0.4, 0.5)
 T0 = time.perf_counter()
 
 
+#: keyword arguments of every find_gangs call (``--refine`` sets refine=True)
+FIND_GANGS_OPTIONS: dict[str, Any] = {}
+
+
 def log(msg: str) -> None:
     print(f"[{time.perf_counter() - T0:7.1f}s] {msg}", flush=True)
 
@@ -484,7 +488,7 @@ def synth_case(folder: Path, calls: int, seed: int, args, gen_s) -> tuple[dict, 
     panel = run_panel(ea, truth, args.panel_seed, members)
     log("  panel: " + ", ".join(f"{k}={v['ari']:.3f}" for k, v in panel.items()))
     t = time.perf_counter()
-    res = find_gangs(ea)
+    res = find_gangs(ea, **FIND_GANGS_OPTIONS)
     fg_s = time.perf_counter() - t
     fg = score(ea.nodes, labels_of(res, ea.nodes), truth, members)
     fg["seconds"] = round(fg_s, 2)
@@ -549,7 +553,7 @@ def synth_case(folder: Path, calls: int, seed: int, args, gen_s) -> tuple[dict, 
         for f in factors:
             t = time.perf_counter()
             mea, layers = multiplex(folder, keys, a, b, f)
-            r = find_gangs(mea)
+            r = find_gangs(mea, **FIND_GANGS_OPTIONS)
             s = score(mea.nodes, labels_of(r, mea.nodes), truth, members)
             mx[str(f)] = {
                 "factor": f,
@@ -576,7 +580,7 @@ def speed(keys, a, b, label: str) -> dict[str, Any]:
     t = time.perf_counter()
     ea = EdgeArrays.from_arrays(keys.tolist(), a, b, directed=True)
     built = time.perf_counter() - t
-    res = find_gangs(ea)
+    res = find_gangs(ea, **FIND_GANGS_OPTIONS)
     out["find_gangs_seconds"] = round(time.perf_counter() - t, 2)
     out["building_seconds"] = round(built, 2)
     out["find_gangs_communities"] = len(res.communities)
@@ -640,7 +644,7 @@ def lfr_section(args) -> dict[str, Any]:
             continue
         gen = time.perf_counter() - t
         t = time.perf_counter()
-        res = find_gangs(ea)
+        res = find_gangs(ea, **FIND_GANGS_OPTIONS)
         fg = score(ea.nodes, labels_of(res, ea.nodes), truth)
         fg_s = time.perf_counter() - t
         point = {
@@ -652,6 +656,7 @@ def lfr_section(args) -> dict[str, Any]:
             "find_gangs_ari": fg["ari"],
             "find_gangs_nmi": fg["nmi"],
             "find_gangs_seconds": round(fg_s, 1),
+            "find_gangs_merge_warning": merge_check(res, ea.nodes, truth),
         }
         if n <= 10_000 or not args.skip_lfr100k_panel:
             panel = run_panel(ea, truth, args.panel_seed)
@@ -696,7 +701,7 @@ def published(args) -> dict[str, Any]:
         ea = EdgeArrays.from_arrays(
             nodes, [pos[u] for u, _ in G.edges], [pos[v] for _, v in G.edges]
         )
-        res = find_gangs(G)
+        res = find_gangs(G, **FIND_GANGS_OPTIONS)
         fg = score(ea.nodes, labels_of(res, ea.nodes), truth)
         panel = run_panel(ea, truth, args.panel_seed)
         bname, bnmi = best_of(panel, "nmi")
@@ -803,7 +808,9 @@ def main() -> None:
         help="take the synthetic cases and their bars from this results file (a run of the "
         "same netintel package, checked) instead of running them again; the other sections run",
     )
+    ap.add_argument("--refine", action="store_true", help="measure find_gangs(..., refine=True)")
     args = ap.parse_args()
+    FIND_GANGS_OPTIONS["refine"] = args.refine
     if args.quick:
         args.sizes, args.seeds, args.skip_lfr100k = "10000", "1", True
         args.multiplex_extra = ""
@@ -824,7 +831,7 @@ def main() -> None:
         "netintel": netintel_state(),
         "load_before": os.getloadavg(),
         "find_gangs_call": "find_gangs(ea): defaults seed=0, label_propagation_runs=5, "
-        "infomap_runs=2, threshold=0.5, refine=False",
+        f"infomap_runs=2, threshold=0.5, refine={args.refine}",
         "panel_seed": args.panel_seed,
         "cases": {},
     }
