@@ -149,6 +149,7 @@ class _Flags:
     database: str | None = None
     case: str | None = None
     phone_region: str | None = None
+    read_only: bool | None = None
 
     def case_name(self) -> str:
         """The local case: ``--case``, else ``$NETINTEL_CASE`` (checked), else ``default``."""
@@ -170,6 +171,7 @@ class _Flags:
             user=self.user,
             database=self.database,
             config=self.config,
+            read_only=self.read_only,
         )
 
 
@@ -295,6 +297,13 @@ def _out_dir(default: str | None, help: str | None) -> Callable[[F], F]:
 )
 @click.option("--neo4j-user", metavar="USER", help="Overrides NEO4J_USER.")
 @click.option("--neo4j-database", metavar="NAME", help="Overrides NEO4J_DATABASE.")
+@click.option(
+    "--read-only",
+    is_flag=True,
+    default=None,
+    help="Refuse every write to the database: every transaction runs in read mode "
+    "[default: $NETINTEL_READ_ONLY, else the config file's read_only].",
+)
 @click.pass_context
 @_boundary
 def cli(
@@ -306,6 +315,7 @@ def cli(
     neo4j_uri: str | None,
     neo4j_user: str | None,
     neo4j_database: str | None,
+    read_only: bool | None,
 ) -> None:
     """Graph-based criminal network analysis on Neo4j.
 
@@ -331,6 +341,7 @@ def cli(
         database=neo4j_database or None,
         case=case or None,
         phone_region=phone_region or None,
+        read_only=read_only or None,
     )
     _configure(ctx, flags)
 

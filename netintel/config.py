@@ -14,6 +14,7 @@ line's flags) win over both, without being written into the environment::
     user = "analyst"
     password = "..."        # only in a file nobody else can read (chmod 600)
     database = "cases"
+    read_only = true        # refuse every write (as --read-only, NETINTEL_READ_ONLY=1)
 
     [defaults.detect]       # default values of command-line options
     seeds = 20
@@ -31,13 +32,13 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import neo4j
 from pydantic import BaseModel, ConfigDict
 
 from netintel import server
-from netintel.exceptions import CaseError, ConfigError, ConfigFileError
+from netintel.exceptions import CaseError, ConfigError, ConfigFileError, ReadOnlyError
 from netintel.values import validated
 
 __all__ = [
@@ -70,6 +71,7 @@ class Neo4jSettings(BaseModel):
     user: str | None = None
     password: str | None = None
     database: str | None = None
+    read_only: bool | None = None
 
 
 class Settings(BaseModel):
@@ -260,18 +262,37 @@ def defaults_map(settings: Settings) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class Connection:
-    """Where and how to connect. ``local`` is True for netintel's own server."""
+    """Where and how to connect. ``local`` is True for netintel's own server; with
+    ``read_only``, :func:`driver` opens every transaction in read mode."""
 
     uri: str
     user: str
     password: str = dataclasses.field(repr=False)
     database: str | None
     local: bool
+    read_only: bool = False
 
 
 def _env(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+#: the environment variable of the read-only mode
+READ_ONLY_ENV = "NETINTEL_READ_ONLY"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _read_only_env() -> bool | None:
+    """``$NETINTEL_READ_ONLY`` as a flag (None when unset or empty); ConfigError if unclear."""
+    value = (_env(READ_ONLY_ENV) or "").lower()
+    if not value:
+        return None
+    if value in _TRUE + _FALSE:
+        return value in _TRUE
+    raise ConfigError(
+        f"{READ_ONLY_ENV}={os.environ[READ_ONLY_ENV]!r}: use 1 (read-only) or 0 (not)"
+    )
 
 
 def _notice(message: str) -> None:
@@ -288,6 +309,7 @@ def connection(
     start_local: bool = True,
     state_dir: Path | None = None,
     notice: Callable[[str], None] | None = _notice,
+    read_only: bool | None = None,
 ) -> Connection:
     """The connection settings netintel uses.
 
@@ -322,12 +344,19 @@ def connection(
         A local state folder instead of the case's.
     notice : callable or None
         Told, in one line, which local server is being started.
+    read_only : bool or None
+        Refuse every write (``--read-only``); None: ``$NETINTEL_READ_ONLY``, else the
+        config file's ``read_only``, else False.
 
     Returns
     -------
     Connection
     """
     file = _file_neo4j(config)
+    if read_only is None:
+        read_only = _read_only_env()
+    if read_only is None:
+        read_only = bool(file.read_only)
     uri = _layered(uri, "NEO4J_URI", file.uri)
     named = case if case is not None else _env(server.CASE_ENV)
     if named is not None:
@@ -356,6 +385,7 @@ def connection(
             password=password,
             database=_layered(database, "NEO4J_DATABASE", file.database),
             local=False,
+            read_only=read_only,
         )
     name = named or server.DEFAULT_CASE
     folder = state_dir if state_dir is not None else server.case_dir(name)
@@ -372,7 +402,12 @@ def connection(
             "NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to use your own server."
         )
     return Connection(
-        uri=found.uri, user=found.user, password=found.password, database=None, local=True
+        uri=found.uri,
+        user=found.user,
+        password=found.password,
+        database=None,
+        local=True,
+        read_only=read_only,
     )
 
 
@@ -391,7 +426,9 @@ def driver(conn: Connection | None = None) -> neo4j.Driver:
     Returns
     -------
     neo4j.Driver
-        The open driver.
+        The open driver; with ``conn.read_only``, one whose every session and query
+        runs in read mode, so that the server itself refuses a write (raised as
+        :class:`~netintel.exceptions.ReadOnlyError`).
     """
     conn = conn if conn is not None else connection()
     drv = neo4j.GraphDatabase.driver(
@@ -405,7 +442,75 @@ def driver(conn: Connection | None = None) -> neo4j.Driver:
     except BaseException:
         drv.close()
         raise
-    return drv
+    return cast(neo4j.Driver, _ReadOnlyDriver(drv)) if conn.read_only else drv
+
+
+_ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
+
+
+@contextlib.contextmanager
+def _refused() -> Iterator[None]:
+    """The server's "writing in read access mode" error as a ReadOnlyError."""
+    try:
+        yield
+    except neo4j.exceptions.ClientError as err:
+        if err.code != _ACCESS_MODE:
+            raise
+        raise ReadOnlyError(
+            "read-only mode (--read-only, NETINTEL_READ_ONLY or read_only in the config "
+            "file): the database refused a write; nothing was written"
+        ) from None
+
+
+class _ReadOnlySession:
+    """A driver session whose transactions all run in read mode (writes included)."""
+
+    def __init__(self, session: neo4j.Session) -> None:
+        self._session = session
+
+    def __enter__(self) -> _ReadOnlySession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._session.close()
+
+    def execute_read(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with _refused():
+            return self._session.execute_read(work, *args, **kwargs)
+
+    execute_write = execute_read  # in read mode: the server refuses what writes
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        with _refused():
+            return self._session.run(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+class _ReadOnlyDriver:
+    """A :class:`neo4j.Driver` whose sessions and queries all run in read mode."""
+
+    def __init__(self, drv: neo4j.Driver) -> None:
+        self._driver = drv
+
+    def __enter__(self) -> _ReadOnlyDriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._driver.close()
+
+    def session(self, **config: Any) -> _ReadOnlySession:
+        config["default_access_mode"] = neo4j.READ_ACCESS
+        return _ReadOnlySession(self._driver.session(**config))
+
+    def execute_query(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["routing_"] = neo4j.RoutingControl.READ
+        with _refused():
+            return self._driver.execute_query(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._driver, name)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,11 @@ class DatabaseError(NetintelError):
     """A database operation failed in a way netintel can explain."""
 
 
+class ReadOnlyError(DatabaseError):
+    """A write refused because netintel runs read-only (``--read-only``,
+    ``NETINTEL_READ_ONLY=1`` or ``read_only = true`` in the config file's ``[neo4j]``)."""
+
+
 class ClearRefusedError(DatabaseError):
     """Clearing a graph that holds ingest runs was asked for without ``force``.
 
