@@ -100,6 +100,9 @@ def test_hierarchical_x_strictly_increases_along_each_chain_in_time_order() -> N
     # V2 was bought by B after V1 was: its first holder G starts a row of its own
     assert pos["G"][1] != pos["B"][1] and pos["G"][0] < pos["B"][0]
     assert pos["H"][0] > pos["B"][0] and pos["H"][1] != pos["C"][1]
+    # H takes the row G ended (nobody continues it): V1 and V2 fill two rows, not three
+    assert pos["H"][1] == pos["G"][1]
+    assert len({pos[p][1] for p in CHAINS["V1"] + CHAINS["V2"]}) == 2
 
 
 def test_hierarchical_without_times_follows_the_links_and_survives_a_cycle() -> None:

@@ -13,6 +13,8 @@ True
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections.abc import Hashable
 
 import networkx as nx
@@ -277,10 +279,11 @@ def hierarchical_arrays(
     ``src -> dst``, with the time of each in ``times`` (NaN or None: unknown, then the
     chain's order counts). Each node sits one column (``spacing``) right of the furthest
     of its in-neighbours, so ``x`` strictly increases along every link (a cycle is cut
-    at its latest link into an earlier node); a node continues the row of its earliest
-    in-neighbour when no other node has, else opens a row of its own below, so parallel
-    chains and branches are rows ``spacing`` apart. Weakly connected components are
-    packed as :func:`layout_arrays` packs them.
+    at its latest link into an earlier node). A node continues the row of its earliest
+    in-neighbour when no other node has; else it takes the nearest row that ended left of
+    it and that nobody continues, else a new row: parallel chains and branches are rows
+    ``spacing`` apart. Weakly connected components are packed as :func:`layout_arrays`
+    packs them.
 
     Parameters
     ----------
@@ -343,15 +346,38 @@ def hierarchical_arrays(
             column[v] = max(column[p] for p in preds) + 1
     row = np.full(n, -1, dtype=np.int64)
     continued = np.zeros(n, dtype=bool)
-    rows = 0
+    waiting = np.array([A.out_degree(v) for v in range(n)], dtype=np.int64)  # unplaced succ.
+    last: list[int] = []  # per row, its rightmost node
+    closed: list[tuple[int, int]] = []  # (column, row): rows nobody will continue
+    free_rows: list[int] = []  # sorted: closed rows that ended left of the current column
+
+    def close(r: int) -> None:
+        heapq.heappush(closed, (int(column[last[r]]), r))
+
     for v in sorted(range(n), key=lambda v: (column[v], rank[v])):
+        while closed and closed[0][0] < column[v]:
+            bisect.insort(free_rows, heapq.heappop(closed)[1])
         preds = sorted(A.predecessors(v), key=lambda p: (edge_time[(p, v)], rank[p]))
         free = [p for p in preds if not continued[p]]
         if free:
             row[v] = row[free[0]]
             continued[free[0]] = True
+        elif free_rows:  # the nearest row that ended left of v and that nobody continues
+            near = int(row[preds[0]]) if preds else 0
+            i = bisect.bisect_left(free_rows, near)
+            options = [j for j in (i - 1, i) if 0 <= j < len(free_rows)]
+            j = min(options, key=lambda j: (abs(free_rows[j] - near), free_rows[j]))
+            row[v] = free_rows.pop(j)
         else:
-            row[v], rows = rows, rows + 1
+            row[v] = len(last)
+            last.append(v)
+        last[row[v]] = v
+        for p in preds:
+            waiting[p] -= 1
+            if waiting[p] == 0 and last[row[p]] == p and row[p] != row[v]:
+                close(int(row[p]))
+        if waiting[v] == 0:
+            close(int(row[v]))
     labels = np.empty(n, dtype=np.int64)
     for c, comp in enumerate(nx.weakly_connected_components(D)):
         labels[list(comp)] = c
