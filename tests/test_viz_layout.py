@@ -131,6 +131,42 @@ def test_hierarchical_is_chosen_for_transfers_and_selectable() -> None:
         map_html(G, layout="radial")
 
 
+def test_hierarchical_drill_down_maps_of_an_overview() -> None:
+    G = transfer_chains()
+    member = {p: k for k, people in enumerate(CHAINS.values()) for p in people}
+    member["B"] = 0  # B holds V1 and V2: community of V1
+    page = map_html(G, communities=member, max_nodes=5)
+    assert payload(page)["overview"] is not None
+    pos = positions(page)
+    for victim in ("V1", "V3", "V4", "V5"):
+        xs = [pos[p][0] for p in CHAINS[victim]]
+        assert all(a < b for a, b in itertools.pairwise(xs)), (victim, xs)
+    assert pos["H"][0] < pos["I"][0]  # V2's community without B: H then I
+
+
+def test_the_chains_map_of_investigate_chains_is_hierarchical() -> None:
+    import pandas as pd
+
+    from netintel.investigate import infer_handovers
+
+    tr = pd.DataFrame(
+        {
+            "transfer_id": ["T1", "T2"],
+            "victim_id": ["V", "V"],
+            "from_id": ["A", "B"],
+            "to_id": ["B", "C"],
+            "at": ["2024-01-01T00:00Z", "2024-01-03T00:00Z"],
+        }
+    )
+    calls = pd.DataFrame({"person_a": ["C"], "person_b": ["D"], "at": ["2024-01-04T00:00Z"]})
+    G = infer_handovers(tr, calls=calls, min_score=0).to_networkx(tr)  # as `--map` draws it
+    assert {d["type"] for _, _, d in G.edges(data=True)} == {"TRANSFER"}
+    page = map_html(G, title="Recorded and inferred transfers")
+    assert payload(page)["notes"][-1].startswith("Layout: left to right in time")
+    pos = positions(page)
+    assert pos["A"][0] < pos["B"][0] < pos["C"][0] < pos["D"][0]
+
+
 # ------------------------------------------------------------------ group in a box
 
 
@@ -142,8 +178,15 @@ def test_boxes_keep_every_community_in_its_own_box() -> None:
     parts = [pos[groups == c] for c in range(6)]
     for i in range(6):
         for j in range(i + 1, 6):
-            assert not overlap(parts[i], parts[j]), (i, j)
+            a, b = parts[i], parts[j]
+            gap = np.maximum(a.min(axis=0) - b.max(axis=0), b.min(axis=0) - a.max(axis=0))
+            assert gap.max() >= 100.0 - 1e-9, (i, j, gap)  # apart by the spacing at least
     assert np.array_equal(pos, boxes_arrays(48, src, dst, groups, seed=1))
+    # nodes without a community (-1) form one more box
+    groups[40:] = -1
+    pos = boxes_arrays(48, src, dst, groups, seed=1)
+    assert not overlap(pos[groups == -1], pos[groups == 4])
+    assert not overlap(pos[groups == -1], pos[groups == 0])
 
 
 def test_boxes_are_chosen_for_call_projections_with_communities() -> None:

@@ -3,7 +3,10 @@
 Each connected component is laid out on its own (Kamada-Kawai for small ones,
 Fruchterman-Reingold for large ones; igraph's when installed, else networkx's),
 scaled so that linked nodes sit about ``spacing`` pixels apart, and the
-components are packed in rows, largest first. The same graph and seed give the same positions.
+components are packed in rows, largest first; a path longer than :data:`SNAKE_MIN` (a
+chain) is folded in rows instead. The same graph and seed give the same positions.
+:func:`hierarchical_arrays` lays out transfer chains left to right in time, and
+:func:`boxes_arrays` each community in a box of its own (``docs/maps.md``).
 
 >>> import networkx as nx
 >>> pos = layout(nx.path_graph(3), seed=1)
