@@ -2223,12 +2223,28 @@ def _load_network(
     return net
 
 
+def _layout_option(fn: F) -> F:
+    """``--layout``: one of :data:`netintel.viz.maps.LAYOUTS`."""
+    from netintel.viz.maps import LAYOUTS
+
+    return _choice(
+        "--layout",
+        LAYOUTS,
+        "auto",
+        "hierarchical: left to right in time; boxes: each community in its own box; "
+        "force: force-directed; auto: hierarchical for transfers, boxes for calls.",
+    )(fn)
+
+
 @cli.command("map")
 @_network_options
 @_out_file("The HTML file to write.", default="out/map.html")
 @_whole("--max-nodes", 2000, "Above this many nodes the map opens on one node per community.")
+@_layout_option
 @_boundary
-def map_cmd(seed: int, redact: bool, out: Path, max_nodes: int, **network: Any) -> None:
+def map_cmd(
+    seed: int, redact: bool, out: Path, max_nodes: int, layout: str, **network: Any
+) -> None:
     """An interactive network map (one offline HTML file) of a projection.
 
     Nodes are coloured by community and sized by a key-player score; the
@@ -2238,6 +2254,7 @@ def map_cmd(seed: int, redact: bool, out: Path, max_nodes: int, **network: Any) 
     Example:
       netintel map --projection person_calls --since 2024-01-01 --out out/calls.html
       netintel map --communities 3f2a9c... --redact --out out/shareable.html
+      netintel map --projection transfers --layout hierarchical --out out/chains.html
     """
     from netintel.viz import network_map
 
@@ -2252,6 +2269,7 @@ def map_cmd(seed: int, redact: bool, out: Path, max_nodes: int, **network: Any) 
         seed=seed,
         max_nodes=max_nodes,
         redact=redact,
+        layout=layout,
     )
     click.echo(
         f"map of {net.graph.number_of_nodes():,} nodes and {net.graph.number_of_edges():,} "

@@ -2,7 +2,7 @@
   "use strict";
   var D = JSON.parse(document.getElementById("netintel-data").textContent);
   var N = D.nodes, E = D.edges, SVG = "http://www.w3.org/2000/svg";
-  var highlight = new Set(D.highlight);
+  var highlight = new Set(D.highlight), MARGIN = 30;
   var api = window.netintel = { data: D, ready: false, view: null, drawn: 0 };
 
   function nodeObject(i) {
@@ -69,7 +69,9 @@
       y0 = Math.min(y0, n.y - r); y1 = Math.max(y1, n.y + r + 20);
     });
     var box = document.getElementById("ni-net");
-    var scale = Math.min(box.clientWidth / (x1 - x0 + 80), box.clientHeight / (y1 - y0 + 80), 1.5);
+    // a margin of MARGIN screen pixels on every side, whatever the zoom
+    var scale = Math.min((box.clientWidth - 2 * MARGIN) / Math.max(x1 - x0, 1),
+      (box.clientHeight - 2 * MARGIN) / Math.max(y1 - y0, 1), 1.5);
     api.network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale,
       animation: false });
   }

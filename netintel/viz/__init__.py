@@ -7,9 +7,10 @@
   colour per relationship type; node colour per community, size by a score,
   line width by weight; a legend; tooltips with key facts and the records behind
   each edge; search by name or id, filters by community and node type.
-* Positions are computed in Python (:func:`layout`) and physics is off, so large
-  maps draw at once; above ``max_nodes`` the map opens on an overview with one
-  node per community, each opening its own drill-down map.
+* Positions are computed in Python (:func:`layout`; ``layout="hierarchical"`` left to
+  right in time for transfers, ``"boxes"`` a box per community; see ``docs/maps.md``)
+  and physics is off, so large maps draw at once; above ``max_nodes`` the map opens on
+  an overview with one node per community, each opening its own drill-down map.
 * :func:`network_for_map` reads the network a map or an export draws (a
   projection, its communities and a key-player score) from Neo4j.
 * ``redact=True`` (or a :class:`Redaction`) replaces names, phone numbers and

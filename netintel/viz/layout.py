@@ -3,7 +3,10 @@
 Each connected component is laid out on its own (Kamada-Kawai for small ones,
 Fruchterman-Reingold for large ones; igraph's when installed, else networkx's),
 scaled so that linked nodes sit about ``spacing`` pixels apart, and the
-components are packed in rows, largest first. The same graph and seed give the same positions.
+components are packed in rows, largest first; a path longer than :data:`SNAKE_MIN` (a
+chain) is folded in rows instead. The same graph and seed give the same positions.
+:func:`hierarchical_arrays` lays out transfer chains left to right in time, and
+:func:`boxes_arrays` each community in a box of its own (``docs/maps.md``).
 
 >>> import networkx as nx
 >>> pos = layout(nx.path_graph(3), seed=1)
@@ -13,6 +16,8 @@ True
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections.abc import Hashable
 
 import networkx as nx
@@ -22,10 +27,23 @@ from scipy.sparse.csgraph import connected_components
 
 from netintel.algorithms.results import canonical_nodes, igraph_seeded
 
-__all__ = ["KAMADA_KAWAI_MAX", "LAYOUT_ENGINES", "layout", "layout_arrays"]
+__all__ = [
+    "ASPECT",
+    "KAMADA_KAWAI_MAX",
+    "LAYOUT_ENGINES",
+    "SNAKE_MIN",
+    "boxes_arrays",
+    "hierarchical_arrays",
+    "layout",
+    "layout_arrays",
+]
 
 #: Components up to this many nodes are laid out with Kamada-Kawai, larger ones with FR.
 KAMADA_KAWAI_MAX = 400
+#: Paths (chains) longer than this are folded in rows instead of drawn as one long line.
+SNAKE_MIN = 10
+#: Width over height that packed components and folded chains aim at (a screen's).
+ASPECT = 1.6
 #: Engines :func:`layout` understands; ``"auto"`` takes igraph when installed.
 LAYOUT_ENGINES = ("auto", "igraph", "networkx")
 
@@ -78,6 +96,39 @@ def _component_layout(
             got = nx.spring_layout(H, pos=dict(enumerate(start)), seed=seed, iterations=50)
         pos = np.array([got[i] for i in range(n)], dtype=float)
     return pos - pos.mean(axis=0)
+
+
+def _path_order(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """The nodes of a connected component in path order when it is a path, else None."""
+    pairs = {(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    if len(pairs) != n - 1:
+        return None
+    nbrs: list[list[int]] = [[] for _ in range(n)]
+    for x, y in sorted(pairs):
+        nbrs[x].append(y)
+        nbrs[y].append(x)
+    if max(len(v) for v in nbrs) > 2:
+        return None
+    walk = [min(i for i in range(n) if len(nbrs[i]) == 1)]
+    prev = -1
+    while len(walk) < n:
+        nxt = next(v for v in nbrs[walk[-1]] if v != prev)
+        prev = walk[-1]
+        walk.append(nxt)
+    return np.array(walk)
+
+
+def _snake(walk: np.ndarray, spacing: float) -> np.ndarray:
+    """A path folded in rows, left to right then right to left, ``spacing`` between steps."""
+    n = len(walk)
+    rows = max(1, round(float(np.sqrt(n / ASPECT))))
+    per_row = -(-n // rows)
+    step = np.arange(n)
+    row, col = step // per_row, step % per_row
+    col = np.where(row % 2 == 1, per_row - 1 - col, col)
+    pos = np.zeros((n, 2))
+    pos[walk] = np.column_stack([col, row]) * spacing
+    return pos
 
 
 def layout_arrays(
@@ -140,6 +191,10 @@ def layout_arrays(
         local[members] = np.arange(len(members))
         e = edge_order[edge_bounds[c] : edge_bounds[c + 1]]
         a, b = local[src[e]], local[dst[e]]
+        walk = _path_order(len(members), a, b) if len(members) > SNAKE_MIN else None
+        if walk is not None:  # a long chain: folded in rows, read like text
+            boxes.append((len(members), members, _snake(walk, spacing)))
+            continue
         pos = _component_layout(len(members), a, b, seed + c, engine)
         if len(e):  # linked nodes about `spacing` apart, and at least `spacing`^2 per node
             typical = float(np.median(np.linalg.norm(pos[a] - pos[b], axis=1)))
@@ -153,10 +208,18 @@ def layout_arrays(
             )
             pos = pos * factor
         boxes.append((len(members), members, pos - pos.min(axis=0)))
-    # pack the components in rows, largest first
-    boxes.sort(key=lambda box: (-box[0], int(box[1].min())))
+    return _pack(boxes, n, spacing)
+
+
+def _pack(boxes: list[tuple[int, np.ndarray, np.ndarray]], n: int, spacing: float) -> np.ndarray:
+    """Blocks ``(size, members, positions from 0)`` packed in rows, largest first, ``spacing``
+    apart (no two blocks' bounding boxes overlap), centred on the origin."""
+    out = np.zeros((n, 2))
+    if not boxes:
+        return out
+    boxes = sorted(boxes, key=lambda box: (-box[0], int(box[1].min())))
     total = sum(float(np.prod(p.max(axis=0) + spacing)) for _, _, p in boxes)
-    row_width = max(np.sqrt(total) * 1.2, float(boxes[0][2][:, 0].max()))
+    row_width = max(np.sqrt(total * ASPECT), float(boxes[0][2][:, 0].max()))
     x = y = row_height = 0.0
     for _, members, pos in boxes:
         width, height = pos.max(axis=0)
@@ -202,3 +265,202 @@ def layout(
         len(nodes), pairs[:, 0], pairs[:, 1], seed=seed, engine=engine, spacing=spacing
     )
     return {v: (float(pos[i, 0]), float(pos[i, 1])) for i, v in enumerate(nodes)}
+
+
+def hierarchical_arrays(
+    n: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    times: np.ndarray | None = None,
+    *,
+    spacing: float = 100.0,
+) -> np.ndarray:
+    """Left-to-right-in-time positions (``n`` x 2, pixels) of directed chains (transfers).
+
+    Nodes are taken in the order of the time of their first link in (a node nobody
+    links to: of its first link out, just before the nodes it links to); edges are
+    ``src -> dst``, with the time of each in ``times`` (NaN or None: unknown, then the
+    chain's order counts). Each node sits one column (``spacing``) right of the furthest
+    of its in-neighbours, so ``x`` strictly increases along every link (a cycle is cut
+    at its latest link into an earlier node). A node continues the row of its earliest
+    in-neighbour when no other node has; else it takes the nearest row that ended left of
+    it and that nobody continues, else a new row: parallel chains and branches are rows
+    ``spacing`` apart. Weakly connected components are packed as :func:`layout_arrays`
+    packs them.
+
+    Parameters
+    ----------
+    n : int
+        The number of nodes (indices ``0 .. n-1``).
+    src, dst : numpy.ndarray
+        The links' giver and receiver indices.
+    times : numpy.ndarray, optional
+        Per link, its time as a number (e.g. seconds since the epoch); NaN: unknown.
+    spacing : float, default 100.0
+        Pixels between columns, between rows, and between components.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` x 2 float positions.
+
+    Examples
+    --------
+    >>> pos = hierarchical_arrays(3, np.array([1, 0]), np.array([2, 1]), np.array([5.0, 2.0]))
+    >>> pos[:, 0].tolist(), pos[:, 1].tolist()
+    ([-100.0, 0.0, 100.0], [0.0, 0.0, 0.0])
+    """
+    out = np.zeros((n, 2))
+    if n == 0:
+        return out
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    t = np.full(len(src), np.nan) if times is None else np.asarray(times, dtype=float)
+    keep = src != dst
+    src, dst, t = src[keep], dst[keep], t[keep]
+    known = ~np.isnan(t)
+    # the time of each node's first link in; for a node nobody links to, of its first out
+    first_in = np.full(n, np.inf)
+    np.minimum.at(first_in, dst[known], t[known])
+    first_out = np.full(n, np.inf)
+    np.minimum.at(first_out, src[known], t[known])
+    has_in = np.zeros(n, dtype=bool)
+    has_in[dst] = True
+    key = np.where(has_in, first_in, first_out)
+    D = nx.DiGraph()
+    D.add_nodes_from(range(n))
+    D.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+    # untimed chains keep their own order: nodes of a cycle-free part follow their links
+    scc = {v: i for i, comp in enumerate(nx.strongly_connected_components(D)) for v in comp}
+    rank = {v: (float(key[v]), int(has_in[v]), v) for v in range(n)}
+    edge_time: dict[tuple[int, int], float] = {}
+    for u, v, when in zip(src.tolist(), dst.tolist(), t.tolist(), strict=True):
+        edge_time[(u, v)] = min(edge_time.get((u, v), np.inf), np.inf if when != when else when)
+    A = nx.DiGraph()
+    A.add_nodes_from(range(n))
+    A.add_edges_from(
+        (u, v) for u, v in D.edges() if scc[u] != scc[v] or rank[u] < rank[v]
+    )  # a DAG: only links inside a cycle can go back in time, and those are cut
+    order = list(nx.lexicographical_topological_sort(A, key=lambda v: rank[v]))
+    column = np.zeros(n, dtype=np.int64)
+    for v in order:
+        preds = list(A.predecessors(v))
+        if preds:
+            column[v] = max(column[p] for p in preds) + 1
+    row = np.full(n, -1, dtype=np.int64)
+    continued = np.zeros(n, dtype=bool)
+    waiting = np.array([A.out_degree(v) for v in range(n)], dtype=np.int64)  # unplaced succ.
+    last: list[int] = []  # per row, its rightmost node
+    closed: list[tuple[int, int]] = []  # (column, row): rows nobody will continue
+    free_rows: list[int] = []  # sorted: closed rows that ended left of the current column
+
+    def close(r: int) -> None:
+        heapq.heappush(closed, (int(column[last[r]]), r))
+
+    for v in sorted(range(n), key=lambda v: (column[v], rank[v])):
+        while closed and closed[0][0] < column[v]:
+            bisect.insort(free_rows, heapq.heappop(closed)[1])
+        preds = sorted(A.predecessors(v), key=lambda p: (edge_time[(p, v)], rank[p]))
+        free = [p for p in preds if not continued[p]]
+        if free:
+            row[v] = row[free[0]]
+            continued[free[0]] = True
+        elif free_rows:  # the nearest row that ended left of v and that nobody continues
+            near = int(row[preds[0]]) if preds else 0
+            i = bisect.bisect_left(free_rows, near)
+            options = [j for j in (i - 1, i) if 0 <= j < len(free_rows)]
+            j = min(options, key=lambda j: (abs(free_rows[j] - near), free_rows[j]))
+            row[v] = free_rows.pop(j)
+        else:
+            row[v] = len(last)
+            last.append(v)
+        last[row[v]] = v
+        for p in preds:
+            waiting[p] -= 1
+            if waiting[p] == 0 and last[row[p]] == p and row[p] != row[v]:
+                close(int(row[p]))
+        if waiting[v] == 0:
+            close(int(row[v]))
+    labels = np.empty(n, dtype=np.int64)
+    for c, comp in enumerate(nx.weakly_connected_components(D)):
+        labels[list(comp)] = c
+    boxes: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for c in range(int(labels.max()) + 1):
+        members = np.flatnonzero(labels == c)
+        grid = np.column_stack([column[members], row[members]]).astype(float)
+        used = np.unique(grid[:, 1])  # rows of this component, numbered from 0
+        grid[:, 1] = np.searchsorted(used, grid[:, 1])
+        grid[:, 0] -= grid[:, 0].min()
+        boxes.append((len(members), members, grid * spacing))
+    return _pack(boxes, n, spacing)
+
+
+def boxes_arrays(
+    n: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    groups: np.ndarray,
+    *,
+    seed: int = 0,
+    engine: str = "auto",
+    spacing: float = 100.0,
+) -> np.ndarray:
+    """Group-in-a-box positions (``n`` x 2, pixels): each group laid out on its own.
+
+    Each group (a community) is laid out by :func:`layout_arrays` from the links inside
+    it, in a box of its own; the boxes are packed in rows, largest group first, at least
+    ``spacing`` apart, so no two groups' bounding boxes overlap. Links between groups
+    are drawn but do not move anyone.
+
+    Parameters
+    ----------
+    n : int
+        The number of nodes (indices ``0 .. n-1``).
+    src, dst : numpy.ndarray
+        The edges' end node indices.
+    groups : numpy.ndarray
+        The group of each node (any integers).
+    seed : int, default 0
+        The layout's seed: same seed, same positions.
+    engine : {"auto", "igraph", "networkx"}, default "auto"
+        The layout library of each group.
+    spacing : float, default 100.0
+        Typical distance in pixels between linked nodes, and the gap between boxes.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` x 2 float positions.
+
+    Raises
+    ------
+    ValueError
+        When ``engine`` is not one of :data:`LAYOUT_ENGINES`.
+
+    Examples
+    --------
+    >>> pos = boxes_arrays(4, np.array([0, 2]), np.array([1, 3]), np.array([0, 0, 1, 1]))
+    >>> a, b = pos[:2], pos[2:]  # apart along x or along y: the boxes do not overlap
+    >>> bool(((a.max(axis=0) < b.min(axis=0)) | (b.max(axis=0) < a.min(axis=0))).any())
+    True
+    """
+    groups = np.asarray(groups)
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    same = groups[src] == groups[dst] if len(src) else np.zeros(0, dtype=bool)
+    boxes: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for i, c in enumerate(np.unique(groups)):
+        members = np.flatnonzero(groups == c)
+        local = np.full(n, -1, dtype=np.int64)
+        local[members] = np.arange(len(members))
+        keep = same & (groups[src] == c)
+        pos = layout_arrays(
+            len(members),
+            local[src[keep]],
+            local[dst[keep]],
+            seed=seed + i,
+            engine=engine,
+            spacing=spacing,
+        )
+        boxes.append((len(members), members, pos - pos.min(axis=0)))
+    return _pack(boxes, n, spacing)

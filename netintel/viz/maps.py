@@ -21,7 +21,7 @@ import numpy as np
 from netintel.localtime import format_local
 from netintel.outfiles import write_text
 from netintel.schema import NODES
-from netintel.viz.layout import layout_arrays
+from netintel.viz.layout import boxes_arrays, hierarchical_arrays, layout_arrays
 from netintel.viz.model import (
     RECORD_TIME_KEYS,
     CommunitiesLike,
@@ -35,10 +35,25 @@ from netintel.viz.page import page_html
 from netintel.viz.redact import PROTECTED_ROLES, Redaction, roles_of
 from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
 
-__all__ = ["DEFAULT_MAX_NODES", "MapOptions", "map_html", "network_map", "notebook_view", "show"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "LAYOUTS",
+    "MapOptions",
+    "map_html",
+    "network_map",
+    "notebook_view",
+    "show",
+]
 
 #: Above this many nodes a map opens on an overview with one node per community.
 DEFAULT_MAX_NODES = 5000
+#: Layouts a map can have; ``"auto"`` picks one from the graph (see :func:`network_map`).
+LAYOUTS = ("auto", "force", "hierarchical", "boxes")
+#: Edge attributes read, in this order, as the time of a link (hierarchical layout).
+EDGE_TIME_KEYS = ("first_transfer", *RECORD_TIME_KEYS)
+#: Projections whose maps are hierarchical, and those whose communities get boxes.
+_TIMED_PROJECTIONS = ("transfers",)
+_CALL_PROJECTIONS = ("person_calls", "phone_calls")
 #: Records listed in an edge's tooltip (the rest are counted).
 TOOLTIP_RECORDS = 10
 _LABEL_CHARS = 40
@@ -180,13 +195,68 @@ def _highlights(highlight: Any, view: GraphView) -> list[int]:
     return [i for i, n in enumerate(view.nodes) if n.node in wanted]
 
 
+def _chosen_layout(G: nx.Graph, view: GraphView, kind: str, communities: Any) -> str:
+    """The layout ``"auto"`` stands for: hierarchical for transfers (the ``transfers``
+    projection, or every link a ``TRANSFER``), boxes for a call network with communities,
+    else force-directed."""
+    if kind != "auto":
+        return kind
+    projection = G.graph.get("projection")
+    types = {e.type for e in view.edges}
+    transfers = bool(types) and all(str(t).startswith("TRANSFER") for t in types)
+    if projection in _TIMED_PROJECTIONS or transfers:
+        return "hierarchical"
+    if projection in _CALL_PROJECTIONS and communities is not None:
+        return "boxes"
+    return "force"
+
+
+def _seconds(value: Any) -> float:
+    """A link's time as seconds since the epoch (naive times taken as UTC); NaN if none."""
+    if value is None or isinstance(value, bool):
+        return math.nan
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        import pandas as pd
+
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return math.nan
+    if stamp is pd.NaT:
+        return math.nan
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return float(stamp.timestamp())
+
+
+def _timed_links(G: nx.Graph, view: GraphView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every link of ``G`` (parallel ones too) as giver, receiver and time (NaN: none)."""
+    index = {n.node: i for i, n in enumerate(view.nodes)}
+    src, dst, when = [], [], []
+    for u, v, data in G.edges(data=True):
+        src.append(index[u])
+        dst.append(index[v])
+        found = next((data[k] for k in EDGE_TIME_KEYS if data.get(k) is not None), None)
+        when.append(_seconds(found))
+    return (
+        np.array(src, dtype=np.int64),
+        np.array(dst, dtype=np.int64),
+        np.array(when, dtype=float),
+    )
+
+
 def _positions_for(
+    G: nx.Graph,
     view: GraphView,
     positions: Mapping[Hashable, tuple[float, float]] | None,
     groups: np.ndarray | None,
     seed: int,
     engine: str,
+    kind: str = "force",
 ) -> np.ndarray:
+    """Node positions: given, or by the layout ``kind``; with ``groups`` (an overview's
+    communities) each group on its own, as its drill-down map shows it."""
     n = len(view.nodes)
     if positions is not None:
         missing = [v.node for v in view.nodes if v.node not in positions]
@@ -195,7 +265,24 @@ def _positions_for(
         return np.array([positions[v.node] for v in view.nodes], dtype=float).reshape(n, 2)
     src = np.array([e.u for e in view.edges], dtype=np.int64)
     dst = np.array([e.v for e in view.edges], dtype=np.int64)
+    if kind == "hierarchical":
+        tsrc, tdst, when = _timed_links(G, view)
+        if groups is None:
+            return hierarchical_arrays(n, tsrc, tdst, when)
+        out = np.zeros((n, 2))
+        for c in np.unique(groups):
+            members = np.flatnonzero(groups == c)
+            local = np.full(n, -1, dtype=np.int64)
+            local[members] = np.arange(len(members))
+            keep = (groups[tsrc] == c) & (groups[tdst] == c)
+            out[members] = hierarchical_arrays(
+                len(members), local[tsrc[keep]], local[tdst[keep]], when[keep]
+            )
+        return out
     if groups is None:
+        if kind == "boxes":
+            comm = np.array([-1 if v.community is None else v.community for v in view.nodes])
+            return boxes_arrays(n, src, dst, comm, seed=seed, engine=engine)
         return layout_arrays(n, src, dst, seed=seed, engine=engine)
     out = np.zeros((n, 2))
     same = groups[src] == groups[dst] if len(src) else np.zeros(0, dtype=bool)
@@ -339,6 +426,7 @@ class MapOptions(TypedDict, total=False):
     rel_attr: str
     default_type: str | None
     positions: Mapping[Hashable, tuple[float, float]] | None
+    layout: str
     layout_engine: str
     seed: int
     physics: bool
@@ -471,6 +559,13 @@ def _legend_data(
     }
 
 
+_LAYOUT_NOTES = {
+    "hierarchical": "Layout: left to right in time (the time of each person's first link in); "
+    "parallel chains in rows.",
+    "boxes": "Layout: each community in a box of its own.",
+}
+
+
 def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
     """The map page: the view of ``G``, its communities and layout, as the page's payload."""
     notes: list[str] = []
@@ -484,7 +579,12 @@ def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
             f"{len(view.nodes)} nodes: more than {max_nodes}, so the map opens on one node per "
             "community; open a community to see its members."
         )
-    pos = _positions_for(view, opts["positions"], groups.comm if overview else None, seed, engine)
+    kind = _chosen_layout(G, view, opts["layout"], communities)
+    if opts["positions"] is None and kind != "force":
+        notes.append(_LAYOUT_NOTES[kind])
+    pos = _positions_for(
+        G, view, opts["positions"], groups.comm if overview else None, seed, engine, kind
+    )
     types, rel_types = view.types(), view.rel_types()
     weight = opts["weight"]
     weights = np.array([e.weight for e in view.edges], dtype=float)
@@ -532,6 +632,7 @@ _DEFAULTS: MapOptions = {
     "rel_attr": "type",
     "default_type": None,
     "positions": None,
+    "layout": "auto",
     "layout_engine": "auto",
     "seed": 0,
     "physics": False,
@@ -568,6 +669,8 @@ def map_html(G: nx.Graph, **options: Unpack[MapOptions]) -> str:
     if unknown:
         raise TypeError(f"map_html() got unexpected keyword arguments {sorted(unknown)}")
     opts = {**_DEFAULTS, **options}
+    if opts["layout"] not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, not {opts['layout']!r}")
     default_type = opts["default_type"]
     if default_type is not None and default_type not in NODES and opts["type_attr"] == "label":
         raise ValueError(f"default_type {default_type!r} is not a schema label")
@@ -614,6 +717,15 @@ def network_map(
         Schema label of nodes that carry none (e.g. ``"Phone"`` for a call graph).
     positions : mapping node -> (x, y), optional
         Positions in pixels; computed by :func:`netintel.viz.layout` otherwise.
+    layout : {"auto", "force", "hierarchical", "boxes"}
+        ``"force"``: force-directed (:func:`netintel.viz.layout`; long chains folded in
+        rows); ``"hierarchical"``: left to right in time
+        (:func:`netintel.viz.layout.hierarchical_arrays`, times from the links'
+        ``first_transfer`` or ``at``); ``"boxes"``: each community in its own box
+        (:func:`netintel.viz.layout.boxes_arrays`). ``"auto"`` (default) is hierarchical
+        for transfers (the ``transfers`` projection, or every link a ``TRANSFER``), boxes
+        for the ``person_calls`` and ``phone_calls`` projections with communities, else
+        force.
     layout_engine : {"auto", "igraph", "networkx"}
     seed : int
         Seed of the layout (and of the overview's communities when computed); default 0.
