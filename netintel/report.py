@@ -36,6 +36,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,16 @@ class Section:
     blocks: Sequence[str | pd.DataFrame] = ()
 
 
+#: what Markdown would read as markup inside a table cell: backslash, code, emphasis, links,
+#: the cell separator, entities; an underscore only at a word's edge (inside a word it is text)
+_MARKUP = re.compile(r"[\\`*\[\]|&]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+def _as_text(value: Any) -> Any:
+    """A table cell's text with its Markdown characters escaped, so it shows as written."""
+    return _MARKUP.sub(r"\\\g<0>", value) if isinstance(value, str) else value
+
+
 def render_markdown(title: str, sections: Sequence[Section]) -> str:
     """The report as Markdown.
 
@@ -77,7 +88,8 @@ def render_markdown(title: str, sections: Sequence[Section]) -> str:
         The report's title (a level-1 heading).
     sections : sequence of Section
         The sections, in order: each a level-2 heading, then its paragraphs and tables
-        (tables as Markdown pipe tables).
+        (tables as Markdown pipe tables, whose cells are data: their text is escaped, so
+        a name such as ``*Boss* | A&amp;B`` shows as written, not as markup).
 
     Returns
     -------
@@ -102,7 +114,7 @@ def render_markdown(title: str, sections: Sequence[Section]) -> str:
     for s in sections:
         lines += [f"## {s.title}", ""]
         for b in s.blocks:
-            lines += [b if isinstance(b, str) else b.to_markdown(index=False), ""]
+            lines += [b if isinstance(b, str) else b.map(_as_text).to_markdown(index=False), ""]
     return "\n".join(lines)
 
 

@@ -127,10 +127,14 @@
     var q = query.trim().toLowerCase();
     if (!q) { api.network.unselectAll(); stats(); return []; }
     var hits = [];
+    function matches(i) {  // the whole name (a label may be cut) or the id
+      return String(N.name[i] || N.label[i]).toLowerCase().indexOf(q) >= 0 ||
+        N.id[i].toLowerCase().indexOf(q) >= 0;
+    }
     if (api.view === "overview") {
       var found = new Set();
-      N.label.forEach(function (label, i) {
-        if (label.toLowerCase().indexOf(q) >= 0 || N.id[i].toLowerCase().indexOf(q) >= 0) {
+      N.label.forEach(function (_, i) {
+        if (matches(i)) {
           found.add("c" + N.community[i]);
         }
       });
@@ -138,8 +142,7 @@
     } else {
       nodes.forEach(function (n) {
         if (n.hidden) return;
-        if (String(n.label).toLowerCase().indexOf(q) >= 0 ||
-            N.id[n.id].toLowerCase().indexOf(q) >= 0) hits.push(n.id);
+        if (matches(n.id)) hits.push(n.id);
       });
     }
     api.network.selectNodes(hits);

@@ -502,6 +502,8 @@ def _node_data(
             n.name if len(n.name) <= _LABEL_CHARS else n.name[: _LABEL_CHARS - 1] + "\u2026"
             for n in view.nodes
         ],
+        #: the whole name of a node whose label is cut (else null): what the search matches
+        "name": [n.name if len(n.name) > _LABEL_CHARS else None for n in view.nodes],
         "title": [
             _node_title(n, view, degree[i], None if n.community is None else names[n.community])
             for i, n in enumerate(view.nodes)
