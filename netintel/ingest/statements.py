@@ -31,6 +31,7 @@ from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Prop
 __all__ = [
     "create_statement",
     "endpoint_statement",
+    "existing_statement",
     "node_statement",
     "relationship_statement",
 ]
@@ -213,3 +214,50 @@ def create_statement(record: str) -> str:
             "SET r += row.props",
         ]
     )
+
+
+@cache
+def existing_statement(record: str) -> str:
+    """The element ids of what a batch of rows would update rather than create: the nodes
+    of a node record (and their relationships of its link types), the relationships of a
+    relationship record, that the graph holds.
+
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+
+    Returns
+    -------
+    str
+        The Cypher statement (parameter ``$rows``, as the write statements take them).
+
+    Examples
+    --------
+    >>> print(existing_statement("samples"))
+    UNWIND $rows AS row
+    MATCH (n:Sample {sample_id: row.key})
+    RETURN [elementId(n)] + [(n)-[r:GAVE]-() | elementId(r)] AS ids
+    >>> print(existing_statement("case_suspects"))
+    UNWIND $rows AS row
+    MATCH (a:Person {person_id: row.s})-[r:SUSPECT_IN]->(b:Case {case_id: row.e})
+    RETURN [elementId(r)] AS ids
+    """
+    rt = RECORDS[record]
+    if rt.node:
+        node = NODES[rt.node]
+        match = f"MATCH (n:{node.label} {{{node.key}: row.key}})"
+        types = "|".join(dict.fromkeys(c.link.rel for c in rt.columns if c.link))
+        found = "[elementId(n)]" + (f" + [(n)-[r:{types}]-() | elementId(r)]" if types else "")
+    else:
+        rel = RELATIONSHIPS[rt.relationship or ""]
+        start, end = NODES[rel.start], NODES[rel.end]
+        props = {p.name: p for p in rel.props}
+        key = ", ".join(f"{k}: {_wire_key(props[k])}" for k in rel.key)
+        match = (
+            f"MATCH (a:{start.label} {{{start.key}: row.s}})"
+            f"-[r:{rel.type}{' {' + key + '}' if key else ''}]->"
+            f"(b:{end.label} {{{end.key}: row.e}})"
+        )
+        found = "[elementId(r)]"
+    return "\n".join(["UNWIND $rows AS row", match, f"RETURN {found} AS ids"])
