@@ -64,7 +64,6 @@ from netintel.ingest.read import (
 from netintel.ingest.statements import (
     create_statement,
     endpoint_statement,
-    existing_statement,
     node_statement,
     relationship_statement,
 )
@@ -415,21 +414,18 @@ def _write(
 ) -> None:
     """Write one prepared file: its endpoint nodes, then its rows.
 
-    ``kept`` (when the database held data before the run) collects, batch by batch before
-    it is written, the element ids of the nodes and relationships the rows will update
-    rather than create: :func:`_undo_file` leaves those.
+    ``kept`` collects, batch by batch as it is written, the element ids of the nodes and
+    relationships the rows updated rather than created (the statements return them):
+    :func:`_undo_file` leaves those.
 
     ``fresh``: the database held no call when the ingest started, so the calls are
     created, not merged (:func:`~netintel.ingest.statements.create_statement`): no
     earlier file of the run holds their keys (:class:`SeenKeys` rejected those).
     """
 
-    def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> None:
-        tx.run(stmt, rows=batch, run=run_id, source=prep.source).consume()
-
-    def tx_existing(tx: neo4j.ManagedTransaction, batch: list[Any]) -> list[str]:
-        result = tx.run(existing_statement(prep.record.name), rows=batch)
-        return [i for record in result for i in record["ids"]]
+    def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> list[str]:
+        result = tx.run(stmt, rows=batch, run=run_id, source=prep.source)
+        return [record["id"] for record in result]  # what the graph held before
 
     with driver.session(database=database) as session:
         for label, keys in prep.endpoints.items():
@@ -444,9 +440,9 @@ def _write(
         else:
             stmt = relationship_statement(prep.record.name)
         for batch in _prefetched(prep.batches(batch_size)):
+            held = session.execute_write(tx_run, stmt, batch)
             if kept is not None:
-                kept.update(session.execute_read(tx_existing, batch))
-            session.execute_write(tx_run, stmt, batch)
+                kept.update(held)
             bar.update(len(batch))
 
 
@@ -500,9 +496,9 @@ def ingest(
 
     When the database refuses a write part-way through a file (a constraint the data
     breaks, say), the nodes and relationships the run wrote from that file are deleted
-    again, except those that existed before it (found, when the database held data at the
-    start, by reading each batch's keys before writing it): those keep the values the
-    file set and name this run in ``ingest_run``, as a complete run would leave them. The
+    again, except those that existed before it (each write returns the ones it updated
+    rather than created): those keep the values the file set and name this run in
+    ``ingest_run``, as a complete run would leave them. The
     run is marked ``failed`` with ``failed_file`` and ``error``, and an
     :class:`IngestWriteError` names the file and the database's reason; earlier files
     stay loaded, and re-running the ingest completes it.
@@ -787,8 +783,6 @@ class _Load:
     version: str = ""
     #: calls the database held when the run started (none: calls are created, not merged)
     calls_before: int = 0
-    #: the database held nodes (not counting ingest runs) when the run started
-    held_before: bool = False
     seen: SeenKeys = field(default_factory=SeenKeys)
     reports: list[FileReport] = field(default_factory=list)
 
@@ -803,8 +797,6 @@ class _Load:
         )  # fmt: skip
         (row,) = run_query(self.driver, "call_count", database=self.database)
         self.calls_before = int(row["calls"])
-        (row,) = run_query(self.driver, "node_count", database=self.database)
-        self.held_before = int(row["nodes"]) > int(row["ingest_runs"])
 
     def failed(
         self, inp: _Input, err: neo4j.exceptions.Neo4jError, kept: set[str]
@@ -837,11 +829,11 @@ class _Load:
             )
         t_prep = time.perf_counter() - t
         t = time.perf_counter()
-        kept: set[str] | None = set() if self.held_before else None
+        kept: set[str] = set()
         try:
             self.write(prep, bar, kept)
         except neo4j.exceptions.Neo4jError as err:
-            raise self.failed(inp, err, kept or set()) from err
+            raise self.failed(inp, err, kept) from err
         t_write = time.perf_counter() - t
         self.seen.add(prep)
         if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover
