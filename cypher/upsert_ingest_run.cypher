@@ -1,4 +1,5 @@
-// Record (or update, on a re-run) an ingest run and its per-file accounting.
+// Record (or update, on a re-run) an ingest run and its per-file accounting (what stopped
+// an earlier attempt, if one failed, is cleared: ingest_run_failed sets it).
 MERGE (run:IngestRun {run_id: $run_id})
 SET run.started = $started,
     run.finished = $finished,
@@ -15,5 +16,7 @@ SET run.started = $started,
     run.file_seconds = $file_seconds,
     run.netintel_version = $netintel_version,
     run.neo4j_version = $neo4j_version,
-    run.options = $options
+    run.options = $options,
+    run.failed_file = null,
+    run.error = null
 RETURN run.run_id AS run_id, run.attempts AS attempts

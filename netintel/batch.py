@@ -1846,6 +1846,9 @@ def run_batch(
     spec = _as_spec(spec)
     _check_options(workers, client, snapshot)
     out = Path(out_dir)
+    # a manifest on disk says the batch is done: an earlier batch's goes before any work,
+    # so a run that stops before its own manifest leaves none that looks finished
+    (out / "manifest.json").unlink(missing_ok=True)
     jobs_dir = out / "jobs"
     jobs_dir.mkdir(parents=True, exist_ok=True)
     _clean_stale(jobs_dir)

@@ -16,6 +16,7 @@ __all__ = [
     "ContestError",
     "DatabaseError",
     "IngestError",
+    "IngestWriteError",
     "InputFileError",
     "MappingError",
     "NetintelError",
@@ -90,6 +91,21 @@ class UnknownIdError(NetintelError, LookupError):
 
 class IngestError(NetintelError):
     """An ingest could not run."""
+
+
+class IngestWriteError(IngestError):
+    """The database refused a write of an input file part-way through it.
+
+    What the ingest run had written from that file is deleted again and the run is marked
+    ``failed``; ``source`` names the file, ``reason`` is the database's (its code and
+    message), ``run_id`` the ingest run.
+    """
+
+    def __init__(self, source: str, reason: str, run_id: str, message: str) -> None:
+        self.source = source
+        self.reason = reason
+        self.run_id = run_id
+        super().__init__(message)
 
 
 class BulkRefusedError(IngestError):

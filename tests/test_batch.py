@@ -177,6 +177,26 @@ def test_no_batch_manifest_before_its_reports(
     assert not (tmp_path / "manifest.json").exists()  # nothing claims the batch is done
 
 
+def test_a_failed_rerun_leaves_no_manifest_of_the_earlier_batch(
+    synth: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import netintel.batch
+
+    spec = two_by_two(synth["regions"])
+    first = run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    assert json.loads(first.manifest.read_text("utf-8"))["jobs"][0]["status"] == "computed"
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(netintel.batch, "_write_reports", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        run_batch(spec, tmp_path, driver=synth["driver"], progress=False)
+    # the re-run stopped between its jobs and its reports: the earlier batch's manifest,
+    # which would say this one is done, is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jobs", "report.html", "report.md"]
+
+
 def test_interrupted_batch_resumes_with_the_missing_jobs(
     synth: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -25,6 +25,7 @@ mapping key that would fix it.
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -254,6 +255,9 @@ def _as_text(series: pd.Series) -> Converted:
     )
 
 
+_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
 def _to_number(series: pd.Series, integer: bool) -> Converted:
     codes, cleaned = _distinct(series)
     nums = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce")
@@ -266,6 +270,11 @@ def _to_number(series: pd.Series, integer: bool) -> Converted:
         None if f or pd.isna(x) else cast(x)
         for x, f in zip(nums.tolist(), failed.tolist(), strict=True)
     ]
+    if integer:  # digits are read exactly: pandas makes floats of them beside a large one
+        values = [
+            int(text) if v is not None and isinstance(text, str) and _DIGITS.fullmatch(text) else v
+            for text, v in zip(cleaned, values, strict=True)
+        ]
     errors = [
         f"{v!r} is not {kind}" if f else None for v, f in zip(cleaned, failed.tolist(), strict=True)
     ]

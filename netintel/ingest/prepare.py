@@ -20,7 +20,7 @@ from netintel.exceptions import IngestError, InputFileError, MappingError
 from netintel.ingest.mapping import FileMapping, IngestMapping, check_phone_region, check_timezone
 from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
 from netintel.ingest.read import ROW, RawFile
-from netintel.ingest.validate import validate
+from netintel.ingest.validate import storable, validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
 from netintel.values import is_blank, is_missing
 
@@ -285,7 +285,7 @@ def prepare(
         for pos, reason in zip(failed.tolist(), errors.iloc[failed].tolist(), strict=True):
             problems[pos].append((name, reason))
     typed = pd.DataFrame(converted)
-    for pos, name, reason in validate(rt.name, typed):
+    for pos, name, reason in [*validate(rt.name, typed), *storable(rt.name, typed)]:
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
             problems[pos].append((name, reason))
     prep.warnings += _mostly_rejected(source, rt, frame, typed, problems, source_of, formats)

@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 
 from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
-from netintel.exceptions import IngestError, InputFileError
+from netintel.exceptions import IngestError, IngestWriteError, InputFileError
 from netintel.ingest.keys import SeenKeys, reject_call_id_clashes
 from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
@@ -410,16 +410,22 @@ def _write(
     bar: Any,
     *,
     fresh: bool = False,
+    kept: set[str] | None = None,
 ) -> None:
     """Write one prepared file: its endpoint nodes, then its rows.
+
+    ``kept`` collects, batch by batch as it is written, the element ids of the nodes and
+    relationships the rows updated rather than created (the statements return them):
+    :func:`_undo_file` leaves those.
 
     ``fresh``: the database held no call when the ingest started, so the calls are
     created, not merged (:func:`~netintel.ingest.statements.create_statement`): no
     earlier file of the run holds their keys (:class:`SeenKeys` rejected those).
     """
 
-    def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> None:
-        tx.run(stmt, rows=batch, run=run_id, source=prep.source).consume()
+    def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> list[str]:
+        result = tx.run(stmt, rows=batch, run=run_id, source=prep.source)
+        return [record["id"] for record in result]  # what the graph held before
 
     with driver.session(database=database) as session:
         for label, keys in prep.endpoints.items():
@@ -434,7 +440,9 @@ def _write(
         else:
             stmt = relationship_statement(prep.record.name)
         for batch in _prefetched(prep.batches(batch_size)):
-            session.execute_write(tx_run, stmt, batch)
+            held = session.execute_write(tx_run, stmt, batch)
+            if kept is not None:
+                kept.update(held)
             bar.update(len(batch))
 
 
@@ -482,8 +490,18 @@ def ingest(
     ``'``: :func:`netintel.outfiles.write_csv`);
     ``reject_dir`` defaults to ``rejects/`` beside the first input file. A row whose key
     an earlier input of the run holds is rejected, and so is a call whose ``call_id`` the
-    database holds for other phones. Files and sheets that match nothing are listed in
-    ``skipped``. Re-running the same ingest gives the same graph.
+    database holds for other phones, or a value the database cannot hold (an integer
+    outside 64 bits, an index key over 8,164 bytes). Files and sheets that match nothing
+    are listed in ``skipped``. Re-running the same ingest gives the same graph.
+
+    When the database refuses a write part-way through a file (a constraint the data
+    breaks, say), the nodes and relationships the run wrote from that file are deleted
+    again, except those that existed before it (each write returns the ones it updated
+    rather than created): those keep the values the file set and name this run in
+    ``ingest_run``, as a complete run would leave them. The
+    run is marked ``failed`` with ``failed_file`` and ``error``, and an
+    :class:`IngestWriteError` names the file and the database's reason; earlier files
+    stay loaded, and re-running the ingest completes it.
 
     ``timezone`` (of naive date-times; default the mapping's, else UTC) and
     ``phone_region`` (for national numbers; default the mapping's) must agree with the
@@ -533,6 +551,8 @@ def ingest(
         When the mapping is wrong or conflicts with ``timezone`` / ``phone_region``.
     IngestError
         When the time zone or region does not exist.
+    IngestWriteError
+        When the database refused a write of a file (its writes undone, the run failed).
     """
     if bulk:
         from netintel.ingest.bulk import bulk_ingest
@@ -678,9 +698,21 @@ def _run(
     if sink is not None:
         sink.begin(run_id, found, options)
     with tqdm(unit="row", desc="ingest", disable=not progress, dynamic_ncols=True) as bar:
-        for n, inp in enumerate(found, 1):
-            bar.set_postfix_str(f"{n}/{len(found)} {inp.source}")
-            load.reports.append(load.one(inp, bar))
+        try:
+            for n, inp in enumerate(found, 1):
+                bar.set_postfix_str(f"{n}/{len(found)} {inp.source}")
+                load.reports.append(load.one(inp, bar))
+        except IngestWriteError as err:
+            assert driver is not None
+            _record_run(
+                driver, run_id, started, datetime.now(UTC), time.perf_counter() - t0, "failed",
+                found, load.reports, load.version, options, database,
+            )  # fmt: skip
+            run_query(
+                driver, "ingest_run_failed", database=database, write=True,
+                run_id=run_id, file=err.source, error=err.reason,
+            )  # fmt: skip
+            raise
     seconds = time.perf_counter() - t0
     if driver is not None:
         _record_run(
@@ -766,6 +798,24 @@ class _Load:
         (row,) = run_query(self.driver, "call_count", database=self.database)
         self.calls_before = int(row["calls"])
 
+    def failed(
+        self, inp: _Input, err: neo4j.exceptions.Neo4jError, kept: set[str]
+    ) -> IngestWriteError:
+        """A write of ``inp`` the database refused: its writes undone; the error to raise
+        (:func:`_run` marks the run failed), naming the file and the database's reason."""
+        assert self.driver is not None
+        reason = f"{err.code}: {err.message}" if err.code else str(err)
+        nodes, rels = _undo_file(self.driver, self.run_id, inp.source, kept, self.database)
+        return IngestWriteError(
+            inp.source,
+            reason,
+            self.run_id,
+            f"{inp.source}: the database refused a write ({reason}); this file's writes were "
+            f"undone ({nodes} nodes and {rels} relationships it created deleted"
+            + (f", {len(kept)} it updated kept as updated" if kept else "")
+            + f"); ingest run {self.run_id} is marked failed",
+        )
+
     def one(self, inp: _Input, bar: Any) -> FileReport:
         """Read, check and write one input; its report."""
         t = time.perf_counter()
@@ -779,23 +829,47 @@ class _Load:
             )
         t_prep = time.perf_counter() - t
         t = time.perf_counter()
-        self.write(prep, bar)
+        kept: set[str] = set()
+        try:
+            self.write(prep, bar, kept)
+        except neo4j.exceptions.Neo4jError as err:
+            raise self.failed(inp, err, kept) from err
         t_write = time.perf_counter() - t
         self.seen.add(prep)
         if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover
             raise IngestError(f"{raw.path}: accounting error after the cross-file checks")
         return _file_report(inp, raw, prep, _write_rejects(prep, self.rdir), t_prep, t_write)
 
-    def write(self, prep: Prepared, bar: Any) -> None:
+    def write(self, prep: Prepared, bar: Any, kept: set[str] | None = None) -> None:
         if self.driver is not None:
             _write(
                 self.driver, prep, self.run_id, self.batch_size, self.database, bar,
-                fresh=not self.calls_before,
+                fresh=not self.calls_before, kept=kept,
             )  # fmt: skip
             return
         if self.sink is not None:
             self.sink.write(prep, self.run_id)
         bar.update(prep.rows_loaded)
+
+
+def _undo_file(
+    driver: neo4j.Driver, run_id: str, source: str, kept: set[str], database: str | None
+) -> tuple[int, int]:
+    """Delete what run ``run_id`` wrote from ``source``, but for the ``kept`` element ids
+    (what existed before the file's rows): its relationships, then its nodes; how many."""
+    counts = []
+    for name in ("ingest_file_undo_relationships", "ingest_file_undo_nodes"):
+        total = 0
+        while True:
+            (row,) = run_query(
+                driver, name, database=database, write=True,
+                run=run_id, source=source, kept=sorted(kept), limit=10_000,
+            )  # fmt: skip
+            total += int(row["deleted"])
+            if not row["deleted"]:
+                break
+        counts.append(total)
+    return counts[1], counts[0]
 
 
 def _write_rejects(prep: Prepared, rdir: Path) -> str | None:

@@ -13,6 +13,7 @@ turns any repeat into an error, never into a second relationship.
 >>> print(node_statement("samples"))
 UNWIND $rows AS row
 MERGE (n:Sample {sample_id: row.key})
+WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE [elementId(n)] + [(n)-[r:GAVE]-() | elementId(r)] END AS held
 SET n += row.props, n.source = $source, n.ingest_run = $run
 SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
 FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
@@ -20,6 +21,7 @@ FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
   ON CREATE SET m.source = $source, m.source_row = row.props.source_row, m.ingest_run = $run
   MERGE (m)-[r:GAVE]->(n)
   SET r.source = $source, r.source_row = row.props.source_row, r.ingest_run = $run)
+WITH held UNWIND held AS id RETURN id
 """  # noqa: E501
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ def _wire_key(p: Prop) -> str:
 def node_statement(record: str) -> str:
     """Merge the record's nodes by key, set their properties, and merge their links.
 
+    It returns the element ids of what the graph held before (nodes and their links
+    of the record's link types): what undoing the file must keep.
+
     Parameters
     ----------
     record : str
@@ -80,13 +85,17 @@ def node_statement(record: str) -> str:
     """
     rt = RECORDS[record]
     node = NODES[rt.node or ""]
+    links = [c for c in rt.columns if c.link]
+    types = "|".join(dict.fromkeys(c.link.rel for c in links if c.link))
+    held = "[elementId(n)]" + (f" + [(n)-[r:{types}]-() | elementId(r)]" if types else "")
     lines = [
         "UNWIND $rows AS row",
         f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+        # what the graph held before this row: a node made by an ingest has a run
+        f"WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE {held} END AS held",
         "SET n += row.props, n.source = $source, n.ingest_run = $run",
         *_temporal_sets("n", node.props),
     ]
-    links = [c for c in rt.columns if c.link]
     for i, c in enumerate(links):
         assert c.link is not None
         target = NODES[c.link.target]
@@ -98,6 +107,7 @@ def node_statement(record: str) -> str:
             "  MERGE " + arrow.format(t=c.link.rel),
             f"  SET {_prov('r')})",
         ]
+    lines.append("WITH held UNWIND held AS id RETURN id")
     return "\n".join(lines)
 
 
@@ -132,6 +142,9 @@ def endpoint_statement(label: str) -> str:
 def relationship_statement(record: str) -> str:
     """Merge one relationship per row between existing endpoint nodes.
 
+    It returns the element ids of the relationships the graph held before: what undoing
+    the file must keep.
+
     Parameters
     ----------
     record : str
@@ -153,8 +166,10 @@ def relationship_statement(record: str) -> str:
             f"MATCH (a:{start.label} {{{start.key}: row.s}})",
             f"MATCH (b:{end.label} {{{end.key}: row.e}})",
             f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
+            "WITH r, row, CASE WHEN r.ingest_run IS NULL THEN null ELSE elementId(r) END AS id",
             "SET r += row.props, r.source = $source, r.ingest_run = $run",
             *_temporal_sets("r", rel.props),
+            "WITH id WHERE id IS NOT NULL RETURN id",
         ]
     )
 

@@ -2,7 +2,8 @@
 
 Conversion (``normalise``) already rejects values that do not parse; this
 checks what parsed values must satisfy: required fields present, enumerations
-within their choices, numbers within their ranges.
+within their choices, numbers within their ranges; and (:func:`storable`) that the
+database can hold them: integers within 64 bits, index keys within Neo4j's key size.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from netintel.schema import RECORDS, Column
+from netintel.schema import MAX_INDEX_KEY_BYTES, MAX_INTEGER, MIN_INTEGER, RECORDS, Column
 
-__all__ = ["Problem", "record_schema", "validate"]
+__all__ = ["Problem", "record_schema", "storable", "validate"]
 
 #: (frame index, schema column, reason)
 Problem = tuple[int, str, str]
@@ -108,3 +109,67 @@ def validate(record: str, frame: pd.DataFrame) -> list[Problem]:
             problems.append((int(idx), str(column), reason))
         return problems
     return []
+
+
+def storable(record: str, frame: pd.DataFrame) -> list[Problem]:
+    """The values of ``frame`` that Neo4j cannot hold, as (index, column, reason).
+
+    An integer outside -2^63 to 2^63-1 (a Neo4j integer is 64-bit), and a text value of
+    a column that becomes an index key (:attr:`~netintel.schema.RecordType.indexed_columns`)
+    longer than :data:`~netintel.schema.MAX_INDEX_KEY_BYTES` bytes in UTF-8: either would
+    fail the write part-way through the file, so the row is rejected before it.
+
+    Parameters
+    ----------
+    record : str
+        The record type's name.
+    frame : pandas.DataFrame
+        The converted frame (schema column names).
+
+    Returns
+    -------
+    list of (int, str, str)
+        One ``(index, column, reason)`` per value; empty when all fit.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"duration_s": [2**63 - 1, 2**63], "call_id": ["c1", "x" * 8165]})
+    >>> problems = storable("calls", frame)
+    >>> [(i, column) for i, column, _ in problems]
+    [(1, 'call_id'), (1, 'duration_s')]
+    >>> print(problems[0][2])
+    8165 bytes in UTF-8: longer than the 8164 bytes a Neo4j index key can hold
+    >>> print(problems[1][2])
+    the integer 9223372036854775808 is outside those Neo4j can store (-2^63 to 2^63-1)
+    """
+    rt = RECORDS[record]
+    problems: list[Problem] = []
+    indexed = set(rt.indexed_columns)
+    for col in rt.columns:
+        if col.name not in frame.columns:
+            continue
+        values = frame[col.name].tolist()
+        if col.type == "int":
+            for i, v in enumerate(values):
+                if isinstance(v, int) and not MIN_INTEGER <= v <= MAX_INTEGER:
+                    problems.append(
+                        (
+                            i,
+                            col.name,
+                            f"the integer {v} is outside those Neo4j can store (-2^63 to 2^63-1)",
+                        )
+                    )
+        elif col.name in indexed:
+            for i, v in enumerate(values):
+                if isinstance(v, str) and len(v) * 4 > MAX_INDEX_KEY_BYTES:
+                    size = len(v.encode("utf-8"))
+                    if size > MAX_INDEX_KEY_BYTES:
+                        problems.append(
+                            (
+                                i,
+                                col.name,
+                                f"{size} bytes in UTF-8: longer than the "
+                                f"{MAX_INDEX_KEY_BYTES} bytes a Neo4j index key can hold",
+                            )
+                        )
+    return problems
