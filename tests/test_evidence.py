@@ -4,6 +4,7 @@ exports' ``records`` tables and the map's evidence panel list the same records."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,91 @@ def test_map_payload_and_tooltip_count_every_record(case: tuple[Any, str], tmp_p
     html = Path(path).read_text(encoding="utf-8")
     assert "records (26):" in html
     assert "\\u2026 and 16 more" in html or "… and 16 more" in html
+
+
+def test_clicking_a_link_or_node_opens_the_evidence_panel(
+    case: tuple[Any, str], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    from netintel.viz.browser import browser_missing, chromium
+
+    if browser_missing():
+        pytest.skip(browser_missing() or "")
+    driver, run = case
+    G = person_call_network(driver).to_networkx()
+    G.nodes["A"]["name"] = "<b>Anna</b>"  # text, never markup
+    path = network_map(G, tmp_path / "m.html", tz="Europe/Berlin")
+    with chromium() as web:
+        web.get(Path(path).as_uri())
+        for _ in range(600):
+            if web.execute_script("return !!(window.netintel && window.netintel.ready)"):
+                break
+            time.sleep(0.05)
+        canvas = web.find_element(By.CSS_SELECTOR, "#ni-net canvas")
+
+        def click_at(script: str) -> None:
+            dx, dy = web.execute_script(
+                "var n = window.netintel.network, D = window.netintel.data;"
+                "var c = document.querySelector('#ni-net canvas').getBoundingClientRect();"
+                "function at(i) { return n.canvasToDOM(n.getPosition(i)); }"
+                + script
+                + "return [p.x - c.width / 2, p.y - c.height / 2];"
+            )
+            ActionChains(web).move_to_element_with_offset(
+                canvas, int(dx), int(dy)
+            ).click().perform()
+            time.sleep(0.3)
+
+        def panel() -> tuple[str, list[list[str]], str]:
+            box = web.find_element(By.ID, "ni-evidence")
+            assert box.is_displayed()
+            rows = [
+                [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in box.find_elements(By.CSS_SELECTOR, "tr")[1:]
+            ]
+            more = box.find_element(By.CLASS_NAME, "more").text
+            return box.find_element(By.TAG_NAME, "h2").text, rows, more
+
+        a, b = (
+            web.execute_script(f"return window.netintel.data.nodes.id.indexOf('{k}')") for k in "AB"
+        )
+        # the middle of the A - B link
+        click_at(
+            f"var u = at({a}), v = at({b}); var p = {{x: (u.x + v.x) / 2, y: (u.y + v.y) / 2}};"
+        )
+        title, rows, more = panel()
+        assert title == "<b>Anna</b> \u2014 Ben (3 records)"
+        values = "ingest_run={run} \u00b7 call_id={c} \u00b7 duration_s={d} \u00b7 tower={t}"
+        assert rows == [
+            [
+                "calls.csv",
+                "2",
+                "2024-01-01 11:00 CET (+01:00)",
+                values.format(run=run, c="c1", d=60, t="T1"),
+            ],
+            [
+                "calls.csv",
+                "4",
+                "2024-01-02 11:00 CET (+01:00)",
+                values.format(run=run, c="c3", d=30, t="T1"),
+            ],
+            [
+                "calls.csv",
+                "3",
+                "2024-01-03 11:00 CET (+01:00)",
+                values.format(run=run, c="c2", d=10, t="T2"),
+            ],
+        ]
+        assert more == ""
+        assert web.execute_script("return document.querySelectorAll('#ni-evidence b').length") == 0
+        # node A: the records of its links, bounded, the rest counted
+        click_at(f"var p = at({a});")
+        title, rows, more = panel()
+        assert title == "<b>Anna</b> (29 records on its links)"
+        assert len(rows) == 20 and [r[1] for r in rows[:3]] == ["2", "4", "3"]
+        assert more == "\u2026 and 9 more"
+        # empty canvas: the panel closes
+        click_at("var p = {x: 5, y: 5};")
+        assert not web.find_element(By.ID, "ni-evidence").is_displayed()
