@@ -170,7 +170,7 @@ def test_clicking_a_link_or_node_opens_the_evidence_panel(
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
-    from netintel.viz.browser import browser_missing, chromium
+    from netintel.viz.browser import browser_missing, chromium, severe_logs
 
     if browser_missing():
         pytest.skip(browser_missing() or "")
@@ -250,3 +250,4 @@ def test_clicking_a_link_or_node_opens_the_evidence_panel(
         # empty canvas: the panel closes
         click_at("var p = {x: 5, y: 5};")
         assert not web.find_element(By.ID, "ni-evidence").is_displayed()
+        assert severe_logs(web) == []  # no script error, no CSP violation
