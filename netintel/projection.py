@@ -948,7 +948,8 @@ def person_call_network_from_frames(
     Returns
     -------
     Projection
-        As :func:`person_call_network` returns it, with ``queries`` empty.
+        As :func:`person_call_network` returns it, with ``queries`` empty and without
+        the edge attribute ``records`` (frames carry no provenance; ``record_count`` is there).
 
     Examples
     --------
@@ -980,6 +981,7 @@ def person_call_network_from_frames(
     cols = {
         "calls": grouped["calls"].to_numpy(dtype=np.int64),
         "duration_s": grouped["duration_s"].to_numpy(dtype=np.int64),
+        "record_count": grouped["calls"].to_numpy(dtype=np.int64),
         "first_call": grouped["first"].to_numpy(dtype=np.float64),
         "last_call": grouped["last"].to_numpy(dtype=np.float64),
     }
