@@ -22,13 +22,21 @@ WHERE a <> b
   AND (towers IS NULL OR c.tower IN towers)
   AND (a_since IS NULL OR a_since <= c.at) AND (a_until IS NULL OR c.at <= a_until)
   AND (ub.since IS NULL OR ub.since <= c.at) AND (ub.until IS NULL OR c.at <= ub.until)
-WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last
+// evidence: per pair the first $evidence call records in time order (provenance and values),
+// none when $evidence is null or 0
+WITH a, b, c ORDER BY c.at, c.call_id
+WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last,
+     collect(CASE WHEN coalesce($evidence, 0) > 0 THEN {source: c.source, source_row: c.source_row,
+       ingest_run: c.ingest_run, at: c.at.epochMillis, call_id: c.call_id,
+       duration_s: c.duration_s, tower: c.tower} END)[..coalesce($evidence, 0)] AS evidence
 WITH collect(a.person_id) AS src,
      collect(b.person_id) AS dst,
      collect(calls) AS calls,
      collect(duration_s) AS duration_s,
      collect(first.epochMillis) AS first_call,
-     collect(last.epochMillis) AS last_call
+     collect(last.epochMillis) AS last_call,
+     collect(calls) AS record_count,
+     collect(evidence) AS records
 // one record per $batch pairs, so the client converts a batch at a time
 UNWIND range(0, size(src) - 1, $batch) AS i
 RETURN src[i..i + $batch] AS src,
@@ -36,4 +44,6 @@ RETURN src[i..i + $batch] AS src,
        calls[i..i + $batch] AS calls,
        duration_s[i..i + $batch] AS duration_s,
        first_call[i..i + $batch] AS first_call,
-       last_call[i..i + $batch] AS last_call
+       last_call[i..i + $batch] AS last_call,
+       record_count[i..i + $batch] AS record_count,
+       records[i..i + $batch] AS records

@@ -345,7 +345,7 @@ class Exporter(ABC):
                     "target": view.nodes[e.v].id,
                     "rel_type": e.type,
                     "weight": e.weight,
-                    "record_count": len(e.records),
+                    "record_count": e.record_count,
                 }
                 if e.records:
                     row["records"] = json.dumps(_jsonable(list(e.records)), ensure_ascii=False)
@@ -444,7 +444,7 @@ class _GraphFileExporter(Exporter):
                 erow: dict[str, Any] = {
                     "rel_type": e.type,
                     "weight": e.weight,
-                    "record_count": len(e.records),
+                    "record_count": e.record_count,
                     "records": json.dumps(_jsonable(list(e.records)), ensure_ascii=False)
                     if e.records
                     else None,

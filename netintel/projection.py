@@ -51,6 +51,7 @@ from netintel.schema import NODES
 from netintel.values import is_missing, parse_duration
 
 __all__ = [
+    "EVIDENCE_RECORDS",
     "LAYERS",
     "LAYER_MEASURES",
     "MULTIPLEX_WEIGHTS",
@@ -69,6 +70,12 @@ __all__ = [
 
 TimeLike = datetime | date | str | pd.Timestamp | None
 RegionLike = str | Sequence[str] | None
+
+#: Evidence per link: the call projections carry, per edge, the first this many call
+#: records in time order (edge attribute ``records``: ``source``, ``source_row``,
+#: ``ingest_run``, ``at``, ``call_id``, ``duration_s``, ``tower``) and the number of all
+#: of them (``record_count``), so maps and exports can show which record says so.
+EVIDENCE_RECORDS = 20
 
 #: Layers of :func:`multiplex_network`, in edge order.
 LAYERS = ("calls", "co_offending", "co_location", "transfers")
@@ -406,21 +413,31 @@ class _Spec:
     times: tuple[str, ...] = ()  # epoch milliseconds -> datetime64[ms, UTC]
     lists: tuple[str, ...] = ()  # lists of ids, sorted
     nested: tuple[str, ...] = ()  # lists of lists of ids, flattened, unique, sorted
+    #: lists of evidence records (maps with ``at`` in epoch milliseconds), first in time first
+    records: tuple[str, ...] = ()
     #: how two directions of one pair combine when folded into an undirected edge
     fold: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (*self.ints, *self.floats, *self.times, *self.lists, *self.nested)
+        return (*self.ints, *self.floats, *self.times, *self.lists, *self.nested, *self.records)
 
 
 def _calls(query: str) -> _Spec:
     return _Spec(
         query,
         weight="calls",
-        ints=("calls", "duration_s"),
+        ints=("calls", "duration_s", "record_count"),
         times=("first_call", "last_call"),
-        fold={"calls": "sum", "duration_s": "sum", "first_call": "min", "last_call": "max"},
+        records=("records",),
+        fold={
+            "calls": "sum",
+            "duration_s": "sum",
+            "first_call": "min",
+            "last_call": "max",
+            "record_count": "sum",
+            "records": "evidence",
+        },
     )
 
 
@@ -515,7 +532,8 @@ def _fetch(
     Python objects of only one batch are alive at a time.
     """
     parts: dict[str, list[np.ndarray]] = {c: [] for c in ("src", "dst", *spec.columns)}
-    for record in tx.run(query(spec.query), {**params, "batch": _BATCH}):
+    more = {"batch": _BATCH} | ({"evidence": EVIDENCE_RECORDS} if spec.records else {})
+    for record in tx.run(query(spec.query), {**params, **more}):
         parts["src"].append(keys.codes(record["src"]))
         parts["dst"].append(keys.codes(record["dst"]))
         for c in spec.ints:
@@ -526,15 +544,32 @@ def _fetch(
             parts[c].append(_object([sorted(x) for x in record[c]]))
         for c in spec.nested:
             parts[c].append(_object([sorted(set(chain.from_iterable(x))) for x in record[c]]))
+        for c in spec.records:
+            parts[c].append(_object([[_evidence(r) for r in recs] for recs in record[c]]))
     out = {}
     for c in list(parts):
         arrays = parts.pop(c)  # each column's batches are freed once joined
         dtype: Any = np.int64 if c in ("src", "dst", *spec.ints) else np.float64
-        if c in (*spec.lists, *spec.nested):
+        if c in (*spec.lists, *spec.nested, *spec.records):
             dtype = object
         out[c] = np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
         del arrays
     return out
+
+
+def _evidence(record: Mapping[str, Any]) -> dict[str, Any]:
+    """One evidence record as Python values; ``at`` (epoch milliseconds) a UTC datetime."""
+    first = ("source", "source_row", "ingest_run", "at")
+    out = {k: record[k] for k in first if k in record}
+    out |= {k: record[k] for k in sorted(record) if k not in first}
+    if out.get("at") is not None:
+        out["at"] = pd.Timestamp(out["at"], unit="ms", tz=UTC)
+    return out
+
+
+def _evidence_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    at = record.get("at")
+    return (at is None, at if at is not None else 0, str(record.get("call_id", "")))
 
 
 def _object(values: list[Any]) -> np.ndarray:
@@ -558,7 +593,12 @@ def _fold(
     for c in list(cols):
         values = cols.pop(c)  # the caller's columns are consumed, to keep memory down
         rule = spec.fold.get(c, "sum")
-        if rule == "union":
+        if rule == "evidence":  # both directions' records, first in time first, bounded
+            joined: list[list[Any]] = [[] for _ in range(k)]
+            for g, recs in zip(inverse.tolist(), values.tolist(), strict=True):
+                joined[g].extend(recs)
+            out[c] = _object([sorted(r, key=_evidence_key)[:EVIDENCE_RECORDS] for r in joined])
+        elif rule == "union":
             groups: list[set[Any]] = [set() for _ in range(k)]
             for g, ids in zip(inverse.tolist(), values.tolist(), strict=True):
                 groups[g].update(ids)
@@ -908,7 +948,8 @@ def person_call_network_from_frames(
     Returns
     -------
     Projection
-        As :func:`person_call_network` returns it, with ``queries`` empty.
+        As :func:`person_call_network` returns it, with ``queries`` empty and without
+        the edge attribute ``records`` (frames carry no provenance; ``record_count`` is there).
 
     Examples
     --------
@@ -940,6 +981,7 @@ def person_call_network_from_frames(
     cols = {
         "calls": grouped["calls"].to_numpy(dtype=np.int64),
         "duration_s": grouped["duration_s"].to_numpy(dtype=np.int64),
+        "record_count": grouped["calls"].to_numpy(dtype=np.int64),
         "first_call": grouped["first"].to_numpy(dtype=np.float64),
         "last_call": grouped["last"].to_numpy(dtype=np.float64),
     }

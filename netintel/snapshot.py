@@ -155,6 +155,11 @@ def read_snapshot(folder: str | Path) -> Projection:
     node_attrs.index = pd.Index(keys, name=meta["node_index"])
     attrs = edges.drop(columns=list(_EDGE_COLUMNS))
     attrs.columns = [c.removeprefix(_PREFIX) for c in attrs.columns]
+    if "records" in attrs.columns:  # evidence records: lists of mappings, times in UTC again
+        column = np.empty(len(attrs), dtype=object)
+        for i, recs in enumerate(attrs["records"].tolist()):
+            column[i] = _evidence(recs)
+        attrs["records"] = column
     proj = _make(
         name=meta["name"],
         label=meta["label"],
@@ -175,3 +180,18 @@ def read_snapshot(folder: str | Path) -> Projection:
     if graph_hash(proj.edge_arrays()) != meta["input_hash"]:
         raise BatchError(f"{where}: the edges do not give the snapshot's input hash; rewrite it")
     return proj
+
+
+def _evidence(records: Any) -> list[dict[str, Any]] | None:
+    """Evidence records read back from Parquet: a list of dicts, ``at`` a UTC timestamp
+    (None, as written, on the edges of a multiplex layer without records)."""
+    if records is None:
+        return None
+    out = []
+    for rec in records:
+        row = dict(rec)
+        if row.get("at") is not None:
+            at = pd.Timestamp(row["at"])
+            row["at"] = at.tz_localize("UTC") if at.tzinfo is None else at.tz_convert("UTC")
+        out.append(row)
+    return out

@@ -44,6 +44,8 @@ def test_the_person_call_network_from_files_is_the_databases(
         computed = person_call_network_from_frames(frames["calls"], uses, **options)
         assert computed.m > 0 and computed.directed == stored.directed
         assert computed.m < len(frames["calls"])  # pairs, not calls
-        pd.testing.assert_frame_equal(_edges(computed.to_frame()), _edges(stored.to_frame()))
+        # the database's projection also carries the call records behind each link (provenance)
+        stored_edges = stored.to_frame().drop(columns=["records"])
+        pd.testing.assert_frame_equal(_edges(computed.to_frame()), _edges(stored_edges))
         assert computed.input_hash == stored.input_hash
         assert dict(computed.params) == dict(stored.params)

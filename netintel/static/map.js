@@ -295,6 +295,53 @@
       location.hash = "community-" + nodes.get(p.nodes[0]).community;
     }
   });
+  // evidence panel: the records behind a clicked link, or behind a clicked node's links
+  // (bounded by D.panelRecords, the rest counted); text only, never HTML from the data
+  function evidence(title, rows, total) {
+    var P = document.getElementById("ni-evidence");
+    P.replaceChildren();
+    var h = document.createElement("h2"); h.textContent = title; P.appendChild(h);
+    var table = document.createElement("table"), head = document.createElement("tr");
+    ["file", "row", "time", "values"].forEach(function (t) {
+      var th = document.createElement("th"); th.textContent = t; head.appendChild(th);
+    });
+    table.appendChild(head);
+    rows.forEach(function (r) {
+      var tr = document.createElement("tr");
+      r.forEach(function (v) {
+        var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+      });
+      table.appendChild(tr);
+    });
+    P.appendChild(table);
+    var more = document.createElement("div"); more.className = "more";
+    more.textContent = total > rows.length ? "\u2026 and " + (total - rows.length) + " more" :
+      (rows.length ? "" : "no records");
+    P.appendChild(more);
+    P.hidden = false;
+    api.evidence = { title: title, rows: rows, total: total };
+  }
+  function edgeTitle(k) {
+    return N.label[E.from[k]] + (D.directed ? " \u2192 " : " \u2014 ") + N.label[E.to[k]];
+  }
+  api.showEdge = function (k) {
+    evidence(edgeTitle(k) + " (" + E.recordCount[k] + " records)", E.records[k], E.recordCount[k]);
+  };
+  api.showNode = function (i) {
+    var rows = [], total = 0;
+    E.from.forEach(function (f, k) {
+      if (f !== i && E.to[k] !== i) return;
+      total += E.recordCount[k];
+      E.records[k].forEach(function (r) { if (rows.length < D.panelRecords) rows.push(r); });
+    });
+    evidence(N.label[i] + " (" + total + " records on its links)", rows, total);
+  };
+  network.on("click", function (p) {
+    var P = document.getElementById("ni-evidence");
+    if (p.nodes.length && typeof p.nodes[0] === "number") api.showNode(p.nodes[0]);
+    else if (p.edges.length && typeof p.edges[0] === "number") api.showEdge(p.edges[0]);
+    else { P.hidden = true; api.evidence = null; }
+  });
   load(start, true);
   window.addEventListener("hashchange", function () { load(route(), false); });
 })();

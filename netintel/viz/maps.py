@@ -56,6 +56,8 @@ _TIMED_PROJECTIONS = ("transfers",)
 _CALL_PROJECTIONS = ("person_calls", "phone_calls")
 #: Records listed in an edge's tooltip (the rest are counted).
 TOOLTIP_RECORDS = 10
+#: Records listed in the evidence panel for a clicked link or node (the rest are counted).
+PANEL_RECORDS = 20
 _LABEL_CHARS = 40
 
 
@@ -154,10 +156,12 @@ def _edge_title(e: EdgeView, view: GraphView, weight: str | None) -> str:
         lines.append(f"{weight}: {e.weight:.4g}")
     lines += [f"{k}: {_fmt(val)}" for k, val in e.facts.items()]
     if e.records:
-        lines.append(f"records ({len(e.records)}):")
+        lines.append(f"records ({e.record_count}):")
         lines += ["  " + _record_line(r) for r in e.records[:TOOLTIP_RECORDS]]
-        if len(e.records) > TOOLTIP_RECORDS:
-            lines.append(f"  \u2026 and {len(e.records) - TOOLTIP_RECORDS} more")
+        if e.record_count > TOOLTIP_RECORDS:
+            lines.append(
+                f"  \u2026 and {e.record_count - min(len(e.records), TOOLTIP_RECORDS)} more"
+            )
     return "\n".join(lines)
 
 
@@ -527,7 +531,25 @@ def _edge_data(
         "type": [rel_index[e.type] for e in view.edges],
         "width": scaled(weights, 1, 6, 1.5).round(2).tolist(),
         "title": [_edge_title(e, view, weight) for e in view.edges],
+        "records": [[_panel_row(r) for r in e.records[:PANEL_RECORDS]] for e in view.edges],
+        "recordCount": [e.record_count for e in view.edges],
     }
+
+
+def _panel_row(rec: Mapping[str, Any]) -> list[str]:
+    """One record as the evidence panel lists it: file, row, time (local, with its zone), values."""
+    when = next((rec[k] for k in RECORD_TIME_KEYS if rec.get(k) is not None), None)
+    values = [
+        f"{k}={_fmt(v)}"
+        for k, v in rec.items()
+        if k not in ("source", "source_row", *RECORD_TIME_KEYS) and v is not None
+    ]
+    return [
+        "" if rec.get("source") is None else str(rec["source"]),
+        "" if rec.get("source_row") is None else str(rec["source_row"]),
+        "" if when is None else _fmt(when),
+        " \u00b7 ".join(values),
+    ]
 
 
 def _legend_row(kind: Any, unnamed: str, counts: Counter[Any], **style: Any) -> dict[str, Any]:
@@ -594,6 +616,7 @@ def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
         "title": opts["title"],
         "directed": view.directed,
         "physics": bool(opts["physics"]),
+        "panelRecords": PANEL_RECORDS,
         "notes": notes,
         "highlight": _highlights(opts["highlight"], view),
         "nodes": _node_data(view, groups, pos, scores, types),

@@ -100,6 +100,15 @@ class EdgeView:
     records: tuple[dict[str, Any], ...]
     facts: dict[str, Any]
 
+    @property
+    def record_count(self) -> int:
+        """All the records behind the edge: its ``record_count`` fact when it has one (a
+        projection carries a bounded number of ``records``), else ``len(records)``."""
+        count = self.facts.get("record_count")
+        if isinstance(count, numbers.Integral) and int(count) >= len(self.records):
+            return int(count)
+        return len(self.records)
+
 
 @dataclass(frozen=True)
 class GraphView:
