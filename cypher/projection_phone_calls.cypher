@@ -18,9 +18,11 @@ WHERE ($since IS NULL OR c.at >= $since)
 // none when $evidence is null or 0
 WITH a, b, c ORDER BY c.at, c.call_id
 WITH a, b, count(c) AS calls, sum(c.duration_s) AS duration_s, min(c.at) AS first, max(c.at) AS last,
-     collect(CASE WHEN coalesce($evidence, 0) > 0 THEN {source: c.source, source_row: c.source_row,
-       ingest_run: c.ingest_run, at: c.at.epochMillis, call_id: c.call_id,
-       duration_s: c.duration_s, tower: c.tower} END)[..coalesce($evidence, 0)] AS evidence
+     collect(c)[..coalesce($evidence, 0)] AS kept
+// the maps built for the kept calls only, not for every call of the pair
+WITH a, b, calls, duration_s, first, last,
+     [c IN kept | {source: c.source, source_row: c.source_row, ingest_run: c.ingest_run,
+       at: c.at.epochMillis, call_id: c.call_id, duration_s: c.duration_s, tower: c.tower}] AS evidence
 WITH collect(a.number) AS src,
      collect(b.number) AS dst,
      collect(calls) AS calls,
