@@ -773,7 +773,7 @@ def _possibly_merged(
     the split is more than chance: the median modularity of the runs' splits,
     within the community, exceeds :func:`_random_graph_modularity` of a random
     graph of its size and mean degree. Any split of a sparse random group
-    finds dense-looking parts, so without that test every community of a
+    finds dense-looking parts, so without that test nearly every community of a
     correct partition of an LFR graph was flagged.
     """
     if criterion not in ("density", "weak"):
