@@ -62,8 +62,11 @@ WRITING = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("how", ["--read-only", "NETINTEL_READ_ONLY=1"])
-@pytest.mark.parametrize("command", sorted(WRITING))
+@pytest.mark.parametrize(
+    ("command", "how"),
+    [(command, "--read-only") for command in sorted(WRITING)]
+    + [("ingest", "NETINTEL_READ_ONLY=1"), ("db clear", "NETINTEL_READ_ONLY=1")],
+)
 def test_every_writing_command_is_refused_in_one_line_and_writes_nothing(
     db: neo4j.Driver,
     neo4j_env: dict[str, str],
