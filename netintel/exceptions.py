@@ -54,7 +54,14 @@ class DatabaseError(NetintelError):
 
 class ReadOnlyError(DatabaseError):
     """A write refused because netintel runs read-only (``--read-only``,
-    ``NETINTEL_READ_ONLY=1`` or ``read_only = true`` in the config file's ``[neo4j]``)."""
+    ``NETINTEL_READ_ONLY=1`` or ``read_only = true`` in the config file's ``[neo4j]``);
+    ``what`` says what was refused."""
+
+    def __init__(self, what: str = "the database refused a write") -> None:
+        super().__init__(
+            "read-only mode (--read-only, NETINTEL_READ_ONLY or read_only in the config "
+            f"file): {what}; nothing was written"
+        )
 
 
 class ClearRefusedError(DatabaseError):

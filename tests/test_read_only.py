@@ -100,7 +100,7 @@ def test_reading_commands_work_read_only(db: neo4j.Driver, neo4j_env: dict[str, 
 
 
 def test_the_api_read_only_driver_refuses_writes_the_server_would_take(
-    db: neo4j.Driver, neo4j_connection: config.Connection
+    db: neo4j.Driver, neo4j_connection: config.Connection, case: Path
 ) -> None:
     from dataclasses import replace
 
@@ -112,6 +112,11 @@ def test_the_api_read_only_driver_refuses_writes_the_server_would_take(
             drv.execute_query("CREATE (:Person {person_id: 'intruder'})")
         with drv.session() as session, pytest.raises(ReadOnlyError):
             session.execute_write(lambda tx: tx.run("MATCH (p:Person) SET p.name = 'x'").consume())
+        # the bulk importer writes the store without the driver: refused before it starts
+        from netintel.ingest.bulk import bulk_ingest
+
+        with pytest.raises(ReadOnlyError, match="a bulk load writes the database's store"):
+            bulk_ingest(case, driver=drv, mapping=case / "mapping.yaml", progress=False)
     assert last_committed(db) == committed
 
 

@@ -36,7 +36,7 @@ from netintel import server
 from netintel.config import configured_uri
 from netintel.cypher import query
 from netintel.db import apply_schema, server_version
-from netintel.exceptions import BulkRefusedError, IngestError
+from netintel.exceptions import BulkRefusedError, IngestError, ReadOnlyError
 from netintel.ingest.mapping import IngestMapping
 from netintel.ingest.normalise import TEMPORAL
 from netintel.ingest.prepare import Prepared, _rel_columns, _wire_column
@@ -587,7 +587,11 @@ def bulk_ingest(
         When a server is configured, ``driver`` does not talk to the case's local
         server, or the database holds any node; bad inputs raise as in
         :func:`netintel.ingest.ingest`.
+    ReadOnlyError
+        When ``driver`` is read-only (the importer writes the store without it).
     """
+    if getattr(driver, "read_only", False):
+        raise ReadOnlyError("a bulk load writes the database's store")
     sd = _empty_local_case(driver, state_dir)
     version = server_version(driver)
     folder = Path(tempfile.mkdtemp(prefix="bulk-", dir=sd))
