@@ -230,6 +230,9 @@ class Projection(GraphCounts):
         else:
             G = nx.DiGraph() if self.directed else nx.Graph()
         G.graph.update(projection=self.name, label=self.label, params=dict(self.params))
+        spec = _SPECS.get(self.name)
+        if spec is not None and spec.relationship is not None:
+            G.graph["relationship"] = spec.relationship
         keys = self.nodes.tolist()
         if attributes and len(self.node_attributes.columns):
             records = self.node_attributes.to_dict(orient="records")
@@ -417,6 +420,8 @@ class _Spec:
     records: tuple[str, ...] = ()
     #: how two directions of one pair combine when folded into an undirected edge
     fold: Mapping[str, str] = field(default_factory=dict)
+    #: the schema relationship type each link aggregates (maps draw and name links by it)
+    relationship: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -438,6 +443,7 @@ def _calls(query: str) -> _Spec:
             "record_count": "sum",
             "records": "evidence",
         },
+        relationship="CALLED",
     )
 
 
@@ -479,6 +485,7 @@ _SPECS = {
         floats=("weight",),
         lists=("kinds",),
         fold={"weight": "sum", "ties": "sum", "kinds": "union"},
+        relationship="TIE",
     ),
 }
 #: multiplex layer -> the projection (spec) it is made of

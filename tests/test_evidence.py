@@ -116,7 +116,7 @@ def expected_table(run: str) -> pd.DataFrame:
             {
                 "edge_source": "A",
                 "edge_target": "B",
-                "rel_type": "person_calls",
+                "rel_type": "CALLED",
                 "source": "calls.csv",
                 "source_row": row,
                 "ingest_run": run,

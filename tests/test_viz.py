@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from netintel.algorithms import key_players, louvain
+from netintel.projection import _SPECS, person_call_network_from_frames
 from netintel.schema import NODES, RELATIONSHIPS
 from netintel.viz import (
     CSP,
@@ -201,6 +202,34 @@ def test_projection_graphs_take_label_and_type_from_the_graph() -> None:
     view = describe(G)
     assert {n.type for n in view.nodes} == {"Person"}
     assert view.edges[0].type == "person_calls" and view.edges[0].facts == {"calls": 3}
+
+
+def test_call_projection_links_are_drawn_as_called() -> None:
+    calls = pd.DataFrame(
+        {
+            "caller": ["+1", "+2"],
+            "callee": ["+2", "+3"],
+            "at": pd.to_datetime(["2024-01-02", "2024-01-03"], utc=True),
+            "duration_s": [60, 30],
+        }
+    )
+    uses = pd.DataFrame(
+        {
+            "person_id": ["A", "B", "C"],
+            "number": ["+1", "+2", "+3"],
+            "since": pd.to_datetime([None] * 3, utc=True),
+            "until": pd.to_datetime([None] * 3, utc=True),
+        }
+    )
+    G = person_call_network_from_frames(calls, uses).to_networkx()
+    assert {e.type for e in describe(G).edges} == {"CALLED"}
+    rels = payload(map_html(G))["relTypes"]
+    assert [(r["name"], r["color"], r["count"]) for r in rels] == [
+        ("CALLED", EDGE_STYLES["CALLED"].color, 2)
+    ]
+    # every projection that names a relationship names one of the schema's
+    named = {s.relationship for s in _SPECS.values()} - {None}
+    assert named == {"CALLED", "TIE"} and named <= set(RELATIONSHIPS)
 
 
 def test_multigraph_edges_are_merged_per_type() -> None:

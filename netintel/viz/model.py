@@ -299,7 +299,8 @@ def _edge_views(
     zone: str,
 ) -> list[EdgeView]:
     """One :class:`EdgeView` per pair of nodes and relationship type, parallel edges merged."""
-    default_rel = G.graph.get("projection")
+    # a projection's links are drawn as the schema relationship they aggregate, if one
+    default_rel = G.graph.get("relationship", G.graph.get("projection"))
     index = {v.node: i for i, v in enumerate(views)}
     merged: dict[tuple[int, int, str | None], list[Any]] = {}
     for u, v, data in G.edges(data=True):
