@@ -1,0 +1,3 @@
+// Who holds the ingest lock (no row: nobody).
+MATCH (lock:IngestLock {name: 'ingest'})
+RETURN lock.run_id AS run_id, lock.pid AS pid, lock.host AS host, lock.started AS started
