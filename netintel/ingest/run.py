@@ -21,6 +21,7 @@ import os
 import socket
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -478,31 +479,33 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _take_lock(
-    driver: neo4j.Driver, run_id: str, database: str | None, timeout: float, bar: Any = None
-) -> None:
+    driver: neo4j.Driver, run_id: str, database: str | None, timeout: float, progress: bool
+) -> str:
     """Take the database's one ingest lock (an ``IngestLock`` node, unique), waiting up to
-    ``timeout`` seconds; a lock whose holder was a process of this host that no longer
-    runs is stale and broken. :class:`IngestLockedError` names the holder."""
-    host, pid = socket.gethostname(), os.getpid()
+    ``timeout`` seconds, and return its token (what releases it); a lock whose holder was a
+    process of this host that no longer runs is stale and broken. :class:`IngestLockedError`
+    names the holder."""
+    host, pid, token = socket.gethostname(), os.getpid(), uuid.uuid4().hex
     deadline = time.monotonic() + timeout
+    told = False
     while True:
         try:
             run_query(
                 driver, "ingest_lock_take", database=database, write=True,
-                run_id=run_id, pid=pid, host=host, started=datetime.now(UTC),
+                token=token, run_id=run_id, pid=pid, host=host, started=datetime.now(UTC),
             )  # fmt: skip
-            return
+            return token
         except neo4j.exceptions.ConstraintError:
             pass
         rows = run_query(driver, "ingest_lock_holder", database=database)
         if not rows:
             continue  # released meanwhile
         h = rows[0]
-        holder = (
-            f"ingest run {h['run_id']} (pid {h['pid']}, host {h['host']}, since {h['started']})"
-        )
+        since = h["started"].to_native().isoformat(timespec="seconds") if h["started"] else "?"
+        holder = f"ingest run {h['run_id']} (pid {h['pid']}, host {h['host']}, since {since})"
         if h["host"] == host and isinstance(h["pid"], int) and not _pid_alive(h["pid"]):
-            _release_lock(driver, database, force=True)  # stale: its process is gone
+            # stale: its process is gone (only that lock goes, not one taken meanwhile)
+            _release_lock(driver, database, h["token"], force=h["token"] is None)
             continue
         if time.monotonic() >= deadline:
             raise IngestLockedError(
@@ -510,17 +513,19 @@ def _take_lock(
                 f"another ingest holds the database: {holder}; nothing was written "
                 "(wait, or if that process is gone: netintel ingest --break-lock)",
             )
-        if bar is not None:
-            bar.set_postfix_str(f"waiting for {holder}")
+        if progress and not told:
+            tqdm.write(f"ingest: waiting up to {timeout:g} s for {holder} to finish")
+            told = True
         time.sleep(0.5)
 
 
-def _release_lock(driver: neo4j.Driver, database: str | None, *, force: bool = False) -> None:
-    """Release this process's ingest lock (``force``: whoever holds it)."""
+def _release_lock(
+    driver: neo4j.Driver, database: str | None, token: str | None = None, *, force: bool = False
+) -> None:
+    """Release the ingest lock taken with ``token`` (``force``: whoever holds it)."""
     run_query(
-        driver, "ingest_lock_release", database=database, write=True,
-        force=force, pid=os.getpid(), host=socket.gethostname(),
-    )  # fmt: skip
+        driver, "ingest_lock_release", database=database, write=True, force=force, token=token
+    )
 
 
 def ingest(
@@ -768,12 +773,12 @@ def _run(
     load.prepare_schema()  # read-only mode refuses here, before the lock
     if break_lock:
         _release_lock(driver, database, force=True)
-    _take_lock(driver, run_id, database, lock_timeout)
+    token = _take_lock(driver, run_id, database, lock_timeout, progress)
     try:
         load.begin(started, found, options)
         return _loaded(load, found, skipped, started, t0, options, sink, progress)
     finally:
-        _release_lock(driver, database)
+        _release_lock(driver, database, token)
 
 
 def _loaded(
