@@ -569,7 +569,7 @@ def db_clear(yes: bool, force: bool) -> None:
 )
 @click.option(
     "--lock-timeout",
-    type=float,
+    type=click.FloatRange(min=0),
     default=600.0,
     show_default=True,
     help="Seconds to wait while another ingest writes into the database.",
