@@ -567,6 +567,18 @@ def db_clear(yes: bool, force: bool) -> None:
     help="Into an empty local case only: the same checks, then Neo4j's offline importer "
     "(the case's server is stopped meanwhile). Much faster for large files.",
 )
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait while another ingest writes into the database.",
+)
+@click.option(
+    "--break-lock",
+    is_flag=True,
+    help="Delete the ingest lock left by an ingest that crashed, then ingest.",
+)
 @_boundary
 def ingest_cmd(
     paths: tuple[Path, ...],
@@ -580,6 +592,8 @@ def ingest_cmd(
     as_json: bool,
     quiet: bool,
     bulk: bool,
+    lock_timeout: float,
+    break_lock: bool,
 ) -> None:
     """Load record files (CSV, TSV, Excel workbooks) into Neo4j, validated, with provenance.
 
@@ -640,6 +654,8 @@ def ingest_cmd(
                 progress=not quiet,
                 bulk=bulk,
                 state_dir=server.case_dir(flags.case_name()) if bulk else None,
+                lock_timeout=lock_timeout,
+                break_lock=break_lock,
             )
     click.echo(report.to_json() if as_json else str(report))
     for s in report.skipped:

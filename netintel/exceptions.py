@@ -16,6 +16,7 @@ __all__ = [
     "ContestError",
     "DatabaseError",
     "IngestError",
+    "IngestLockedError",
     "IngestWriteError",
     "InputFileError",
     "MappingError",
@@ -112,6 +113,18 @@ class IngestWriteError(IngestError):
         self.source = source
         self.reason = reason
         self.run_id = run_id
+        super().__init__(message)
+
+
+class IngestLockedError(IngestError):
+    """Another ingest into the same database held the ingest lock past the timeout.
+
+    ``holder`` describes the holder (its run id, pid, host and since when); nothing of
+    this ingest was written.
+    """
+
+    def __init__(self, holder: str, message: str) -> None:
+        self.holder = holder
         super().__init__(message)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "ANALYSED_LABELS",
     "ANALYSIS_RUN",
     "BOOKKEEPING",
+    "INGEST_LOCK",
     "INGEST_RUN",
     "IN_RUN",
     "MAX_INDEX_KEY_BYTES",
@@ -642,6 +643,9 @@ RECORDS: dict[str, RecordType] = {
 
 #: Label of the ingest runs (``netintel.ingest``): one node per run, key ``run_id``.
 INGEST_RUN = "IngestRun"
+#: Label of the one ingest lock node (``netintel.ingest.run``); key ``name``, unique, so
+#: a second CREATE of it fails atomically while an ingest holds it.
+INGEST_LOCK = "IngestLock"
 #: Label of the analysis runs written back by ``netintel.runs``; key ``run_id``.
 ANALYSIS_RUN = "AnalysisRun"
 #: ``(n)-[:IN_RUN {position, community, stability, <score>...}]->(:AnalysisRun)``: one
@@ -659,6 +663,7 @@ PREDICTED = "PREDICTED"
 BOOKKEEPING: dict[str, NodeType | RelType] = {
     INGEST_RUN: NodeType(INGEST_RUN, "run_id", (), "One ingest run: its files and accounting."),
     ANALYSIS_RUN: NodeType(ANALYSIS_RUN, "run_id", (), "One analysis run written back."),
+    INGEST_LOCK: NodeType(INGEST_LOCK, "name", (), "The lock an ingest holds while it writes."),
     PREDICTED: RelType(
         PREDICTED,
         "Person",

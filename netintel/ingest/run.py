@@ -18,8 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -33,7 +35,7 @@ from tqdm.auto import tqdm
 
 from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
-from netintel.exceptions import IngestError, IngestWriteError, InputFileError
+from netintel.exceptions import IngestError, IngestLockedError, IngestWriteError, InputFileError
 from netintel.ingest.keys import SeenKeys, reject_call_id_clashes
 from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
@@ -465,6 +467,67 @@ def _check_writable(folder: Path) -> None:
         ) from None
 
 
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _take_lock(
+    driver: neo4j.Driver, run_id: str, database: str | None, timeout: float, progress: bool
+) -> str:
+    """Take the database's one ingest lock (an ``IngestLock`` node, unique), waiting up to
+    ``timeout`` seconds, and return its token (what releases it); a lock whose holder was a
+    process of this host that no longer runs is stale and broken. :class:`IngestLockedError`
+    names the holder."""
+    host, pid, token = socket.gethostname(), os.getpid(), uuid.uuid4().hex
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            run_query(
+                driver, "ingest_lock_take", database=database, write=True,
+                token=token, run_id=run_id, pid=pid, host=host, started=datetime.now(UTC),
+            )  # fmt: skip
+            return token
+        except neo4j.exceptions.ConstraintError:
+            pass
+        rows = run_query(driver, "ingest_lock_holder", database=database)
+        if not rows:
+            continue  # released meanwhile
+        h = rows[0]
+        since = h["started"].to_native().isoformat(timespec="seconds") if h["started"] else "?"
+        holder = f"ingest run {h['run_id']} (pid {h['pid']}, host {h['host']}, since {since})"
+        if h["host"] == host and isinstance(h["pid"], int) and not _pid_alive(h["pid"]):
+            # stale: its process is gone (only that lock goes, not one taken meanwhile)
+            _release_lock(driver, database, h["token"], force=h["token"] is None)
+            continue
+        if time.monotonic() >= deadline:
+            raise IngestLockedError(
+                holder,
+                f"another ingest holds the database: {holder}; nothing was written "
+                "(wait, or if that process is gone: netintel ingest --break-lock)",
+            )
+        if progress and not told:
+            tqdm.write(f"ingest: waiting up to {timeout:g} s for {holder} to finish")
+            told = True
+        time.sleep(0.5)
+
+
+def _release_lock(
+    driver: neo4j.Driver, database: str | None, token: str | None = None, *, force: bool = False
+) -> None:
+    """Release the ingest lock taken with ``token`` (``force``: whoever holds it)."""
+    run_query(
+        driver, "ingest_lock_release", database=database, write=True, force=force, token=token
+    )
+
+
 def ingest(
     sources: Sources,
     *,
@@ -478,6 +541,8 @@ def ingest(
     progress: bool = True,
     bulk: bool = False,
     state_dir: str | Path | None = None,
+    lock_timeout: float = 600.0,
+    break_lock: bool = False,
 ) -> IngestReport:
     """Load input files (or DataFrames) into Neo4j and account for every row.
 
@@ -537,6 +602,10 @@ def ingest(
         Load with Neo4j's offline importer (:func:`netintel.ingest.bulk.bulk_ingest`).
     state_dir : str, pathlib.Path or None, default None
         With ``bulk``: the case's state folder; None means the current case's.
+    lock_timeout : float, default 600
+        Seconds to wait for another ingest into the database to finish (the lock).
+    break_lock : bool, default False
+        Delete the ingest lock first, whoever holds it (its holder crashed).
 
     Returns
     -------
@@ -553,6 +622,8 @@ def ingest(
         When the time zone or region does not exist.
     IngestWriteError
         When the database refused a write of a file (its writes undone, the run failed).
+    IngestLockedError
+        When another ingest held the database's ingest lock for ``lock_timeout`` seconds.
     """
     if bulk:
         from netintel.ingest.bulk import bulk_ingest
@@ -577,6 +648,8 @@ def ingest(
         batch_size=batch_size,
         database=database,
         progress=progress,
+        lock_timeout=lock_timeout,
+        break_lock=break_lock,
     )
 
 
@@ -668,6 +741,8 @@ def _run(
     database: str | None = None,
     progress: bool,
     sink: Sink | None = None,
+    lock_timeout: float = 600.0,
+    break_lock: bool = False,
 ) -> IngestReport:
     """The one code path of :func:`ingest` and (``driver=None``) :func:`check`.
 
@@ -693,8 +768,31 @@ def _run(
     rdir = _reject_folder(reject_dir, found)
     _check_writable(rdir)  # before any write: rejected rows must have somewhere to go
     load = _Load(driver, database, batch_size, run_id, opts, rdir, sink)
-    if driver is not None:
+    if driver is None:
+        return _loaded(load, found, skipped, started, t0, options, sink, progress)
+    load.prepare_schema()  # read-only mode refuses here, before the lock
+    if break_lock:
+        _release_lock(driver, database, force=True)
+    token = _take_lock(driver, run_id, database, lock_timeout, progress)
+    try:
         load.begin(started, found, options)
+        return _loaded(load, found, skipped, started, t0, options, sink, progress)
+    finally:
+        _release_lock(driver, database, token)
+
+
+def _loaded(
+    load: _Load,
+    found: list[_Input],
+    skipped: list[Skipped],
+    started: datetime,
+    t0: float,
+    options: dict[str, Any],
+    sink: Sink | None,
+    progress: bool,
+) -> IngestReport:
+    """Load every input (with the lock held, into a database) and report."""
+    driver, database, run_id, rdir = load.driver, load.database, load.run_id, load.rdir
     if sink is not None:
         sink.begin(run_id, found, options)
     with tqdm(unit="row", desc="ingest", disable=not progress, dynamic_ncols=True) as bar:
@@ -786,11 +884,15 @@ class _Load:
     seen: SeenKeys = field(default_factory=SeenKeys)
     reports: list[FileReport] = field(default_factory=list)
 
-    def begin(self, started: datetime, found: list[_Input], options: dict[str, Any]) -> None:
-        """Before the first write: the schema in place and the run recorded as running."""
+    def prepare_schema(self) -> None:
+        """The server's version read and the schema (the lock's constraint too) in place."""
         assert self.driver is not None
         self.version = server_version(self.driver, database=self.database)
         apply_schema(self.driver, database=self.database)
+
+    def begin(self, started: datetime, found: list[_Input], options: dict[str, Any]) -> None:
+        """Before the first write: the schema in place and the run recorded as running."""
+        assert self.driver is not None
         _record_run(
             self.driver, self.run_id, started, None, 0.0, "running", found, [], self.version,
             options, self.database,

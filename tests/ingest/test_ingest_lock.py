@@ -1,0 +1,128 @@
+"""Concurrent ingests into one database take turns (the ingest lock), on the real server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import neo4j
+import pytest
+from click.testing import CliRunner
+
+from netintel.cli import cli
+from netintel.exceptions import IngestLockedError, IngestWriteError
+from netintel.ingest import ingest
+
+pytestmark = pytest.mark.neo4j
+
+
+def _counts(driver: neo4j.Driver) -> tuple[int, int]:
+    records, _, _ = driver.execute_query(
+        "MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock WITH count(n) AS n "
+        "OPTIONAL MATCH ()-[r]->() RETURN n, count(r)"
+    )
+    return records[0][0], records[0][1]
+
+
+def _folder(path: Path, numbers: list[str]) -> Path:
+    path.mkdir()
+    (path / "phones.csv").write_text(
+        "number,imei\n" + "".join(f"{n},I{n[-2:]}\n" for n in numbers), encoding="utf-8"
+    )
+    return path
+
+
+def test_two_concurrent_ingests_both_complete(graph: neo4j.Driver, tmp_path: Path) -> None:
+    a = _folder(tmp_path / "a", ["+442079460018", "+442079460019"])
+    b = _folder(tmp_path / "b", ["+442079460019", "+442079460958"])
+    with ThreadPoolExecutor(2) as pool:
+        futures = [
+            pool.submit(ingest, f, driver=graph, reject_dir=tmp_path / "r", progress=False)
+            for f in (a, b)
+        ]
+        reports = [f.result() for f in futures]
+    assert all(r.ok for r in reports)
+    assert _counts(graph) == (3, 0)
+
+
+def test_a_held_lock_times_out_naming_the_holder(graph: neo4j.Driver, tmp_path: Path) -> None:
+    graph.execute_query(
+        "CREATE (:IngestLock {name: 'ingest', run_id: 'ingest-other', pid: 1, host: 'elsewhere'})"
+    )
+    a = _folder(tmp_path / "a", ["+442079460018"])
+    with pytest.raises(IngestLockedError, match=r"ingest-other.*pid 1, host elsewhere"):
+        ingest(a, driver=graph, reject_dir=tmp_path / "r", progress=False, lock_timeout=1)
+    assert _counts(graph) == (0, 0)
+    report = ingest(a, driver=graph, reject_dir=tmp_path / "r", progress=False, break_lock=True)
+    assert report.ok
+
+
+def _holders(driver: neo4j.Driver) -> int:
+    records, _, _ = driver.execute_query("MATCH (l:IngestLock) RETURN count(l)")
+    return int(records[0][0])
+
+
+def test_an_ingest_waits_for_the_holder_then_loads(graph: neo4j.Driver, tmp_path: Path) -> None:
+    graph.execute_query("CREATE (:IngestLock {name: 'ingest', token: 't', pid: 1, host: 'x'})")
+    a = _folder(tmp_path / "a", ["+442079460018"])
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(
+            ingest, a, driver=graph, reject_dir=tmp_path / "r", progress=False, lock_timeout=60
+        )
+        time.sleep(2.0)
+        assert not waiting.done() and _counts(graph) == (0, 0)  # waits, writes nothing
+        graph.execute_query("MATCH (l:IngestLock) DELETE l")  # the holder finishes
+        assert waiting.result(timeout=60).ok
+    assert _counts(graph) == (1, 0) and _holders(graph) == 0
+
+
+def test_a_lock_whose_process_is_gone_is_broken(graph: neo4j.Driver, tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    graph.execute_query(
+        "CREATE (:IngestLock {name: 'ingest', token: 't', pid: $pid, host: $host})",
+        pid=int(gone.stdout), host=socket.gethostname(),
+    )  # fmt: skip
+    a = _folder(tmp_path / "a", ["+442079460018"])
+    report = ingest(a, driver=graph, reject_dir=tmp_path / "r", progress=False, lock_timeout=0)
+    assert report.ok and _counts(graph) == (1, 0) and _holders(graph) == 0
+
+
+def test_the_lock_is_released_after_a_failed_ingest(graph: neo4j.Driver, tmp_path: Path) -> None:
+    graph.execute_query(
+        "CREATE CONSTRAINT test_lock_imei IF NOT EXISTS FOR (p:Phone) REQUIRE p.imei IS UNIQUE"
+    )
+    try:
+        bad = tmp_path / "bad"
+        bad.mkdir()
+        (bad / "phones.csv").write_text(
+            "number,imei\n+442079460018,I1\n+442079460019,I1\n", encoding="utf-8"
+        )
+        with pytest.raises(IngestWriteError):
+            ingest(bad, driver=graph, reject_dir=tmp_path / "r", batch_size=1, progress=False)
+        assert _holders(graph) == 0
+    finally:
+        graph.execute_query("DROP CONSTRAINT test_lock_imei IF EXISTS")
+
+
+def test_the_cli_reports_a_held_lock_in_one_line(
+    graph: neo4j.Driver, neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    graph.execute_query(
+        "CREATE (:IngestLock {name: 'ingest', token: 't', run_id: 'ingest-other', pid: 1, "
+        "host: 'elsewhere'})"
+    )
+    a = _folder(tmp_path / "a", ["+442079460018"])
+    args = ["ingest", str(a), "--reject-dir", str(tmp_path / "r"), "--lock-timeout", "0"]
+    held = CliRunner().invoke(cli, args, env=neo4j_env)
+    assert held.exit_code == 2, held.output
+    (line,) = held.stderr.strip().splitlines()
+    assert "another ingest holds the database: ingest run ingest-other" in line
+    assert "--break-lock" in line and _counts(graph) == (0, 0)
+    broken = CliRunner().invoke(cli, [*args, "--break-lock"], env=neo4j_env)
+    assert broken.exit_code == 0, broken.output
+    assert _counts(graph) == (1, 0) and _holders(graph) == 0
