@@ -414,7 +414,8 @@ def _auto_communities(G: nx.Graph, weight: str | None, seed: int) -> Any:
             U[u][v]["weight"] += w
         else:
             U.add_edge(u, v, weight=w)
-    return find_gangs(U, weight="weight", seed=seed)
+    # a multiplex's co-offending cliques look like tight cells: no refine there
+    return find_gangs(U, weight="weight", seed=seed, refine=not G.is_multigraph())
 
 
 class MapOptions(TypedDict, total=False):

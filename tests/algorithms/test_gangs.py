@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections import Counter
 from collections.abc import Hashable, Sequence
 
 import engines as fast_engines
@@ -176,9 +177,9 @@ def test_find_gangs_opens_a_gang_that_holds_two_groups_of_a_finer_level() -> Non
     # profile's second level) parts them, each a group within the gang they shared
     G = nx.random_partition_graph([20, 4, 4, 20, 5, 4], 0.8, 0.06, seed=6)
     blocks = {frozenset(b) for b in G.graph["partition"]}
-    kept = find_gangs(G, seed=0)  # refine=False, the default
+    kept = find_gangs(G, seed=0, refine=False)
     assert len(kept) == 5 and kept.params["opened"] == [] and kept.params["refine"] is False
-    gangs = find_gangs(G, seed=0, refine=True)
+    gangs = find_gangs(G, seed=0)  # refine=True, the default
     assert set(gangs.communities) == blocks
     assert gangs.params["opened"] == [{"resolution": 2.0, "gangs": 1}]
     assert gangs.params["refine"] is True
@@ -196,9 +197,9 @@ def test_opening_reuses_the_profile_runs(monkeypatch: pytest.MonkeyPatch) -> Non
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(gm, "_run_once", counting)
-    gm.find_gangs(G, seed=0)
+    gm.find_gangs(G, seed=0, refine=False)
     without = len(calls)
-    gm.find_gangs(G, seed=0, refine=True)
+    gm.find_gangs(G, seed=0)
     assert len(calls) == 2 * without
 
 
@@ -527,3 +528,58 @@ def test_a_gang_holding_most_of_the_network_is_noted() -> None:
     assert not any(
         "one gang holds" in n for n in find_gangs(RINGS["ring_of_cliques"][0]).provenance.notes
     )
+
+
+def _cell_graph(heavy: float, cell_links: list[tuple[int, int]]) -> nx.Graph:
+    """A 20-clique (weight 1) and four people 20-23 linked by ``cell_links`` (``heavy``
+    each), every one of the four also calling all twenty once."""
+    G = nx.complete_graph(20)
+    nx.set_edge_attributes(G, 1, "weight")
+    G.add_weighted_edges_from((20 + i, 20 + j, heavy) for i, j in cell_links)
+    G.add_weighted_edges_from((20 + i, j, 1) for i in range(4) for j in range(20))
+    return G
+
+
+def test_a_tight_cell_is_split_from_the_gang_it_calls_most() -> None:
+    from netintel.algorithms.gangs import _tight_cells
+    from netintel.algorithms.results import edge_arrays
+
+    clique = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    one_gang = np.zeros(24, dtype=np.int64)
+    finer = np.array([0] * 20 + [1] * 4)
+
+    def cells(G: nx.Graph, gangs: np.ndarray = one_gang) -> list[int]:
+        ea = edge_arrays(G, "weight").undirected()
+        order = np.argsort(np.array(ea.nodes))
+        return _tight_cells(ea, gangs[order], finer[order])[np.argsort(order)].tolist()
+
+    # the four call each other 5 times a link (30 calls, 60 from both ends) and the
+    # twenty 80 times, once a link: not a community in the weak sense, but a tight cell
+    assert cells(_cell_graph(5, clique)) == [-1] * 20 + [1] * 4
+    # 3 calls a link is not 4 times the 1 of their links to the rest
+    assert cells(_cell_graph(3, clique)) == [-1] * 24
+    # a path (3 of the 6 pairs linked) is not tight, however heavy its links
+    assert cells(_cell_graph(50, [(0, 1), (1, 2), (2, 3)])) == [-1] * 24
+    # unweighted links never make a cell
+    assert cells(nx.Graph(_cell_graph(1, clique).edges())) == [-1] * 24
+    # a piece that is its whole gang is not split from it
+    apart = np.array([0] * 20 + [1] * 4)
+    assert cells(_cell_graph(5, clique), apart) == [-1] * 24
+
+
+def test_published_networks_at_each_level(shared_data: object) -> None:
+    from netintel.algorithms import nmi
+    from netintel.datasets import football, ground_truth_partition, polbooks
+
+    # the figures of docs/gangs.md ("Published networks"): gangs, and polbooks' alliances
+    G = football()
+    gangs = find_gangs(G, seed=0)
+    assert (len(gangs), round(nmi(gangs, ground_truth_partition(G, "value")), 3)) == (11, 0.904)
+    sec = next(c for c in gangs.communities if "Alabama" in c)
+    assert Counter(G.nodes[v]["value"] for v in sec) == {9: 12, 10: 3, 5: 1, 11: 1}
+    B = polbooks()
+    books = find_gangs(B, seed=0)
+    truth = {v: d["value"] for v, d in B.nodes(data=True)}
+    alliances = {v: i for i, c in enumerate(books.levels[0]) for v in c}
+    assert (len(books), round(nmi(books, ground_truth_partition(B, "value")), 3)) == (6, 0.478)
+    assert (len(books.levels[0]), round(nmi(alliances, truth), 3)) == (2, 0.598)
