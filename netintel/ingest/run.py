@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import socket
+import sys
 import tempfile
 import time
 import uuid
@@ -514,7 +515,8 @@ def _take_lock(
                 "(wait, or if that process is gone: netintel ingest --break-lock)",
             )
         if progress and not told:
-            tqdm.write(f"ingest: waiting up to {timeout:g} s for {holder} to finish")
+            # stderr, with the progress bars: stdout may be the --json report
+            tqdm.write(f"ingest: waiting up to {timeout:g} s for {holder} to finish", sys.stderr)
             told = True
         time.sleep(0.5)
 

@@ -126,3 +126,55 @@ def test_the_cli_reports_a_held_lock_in_one_line(
     broken = CliRunner().invoke(cli, [*args, "--break-lock"], env=neo4j_env)
     assert broken.exit_code == 0, broken.output
     assert _counts(graph) == (1, 0) and _holders(graph) == 0
+
+
+def test_two_ingest_processes_of_overlapping_data(
+    graph: neo4j.Driver, neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    import json
+    import os
+
+    from graph_snapshot import graph_snapshot
+
+    from netintel.synth import generate
+
+    # the trial that deadlocked before the lock (issue #15): two `netintel ingest` processes
+    # at once, one with a whole synthetic case (dirty rows included), the other with four of
+    # its files; one waits for the other (and says so on stderr, not in the --json report on
+    # stdout), and the graph is the one ingest of the case gives, with no duplicates
+    case = tmp_path / "case"
+    generate(case, scale=2_000, seed=1)
+    part = ["persons.csv", "phones.csv", "phone_users.csv", "calls.csv"]
+    env = {**os.environ, **neo4j_env}
+
+    def command(paths: list[Path], rejects: str) -> list[str]:
+        return [sys.executable, "-c", "from netintel.cli import cli; cli()", "ingest",
+                *map(str, paths), "--mapping", str(case / "mapping.yaml"),
+                "--reject-dir", str(tmp_path / rejects), "--json"]  # fmt: skip
+
+    pipe = subprocess.PIPE
+    procs = [
+        subprocess.Popen(command(paths, name), env=env, stdout=pipe, stderr=pipe, text=True)
+        for paths, name in (([case], "all"), ([case / p for p in part], "part"))
+    ]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    reports = [json.loads(out) for out, _ in outs]
+    assert sum("ingest: waiting up to 600 s for ingest run" in err for _, err in outs) == 1
+    both = graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties={"ingest_run"})
+    for report in reports:  # every row of every file accounted for
+        for f in report["files"]:
+            assert f["rows_read"] == f["rows_loaded"] + f["rows_rejected"], f["source"]
+    whole = {Path(f["source"]).name: f["rows_loaded"] for f in reports[0]["files"]}
+    assert {Path(f["source"]).name: f["rows_loaded"] for f in reports[1]["files"]} == {
+        p: whole[p] for p in part
+    }
+    assert sum(f["rows_rejected"] for f in reports[0]["files"]) > 0  # dirty rows were there
+    assert _holders(graph) == 0
+
+    graph.execute_query("MATCH (n) DETACH DELETE n")
+    alone = subprocess.run(command([case], "alone"), env=env, capture_output=True, check=True)
+    assert json.loads(alone.stdout)["rows_loaded"] == reports[0]["rows_loaded"]
+    assert graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties={"ingest_run"}) == (
+        both
+    )
