@@ -72,6 +72,7 @@ class Neo4jSettings(BaseModel):
     password: str | None = None
     database: str | None = None
     read_only: bool | None = None
+    trusted_ca: str | None = None
 
 
 class Settings(BaseModel):
@@ -263,7 +264,9 @@ def defaults_map(settings: Settings) -> Mapping[str, Any]:
 @dataclass(frozen=True)
 class Connection:
     """Where and how to connect. ``local`` is True for netintel's own server; with
-    ``read_only``, :func:`driver` opens every transaction in read mode."""
+    ``read_only``, :func:`driver` opens every transaction in read mode; ``trusted_ca``
+    (a PEM file) is the certificate authority a ``bolt+s://`` or ``neo4j+s://`` server's
+    certificate must be signed by, instead of the system's."""
 
     uri: str
     user: str
@@ -271,6 +274,26 @@ class Connection:
     database: str | None
     local: bool
     read_only: bool = False
+    trusted_ca: Path | None = None
+
+
+#: the environment variable naming the certificate authority of a TLS server (PEM)
+TRUSTED_CA_ENV = "NEO4J_TRUSTED_CA"
+
+
+def _trusted_ca(uri: str, value: str | None) -> Path | None:
+    """The CA file of a ``+s`` URI, checked (ConfigError); None when not given."""
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not uri.split("://", 1)[0].endswith("+s"):
+        raise ConfigError(
+            f"{TRUSTED_CA_ENV} (trusted_ca) is set but {uri} does not ask for TLS with a "
+            "verified certificate: use bolt+s:// or neo4j+s://"
+        )
+    if not path.is_file():
+        raise ConfigError(f"{TRUSTED_CA_ENV} (trusted_ca): no such file: {path}")
+    return path
 
 
 def _env(name: str) -> str | None:
@@ -386,6 +409,7 @@ def connection(
             database=_layered(database, "NEO4J_DATABASE", file.database),
             local=False,
             read_only=read_only,
+            trusted_ca=_trusted_ca(uri, _layered(None, TRUSTED_CA_ENV, file.trusted_ca)),
         )
     name = named or server.DEFAULT_CASE
     folder = state_dir if state_dir is not None else server.case_dir(name)
@@ -431,11 +455,23 @@ def driver(conn: Connection | None = None) -> neo4j.Driver:
         :class:`~netintel.exceptions.ReadOnlyError`).
     """
     conn = conn if conn is not None else connection()
-    drv = neo4j.GraphDatabase.driver(
-        conn.uri,
-        auth=(conn.user, conn.password),
-        # "label/type/property does not exist" is normal on a graph still being filled
-        notifications_disabled_classifications=["UNRECOGNIZED"],
+    uri, trusted = conn.uri, conn.trusted_ca
+    if trusted is not None:
+        # the driver takes a custom CA only with a plain scheme and explicit encryption
+        scheme, rest = uri.split("://", 1)
+        uri = f"{scheme.removesuffix('+s')}://{rest}"
+    drv = (
+        neo4j.GraphDatabase.driver(
+            uri,
+            auth=(conn.user, conn.password),
+            notifications_disabled_classifications=_QUIET,
+            encrypted=True,
+            trusted_certificates=neo4j.TrustCustomCAs(str(trusted)),
+        )
+        if trusted is not None
+        else neo4j.GraphDatabase.driver(
+            uri, auth=(conn.user, conn.password), notifications_disabled_classifications=_QUIET
+        )
     )
     try:
         drv.verify_connectivity()
@@ -444,6 +480,9 @@ def driver(conn: Connection | None = None) -> neo4j.Driver:
         raise
     return cast(neo4j.Driver, _ReadOnlyDriver(drv)) if conn.read_only else drv
 
+
+#: "label/type/property does not exist" is normal on a graph still being filled
+_QUIET = [neo4j.NotificationDisabledClassification.UNRECOGNIZED]
 
 _ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
 

@@ -5,10 +5,13 @@
 // netintel.server (Python) resolves the jars with Maven, compiles this file and launches it:
 //
 //   java -Xms1g -Xmx1g -cp classes:lib/* LocalNeo4j --home DIR --port N \
-//        [--page-cache 512m] --password-file FILE [--tx-log-retention "keep_none"]
+//        [--page-cache 512m] --password-file FILE [--tx-log-retention "keep_none"] \
+//        [--tls-dir DIR]
 //
 // Every option can also come from the environment: NETINTEL_NEO4J_HOME, NETINTEL_NEO4J_PORT,
-// NETINTEL_NEO4J_PAGE_CACHE, NETINTEL_NEO4J_PASSWORD_FILE, NETINTEL_NEO4J_TX_LOG_RETENTION.
+// NETINTEL_NEO4J_PAGE_CACHE, NETINTEL_NEO4J_PASSWORD_FILE, NETINTEL_NEO4J_TX_LOG_RETENTION,
+// NETINTEL_NEO4J_TLS_DIR. With a TLS folder (private.key, PKCS #8 PEM, and public.crt in it),
+// Bolt also offers TLS (bolt+s://, neo4j+s://) with that certificate; plain Bolt still works.
 // Heap is set by the JVM flags. Lines this program writes itself start with "NETINTEL-NEO4J";
 // "NETINTEL-NEO4J READY bolt://127.0.0.1:PORT" means Bolt accepts connections.
 //
@@ -41,6 +44,9 @@ import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.configuration.ssl.ClientAuth;
+import org.neo4j.configuration.ssl.SslPolicyConfig;
+import org.neo4j.configuration.ssl.SslPolicyScope;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -58,7 +64,7 @@ public final class LocalNeo4j {
 
     /** Settings of one run, from the command line or the environment. */
     private record Options(Path home, int port, long pageCacheBytes, Path passwordFile,
-                           String txLogRetention, Path importDir) {}
+                           String txLogRetention, Path importDir, Path tlsDir) {}
 
     public static void main(String[] args) {
         try {
@@ -135,7 +141,18 @@ public final class LocalNeo4j {
     }
 
     private static DatabaseManagementService build(Options opt, Path home, boolean bolt) {
-        return new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        BoltConnector.EncryptionLevel encryption = BoltConnector.EncryptionLevel.DISABLED;
+        if (opt.tlsDir() != null) {
+            SslPolicyConfig tls = SslPolicyConfig.forScope(SslPolicyScope.BOLT);
+            builder.setConfig(tls.enabled, true)
+                    .setConfig(tls.base_directory, opt.tlsDir())
+                    .setConfig(tls.private_key, opt.tlsDir().resolve("private.key"))
+                    .setConfig(tls.public_certificate, opt.tlsDir().resolve("public.crt"))
+                    .setConfig(tls.client_auth, ClientAuth.NONE);
+            encryption = BoltConnector.EncryptionLevel.OPTIONAL;
+        }
+        return builder
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .setConfig(GraphDatabaseSettings.logs_directory, home.resolve("logs"))
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
@@ -161,7 +178,7 @@ public final class LocalNeo4j {
                 .setConfig(BoltConnectorInternalSettings.enable_local_connector, false)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, opt.port()))
-                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(BoltConnector.encryption_level, encryption)
                 .build();
     }
 
@@ -182,6 +199,7 @@ public final class LocalNeo4j {
         String passwordFile = option(given, "password-file", null);
         String retention = option(given, "tx-log-retention", "keep_none");
         String importDir = option(given, "import-dir", null);
+        String tlsDir = option(given, "tls-dir", null);
         if (home == null || port == null || passwordFile == null) {
             throw new IllegalArgumentException(
                     "--home, --port and --password-file are required (or NETINTEL_NEO4J_HOME, "
@@ -193,7 +211,8 @@ public final class LocalNeo4j {
         }
         Path imports = importDir == null ? Path.of(home).resolve("import") : Path.of(importDir);
         return new Options(Path.of(home), p, parseBytes(pageCache), Path.of(passwordFile),
-                retention, imports.toAbsolutePath().normalize());
+                retention, imports.toAbsolutePath().normalize(),
+                tlsDir == null ? null : Path.of(tlsDir).toAbsolutePath().normalize());
     }
 
     private static String option(Map<String, String> given, String name, String fallback) {
