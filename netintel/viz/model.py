@@ -453,6 +453,8 @@ def link_times(edge: EdgeView) -> tuple[int, ...]:
     >>> link_times(describe(nx.Graph([("a", "b")])).edges[0])
     ()
     """
-    values = [next((r[k] for k in RECORD_TIME_KEYS if r.get(k) is not None), None) for r in edge.records]
+    values = [
+        next((r[k] for k in RECORD_TIME_KEYS if r.get(k) is not None), None) for r in edge.records
+    ]
     values += list(edge.facts.values())
     return tuple(sorted({ms for ms in map(_epoch_ms, values) if ms is not None}))
