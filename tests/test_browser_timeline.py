@@ -120,3 +120,34 @@ def test_no_timeline_when_no_link_has_a_time(browser: Any, tmp_path: Path) -> No
     assert browser.execute_script("return document.getElementById('ni-timeline').hidden") is True
     assert browser.execute_script("return document.getElementById('ni-tl-from')") is None
     assert counts(browser)["visibleEdges"] == 3
+
+
+def test_an_overview_keeps_its_links_and_a_community_is_filtered(
+    browser: Any, tmp_path: Path
+) -> None:
+    G = timed_calls()
+    member = {v: 0 if v in "abcdef" else 1 for v in G}
+    page = network_map(G, tmp_path / "overview.html", communities=member, max_nodes=4)
+    open_map(browser, page.as_uri())
+    assert browser.execute_script("return netintel.view") == "overview"
+    browser.execute_script("netintel.setTimeSteps(0, 100)")
+    assert counts(browser)["visible"] == 2  # one node per community, none hidden by time
+    assert text(browser, "#ni-tl-count") == "open a community to filter its links by time"
+    open_map(browser, page.as_uri() + "#community-0")
+    browser.execute_script("netintel.setTimeSteps(0, 100)")
+    assert shown(browser) == (list("abdef"), ["a-b", "d-e"])
+
+
+def test_the_range_is_what_its_labels_say_to_the_minute(browser: Any, tmp_path: Path) -> None:
+    # one step is 14.4 minutes: the range is widened to whole minutes, as the labels show them
+    page = network_map(timed_calls(), tmp_path / "timeline.html", layout="force")
+    open_map(browser, page.as_uri())
+    browser.execute_script("netintel.setTimeSteps(1, 999)")
+    assert text(browser, "#ni-tl-range") == (
+        "2023-05-01 02:14 Europe/Rome (+02:00) \u2013 2023-05-11 01:46 Europe/Rome (+02:00)"
+    )
+    assert browser.execute_script("return netintel.timeRange()") == [
+        1682900040000,  # 2023-05-01 00:14 UTC
+        1683762360000,  # 2023-05-10 23:46 UTC
+    ]
+    assert shown(browser) == (list("abcdefgh"), ["a-b", "b-c", "c-d", "d-e", "g-h"])

@@ -101,10 +101,14 @@
     var lo = Number(document.getElementById("ni-tl-from").value);
     var hi = Number(document.getElementById("ni-tl-to").value);
     if (lo <= 0 && hi >= STEPS) return null;
-    return [timeAt(lo), timeAt(hi)];
+    return [timeAt(lo, Math.floor), timeAt(hi, Math.ceil)];
   }
-  function timeAt(step) {
-    return step <= 0 ? T.min : step >= STEPS ? T.max : T.min + (T.max - T.min) * step / STEPS;
+  // a step's time, inside the range to the minute shown (from: floor, to: ceil)
+  function timeAt(step, round) {
+    if (step <= 0) return T.min;
+    if (step >= STEPS) return T.max;
+    var t = round((T.min + (T.max - T.min) * step / STEPS) / 60000) * 60000;
+    return Math.min(T.max, Math.max(T.min, t));
   }
   function linkInRange(k, a, b) {
     var ev = T.events[k];
@@ -161,15 +165,17 @@
     if (!T) return;
     var a = range ? range[0] : T.min, b = range ? range[1] : T.max;
     document.getElementById("ni-tl-range").textContent = localTime(a) + " \u2013 " + localTime(b);
-    var timed = 0, shown = 0;
+    var timed = 0, shown = 0, untimed = 0;
     edges.forEach(function (e) {
-      if (typeof e.id !== "number" || !T.events[e.id].length) return;
+      if (typeof e.id !== "number") return;  // an overview's links: no times of their own
+      if (!T.events[e.id].length) { untimed += 1; return; }
       timed += 1;
       if (!e.hidden) shown += 1;
     });
-    document.getElementById("ni-tl-count").textContent = shown + " of " + timed +
-      " timed links in range" + (timed < edges.length ? " \u00b7 " + (edges.length - timed) +
-      (edges.length - timed === 1 ? " link" : " links") + " without a time always shown" : "");
+    document.getElementById("ni-tl-count").textContent = api.view === "overview"
+      ? "open a community to filter its links by time"
+      : shown + " of " + timed + " timed links in range" + (untimed ? " \u00b7 " + untimed +
+        (untimed === 1 ? " link" : " links") + " without a time always shown" : "");
     var bars = document.getElementById("ni-tl-bars").children;
     var w = (T.max - T.min) / bars.length;
     for (var i = 0; i < bars.length; i += 1) {  // a bar is dark when its bucket meets the range
