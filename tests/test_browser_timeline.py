@@ -151,3 +151,28 @@ def test_the_range_is_what_its_labels_say_to_the_minute(browser: Any, tmp_path: 
         1683762360000,  # 2023-05-10 23:46 UTC
     ]
     assert shown(browser) == (list("abcdefgh"), ["a-b", "b-c", "c-d", "d-e", "g-h"])
+
+
+def test_the_handles_move_by_mouse_and_keyboard(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    page = network_map(timed_calls(), tmp_path / "timeline.html", layout="force")
+    open_map(browser, page.as_uri())
+    to = browser.find_element("id", "ni-tl-to")
+    for _ in range(9):  # Page Down: a tenth of the range each, 1000 -> 100 (05-02 00:00 UTC)
+        to.send_keys(Keys.PAGE_DOWN)
+    assert to.get_attribute("value") == "100"
+    assert shown(browser) == (list("abdef"), ["a-b", "d-e"])
+    browser.find_element("id", "ni-tl-reset").click()
+    assert counts(browser)["visibleEdges"] == 5
+
+    # drag the "from" handle (6 px in from the strip's left end) 30% of the way right
+    frm = browser.find_element("id", "ni-tl-from")
+    width = browser.execute_script("return arguments[0].getBoundingClientRect().width", frm)
+    ActionChains(browser).move_to_element_with_offset(
+        frm, int(-width / 2 + 6), 0
+    ).click_and_hold().move_by_offset(int(width * 0.3), 0).release().perform()
+    # past a-b's last call (05-01 12:00, step 50), not past b-c's (05-04 12:00, step 350)
+    assert 50 < int(frm.get_attribute("value")) <= 350
+    assert shown(browser) == (list("bcdefgh"), ["b-c", "c-d", "d-e", "g-h"])
