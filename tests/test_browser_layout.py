@@ -35,7 +35,8 @@ ids.forEach(function (id) {
   var tl = net.canvasToDOM({x: b.left, y: b.top}), br = net.canvasToDOM({x: b.right, y: b.bottom});
   out[id] = [p.x, p.y, (netintel.nodes.get(id).size || 10) * scale, tl.x, tl.y, br.x, br.y];
 });
-return {width: box.clientWidth, height: box.clientHeight, scale: scale, nodes: out};
+return {width: box.clientWidth, height: box.clientHeight, scale: scale, nodes: out,
+  timeline: document.getElementById('ni-timeline').offsetHeight};
 """
 
 
@@ -55,7 +56,8 @@ def assert_readable(driver: Any, expected_nodes: int) -> dict[str, np.ndarray]:
     got, nodes = on_screen(driver)
     assert len(nodes) == expected_nodes
     w, h = got["width"], got["height"]
-    assert (w, h) == (1129, 721)  # 1400x900 less the legend and the bar
+    # 1400x900 less the legend, the bar and the timeline (maps whose links have times)
+    assert (w, h + got["timeline"]) == (1129, 721)
     a = np.array(list(nodes.values()))
     x, y, r = a[:, 0], a[:, 1], a[:, 2]
     off = [k for k, v in nodes.items() if not (v[0] - v[2] >= 0 and v[0] + v[2] <= w)]
@@ -98,6 +100,7 @@ def test_a_hierarchical_chains_map_shows_every_chain_left_to_right(
     path = network_map(G, tmp_path / "chains.html", title="Transfers")
     open_map(browser, path.as_uri())
     nodes = assert_readable(browser, G.number_of_nodes())
+    assert on_screen(browser)[0]["timeline"] == 119  # transfers have times: a timeline
     index = browser.execute_script("return netintel.data.nodes.id")
     at = {index[int(k)]: v for k, v in nodes.items()}
     for victim, people in CHAINS.items():

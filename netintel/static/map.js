@@ -93,26 +93,167 @@
   }
   api.fit = function () { frame(nodes.get()); };
 
+  // timeline: a link is in the range [a, b] when one of its events is, or (its records not
+  // all carried) when its [first, last] interval meets the range; links without a time stay
+  var T = D.timeline, STEPS = 1000, BUCKETS = 60;
+  function timeRange() {  // null: the whole time (nothing hidden by time)
+    if (!T) return null;
+    var lo = Number(document.getElementById("ni-tl-from").value);
+    var hi = Number(document.getElementById("ni-tl-to").value);
+    if (lo <= 0 && hi >= STEPS) return null;
+    return [timeAt(lo, Math.floor), timeAt(hi, Math.ceil)];
+  }
+  // a step's time, inside the range to the minute shown (from: floor, to: ceil)
+  function timeAt(step, round) {
+    if (step <= 0) return T.min;
+    if (step >= STEPS) return T.max;
+    var t = round((T.min + (T.max - T.min) * step / STEPS) / 60000) * 60000;
+    return Math.min(T.max, Math.max(T.min, t));
+  }
+  function linkInRange(k, a, b) {
+    var ev = T.events[k];
+    if (!ev.length) return true;
+    for (var i = 0; i < ev.length; i += 1) { if (ev[i] >= a && ev[i] <= b) return true; }
+    return !T.complete[k] && ev[0] <= b && ev[ev.length - 1] >= a;
+  }
+
   function applyFilter() {
     var hiddenTypes = new Set(), comm = document.getElementById("ni-community").value;
     document.querySelectorAll("#ni-legend input[data-type]").forEach(function (box) {
       if (!box.checked) hiddenTypes.add(Number(box.getAttribute("data-type")));
     });
+    var range = timeRange(), linked = new Map(), edgeChanges = [];
+    edges.forEach(function (e) {  // overview links (ids "o..") are not filtered by time
+      var hide = range !== null && typeof e.id === "number" && !linkInRange(e.id, range[0], range[1]);
+      if (Boolean(e.hidden) !== hide) edgeChanges.push({ id: e.id, hidden: hide });
+      [e.from, e.to].forEach(function (n) { linked.set(n, linked.get(n) === true || !hide); });
+    });
+    if (edgeChanges.length) edges.update(edgeChanges);
     var changes = [];
     nodes.forEach(function (n) {
-      var hide = n.nType >= 0 && (hiddenTypes.has(n.nType) ||
-        (comm !== "" && String(n.community) !== comm));
+      // a node whose links are all out of the time range goes; one that has none stays
+      var hide = (n.nType >= 0 && (hiddenTypes.has(n.nType) ||
+        (comm !== "" && String(n.community) !== comm))) || linked.get(n.id) === false;
       if (Boolean(n.hidden) !== hide) changes.push({ id: n.id, hidden: hide });
     });
     if (changes.length) nodes.update(changes);
+    timelineText(range);
     stats();
   }
+
+  var zoneFormat = null;
+  function localTime(ms) {  // e.g. "2023-05-02 02:10 Asia/Shanghai (+08:00)"
+    if (!zoneFormat) {
+      var opts = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+        minute: "2-digit", hourCycle: "h23", timeZoneName: "longOffset" };
+      try {
+        zoneFormat = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: T.zone }, opts));
+      } catch (err) {  // a zone this browser does not know: UTC, said so
+        zoneFormat = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: "UTC" }, opts));
+        T.zone = "UTC";
+      }
+    }
+    var p = {};
+    zoneFormat.formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = x.value; });
+    var off = String(p.timeZoneName || "").replace("GMT", "") || "+00:00";
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + " " +
+      T.zone + " (" + off + ")";
+  }
+  api.localTime = localTime;
+
+  function timelineText(range) {
+    if (!T) return;
+    var a = range ? range[0] : T.min, b = range ? range[1] : T.max;
+    document.getElementById("ni-tl-range").textContent = localTime(a) + " \u2013 " + localTime(b);
+    var timed = 0, shown = 0, untimed = 0;
+    edges.forEach(function (e) {
+      if (typeof e.id !== "number") return;  // an overview's links: no times of their own
+      if (!T.events[e.id].length) { untimed += 1; return; }
+      timed += 1;
+      if (!e.hidden) shown += 1;
+    });
+    document.getElementById("ni-tl-count").textContent = api.view === "overview"
+      ? "open a community to filter its links by time"
+      : shown + " of " + timed + " timed links in range" + (untimed ? " \u00b7 " + untimed +
+        (untimed === 1 ? " link" : " links") + " without a time always shown" : "");
+    var bars = document.getElementById("ni-tl-bars").children;
+    var w = (T.max - T.min) / bars.length;
+    for (var i = 0; i < bars.length; i += 1) {  // a bar is dark when its bucket meets the range
+      var b0 = T.min + i * w, b1 = i === bars.length - 1 ? T.max : b0 + w;
+      bars[i].className = b1 >= a && b0 <= b ? "in" : "";
+    }
+  }
+
+  function timeline() {
+    if (!T) return;
+    var box = document.getElementById("ni-timeline"), head = document.createElement("div");
+    head.className = "head";
+    var h = document.createElement("strong"); h.textContent = "Timeline"; head.appendChild(h);
+    var label = document.createElement("span"); label.id = "ni-tl-range"; head.appendChild(label);
+    var reset = document.createElement("button"); reset.type = "button"; reset.id = "ni-tl-reset";
+    reset.textContent = "reset"; head.appendChild(reset);
+    var count = document.createElement("span"); count.id = "ni-tl-count"; head.appendChild(count);
+    box.appendChild(head);
+    var strip = document.createElement("div"); strip.id = "ni-tl-strip";
+    var bars = document.createElement("div"); bars.id = "ni-tl-bars";
+    var n = T.max > T.min ? BUCKETS : 1, hist = new Array(n).fill(0), peak = 0;
+    T.events.forEach(function (ev) {
+      ev.forEach(function (t) {
+        var i = n === 1 ? 0 : Math.min(n - 1, Math.floor((t - T.min) / (T.max - T.min) * n));
+        hist[i] += 1;
+      });
+    });
+    hist.forEach(function (c) { peak = Math.max(peak, c); });
+    hist.forEach(function (c, i) {
+      var bar = document.createElement("div");
+      bar.style.height = (peak ? Math.round(100 * c / peak) : 0) + "%";
+      var t0 = T.min + i * (T.max - T.min) / n;
+      bar.title = c + " event" + (c === 1 ? "" : "s") + " from " + localTime(t0);
+      bars.appendChild(bar);
+    });
+    strip.appendChild(bars);
+    ["ni-tl-from", "ni-tl-to"].forEach(function (id, j) {
+      var r = document.createElement("input"); r.type = "range"; r.id = id; r.min = "0";
+      r.max = String(STEPS); r.step = "1"; r.value = j ? String(STEPS) : "0";
+      r.setAttribute("aria-label", j ? "to" : "from");
+      r.addEventListener("input", function () {  // the handles do not cross
+        var lo = document.getElementById("ni-tl-from"), hi = document.getElementById("ni-tl-to");
+        if (Number(lo.value) > Number(hi.value)) { if (j) hi.value = lo.value; else lo.value = hi.value; }
+        applyFilter();
+      });
+      strip.appendChild(r);
+    });
+    box.appendChild(strip);
+    var axis = document.createElement("div"); axis.id = "ni-tl-axis";
+    [T.min, T.max].forEach(function (t) {
+      var s = document.createElement("span"); s.textContent = localTime(t); axis.appendChild(s);
+    });
+    box.appendChild(axis);
+    reset.addEventListener("click", resetTime);
+    box.hidden = false;
+  }
+  function resetTime() {
+    if (!T) return;
+    document.getElementById("ni-tl-from").value = "0";
+    document.getElementById("ni-tl-to").value = String(STEPS);
+    applyFilter();
+  }
+  // set the range by slider steps (0..1000) as a person would, firing the input events
+  api.setTimeSteps = function (lo, hi) {
+    var a = document.getElementById("ni-tl-from"), b = document.getElementById("ni-tl-to");
+    a.value = String(lo); a.dispatchEvent(new Event("input"));
+    b.value = String(hi); b.dispatchEvent(new Event("input"));
+  };
+  api.resetTime = resetTime;
+  api.timeRange = timeRange;
 
   function visibleCounts() {
     var shown = new Set();
     nodes.forEach(function (n) { if (!n.hidden) shown.add(n.id); });
     var m = 0;
-    edges.forEach(function (e) { if (shown.has(e.from) && shown.has(e.to)) m += 1; });
+    edges.forEach(function (e) {
+      if (!e.hidden && shown.has(e.from) && shown.has(e.to)) m += 1;
+    });
     return { nodes: shown.size, edges: m };
   }
   api.visibleCounts = visibleCounts;
@@ -254,7 +395,8 @@
       document.querySelectorAll("#ni-legend input[data-type]").forEach(function (b) {
         b.checked = true;
       });
-      applyFilter(); api.network.unselectAll(); api.fit();
+      if (T) resetTime(); else applyFilter();
+      api.network.unselectAll(); api.fit();
     });
     document.getElementById("ni-back").addEventListener("click", function () {
       location.hash = "";
@@ -269,6 +411,7 @@
 
   legend();
   controls();
+  timeline();
   var large = N.id.length > 2000;
   var options = {
     autoResize: true,

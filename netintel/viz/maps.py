@@ -30,6 +30,7 @@ from netintel.viz.model import (
     NodeView,
     ScoresLike,
     describe,
+    link_times,
 )
 from netintel.viz.page import page_html
 from netintel.viz.redact import PROTECTED_ROLES, Redaction, roles_of
@@ -537,6 +538,23 @@ def _edge_data(
     }
 
 
+def _timeline_data(view: GraphView) -> dict[str, Any] | None:
+    """The timeline's payload: per link its event times (UTC epoch ms), None when no link
+    has a time. ``complete`` is False for a link whose records are not all carried, or that
+    has none (its ``[first, last]`` interval then stands for the events not listed)."""
+    times = [link_times(e) for e in view.edges]
+    every = [t for ts in times for t in ts]
+    if not every:
+        return None
+    return {
+        "zone": view.timezone,
+        "min": min(every),
+        "max": max(every),
+        "events": [list(ts) for ts in times],
+        "complete": [bool(e.records) and e.record_count <= len(e.records) for e in view.edges],
+    }
+
+
 def _panel_row(rec: Mapping[str, Any]) -> list[str]:
     """One record as the evidence panel lists it: file, row, time (local, with its zone), values."""
     when = next((rec[k] for k in RECORD_TIME_KEYS if rec.get(k) is not None), None)
@@ -622,6 +640,7 @@ def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
         "highlight": _highlights(opts["highlight"], view),
         "nodes": _node_data(view, groups, pos, scores, types),
         "edges": _edge_data(view, weights, weight, rel_types),
+        "timeline": _timeline_data(view),
         **_legend_data(view, groups, types, rel_types),
         "size": _range_text("node size", view.score_name, scores),
         "width": _range_text("line width", weight, weights if weight else np.full(0, np.nan)),

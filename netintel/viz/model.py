@@ -62,6 +62,7 @@ __all__ = [
     "NodeView",
     "ScoresLike",
     "describe",
+    "link_times",
 ]
 
 #: Record fields that hold the time of the record, first match wins.
@@ -412,3 +413,48 @@ def describe(
         redacted=redaction is not None,
         timezone=zone,
     )
+
+
+def _epoch_ms(value: Any) -> int | None:
+    """A time shown by the view (a datetime, local with its zone) as UTC epoch milliseconds."""
+    if not is_time(value):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:  # naive times are taken as UTC, as stored
+        stamp = stamp.tz_localize("UTC")
+    return int(stamp.value // 1_000_000)
+
+
+def link_times(edge: EdgeView) -> tuple[int, ...]:
+    """The times of a link's events as UTC epoch milliseconds, sorted and distinct.
+
+    The events are the link's records (their time, see :data:`RECORD_TIME_KEYS`) and
+    its time-valued facts (such as ``first_call``, ``last_call``, ``first_transfer``).
+
+    Parameters
+    ----------
+    edge : EdgeView
+        A link of a :class:`GraphView`.
+
+    Returns
+    -------
+    tuple of int
+        Milliseconds since 1970-01-01 UTC, ascending; empty when the link has no time.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> G = nx.Graph()
+    >>> G.add_edge("a", "b", first_call=dt.datetime(2023, 5, 1, 18, 10, tzinfo=dt.UTC),
+    ...            records=[{"at": dt.datetime(2023, 5, 1, 18, 10, tzinfo=dt.UTC)},
+    ...                     {"at": dt.datetime(2023, 5, 2, tzinfo=dt.UTC)}])
+    >>> link_times(describe(G, tz="Asia/Shanghai").edges[0])
+    (1682964600000, 1682985600000)
+    >>> link_times(describe(nx.Graph([("a", "b")])).edges[0])
+    ()
+    """
+    values = [
+        next((r[k] for k in RECORD_TIME_KEYS if r.get(k) is not None), None) for r in edge.records
+    ]
+    values += list(edge.facts.values())
+    return tuple(sorted({ms for ms in map(_epoch_ms, values) if ms is not None}))
