@@ -2160,7 +2160,7 @@ def _network_options(fn: F) -> F:
     options = [
         click.option(
             "--communities",
-            default="louvain",
+            default="find_gangs",
             show_default=True,
             metavar="ALGORITHM|RUN_ID",
             help=f"Colour by {', '.join(_COMMUNITY_CHOICES)} or by a stored analysis run.",

@@ -115,6 +115,13 @@ def community_names(view: GraphView, groups: np.ndarray, scores: np.ndarray) -> 
     >>> view = describe(G, communities={"a": 0, "b": 0, "c": 0, "x": 1, "y": 1})
     >>> community_names(view, np.array([n.community for n in view.nodes]), np.full(5, np.nan))
     ["贾涛's group", "Ann's group"]
+
+    Two leaders of one name: the leader's id follows the name.
+
+    >>> nx.set_node_attributes(G, {"a": "Ann"}, "name")
+    >>> view = describe(G, communities={"a": 0, "b": 0, "c": 0, "x": 1, "y": 1})
+    >>> community_names(view, np.array([n.community for n in view.nodes]), np.full(5, np.nan))
+    ["Ann's group (a)", "Ann's group (x)"]
     """
     k = int(groups.max()) + 1 if len(groups) else 0
     inside = np.zeros(len(view.nodes))
@@ -125,13 +132,24 @@ def community_names(view: GraphView, groups: np.ndarray, scores: np.ndarray) -> 
     key = np.where(np.isnan(scores), -np.inf, scores) if not np.isnan(scores).all() else inside
     names = [f"community {c}" for c in range(k)]
     best = np.full(k, -np.inf)
+    leader = np.full(k, -1)
     for i, n in enumerate(view.nodes):
         c = int(groups[i])
         victim = n.protected or bool(roles_of(n.facts) & PROTECTED_ROLES)
         if c >= 0 and not victim and key[i] > best[c]:
             best[c] = key[i]
+            leader[c] = i
             names[c] = f"{n.name}'s group"
-    return names
+    # two leaders of one name (common names are common): their ids tell the groups apart
+    count = Counter(names)
+    return [
+        f"{name} ({view.nodes[leader[c]].id})"
+        if count[name] > 1
+        and leader[c] >= 0
+        and view.nodes[leader[c]].id != view.nodes[leader[c]].name
+        else name
+        for c, name in enumerate(names)
+    ]
 
 
 def _node_title(n: NodeView, view: GraphView, degree: int, community: str | None) -> str:
