@@ -26,6 +26,14 @@ def test_help_lists_the_commands_with_an_example() -> None:
     assert "Example:" in ingest_help.output and "--mapping" in ingest_help.output
 
 
+@pytest.mark.parametrize("command", ["map", "export"])
+def test_maps_and_exports_colour_by_find_gangs_by_default(command: str) -> None:
+    # issue #11: every caller uses find_gangs by default (docs/maps.md)
+    out = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    assert "--communities ALGORITHM|RUN_ID" in out
+    assert "stored analysis run. [default: find_gangs]" in out
+
+
 def test_schema_docs_prints_the_generated_layout() -> None:
     result = CliRunner().invoke(cli, ["schema", "docs"])
     assert result.exit_code == 0
