@@ -59,7 +59,7 @@ from netintel.viz.fonts import cjk_font, cjk_rc
 from netintel.viz.layout import layout_arrays
 from netintel.viz.model import RECORD_TIME_KEYS, GraphView, describe
 from netintel.viz.redact import Redaction
-from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
+from netintel.viz.style import NODE_SIZE, edge_style, node_style, scaled
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -422,7 +422,7 @@ class _GraphFileExporter(Exporter):
             sizes = node_sizes(view)
             for i, n in enumerate(view.nodes):
                 color = (
-                    community_color(n.community)
+                    view.color_of(n.community)
                     if n.community is not None
                     else node_style(n.type).color
                 )
@@ -666,7 +666,7 @@ def _draw_nodes(
         lo, hi = scores[ok].min(), scores[ok].max()
         sizes[ok] = 15 + 300 * np.sqrt((scores[ok] - lo) / (hi - lo))
     fills = [
-        community_color(v.community) if v.community is not None else node_style(v.type).color
+        view.color_of(v.community) if v.community is not None else node_style(v.type).color
         for v in view.nodes
     ]
     handles = []
@@ -814,6 +814,7 @@ class PictureExporter(Exporter):
             first.community_sizes,
             first.redacted,
             timezone=first.timezone,
+            community_colors=first.community_colors,
         )
 
 

@@ -451,3 +451,25 @@ def test_communities_are_named_after_their_leader_never_a_victim() -> None:
     assert [c["name"] for c in data["communities"]] == ["贾涛's group", "X's group"]
     title = data["nodes"]["title"][data["nodes"]["id"].index("a")]
     assert "community: 贾涛's group" in title
+
+
+def test_a_community_has_one_colour_in_every_map_of_one_result() -> None:
+    # three groups of 6, 4 and 3 people (ranks 0, 1, 2 of the result); a second map shows
+    # only one person of the largest group, so there the 4-person group is the largest
+    G = nx.disjoint_union_all([nx.complete_graph(6), nx.complete_graph(4), nx.complete_graph(3)])
+    membership = {v: (0 if v < 6 else 1 if v < 10 else 2) for v in G}
+    part = G.subgraph([5, *range(6, 13)])
+
+    def colours(H: nx.Graph) -> dict[Any, str]:
+        data = payload(map_html(H, communities=membership))
+        return {
+            node: data["communities"][c]["color"]
+            for node, c in zip(data["nodes"]["id"], data["nodes"]["community"], strict=True)
+        }
+
+    whole, some = colours(G), colours(part)
+    assert len(set(whole.values())) == 3
+    assert {v: some[v] for v in some} == {v: whole[v] for v in some}
+    # the legend of the second map still lists its groups largest first, with their counts
+    legend = payload(map_html(part, communities=membership))["communities"]
+    assert [row["size"] for row in legend] == [4, 3, 1]

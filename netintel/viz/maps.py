@@ -34,7 +34,7 @@ from netintel.viz.model import (
 )
 from netintel.viz.page import page_html
 from netintel.viz.redact import PROTECTED_ROLES, Redaction, roles_of
-from netintel.viz.style import NODE_SIZE, community_color, edge_style, node_style, scaled
+from netintel.viz.style import NODE_SIZE, edge_style, node_style, scaled
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -614,7 +614,7 @@ def _legend_data(
             for t in rel_types
         ],
         "communities": [
-            {"color": community_color(i), "size": s, "name": groups.names[i]}
+            {"color": view.color_of(i), "size": s, "name": groups.names[i]}
             for i, s in enumerate(groups.sizes)
         ],
     }

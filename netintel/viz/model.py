@@ -52,7 +52,7 @@ from netintel.algorithms.results import canonical_nodes
 from netintel.localtime import is_time, to_local, zone_name
 from netintel.schema import NODES, PROVENANCE
 from netintel.viz.redact import Redaction
-from netintel.viz.style import INFERRED_SUFFIX
+from netintel.viz.style import INFERRED_SUFFIX, community_color
 
 __all__ = [
     "RECORD_TIME_KEYS",
@@ -124,6 +124,15 @@ class GraphView:
     notes: tuple[str, ...] = field(default=())
     #: the zone the times of facts and records are in (converted from UTC)
     timezone: str = "UTC"
+    #: per community of the view, its rank in the whole result it comes from (0 = largest;
+    #: ties by the smallest member id): its colour, the same in every map of that result
+    community_colors: tuple[int, ...] = ()
+
+    def color_of(self, community: int) -> str:
+        """The colour of the view's community ``community`` (its rank in the whole result;
+        a group the view adds, such as an overview's "no community", follows the last)."""
+        colors = self.community_colors
+        return community_color(colors[community] if community < len(colors) else community)
 
     def types(self) -> list[str | None]:
         """Node types present, schema order first, then others alphabetically."""
@@ -185,10 +194,14 @@ def _ordered_facts(label: str | None, data: Mapping[str, Any], skip: set[str]) -
     return out
 
 
-def _membership(communities: CommunitiesLike, nodes: list[Hashable]) -> dict[Hashable, int]:
-    """Node -> community rank (0 = largest; ties by first node in canonical order)."""
+def _membership(
+    communities: CommunitiesLike, nodes: list[Hashable]
+) -> tuple[dict[Hashable, int], tuple[int, ...]]:
+    """Node -> community rank in this view (0 = largest here; ties by first node in
+    canonical order), and per rank the community's rank in the whole result (ties by the
+    smallest member id), which picks its colour: the same in every map of that result."""
     if communities is None:
-        return {}
+        return {}, ()
     raw: Any = getattr(communities, "membership", communities)
     if not isinstance(raw, Mapping):
         raise ValueError("communities must be a Communities result or a node -> community mapping")
@@ -199,7 +212,14 @@ def _membership(communities: CommunitiesLike, nodes: list[Hashable]) -> dict[Has
             first.setdefault(raw[v], i)
     ranked = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
     rank = {c: i for i, c in enumerate(ranked)}
-    return {v: rank[raw[v]] for v in nodes if v in raw}
+    everywhere = Counter(raw.values())
+    least: dict[Hashable, str] = {}
+    for v, c in raw.items():
+        if c not in least or str(v) < least[c]:
+            least[c] = str(v)
+    order = sorted(everywhere, key=lambda c: (-everywhere[c], least[c]))
+    overall = {c: i for i, c in enumerate(order)}
+    return {v: rank[raw[v]] for v in nodes if v in raw}, tuple(overall[c] for c in ranked)
 
 
 def _scores(G: nx.Graph, size_by: ScoresLike | None) -> tuple[dict[Hashable, float], str | None]:
@@ -389,7 +409,7 @@ def describe(
     nodes = canonical_nodes(G)
     if default_type is None and G.graph.get("label") in NODES:  # a projection's node label
         default_type = G.graph["label"]
-    member = _membership(communities, nodes)
+    member, colors = _membership(communities, nodes)
     scores, score_name = _scores(G, size_by)
     views = _node_views(
         G,
@@ -410,6 +430,7 @@ def describe(
         directed=G.is_directed(),
         score_name=score_name,
         community_sizes=tuple(sizes[c] for c in range(len(sizes))),
+        community_colors=colors,
         redacted=redaction is not None,
         timezone=zone,
     )
