@@ -100,7 +100,7 @@ def network_for_map(
     since: Any = None,
     until: Any = None,
     region: Sequence[str] | None = None,
-    communities: str | None = "louvain",
+    communities: str | None = "find_gangs",
     size_by: str | None = "degree",
     seed: int = 0,
     tz: str | None = None,
