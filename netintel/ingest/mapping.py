@@ -98,7 +98,7 @@ def check_timezone(name: str) -> str:
     """
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # "Asia": a folder
         close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
         hint = f"did you mean {close[0]}?" if close else "e.g. Europe/London, Asia/Shanghai"
         raise ValueError(f"unknown time zone {name!r} ({hint})") from None

@@ -182,6 +182,14 @@ def _at_dst_change(naive: datetime, text: str, tz: str, ambiguous: Ambiguous) ->
     )
 
 
+def _has_offset(value: str, fmt: str) -> bool:
+    """Whether ``value`` reads, in ``fmt``, as a date-time with an offset."""
+    try:
+        return pd.to_datetime(value, format=fmt).tzinfo is not None
+    except (ValueError, OverflowError, TypeError):
+        return False
+
+
 def _to_datetime(
     series: pd.Series,
     fmt: str | None,
@@ -212,7 +220,12 @@ def _to_datetime(
         parsed = pd.to_datetime(text, format=fmt_, errors="coerce", utc=True)
         naive = present & ~text.str.contains(_OFFSET, regex=True, na=False)
         if tz != "UTC" and naive.any():
-            local = pd.to_datetime(text[naive], format=fmt_, errors="coerce")
+            try:
+                local = pd.to_datetime(text[naive], format=fmt_, errors="coerce")
+            except ValueError:  # offsets the pattern does not see ("+08"): they keep theirs
+                aware = text[naive].map(lambda v: _has_offset(v, fmt_)).astype(bool)
+                naive = naive & ~aware.reindex(text.index, fill_value=False)
+                local = pd.to_datetime(text[naive], format=fmt_, errors="coerce")
             if getattr(local.dt, "tz", None) is None:
                 zoned = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
                 at_change = local.notna() & zoned.isna()
