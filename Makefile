@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-BENCHMARKS := ingest projection communities maps synth gangs disruption batch
+BENCHMARKS := ingest projection communities maps synth gangs disruption batch contest fuzz
 
 .PHONY: setup demo test bench browser
 
