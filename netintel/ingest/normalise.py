@@ -190,6 +190,18 @@ def _has_offset(value: str, fmt: str) -> bool:
         return False
 
 
+def _wall_date(value: Any, fmt: str) -> str | None:
+    """The calendar date ``value`` reads as in ``fmt``, where it is (its offset dropped),
+    as ISO text; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = pd.to_datetime(value, format=fmt)
+    except (ValueError, OverflowError):
+        return None
+    return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+
+
 def _to_datetime(
     series: pd.Series,
     fmt: str | None,
@@ -213,7 +225,10 @@ def _to_datetime(
     fmt_ = fmt or "ISO8601"
     dst: dict[int, str] = {}  # position in ``cleaned`` -> why the daylight saving change rejects it
     if date_only:
-        parsed = pd.to_datetime(text, format=fmt_, errors="coerce").dt.normalize()
+        try:
+            parsed = pd.to_datetime(text, format=fmt_, errors="coerce").dt.normalize()
+        except ValueError:  # dates with and without offsets: each its own calendar date
+            parsed = pd.to_datetime(text.map(lambda v: _wall_date(v, fmt_)), errors="coerce")
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_localize(None)
     else:

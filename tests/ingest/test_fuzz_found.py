@@ -65,3 +65,16 @@ def test_a_cell_of_thousands_of_quotes_is_sniffed_and_rejected(tmp_path: Path) -
     report = check(path, mapping=_mapping(tmp_path), reject_dir=tmp_path / "r")
     # the lone CR ends a row: "b" alone is the fourth, rejected for its one field
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (4, 3, 1)
+
+
+def test_a_date_column_with_and_without_offsets_reads_each_date_where_it_is() -> None:
+    # pandas refused the mix ("Mixed timezones detected") in a date column: a crash
+    text = pd.Series(["2023-05-11", "1500-01-01T00:00:00Z", "2023-01-01T23:00:00-05:00", "junk"])
+    parsed, errors = _to_datetime(text, None, "Asia/Shanghai", date_only=True)
+    assert [None if pd.isna(t) else t.date().isoformat() for t in parsed] == [
+        "2023-05-11",
+        "1500-01-01",
+        "2023-01-01",
+        None,
+    ]
+    assert errors.tolist() == [None, None, None, "'junk' is not a date in ISO 8601"]
