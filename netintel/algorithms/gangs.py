@@ -240,6 +240,47 @@ def _resolution_profile(
     return float(rows[-1]["resolution"]), rows, levels
 
 
+@dataclass(frozen=True)
+class _Pieces:
+    """The pieces of ``gangs`` at a finer level (the members of one gang that ``finer`` puts
+    together): each person's piece, and per piece its gang, size, and the links and link
+    weight inside it and to the rest of its gang (counted from both ends)."""
+
+    piece: np.ndarray
+    k: int
+    owner: np.ndarray
+    size: np.ndarray
+    same_gang: np.ndarray
+    links_in: np.ndarray
+    weight_in: np.ndarray
+    links_out: np.ndarray
+    weight_out: np.ndarray
+
+    @classmethod
+    def of(cls, und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> _Pieces:
+        _, piece = np.unique(gangs * (int(finer.max()) + 1) + finer, return_inverse=True)
+        k = int(piece.max()) + 1
+        owner = np.zeros(k, dtype=np.int64)
+        owner[piece] = gangs
+        ps, pd_ = piece[und.src], piece[und.dst]
+        same_gang = gangs[und.src] == gangs[und.dst]
+        inside = ps == pd_
+        cross = same_gang & ~inside
+        w = und.weight
+        return cls(
+            piece=piece,
+            k=k,
+            owner=owner,
+            size=np.bincount(piece, minlength=k),
+            same_gang=same_gang,
+            links_in=np.bincount(ps[inside], minlength=k),
+            weight_in=np.bincount(ps[inside], weights=w[inside], minlength=k),
+            links_out=np.bincount(ps[cross], minlength=k) + np.bincount(pd_[cross], minlength=k),
+            weight_out=np.bincount(ps[cross], weights=w[cross], minlength=k)
+            + np.bincount(pd_[cross], weights=w[cross], minlength=k),
+        )
+
+
 def _open_groups(und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> np.ndarray:
     """``gangs`` with every gang that holds two groups of ``finer`` opened into them.
 
@@ -255,19 +296,10 @@ def _open_groups(und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> np.nd
     then calls the other half more than its own; so is a sparse random group
     that any split parts into "communities" by chance alone (an LFR community).
     """
-    _, piece = np.unique(gangs * (int(finer.max()) + 1) + finer, return_inverse=True)
-    kp = int(piece.max()) + 1
+    pieces = _Pieces.of(und, gangs, finer)
+    piece, owner, same_gang = pieces.piece, pieces.owner, pieces.same_gang
     k = int(gangs.max()) + 1
-    owner = np.zeros(kp, dtype=np.int64)
-    owner[piece] = gangs
-    ps, pd_ = piece[und.src], piece[und.dst]
-    same_gang = gangs[und.src] == gangs[und.dst]
-    inside = ps == pd_
-    cross = same_gang & ~inside
-    inner = np.bincount(ps[inside], weights=und.weight[inside], minlength=kp)
-    to_rest = np.bincount(ps[cross], weights=und.weight[cross], minlength=kp)
-    to_rest += np.bincount(pd_[cross], weights=und.weight[cross], minlength=kp)
-    group = (np.bincount(piece, minlength=kp) >= MERGE_MIN_SIZE) & (2 * inner > to_rest)
+    group = (pieces.size >= MERGE_MIN_SIZE) & (2 * pieces.weight_in > pieces.weight_out)
     group &= np.bincount(owner[group], minlength=k)[owner] >= 2
     opened = np.where(group[piece], piece + k, gangs)
     # the split's modularity within each gang, against a random graph's
@@ -308,26 +340,14 @@ def _tight_cells(und: EdgeArrays, gangs: np.ndarray, finer: np.ndarray) -> np.nd
     propagation and Infomap follow the many light links into the ally; the
     heavy few mark the cell. Unweighted links never make a cell (the ratio is 1).
     """
-    _, piece = np.unique(gangs * (int(finer.max()) + 1) + finer, return_inverse=True)
-    kp = int(piece.max()) + 1
-    ps, pd_ = piece[und.src], piece[und.dst]
-    inside = ps == pd_
-    cross = (gangs[und.src] == gangs[und.dst]) & ~inside
-    links_in = np.bincount(ps[inside], minlength=kp)
-    weight_in = np.bincount(ps[inside], weights=und.weight[inside], minlength=kp)
-    links_out = np.bincount(ps[cross], minlength=kp) + np.bincount(pd_[cross], minlength=kp)
-    weight_out = np.bincount(ps[cross], weights=und.weight[cross], minlength=kp)
-    weight_out += np.bincount(pd_[cross], weights=und.weight[cross], minlength=kp)
-    size = np.bincount(piece, minlength=kp)
-    owner = np.zeros(kp, dtype=np.int64)
-    owner[piece] = gangs
-    smaller = size < np.bincount(gangs)[owner]
-    pairs = np.maximum(size * (size - 1) / 2, 1)
-    per_link_in = weight_in / np.maximum(links_in, 1)
-    per_link_out = weight_out / np.maximum(links_out, 1)
-    cell = (size >= MERGE_MIN_SIZE) & smaller & (links_in >= CELL_DENSITY * pairs)
+    p = _Pieces.of(und, gangs, finer)
+    smaller = p.size < np.bincount(gangs)[p.owner]
+    pairs = np.maximum(p.size * (p.size - 1) / 2, 1)
+    per_link_in = p.weight_in / np.maximum(p.links_in, 1)
+    per_link_out = p.weight_out / np.maximum(p.links_out, 1)
+    cell = (p.size >= MERGE_MIN_SIZE) & smaller & (p.links_in >= CELL_DENSITY * pairs)
     cell &= per_link_in >= CELL_WEIGHT_RATIO * per_link_out
-    return np.where(cell[piece], piece, -1)
+    return np.where(cell[p.piece], p.piece, -1)
 
 
 def find_gangs(
