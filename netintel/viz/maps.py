@@ -31,6 +31,7 @@ from netintel.viz.model import (
     ScoresLike,
     describe,
     link_times,
+    record_time,
 )
 from netintel.viz.page import page_html
 from netintel.viz.redact import PROTECTED_ROLES, Redaction, roles_of
@@ -575,7 +576,7 @@ def _timeline_data(view: GraphView) -> dict[str, Any] | None:
 
 def _panel_row(rec: Mapping[str, Any]) -> list[str]:
     """One record as the evidence panel lists it: file, row, time (local, with its zone), values."""
-    when = next((rec[k] for k in RECORD_TIME_KEYS if rec.get(k) is not None), None)
+    when = record_time(rec)
     values = [
         f"{k}={_fmt(v)}"
         for k, v in rec.items()

@@ -63,6 +63,7 @@ __all__ = [
     "ScoresLike",
     "describe",
     "link_times",
+    "record_time",
 ]
 
 #: Record fields that hold the time of the record, first match wins.
@@ -436,6 +437,27 @@ def describe(
     )
 
 
+def record_time(record: Mapping[str, Any]) -> Any:
+    """The time of a record: its first of :data:`RECORD_TIME_KEYS` that is set, else None.
+
+    Parameters
+    ----------
+    record : mapping
+        One record behind a link (``source``, ``source_row``, a time, values).
+
+    Returns
+    -------
+    object
+        The value of its first time field that is set (a datetime, or text), else None.
+
+    Examples
+    --------
+    >>> record_time({"source": "calls.csv", "started_at": "2023-05-01T10:00"})
+    '2023-05-01T10:00'
+    """
+    return next((record[k] for k in RECORD_TIME_KEYS if record.get(k) is not None), None)
+
+
 def _epoch_ms(value: Any) -> int | None:
     """A time shown by the view (a datetime, local with its zone) as UTC epoch milliseconds."""
     if not is_time(value):
@@ -474,8 +496,6 @@ def link_times(edge: EdgeView) -> tuple[int, ...]:
     >>> link_times(describe(nx.Graph([("a", "b")])).edges[0])
     ()
     """
-    values = [
-        next((r[k] for k in RECORD_TIME_KEYS if r.get(k) is not None), None) for r in edge.records
-    ]
+    values = [record_time(r) for r in edge.records]
     values += list(edge.facts.values())
     return tuple(sorted({ms for ms in map(_epoch_ms, values) if ms is not None}))
