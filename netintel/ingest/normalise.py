@@ -182,24 +182,28 @@ def _at_dst_change(naive: datetime, text: str, tz: str, ambiguous: Ambiguous) ->
     )
 
 
-def _has_offset(value: str, fmt: str) -> bool:
-    """Whether ``value`` reads, in ``fmt``, as a date-time with an offset."""
-    try:
-        return pd.to_datetime(value, format=fmt).tzinfo is not None
-    except (ValueError, OverflowError, TypeError):
-        return False
-
-
-def _wall_date(value: Any, fmt: str) -> str | None:
-    """The calendar date ``value`` reads as in ``fmt``, where it is (its offset dropped),
-    as ISO text; None when it is not one."""
+def _one_time(value: Any, fmt: str) -> pd.Timestamp | None:
+    """``value`` read alone in ``fmt`` (with its offset, if any); None when it is not one."""
     if not isinstance(value, str):
         return None
     try:
         stamp = pd.to_datetime(value, format=fmt)
     except (ValueError, OverflowError):
         return None
-    return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+    return None if pd.isna(stamp) else stamp
+
+
+def _has_offset(value: Any, fmt: str) -> bool:
+    """Whether ``value`` reads, in ``fmt``, as a date-time with an offset."""
+    stamp = _one_time(value, fmt)
+    return stamp is not None and stamp.tzinfo is not None
+
+
+def _wall_date(value: Any, fmt: str) -> str | None:
+    """The calendar date ``value`` reads as in ``fmt``, where it is (its offset dropped),
+    as ISO text; None when it is not one."""
+    stamp = _one_time(value, fmt)
+    return None if stamp is None else stamp.strftime("%Y-%m-%d")
 
 
 def _to_datetime(
