@@ -530,6 +530,22 @@ def _release_lock(
     )
 
 
+def _release_after_failure(driver: neo4j.Driver, database: str | None, token: str) -> None:
+    """Release the lock of an ingest that failed, never hiding why it failed.
+
+    The error that stopped the ingest (often a lost server) is the one to report; a
+    release that fails too is said on stderr, with what frees the lock.
+    """
+    try:
+        _release_lock(driver, database, token)
+    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as err:
+        sys.stderr.write(
+            f"ingest: the ingest lock could not be released ({type(err).__name__}: {err}); "
+            "the next ingest on this host breaks it once this process has ended "
+            "(elsewhere: netintel ingest --break-lock)\n"
+        )
+
+
 def ingest(
     sources: Sources,
     *,
@@ -778,9 +794,12 @@ def _run(
     token = _take_lock(driver, run_id, database, lock_timeout, progress)
     try:
         load.begin(started, found, options)
-        return _loaded(load, found, skipped, started, t0, options, sink, progress)
-    finally:
-        _release_lock(driver, database, token)
+        report = _loaded(load, found, skipped, started, t0, options, sink, progress)
+    except BaseException:
+        _release_after_failure(driver, database, token)
+        raise
+    _release_lock(driver, database, token)
+    return report
 
 
 def _loaded(

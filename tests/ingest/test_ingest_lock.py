@@ -178,3 +178,31 @@ def test_two_ingest_processes_of_overlapping_data(
     assert graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties={"ingest_run"}) == (
         both
     )
+
+
+def test_a_failed_release_never_hides_why_the_ingest_failed(
+    graph: neo4j.Driver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The server lost mid-ingest: the ingest's own error is raised, the release's is said."""
+    import netintel.ingest.run as run
+
+    def lost(*args: object, **kwargs: object) -> None:
+        raise neo4j.exceptions.ServiceUnavailable("connection refused (the release)")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(run, "_release_lock", lost)
+        raise neo4j.exceptions.ServiceUnavailable("connection lost (the write)")
+
+    monkeypatch.setattr(run, "_loaded", stopped)
+    a = _folder(tmp_path / "a", ["+442079460018"])
+    with pytest.raises(neo4j.exceptions.ServiceUnavailable, match=r"the write"):
+        ingest(a, driver=graph, reject_dir=tmp_path / "r", progress=False)
+    err = capsys.readouterr().err
+    assert "the ingest lock could not be released (ServiceUnavailable: connection refused" in err
+    monkeypatch.undo()
+    # the lock is still held (its release failed); this process is alive, so break it
+    report = ingest(a, driver=graph, reject_dir=tmp_path / "r", progress=False, break_lock=True)
+    assert report.rows_loaded == 1
