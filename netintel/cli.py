@@ -1333,6 +1333,47 @@ def summary_cmd(as_json: bool) -> None:
         click.echo(frame.to_string(index=False))
 
 
+@cli.command("changes")
+@click.argument("run_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_out_file("Also write the changes to this CSV file.")
+@_boundary
+def changes_cmd(run_id: str | None, as_json: bool, out: Path | None) -> None:
+    """List the values ingests changed (all runs, or RUN_ID's).
+
+    A row that sets a property the graph already held to a different value is never
+    applied silently: the ingest records the old and new value with both sources.
+
+    \b
+    Example:
+      netintel changes
+      netintel changes 20240501-1200-ab12cd34 --out changes.csv
+    """
+    from netintel.db import ingest_runs, value_changes
+
+    with _session() as db:
+        frame = value_changes(db.driver, run_id, database=db.database)
+        if run_id is not None and not len(frame):
+            runs = ingest_runs(db.driver, database=db.database)
+            if run_id not in runs:
+                known = ", ".join(runs[:3]) + (" ..." if len(runs) > 3 else "")
+                raise click.BadParameter(
+                    f"no ingest run {run_id!r} in this database"
+                    + (f" (newest: {known})" if runs else " (nothing was ingested)"),
+                    param_hint="RUN_ID",
+                )
+    if out is not None:
+        from netintel.outfiles import write_csv
+
+        write_csv(frame, out)
+    if as_json:
+        click.echo(json.dumps(frame.to_dict("records"), indent=2, default=str))
+    elif len(frame):
+        click.echo(frame.to_string(index=False))
+    else:
+        click.echo("no value was changed" + (f" by ingest run {run_id}" if run_id else ""))
+
+
 # ------------------------------------------------------------------------- schema
 
 

@@ -24,7 +24,14 @@ __all__ = [
     "rows_held",
     "run_query",
     "server_version",
+    "value_changes",
 ]
+
+#: the columns of :func:`value_changes`, in order
+VALUE_CHANGE_COLUMNS = (
+    "run", "file", "row", "label", "key", "property", "old", "new",
+    "old_file", "old_row", "old_run",
+)  # fmt: skip
 
 
 def apply_schema(driver: neo4j.Driver, *, database: str | None = None) -> int:
@@ -170,6 +177,38 @@ def ingest_runs(driver: neo4j.Driver, *, database: str | None = None) -> list[st
         The run ids; empty for a graph without ingest runs.
     """
     return [r["run_id"] for r in run_query(driver, "ingest_run_ids", database=database)]
+
+
+def value_changes(
+    driver: neo4j.Driver, run_id: str | None = None, *, database: str | None = None
+) -> pd.DataFrame:
+    """The values ingests changed: what a later row set differently from what the graph held.
+
+    An ingest never overwrites a value silently: when a row sets a property of a node or
+    relationship the graph already held to a different value, the ingest records the
+    change (the new value's file and row, the old value's file, row and ingest run) and
+    its report counts it (``FileReport.values_changed``).
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    run_id : str or None, default None
+        Only the changes this ingest run made; None: every run's, oldest run first.
+    database : str or None, default None
+        The database holding the runs; None means the server's default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per changed value: ``run``, ``file``, ``row`` (the row that set the new
+        value), ``label`` (node label or relationship type), ``key`` (the node's key, or
+        a relationship's ends and key), ``property``, ``old``, ``new``, and ``old_file``,
+        ``old_row``, ``old_run`` (where the old value came from). Empty when nothing
+        was changed.
+    """
+    rows = run_query(driver, "value_changes_list", database=database, run=run_id)
+    return pd.DataFrame([r["change"] for r in rows], columns=list(VALUE_CHANGE_COLUMNS))
 
 
 def case_phone_region(driver: neo4j.Driver, *, database: str | None = None) -> str | None:

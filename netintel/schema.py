@@ -45,6 +45,7 @@ __all__ = [
     "PROVENANCE",
     "RECORDS",
     "RELATIONSHIPS",
+    "VALUE_CHANGE",
     "Column",
     "GeneratedKey",
     "Link",
@@ -646,6 +647,10 @@ INGEST_RUN = "IngestRun"
 #: Label of the one ingest lock node (``netintel.ingest.run``); key ``name``, unique, so
 #: a second CREATE of it fails atomically while an ingest holds it.
 INGEST_LOCK = "IngestLock"
+#: Label of the records of values an ingest changed (``netintel.ingest.value_changes``): one
+#: node per property of a node or relationship that a later row set to a different value;
+#: key ``change_id``, indexed by the ``run`` that made the change.
+VALUE_CHANGE = "ValueChange"
 #: Label of the analysis runs written back by ``netintel.runs``; key ``run_id``.
 ANALYSIS_RUN = "AnalysisRun"
 #: ``(n)-[:IN_RUN {position, community, stability, <score>...}]->(:AnalysisRun)``: one
@@ -664,6 +669,12 @@ BOOKKEEPING: dict[str, NodeType | RelType] = {
     INGEST_RUN: NodeType(INGEST_RUN, "run_id", (), "One ingest run: its files and accounting."),
     ANALYSIS_RUN: NodeType(ANALYSIS_RUN, "run_id", (), "One analysis run written back."),
     INGEST_LOCK: NodeType(INGEST_LOCK, "name", (), "The lock an ingest holds while it writes."),
+    VALUE_CHANGE: NodeType(
+        VALUE_CHANGE,
+        "change_id",
+        (Prop("run", indexed=True),),
+        "A value an ingest changed: old and new value, with both sources.",
+    ),
     PREDICTED: RelType(
         PREDICTED,
         "Person",

@@ -76,6 +76,7 @@ NO_BAD_VALUE = {
     ("gangs-over-time", "out"): "a folder to create",
     ("predict", "run_id"): "any run id; one held by another kind of run is refused (tested)",
     ("investigate chains", "run_id"): "any run id; one of another kind of run is refused (tested)",
+    ("changes", "run_id"): "any run id; one the graph never ingested is refused (tested)",
 }
 
 

@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,7 +71,15 @@ from netintel.ingest.statements import (
     relationship_statement,
 )
 from netintel.outfiles import write_csv
-from netintel.schema import LOAD_ORDER, RECORDS, record
+from netintel.schema import (
+    LOAD_ORDER,
+    NODES,
+    PROVENANCE,
+    RECORDS,
+    RELATIONSHIPS,
+    RecordType,
+    record,
+)
 
 __all__ = ["FileReport", "IngestReport", "Skipped", "check", "ingest"]
 
@@ -99,6 +107,8 @@ class FileReport:
     sheet: str | None = None
     #: the delimiter a text file was split on
     delimiter: str = ""
+    #: values the graph held that the file's rows changed (each recorded as a ValueChange)
+    values_changed: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -148,6 +158,10 @@ class IngestReport:
         return sum(f.rows_rejected for f in self.files)
 
     @property
+    def values_changed(self) -> int:
+        return sum(f.values_changed for f in self.files)
+
+    @property
     def ok(self) -> bool:
         """Every file balances (read = loaded + rejected)."""
         return all(f.balanced for f in self.files)
@@ -162,6 +176,7 @@ class IngestReport:
         d["started"] = self.started.isoformat()
         d["rows_read"], d["rows_loaded"] = self.rows_read, self.rows_loaded
         d["rows_rejected"] = self.rows_rejected
+        d["values_changed"] = self.values_changed
         return json.dumps(d, indent=2)
 
     def __str__(self) -> str:
@@ -180,6 +195,11 @@ class IngestReport:
         )
         if self.rows_rejected and self.reject_dir:
             lines.append(f"  rejects written to {self.reject_dir}")
+        if self.values_changed:
+            lines.append(
+                f"  changed {self.values_changed:,} values the graph already held "
+                f"(netintel changes {self.run_id})"
+            )
         for s in self.skipped:
             lines.append(f"  skipped {s}")
         return "\n".join(lines)
@@ -414,28 +434,36 @@ def _write(
     *,
     fresh: bool = False,
     kept: set[str] | None = None,
+    changed: list[dict[str, Any]] | None = None,
 ) -> None:
     """Write one prepared file: its endpoint nodes, then its rows.
 
     ``kept`` collects, batch by batch as it is written, the element ids of the nodes and
     relationships the rows updated rather than created (the statements return them):
-    :func:`_undo_file` leaves those.
+    :func:`_undo_file` leaves those. ``changed`` collects the rows that changed a value
+    the graph held (one dict per row, as the statements return it; see
+    :func:`_value_changes`).
 
     ``fresh``: the database held no call when the ingest started, so the calls are
     created, not merged (:func:`~netintel.ingest.statements.create_statement`): no
     earlier file of the run holds their keys (:class:`SeenKeys` rejected those).
     """
 
-    def tx_run(tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]) -> list[str]:
-        result = tx.run(stmt, rows=batch, run=run_id, source=prep.source)
-        return [record["id"] for record in result]  # what the graph held before
+    def tx_run(
+        tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]
+    ) -> list[tuple[list[str], dict[str, Any] | None]]:
+        result = tx.run(
+            stmt, rows=batch, run=run_id, source=prep.source, provenance=list(PROVENANCE)
+        )
+        # per row the graph held before: what it held, and the values the row changed
+        return [(record["ids"], record["change"]) for record in result]
 
     with driver.session(database=database) as session:
         for label, keys in prep.endpoints.items():
             stmt = endpoint_statement(label)
             rows = [{"key": k, "source_row": r, "extra": extra} for k, (r, extra) in keys.items()]
             for batch in _batches(rows, batch_size):
-                session.execute_write(tx_run, stmt, batch)
+                session.execute_write(tx_run, stmt, batch)  # returns no rows
         if prep.record.node:
             stmt = node_statement(prep.record.name)
         elif fresh and prep.record.graph_unique:
@@ -444,8 +472,11 @@ def _write(
             stmt = relationship_statement(prep.record.name)
         for batch in _prefetched(prep.batches(batch_size)):
             held = session.execute_write(tx_run, stmt, batch)
-            if kept is not None:
-                kept.update(held)
+            for ids, change in held:
+                if kept is not None:
+                    kept.update(ids)
+                if change is not None and changed is not None:
+                    changed.append(change)
             bar.update(len(batch))
 
 
@@ -921,21 +952,41 @@ class _Load:
         (row,) = run_query(self.driver, "call_count", database=self.database)
         self.calls_before = int(row["calls"])
 
+    def record_changes(self, prep: Prepared, changed: list[dict[str, Any]]) -> int:
+        """Record the values the rows of ``prep`` changed as ValueChange nodes; how many."""
+        rows = _value_changes(prep, changed, self.run_id)
+        if self.driver is not None:
+            for batch in _batches(rows, self.batch_size):
+                run_query(
+                    self.driver, "value_changes_record", database=self.database, write=True,
+                    changes=batch,
+                )  # fmt: skip
+        return len(rows)
+
     def failed(
-        self, inp: _Input, err: neo4j.exceptions.Neo4jError, kept: set[str]
+        self,
+        prep: Prepared,
+        err: neo4j.exceptions.Neo4jError,
+        kept: set[str],
+        changed: list[dict[str, Any]],
     ) -> IngestWriteError:
-        """A write of ``inp`` the database refused: its writes undone; the error to raise
-        (:func:`_run` marks the run failed), naming the file and the database's reason."""
+        """A write of ``prep`` the database refused: its writes undone; the error to raise
+        (:func:`_run` marks the run failed), naming the file and the database's reason.
+
+        What the file created is deleted; what the graph held before keeps the values the
+        file's rows gave it, and the values they changed are recorded (ValueChange)."""
         assert self.driver is not None
         reason = f"{err.code}: {err.message}" if err.code else str(err)
-        nodes, rels = _undo_file(self.driver, self.run_id, inp.source, kept, self.database)
+        nodes, rels = _undo_file(self.driver, self.run_id, prep.source, kept, self.database)
+        values = self.record_changes(prep, changed)
         return IngestWriteError(
-            inp.source,
+            prep.source,
             reason,
             self.run_id,
-            f"{inp.source}: the database refused a write ({reason}); this file's writes were "
+            f"{prep.source}: the database refused a write ({reason}); this file's writes were "
             f"undone ({nodes} nodes and {rels} relationships it created deleted"
             + (f", {len(kept)} it updated kept as updated" if kept else "")
+            + (f", {values} values it changed recorded" if values else "")
             + f"); ingest run {self.run_id} is marked failed",
         )
 
@@ -953,21 +1004,30 @@ class _Load:
         t_prep = time.perf_counter() - t
         t = time.perf_counter()
         kept: set[str] = set()
+        changed: list[dict[str, Any]] = []
         try:
-            self.write(prep, bar, kept)
+            self.write(prep, bar, kept, changed)
         except neo4j.exceptions.Neo4jError as err:
-            raise self.failed(inp, err, kept) from err
+            raise self.failed(prep, err, kept, changed) from err
+        values_changed = self.record_changes(prep, changed)
         t_write = time.perf_counter() - t
         self.seen.add(prep)
         if prep.rows_loaded + prep.rejected_rows != prep.rows_read:  # pragma: no cover
             raise IngestError(f"{raw.path}: accounting error after the cross-file checks")
-        return _file_report(inp, raw, prep, _write_rejects(prep, self.rdir), t_prep, t_write)
+        report = _file_report(inp, raw, prep, _write_rejects(prep, self.rdir), t_prep, t_write)
+        return replace(report, values_changed=values_changed)
 
-    def write(self, prep: Prepared, bar: Any, kept: set[str] | None = None) -> None:
+    def write(
+        self,
+        prep: Prepared,
+        bar: Any,
+        kept: set[str] | None = None,
+        changed: list[dict[str, Any]] | None = None,
+    ) -> None:
         if self.driver is not None:
             _write(
                 self.driver, prep, self.run_id, self.batch_size, self.database, bar,
-                fresh=not self.calls_before, kept=kept,
+                fresh=not self.calls_before, kept=kept, changed=changed,
             )  # fmt: skip
             return
         if self.sink is not None:
@@ -993,6 +1053,54 @@ def _undo_file(
                 break
         counts.append(total)
     return counts[1], counts[0]
+
+
+def _value_changes(
+    prep: Prepared, changed: list[dict[str, Any]], run_id: str
+) -> list[dict[str, Any]]:
+    """The ValueChange records of the rows of ``prep`` that changed values the graph held.
+
+    ``changed`` holds what the statements return per such row: its key (a node's, or a
+    relationship's ends and key), source row, the element's provenance before the row
+    (``was``) and its ``[property, old, new]`` changes.
+    """
+    rt = prep.record
+    label = NODES[rt.node].label if rt.node else RELATIONSHIPS[rt.relationship or ""].type
+    out = []
+    for row in changed:
+        was = row["was"]
+        if rt.node:
+            key = str(row["key"])
+        else:
+            rkey = ", ".join(f"{k}={_key_text(rt, k, v)}" for k, v in sorted(row["key"].items()))
+            key = f"{row['start']} -> {row['end']}" + (f" ({rkey})" if rkey else "")
+        for prop, old, new in row["changes"]:
+            out.append(
+                {
+                    "change_id": f"{run_id}/{prep.source}/{row['row']}/{prop}",
+                    "run": run_id,
+                    "file": prep.source,
+                    "row": row["row"],
+                    "label": label,
+                    "key": key,
+                    "property": prop,
+                    "old": old,
+                    "new": new,
+                    "old_file": was["source"],
+                    "old_row": was["source_row"],
+                    "old_run": was["run"],
+                }
+            )
+    return out
+
+
+def _key_text(record: RecordType, name: str, value: Any) -> str:
+    """A relationship key's value as text: a date-time key travels as epoch milliseconds,
+    shown as its UTC time."""
+    prop = next(p for p in RELATIONSHIPS[record.relationship or ""].props if p.name == name)
+    if prop.type == "datetime" and isinstance(value, int):
+        return datetime.fromtimestamp(value / 1000, tz=UTC).isoformat()
+    return str(value)
 
 
 def _write_rejects(prep: Prepared, rdir: Path) -> str | None:

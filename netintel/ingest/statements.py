@@ -10,10 +10,19 @@ found none of that type in the database, it uses ``CREATE`` instead of ``MERGE``
 lookup of the key, no locks on the endpoints, no eager plan); the uniqueness constraint
 turns any repeat into an error, never into a second relationship.
 
+A node or relationship statement returns, per row that met elements an earlier ingest
+wrote, their element ids (``ids``) and, when it changed one of their values, the
+``change``: the row's key, its source row, the provenance the element had (``was``) and
+each changed ``[property, old, new]`` (``$provenance`` names the properties left out).
+
 >>> print(node_statement("samples"))
 UNWIND $rows AS row
 MERGE (n:Sample {sample_id: row.key})
-WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE [elementId(n)] + [(n)-[r:GAVE]-() | elementId(r)] END AS held
+WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE [elementId(n)] + [(n)-[r:GAVE]-() | elementId(r)] END AS held,
+  CASE WHEN n.ingest_run IS NOT NULL THEN {source: n.source, source_row: n.source_row, run: n.ingest_run} END AS was,
+  CASE WHEN n.ingest_run IS NOT NULL THEN [k IN keys(row.props) WHERE NOT k IN $provenance AND n[k] IS NOT NULL AND n[k] <> row.props[k] | [k, n[k], row.props[k]]] ELSE [] END AS changed,
+  CASE WHEN n.ingest_run IS NOT NULL THEN {taken: CASE WHEN row.t.taken IS NULL OR n.taken IS NULL OR n.taken = date(row.t.taken) THEN null ELSE [n.taken, date(row.t.taken)] END} ELSE {} END AS timed
+WITH n, row, held, was, changed + [k IN keys(timed) WHERE timed[k] IS NOT NULL | [k] + timed[k]] AS changed
 SET n += row.props, n.source = $source, n.ingest_run = $run
 SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
 FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
@@ -21,7 +30,8 @@ FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
   ON CREATE SET m.source = $source, m.source_row = row.props.source_row, m.ingest_run = $run
   MERGE (m)-[r:GAVE]->(n)
   SET r.source = $source, r.source_row = row.props.source_row, r.ingest_run = $run)
-WITH held UNWIND held AS id RETURN id
+WITH row, held, was, changed WHERE size(held) > 0
+RETURN held AS ids, CASE WHEN size(changed) > 0 THEN {key: row.key, row: row.props.source_row, was: was, changes: changed} END AS change
 """  # noqa: E501
 
 from __future__ import annotations
@@ -61,6 +71,46 @@ def _temporal_sets(var: str, props: tuple[Prop, ...]) -> list[str]:
     return [f"SET {s}" for s in sets]
 
 
+def _changed(var: str, props: tuple[Prop, ...]) -> list[str]:
+    """The ``was`` and ``changed`` of an element the graph held before the row.
+
+    ``was`` is its provenance before the row (file, row, ingest run), null for an element
+    the row creates; ``changed`` lists ``[property, old value, new value]`` for every
+    property the row sets to a different value (a property the element did not have is
+    added, not changed; the provenance properties named in ``$provenance`` are left out).
+    """
+    plain = (
+        f"[k IN keys(row.props) WHERE NOT k IN $provenance AND {var}[k] IS NOT NULL "
+        f"AND {var}[k] <> row.props[k] | [k, {var}[k], row.props[k]]]"
+    )
+    timed = [
+        f"{p.name}: CASE WHEN row.t.{p.name} IS NULL OR {var}.{p.name} IS NULL OR "
+        f"{var}.{p.name} = {_CONVERT[p.type].format(v=f'row.t.{p.name}')} THEN null "
+        f"ELSE [{var}.{p.name}, {_CONVERT[p.type].format(v=f'row.t.{p.name}')}] END"
+        for p in props
+        if p.type in _CONVERT
+    ]
+    held = f"{var}.ingest_run IS NOT NULL"
+    lines = [
+        f"CASE WHEN {held} THEN {{source: {var}.source, source_row: {var}.source_row, "
+        f"run: {var}.ingest_run}} END AS was",
+        f"CASE WHEN {held} THEN {plain} ELSE [] END AS changed",
+    ]
+    if timed:
+        lines.append(f"CASE WHEN {held} THEN {{{', '.join(timed)}}} ELSE {{}} END AS timed")
+    return lines
+
+
+def _all_changed(carried: str, props: tuple[Prop, ...]) -> str:
+    """``WITH`` the ``timed`` changes of :func:`_changed` added to ``changed``."""
+    if not any(p.type in _CONVERT for p in props):
+        return ""
+    return (
+        f"WITH {carried}, changed + [k IN keys(timed) WHERE timed[k] IS NOT NULL | "
+        "[k] + timed[k]] AS changed"
+    )
+
+
 def _wire_key(p: Prop) -> str:
     value = f"row.rkey.{p.name}"
     return _CONVERT[p.type].format(v=value) if p.type in _CONVERT else value
@@ -92,7 +142,9 @@ def node_statement(record: str) -> str:
         "UNWIND $rows AS row",
         f"MERGE (n:{node.label} {{{node.key}: row.key}})",
         # what the graph held before this row: a node made by an ingest has a run
-        f"WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE {held} END AS held",
+        f"WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE {held} END AS held,",
+        "  " + ",\n  ".join(_changed("n", node.props)),
+        *filter(None, [_all_changed("n, row, held, was", node.props)]),
         "SET n += row.props, n.source = $source, n.ingest_run = $run",
         *_temporal_sets("n", node.props),
     ]
@@ -107,7 +159,11 @@ def node_statement(record: str) -> str:
             "  MERGE " + arrow.format(t=c.link.rel),
             f"  SET {_prov('r')})",
         ]
-    lines.append("WITH held UNWIND held AS id RETURN id")
+    lines += [
+        "WITH row, held, was, changed WHERE size(held) > 0",
+        "RETURN held AS ids, CASE WHEN size(changed) > 0 THEN {key: row.key, "
+        "row: row.props.source_row, was: was, changes: changed} END AS change",
+    ]
     return "\n".join(lines)
 
 
@@ -160,16 +216,21 @@ def relationship_statement(record: str) -> str:
     start, end = NODES[rel.start], NODES[rel.end]
     props = {p.name: p for p in rel.props}
     key = ", ".join(f"{k}: {_wire_key(props[k])}" for k in rel.key)
+    free = tuple(p for p in rel.props if p.name not in rel.key)  # a key cannot change
     return "\n".join(
         [
             "UNWIND $rows AS row",
             f"MATCH (a:{start.label} {{{start.key}: row.s}})",
             f"MATCH (b:{end.label} {{{end.key}: row.e}})",
             f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
-            "WITH r, row, CASE WHEN r.ingest_run IS NULL THEN null ELSE elementId(r) END AS id",
+            "WITH r, row, CASE WHEN r.ingest_run IS NULL THEN null ELSE elementId(r) END AS id,",
+            "  " + ",\n  ".join(_changed("r", free)),
+            *filter(None, [_all_changed("r, row, id, was", free)]),
             "SET r += row.props, r.source = $source, r.ingest_run = $run",
             *_temporal_sets("r", rel.props),
-            "WITH id WHERE id IS NOT NULL RETURN id",
+            "WITH row, id, was, changed WHERE id IS NOT NULL",
+            "RETURN [id] AS ids, CASE WHEN size(changed) > 0 THEN {start: row.s, end: row.e, "
+            "key: row.rkey, row: row.props.source_row, was: was, changes: changed} END AS change",
         ]
     )
 
