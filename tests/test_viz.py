@@ -29,6 +29,7 @@ from netintel.viz import (
     network_map,
     notebook_view,
     remote_references,
+    to_pyvis,
 )
 from netintel.viz.style import _unstyled, edge_style, node_style
 
@@ -473,3 +474,63 @@ def test_a_community_has_one_colour_in_every_map_of_one_result() -> None:
     # the legend of the second map still lists its groups largest first, with their counts
     legend = payload(map_html(part, communities=membership))["communities"]
     assert [row["size"] for row in legend] == [4, 3, 1]
+
+
+# ------------------------------------------------------------------ to_pyvis
+
+
+def _two_gangs() -> dict[str, int]:
+    return {f"P{i:02d}": int(i >= 12) for i in range(24)}
+
+
+def test_to_pyvis_is_the_maps_view() -> None:
+    G = investigation()
+    options: dict[str, Any] = {"communities": _two_gangs(), "highlight": "P03", "max_nodes": None}
+    data = payload(map_html(G, **options))
+    net = to_pyvis(G, **options)
+    nodes, edges = data["nodes"], data["edges"]
+    assert [n["id"] for n in net.nodes] == nodes["id"]
+    assert [n["label"] for n in net.nodes] == nodes["label"]
+    assert [n["title"] for n in net.nodes] == nodes["title"]
+    assert [(n["x"], n["y"]) for n in net.nodes] == list(zip(nodes["x"], nodes["y"], strict=True))
+    by_id = {n["id"]: n for n in net.nodes}
+    # the two gangs' colours, phones and the case in their types' colours and shapes
+    gang_colors = {data["communities"][c]["color"] for c in (0, 1)}
+    assert {by_id[f"P{i:02d}"]["color"]["background"] for i in range(24)} == gang_colors
+    assert by_id["P00"]["color"]["background"] != by_id["P12"]["color"]["background"]
+    assert by_id["C1"]["shape"] == node_style("Case").shape
+    assert by_id["+491510000000"]["color"]["background"] == node_style("Phone").color
+    assert by_id["P03"]["borderWidth"] == 5 and by_id["P04"]["borderWidth"] == 2
+    ends = {tuple(sorted((e["from"], e["to"]))) for e in net.edges}
+    assert ends == {
+        tuple(sorted((nodes["id"][a], nodes["id"][b])))
+        for a, b in zip(edges["from"], edges["to"], strict=True)
+    }
+    assert ("P03", "P15") in ends
+    assert {e["color"]["color"] for e in net.edges if e["title"].startswith("USES")} == {
+        edge_style("USES").color
+    }
+    assert not net.directed and all(n["physics"] is False for n in net.nodes)
+    page = net.generate_html()  # vis-network inlined; pyvis's template links Bootstrap
+    assert "new vis.Network" in page
+    assert any(ref.startswith("https://") and "bootstrap" in ref for ref in remote_references(page))
+
+
+def test_to_pyvis_of_a_large_graph_is_the_overview() -> None:
+    G = investigation()
+    net = to_pyvis(G, communities=_two_gangs(), max_nodes=10)
+    assert [n["id"] for n in net.nodes] == ["community 0", "community 1", "community 2"]
+    sizes = sorted(int(n["label"].rsplit(" ", 1)[1]) for n in net.nodes)
+    assert sizes == [8, 12, 12]  # two gangs; six phones, the case and the victim with none
+    assert all(e["from"].startswith("community ") for e in net.edges) and net.edges
+
+
+def test_to_pyvis_redacts_and_checks_its_options() -> None:
+    G = investigation()
+    net = to_pyvis(nx.DiGraph(G), redact=True, max_nodes=None)
+    text = json.dumps([net.nodes, net.edges])
+    for value in ("Suspect 07", "NID00007", "Child Victim", "+491510000004", "P07"):
+        assert value not in text
+    assert net.directed
+    with pytest.raises(TypeError, match=r"to_pyvis\(\) got unexpected .*'colour'"):
+        to_pyvis(G, colour="red")  # type: ignore[call-arg]

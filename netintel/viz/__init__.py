@@ -2,7 +2,8 @@
 
 * :func:`network_map` writes one self-contained HTML file (vis-network inlined,
   no CDN, no web fonts); :func:`map_html` returns the page as text;
-  :func:`notebook_view` and :func:`show` display it inline in Jupyter.
+  :func:`notebook_view` and :func:`show` display it inline in Jupyter;
+  :func:`to_pyvis` gives the same view as a ``pyvis.network.Network``.
 * Styles come from the schema (:mod:`netintel.viz.style`): shape per node label,
   colour per relationship type; node colour per community, size by a score,
   line width by weight; a legend; tooltips with key facts and the records behind
@@ -23,7 +24,14 @@
 """
 
 from netintel.viz.layout import LAYOUT_ENGINES, layout, layout_arrays
-from netintel.viz.maps import DEFAULT_MAX_NODES, map_html, network_map, notebook_view, show
+from netintel.viz.maps import (
+    DEFAULT_MAX_NODES,
+    map_html,
+    network_map,
+    notebook_view,
+    show,
+    to_pyvis,
+)
 from netintel.viz.model import EdgeView, GraphView, NodeView, describe
 from netintel.viz.network import MAP_COMMUNITY_ALGORITHMS, MapNetwork, network_for_map
 from netintel.viz.page import CSP, remote_references
@@ -55,4 +63,5 @@ __all__ = [
     "notebook_view",
     "remote_references",
     "show",
+    "to_pyvis",
 ]

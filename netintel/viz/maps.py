@@ -45,6 +45,7 @@ __all__ = [
     "network_map",
     "notebook_view",
     "show",
+    "to_pyvis",
 ]
 
 #: Above this many nodes a map opens on an overview with one node per community.
@@ -628,8 +629,8 @@ _LAYOUT_NOTES = {
 }
 
 
-def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
-    """The map page: the view of ``G``, its communities and layout, as the page's payload."""
+def _payload(G: nx.Graph, opts: Mapping[str, Any]) -> dict[str, Any]:
+    """The page's payload: the view of ``G``, its communities, layout, legend and overview."""
     notes: list[str] = []
     max_nodes, seed, engine = opts["max_nodes"], opts["seed"], opts["layout_engine"]
     overview = max_nodes is not None and G.number_of_nodes() > max_nodes
@@ -675,7 +676,7 @@ def _build(G: nx.Graph, opts: Mapping[str, Any]) -> str:
         if overview
         else None,
     }
-    return page_html(opts["title"], data)
+    return data
 
 
 def _redaction(redact: bool | Redaction) -> Redaction | None:
@@ -729,16 +730,22 @@ def map_html(G: nx.Graph, **options: Unpack[MapOptions]) -> str:
     >>> "<title>three</title>" in page
     True
     """
+    opts = _checked("map_html", options)
+    return page_html(opts["title"], _payload(G, opts))
+
+
+def _checked(caller: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The map's options with their defaults, after checking them (``caller`` for errors)."""
     unknown = set(options) - set(_DEFAULTS)
     if unknown:
-        raise TypeError(f"map_html() got unexpected keyword arguments {sorted(unknown)}")
+        raise TypeError(f"{caller}() got unexpected keyword arguments {sorted(unknown)}")
     opts = {**_DEFAULTS, **options}
     if opts["layout"] not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {opts['layout']!r}")
     default_type = opts["default_type"]
     if default_type is not None and default_type not in NODES and opts["type_attr"] == "label":
         raise ValueError(f"default_type {default_type!r} is not a schema label")
-    return _build(G, opts)
+    return opts
 
 
 def network_map(
@@ -876,3 +883,128 @@ def show(G: nx.Graph, *, height: str = "760px", **options: Unpack[MapOptions]) -
         The map in an iframe (see :func:`notebook_view`).
     """
     return notebook_view(map_html(G, **options), height=height)
+
+
+def _pyvis_items(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and edges the page opens on, as pyvis's ``add_node``/``add_edge`` options:
+    the members' map, or one node per community when the map opens on an overview."""
+    communities = data["communities"]
+    if data["overview"] is not None:
+        nodes, edges = data["overview"]["nodes"], data["overview"]["edges"]
+        ids = [f"community {c}" for c in range(len(nodes["label"]))]
+        node_items = [
+            {
+                "n_id": ids[c],
+                "label": label,
+                "title": nodes["title"][c],
+                "x": nodes["x"][c],
+                "y": nodes["y"][c],
+                "size": nodes["size"][c],
+                "shape": "dot",
+                "color": {"background": communities[c]["color"], "border": "#333333"},
+            }
+            for c, label in enumerate(nodes["label"])
+        ]
+        edge_items = [
+            {
+                "source": ids[a],
+                "to": ids[b],
+                "width": edges["width"][k],
+                "title": edges["title"][k],
+                "color": {"color": "#888888", "opacity": 0.6},
+            }
+            for k, (a, b) in enumerate(zip(edges["from"], edges["to"], strict=True))
+        ]
+        return node_items, edge_items
+    nodes, edges = data["nodes"], data["edges"]
+    highlight = set(data["highlight"])
+    node_items = []
+    for i, node_id in enumerate(nodes["id"]):
+        kind, c = data["types"][nodes["type"][i]], nodes["community"][i]
+        fill = communities[c]["color"] if c >= 0 else kind["color"]
+        marked = i in highlight
+        node_items.append(
+            {
+                "n_id": node_id,
+                "label": nodes["label"][i],
+                "title": nodes["title"][i],
+                "x": nodes["x"][i],
+                "y": nodes["y"][i],
+                "size": nodes["size"][i],
+                "shape": kind["shape"],
+                "borderWidth": 5 if marked else 2,
+                "color": {"background": fill, "border": "#000000" if marked else kind["color"]},
+            }
+        )
+    edge_items = []
+    for k, (a, b) in enumerate(zip(edges["from"], edges["to"], strict=True)):
+        rel = data["relTypes"][edges["type"][k]]
+        edge_items.append(
+            {
+                "source": nodes["id"][a],
+                "to": nodes["id"][b],
+                "width": edges["width"][k],
+                "title": edges["title"][k],
+                "dashes": rel["dashed"],
+                "color": {"color": rel["color"], "opacity": 0.75},
+            }
+        )
+    return node_items, edge_items
+
+
+def to_pyvis(
+    G: nx.Graph, *, notebook: bool = False, height: str = "760px", **options: Unpack[MapOptions]
+) -> Any:
+    """The map's view of ``G`` as a :class:`pyvis.network.Network`, for pyvis users.
+
+    The same nodes, names, tooltips, positions, shapes, colours (community, or node
+    type), sizes, line widths and styles as :func:`network_map` draws with the same
+    options; physics is off, so the layout stays. Above ``max_nodes`` the network is
+    the overview, one node per community (its id ``"community 3"``): pyvis has no
+    drill-down. The map's own tools (search, filters, timeline, evidence panel) are not
+    pyvis's. pyvis's page template loads Bootstrap and Tom Select from a CDN, so for a
+    map that opens offline, with a Content-Security-Policy, use :func:`network_map`.
+
+    Parameters
+    ----------
+    G : networkx graph
+        The network (see :func:`network_map`).
+    notebook : bool, default False
+        Passed to :class:`pyvis.network.Network` (``show`` then draws inline in Jupyter).
+    height : str, default "760px"
+        The network's CSS height.
+    **options
+        The map's options, as for :func:`network_map` (``communities``, ``size_by``,
+        ``redact``, ``layout``, ``max_nodes``, ...).
+
+    Returns
+    -------
+    pyvis.network.Network
+        Node ids are the map's ids (pseudonyms when redacted), as strings; vis-network's
+        JavaScript inlined (``cdn_resources="in_line"``).
+
+    Examples
+    --------
+    >>> net = to_pyvis(nx.path_graph(3), max_nodes=None)
+    >>> [n["id"] for n in net.nodes], len(net.edges)
+    (['0', '1', '2'], 2)
+    """
+    from pyvis.network import Network
+
+    opts = _checked("to_pyvis", options)
+    data = _payload(G, opts)
+    net = Network(
+        height=height,
+        width="100%",
+        directed=bool(data["directed"]),
+        notebook=notebook,
+        cdn_resources="in_line",
+        heading="",
+    )
+    node_items, edge_items = _pyvis_items(data)
+    for item in node_items:
+        net.add_node(item.pop("n_id"), physics=False, **item)
+    for item in edge_items:
+        net.add_edge(item.pop("source"), item.pop("to"), **item)
+    net.toggle_physics(bool(data["physics"]))
+    return net
