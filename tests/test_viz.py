@@ -22,6 +22,7 @@ from netintel.viz import (
     EDGE_STYLES,
     NODE_STYLES,
     Redaction,
+    community_color,
     describe,
     layout,
     layout_arrays,
@@ -523,6 +524,16 @@ def test_to_pyvis_of_a_large_graph_is_the_overview() -> None:
     sizes = sorted(int(n["label"].rsplit(" ", 1)[1]) for n in net.nodes)
     assert sizes == [8, 12, 12]  # two gangs; six phones, the case and the victim with none
     assert all(e["from"].startswith("community ") for e in net.edges) and net.edges
+
+
+def test_an_overviews_no_community_group_has_a_colour_no_community_has() -> None:
+    # before, it took the colour after the view's last community: in a map of two of a
+    # result's communities, the colour of the result's third
+    data = payload(map_html(investigation(), communities=_two_gangs(), max_nodes=10))
+    groups = data["communities"]
+    assert [g["name"] for g in groups][-1] == "no community"
+    assert groups[-1]["color"] not in {community_color(i) for i in range(1000)}
+    assert [g["color"] for g in groups[:-1]] == [community_color(0), community_color(1)]
 
 
 def test_to_pyvis_redacts_and_checks_its_options() -> None:

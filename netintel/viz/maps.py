@@ -62,6 +62,9 @@ TOOLTIP_RECORDS = 10
 #: Records listed in the evidence panel for a clicked link or node (the rest are counted).
 PANEL_RECORDS = 20
 _LABEL_CHARS = 40
+#: The overview's group of nodes without a community: a grey no community colour can be
+#: (the palette's grey is darker; the hues after it are saturated).
+NO_COMMUNITY_COLOR = "#d9d9d9"
 
 
 def _fmt(value: Any) -> str:
@@ -469,6 +472,8 @@ class _Groups:
     comm: np.ndarray
     sizes: list[int]
     names: list[str]
+    #: whether the last group is 'no community' (drawn in :data:`NO_COMMUNITY_COLOR`)
+    unassigned: bool = False
 
 
 def _view_of(G: nx.Graph, opts: Mapping[str, Any], overview: bool, notes: list[str]) -> Any:
@@ -511,7 +516,7 @@ def _groups(view: GraphView, scores: np.ndarray, overview: bool, notes: list[str
     names += [f"community {c}" for c in range(len(names), len(sizes))]
     if unassigned:
         names[-1] = "no community"
-    return _Groups(comm, sizes, names)
+    return _Groups(comm, sizes, names, unassigned)
 
 
 def _node_data(
@@ -616,7 +621,13 @@ def _legend_data(
             for t in rel_types
         ],
         "communities": [
-            {"color": view.color_of(i), "size": s, "name": groups.names[i]}
+            {
+                "color": NO_COMMUNITY_COLOR
+                if groups.unassigned and i == len(groups.sizes) - 1
+                else view.color_of(i),
+                "size": s,
+                "name": groups.names[i],
+            }
             for i, s in enumerate(groups.sizes)
         ],
     }
