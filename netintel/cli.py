@@ -2281,12 +2281,13 @@ def _load_network(
 
 
 def _layout_option(fn: F) -> F:
-    """``--layout``: one of :data:`netintel.viz.maps.LAYOUTS`."""
+    """``--layout``: one of :data:`netintel.viz.maps.LAYOUTS` but ``geo``."""
     from netintel.viz.maps import LAYOUTS
 
+    # the projections are people and phones: none has the places the geographic layout needs
     return _choice(
         "--layout",
-        LAYOUTS,
+        tuple(kind for kind in LAYOUTS if kind != "geo"),
         "auto",
         "hierarchical: left to right in time; boxes: each community in its own box; "
         "force: force-directed; auto: hierarchical for transfers, boxes for calls.",

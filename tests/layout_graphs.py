@@ -65,3 +65,41 @@ def transfer_chains() -> nx.MultiDiGraph:
     for p in G:
         G.nodes[p].update(label="Person", name=f"Person {p}")
     return G
+
+
+#: Italian cities (latitude, longitude), north to south, for the geographic layout
+CITIES = {
+    "Turin": (45.07, 7.69),
+    "Milan": (45.46, 9.19),
+    "Venice": (45.44, 12.32),
+    "Bologna": (44.49, 11.34),
+    "Florence": (43.77, 11.26),
+    "Perugia": (43.11, 12.39),
+    "Rome": (41.90, 12.50),
+    "Pescara": (42.46, 14.21),
+    "Naples": (40.85, 14.27),
+    "Bari": (41.12, 16.87),
+    "Reggio Calabria": (38.11, 15.65),
+    "Palermo": (38.12, 13.36),
+}
+
+
+def places() -> nx.Graph:
+    """Locations with coordinates (12 cities; three towers on Rome's), one person seen in
+    each city (the one in Rome at the towers too, one in Turin also in Milan), and three
+    people who call each other and were seen nowhere: 30 nodes, 15 of them placed."""
+    G = nx.Graph()
+    for city, (lat, lon) in CITIES.items():
+        G.add_node(city, label="Location", name=city, lat=lat, lon=lon, kind="city")
+        G.add_node(f"P-{city}", label="Person", name=f"seen in {city}")
+        G.add_edge(f"P-{city}", city, type="SEEN_AT")
+    for t in range(3):
+        lat, lon = CITIES["Rome"]
+        G.add_node(f"T{t}", label="Location", name=f"tower {t}", lat=lat, lon=lon)
+        G.add_edge("P-Rome", f"T{t}", type="SEEN_AT")
+    G.add_edge("P-Turin", "Milan", type="SEEN_AT")
+    for a, b in [("X1", "X2"), ("X2", "X3")]:
+        G.add_node(a, label="Person", name=a)
+        G.add_node(b, label="Person", name=b)
+        G.add_edge(a, b, type="CALLED")
+    return G

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pytest
-from layout_graphs import CHAINS, path_of_communities, shapes, transfer_chains
+from layout_graphs import CHAINS, CITIES, path_of_communities, places, shapes, transfer_chains
 from test_browser import assert_offline_and_clean, open_map, screenshot
 
 from netintel.viz import network_map
@@ -124,3 +124,16 @@ def test_group_in_a_box_fits_the_screen(browser: Any, tmp_path: Path) -> None:
             apart = (a.max(axis=0) < b.min(axis=0)) | (b.max(axis=0) < a.min(axis=0))
             assert apart.any(), (i, j)
     screenshot(browser, "layout-boxes.png")
+
+
+def test_a_geographic_map_keeps_the_compass_on_screen(browser: Any, tmp_path: Path) -> None:
+    G = places()
+    path = network_map(G, tmp_path / "places.html", title="Sightings", max_nodes=None)
+    open_map(browser, path.as_uri())
+    nodes = assert_readable(browser, G.number_of_nodes())
+    index = browser.execute_script("return netintel.data.nodes.id")
+    at = {index[int(k)]: v[:2] for k, v in nodes.items()}
+    assert at["Milan"][1] < at["Rome"][1] < at["Palermo"][1]  # north up, on screen
+    assert at["Turin"][0] < at["Venice"][0] < at["Bari"][0]
+    assert min(at[x][1] for x in ("X1", "X2", "X3")) > max(at[c][1] for c in CITIES)
+    screenshot(browser, "layout-geo.png")

@@ -72,3 +72,5 @@ def test_map_of_transfers_is_hierarchical_unless_told(
     assert not any(n.startswith("Layout:") for n in _page(force)["notes"])
     bad = run(cli, ["map", "--layout", "radial", "--out", str(tmp_path / "x.html")], env=env)
     assert bad.exit_code == 2 and "'radial' is not one of" in bad.stderr
+    geo = run(cli, ["map", "--layout", "geo", "--out", str(tmp_path / "x.html")], env=env)
+    assert geo.exit_code == 2 and "'geo' is not one of" in geo.stderr  # Python only

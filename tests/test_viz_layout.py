@@ -10,10 +10,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pytest
-from layout_graphs import CHAINS, path_of_communities, shapes, transfer_chains
+from layout_graphs import CHAINS, CITIES, path_of_communities, places, shapes, transfer_chains
 
 from netintel.viz import layout, map_html
-from netintel.viz.layout import ASPECT, SNAKE_MIN, boxes_arrays, hierarchical_arrays
+from netintel.viz.layout import ASPECT, SNAKE_MIN, boxes_arrays, geo_arrays, hierarchical_arrays
 
 
 def payload(page: str) -> dict[str, Any]:
@@ -201,3 +201,43 @@ def test_boxes_are_chosen_for_call_projections_with_communities() -> None:
     assert not any(overlap(parts[i], parts[j]) for i in range(4) for j in range(i + 1, 4))
     plain = payload(map_html(G, max_nodes=None))  # no communities: force
     assert not any(n.startswith("Layout:") for n in plain["notes"])
+
+
+# ------------------------------------------------------------------ geographic
+
+
+def test_geo_keeps_the_compass_and_puts_people_beside_their_places() -> None:
+    G = places()
+    page = map_html(G, max_nodes=None)  # auto: half the nodes have coordinates
+    assert any(n.startswith("Layout: places by latitude") for n in payload(page)["notes"])
+    at = {k: np.array(v) for k, v in positions(page).items()}
+    north_to_south = ["Milan", "Florence", "Rome", "Naples", "Reggio Calabria"]
+    assert all(at[a][1] < at[b][1] for a, b in itertools.pairwise(north_to_south))
+    west_to_east = ["Turin", "Milan", "Bologna", "Venice"]
+    assert all(at[a][0] < at[b][0] for a, b in itertools.pairwise(west_to_east))
+    # each person is nearer the place they were seen than any other city
+    for city in CITIES:
+        if city in ("Turin", "Rome"):
+            continue  # seen in two places: between them
+        d = {c: np.linalg.norm(at[f"P-{city}"] - at[c]) for c in CITIES}
+        assert min(d, key=d.__getitem__) == city, (city, d)
+    # no two nodes closer than the grid (Rome and its towers share coordinates)
+    pts = np.array(list(at.values()))
+    gaps = np.hypot(*(pts[:, None] - pts[None]).transpose(2, 0, 1))[np.triu_indices(len(pts), 1)]
+    assert gaps.min() >= 60 - 1e-6
+    # the people seen nowhere are below every place
+    placed_y = max(at[c][1] for c in CITIES)
+    assert min(at[x][1] for x in ("X1", "X2", "X3")) > placed_y
+    assert positions(map_html(G, max_nodes=None)) == positions(page)  # deterministic
+
+
+def test_geo_is_chosen_only_with_enough_places_and_refused_without() -> None:
+    G = places()
+    G.remove_nodes_from([c for c in CITIES if c not in ("Rome", "Milan")])  # 5 of 21
+    notes = payload(map_html(G, max_nodes=None))["notes"]
+    assert not any(n.startswith("Layout: places") for n in notes)
+    assert any(n.startswith("Layout: places") for n in payload(map_html(G, layout="geo"))["notes"])
+    with pytest.raises(ValueError, match="layout 'geo' needs nodes with lat and lon; none of"):
+        map_html(nx.path_graph(3), layout="geo")
+    with pytest.raises(ValueError, match="no node has a latitude"):
+        geo_arrays(np.array([np.nan]), np.array([1.0]), np.zeros(0), np.zeros(0))

@@ -18,7 +18,7 @@ ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import networkx as nx  # noqa: E402
-from layout_graphs import path_of_communities, shapes, transfer_chains  # noqa: E402
+from layout_graphs import path_of_communities, places, shapes, transfer_chains  # noqa: E402
 
 from netintel.viz import network_map  # noqa: E402
 from netintel.viz.browser import chromium  # noqa: E402
@@ -45,6 +45,7 @@ def _maps(folder: Path) -> dict[str, Path]:
         "map-overview-row.png": network_map(
             row, folder / "row.html", communities=member, max_nodes=50, title="overview"
         ),
+        "map-geo.png": network_map(places(), folder / "places.html", title="Sightings (geo)"),
     }
 
 

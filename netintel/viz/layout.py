@@ -6,7 +6,8 @@ scaled so that linked nodes sit about ``spacing`` pixels apart, and the
 components are packed in rows, largest first; a path longer than :data:`SNAKE_MIN` (a
 chain) is folded in rows instead. The same graph and seed give the same positions.
 :func:`hierarchical_arrays` lays out transfer chains left to right in time, and
-:func:`boxes_arrays` each community in a box of its own (``docs/maps.md``).
+:func:`boxes_arrays` each community in a box of its own, and :func:`geo_arrays` places by
+their latitude and longitude (``docs/maps.md``).
 
 >>> import networkx as nx
 >>> pos = layout(nx.path_graph(3), seed=1)
@@ -24,6 +25,7 @@ import networkx as nx
 import numpy as np
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from netintel.algorithms.results import canonical_nodes, igraph_seeded
 
@@ -33,6 +35,7 @@ __all__ = [
     "LAYOUT_ENGINES",
     "SNAKE_MIN",
     "boxes_arrays",
+    "geo_arrays",
     "hierarchical_arrays",
     "layout",
     "layout_arrays",
@@ -464,3 +467,144 @@ def boxes_arrays(
         )
         boxes.append((len(members), members, pos - pos.min(axis=0)))
     return _pack(boxes, n, spacing)
+
+
+def _free_cell(
+    taken: set[tuple[int, int]], x: float, y: float, cell: tuple[float, float]
+) -> tuple[int, int]:
+    """The free grid cell (``cell`` wide and high) nearest the point (x, y): rings of cells
+    outwards, the nearest free one of the first ring that has one (ties by cell order)."""
+    w, h = cell
+    cx, cy = round(x / w), round(y / h)
+    r = 0
+    while True:
+        ring = [
+            (cx + i, cy + j)
+            for i in range(-r, r + 1)
+            for j in range(-r, r + 1)
+            if max(abs(i), abs(j)) == r and (cx + i, cy + j) not in taken
+        ]
+        if ring:
+            return min(ring, key=lambda c: ((c[0] * w - x) ** 2 + (c[1] * h - y) ** 2, c))
+        r += 1
+
+
+def geo_arrays(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    *,
+    seed: int = 0,
+    engine: str = "auto",
+    spacing: float = 60.0,
+) -> np.ndarray:
+    """Geographic positions (``n`` x 2, pixels): places by latitude and longitude.
+
+    Nodes with a latitude and longitude are projected equirectangularly about their mean
+    latitude, north up (no map tiles, so nothing is fetched), scaled so that neighbouring
+    places are typically two ``spacing`` cells apart (the median distance to the nearest
+    other place), and the places spread over 8 to 40 cells (more for many places), so
+    far-off places do not push the rest into a corner. Nodes without one
+    (people, phones) go beside the places they link to: the mean position of their
+    placed neighbours, then of those placed in turn, hop by hop. Every node then takes the
+    free cell nearest its point of a grid ``2 * spacing`` wide and ``spacing`` high (room
+    for a label), so no two nodes overlap, and places
+    that share coordinates sit side by side. Components with no place at all are laid out
+    by :func:`layout_arrays` in a block below the map.
+
+    Parameters
+    ----------
+    lat, lon : numpy.ndarray
+        Per node its latitude and longitude in degrees; NaN where it has none.
+    src, dst : numpy.ndarray
+        The edges' end node indices.
+    seed : int, default 0
+        Seed of the layout of the components with no place.
+    engine : {"auto", "igraph", "networkx"}, default "auto"
+        The layout library of the components with no place.
+    spacing : float, default 60.0
+        The grid's cell height in pixels (half its width): the least distance between two
+        nodes.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` x 2 float positions.
+
+    Raises
+    ------
+    ValueError
+        When no node has both a latitude and a longitude, or the arrays differ in length.
+
+    Examples
+    --------
+    >>> lat = np.array([41.9, 45.46, np.nan])  # Rome, Milan, and someone linked to Rome
+    >>> lon = np.array([12.5, 9.19, np.nan])
+    >>> pos = geo_arrays(lat, lon, np.array([2]), np.array([0]))
+    >>> bool(pos[1, 1] < pos[0, 1]), bool(pos[1, 0] < pos[0, 0])  # Milan: north, west
+    (True, True)
+    >>> bool(np.linalg.norm(pos[2] - pos[0]) < np.linalg.norm(pos[2] - pos[1]))
+    True
+    """
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    if lat.shape != lon.shape:
+        raise ValueError(f"lat and lon differ in length ({len(lat)} and {len(lon)})")
+    n = len(lat)
+    placed = ~(np.isnan(lat) | np.isnan(lon))
+    if n and not placed.any():
+        raise ValueError(f"no node has a latitude and longitude (of {n} nodes)")
+    out = np.zeros((n, 2))
+    if n == 0:
+        return out
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    phi = np.radians(lat[placed])
+    x = np.radians(lon[placed]) * np.cos(phi.mean())
+    y = -phi
+    extent = max(float(np.ptp(x)), float(np.ptp(y)))
+    distinct = np.unique(np.column_stack([x, y]), axis=0)
+    scale = 1.0
+    if extent > 0:  # at least 8 cells wide; typical neighbouring places 2 cells apart
+        near = cKDTree(distinct).query(distinct, k=2)[0][:, 1]
+        wide = spacing * max(8.0, 2.0 * np.sqrt(len(distinct))) / extent
+        cap = spacing * max(40.0, 8.0 * np.sqrt(len(distinct))) / extent
+        scale = min(max(wide, 2.0 * spacing / float(np.median(near))), max(wide, cap))
+    point = np.full((n, 2), np.nan)
+    point[placed, 0] = (x - x.min()) * scale
+    point[placed, 1] = (y - y.min()) * scale
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+        if a != b:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+    taken: set[tuple[int, int]] = set()
+    cell = (2.0 * spacing, spacing)  # twice as wide as high: room for the labels
+    level = np.flatnonzero(placed).tolist()
+    reached = placed.copy()
+    while level:
+        for v in level:
+            c = _free_cell(taken, point[v, 0], point[v, 1], cell)
+            taken.add(c)
+            out[v] = (c[0] * cell[0], c[1] * cell[1])
+        level = sorted({m for v in level for m in neighbours[v] if not reached[m]})
+        for m in level:  # the mean of where its neighbours reached one hop before are drawn
+            point[m] = np.mean([out[v] for v in neighbours[m] if reached[v]], axis=0)
+        reached[level] = True
+    rest = np.flatnonzero(~reached)
+    if len(rest):  # components with no place: below the map
+        local = np.full(n, -1, dtype=np.int64)
+        local[rest] = np.arange(len(rest))
+        keep = (local[src] >= 0) & (local[dst] >= 0)
+        pos = layout_arrays(
+            len(rest),
+            local[src[keep]],
+            local[dst[keep]],
+            seed=seed,
+            engine=engine,
+            spacing=spacing,
+        )
+        top = out[reached, 1].max() + 3 * spacing
+        out[rest] = pos - pos.min(axis=0) + (out[reached, 0].min(), top)
+    return out

@@ -21,7 +21,7 @@ import numpy as np
 from netintel.localtime import format_local
 from netintel.outfiles import write_text
 from netintel.schema import NODES
-from netintel.viz.layout import boxes_arrays, hierarchical_arrays, layout_arrays
+from netintel.viz.layout import boxes_arrays, geo_arrays, hierarchical_arrays, layout_arrays
 from netintel.viz.model import (
     RECORD_TIME_KEYS,
     CommunitiesLike,
@@ -51,7 +51,9 @@ __all__ = [
 #: Above this many nodes a map opens on an overview with one node per community.
 DEFAULT_MAX_NODES = 5000
 #: Layouts a map can have; ``"auto"`` picks one from the graph (see :func:`network_map`).
-LAYOUTS = ("auto", "force", "hierarchical", "boxes")
+LAYOUTS = ("auto", "force", "hierarchical", "boxes", "geo")
+#: Node attributes read as a place's latitude and longitude (the geographic layout).
+GEO_KEYS = ("lat", "lon")
 #: Edge attributes read, in this order, as the time of a link (hierarchical layout).
 EDGE_TIME_KEYS = ("first_transfer", *RECORD_TIME_KEYS)
 #: Projections whose maps are hierarchical, and those whose communities get boxes.
@@ -223,10 +225,30 @@ def _highlights(highlight: Any, view: GraphView) -> list[int]:
     return [i for i, n in enumerate(view.nodes) if n.node in wanted]
 
 
+def _coordinates(G: nx.Graph, view: GraphView) -> tuple[np.ndarray, np.ndarray]:
+    """Per node of the view its latitude and longitude (NaN where it has none, or a value
+    that is not a number in range)."""
+    lat = np.full(len(view.nodes), np.nan)
+    lon = np.full(len(view.nodes), np.nan)
+    for i, n in enumerate(view.nodes):
+        data = G.nodes[n.node]
+        a, b = (data.get(k) for k in GEO_KEYS)
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
+        if numbers and -90 <= a <= 90 and -180 <= b <= 180:
+            lat[i], lon[i] = a, b
+    return lat, lon
+
+
 def _chosen_layout(G: nx.Graph, view: GraphView, kind: str, communities: Any) -> str:
     """The layout ``"auto"`` stands for: hierarchical for transfers (the ``transfers``
-    projection, or every link a ``TRANSFER``), boxes for a call network with communities,
-    else force-directed."""
+    projection, or every link a ``TRANSFER``), geographic when at least half the nodes
+    (two or more) have a latitude and longitude, boxes for a call network with
+    communities, else force-directed."""
+    if kind == "geo" and not (~np.isnan(_coordinates(G, view)[0])).any():
+        raise ValueError(
+            f"layout 'geo' needs nodes with {' and '.join(GEO_KEYS)}; none of the "
+            f"{len(view.nodes)} nodes has them"
+        )
     if kind != "auto":
         return kind
     projection = G.graph.get("projection")
@@ -234,6 +256,9 @@ def _chosen_layout(G: nx.Graph, view: GraphView, kind: str, communities: Any) ->
     transfers = bool(types) and all(str(t).startswith("TRANSFER") for t in types)
     if projection in _TIMED_PROJECTIONS or transfers:
         return "hierarchical"
+    located = int((~np.isnan(_coordinates(G, view)[0])).sum())
+    if located >= 2 and 2 * located >= len(view.nodes):
+        return "geo"
     if projection in _CALL_PROJECTIONS and communities is not None:
         return "boxes"
     return "force"
@@ -293,6 +318,8 @@ def _positions_for(
         return np.array([positions[v.node] for v in view.nodes], dtype=float).reshape(n, 2)
     src = np.array([e.u for e in view.edges], dtype=np.int64)
     dst = np.array([e.v for e in view.edges], dtype=np.int64)
+    if kind == "geo":  # one geography: a community's drill-down shows its part of it
+        return geo_arrays(*_coordinates(G, view), src, dst, seed=seed, engine=engine)
     if kind == "hierarchical":
         tsrc, tdst, when = _timed_links(G, view)
         if groups is None:
@@ -637,6 +664,8 @@ _LAYOUT_NOTES = {
     "hierarchical": "Layout: left to right in time (the time of each person's first link in); "
     "parallel chains in rows.",
     "boxes": "Layout: each community in a box of its own.",
+    "geo": "Layout: places by latitude and longitude (north up, no map tiles); people and "
+    "others beside the places they link to, those linked to no place below.",
 }
 
 
@@ -799,7 +828,7 @@ def network_map(
         Schema label of nodes that carry none (e.g. ``"Phone"`` for a call graph).
     positions : mapping node -> (x, y), optional
         Positions in pixels; computed by :func:`netintel.viz.layout` otherwise.
-    layout : {"auto", "force", "hierarchical", "boxes"}
+    layout : {"auto", "force", "hierarchical", "boxes", "geo"}
         ``"force"``: force-directed (:func:`netintel.viz.layout`; long chains folded in
         rows); ``"hierarchical"``: left to right in time
         (:func:`netintel.viz.layout.hierarchical_arrays`, times from the links'
@@ -807,7 +836,9 @@ def network_map(
         (:func:`netintel.viz.layout.boxes_arrays`). ``"auto"`` (default) is hierarchical
         for transfers (the ``transfers`` projection, or every link a ``TRANSFER``), boxes
         for the ``person_calls`` and ``phone_calls`` projections with communities, else
-        force.
+        force. ``"geo"``: places by their ``lat`` and ``lon`` attributes, the others
+        beside the places they link to (:func:`netintel.viz.layout.geo_arrays`); ``"auto"``
+        takes it when at least half the nodes (two or more) have both.
     layout_engine : {"auto", "igraph", "networkx"}
     seed : int
         Seed of the layout (and of the overview's communities when computed); default 0.
