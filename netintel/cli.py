@@ -1756,19 +1756,43 @@ def inv_sim_swaps(min_shared: int, min_score: float, out: Path | None) -> None:
 @click.option("--people", is_flag=True, help="Pairs of people (sightings) instead of phones.")
 @click.option("--window", type=DURATION, default="1h", show_default=True)
 @_whole("--min-meetings", 1)
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an HTML map of who met where: the places by latitude and longitude, "
+    "each of the pairs beside the places they were observed at.",
+)
 @_out
 @_boundary
-def inv_colocation(people: bool, window: str, min_meetings: int, out: Path | None) -> None:
+def inv_colocation(
+    people: bool, window: str, min_meetings: int, map_path: Path | None, out: Path | None
+) -> None:
     """Pairs on the same tower (or seen at the same place) within a time window.
 
     \b
     Example:
       netintel investigate colocation --people --window 30min --min-meetings 2
+      netintel investigate colocation --people --map out/met.html
     """
     from netintel.investigate import readers
 
     by = "person" if people else "phone"
-    _emit(_investigate(readers.colocation_of, by=by, window=window, min_meetings=min_meetings), out)
+    with _session() as db:
+        result = readers.colocation_of(
+            db.driver, by=by, window=window, min_meetings=min_meetings, database=db.database
+        )
+        _emit(result, out)
+        if map_path is None:
+            return
+        from netintel.viz import network_map
+
+        G = readers.colocation_network_of(db.driver, result, by=by, database=db.database)
+        placed = any(d.get("lat") is not None for _, d in G.nodes(data=True))
+        written = network_map(
+            G, map_path, title="Who met where", layout="geo" if placed else "auto"
+        )
+        click.echo(f"map of {len(result.table)} pairs at their places: {written}")
 
 
 @investigate.command("aliases")

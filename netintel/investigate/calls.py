@@ -62,6 +62,7 @@ __all__ = [
     "call_burst",
     "call_chains",
     "colocation",
+    "colocation_network",
     "common_contacts",
     "contact_hops",
     "contact_profile",
@@ -1151,6 +1152,125 @@ def tower_observations(calls: pd.DataFrame) -> pd.DataFrame:
             "source_row": made["source_row"].to_numpy(),
         }
     )
+
+
+#: The relationship an observation of each kind stands for on a colocation map.
+_OBSERVED = {"sighting": "SEEN_AT", "call": "CALLED_FROM"}
+
+
+def colocation_network(
+    result: TableResult,
+    observations: pd.DataFrame,
+    places: pd.DataFrame | None = None,
+    *,
+    label: str = "Person",
+    names: Mapping[str, str] | None = None,
+    max_records: int = 50,
+) -> Any:
+    """Who met where, as a graph to map: the pairs of a :func:`colocation` result, the
+    places they met at, and the observations that put each of them there.
+
+    Each pair is a ``MET`` link (``weight`` its meetings, ``first``, ``last``, its
+    evidence as ``records``). Each of its two members is linked to each place the pair
+    met at by the member's observations there: ``SEEN_AT`` (sightings) or
+    ``CALLED_FROM`` (calls through a tower), ``weight`` how many, with their records
+    (file, row, time; at most ``max_records``, ``record_count`` all of them). Places are
+    ``Location`` nodes with the ``name``, ``kind``, ``lat`` and ``lon`` of ``places``, so
+    a map of the graph can lay them out by latitude and longitude (``layout="geo"``).
+
+    Parameters
+    ----------
+    result : TableResult
+        A :func:`colocation` result.
+    observations : DataFrame
+        The observations it was computed from (``entity, place, at`` and optionally
+        ``kind, id, source, source_row``).
+    places : DataFrame, optional
+        ``location_id`` and any of ``name, kind, lat, lon, region`` per place.
+    label : str, default "Person"
+        The label of the entities (``"Phone"`` for phones on towers).
+    names : mapping, optional
+        An entity's name by its id.
+    max_records : int, default 50
+        The most records a link carries.
+
+    Returns
+    -------
+    networkx.Graph
+        The entities, the places and their links.
+
+    Examples
+    --------
+    >>> seen = pd.DataFrame({"entity": ["A", "B", "C"], "place": ["L1", "L1", "L2"],
+    ...     "at": ["2024-01-01T10:00Z", "2024-01-01T10:30Z", "2024-01-01T10:00Z"],
+    ...     "kind": "sighting", "source": "seen.csv", "source_row": [2, 3, 4]})
+    >>> places = pd.DataFrame({"location_id": ["L1"], "name": ["Harbour"], "lat": [41.9],
+    ...     "lon": [12.5]})
+    >>> G = colocation_network(colocation(seen), seen, places)
+    >>> sorted(G.edges(data="type"))
+    [('A', 'B', 'MET'), ('A', 'L1', 'SEEN_AT'), ('B', 'L1', 'SEEN_AT')]
+    >>> G.nodes["L1"]["name"], G.nodes["L1"]["lat"], G["B"]["L1"]["records"][0]["source_row"]
+    ('Harbour', 41.9, 3)
+    """
+    import networkx as nx
+
+    table = result.table
+    G = nx.Graph()
+    info: dict[str, dict[str, Any]] = {}
+    if places is not None and len(places):
+        keep = [c for c in ("name", "kind", "lat", "lon", "region") if c in places]
+        for found in places.to_dict("records"):
+            facts = {k: found[k] for k in keep if found[k] is not None and not pd.isna(found[k])}
+            info[str(found["location_id"])] = facts
+    obs = observations.assign(
+        entity=observations["entity"].astype(str), place=observations["place"].astype(str)
+    )
+    obs["at"] = pd.to_datetime(obs["at"], utc=True)
+    for c in ("kind", "source", "source_row"):
+        if c not in obs:
+            obs[c] = None
+    met: set[tuple[str, str]] = set()
+    for pair in table.to_dict("records"):
+        a, b, evidence = str(pair["a"]), str(pair["b"]), pair["evidence"]
+        for who in (a, b):
+            name = (names or {}).get(who)
+            G.add_node(who, label=label, **({"name": name} if name else {}))
+        G.add_edge(
+            a,
+            b,
+            type="MET",
+            weight=int(pair["meetings"]),
+            first=pair["first"],
+            last=pair["last"],
+            records=[
+                {"kind": r.kind, "id": r.id, "source": r.source, "source_row": r.row}
+                for r in evidence[:max_records]
+            ],
+            record_count=len(evidence),
+        )
+        met.update((who, str(place)) for who in (a, b) for place in pair["places"])
+    for place in sorted({p for _, p in met}):
+        G.add_node(place, label="Location", **info.get(place, {}))
+    there = obs[[(e, p) in met for e, p in zip(obs["entity"], obs["place"], strict=True)]]
+    for (entity, where), grp in there.groupby(["entity", "place"], sort=True):
+        seen = grp.sort_values("at", kind="stable")
+        G.add_edge(
+            entity,
+            where,
+            type=_OBSERVED.get(str(seen["kind"].iloc[0]), "OBSERVED_AT"),
+            weight=len(seen),
+            records=[
+                {"source": src, "source_row": row, "at": at}
+                for src, row, at in zip(
+                    seen["source"][:max_records],
+                    seen["source_row"][:max_records],
+                    seen["at"][:max_records],
+                    strict=True,
+                )
+            ],
+            record_count=len(seen),
+        )
+    return G
 
 
 def colocation(

@@ -60,6 +60,7 @@ from netintel.investigate.calls import (
     call_burst,
     call_chains,
     colocation,
+    colocation_network,
     common_contacts,
     contact_hops,
     contact_profile,
@@ -88,6 +89,7 @@ __all__ = [
     "call_chains_of",
     "calls_of",
     "case_timezone",
+    "colocation_network_of",
     "colocation_of",
     "common_contacts_of",
     "contact_hops_of",
@@ -941,17 +943,81 @@ def colocation_of(
     TableResult
         As :func:`~netintel.investigate.colocation` returns it, times in ``tz``.
     """
-    if by == "phone":
-        calls = calls_of(driver, start=start, end=end, database=database)
-        observations = tower_observations(calls)
-    elif by == "person":
-        if start is not None or end is not None:
-            raise ValueError("start= and end= select calls: they go with by='phone'")
-        observations = _sightings(driver, database).assign(kind="sighting", id=None)
-    else:
-        raise ValueError(f"by must be 'phone' or 'person', not {by!r}")
+    observations = _observations(driver, by, start, end, database)
     result = colocation(observations, **options)
     return in_case_zone(result, driver, tz, database=database)
+
+
+def _observations(
+    driver: neo4j.Driver, by: str, start: Any, end: Any, database: str | None
+) -> pd.DataFrame:
+    """What :func:`colocation_of` compares: calls through towers, or sightings."""
+    if by == "phone":
+        calls = calls_of(driver, start=start, end=end, database=database)
+        return tower_observations(calls)
+    if by == "person":
+        if start is not None or end is not None:
+            raise ValueError("start= and end= select calls: they go with by='phone'")
+        return _sightings(driver, database).assign(kind="sighting", id=None)
+    raise ValueError(f"by must be 'phone' or 'person', not {by!r}")
+
+
+def colocation_network_of(
+    driver: neo4j.Driver,
+    result: TableResult,
+    *,
+    by: str = "phone",
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
+    tz: str | None = None,
+    database: str | None = None,
+) -> nx.Graph:
+    """Who met where (:func:`~netintel.investigate.colocation_network`), from Neo4j.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        The connection.
+    result : TableResult
+        A :func:`colocation_of` result.
+    by, start, end : as for :func:`colocation_of`
+        The observations ``result`` was computed from.
+    tz : str or None
+        The zone a map of the graph shows times in (the graph attribute ``timezone``;
+        None: the case's zone).
+    database : str or None
+        The database (None: the server's default).
+
+    Returns
+    -------
+    networkx.Graph
+        The pairs, the places they met at (with their names, kinds, latitudes and
+        longitudes) and the observations that put each of them there.
+    """
+    observations = _observations(driver, by, start, end, database)
+    table = result.table
+    places = sorted({p for row in table["places"] for p in row})
+    where = fetch_frame(
+        driver,
+        "locations_of",
+        ["location_id", "name", "kind", "lat", "lon", "region"],
+        database=database,
+        ids=places,
+    )
+    names: dict[str, str] = {}
+    if by == "person":
+        who = sorted(set(table["a"]) | set(table["b"]))
+        people = fetch_frame(
+            driver, "person_names", ["person_id", "name"], database=database, ids=who
+        )
+        names = {
+            str(k): str(v) for k, v in zip(people["person_id"], people["name"], strict=True) if v
+        }
+    G = colocation_network(
+        result, observations, where, label="Person" if by == "person" else "Phone", names=names
+    )
+    G.graph["timezone"] = _zone(driver, tz, database)
+    return G
 
 
 # -------------------------------------------------------------- chains and inference
