@@ -159,6 +159,14 @@ def test_the_path_tool_highlights_every_shortest_path_and_lists_the_hops(page: A
         link(page, "a", "b"),
     )
     assert colors == ["#e3e3e3", "#e8e8e8", "#d62728"]
+    look = js(
+        page,
+        "var n = netintel.nodes.get(arguments[0]), e = netintel.edges.get(arguments[1]);"
+        "return [n.color.border, e.width > netintel.data.edges.width[arguments[1]]]",
+        idx(page, "a"),
+        link(page, "a", "b"),
+    )
+    assert look == ["#d62728", True]  # a red border, a wider red link
     from selenium.webdriver.common.action_chains import ActionChains
 
     canvas = page.find_element("css selector", "#ni-net canvas")
@@ -167,7 +175,11 @@ def test_the_path_tool_highlights_every_shortest_path_and_lists_the_hops(page: A
     ).perform()
     time.sleep(0.4)  # no hover, no tooltip
     screenshot(page, "surface-path.png")
-    # undo: the highlight goes, every node and link as before
+    # the path button again clears it; undo brings it back; undo again: as before
+    page.find_element("id", "ni-path").click()
+    assert state(page) == before
+    js(page, "netintel.undo()")
+    assert state(page)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
     js(page, "netintel.undo()")
     assert state(page) == before
     assert severe_logs(page) == []
@@ -318,13 +330,15 @@ def test_save_reposition_load_and_malformed(page: Any, tmp_path: Path) -> None:
     assert state(page)["pinned"] == ["c"]
     js(page, "netintel.undo()")  # undo load: the moved positions, c unpinned
     assert positions(page)["a"] == [0.0, 0.0] and state(page)["pinned"] == []
-    # malformed files: a message, no exception
+    # malformed files: a message, no exception, nothing moved
+    moved = positions(page)
     for text in ("{not json", "[1, 2]", '{"version": 2, "nodes": {}}'):
         assert js(page, "return netintel.loadPositions(arguments[0])", text) is False
         assert str(js(page, "return netintel.message")).startswith("not a positions file")
     assert js(page, "return netintel.message") == (
         "not a positions file (expected JSON {version: 1, nodes: {id: {x, y, pinned}}})"
     )
+    assert positions(page) == moved
     assert severe_logs(page) == []
 
 
@@ -346,3 +360,30 @@ def test_the_png_button_gives_a_png_of_the_canvas(page: Any) -> None:
     assert img.getpixel((1, 1)) == (255, 255, 255)  # white background, not transparent
     assert len(img.getcolors(maxcolors=1 << 24) or []) > 2  # the network is drawn on it
     assert js(page, "return netintel.message") == f"PNG saved: {width} \u00d7 {height} pixels"
+
+
+def test_a_directed_map_follows_the_arrows(browser: Any, tmp_path: Path) -> None:
+    G = nx.DiGraph()
+    G.add_edge("a", "b", type="CALLED")
+    G.add_edge("c", "b", type="CALLED")
+    open_map(browser, Path(network_map(G, tmp_path / "directed.html")).as_uri())
+    a, b, c = (idx(browser, v) for v in "abc")
+    js(browser, "netintel.findPath(arguments[0], arguments[1])", a, b)
+    assert js(browser, "return netintel.evidence.summary") == "1 shortest path, 1 hop"
+    js(browser, "netintel.findPath(arguments[0], arguments[1])", a, c)
+    assert js(browser, "return netintel.evidence.summary") == (
+        "no path between a and c over the links shown"
+    )
+
+
+def test_a_hidden_node_stays_hidden_through_the_timeline(browser: Any, tmp_path: Path) -> None:
+    from tests.timeline_graphs import timed_calls
+
+    open_map(browser, Path(network_map(timed_calls(), tmp_path / "t.html")).as_uri())
+    js(browser, "netintel.hide([arguments[0]])", idx(browser, "b"))
+    browser.execute_script("netintel.setTimeSteps(300, 600)")
+    assert "b" in state(browser)["hidden"]
+    browser.find_element("id", "ni-tl-reset").click()
+    assert state(browser)["hidden"] == ["b"]
+    js(browser, "netintel.showHidden()")
+    assert state(browser)["hidden"] == []
