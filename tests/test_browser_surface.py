@@ -387,3 +387,33 @@ def test_a_hidden_node_stays_hidden_through_the_timeline(browser: Any, tmp_path:
     assert state(browser)["hidden"] == ["b"]
     js(browser, "netintel.showHidden()")
     assert state(browser)["hidden"] == []
+
+
+def test_the_tools_keep_to_the_community_on_screen(browser: Any, tmp_path: Path) -> None:
+    """Undo after opening another community changes the state, never adds its nodes."""
+    from netintel.algorithms import louvain
+    from tests.test_browser import gangs
+
+    G = gangs(n_gangs=3, size=20)
+    comm = louvain(G, seed=2)
+    open_map(browser, network_map(G, tmp_path / "o.html", communities=comm, max_nodes=30).as_uri())
+
+    def view(k: int) -> None:
+        js(browser, "location.hash = arguments[0]", f"community-{k}")
+        for _ in range(100):
+            if js(browser, "return netintel.view") == k:
+                return
+            time.sleep(0.05)
+
+    view(0)
+    first = js(browser, "return netintel.nodes.getIds()")
+    js(browser, "netintel.pin([arguments[0]])", first[0])
+    js(browser, "netintel.hide([arguments[0]])", first[1])
+    assert counts(browser)["visible"] == len(first) - 1
+    view(1)
+    n = counts(browser)["nodes"]
+    js(browser, "netintel.undo(); netintel.undo()")
+    assert counts(browser)["nodes"] == n == len(comm.communities[1])
+    view(0)
+    assert state(browser)["hidden"] == [] and state(browser)["pinned"] == []
+    assert severe_logs(browser) == []

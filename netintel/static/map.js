@@ -554,10 +554,11 @@
     say("shown again: " + plural(ids.length, "node"));
   };
 
+  function present(i) { return nodes.get(i) !== null; }  // in the view (update would add it)
   function setPinned(ids, pin) {
     var pos = api.network.getPositions(ids);
     ids.forEach(function (i) { if (pin) pinned.add(i); else pinned.delete(i); });
-    nodes.update(ids.map(function (i) {
+    nodes.update(ids.filter(present).map(function (i) {
       var o = restyle(i);
       if (pos[i]) { o.x = pos[i].x; o.y = pos[i].y; }
       return o;
@@ -592,7 +593,7 @@
     old.forEach(function (u) { folded.delete(u); });
     if (kids.length) collapsed.set(v, kids); else collapsed.delete(v);
     kids.forEach(function (u) { folded.add(u); });
-    nodes.update([restyle(v)]);
+    if (present(v)) nodes.update([restyle(v)]);
     applyFilter();
   }
   api.collapse = function (ids) {
