@@ -364,12 +364,15 @@ def test_the_png_button_gives_a_png_of_the_canvas(page: Any) -> None:
 
 def test_a_directed_map_follows_the_arrows(browser: Any, tmp_path: Path) -> None:
     G = nx.DiGraph()
+    G.add_node("b", name="<b>Ben</b>")  # text in the path panel, never markup
     G.add_edge("a", "b", type="CALLED")
     G.add_edge("c", "b", type="CALLED")
     open_map(browser, Path(network_map(G, tmp_path / "directed.html")).as_uri())
     a, b, c = (idx(browser, v) for v in "abc")
     js(browser, "netintel.findPath(arguments[0], arguments[1])", a, b)
     assert js(browser, "return netintel.evidence.summary") == "1 shortest path, 1 hop"
+    assert js(browser, "return netintel.evidence.title") == "Path: a \u2192 <b>Ben</b>"
+    assert js(browser, "return document.querySelectorAll('#ni-evidence b').length") == 0
     js(browser, "netintel.findPath(arguments[0], arguments[1])", a, c)
     assert js(browser, "return netintel.evidence.summary") == (
         "no path between a and c over the links shown"
