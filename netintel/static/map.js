@@ -3,22 +3,28 @@
   var D = JSON.parse(document.getElementById("netintel-data").textContent);
   var N = D.nodes, E = D.edges, SVG = "http://www.w3.org/2000/svg";
   var highlight = new Set(D.highlight), MARGIN = 30;
+  // work surface state, by node index: hidden by hand, pinned, folded into a collapsed node
+  var manualHidden = new Set(), pinned = new Set(), collapsed = new Map(), folded = new Set();
   var api = window.netintel = { data: D, ready: false, view: null, drawn: 0 };
 
   function nodeObject(i) {
     var t = D.types[N.type[i]], c = N.community[i];
     var fill = c >= 0 ? D.communities[c].color : t.color, hl = highlight.has(i);
-    return { id: i, label: N.label[i], title: N.title[i], x: N.x[i], y: N.y[i], shape: t.shape,
-      size: N.size[i], borderWidth: hl ? 5 : 2, nType: N.type[i], community: c,
-      color: { background: fill, border: hl ? "#000000" : t.color,
+    var pin = pinned.has(i), fold = collapsed.get(i);
+    return { id: i, label: N.label[i] + (fold ? " +" + fold.length : ""), title: N.title[i],
+      x: N.x[i], y: N.y[i], shape: t.shape,
+      size: N.size[i], borderWidth: hl ? 5 : pin ? 4 : 2, nType: N.type[i], community: c,
+      fixed: { x: pin, y: pin }, shapeProperties: { borderDashes: pin ? [4, 3] : false },
+      onPath: false,
+      color: { background: fill, border: hl ? "#000000" : pin ? "#c0392b" : t.color,
         highlight: { background: fill, border: "#000000" },
         hover: { background: fill, border: "#000000" } },
-      font: hl ? { size: 18, bold: true } : undefined };
+      font: hl ? { size: 18, bold: true, color: "#343434" } : { color: "#343434" } };
   }
   function edgeObject(k) {
     var r = D.relTypes[E.type[k]];
     return { id: k, from: E.from[k], to: E.to[k], width: E.width[k], title: E.title[k],
-      dashes: r.dashed, color: { color: r.color, highlight: "#000000", hover: r.color,
+      dashes: r.dashed, onPath: false, color: { color: r.color, highlight: "#000000", hover: r.color,
         opacity: 0.75 } };
   }
   function overviewNodes() {
@@ -133,7 +139,8 @@
     nodes.forEach(function (n) {
       // a node whose links are all out of the time range goes; one that has none stays
       var hide = (n.nType >= 0 && (hiddenTypes.has(n.nType) ||
-        (comm !== "" && String(n.community) !== comm))) || linked.get(n.id) === false;
+        (comm !== "" && String(n.community) !== comm))) || linked.get(n.id) === false ||
+        manualHidden.has(n.id) || folded.has(n.id);
       if (Boolean(n.hidden) !== hide) changes.push({ id: n.id, hidden: hide });
     });
     if (changes.length) nodes.update(changes);
@@ -444,6 +451,11 @@
     var P = document.getElementById("ni-evidence");
     P.replaceChildren();
     var h = document.createElement("h2"); h.textContent = title; P.appendChild(h);
+    recordTable(P, rows, total);
+    P.hidden = false;
+    api.evidence = { title: title, rows: rows, total: total };
+  }
+  function recordTable(P, rows, total) {
     var table = document.createElement("table"), head = document.createElement("tr");
     ["file", "row", "time", "values"].forEach(function (t) {
       var th = document.createElement("th"); th.textContent = t; head.appendChild(th);
@@ -461,8 +473,6 @@
     more.textContent = total > rows.length ? "\u2026 and " + (total - rows.length) + " more" :
       (rows.length ? "" : "no records");
     P.appendChild(more);
-    P.hidden = false;
-    api.evidence = { title: title, rows: rows, total: total };
   }
   function edgeTitle(k) {
     return N.label[E.from[k]] + (D.directed ? " \u2192 " : " \u2014 ") + N.label[E.to[k]];
@@ -481,10 +491,395 @@
   };
   network.on("click", function (p) {
     var P = document.getElementById("ni-evidence");
+    if (pathMode) { pathClick(p); return; }
     if (p.nodes.length && typeof p.nodes[0] === "number") api.showNode(p.nodes[0]);
     else if (p.edges.length && typeof p.edges[0] === "number") api.showEdge(p.edges[0]);
     else { P.hidden = true; api.evidence = null; }
   });
+  // ---- work surface: path tool, hide/show, pin, collapse/expand, undo, positions, PNG ----
+  var undoStack = [], pathMode = false, pathFirst = null, PATH_COLOR = "#d62728";
+  var DIM_NODE = "#e3e3e3", DIM_EDGE = "#e8e8e8", MAX_PATHS = 20, HOP_RECORDS = 5;
+  api.path = null;
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many || one + "s"); }
+  function say(text) { document.getElementById("ni-msg").textContent = text; api.message = text; }
+  function restyle(i) {  // the node's own look, where it is (its position is not reset)
+    var o = nodeObject(i); delete o.x; delete o.y; return o;
+  }
+  function done(label, undo) {
+    undoStack.push({ label: label, undo: undo });
+    document.getElementById("ni-undo").disabled = false;
+    showCount();
+  }
+  function undo() {
+    var a = undoStack.pop();
+    if (!a) { say("nothing to undo"); return; }
+    a.undo();
+    document.getElementById("ni-undo").disabled = !undoStack.length;
+    showCount();
+    say("undone: " + a.label);
+  }
+  api.undo = undo;
+  api.undoDepth = function () { return undoStack.length; };
+  function showCount() {
+    document.getElementById("ni-show").textContent = "show hidden (" + manualHidden.size + ")";
+  }
+  function selected() {
+    return api.network.getSelectedNodes().filter(function (i) { return typeof i === "number"; });
+  }
+  function shownNode(i) { var n = nodes.get(i); return Boolean(n) && !n.hidden; }
+  // the links the page shows: not hidden, both ends shown
+  function shownEdges() {
+    return edges.get().filter(function (e) {
+      return typeof e.id === "number" && !e.hidden && shownNode(e.from) && shownNode(e.to);
+    });
+  }
+
+  function setHidden(ids, hide) {
+    ids.forEach(function (i) { if (hide) manualHidden.add(i); else manualHidden.delete(i); });
+    applyFilter(); showCount();
+  }
+  api.hide = function (ids) {
+    ids = (ids || selected()).filter(function (i) { return !manualHidden.has(i) && shownNode(i); });
+    if (!ids.length) { say("select nodes to hide"); return; }
+    api.network.unselectAll();
+    setHidden(ids, true);
+    done("hide", function () { setHidden(ids, false); });
+    say("hidden: " + plural(ids.length, "node"));
+  };
+  api.showHidden = function () {
+    var ids = Array.from(manualHidden);
+    if (!ids.length) { say("nothing hidden"); return; }
+    setHidden(ids, false);
+    done("show hidden", function () { setHidden(ids, true); });
+    say("shown again: " + plural(ids.length, "node"));
+  };
+
+  function present(i) { return nodes.get(i) !== null; }  // in the view (update would add it)
+  function setPinned(ids, pin) {
+    var pos = api.network.getPositions(ids);
+    ids.forEach(function (i) { if (pin) pinned.add(i); else pinned.delete(i); });
+    nodes.update(ids.filter(present).map(function (i) {
+      var o = restyle(i);
+      if (pos[i]) { o.x = pos[i].x; o.y = pos[i].y; }
+      return o;
+    }));
+  }
+  api.pin = function (ids) {
+    ids = ids || selected();
+    if (!ids.length) { say("select nodes to pin or unpin"); return; }
+    var pin = !ids.every(function (i) { return pinned.has(i); }), was = ids.filter(function (i) {
+      return pinned.has(i);
+    });
+    setPinned(ids, pin);
+    done(pin ? "pin" : "unpin", function () { setPinned(ids, false); setPinned(was, true); });
+    say((pin ? "pinned: " : "unpinned: ") + plural(ids.length, "node"));
+  };
+
+  // collapse: the shown neighbours whose every shown link goes to the node fold into it
+  function leaves(v) {
+    var links = new Map();
+    shownEdges().forEach(function (e) {
+      [[e.from, e.to], [e.to, e.from]].forEach(function (p) {
+        if (!links.has(p[0])) links.set(p[0], new Set());
+        links.get(p[0]).add(p[1]);
+      });
+    });
+    return Array.from(links.get(v) || []).filter(function (u) {
+      return u !== v && links.get(u).size === 1;
+    }).sort(function (a, b) { return a - b; });
+  }
+  function setFold(v, kids) {
+    var old = collapsed.get(v) || [];
+    old.forEach(function (u) { folded.delete(u); });
+    if (kids.length) collapsed.set(v, kids); else collapsed.delete(v);
+    kids.forEach(function (u) { folded.add(u); });
+    if (present(v)) nodes.update([restyle(v)]);
+    applyFilter();
+  }
+  api.collapse = function (ids) {
+    ids = ids || selected();
+    var changed = [];
+    ids.forEach(function (v) {
+      var kids = leaves(v);
+      if (!kids.length) return;
+      var before = collapsed.get(v) || [];
+      setFold(v, before.concat(kids));
+      changed.push([v, before]);
+    });
+    if (!changed.length) { say("no leaf neighbours to collapse"); return; }
+    done("collapse", function () {
+      changed.slice().reverse().forEach(function (c) { setFold(c[0], c[1]); });
+    });
+    say("collapsed into " + plural(changed.length, "node"));
+  };
+  api.expand = function (ids) {
+    ids = (ids || selected()).filter(function (v) { return collapsed.has(v); });
+    if (!ids.length) { say("select a collapsed node (+N) to expand"); return; }
+    var before = ids.map(function (v) { return [v, collapsed.get(v)]; });
+    ids.forEach(function (v) { setFold(v, []); });
+    done("expand", function () { before.forEach(function (c) { setFold(c[0], c[1]); }); });
+    say("expanded " + plural(ids.length, "node"));
+  };
+  api.collapsedOf = function (v) { return (collapsed.get(v) || []).slice(); };
+
+  // path tool: every shortest path between two nodes over the links shown, along the arrows
+  // on a directed map; their nodes and links highlighted, the rest dimmed
+  function bfs(s, adj) {
+    var dist = new Map([[s, 0]]), queue = [s];
+    for (var q = 0; q < queue.length; q += 1) {
+      (adj.get(queue[q]) || []).forEach(function (x) {
+        if (!dist.has(x.to)) { dist.set(x.to, dist.get(queue[q]) + 1); queue.push(x.to); }
+      });
+    }
+    return dist;
+  }
+  function shortestPaths(a, b) {
+    var fwd = new Map(), back = new Map();
+    function add(m, u, v, k) { if (!m.has(u)) m.set(u, []); m.get(u).push({ to: v, edge: k }); }
+    shownEdges().forEach(function (e) {
+      add(fwd, e.from, e.to, e.id); add(back, e.to, e.from, e.id);
+      if (!D.directed) { add(fwd, e.to, e.from, e.id); add(back, e.from, e.to, e.id); }
+    });
+    var ds = bfs(a, fwd), dt = bfs(b, back);
+    if (!ds.has(b)) return null;
+    var d = ds.get(b), onN = new Set(), onE = new Set();
+    ds.forEach(function (x, v) { if (dt.has(v) && x + dt.get(v) === d) onN.add(v); });
+    function next(u) {  // the steps from u that stay on a shortest path
+      return (fwd.get(u) || []).filter(function (x) {
+        return ds.get(u) + 1 + (dt.has(x.to) ? dt.get(x.to) : Infinity) === d && onN.has(u);
+      });
+    }
+    var count = new Map();  // the number of shortest paths from a node to b
+    function paths(u) {
+      if (u === b) return 1;
+      if (count.has(u)) return count.get(u);
+      var n = 0;
+      next(u).forEach(function (x) { onE.add(x.edge); n += paths(x.to); });
+      count.set(u, n); return n;
+    }
+    var total = paths(a), listed = [];
+    (function walk(u, steps) {
+      if (listed.length >= MAX_PATHS) return;
+      if (u === b) { listed.push(steps.slice()); return; }
+      next(u).forEach(function (x) { steps.push(x); walk(x.to, steps); steps.pop(); });
+    })(a, []);
+    return { hops: d, total: total, nodes: onN, edges: onE, listed: listed };
+  }
+  function paint(path) {
+    var onN = path ? new Set(path.nodes) : null, onE = path ? new Set(path.edges) : null;
+    nodes.update(nodes.getIds().filter(function (i) { return typeof i === "number"; })
+      .map(function (i) {
+        var o = restyle(i);
+        if (onN && onN.has(i)) {
+          o.onPath = true; o.borderWidth = 5; o.color.border = PATH_COLOR;
+          o.font = { size: 18, bold: true, color: "#000000" };
+        } else if (onN) {
+          o.color = { background: DIM_NODE, border: "#cccccc",
+            highlight: { background: DIM_NODE, border: "#000000" } };
+          o.font = { color: "#bbbbbb" };
+        }
+        return o;
+      }));
+    edges.update(edges.getIds().filter(function (k) { return typeof k === "number"; })
+      .map(function (k) {
+        var o = edgeObject(k);
+        if (onE && onE.has(k)) {
+          o.onPath = true; o.width = E.width[k] + 4;
+          o.color = { color: PATH_COLOR, highlight: PATH_COLOR, hover: PATH_COLOR, opacity: 1 };
+        } else if (onE) {
+          o.color = { color: DIM_EDGE, highlight: "#000000", hover: DIM_EDGE, opacity: 1 };
+        }
+        return o;
+      }));
+  }
+  function setPath(path) { api.path = path; paint(path); }
+  function hopTitle(x, u) {
+    return N.label[u] + " \u2192 " + N.label[x.to] + " (" + plural(E.recordCount[x.edge], "record") +
+      ")";
+  }
+  function pathPanel(a, b, res) {
+    var P = document.getElementById("ni-evidence");
+    P.replaceChildren();
+    var h = document.createElement("h2");
+    h.textContent = "Path: " + N.label[a] + " \u2192 " + N.label[b]; P.appendChild(h);
+    var sum = document.createElement("div"); sum.className = "summary";
+    sum.textContent = res ? plural(res.total, "shortest path") + ", " + plural(res.hops, "hop")
+      : "no path between " + N.label[a] + " and " + N.label[b] + " over the links shown";
+    P.appendChild(sum);
+    P.hidden = false;
+    var hops = [];
+    if (!res) { api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops }; return; }
+    var list = document.createElement("div"); list.className = "paths";
+    res.listed.forEach(function (steps, j) {
+      var line = document.createElement("div"), names = [N.label[a]];
+      steps.forEach(function (x) { names.push(N.label[x.to]); });
+      line.textContent = (j + 1) + ". " + names.join(" \u2192 ");
+      list.appendChild(line);
+    });
+    if (res.total > res.listed.length) {
+      var rest = document.createElement("div"); rest.className = "more";
+      rest.textContent = "\u2026 and " + plural(res.total - res.listed.length, "more path") +
+        " not listed";
+      list.appendChild(rest);
+    }
+    P.appendChild(list);
+    var seen = new Set();
+    res.listed.forEach(function (steps) {
+      var u = a;
+      steps.forEach(function (x) {
+        if (!seen.has(x.edge)) {
+          seen.add(x.edge);
+          var t = document.createElement("h3"); t.textContent = hopTitle(x, u); P.appendChild(t);
+          var rows = E.records[x.edge].slice(0, HOP_RECORDS);
+          recordTable(P, rows, E.recordCount[x.edge]);
+          hops.push({ title: t.textContent, rows: rows });
+        }
+        u = x.to;
+      });
+    });
+    api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops,
+      paths: Array.prototype.map.call(list.children, function (c) { return c.textContent; }) };
+  }
+  api.findPath = function (a, b) {
+    var res = shortestPaths(a, b), before = api.path;
+    var path = res ? { from: a, to: b, nodes: Array.from(res.nodes).sort(function (x, y) {
+      return x - y; }), edges: Array.from(res.edges).sort(function (x, y) { return x - y; }),
+    total: res.total, hops: res.hops } : null;
+    api.network.unselectAll();  // the selection's black would hide the path's red
+    setPath(path);
+    pathPanel(a, b, res);
+    done("path", function () { setPath(before); });
+    say(res ? "path: " + plural(res.total, "shortest path") + ", " + plural(res.hops, "hop")
+      : "no path");
+    return path;
+  };
+  function setMode(on) {
+    pathMode = on; pathFirst = null;
+    var btn = document.getElementById("ni-path");
+    btn.setAttribute("aria-pressed", String(on));
+    if (on) say("path: click the first person");
+  }
+  function pathClick(p) {
+    if (!p.nodes.length || typeof p.nodes[0] !== "number") return;
+    if (pathFirst === null) {
+      pathFirst = p.nodes[0]; say("path: from " + N.label[pathFirst] + ", click the second person");
+      return;
+    }
+    var a = pathFirst; setMode(false);
+    api.findPath(a, p.nodes[0]);
+  }
+  api.clearPath = function () {
+    var before = api.path;
+    if (!before) return;
+    setPath(null);
+    done("clear path", function () { setPath(before); });
+  };
+
+  // positions: a JSON file {version: 1, nodes: {id: {x, y, pinned}}}, ids as in the data
+  var indexOf = new Map(N.id.map(function (id, i) { return [id, i]; }));
+  api.positionsJSON = function () {
+    var pos = api.network.getPositions(), out = {};
+    Object.keys(pos).forEach(function (i) {
+      var k = Number(i);
+      if (!isNaN(k) && N.id[k] !== undefined) {
+        out[N.id[k]] = { x: pos[i].x, y: pos[i].y, pinned: pinned.has(k) };
+      }
+    });
+    return JSON.stringify({ version: 1, nodes: out }, null, 1);
+  };
+  function download(href, name) {
+    var a = document.createElement("a"); a.href = href; a.download = name;
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+  function place(state) {  // state: index -> {x, y, pinned}
+    Object.keys(state).forEach(function (i) {
+      var k = Number(i), s = state[i];
+      if (pinned.has(k) !== s.pinned) setPinned([k], s.pinned);
+      api.network.moveNode(k, s.x, s.y);
+    });
+  }
+  function current(ids) {
+    var pos = api.network.getPositions(ids), st = {};
+    ids.forEach(function (k) {
+      if (pos[k]) st[k] = { x: pos[k].x, y: pos[k].y, pinned: pinned.has(k) };
+    });
+    return st;
+  }
+  api.loadPositions = function (text) {
+    var doc;
+    try { doc = JSON.parse(text); } catch (err) { doc = null; }
+    if (!doc || typeof doc !== "object" || doc.version !== 1 || !doc.nodes ||
+        typeof doc.nodes !== "object") {
+      say("not a positions file (expected JSON {version: 1, nodes: {id: {x, y, pinned}}})");
+      return false;
+    }
+    var state = {}, unknown = 0, bad = 0;
+    Object.keys(doc.nodes).forEach(function (id) {
+      var k = indexOf.get(id), s = doc.nodes[id];
+      if (k === undefined || nodes.get(k) === null) { unknown += 1; return; }
+      if (!s || typeof s.x !== "number" || typeof s.y !== "number" || !isFinite(s.x) ||
+          !isFinite(s.y)) { bad += 1; return; }
+      state[k] = { x: s.x, y: s.y, pinned: s.pinned === true };
+    });
+    var ids = Object.keys(state).map(Number), before = current(ids);
+    place(state);
+    done("load positions", function () { place(before); });
+    say("positions loaded: " + plural(ids.length, "node") +
+      (unknown ? ", " + plural(unknown, "unknown id") + " ignored" : "") +
+      (bad ? ", " + plural(bad, "entry", "entries") + " without numbers ignored" : ""));
+    return true;
+  };
+  api.png = function () {
+    var c = document.querySelector("#ni-net canvas"), out = document.createElement("canvas");
+    out.width = c.width; out.height = c.height;
+    var g = out.getContext("2d");
+    g.fillStyle = "#ffffff"; g.fillRect(0, 0, out.width, out.height); g.drawImage(c, 0, 0);
+    var url = out.toDataURL("image/png");
+    api.lastPng = url; api.lastPngSize = [out.width, out.height];
+    download(url, "netintel-map.png");
+    say("PNG saved: " + out.width + " \u00d7 " + out.height + " pixels");
+    return url;
+  };
+
+  (function tools() {
+    function on(id, fn) { document.getElementById(id).addEventListener("click", fn); }
+    on("ni-path", function () {
+      if (pathMode) { setMode(false); say(""); return; }
+      if (api.path) { api.clearPath(); say("path cleared"); return; }
+      setMode(true);
+    });
+    on("ni-hide", function () { api.hide(); });
+    on("ni-show", function () { api.showHidden(); });
+    on("ni-pin", function () { api.pin(); });
+    on("ni-collapse", function () { api.collapse(); });
+    on("ni-expand", function () { api.expand(); });
+    on("ni-undo", undo);
+    on("ni-save", function () {
+      var text = api.positionsJSON();
+      api.lastSave = text;
+      download("data:application/json;charset=utf-8," + encodeURIComponent(text),
+        "netintel-positions.json");
+      say("positions saved");
+    });
+    on("ni-png", function () { api.png(); });
+    var file = document.getElementById("ni-load");
+    file.addEventListener("change", function () {
+      var f = file.files[0];
+      if (!f) return;
+      var r = new FileReader();
+      r.onload = function () { api.loadPositions(String(r.result)); file.value = ""; };
+      r.onerror = function () { say("the file could not be read"); file.value = ""; };
+      r.readAsText(f);
+    });
+    document.addEventListener("keydown", function (ev) {
+      var t = ev.target && ev.target.tagName;
+      if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && (ev.key === "z" || ev.key === "Z") &&
+          t !== "INPUT" && t !== "SELECT" && t !== "TEXTAREA") {
+        ev.preventDefault(); undo();
+      }
+      if (ev.key === "Escape" && pathMode) { setMode(false); say(""); }
+    });
+  })();
   load(start, true);
   window.addEventListener("hashchange", function () { load(route(), false); });
 })();
