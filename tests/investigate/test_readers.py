@@ -22,6 +22,7 @@ OWN = {
     "call_chains_of": {"source", "target", "tz"},
     "call_burst_of": {"at"},
     "k_shortest_paths_of": {"source", "target", "max_hops", "tz"},
+    "colocation_network_of": {"result", "tz"},
 }
 
 
