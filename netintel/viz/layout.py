@@ -37,6 +37,7 @@ __all__ = [
     "boxes_arrays",
     "geo_arrays",
     "hierarchical_arrays",
+    "induced_edges",
     "layout",
     "layout_arrays",
 ]
@@ -398,6 +399,37 @@ def hierarchical_arrays(
     return _pack(boxes, n, spacing)
 
 
+def induced_edges(
+    n: int, members: np.ndarray, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges with both ends among ``members``, as indices into ``members``.
+
+    Parameters
+    ----------
+    n : int
+        The number of nodes.
+    members : numpy.ndarray
+        The nodes of the part (indices ``0 .. n-1``).
+    src, dst : numpy.ndarray
+        The edges' end node indices.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The kept edges' ends as positions in ``members``, and the mask of the edges kept.
+
+    Examples
+    --------
+    >>> a, b, keep = induced_edges(4, np.array([1, 3]), np.array([0, 1]), np.array([1, 3]))
+    >>> a.tolist(), b.tolist(), keep.tolist()
+    ([0], [1], [False, True])
+    """
+    local = np.full(n, -1, dtype=np.int64)
+    local[members] = np.arange(len(members))
+    keep = (local[src] >= 0) & (local[dst] >= 0)
+    return local[src[keep]], local[dst[keep]], keep
+
+
 def boxes_arrays(
     n: int,
     src: np.ndarray,
@@ -450,17 +482,14 @@ def boxes_arrays(
     groups = np.asarray(groups)
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
-    same = groups[src] == groups[dst] if len(src) else np.zeros(0, dtype=bool)
     boxes: list[tuple[int, np.ndarray, np.ndarray]] = []
     for i, c in enumerate(np.unique(groups)):
         members = np.flatnonzero(groups == c)
-        local = np.full(n, -1, dtype=np.int64)
-        local[members] = np.arange(len(members))
-        keep = same & (groups[src] == c)
+        a, b, _ = induced_edges(n, members, src, dst)
         pos = layout_arrays(
             len(members),
-            local[src[keep]],
-            local[dst[keep]],
+            a,
+            b,
             seed=seed + i,
             engine=engine,
             spacing=spacing,
@@ -594,13 +623,11 @@ def geo_arrays(
         reached[level] = True
     rest = np.flatnonzero(~reached)
     if len(rest):  # components with no place: below the map
-        local = np.full(n, -1, dtype=np.int64)
-        local[rest] = np.arange(len(rest))
-        keep = (local[src] >= 0) & (local[dst] >= 0)
+        a, b, _ = induced_edges(n, rest, src, dst)
         pos = layout_arrays(
             len(rest),
-            local[src[keep]],
-            local[dst[keep]],
+            a,
+            b,
             seed=seed,
             engine=engine,
             spacing=spacing,

@@ -21,7 +21,13 @@ import numpy as np
 from netintel.localtime import format_local
 from netintel.outfiles import write_text
 from netintel.schema import NODES
-from netintel.viz.layout import boxes_arrays, geo_arrays, hierarchical_arrays, layout_arrays
+from netintel.viz.layout import (
+    boxes_arrays,
+    geo_arrays,
+    hierarchical_arrays,
+    induced_edges,
+    layout_arrays,
+)
 from netintel.viz.model import (
     RECORD_TIME_KEYS,
     CommunitiesLike,
@@ -327,12 +333,8 @@ def _positions_for(
         out = np.zeros((n, 2))
         for c in np.unique(groups):
             members = np.flatnonzero(groups == c)
-            local = np.full(n, -1, dtype=np.int64)
-            local[members] = np.arange(len(members))
-            keep = (groups[tsrc] == c) & (groups[tdst] == c)
-            out[members] = hierarchical_arrays(
-                len(members), local[tsrc[keep]], local[tdst[keep]], when[keep]
-            )
+            a, b, keep = induced_edges(n, members, tsrc, tdst)
+            out[members] = hierarchical_arrays(len(members), a, b, when[keep])
         return out
     if groups is None:
         if kind == "boxes":
@@ -340,15 +342,10 @@ def _positions_for(
             return boxes_arrays(n, src, dst, comm, seed=seed, engine=engine)
         return layout_arrays(n, src, dst, seed=seed, engine=engine)
     out = np.zeros((n, 2))
-    same = groups[src] == groups[dst] if len(src) else np.zeros(0, dtype=bool)
     for c in np.unique(groups):
         members = np.flatnonzero(groups == c)
-        local = np.full(n, -1, dtype=np.int64)
-        local[members] = np.arange(len(members))
-        keep = same & (groups[src] == c)
-        out[members] = layout_arrays(
-            len(members), local[src[keep]], local[dst[keep]], seed=seed + int(c), engine=engine
-        )
+        a, b, _ = induced_edges(n, members, src, dst)
+        out[members] = layout_arrays(len(members), a, b, seed=seed + int(c), engine=engine)
     return out
 
 
