@@ -53,9 +53,28 @@ def test_cli_commands_record_one_event_each(
         ["export", "--projection", "person_calls", str(tmp_path / "n.graphml")], neo4j_env, home
     )
     assert export.exit_code == 0, export.output
+    html = tmp_path / "m.html"
+    mapped = _run(["map", "--projection", "person_calls", "--out", str(html)], neo4j_env, home)
+    assert mapped.exit_code == 0, mapped.output
+    detect = _run(
+        ["detect", "--seeds", "2", "--workers", "1", "--out", str(tmp_path / "d"), "-q", "--json"],
+        neo4j_env,
+        home,
+    )
+    assert detect.exit_code == 0, detect.output
+    assert "AuditEvent" not in summary.output  # bookkeeping of commands is not counted
     events = _events(home)
-    assert [e["what"] for e in events] == ["netintel ingest", "netintel summary", "netintel export"]
-    assert [e["seq"] for e in events] == [1, 2, 3]
+    assert [e["what"] for e in events] == [
+        "netintel ingest",
+        "netintel summary",
+        "netintel export",
+        "netintel map",
+        "netintel detect",
+    ]
+    assert [e["seq"] for e in events] == [1, 2, 3, 4, 5]
+    assert events[3]["count"] == events[2]["count"]  # the same projection's nodes
+    assert events[4]["count"] == len(json.loads(detect.stdout)["jobs"]) > 0
+    assert stat.S_IMODE((home / "audit.jsonl").stat().st_mode) == 0o600
     assert {e["user"] for e in events} == {getpass.getuser()}
     assert {e["status"] for e in events} == {"ok"}
     assert events[0]["count"] == json.loads(ingest.stdout)["rows_loaded"] > 0
@@ -69,7 +88,7 @@ def test_cli_commands_record_one_event_each(
     ).records
     on_disk = {e["seq"]: e["hash"] for e in _events(home)}
     assert held and all(on_disk[r["seq"]] == r["hash"] for r in held)
-    assert {r["seq"] for r in held} >= {1, 2, 3}
+    assert {r["seq"] for r in held} == {1, 2, 3, 4, 5}
 
 
 def test_failures_record_the_error_and_exit_code(
@@ -79,7 +98,11 @@ def test_failures_record_the_error_and_exit_code(
     for _ in range(2):
         result = _run(["investigate", "profile", "--person", name], neo4j_env, home)
         assert result.exit_code == 2, result.output
-    unreachable = _run(["summary"], {**neo4j_env, "NEO4J_URI": "bolt://127.0.0.1:1"}, home)
+    unreachable = _run(
+        ["--neo4j-user", "analyst-anna", "summary"],
+        {**neo4j_env, "NEO4J_URI": "bolt://127.0.0.1:1"},
+        home,
+    )
     assert unreachable.exit_code == 3
     first, second, third = _events(home)
     assert (first["status"], first["exit_code"]) == ("error", 2)
@@ -87,7 +110,7 @@ def test_failures_record_the_error_and_exit_code(
     assert (third["what"], third["status"], third["exit_code"]) == ("netintel summary", "error", 3)
     # a person given on the command line is never in the log in clear, hashed the same twice
     text = (home / "audit.jsonl").read_text()
-    assert name not in text and "Witness" not in text
+    assert name not in text and "Witness" not in text and "analyst-anna" not in text
     assert first["params"]["person"].startswith("hmac:")
     assert first["params"]["person"] == second["params"]["person"]
     # nor is the password of the environment
@@ -250,3 +273,16 @@ def test_the_log_lives_in_the_case_folder(home: Path) -> None:
     assert audit.log_path() == home / "audit.jsonl"
     assert audit.log_path("fraud-1") == home / "cases" / "fraud-1" / "audit.jsonl"
     assert os.environ["NETINTEL_HOME"] == str(home)
+
+
+def test_a_node_that_cannot_be_written_keeps_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "audit.jsonl"
+    with (
+        neo4j.GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "x")) as nowhere,
+        audit.audited("netintel.x", log=log, driver=nowhere) as rec,
+    ):
+        rec.count = 1
+    assert [e["count"] for e in audit.read_events(log)] == [1]
+    assert "not written to the database" in capsys.readouterr().err
