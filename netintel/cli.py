@@ -1720,6 +1720,7 @@ def _emit(result: Any, out: Path | None, limit: int = 40) -> None:
     """Print a result's table (or its JSON) and write it to ``out`` (.csv or .json)."""
     frame = result.to_frame() if hasattr(result, "to_frame") else None
     if frame is not None:
+        _count(len(frame))
         click.echo(frame.head(limit).to_string() if len(frame) else "(nothing found)")
         if len(frame) > limit:
             click.echo(f"... {len(frame) - limit} more rows (use --out to save them all)")

@@ -62,6 +62,9 @@ def test_cli_commands_record_one_event_each(
         home,
     )
     assert detect.exit_code == 0, detect.output
+    table = tmp_path / "burners.csv"
+    burners = _run(["investigate", "burners", "--out", str(table)], neo4j_env, home)
+    assert burners.exit_code == 0, burners.output
     assert "AuditEvent" not in summary.output  # bookkeeping of commands is not counted
     events = _events(home)
     assert [e["what"] for e in events] == [
@@ -70,8 +73,10 @@ def test_cli_commands_record_one_event_each(
         "netintel export",
         "netintel map",
         "netintel detect",
+        "netintel investigate burners",
     ]
-    assert [e["seq"] for e in events] == [1, 2, 3, 4, 5]
+    assert [e["seq"] for e in events] == [1, 2, 3, 4, 5, 6]
+    assert events[5]["count"] == len(table.read_text(encoding="utf-8-sig").splitlines()) - 1
     assert events[3]["count"] == events[2]["count"]  # the same projection's nodes
     assert events[4]["count"] == len(json.loads(detect.stdout)["jobs"]) > 0
     assert stat.S_IMODE((home / "audit.jsonl").stat().st_mode) == 0o600
@@ -88,7 +93,7 @@ def test_cli_commands_record_one_event_each(
     ).records
     on_disk = {e["seq"]: e["hash"] for e in _events(home)}
     assert held and all(on_disk[r["seq"]] == r["hash"] for r in held)
-    assert {r["seq"] for r in held} == {1, 2, 3, 4, 5}
+    assert {r["seq"] for r in held} == {1, 2, 3, 4, 5, 6}
 
 
 def test_failures_record_the_error_and_exit_code(
