@@ -95,19 +95,25 @@ def log_path(case: str | None = None) -> Path:
 
 
 def _key(log: Path) -> bytes:
-    """The log's secret HMAC key, created (mode 0600) on first use."""
+    """The log's secret HMAC key, created (mode 0600) on first use: written whole to a
+    temporary file, then linked into place, so another process never reads half a key."""
     path = log.parent / _KEY_NAME
-    log.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.is_file():
         return path.read_bytes().strip()
-    key = secrets.token_hex(32).encode()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{_KEY_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
-        out.write(key)
+        out.write(secrets.token_hex(32).encode())
         out.flush()
         os.fsync(out.fileno())
-    return key
+    try:
+        os.link(tmp, path)  # fails if another process linked its key first: use that one
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_bytes().strip()
 
 
 def hash_value(value: Any, log: Path) -> str:

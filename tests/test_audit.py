@@ -209,7 +209,9 @@ def test_a_removed_last_line_is_found_only_with_the_database(
 
 def _append(log: str, who: int) -> None:
     for i in range(50):
-        audit.record(f"netintel worker{who}", {"i": i}, log=Path(log))
+        audit.record(
+            f"netintel worker{who}", {"i": i, "name": "Ann"}, personal=["name"], log=Path(log)
+        )
 
 
 def test_two_processes_append_one_intact_chain(tmp_path: Path) -> None:
@@ -226,6 +228,7 @@ def test_two_processes_append_one_intact_chain(tmp_path: Path) -> None:
     events = audit.read_events(log)
     assert [e["seq"] for e in events] == list(range(1, 101))
     assert sorted({e["what"] for e in events}) == ["netintel worker1", "netintel worker2"]
+    assert len({e["params"]["name"] for e in events}) == 1  # one key, made once
 
 
 def test_audit_command_filters_and_verifies(home: Path) -> None:
