@@ -160,6 +160,18 @@ def _audit_node(current: _Audited) -> None:
         )
 
 
+def _audit_log() -> Path:
+    """The audit log of the case the command runs in (``--case``, else ``$NETINTEL_CASE``);
+    a case name that is not valid (the command says so) falls back to the default case's."""
+    from netintel import server
+    from netintel.audit import LOG_NAME, log_path
+
+    try:
+        return log_path(_case_name())
+    except CaseError:
+        return server.state_dir() / LOG_NAME
+
+
 def _boundary(fn: F) -> F:
     """Turn errors into one clear line and a meaningful exit code (trace with --debug), and
     record the command in the audit log (:mod:`netintel.audit`)."""
@@ -173,12 +185,13 @@ def _boundary(fn: F) -> F:
         from netintel.audit import audited
 
         root = ctx.find_root()
+        log = _audit_log()
         params = {k: v for k, v in root.params.items() if k != "debug"}
         params.update(ctx.params)
         personal = _personal(root.command) + _personal(ctx.command)
         current = _Audited(None)
         try:
-            with audited(_command_name(ctx), params, personal=personal) as rec:
+            with audited(_command_name(ctx), params, personal=personal, log=log) as rec:
                 current.rec = rec
                 token = _AUDIT.set(current)
                 try:

@@ -294,3 +294,14 @@ def test_a_node_that_cannot_be_written_keeps_the_line(
         rec.count = 1
     assert [e["count"] for e in audit.read_events(log)] == [1]
     assert "not written to the database" in capsys.readouterr().err
+
+
+def test_a_command_of_a_named_case_writes_that_case_s_log(home: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--case", "t-audit", "audit"], env={"NETINTEL_HOME": str(home)}
+    )
+    assert result.exit_code == 0, result.output
+    assert [e["what"] for e in audit.read_events(home / "cases" / "t-audit" / "audit.jsonl")] == [
+        "netintel audit"
+    ]
+    assert not (home / "audit.jsonl").exists()
