@@ -1,7 +1,9 @@
 // Node counts per label and relationship counts per type, one row each; labels and types that
 // once existed but have no elements now are left out. Transfers an analysis proposed
 // (inferred: true, written back only on request) are counted apart from recorded ones.
+// AuditEvent nodes (one per command run, see `netintel audit`) are not counted.
 CALL db.labels() YIELD label
+WITH label WHERE label <> 'AuditEvent'
 CALL (label) {
   MATCH (n:$(label))
   WHERE label <> 'Transfer' OR n.inferred IS NULL

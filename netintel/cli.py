@@ -8,6 +8,7 @@ ingest finished with rejected rows; 1 anything unexpected.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import functools
 import json
@@ -90,24 +91,135 @@ def _explained(err: Exception) -> tuple[str, int] | None:
     return None
 
 
+@dataclasses.dataclass
+class _Audited:
+    """The audit event of the running command: its record and the connection it opened."""
+
+    rec: Any
+    connection: Connection | None = None
+
+
+_AUDIT: contextvars.ContextVar[_Audited | None] = contextvars.ContextVar("audit", default=None)
+
+#: option types whose values are not personal (paths, numbers, flags, choices, and the
+#: checked types of clitypes); any other value (free text, names, ids, phones) is hashed
+_CLEAR_TYPES = (
+    click.Path,
+    click.File,
+    click.types.IntParamType,
+    click.types.FloatParamType,
+    click.types.BoolParamType,
+    click.Choice,
+    click.DateTime,
+)
+
+
+def _personal(command: click.Command) -> list[str]:
+    """The parameters of ``command`` whose values the audit log hashes."""
+    clear = {id(t) for t in (CASE, DASK_SCHEDULER, DATE_TIME, DURATION, JAVA_SIZE, PHONE_REGION)}
+    clear.add(id(TIME_ZONE))
+    return [
+        p.name
+        for p in command.params
+        if p.name and not isinstance(p.type, _CLEAR_TYPES) and id(p.type) not in clear
+    ]
+
+
+def _command_name(ctx: click.Context) -> str:
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(["netintel", *reversed(names)])
+
+
+def _count(n: int) -> None:
+    """Tell the audit event of the running command how many records it handled."""
+    current = _AUDIT.get()
+    if current is not None:
+        current.rec.count = int(n)
+
+
+def _audit_node(current: _Audited) -> None:
+    """Write the finished event as an AuditEvent node, when the command used a database
+    that may be written; a failure is said on stderr (the log line is kept)."""
+    from netintel.audit import write_node
+    from netintel.config import driver
+
+    conn, event = current.connection, current.rec.event
+    if conn is None or event is None or conn.read_only:
+        return
+    try:
+        with driver(conn) as drv:
+            write_node(drv, event, database=conn.database)
+    except Exception as err:
+        click.echo(
+            f"netintel: warning: audit event {event['seq']} is in the audit log but could not "
+            f"be written to the database ({type(err).__name__}: {err})",
+            err=True,
+        )
+
+
+def _audit_log() -> Path:
+    """The audit log of the case the command runs in (``--case``, else ``$NETINTEL_CASE``);
+    a case name that is not valid (the command says so) falls back to the default case's."""
+    from netintel import server
+    from netintel.audit import LOG_NAME, log_path
+
+    try:
+        return log_path(_case_name())
+    except CaseError:
+        return server.state_dir() / LOG_NAME
+
+
 def _boundary(fn: F) -> F:
-    """Turn errors into one clear line and a meaningful exit code (trace with --debug)."""
+    """Turn errors into one clear line and a meaningful exit code (trace with --debug), and
+    record the command in the audit log (:mod:`netintel.audit`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         debug = bool(ctx.find_root().params.get("debug"))
+        if isinstance(ctx.command, click.Group) or _AUDIT.get() is not None:
+            return _explaining(fn, args, kwargs, debug, None)
+        from netintel.audit import audited
+
+        root = ctx.find_root()
+        log = _audit_log()
+        params = {k: v for k, v in root.params.items() if k != "debug"}
+        params.update(ctx.params)
+        personal = _personal(root.command) + _personal(ctx.command)
+        current = _Audited(None)
         try:
-            return fn(*args, **kwargs)
-        except Exception as err:
-            explained = _explained(err)
-            if explained is None:
-                raise
-            if debug:
-                traceback.print_exc()
-            _fail(*explained)
+            with audited(_command_name(ctx), params, personal=personal, log=log) as rec:
+                current.rec = rec
+                token = _AUDIT.set(current)
+                try:
+                    return _explaining(fn, args, kwargs, debug, rec)
+                finally:
+                    _AUDIT.reset(token)
+        finally:
+            _audit_node(current)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _explaining(
+    fn: Callable[..., Any], args: Any, kwargs: dict[str, Any], debug: bool, rec: Any
+) -> Any:
+    """``fn(*args, **kwargs)``, an error explained in one line and an exit code (``rec``,
+    the audit record, told the error's class)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as err:
+        explained = _explained(err)
+        if rec is not None:
+            rec.error = type(err).__name__
+        if explained is None:
+            raise
+        if debug:
+            traceback.print_exc()
+        _fail(*explained)
 
 
 def _check_defaults(command: click.Command, table: Any, where: str, file: Path | None) -> None:
@@ -193,6 +305,9 @@ def _session() -> Iterator[Session]:
     from netintel.config import open_session
 
     with open_session(_flags().connection()) as session:
+        current = _AUDIT.get()
+        if current is not None:
+            current.connection = session.connection
         yield session
 
 
@@ -657,6 +772,7 @@ def ingest_cmd(
                 lock_timeout=lock_timeout,
                 break_lock=break_lock,
             )
+    _count(report.rows_loaded)
     click.echo(report.to_json() if as_json else str(report))
     for s in report.skipped:
         click.echo(f"warning: skipped {s}", err=True)
@@ -1333,6 +1449,116 @@ def summary_cmd(as_json: bool) -> None:
         click.echo(frame.to_string(index=False))
 
 
+@cli.command("audit")
+@click.option("--since", type=DATE_TIME, default=None, help="Events from this date or time on.")
+@click.option(
+    "--until", type=DATE_TIME, default=None, help="Events before this time (a date: to its end)."
+)
+@click.option("--user", default=None, help="Events of this OS user.")
+@click.option(
+    "--command",
+    "command_name",
+    default=None,
+    help="Events of this command (ingest, db start, ...).",
+)
+@click.option(
+    "--status", type=click.Choice(["ok", "error"]), default=None, help="Events with this result."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON lines.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Check the hash chain instead of listing: exit 0 if intact, 1 with the first broken line.",
+)
+@click.option(
+    "--against-db",
+    is_flag=True,
+    help="With --verify: also compare the log's tail with the database's newest AuditEvent "
+    "(finds removed last lines).",
+)
+@click.option(
+    "--log",
+    "log",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Read this audit log instead of the case's.",
+)
+@_boundary
+def audit_cmd(
+    since: str | None,
+    until: str | None,
+    user: str | None,
+    command_name: str | None,
+    status: str | None,
+    as_json: bool,
+    verify: bool,
+    against_db: bool,
+    log: Path | None,
+) -> None:
+    """List the audit log: who ran which command, when, on how many records, with what result.
+
+    Every command is recorded in the case's audit.jsonl (beside its database) with its
+    parameters (personal values hashed, passwords never); each line holds the hash of the
+    one before, so --verify finds an edited, removed or reordered line.
+
+    \b
+    Example:
+      netintel audit --since 2026-01-01 --command ingest
+      netintel audit --status error --json
+      netintel audit --verify --against-db
+    """
+    from netintel.audit import filter_events, log_path, read_events
+    from netintel.audit import verify as check
+    from netintel.localtime import format_local
+
+    path = log if log is not None else log_path(_case_name())
+    if verify:
+        if against_db:
+            with _session() as db:
+                verdict = check(path, driver=db.driver, database=db.database)
+        else:
+            verdict = check(path)
+        click.echo(f"{path}: {verdict}")
+        _count(verdict.events)
+        if not verdict.ok:
+            sys.exit(1)
+        return
+    events = filter_events(
+        read_events(path), since=since, until=until, user=user, command=command_name, status=status
+    )
+    _count(len(events))
+    if as_json:
+        for event in events:
+            click.echo(json.dumps(event, ensure_ascii=False, sort_keys=True))
+        return
+    if not events:
+        click.echo(f"no audit events in {path} match")
+        return
+    rows = [
+        (
+            str(e["seq"]),
+            format_local(e["time"], _local_zone(), seconds=True),
+            str(e.get("user")),
+            str(e.get("what")),
+            "-" if e.get("count") is None else str(e["count"]),
+            str(e.get("status"))
+            + (f" ({e['error']}, exit {e['exit_code']})" if e.get("status") == "error" else ""),
+        )
+        for e in events
+    ]
+    head = ("seq", "time", "user", "command", "records", "status")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _local_zone() -> Any:
+    """This machine's local time zone (a tzinfo)."""
+    import datetime as dt
+
+    return dt.datetime.now().astimezone().tzinfo
+
+
 @cli.command("changes")
 @click.argument("run_id", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -1384,6 +1610,7 @@ def schema() -> None:
 
 @schema.command("docs")
 @_out_file("Write to this file instead of printing.")
+@_boundary
 def schema_docs(out: Path | None) -> None:
     """Print the input-format documentation generated from the schema.
 
@@ -1506,6 +1733,7 @@ def _emit(result: Any, out: Path | None, limit: int = 40) -> None:
     """Print a result's table (or its JSON) and write it to ``out`` (.csv or .json)."""
     frame = result.to_frame() if hasattr(result, "to_frame") else None
     if frame is not None:
+        _count(len(frame))
         click.echo(frame.head(limit).to_string() if len(frame) else "(nothing found)")
         if len(frame) > limit:
             click.echo(f"... {len(frame) - limit} more rows (use --out to save them all)")
@@ -2051,6 +2279,7 @@ def detect_cmd(
                 snapshot=snapshot,
                 snapshot_dir=snapshot_dir,
             )
+    _count(len(batch.jobs))
     if as_json:
         click.echo(batch.to_json(indent=2))
         return
@@ -2353,6 +2582,7 @@ def map_cmd(
         redact=redact,
         layout=layout,
     )
+    _count(net.graph.number_of_nodes())
     click.echo(
         f"map of {net.graph.number_of_nodes():,} nodes and {net.graph.number_of_edges():,} "
         f"links: {path}"
@@ -2405,6 +2635,7 @@ def export_cmd(seed: int, redact: bool, encoding: str | None, out: Path, **netwo
         redact=redact,
         **options,
     )
+    _count(net.graph.number_of_nodes())
     for path in paths:
         click.echo(f"written: {path}")
 

@@ -98,7 +98,8 @@ def run_query(
 
 
 def graph_summary(driver: neo4j.Driver, *, database: str | None = None) -> pd.DataFrame:
-    """Counts per node label and relationship type.
+    """Counts per node label and relationship type (the audit log's ``AuditEvent`` nodes
+    left out: they grow with every command, see :mod:`netintel.audit`).
 
     Parameters
     ----------

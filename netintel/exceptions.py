@@ -7,6 +7,7 @@ Driver errors are translated into messages only at the CLI boundary.
 from __future__ import annotations
 
 __all__ = [
+    "AuditError",
     "BatchError",
     "BulkRefusedError",
     "CaseError",
@@ -156,6 +157,10 @@ class InputFileError(IngestError):
         if column is not None:
             where += f", column {column!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class AuditError(NetintelError):
+    """The audit log cannot be read or written, or a filter of it is not valid."""
 
 
 class BatchError(NetintelError):

@@ -33,6 +33,7 @@ from netintel.exceptions import SchemaError
 __all__ = [
     "ANALYSED_LABELS",
     "ANALYSIS_RUN",
+    "AUDIT_EVENT",
     "BOOKKEEPING",
     "INGEST_LOCK",
     "INGEST_RUN",
@@ -651,6 +652,9 @@ INGEST_LOCK = "IngestLock"
 #: node per property of a node or relationship that a later row set to a different value;
 #: key ``change_id``, indexed by the ``run`` that made the change.
 VALUE_CHANGE = "ValueChange"
+#: Label of the audit events (``netintel.audit``): one node per line of a case's audit log,
+#: key ``hash`` (the event's place in the hash chain), indexed by ``seq``.
+AUDIT_EVENT = "AuditEvent"
 #: Label of the analysis runs written back by ``netintel.runs``; key ``run_id``.
 ANALYSIS_RUN = "AnalysisRun"
 #: ``(n)-[:IN_RUN {position, community, stability, <score>...}]->(:AnalysisRun)``: one
@@ -674,6 +678,12 @@ BOOKKEEPING: dict[str, NodeType | RelType] = {
         "change_id",
         (Prop("run", indexed=True),),
         "A value an ingest changed: old and new value, with both sources.",
+    ),
+    AUDIT_EVENT: NodeType(
+        AUDIT_EVENT,
+        "hash",
+        (Prop("seq", indexed=True),),
+        "One event of the audit log: who ran what, when, with what result.",
     ),
     PREDICTED: RelType(
         PREDICTED,

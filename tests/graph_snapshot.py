@@ -25,7 +25,7 @@ from typing import Any
 import neo4j
 import neo4j.time
 
-from netintel.schema import BOOKKEEPING, INGEST_RUN, NODES, NodeType
+from netintel.schema import AUDIT_EVENT, BOOKKEEPING, INGEST_RUN, NODES, NodeType
 
 __all__ = ["RUN_TIMES", "graph_snapshot", "schema_snapshot"]
 
@@ -80,7 +80,8 @@ def graph_snapshot(
     skip_labels
         Nodes with any of these labels (``IngestRun``: the run bookkeeping, since an
         interrupted and re-run ingest counts its attempts) are left out, and so are their
-        relationships.
+        relationships. ``AuditEvent`` nodes are always left out: they record the commands
+        run on the graph (one more for every command), not what the graph holds.
     skip_properties
         Property names left out everywhere (``ingest_run`` to compare two different runs).
 
@@ -90,7 +91,7 @@ def graph_snapshot(
         ``{"nodes": [(labels, key, props), ...], "relationships": [(type, start key, end key,
         props), ...]}``, props as sorted ``(name, typed value)``.
     """
-    skip = list(skip_labels)
+    skip = [*skip_labels, AUDIT_EVENT]
     nodes, _, _ = driver.execute_query(
         "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $skip) "
         "RETURN labels(n) AS l, properties(n) AS p",

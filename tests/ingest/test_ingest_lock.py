@@ -22,7 +22,8 @@ pytestmark = pytest.mark.neo4j
 
 def _counts(driver: neo4j.Driver) -> tuple[int, int]:
     records, _, _ = driver.execute_query(
-        "MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock WITH count(n) AS n "
+        "MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock AND NOT n:AuditEvent "
+        "WITH count(n) AS n "
         "OPTIONAL MATCH ()-[r]->() RETURN n, count(r)"
     )
     return records[0][0], records[0][1]
