@@ -70,8 +70,8 @@ TOOLTIP_RECORDS = 10
 #: Records listed in the evidence panel for a clicked link or node (the rest are counted).
 PANEL_RECORDS = 20
 _LABEL_CHARS = 40
-#: The overview's group of nodes without a community: a grey no community colour can be
-#: (the palette's grey is darker; the hues after it are saturated).
+#: The colour of an overview's group of nodes without a community: a light grey, which no
+#: community's colour is (the palette's grey is darker, the hues after it are saturated).
 NO_COMMUNITY_COLOR = "#d9d9d9"
 
 
