@@ -493,7 +493,8 @@ def _empty_local_case(driver: neo4j.Driver, state_dir: str | Path | None) -> Pat
             f"which {'does not run' if info is None else 'answers on ' + info.uri}"
         )
     records, _, _ = driver.execute_query(query("node_count"))
-    held = int(records[0]["nodes"])
+    # the audit events of earlier commands are not case data: the audit log keeps them
+    held = int(records[0]["nodes"]) - int(records[0]["audit_events"])
     if held:
         raise BulkRefusedError(
             f"the database of {sd} holds {held:,} nodes; a bulk load builds a new database "
@@ -553,7 +554,8 @@ def bulk_ingest(
 
     Raises :class:`~netintel.exceptions.BulkRefusedError` (nothing is read or written)
     when ``NEO4J_URI`` names a server (its files are out of reach), when ``driver``
-    does not talk to the case's local server, or when the database holds any node.
+    does not talk to the case's local server, or when the database holds any node other
+    than audit events (the audit log keeps those).
 
     Parameters
     ----------
@@ -585,7 +587,7 @@ def bulk_ingest(
     ------
     BulkRefusedError
         When a server is configured, ``driver`` does not talk to the case's local
-        server, or the database holds any node; bad inputs raise as in
+        server, or the database holds any node but audit events; bad inputs raise as in
         :func:`netintel.ingest.ingest`.
     ReadOnlyError
         When ``driver`` is read-only (the importer writes the store without it).
