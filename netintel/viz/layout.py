@@ -534,13 +534,12 @@ def geo_arrays(
     latitude, north up (no map tiles, so nothing is fetched), scaled so that neighbouring
     places are typically two ``spacing`` cells apart (the median distance to the nearest
     other place), and the places spread over 8 to 40 cells (more for many places), so
-    far-off places do not push the rest into a corner. Nodes without one
-    (people, phones) go beside the places they link to: the mean position of their
-    placed neighbours, then of those placed in turn, hop by hop. Every node then takes the
-    free cell nearest its point of a grid ``2 * spacing`` wide and ``spacing`` high (room
-    for a label), so no two nodes overlap, and places
-    that share coordinates sit side by side. Components with no place at all are laid out
-    by :func:`layout_arrays` in a block below the map.
+    far-off places do not push the rest into a corner. Nodes without one (people, phones)
+    go beside the places they link to: the mean position of their placed neighbours, then
+    of those placed in turn, hop by hop. Every node then takes the free cell nearest its
+    point of a grid ``2 * spacing`` wide and ``spacing`` high (room for a label), so no two
+    nodes overlap, and places that share coordinates sit side by side. Components with no
+    place at all are laid out by :func:`layout_arrays` in a block below the map.
 
     Parameters
     ----------
