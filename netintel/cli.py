@@ -2016,10 +2016,7 @@ def inv_colocation(
         from netintel.viz import network_map
 
         G = readers.colocation_network_of(db.driver, result, by=by, database=db.database)
-        placed = any(d.get("lat") is not None for _, d in G.nodes(data=True))
-        written = network_map(
-            G, map_path, title="Who met where", layout="geo" if placed else "auto"
-        )
+        written = network_map(G, map_path, title="Who met where")  # geo: places have lat/lon
         click.echo(f"map of {len(result.table)} pairs at their places: {written}")
 
 

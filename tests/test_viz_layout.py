@@ -237,6 +237,14 @@ def test_geo_is_chosen_only_with_enough_places_and_refused_without() -> None:
     notes = payload(map_html(G, max_nodes=None))["notes"]
     assert not any(n.startswith("Layout: places") for n in notes)
     assert any(n.startswith("Layout: places") for n in payload(map_html(G, layout="geo"))["notes"])
+    # fewer places than people, but everyone was seen at one of them: who was seen where
+    seen = nx.Graph()
+    for city in ("Rome", "Milan"):
+        seen.add_node(city, lat=CITIES[city][0], lon=CITIES[city][1])
+    seen.add_edges_from((f"P{i}", "Rome" if i % 2 else "Milan") for i in range(5))
+    assert any(n.startswith("Layout: places") for n in payload(map_html(seen))["notes"])
+    seen.add_edge("P0", "X")  # X was seen nowhere: no longer
+    assert not any(n.startswith("Layout: places") for n in payload(map_html(seen))["notes"])
     with pytest.raises(ValueError, match="layout 'geo' needs nodes with lat and lon; none of"):
         map_html(nx.path_graph(3), layout="geo")
     with pytest.raises(ValueError, match="no node has a latitude"):

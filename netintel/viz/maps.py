@@ -247,8 +247,9 @@ def _coordinates(G: nx.Graph, view: GraphView) -> tuple[np.ndarray, np.ndarray]:
 
 def _chosen_layout(G: nx.Graph, view: GraphView, kind: str, communities: Any) -> str:
     """The layout ``"auto"`` stands for: hierarchical for transfers (the ``transfers``
-    projection, or every link a ``TRANSFER``), geographic when at least half the nodes
-    (two or more) have a latitude and longitude, boxes for a call network with
+    projection, or every link a ``TRANSFER``), geographic when two or more nodes have a
+    latitude and longitude and they are at least half the nodes, or every other node is
+    linked to one of them (who was seen where), boxes for a call network with
     communities, else force-directed."""
     if kind == "geo" and not (~np.isnan(_coordinates(G, view)[0])).any():
         raise ValueError(
@@ -262,9 +263,14 @@ def _chosen_layout(G: nx.Graph, view: GraphView, kind: str, communities: Any) ->
     transfers = bool(types) and all(str(t).startswith("TRANSFER") for t in types)
     if projection in _TIMED_PROJECTIONS or transfers:
         return "hierarchical"
-    located = int((~np.isnan(_coordinates(G, view)[0])).sum())
-    if located >= 2 and 2 * located >= len(view.nodes):
-        return "geo"
+    placed = ~np.isnan(_coordinates(G, view)[0])
+    if placed.sum() >= 2:
+        beside = placed.copy()  # placed, or linked to a node that is
+        for e in view.edges:
+            beside[e.u] |= placed[e.v]
+            beside[e.v] |= placed[e.u]
+        if 2 * placed.sum() >= len(view.nodes) or beside.all():
+            return "geo"
     if projection in _CALL_PROJECTIONS and communities is not None:
         return "boxes"
     return "force"
@@ -835,7 +841,8 @@ def network_map(
         for the ``person_calls`` and ``phone_calls`` projections with communities, else
         force. ``"geo"``: places by their ``lat`` and ``lon`` attributes, the others
         beside the places they link to (:func:`netintel.viz.layout.geo_arrays`); ``"auto"``
-        takes it when at least half the nodes (two or more) have both.
+        takes it when two or more nodes have both and they are at least half the nodes, or
+        every other node is linked to one of them.
     layout_engine : {"auto", "igraph", "networkx"}
     seed : int
         Seed of the layout (and of the overview's communities when computed); default 0.
