@@ -1154,6 +1154,19 @@ def tower_observations(calls: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _observed(observations: pd.DataFrame) -> pd.DataFrame:
+    """Observations as :func:`colocation` reads them: ``entity`` and ``place`` as text,
+    ``at`` in UTC, and ``kind, id, source, source_row`` (None where not given)."""
+    obs = observations.copy()
+    for c in ("kind", "id", "source", "source_row"):
+        if c not in obs:
+            obs[c] = None
+    obs["at"] = pd.to_datetime(obs["at"], utc=True)
+    obs["entity"] = obs["entity"].astype(str)
+    obs["place"] = obs["place"].astype(str)
+    return obs
+
+
 #: The relationship an observation of each kind stands for on a colocation map.
 _OBSERVED = {"sighting": "SEEN_AT", "call": "CALLED_FROM"}
 
@@ -1222,13 +1235,7 @@ def colocation_network(
         for found in places.to_dict("records"):
             facts = {k: found[k] for k in keep if found[k] is not None and not pd.isna(found[k])}
             info[str(found["location_id"])] = facts
-    obs = observations.assign(
-        entity=observations["entity"].astype(str), place=observations["place"].astype(str)
-    )
-    obs["at"] = pd.to_datetime(obs["at"], utc=True)
-    for c in ("kind", "source", "source_row"):
-        if c not in obs:
-            obs[c] = None
+    obs = _observed(observations)
     met: set[tuple[str, str]] = set()
     for pair in table.to_dict("records"):
         a, b, evidence = str(pair["a"]), str(pair["b"]), pair["evidence"]
@@ -1307,13 +1314,7 @@ def colocation(
     """
     sw = Stopwatch()
     win = _span(window, "window")
-    obs = observations.copy()
-    for c in ("kind", "id", "source", "source_row"):
-        if c not in obs:
-            obs[c] = None
-    obs["at"] = pd.to_datetime(obs["at"], utc=True)
-    obs["entity"] = obs["entity"].astype(str)
-    obs["place"] = obs["place"].astype(str)
+    obs = _observed(observations)
     obs = obs.sort_values(["place", "at", "entity"], kind="stable", ignore_index=True)
     place = obs["place"].to_numpy()
     t = obs["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
