@@ -1,5 +1,5 @@
 // The persons (by person_id) or else phones (by number) with the ids $ids, for a path
-// search: element id, label and name. Ids that match nothing return no row.
+// search or a map's names: element id, label and name. Ids that match nothing return no row.
 UNWIND $ids AS id
 OPTIONAL MATCH (p:Person {person_id: id})
 OPTIONAL MATCH (ph:Phone {number: id})

@@ -1004,15 +1004,9 @@ def colocation_network_of(
         database=database,
         ids=places,
     )
-    names: dict[str, str] = {}
-    if by == "person":
-        who = sorted(set(table["a"]) | set(table["b"]))
-        people = fetch_frame(
-            driver, "person_names", ["person_id", "name"], database=database, ids=who
-        )
-        names = {
-            str(k): str(v) for k, v in zip(people["person_id"], people["name"], strict=True) if v
-        }
+    who = sorted(set(table["a"]) | set(table["b"]))
+    found = fetch_frame(driver, "path_endpoints", ["id", "name"], database=database, ids=who)
+    names = {str(k): str(v) for k, v in zip(found["id"], found["name"], strict=True) if v}
     G = colocation_network(
         result, observations, where, label="Person" if by == "person" else "Phone", names=names
     )
