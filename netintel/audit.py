@@ -39,7 +39,7 @@ import secrets
 import socket
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,7 @@ __all__ = [
     "record",
     "verify",
     "write_node",
+    "write_node_or_warn",
 ]
 
 LOG_NAME = "audit.jsonl"
@@ -404,15 +405,42 @@ def audited(
             log=log,
         )
         if driver is not None and not getattr(driver, "read_only", False):
-            try:
-                write_node(driver, rec.event, database=database)
-            except Exception as err:
-                print(
-                    f"netintel: warning: audit event {rec.event['seq']} is in "
-                    f"{log or log_path()} but not written to the database "
-                    f"({type(err).__name__}: {err})",
-                    file=sys.stderr,
-                )
+            write_node_or_warn(lambda: contextlib.nullcontext(driver), rec.event, database, log)
+
+
+def write_node_or_warn(
+    opened: Callable[[], contextlib.AbstractContextManager[neo4j.Driver]],
+    event: Mapping[str, Any],
+    database: str | None = None,
+    log: Path | None = None,
+) -> None:
+    """:func:`write_node` through the driver ``opened()`` gives; a failure, opening the
+    driver included, is said on stderr (the event stays in the log ``log``).
+
+    Parameters
+    ----------
+    opened : callable
+        Returns a context manager of the driver to write with.
+    event : mapping
+        An event of the log.
+    database : str or None
+        The database (None: the server's default).
+    log : pathlib.Path or None
+        The log the event is in (default :func:`log_path`), for the warning.
+
+    Returns
+    -------
+    None
+    """
+    try:
+        with opened() as drv:
+            write_node(drv, event, database=database)
+    except Exception as err:
+        print(
+            f"netintel: warning: audit event {event['seq']} is in {log or log_path()} but "
+            f"not written to the database ({type(err).__name__}: {err})",
+            file=sys.stderr,
+        )
 
 
 def read_events(log: Path | None = None) -> list[dict[str, Any]]:
@@ -512,6 +540,7 @@ def verify(
         lines.pop()
     prev, seq, count = _GENESIS, 0, 0
     last: dict[str, Any] | None = None
+    hashes: dict[int, str] = {}  # seq -> hash of the lines read
     for number, raw in enumerate(lines, start=1):
         count = number
         try:
@@ -534,6 +563,7 @@ def verify(
         if event.get("prev") != prev:
             return Verdict(False, number, number, "its prev hash is not the line before's")
         prev, seq, last = event["hash"], event["seq"], event
+        hashes[seq] = prev
     if driver is not None:
         from netintel.db import run_query
 
@@ -548,10 +578,7 @@ def verify(
                     f"the log ends at seq {seq} but the database holds event {tail_seq}: "
                     "its last line(s) were removed",
                 )
-            held = next(
-                (json.loads(r) for r in lines if json.loads(r).get("seq") == tail_seq), last
-            )
-            if held is not None and held.get("hash") != tail_hash:
+            if last is not None and hashes.get(tail_seq, last["hash"]) != tail_hash:
                 return Verdict(
                     False, count, tail_seq, "its hash differs from the database's AuditEvent"
                 )

@@ -140,24 +140,16 @@ def _count(n: int) -> None:
         current.rec.count = int(n)
 
 
-def _audit_node(current: _Audited) -> None:
+def _audit_node(current: _Audited, log: Path) -> None:
     """Write the finished event as an AuditEvent node, when the command used a database
     that may be written; a failure is said on stderr (the log line is kept)."""
-    from netintel.audit import write_node
+    from netintel.audit import write_node_or_warn
     from netintel.config import driver
 
     conn, event = current.connection, current.rec.event
     if conn is None or event is None or conn.read_only:
         return
-    try:
-        with driver(conn) as drv:
-            write_node(drv, event, database=conn.database)
-    except Exception as err:
-        click.echo(
-            f"netintel: warning: audit event {event['seq']} is in the audit log but could not "
-            f"be written to the database ({type(err).__name__}: {err})",
-            err=True,
-        )
+    write_node_or_warn(lambda: driver(conn), event, conn.database, log)
 
 
 def _audit_log() -> Path:
@@ -199,7 +191,7 @@ def _boundary(fn: F) -> F:
                 finally:
                     _AUDIT.reset(token)
         finally:
-            _audit_node(current)
+            _audit_node(current, log)
 
     return wrapper  # type: ignore[return-value]
 
