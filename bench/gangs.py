@@ -35,6 +35,10 @@ infomap package used directly:
 * **Merge warning**: a found community is *truly merged* when it holds the strict majority
   of the members of two or more planted gangs. ``possibly_merged`` vs that truth (recall,
   precision) for netintel ``louvain`` at resolution 1 and 5 and for ``find_gangs``.
+* **Loose groups**: ``result.loose`` (groups whose members call each other less per link
+  than they call out) for ``find_gangs`` and Louvain at resolution 1, against the planted
+  truth: a *crowd* is a found group of 3 or more whose majority is in no gang; counts of
+  loose groups, crowds, loose gang-majority groups and the people in each.
 * **Multiplex**: the person network as ``netintel.projection.multiplex_network`` builds it
   from calls, co-offending and co-location (computed here with pandas from the generated
   files): calls weigh 1 each; two persons suspected in the same case (``case_suspects.csv``)
@@ -306,6 +310,34 @@ def merge_check(result: Any, nodes: tuple, truth) -> dict[str, Any]:
     }
 
 
+def loose_check(result: Any, folder: Path) -> dict[str, Any]:
+    """The loose groups (``result.loose``) of 3 or more people against who is in a gang.
+
+    A *crowd* is a found group of 3 or more whose majority is in no planted gang
+    (``people.csv`` category neither gang-member nor broker); a loose group that is not a
+    crowd is a gang called loose.
+    """
+    people = pd.read_csv(folder / "ground_truth" / "people.csv", dtype=str)
+    in_gang = set(people.loc[people["category"].isin(["gang-member", "broker"]), "person_id"])
+    groups = {i: c for i, c in enumerate(result.communities) if len(c) >= 3}
+    loose = set(result.loose) & set(groups)
+    crowds = {i for i, c in groups.items() if 2 * sum(v in in_gang for v in c) < len(c)}
+    nodes = set().union(*result.communities)
+    in_loose = set().union(*(groups[i] for i in loose)) if loose else set()
+    return {
+        "groups": len(groups),
+        "loose": len(loose),
+        "loose_gang_majority": len(loose - crowds),
+        "crowds": len(crowds),
+        "crowds_loose": len(loose & crowds),
+        "people_in_loose": len(in_loose),
+        "gang_people_in_loose": len(in_loose & in_gang),
+        "people_in_no_gang": len(nodes - in_gang),
+        "people_in_no_gang_in_loose": len(in_loose - in_gang),
+        "people_in_crowds": sum(len(groups[i]) for i in crowds),
+    }
+
+
 def missed_gangs(ea: EdgeArrays, truth, per_gang: dict[Any, bool]) -> dict[str, Any]:
     idx = ea.index
     gang_of = np.full(ea.n, -1, dtype=np.int64)
@@ -536,13 +568,25 @@ def synth_case(folder: Path, calls: int, seed: int, args, gen_s) -> tuple[dict, 
         ]
     # merge warning
     mw = {}
+    r1 = louvain(u, seed=0)
     for name, r in (
-        ("louvain_r1", louvain(u, seed=0)),
+        ("louvain_r1", r1),
         ("louvain_r5", louvain(u, seed=0, resolution=5)),
         ("find_gangs", res),
     ):
         mw[name] = merge_check(r, ea.nodes, truth)
     case["merge_warning"] = mw
+    case["loose_groups"] = {
+        name: loose_check(r, folder) for name, r in (("find_gangs", res), ("louvain_r1", r1))
+    }
+    log(
+        "  loose groups: "
+        + ", ".join(
+            f"{k} {v['loose']} of {v['groups']} ({v['loose_gang_majority']} gang-majority; "
+            f"{v['people_in_loose']} people, {v['gang_people_in_loose']} in a gang)"
+            for k, v in case["loose_groups"].items()
+        )
+    )
     log(
         "  merge warning: "
         + ", ".join(
@@ -913,6 +957,14 @@ def main() -> None:
             "every_case_ok": all(r["recall_ok"] and r["precision_ok"] for r in rows),
         }
     results["bars"]["merge_warning"] = merge_bars
+    results["bars"]["loose_groups"] = {
+        name: {
+            k: sum(c["loose_groups"][name][k] for c in cases)
+            for k in next(iter(cases))["loose_groups"][name]
+        }
+        for name in ("find_gangs", "louvain_r1")
+        if all("loose_groups" in c for c in cases)
+    }
     save()
     if not args.skip_lfr:
         results["lfr"] = lfr_section(args)

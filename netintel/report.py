@@ -290,20 +290,35 @@ def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
     return batch.jobs[0]
 
 
-def _gangs_paragraph(proj: Any, job: Any, table: pd.DataFrame, groups: pd.DataFrame) -> str:
+def _gangs_paragraph(
+    proj: Any, job: Any, table: pd.DataFrame, groups: pd.DataFrame, loose: pd.DataFrame
+) -> str:
     from netintel.algorithms.communities import MERGE_MIN_SIZE
 
-    alliances = table["alliance"].nunique() if "alliance" in table.columns else None
-    small = len(table) - len(groups)
+    alliances = groups["alliance"].nunique() if "alliance" in groups.columns else None
+    small = len(table) - len(groups) - len(loose)
+    people = int(loose["size"].sum())
     return (
         f"{proj.n:,} people linked by {proj.m:,} call pairs form {len(groups)} gangs of "
         f"{MERGE_MIN_SIZE} or more"
         + (f" in {alliances} alliances" if alliances else "")
+        + (
+            f", {_count(len(loose), 'loose group')} of {_count(people, 'person', 'people')} "
+            "(not listed: their members call each other less often per contact than they "
+            "call others, a crowd rather than a gang)"
+            if len(loose)
+            else ""
+        )
         + (f", and {small} smaller groups (not listed)" if small else "")
         + f"; modularity {job.modularity:.3f}, mean stability {job.stability:.2f} over "
         "the candidate runs (1.0: every run grouped them the same way; runs that split "
         "or merged a gang do not count). See docs/gangs.md for how the gangs are chosen."
     )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun, singular or plural: ``_count(2, "group")`` is "2 groups"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def _against_truth(
@@ -358,8 +373,11 @@ def _gang_section(
     job = _find_gangs(run, seeds, progress)
     table = job.communities_table()
     run.facts.update(communities=job.communities, stability=job.stability)
-    groups = table[table["size"] >= MERGE_MIN_SIZE]
-    blocks: list[str | pd.DataFrame] = [_gangs_paragraph(proj, job, table, groups)]
+    loose = table["loose"].astype(str) == "True" if "loose" in table.columns else table["size"] < 0
+    groups = table[(table["size"] >= MERGE_MIN_SIZE) & ~loose]
+    crowds = table[(table["size"] >= MERGE_MIN_SIZE) & loose]
+    run.facts.update(loose_groups=[int(c) for c in crowds["community"]])
+    blocks: list[str | pd.DataFrame] = [_gangs_paragraph(proj, job, table, groups, crowds)]
     if job.comparison:
         c = job.comparison
         blocks.append(

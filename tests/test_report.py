@@ -53,6 +53,17 @@ def test_case_report_on_a_synthetic_case(
     # the planted gangs are found, but not perfectly (allied gangs that call a lot merge)
     assert 0.3 < made.facts["nmi"] < 1.0 and 0 < made.facts["ari"] < 1.0
     assert f"NMI {made.facts['nmi']:.3f}" in md
+    # a crowd of people in no gang, who call around, is a loose group: said, not listed
+    people = pd.read_csv(data / "ground_truth" / "people.csv", dtype=str)
+    outsiders = set(people.loc[people["gang_id"].isna(), "person_id"])
+    job = next((tmp_path / "r").glob("gangs/jobs/*/"))
+    found = pd.read_csv(job / "partition.csv", dtype={"node": str})
+    crowd = found[found["community"].isin(made.facts["loose_groups"])]["node"]
+    assert len(crowd) >= 50 and crowd.isin(outsiders).mean() > 0.95
+    gang_table = re.split(r"\|\s+alliance \|\s+gang \|", md)[1].split("\n\n")[0]
+    listed = {int(line.split("|")[2]) for line in gang_table.splitlines()[2:]}
+    assert listed and not listed & set(made.facts["loose_groups"])
+    assert re.search(rf"{len(made.facts['loose_groups'])} loose groups? of {len(crowd):,} ", md)
     # the panel of fixed methods is shown beside the gangs, its best one named
     assert made.facts["panel_best"] in md and "louvain r=1" in md and "infomap" in md
     # the top PageRank person is listed first in the key-player table

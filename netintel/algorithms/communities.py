@@ -106,6 +106,22 @@ class Communities(ResultMixin):
     internal_weight, cut_weight, conductance : tuple of float
         Per community: weight of edges inside it, weight of edges leaving it,
         and ``cut / min(volume, total volume - volume)`` (NaN when 0/0).
+    weight_per_link, weight_per_cut_link : tuple of float
+        Per community: the mean weight of the links inside it and of the links
+        leaving it (on a call network, calls per linked pair), counting both
+        directions of a pair as one link and leaving self-loops out; NaN where
+        there is no such link.
+    loose : tuple of int
+        Indices of the communities of 2 or more members that are *loose
+        groups*, not gangs: their members are linked to each other no more
+        strongly, per link, than to people outside (``weight_per_link`` below
+        ``weight_per_cut_link``), or not linked to each other at all. A crowd
+        of people who each call around (bystanders, customers, relatives) is
+        held together only by how many of its links stay inside, and modularity
+        gathers it into one large community; but its members seldom call the
+        same person twice, while a gang's members call each other again and
+        again. On an unweighted graph (every link weighs the same) only a
+        community with no link inside is loose. See ``docs/gangs.md``.
     resolution_scale : float
         ``sqrt(2 W / resolution)`` (W = total edge weight): Fortunato &
         Barthelemy (2007) show that modularity optimisation may merge modules
@@ -144,6 +160,9 @@ class Communities(ResultMixin):
     internal_weight: tuple[float, ...]
     cut_weight: tuple[float, ...]
     conductance: tuple[float, ...]
+    weight_per_link: tuple[float, ...]
+    weight_per_cut_link: tuple[float, ...]
+    loose: tuple[int, ...]
     resolution_scale: float
     #: the flags, or a function computing them (replaced by its value on first use)
     _merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = field(repr=False)
@@ -201,6 +220,9 @@ class Communities(ResultMixin):
                 "internal_weight": self.internal_weight,
                 "cut_weight": self.cut_weight,
                 "conductance": self.conductance,
+                "weight_per_link": self.weight_per_link,
+                "weight_per_cut_link": self.weight_per_cut_link,
+                "loose": [i in self.loose for i in range(len(self))],
                 "possibly_merged": [i in self.possibly_merged for i in range(len(self))],
             }
         )
@@ -212,6 +234,7 @@ class Communities(ResultMixin):
             "modularity": to_jsonable(self.modularity),
             "resolution_scale": self.resolution_scale,
             "possibly_merged": list(self.possibly_merged),
+            "loose": list(self.loose),
             "summary": table_dict(self.summary()),
             "provenance": self.provenance.to_dict(),
         }
@@ -694,6 +717,32 @@ def _community_weights(
     return internal, cut, volume
 
 
+def _per_link(ea: EdgeArrays, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean weight per linked pair inside each community and leaving it (NaN: no link).
+
+    Both directions of a pair are one link; self-loops are left out.
+    """
+    und = ea.undirected()
+    keep = und.src != und.dst
+    ls, ld, w = labels[und.src[keep]], labels[und.dst[keep]], und.weight[keep]
+    same = ls == ld
+    links_in = np.bincount(ls[same], minlength=k)
+    links_out = np.bincount(ls[~same], minlength=k) + np.bincount(ld[~same], minlength=k)
+    weight_in = np.bincount(ls[same], weights=w[same], minlength=k)
+    weight_out = np.bincount(ls[~same], weights=w[~same], minlength=k)
+    weight_out += np.bincount(ld[~same], weights=w[~same], minlength=k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return weight_in / links_in, weight_out / links_out
+
+
+def _loose(sizes: np.ndarray, per_link: np.ndarray, per_cut_link: np.ndarray) -> np.ndarray:
+    """Indices of the loose groups (see :class:`Communities`): 2 or more members linked to
+    each other not at all, or less strongly per link than to the rest."""
+    unlinked = np.isnan(per_link)
+    weaker = ~unlinked & ~np.isnan(per_cut_link) & (per_link < per_cut_link)
+    return np.flatnonzero((sizes >= 2) & (unlinked | weaker))
+
+
 def _conductances(cut: np.ndarray, volume: np.ndarray) -> np.ndarray:
     total = volume.sum()
     denom = np.minimum(volume, total - volume)
@@ -880,6 +929,8 @@ def _build(
     communities, dense = labels_to_communities(ea.nodes, labels)
     k = len(communities)
     internal, cut, volume = _community_weights(ea, dense, k)
+    per_link, per_cut_link = _per_link(ea, dense, k)
+    sizes = np.bincount(dense, minlength=k)
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
     merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = also_merged
@@ -899,6 +950,9 @@ def _build(
         internal_weight=tuple(internal.tolist()),
         cut_weight=tuple(cut.tolist()),
         conductance=tuple(_conductances(cut, volume).tolist()),
+        weight_per_link=tuple(per_link.tolist()),
+        weight_per_cut_link=tuple(per_cut_link.tolist()),
+        loose=tuple(_loose(sizes, per_link, per_cut_link).tolist()),
         resolution_scale=scale,
         _merged=merged,
         provenance=sw.provenance(

@@ -583,3 +583,35 @@ def test_published_networks_at_each_level(shared_data: object) -> None:
     alliances = {v: i for i, c in enumerate(books.levels[0]) for v in c}
     assert (len(books), round(nmi(books, ground_truth_partition(B, "value")), 3)) == (6, 0.478)
     assert (len(books.levels[0]), round(nmi(alliances, truth), 3)) == (2, 0.598)
+
+
+# ----------------------------------------------------------------- loose groups
+
+
+def _crowd_and_gangs(gang_calls: float, crowd_calls: float, out_calls: float) -> nx.Graph:
+    """Two gangs (5-cliques 0-4 and 5-9, ``gang_calls`` a link, joined by one such link)
+    and a crowd (a 6-clique 10-15, ``crowd_calls`` a link) whose members each call one
+    gang member ``out_calls`` times."""
+    G = _ring([5, 5], inside=gang_calls, between=gang_calls)
+    G.add_edges_from(itertools.combinations(range(10, 16), 2), weight=crowd_calls)
+    G.add_weighted_edges_from((10 + i, i % 10, out_calls) for i in range(6))
+    return G
+
+
+@pytest.mark.parametrize("method", ["find_gangs", "louvain"])
+def test_a_crowd_that_calls_out_more_per_contact_than_in_is_a_loose_group(method: str) -> None:
+    detect = find_gangs if method == "find_gangs" else louvain
+    found = detect(_crowd_and_gangs(10, 1, 3), seed=0)
+    crowd = frozenset(range(10, 16))
+    assert set(found.communities) == {frozenset(range(5)), frozenset(range(5, 10)), crowd}
+    assert found.loose == (found.communities.index(crowd),)
+    row = found.summary().set_index("community").loc[found.communities.index(crowd)]
+    assert (row["weight_per_link"], row["weight_per_cut_link"], row["loose"]) == (1.0, 3.0, True)
+    # the same crowd calling each other more per contact than it calls out is a group
+    assert detect(_crowd_and_gangs(10, 4, 3), seed=0).loose == ()
+
+
+def test_on_unweighted_links_no_group_with_a_link_inside_is_loose() -> None:
+    G = _crowd_and_gangs(1, 1, 1)
+    assert louvain(G, seed=0).loose == ()
+    assert find_gangs(G, seed=0).loose == ()
