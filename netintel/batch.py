@@ -1451,6 +1451,8 @@ def _community_rows(j: JobResult) -> pd.DataFrame:
     )
     if "alliance" in comms.columns:
         rows.insert(1, "alliance", shown["alliance"].astype(int).tolist())
+    if "loose" in comms.columns:  # a crowd, not a gang (Communities.loose)
+        rows.insert(3, "loose", ["loose" if str(x) == "True" else "" for x in shown["loose"]])
     return rows
 
 
@@ -1619,6 +1621,12 @@ def _job_markdown(j: JobResult) -> list[str]:
         more = j.communities - len(rows)
         if more > 0:
             md += [f"... and {more} smaller communities (communities.csv lists all).", ""]
+        if "loose" in rows.columns and rows["loose"].any():
+            md += [
+                "loose: a loose group, whose members call each other less often per "
+                "contact than they call others (a crowd rather than a gang; docs/gangs.md).",
+                "",
+            ]
     return md
 
 

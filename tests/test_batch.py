@@ -480,6 +480,12 @@ def test_find_gangs_job_writes_gangs_inside_alliances(
         assert int(n) == len(inside)
         assert {int(x.split(" ")[0]) for x in listed.split(", ")} == set(inside["community"])
     assert "<h3>Alliances</h3>" in batch.report_html.read_text("utf-8")
+    # the loose groups find_gangs names are marked as such in the table and the report
+    assert [int(c) for c in comms.loc[comms["loose"], "community"]] == list(gangs.loose)
+    table = report.split("|   community |", 1)[1].split("\n\n")[0].splitlines()[2:]
+    marked = {int(line.split("|")[1]) for line in table if "| loose " in line}
+    assert marked == {c for c in gangs.loose if c < len(table)}
+    assert ("a crowd rather than a gang" in report) == bool(marked)
     # re-run with --write: the result is recomputed (same partition) and stored
     stored = run_batch(spec, tmp_path, driver=drv, write=True, progress=False)
     assert stored.reused == 1 and stored.jobs[0].run_id is not None
