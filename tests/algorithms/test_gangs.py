@@ -615,3 +615,15 @@ def test_on_unweighted_links_no_group_with_a_link_inside_is_loose() -> None:
     G = _crowd_and_gangs(1, 1, 1)
     assert louvain(G, seed=0).loose == ()
     assert find_gangs(G, seed=0).loose == ()
+
+
+def test_a_group_whose_members_never_call_each_other_is_loose() -> None:
+    from netintel.algorithms.communities import _loose, _per_link
+    from netintel.algorithms.results import edge_arrays
+
+    # a star: the centre alone, and the four leaves as one "group" that only calls it
+    ea = edge_arrays(nx.star_graph(4), None)
+    labels = np.array([0, 1, 1, 1, 1])
+    per_link, per_cut_link = _per_link(ea, labels, 2)
+    assert np.isnan(per_link).tolist() == [True, True] and per_cut_link.tolist() == [1.0, 1.0]
+    assert _loose(np.bincount(labels), per_link, per_cut_link).tolist() == [1]  # not the centre
