@@ -71,10 +71,13 @@ __all__ = [
 TimeLike = datetime | date | str | pd.Timestamp | None
 RegionLike = str | Sequence[str] | None
 
-#: Evidence per link: the call projections carry, per edge, the first this many call
-#: records in time order (edge attribute ``records``: ``source``, ``source_row``,
-#: ``ingest_run``, ``at``, ``call_id``, ``duration_s``, ``tower``) and the number of all
-#: of them (``record_count``), so maps and exports can show which record says so.
+#: Evidence per link: every projection carries, per edge, the first this many records
+#: behind it (edge attribute ``records``: ``source``, ``source_row``, ``ingest_run``, the
+#: time ``at`` where the record has one, and its values) and the number of all of them
+#: (``record_count``), so maps and exports can show which record says so. Calls and
+#: transfers come first in time first; co-offending gives the two ``SUSPECT_IN`` records
+#: (one of each person) of each shared case by opening date; co-location the sightings
+#: behind the pair's meetings, each once; ties the ``TIE`` records in file order.
 EVIDENCE_RECORDS = 20
 
 #: Layers of :func:`multiplex_network`, in edge order.
@@ -451,24 +454,30 @@ _SPECS = {
     "person_calls": _calls("projection_person_calls"),
     "phone_calls": _calls("projection_phone_calls"),
     "co_offending": _Spec(
-        "projection_co_offending", weight="cases", ints=("cases",), lists=("case_ids",)
+        "projection_co_offending",
+        weight="cases",
+        ints=("cases", "record_count"),
+        lists=("case_ids",),
+        records=("records",),
     ),
     "co_location": _Spec(
         "projection_co_location",
         weight="meetings",
-        ints=("meetings",),
+        ints=("meetings", "record_count"),
         floats=("strength",),
         times=("first_meeting", "last_meeting"),
         lists=("location_ids",),
+        records=("records",),
     ),
     "transfers": _Spec(
         "projection_transfers",
         weight="transfers",
-        ints=("transfers",),
+        ints=("transfers", "record_count"),
         floats=("amount",),
         times=("first_transfer", "last_transfer"),
         lists=("transfer_ids",),
         nested=("victims",),
+        records=("records",),
         fold={
             "transfers": "sum",
             "amount": "sum",
@@ -476,15 +485,24 @@ _SPECS = {
             "last_transfer": "max",
             "transfer_ids": "union",
             "victims": "union",
+            "record_count": "sum",
+            "records": "evidence",
         },
     ),
     "ties": _Spec(
         "projection_ties",
         weight="weight",
-        ints=("ties",),
+        ints=("ties", "record_count"),
         floats=("weight",),
         lists=("kinds",),
-        fold={"weight": "sum", "ties": "sum", "kinds": "union"},
+        records=("records",),
+        fold={
+            "weight": "sum",
+            "ties": "sum",
+            "kinds": "union",
+            "record_count": "sum",
+            "records": "evidence",
+        },
         relationship="TIE",
     ),
 }
@@ -575,8 +593,16 @@ def _evidence(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _evidence_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """First in time first (records without a time last), then by record id, file and row."""
     at = record.get("at")
-    return (at is None, at if at is not None else 0, str(record.get("call_id", "")))
+    ids = ("call_id", "transfer_id", "case_id")
+    return (
+        at is None,
+        at if at is not None else 0,
+        next((str(record[k]) for k in ids if record.get(k) is not None), ""),
+        str(record.get("source", "")),
+        record.get("source_row") or 0,
+    )
 
 
 def _object(values: list[Any]) -> np.ndarray:

@@ -346,6 +346,88 @@ def test_transfers_directed_seller_to_buyer(known: neo4j.Driver) -> None:
     }
 
 
+def _evidence(proj: Projection) -> dict[tuple[str, str], tuple[int, list[tuple[Any, ...]]]]:
+    """Per link: its record count, and each record carried as (row, who or what, time)."""
+    out = {}
+    for u, v, d in proj.to_networkx().edges(data=True):
+        rows = [
+            (
+                r["source_row"],
+                r.get("person_id") or r.get("transfer_id"),
+                str(r.get("at") or r.get("opened"))[:16],
+            )
+            for r in d["records"]
+        ]
+        assert {r["source"] for r in d["records"]} <= {
+            f"{name} (DataFrame)" for name in ("case_suspects", "sightings", "transfers")
+        }
+        out[(u, v)] = (d["record_count"], rows)
+    return out
+
+
+def test_every_projection_carries_the_records_behind_each_link(
+    known: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # co-offending: both suspects' rows of each shared case, cases by opening date
+    assert _evidence(co_offending_network(known))[("A", "B")] == (
+        4,
+        [
+            (2, "A", "2023-05-01"),
+            (3, "B", "2023-05-01"),
+            (5, "A", "2024-02-01"),
+            (6, "B", "2024-02-01"),
+        ],
+    )
+    row = co_offending_network(known).to_networkx()["D"]["E"]["records"][0]
+    fields = {"source", "source_row", "ingest_run", "case_id", "opened", "person_id", "role"}
+    assert set(row) == fields and (row["case_id"], row["person_id"]) == ("K3", "D")
+    # co-location: the sightings behind the meetings, each once, first in time first
+    assert _evidence(co_location_network(known)) == {
+        ("A", "B"): (
+            4,
+            [
+                (2, "A", "2024-01-01 10:00"),
+                (3, "B", "2024-01-01 10:30"),
+                (5, "A", "2024-01-05 09:00"),
+                (7, "B", "2024-01-05 09:59"),
+            ],
+        ),
+        ("A", "D"): (2, [(5, "A", "2024-01-05 09:00"), (6, "D", "2024-01-05 09:00")]),
+        ("B", "D"): (2, [(6, "D", "2024-01-05 09:00"), (7, "B", "2024-01-05 09:59")]),
+    }
+    # transfers: one record per transfer; folded, both directions in time order
+    assert _evidence(transfer_network(known))[("D", "B")] == (1, [(5, "T103", "2024-03-02 12:00")])
+    assert _evidence(transfer_network(known, directed=False))[("B", "D")] == (
+        3,
+        [
+            (2, "T100", "2024-02-01 12:00"),
+            (4, "T102", "2024-03-01 12:00"),
+            (5, "T103", "2024-03-02 12:00"),
+        ],
+    )
+    t100 = transfer_network(known).to_networkx()["B"]["D"]["records"][0]
+    assert (t100["amount"], t100["victims"], t100["at"]) == (
+        1000,
+        ["V1"],
+        pd.Timestamp("2024-02-01 12:00", tz="UTC"),
+    )
+    # bounded: the first records only, the count of all kept
+    monkeypatch.setattr(projection, "EVIDENCE_RECORDS", 3)
+    assert _evidence(co_offending_network(known))[("A", "B")] == (
+        4,
+        [(2, "A", "2023-05-01"), (3, "B", "2023-05-01"), (5, "A", "2024-02-01")],
+    )
+    monkeypatch.setattr(projection, "EVIDENCE_RECORDS", 1)
+    assert _evidence(transfer_network(known, directed=False))[("B", "D")] == (
+        3,
+        [(2, "T100", "2024-02-01 12:00")],
+    )
+    assert _evidence(co_location_network(known))[("A", "B")] == (
+        4,
+        [(2, "A", "2024-01-01 10:00")],
+    )
+
+
 def test_multiplex_layers_and_outputs(known: neo4j.Driver) -> None:
     multi = multiplex_network(known)
     assert multi.multigraph and not multi.directed
@@ -371,6 +453,11 @@ def test_multiplex_layers_and_outputs(known: neo4j.Driver) -> None:
     assert G.edges["A", "B", "calls"]["duration_s"] == 100
     assert G.edges["A", "B", "co_offending"]["case_ids"] == ["K1", "K2"]
     assert "calls" not in G.edges["A", "B", "co_offending"]
+    # each layer's link carries its own records: 3 calls, 4 SUSPECT_IN rows, 4 sightings
+    counts = {k: G.edges["A", "B", k]["record_count"] for k in ("calls", "co_offending")}
+    counts["co_location"] = G.edges["A", "B", "co_location"]["record_count"]
+    assert counts == {"calls": 3, "co_offending": 4, "co_location": 4}
+    assert G.edges["A", "B", "co_offending"]["records"][0]["source"] == "case_suspects (DataFrame)"
     assert G.nodes["A"]["name"] == "Anna"
     # edge arrays sum the layers; a layer alone equals its own projection
     ea = multi.edge_arrays()

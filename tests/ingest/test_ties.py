@@ -124,6 +124,18 @@ def test_caviar_phases_load_as_directed_call_ties_one_period_each(
     people = set().union(*(G.nodes for G in phases.values()))
     assert {f"N{k}" for k in _persons(graph)} == people
     assert {t["kind"] for t in ties} == {"calls"} and all(t["directed"] for t in ties)
+    # each link of the tie network carries the TIE records behind it, in file order
+    behind: dict[frozenset[str], list[tuple[str, int, str, float]]] = {}
+    for t in ties:
+        pair = frozenset((t["a"], t["b"]))
+        behind.setdefault(pair, []).append((t["source"], t["row"], t["period"], t["weight"]))
+    net = tie_network(graph).to_networkx()
+    assert net.number_of_edges() == len(behind)
+    for u, v, d in net.edges(data=True):
+        want = sorted(behind[frozenset((u, v))])
+        got = [(r["source"], r["source_row"], r["period"], r["weight"]) for r in d["records"]]
+        assert (d["record_count"], got) == (len(want), want[:20])
+    assert max(d["record_count"] for _, _, d in net.edges(data=True)) > 1  # phases and directions
 
 
 def test_noordin_top_layers_load_as_edge_lists(
