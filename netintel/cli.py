@@ -686,6 +686,13 @@ def db_clear(yes: bool, force: bool) -> None:
     is_flag=True,
     help="Delete the ingest lock left by an ingest that crashed, then ingest.",
 )
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, max=1e9),
+    metavar="SECONDS",
+    help="Seconds reading and checking one file may take, each pass; 0 = no bound "
+    "[default: the mapping's file_timeout, else 1800].",
+)
 @_boundary
 def ingest_cmd(
     paths: tuple[Path, ...],
@@ -701,6 +708,7 @@ def ingest_cmd(
     bulk: bool,
     lock_timeout: float,
     break_lock: bool,
+    file_timeout: float | None,
 ) -> None:
     """Load record files (CSV, TSV, Excel workbooks) into Neo4j, validated, with provenance.
 
@@ -721,6 +729,8 @@ def ingest_cmd(
 
     if bulk and check_only:
         raise click.UsageError("--bulk and --check exclude each other")
+    if bulk and file_timeout is not None:
+        raise click.UsageError("--bulk takes its file time bound from the mapping's file_timeout")
     flags = _flags()
     if bulk:
         from netintel.ingest.bulk import refuse_remote
@@ -734,6 +744,7 @@ def ingest_cmd(
             phone_region=region,
             timezone=timezone,
             progress=not quiet,
+            file_timeout=file_timeout,
         )
     else:
         from netintel import server
@@ -763,6 +774,7 @@ def ingest_cmd(
                 state_dir=server.case_dir(flags.case_name()) if bulk else None,
                 lock_timeout=lock_timeout,
                 break_lock=break_lock,
+                file_timeout=file_timeout,
             )
     _count(report.rows_loaded)
     click.echo(report.to_json() if as_json else str(report))
