@@ -140,7 +140,9 @@ def test_splitting_rows_stops_at_the_row_reached(
     assert caught.value.row == 2001
 
 
-def test_a_workbook_sheet_and_a_graph_are_checked_after_they_are_read(tmp_path: Path) -> None:
+def test_a_workbook_sheet_a_graph_and_a_matrix_are_checked_after_they_are_read(
+    tmp_path: Path,
+) -> None:
     book = tmp_path / "persons.xlsx"
     pd.DataFrame({"person_id": [f"P{i}" for i in range(10)], "name": "Ann"}).to_excel(
         book, index=False
@@ -153,6 +155,13 @@ def test_a_workbook_sheet_and_a_graph_are_checked_after_they_are_read(tmp_path: 
     with pytest.raises(InputTimeoutError) as caught:
         check(graph, reject_dir=tmp_path / "r", file_timeout=TINY)
     assert caught.value.row is None and caught.value.column is not None
+    matrix = tmp_path / "phase1.csv"
+    matrix.write_text(",A,B\nA,0,1\nB,1,0\n", encoding="utf-8")
+    layout = _mapping(tmp_path, "files:\n  - {match: phase1.csv, record: ties, layout: matrix}\n")
+    with pytest.raises(InputTimeoutError) as caught:
+        check(matrix, mapping=layout, reject_dir=tmp_path / "r", file_timeout=TINY)
+    assert caught.value.row is None and caught.value.column is not None
+    assert check(matrix, mapping=layout, reject_dir=tmp_path / "r").rows_loaded == 1
 
 
 def test_checking_the_values_stops_at_the_column_reached(
