@@ -196,6 +196,83 @@ def _boundary(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _refused_name(err: click.UsageError, log: Path, typed: str | None) -> str | None:
+    """What click refused, as the log records it: an option or argument of the command by
+    its name (``--batch-size``); an unknown option or command, typed by the user, hashed."""
+    from netintel.audit import hash_value
+
+    param = getattr(err, "param", None)
+    if isinstance(param, click.Parameter):
+        return param.opts[0] if param.opts else param.name
+    if isinstance(err, click.BadOptionUsage):  # a known option used wrongly
+        return err.option_name
+    typed = typed or getattr(err, "option_name", None)
+    return hash_value(typed, log) if typed else None
+
+
+def _audit_refused(ctx: click.Context, err: click.UsageError, typed: str | None = None) -> None:
+    """Record a command line click refused before the command ran (a bad or missing value, an
+    unknown option or command): status ``error``, the error's class, exit 2, the parameters
+    click had read (hashed as a command's are) and what it refused. A failure to record is
+    said on stderr: the user still gets click's one line."""
+    from netintel.audit import record
+
+    try:
+        log = _audit_log()
+        root = ctx.find_root()
+        params = {k: v for k, v in root.params.items() if k != "debug"}
+        personal = _personal(root.command)
+        if ctx is not root:
+            params.update(ctx.params)
+            personal += _personal(ctx.command)
+        params["refused"] = _refused_name(err, log, typed)
+        record(
+            _command_name(ctx), params, personal=personal, status="error",
+            error=type(err).__name__, exit_code=err.exit_code, log=log,
+        )  # fmt: skip
+    except Exception as failure:  # the usage error is what the user must see
+        click.echo(
+            f"netintel: warning: the refused command line is not in the audit log "
+            f"({type(failure).__name__}: {failure})",
+            err=True,
+        )
+
+
+class _AuditedParse:
+    """A click command or group whose refused command line is recorded in the audit log
+    (:func:`_audit_refused`) before click prints its one line and exits 2; ``--help`` on a
+    group given no arguments is no mistake, and not recorded."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as err:
+            _audit_refused(err.ctx or ctx, err)
+            raise
+
+
+class _Command(_AuditedParse, click.Command):
+    """A command of ``netintel`` (see :class:`_AuditedParse`)."""
+
+
+class _Group(_AuditedParse, click.Group):
+    """A group of ``netintel``: its commands and groups are audited the same way."""
+
+    command_class = _Command
+    group_class = type
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as err:  # no such command
+            _audit_refused(ctx, err, args[0] if args else None)
+            raise
+
+
 def _explaining(
     fn: Callable[..., Any], args: Any, kwargs: dict[str, Any], debug: bool, rec: Any
 ) -> Any:
@@ -374,7 +451,7 @@ def _out_dir(default: str | None, help: str | None) -> Callable[[F], F]:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="netintel")
 @click.option("--debug", is_flag=True, help="Show the full trace of an error.")
 @click.option(
@@ -686,6 +763,13 @@ def db_clear(yes: bool, force: bool) -> None:
     is_flag=True,
     help="Delete the ingest lock left by an ingest that crashed, then ingest.",
 )
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, max=1e9),
+    metavar="SECONDS",
+    help="Seconds reading and checking one file may take, each pass; 0 = no bound "
+    "[default: the mapping's file_timeout, else 1800].",
+)
 @_boundary
 def ingest_cmd(
     paths: tuple[Path, ...],
@@ -701,6 +785,7 @@ def ingest_cmd(
     bulk: bool,
     lock_timeout: float,
     break_lock: bool,
+    file_timeout: float | None,
 ) -> None:
     """Load record files (CSV, TSV, Excel workbooks) into Neo4j, validated, with provenance.
 
@@ -721,6 +806,8 @@ def ingest_cmd(
 
     if bulk and check_only:
         raise click.UsageError("--bulk and --check exclude each other")
+    if bulk and file_timeout is not None:
+        raise click.UsageError("--bulk takes its file time bound from the mapping's file_timeout")
     flags = _flags()
     if bulk:
         from netintel.ingest.bulk import refuse_remote
@@ -734,6 +821,7 @@ def ingest_cmd(
             phone_region=region,
             timezone=timezone,
             progress=not quiet,
+            file_timeout=file_timeout,
         )
     else:
         from netintel import server
@@ -763,6 +851,7 @@ def ingest_cmd(
                 state_dir=server.case_dir(flags.case_name()) if bulk else None,
                 lock_timeout=lock_timeout,
                 break_lock=break_lock,
+                file_timeout=file_timeout,
             )
     _count(report.rows_loaded)
     click.echo(report.to_json() if as_json else str(report))
@@ -1435,6 +1524,7 @@ def summary_cmd(as_json: bool) -> None:
 
     with _session() as db:
         frame = graph_summary(db.driver, database=db.database)
+    _count(len(frame))  # labels and relationship types counted
     if as_json:
         click.echo(json.dumps(frame.to_dict("records"), indent=2))
     else:
@@ -2383,6 +2473,7 @@ def contest_score(submission: Path, truth: Path, as_json: bool) -> None:
     from netintel.contest import score
 
     result = score(submission, truth)
+    _count(1)  # submissions scored
     click.echo(result.to_json() if as_json else result.to_frame().to_string())
     for issue in result.issues:
         click.echo(f"rejected: {issue}", err=True)
@@ -2408,6 +2499,7 @@ def contest_leaderboard(submissions: Path, truth: Path, baseline: Path | None, o
     from netintel.contest import leaderboard, write_leaderboard
 
     board = leaderboard(submissions, truth, baseline=baseline)
+    _count(len(board))  # submissions scored, the baseline's included
     paths = write_leaderboard(board, out)
     click.echo(board[["rank", "team", "overall"]].to_string(index=False))
     click.echo(f"written: {paths['csv']}, {paths['html']}")

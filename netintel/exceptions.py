@@ -20,6 +20,7 @@ __all__ = [
     "IngestLockedError",
     "IngestWriteError",
     "InputFileError",
+    "InputTimeoutError",
     "MappingError",
     "NetintelError",
     "SchemaError",
@@ -157,6 +158,34 @@ class InputFileError(IngestError):
         if column is not None:
             where += f", column {column!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class InputTimeoutError(InputFileError):
+    """Reading and checking an input file took longer than its time bound (``file_timeout``).
+
+    An :class:`InputFileError`: nothing of the file is loaded. ``row`` is how far the
+    reading got, ``column`` the column whose values were being checked (None for either
+    when it does not apply), ``seconds`` the bound.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        seconds: float,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        doing: str = "reading it",
+    ) -> None:
+        self.seconds = seconds
+        super().__init__(
+            path,
+            f"reading and checking the file took longer than its time bound of {seconds:g} s "
+            f"(stopped while {doing}); nothing of it is loaded (raise the bound with "
+            "file_timeout: in the mapping or --file-timeout SECONDS; 0 = no bound)",
+            row=row,
+            column=column,
+        )
 
 
 class AuditError(NetintelError):

@@ -6,6 +6,7 @@ import getpass
 import json
 import multiprocessing
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def test_cli_commands_record_one_event_each(
     assert {e["user"] for e in events} == {getpass.getuser()}
     assert {e["status"] for e in events} == {"ok"}
     assert events[0]["count"] == json.loads(ingest.stdout)["rows_loaded"] > 0
+    assert events[1]["count"] == len(json.loads(summary.stdout)) > 0  # labels and types counted
     nodes = graph.execute_query("MATCH (p:Person) RETURN count(p) AS n").records[0]["n"]
     assert events[2]["count"] is not None and 0 < events[2]["count"] <= nodes
     assert events[0]["params"]["paths"] == [str(tiny_case)]  # paths are not personal
@@ -305,3 +307,99 @@ def test_a_command_of_a_named_case_writes_that_case_s_log(home: Path) -> None:
         "netintel audit"
     ]
     assert not (home / "audit.jsonl").exists()
+
+
+def test_a_command_line_click_refuses_is_recorded(home: Path, tmp_path: Path) -> None:
+    data = tmp_path / "persons.csv"
+    data.write_text("person_id\nP1\n", encoding="utf-8")
+    env = {"NETINTEL_HOME": str(home), "NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
+    lines = {
+        "bad value": ["ingest", str(data), "--batch-size", "abc"],
+        "bad value after a name": [
+            "investigate",
+            "profile",
+            "--person",
+            "Ann Q. Witness",
+            "--top",
+            "x",
+        ],
+        "missing value": ["investigate", "profile", "--phone"],
+        "bad root value": ["--case", "../elsewhere", "summary"],
+        "no such command": ["frobnicate", "Ann Q. Witness"],
+        "no such option": ["ingest", "--Ann-Q-Witness", str(data)],
+        "a group's help": ["db"],  # no mistake: not recorded
+    }
+    said = {}
+    for name, args in lines.items():
+        out = CliRunner().invoke(cli, args, env=env)
+        assert out.exit_code == 2, (name, out.output)
+        assert out.exception is None or isinstance(out.exception, SystemExit), name
+        assert "Traceback" not in out.output and "warning" not in out.output
+        said[name] = out.output
+    # click's own line, as before
+    assert "Invalid value for '--batch-size': 'abc'" in said["bad value"]
+    assert "No such command 'frobnicate'" in said["no such command"]
+    events = _events(home)
+    assert [(e["what"], e["error"], e["status"], e["exit_code"]) for e in events] == [
+        ("netintel ingest", "BadParameter", "error", 2),
+        ("netintel investigate profile", "BadParameter", "error", 2),
+        ("netintel investigate profile", "BadOptionUsage", "error", 2),
+        ("netintel", "BadParameter", "error", 2),
+        ("netintel", "NoSuchCommand", "error", 2),
+        ("netintel ingest", "NoSuchOption", "error", 2),
+    ]
+    assert [e["params"]["refused"] for e in events[:4]] == [
+        "--batch-size",
+        "--top",
+        "--phone",
+        "--case",
+    ]
+    assert {e["count"] for e in events} == {None}
+    # what the user typed is hashed: a name read before the refusal, an unknown command or
+    # option; the root's options are recorded as given, what click had not read yet is not
+    profile = events[1]["params"]
+    assert profile["person"] == audit.hash_value("Ann Q. Witness", home / "audit.jsonl")
+    assert events[4]["params"]["refused"] == audit.hash_value("frobnicate", home / "audit.jsonl")
+    assert events[5]["params"]["refused"].startswith("hmac:")
+    text = (home / "audit.jsonl").read_text()
+    assert "Witness" not in text and "frobnicate" not in text and "Ann-Q" not in text
+    assert events[0]["params"]["case"] is None and "paths" not in events[0]["params"]
+    assert audit.verify(home / "audit.jsonl").ok
+
+
+def test_a_refusal_the_log_cannot_take_is_still_one_usage_error(home: Path) -> None:
+    (home / "audit.jsonl").mkdir()  # the log cannot be opened
+    out = CliRunner().invoke(
+        cli, ["ingest", ".", "--batch-size", "abc"], env={"NETINTEL_HOME": str(home)}
+    )
+    assert out.exit_code == 2 and "Traceback" not in out.output
+    assert "Invalid value for '--batch-size'" in out.output
+    assert "warning: the refused command line is not in the audit log (AuditError" in out.output
+
+
+def test_contest_score_and_leaderboard_record_the_submissions_scored(
+    home: Path, tmp_path: Path
+) -> None:
+    from netintel.contest import make_challenge
+
+    challenge = tmp_path / "challenge"
+    make_challenge(challenge, seed=2, scale=1500)
+    teams = tmp_path / "submissions"
+    teams.mkdir()
+    shutil.copytree(challenge / "baseline", teams / "team1")
+    env = {"NETINTEL_HOME": str(home)}
+    truth = str(challenge / "truth")
+    scored = CliRunner().invoke(cli, ["contest", "score", str(teams / "team1"), "--truth", truth])
+    assert scored.exit_code == 0, scored.output
+    board = CliRunner().invoke(
+        cli,
+        ["contest", "leaderboard", str(teams), "--truth", truth, "--baseline",
+         str(challenge / "baseline"), "--out", str(tmp_path / "board")],
+        env=env,
+    )  # fmt: skip
+    assert board.exit_code == 0, board.output
+    events = _events(home)
+    assert [(e["what"], e["count"]) for e in events] == [
+        ("netintel contest score", 1),
+        ("netintel contest leaderboard", 2),  # team1 and the baseline
+    ]

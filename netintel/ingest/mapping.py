@@ -5,6 +5,7 @@ A mapping is a YAML file::
     timezone: Europe/Rome        # naive date-times are taken in this zone (default UTC)
     phone_region: IT             # region for national phone numbers (default: none)
     ambiguous: reject            # a local time a DST change repeats: earlier, later, reject
+    file_timeout: 1800           # seconds each pass over a file may take (0: no bound)
     files:
       - match: "cdr*.csv"        # glob, relative to the input folder
         record: calls            # a record type of netintel.schema.RECORDS
@@ -141,6 +142,8 @@ class _Options(BaseModel):
     phone_format: Literal["e164", "raw"] | None = None
     #: a naive local time a daylight saving change repeats: its earlier or later instant
     ambiguous: Ambiguous | None = None
+    #: seconds reading and checking a file may take (each pass); 0 means no bound
+    file_timeout: float | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -151,6 +154,13 @@ class _Options(BaseModel):
     @classmethod
     def _region(cls, v: str | None) -> str | None:
         return check_phone_region(v) if v else v
+
+    @field_validator("file_timeout")
+    @classmethod
+    def _timeout(cls, v: float | None) -> float | None:
+        if v is not None and not 0 <= v < float("inf"):
+            raise ValueError(f"file_timeout is 0 (no bound) or a number of seconds, not {v}")
+        return v
 
 
 #: characters the CSV reader cannot split fields on

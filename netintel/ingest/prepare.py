@@ -19,12 +19,12 @@ import pandas as pd
 from netintel.exceptions import IngestError, InputFileError, MappingError
 from netintel.ingest.mapping import FileMapping, IngestMapping, check_phone_region, check_timezone
 from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
-from netintel.ingest.read import ROW, RawFile
+from netintel.ingest.read import FILE_TIMEOUT, ROW, RawFile, TimeBound
 from netintel.ingest.validate import storable, validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
 from netintel.values import is_blank, is_missing
 
-__all__ = ["Options", "Prepared", "Reject", "options_for", "prepare"]
+__all__ = ["Options", "Prepared", "Reject", "file_timeout", "options_for", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Options:
     phone_format: str = "e164"
     #: a naive local time a daylight saving change repeats: "earlier", "later" or "reject"
     ambiguous: Ambiguous = "reject"
+    #: seconds each pass over a file may take (0: no bound); a file entry's own wins
+    file_timeout: float = FILE_TIMEOUT
     #: the options the caller gave explicitly (a file entry that overrides one is warned of)
     explicit: frozenset[str] = frozenset()
 
@@ -45,6 +47,7 @@ def options_for(
     *,
     timezone: str | None = None,
     phone_region: str | None = None,
+    file_timeout: float | None = None,
     where: str = "the mapping",
 ) -> Options:
     """The ingest-wide options: the caller's (``--timezone``, ``--region``) and the mapping's.
@@ -53,7 +56,8 @@ def options_for(
     is a :class:`MappingError` naming both: neither silently wins. A file entry's own
     ``timezone`` or ``phone_region`` is about that file and applies to it (with a
     warning in its report when it differs from the caller's). A time zone or region
-    that does not exist is an :class:`IngestError`.
+    that does not exist is an :class:`IngestError`. The file time bound is the caller's
+    (``--file-timeout``), else the mapping's ``file_timeout``, else :data:`FILE_TIMEOUT`.
 
     Parameters
     ----------
@@ -63,6 +67,8 @@ def options_for(
         The caller's time zone (``--timezone``).
     phone_region : str or None, default None
         The caller's phone region (``--region``).
+    file_timeout : float or None, default None
+        The caller's file time bound in seconds (``--file-timeout``; 0 = none).
     where : str, default "the mapping"
         How the mapping is named in messages.
 
@@ -76,7 +82,7 @@ def options_for(
     MappingError
         When the caller and the mapping set an option to different values.
     IngestError
-        When the time zone or region does not exist.
+        When the time zone or region does not exist, or the time bound is negative.
 
     Examples
     --------
@@ -97,6 +103,8 @@ def options_for(
             given["phone_region"] = check_phone_region(phone_region)
     except ValueError as err:
         raise IngestError(str(err)) from None
+    if file_timeout is not None and not 0 <= file_timeout < float("inf"):
+        raise IngestError(f"file_timeout must be 0 (no bound) or seconds, not {file_timeout}")
     flags = {"timezone": "--timezone", "phone_region": "--region"}
     for name, value in given.items():
         theirs = getattr(mapping, name)
@@ -110,6 +118,9 @@ def options_for(
         phone_region=given.get("phone_region") or mapping.phone_region,
         phone_format=mapping.phone_format or "e164",
         ambiguous=mapping.ambiguous or "reject",
+        file_timeout=next(
+            t for t in (file_timeout, mapping.file_timeout, FILE_TIMEOUT) if t is not None
+        ),
         explicit=frozenset(given),
     )
 
@@ -214,8 +225,33 @@ def _column_frame(
     return pd.DataFrame(data, index=raw.frame.index), source_of, unused
 
 
+def file_timeout(fm: FileMapping | None, opts: Options) -> float:
+    """The time bound of one file: its mapping entry's ``file_timeout``, else the ingest's.
+
+    Parameters
+    ----------
+    fm : FileMapping or None
+        The file's mapping entry, if any.
+    opts : Options
+        The ingest-wide options.
+
+    Returns
+    -------
+    float
+        Seconds; 0 means no bound.
+    """
+    own = fm.file_timeout if fm is not None else None
+    return opts.file_timeout if own is None else own
+
+
 def prepare(
-    raw: RawFile, rt: RecordType, fm: FileMapping | None, opts: Options, *, source: str = ""
+    raw: RawFile,
+    rt: RecordType,
+    fm: FileMapping | None,
+    opts: Options,
+    *,
+    source: str = "",
+    bound: TimeBound | None = None,
 ) -> Prepared:
     """Convert, validate, de-duplicate and shape one file's rows.
 
@@ -233,6 +269,9 @@ def prepare(
         The ingest-wide options (:func:`options_for`).
     source : str, default ""
         The name of the file in provenance and rejects; ``""`` means its file name.
+    bound : TimeBound or None, default None
+        The file's time bound, checked before each column's values are converted and
+        between the checks; None means none.
 
     Returns
     -------
@@ -243,7 +282,11 @@ def prepare(
     ------
     IngestError
         When the rows read are not all accounted for as loaded or rejected (a bug).
+    InputTimeoutError
+        When ``bound`` passed (naming the column being checked).
     """
+    bound = bound or TimeBound(raw.path, 0)
+    checking = "checking its values (every row read)"
     source = source or Path(raw.path).name
     prep = Prepared(source, rt, raw)
     for row, text, reason in raw.parse_rejects:
@@ -267,6 +310,7 @@ def prepare(
     problems: dict[int, list[tuple[str, str]]] = defaultdict(list)  # position -> (col, reason)
     converted: dict[str, pd.Series] = {}
     for name in frame.columns:
+        bound.check(column=source_of.get(name, name), doing=checking)
         col = rt.column(name)
         values, errors = convert(
             frame[name],
@@ -285,6 +329,7 @@ def prepare(
         for pos, reason in zip(failed.tolist(), errors.iloc[failed].tolist(), strict=True):
             problems[pos].append((name, reason))
     typed = pd.DataFrame(converted)
+    bound.check(doing=checking)
     for pos, name, reason in [*validate(rt.name, typed), *storable(rt.name, typed)]:
         if not any(c == name for c, _ in problems[pos]):  # one reason per cell
             problems[pos].append((name, reason))
@@ -299,6 +344,7 @@ def prepare(
             prep.rejects.append(
                 Reject(source, int(rows[pos]), source_of.get(name, name), cells[name][pos], reason)
             )
+    bound.check(doing=checking)
     bad |= _duplicates(prep, typed, cells, rows, bad, source_of)
     prep.rejected_rows += int(bad.sum())
     prep.rejects.sort(key=lambda r: r.row)

@@ -13,6 +13,10 @@ else a comma. Workbooks: one sheet at a time (:func:`workbook_sheets` lists them
 A row the CSV parser cannot split into the header's number of fields (a stray
 quote, a missing delimiter) is not dropped: it comes back as a *parse reject* with
 its row number, so rows read = rows parsed + parse rejects.
+
+Reading and checking a file is bounded in time (:class:`TimeBound`, ``file_timeout`` in
+the mapping, :data:`FILE_TIMEOUT` seconds by default): the reading loops look at the clock
+between chunks and rows, and a file past its bound is an :class:`InputTimeoutError`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import codecs
 import csv
 import hashlib
 import io
+import math
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,14 +36,16 @@ from typing import Any
 
 import pandas as pd
 
-from netintel.exceptions import InputFileError
+from netintel.exceptions import InputFileError, InputTimeoutError
 from netintel.values import file_sha256, is_missing
 
 __all__ = [
     "ENCODINGS",
+    "FILE_TIMEOUT",
     "WORKBOOK_SUFFIXES",
     "Header",
     "RawFile",
+    "TimeBound",
     "read_file",
     "read_header",
     "workbook_sheets",
@@ -61,6 +69,57 @@ csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 _GB = {"gb2312", "gbk", "gb18030", "hz"}
 
 ROW = "__row__"
+
+#: seconds that reading and checking one file may take when neither the caller nor the
+#: mapping says (``file_timeout``): half an hour, some 30 times what a million-row file of
+#: calls takes on a busy machine (docs/benchmarks.md), so only a file that would never end
+#: meets it
+FILE_TIMEOUT = 1800.0
+#: rows split between two looks at the clock
+_EVERY = 1000
+
+
+class TimeBound:
+    """The time bound of one pass over one file, checked between chunks, rows and columns.
+
+    Cooperative: the reading and checking loops call :meth:`check`, which raises an
+    :class:`~netintel.exceptions.InputTimeoutError` once ``seconds`` have passed since the
+    bound was made (no thread is stopped from outside). ``seconds`` 0 is no bound.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, as its errors name it.
+    seconds : float
+        The bound; 0 means none.
+
+    Examples
+    --------
+    >>> TimeBound("calls.csv", 0).check(row=2)  # no bound: never raises
+    >>> bound = TimeBound("calls.csv", 1e-9)
+    >>> bound.check(row=5001)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netintel.exceptions.InputTimeoutError: calls.csv, row 5001: reading and checking the ...
+    """
+
+    def __init__(self, path: str | Path, seconds: float) -> None:
+        if not seconds >= 0 or math.isinf(seconds):
+            raise ValueError(f"a file time bound is 0 (none) or a number of seconds, not {seconds}")
+        self.path = str(path)
+        self.seconds = float(seconds)
+        self._end = time.monotonic() + self.seconds if self.seconds else math.inf
+
+    def check(
+        self, *, row: int | None = None, column: str | None = None, doing: str = "reading it"
+    ) -> None:
+        """Raise :class:`~netintel.exceptions.InputTimeoutError` (naming ``row`` or
+        ``column``, how far the work got) when the bound has passed."""
+        if time.monotonic() > self._end:
+            raise InputTimeoutError(self.path, self.seconds, row=row, column=column, doing=doing)
+
+
+_UNBOUNDED = TimeBound("", 0)
 
 
 @dataclass
@@ -331,7 +390,7 @@ def _records(path: str, reader: Any) -> Iterator[list[str]]:
             raise InputFileError(path, f"cannot split row: {err}", row=reader.line_num) from None
 
 
-def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
+def _split_csv(path: str, text: str, delimiter: str, bound: TimeBound = _UNBOUNDED) -> RawFile:
     split: list[str] = []
 
     def lines() -> list[str]:  # split exactly as csv.reader sees lines; only when needed
@@ -357,7 +416,9 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
     numbers: list[int] = []
     rejects: list[tuple[int, str, str]] = []
     start = reader.line_num + 1
-    for rec in _records(path, reader):
+    for n, rec in enumerate(_records(path, reader), 1):
+        if n % _EVERY == 0:
+            bound.check(row=start)
         end = reader.line_num
         if not rec or (len(rec) == 1 and not rec[0].strip()):
             start = end + 1
@@ -381,6 +442,8 @@ def _split_csv(path: str, text: str, delimiter: str) -> RawFile:
         elif end > start:
             # an unbalanced quote swallowed the following lines: parse them one by one
             for ln in range(start, end + 1):
+                if (ln - start) % _EVERY == _EVERY - 1:
+                    bound.check(row=ln)
                 raw = lines()[ln - 1] if ln - 1 < len(lines()) else ""
                 if not raw.strip():
                     continue
@@ -463,6 +526,7 @@ def read_header(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | int = 0,
+    bound: TimeBound | None = None,
 ) -> Header:
     """A first pass over a file: its digest and header, and a check that all of it decodes.
 
@@ -480,6 +544,8 @@ def read_header(
         The field delimiter; None means a tab for ``.tsv``, else sniffed.
     sheet : str or int, default 0
         The workbook sheet, by name or position.
+    bound : TimeBound or None, default None
+        The pass's time bound, checked between megabytes; None means none.
 
     Returns
     -------
@@ -489,8 +555,10 @@ def read_header(
     Raises
     ------
     InputFileError
-        When the file is missing, empty, undecodable, or has no data rows.
+        When the file is missing, empty, undecodable, or has no data rows;
+        :class:`~netintel.exceptions.InputTimeoutError` when ``bound`` passed.
     """
+    bound = bound or _UNBOUNDED
     p = Path(path)
     if not p.is_file():
         raise InputFileError(str(p), "no such file")
@@ -522,6 +590,7 @@ def read_header(
                     row=lines + chunk[: err.start].count(b"\n"),
                 ) from None
             lines += chunk.count(b"\n")
+            bound.check(row=lines)
     delim, _ = _delimiter(p, text, delimiter)
     reader = csv.reader(io.StringIO(text), delimiter=delim, strict=False)
     header = next(_records(str(p), reader), None)
@@ -539,6 +608,7 @@ def read_file(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | int = 0,
+    bound: TimeBound | None = None,
 ) -> RawFile:
     """Read a text table (CSV, TSV, ...) or one sheet of a workbook as strings.
 
@@ -555,6 +625,8 @@ def read_file(
         The field delimiter; None means a tab for ``.tsv``, else sniffed.
     sheet : str or int, default 0
         The workbook sheet, by name or position.
+    bound : TimeBound or None, default None
+        The time bound, checked after the decode and every 1,000 rows; None means none.
 
     Returns
     -------
@@ -564,7 +636,8 @@ def read_file(
     Raises
     ------
     InputFileError
-        When the file is missing, empty, undecodable, or has a broken header.
+        When the file is missing, empty, undecodable, or has a broken header;
+        :class:`~netintel.exceptions.InputTimeoutError` when ``bound`` passed.
 
     Examples
     --------
@@ -575,12 +648,14 @@ def read_file(
     >>> raw.delimiter, raw.frame["name"].tolist()
     ('\\t', ['Lee, Ann'])
     """
+    bound = bound or _UNBOUNDED
     p = Path(path)
     if not p.is_file():
         raise InputFileError(str(p), "no such file")
     digest = file_sha256(p)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
         frame, name = _read_sheet(p, sheet)
+        bound.check(row=len(frame) + 1)  # the sheet is read in one piece (openpyxl)
         frame = frame.map(lambda v: None if is_missing(v) else _cell_text(v))
         frame[ROW] = range(2, len(frame) + 2)
         raw = RawFile(str(p), frame, "xlsx", digest, len(frame), sheet=name)
@@ -590,8 +665,9 @@ def read_file(
             raise InputFileError(str(p), "the file is empty")
         text, enc, note = _decode(p, data, encoding)
         del data
+        bound.check(row=1)
         delim, sniffed = _delimiter(p, text, delimiter)
-        raw = _split_csv(str(p), text, delim)
+        raw = _split_csv(str(p), text, delim, bound)
         raw.encoding, raw.sha256 = enc, digest
         raw.notes += [n for n in (note, sniffed) if n]
     if raw.rows_read == 0:

@@ -50,6 +50,7 @@ from netintel.ingest.prepare import (
     Options,
     Prepared,
     _column_frame,
+    file_timeout,
     options_for,
     prepare,
     reject_frame,
@@ -59,6 +60,7 @@ from netintel.ingest.read import (
     WORKBOOK_SUFFIXES,
     Header,
     RawFile,
+    TimeBound,
     frame_as_raw,
     read_file,
     read_header,
@@ -360,7 +362,7 @@ def _source_names(found: list[_Input]) -> list[str]:
     ]
 
 
-def _survey(inp: _Input) -> None:
+def _survey(inp: _Input, opts: Options) -> None:
     """The first pass: read the input's header and check the columns it must have."""
     if inp.raw is not None:
         inp.header = Header(inp.raw.path, inp.raw.sha256, tuple(inp.raw.frame.columns), "dataframe")
@@ -376,6 +378,7 @@ def _survey(inp: _Input) -> None:
         encoding=fm.encoding if fm else None,
         delimiter=fm.delimiter if fm else None,
         sheet=inp.sheet if inp.sheet is not None else 0,
+        bound=TimeBound(inp.path, file_timeout(fm, opts)),
     )
     columns = [c for c in inp.header.columns if c != ROW]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in [*dict.fromkeys(columns), ROW]})
@@ -383,7 +386,7 @@ def _survey(inp: _Input) -> None:
     _column_frame(raw, RECORDS[inp.record], fm)  # InputFileError: a required column missing
 
 
-def _read(inp: _Input) -> RawFile:
+def _read(inp: _Input, bound: TimeBound) -> RawFile:
     if inp.raw is not None:
         return inp.raw
     assert inp.path is not None
@@ -393,6 +396,7 @@ def _read(inp: _Input) -> RawFile:
         encoding=fm.encoding if fm else None,
         delimiter=fm.delimiter if fm else None,
         sheet=inp.sheet if inp.sheet is not None else 0,
+        bound=bound,
     )
 
 
@@ -592,6 +596,7 @@ def ingest(
     state_dir: str | Path | None = None,
     lock_timeout: float = 600.0,
     break_lock: bool = False,
+    file_timeout: float | None = None,
 ) -> IngestReport:
     """Load input files (or DataFrames) into Neo4j and account for every row.
 
@@ -627,6 +632,13 @@ def ingest(
     checks (:func:`netintel.ingest.bulk.bulk_ingest`; ``state_dir`` names the case's state
     folder, default the current case's; ``batch_size`` and ``database`` do not apply).
 
+    ``file_timeout`` bounds the seconds each pass over a file (the first pass, then reading
+    and checking it for the write) may take; default the mapping's ``file_timeout``, else
+    :data:`netintel.ingest.read.FILE_TIMEOUT`; 0 means no bound. A file past its bound is
+    an :class:`~netintel.exceptions.InputTimeoutError` naming how far it got, and nothing
+    of it is written: in the first pass nothing of any file is; later, the files before it
+    stay loaded and the run is marked ``failed``, as after a refused write.
+
     Parameters
     ----------
     sources : folder, file(s), or mapping of str to pandas.DataFrame
@@ -655,6 +667,10 @@ def ingest(
         Seconds to wait for another ingest into the database to finish (the lock).
     break_lock : bool, default False
         Delete the ingest lock first, whoever holds it (its holder crashed).
+    file_timeout : float or None, default None
+        Seconds each pass over a file may take; None means the mapping's, else
+        :data:`~netintel.ingest.read.FILE_TIMEOUT`; 0 means no bound. Not with ``bulk``
+        (set ``file_timeout`` in the mapping).
 
     Returns
     -------
@@ -664,7 +680,8 @@ def ingest(
     Raises
     ------
     InputFileError
-        When an input cannot be read (nothing is loaded).
+        When an input cannot be read (nothing is loaded), or took longer than its time
+        bound (:class:`~netintel.exceptions.InputTimeoutError`).
     MappingError
         When the mapping is wrong or conflicts with ``timezone`` / ``phone_region``.
     IngestError
@@ -676,6 +693,12 @@ def ingest(
     """
     if bulk:
         from netintel.ingest.bulk import bulk_ingest
+
+        if file_timeout is not None:
+            raise IngestError(
+                "a bulk load takes its file time bound from the mapping (file_timeout:), "
+                "not from --file-timeout"
+            )
 
         return bulk_ingest(
             sources,
@@ -699,6 +722,7 @@ def ingest(
         progress=progress,
         lock_timeout=lock_timeout,
         break_lock=break_lock,
+        file_timeout=file_timeout,
     )
 
 
@@ -723,6 +747,7 @@ def check(
     timezone: str | None = None,
     phone_region: str | None = None,
     progress: bool = False,
+    file_timeout: float | None = None,
 ) -> IngestReport:
     r"""Everything :func:`ingest` does except the database: read, check, report, rejects.
 
@@ -743,6 +768,8 @@ def check(
         Region of national phone numbers; None means the mapping's.
     progress : bool, default False
         Show progress.
+    file_timeout : float or None, default None
+        Seconds each pass over a file may take, as for :func:`ingest`.
 
     Returns
     -------
@@ -752,7 +779,7 @@ def check(
     Raises
     ------
     InputFileError
-        When an input cannot be read.
+        When an input cannot be read, or took longer than its time bound.
     MappingError
         When the mapping is wrong or conflicts with ``timezone`` / ``phone_region``.
 
@@ -775,6 +802,7 @@ def check(
         timezone=timezone,
         phone_region=phone_region,
         progress=progress,
+        file_timeout=file_timeout,
     )
 
 
@@ -792,6 +820,7 @@ def _run(
     sink: Sink | None = None,
     lock_timeout: float = 600.0,
     break_lock: bool = False,
+    file_timeout: float | None = None,
 ) -> IngestReport:
     """The one code path of :func:`ingest` and (``driver=None``) :func:`check`.
 
@@ -805,11 +834,14 @@ def _run(
         mapping_,
         timezone=timezone,
         phone_region=phone_region,
+        file_timeout=file_timeout,
         where=f"the mapping {mapping}" if isinstance(mapping, (str, Path)) else "the mapping",
     )
-    found, skipped = _surveyed_inputs(sources, mapping, mapping_)
-    options = {
-        "mapping": mapping_.model_dump(),
+    found, skipped = _surveyed_inputs(sources, mapping, mapping_, opts)
+    options = {  # the time bounds say nothing about the graph: not part of the run's id
+        "mapping": mapping_.model_dump(
+            exclude={"file_timeout": True, "files": {"__all__": {"file_timeout"}}}
+        ),
         "timezone": opts.timezone,
         "phone_region": opts.phone_region,
     }
@@ -852,15 +884,17 @@ def _loaded(
             for n, inp in enumerate(found, 1):
                 bar.set_postfix_str(f"{n}/{len(found)} {inp.source}")
                 load.reports.append(load.one(inp, bar))
-        except IngestWriteError as err:
-            assert driver is not None
+        except (IngestWriteError, InputFileError) as err:  # a refused write, a file past its bound
+            if driver is None:
+                raise
+            reason = err.reason if isinstance(err, IngestWriteError) else str(err)
             _record_run(
                 driver, run_id, started, datetime.now(UTC), time.perf_counter() - t0, "failed",
                 found, load.reports, load.version, options, database,
             )  # fmt: skip
             run_query(
-                driver, "ingest_run_failed", database=database, write=True,
-                run_id=run_id, file=err.source, error=err.reason,
+                driver, "ingest_run_failed", database=database, write=True, run_id=run_id,
+                file=inp.source, error=reason,
             )  # fmt: skip
             raise
     seconds = time.perf_counter() - t0
@@ -892,7 +926,10 @@ def _mapping(mapping: str | Path | IngestMapping | None) -> IngestMapping:
 
 
 def _surveyed_inputs(
-    sources: Sources, mapping: str | Path | IngestMapping | None, mapping_: IngestMapping
+    sources: Sources,
+    mapping: str | Path | IngestMapping | None,
+    mapping_: IngestMapping,
+    opts: Options,
 ) -> tuple[list[_Input], list[Skipped]]:
     """The inputs in load order, each named and its header read (the first pass), and the
     files skipped; an :class:`IngestError` when there is nothing to load."""
@@ -907,7 +944,7 @@ def _surveyed_inputs(
         )
     for inp, source in zip(found, _source_names(found), strict=True):
         inp.source = source
-        _survey(inp)  # a file that cannot be read stops here, before anything is written
+        _survey(inp, opts)  # a file that cannot be read stops here, before anything is written
     return found, skipped
 
 
@@ -993,8 +1030,9 @@ class _Load:
     def one(self, inp: _Input, bar: Any) -> FileReport:
         """Read, check and write one input; its report."""
         t = time.perf_counter()
-        raw = _read(inp)
-        prep = prepare(raw, RECORDS[inp.record], inp.fm, self.opts, source=inp.source)
+        bound = TimeBound(inp.name, file_timeout(inp.fm, self.opts))
+        raw = _read(inp, bound)
+        prep = prepare(raw, RECORDS[inp.record], inp.fm, self.opts, source=inp.source, bound=bound)
         self.seen.reject_seen(prep)
         add_listed_persons([prep])
         if self.driver is not None and self.calls_before:

@@ -5,7 +5,9 @@ one :class:`netintel.exceptions.NetintelError` naming the file: never another ex
 the accounting holds: per file, rows read = loaded + rejected, the reject file names exactly
 the rejected rows, and a file written with the csv module is read as the rows written.
 ``bench/fuzz.py`` runs the same checks over 100,000 mutated files; these tests let hypothesis
-search (and shrink) the inputs. ``derandomize=True``: the same examples on every run.
+search (and shrink) the inputs. ``derandomize=True``: the same examples on every run. The few
+large inputs (10 MB fields and lines, fields of quotes, deeply nested quotes) are in
+``test_huge_fields.py``, through ``ingest --check`` and a real ingest.
 """
 
 from __future__ import annotations
