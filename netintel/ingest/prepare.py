@@ -15,10 +15,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ConfigDict
 
 from netintel.exceptions import IngestError, InputFileError, MappingError
-from netintel.ingest.mapping import FileMapping, IngestMapping, check_phone_region, check_timezone
-from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
+from netintel.ingest.mapping import (
+    FileMapping,
+    IngestMapping,
+    ReadingOptions,
+    check_phone_region,
+    check_timezone,
+)
+from netintel.ingest.normalise import TEMPORAL, convert
 from netintel.ingest.read import ROW, RawFile
 from netintel.ingest.validate import storable, validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
@@ -27,15 +34,15 @@ from netintel.values import is_blank, is_missing
 __all__ = ["Options", "Prepared", "Reject", "options_for", "prepare"]
 
 
-@dataclass(frozen=True)
-class Options:
-    """Ingest-wide defaults, overridden per file by its mapping entry."""
+class Options(ReadingOptions):
+    """Ingest-wide reading options, overridden per file by its mapping entry.
 
-    timezone: str = "UTC"
-    phone_region: str | None = None
-    phone_format: str = "e164"
-    #: a naive local time a daylight saving change repeats: "earlier", "later" or "reject"
-    ambiguous: Ambiguous = "reject"
+    Its fields are those of :class:`~netintel.ingest.mapping.ReadingOptions`; an option left
+    ``None`` takes its default when a file is read (:meth:`ReadingOptions.effective`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
     #: the options the caller gave explicitly (a file entry that overrides one is warned of)
     explicit: frozenset[str] = frozenset()
 
@@ -105,13 +112,8 @@ def options_for(
                 f"{where} sets {name}: {theirs} but the ingest was given {name} {value} "
                 f"({flags[name]}); give one of them, or the same value in both"
             )
-    return Options(
-        timezone=given.get("timezone") or mapping.timezone or "UTC",
-        phone_region=given.get("phone_region") or mapping.phone_region,
-        phone_format=mapping.phone_format or "e164",
-        ambiguous=mapping.ambiguous or "reject",
-        explicit=frozenset(given),
-    )
+    caller = ReadingOptions(timezone=given.get("timezone"), phone_region=given.get("phone_region"))
+    return Options(**caller.effective(mapping), explicit=frozenset(given))
 
 
 @dataclass(frozen=True)
@@ -254,10 +256,8 @@ def prepare(
     frame = frame.reset_index(drop=True)
     if unused:
         prep.warnings.append(f"{source}: columns not used: {', '.join(unused)}")
-    tz = (fm.timezone if fm and fm.timezone else None) or opts.timezone
-    region = (fm.phone_region if fm and fm.phone_region else None) or opts.phone_region
-    phone_format = (fm.phone_format if fm and fm.phone_format else None) or opts.phone_format
-    ambiguous = (fm.ambiguous if fm and fm.ambiguous else None) or opts.ambiguous
+    reading = (fm or ReadingOptions()).effective(opts)
+    tz, region = reading["timezone"], reading["phone_region"]
     formats = fm.formats if fm else {}
     if fm is not None:
         prep.warnings += _overridden(source, fm, opts, {"timezone": tz, "phone_region": region})
@@ -274,11 +274,11 @@ def prepare(
             fmt=formats.get(name),
             tz=tz,
             phone_region=region,
-            phone_raw=phone_format == "raw",
+            phone_raw=reading["phone_format"] == "raw",
             choices=col.choices,
             field=name,
             values=fm.value_map(name) if fm else None,
-            ambiguous=ambiguous,
+            ambiguous=reading["ambiguous"],
         )
         converted[name] = values
         failed = np.flatnonzero(errors.notna().to_numpy())
