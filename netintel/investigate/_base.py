@@ -5,10 +5,16 @@ layouts below, declared in :data:`netintel.schema.FRAMES`; the database readers
 (:mod:`netintel.investigate.readers`) fill them with named Cypher from ``cypher/`` and
 nothing else.
 
-* calls: ``call_id, caller, callee, at, duration_s, tower, source, source_row``
-  (``at`` tz-aware UTC, one row per call record);
-* transfers: ``transfer_id, at, victim_id, from_id, to_id, location_id, region,
-  case_id, source, source_row, victim_name, from_name, to_name`` (names optional).
+* calls (``at`` tz-aware UTC, one row per call record):
+
+  >>> CALL_COLUMNS
+  ('call_id', 'caller', 'callee', 'at', 'duration_s', 'tower', 'source', 'source_row')
+
+* transfers (names optional):
+
+  >>> TRANSFER_COLUMNS  # doctest: +NORMALIZE_WHITESPACE
+  ('transfer_id', 'at', 'victim_id', 'from_id', 'to_id', 'location_id', 'region',
+   'case_id', 'source', 'source_row', 'victim_name', 'from_name', 'to_name')
 
 Times stay UTC in the frames and results; they are shown in the case's zone
 (:func:`~netintel.investigate.readers.case_timezone`, :mod:`netintel.localtime`).
