@@ -110,6 +110,7 @@ from netintel.algorithms import (
 from netintel.algorithms.results import ResultMixin, library_versions, table_dict, to_jsonable
 from netintel.config import Connection
 from netintel.cypher import query
+from netintel.db import run_query
 from netintel.exceptions import BatchError
 from netintel.manifests import (
     BatchManifest,
@@ -1661,10 +1662,7 @@ def _every_region(spec: BatchSpec, driver: neo4j.Driver, database: str | None) -
     """``regions: all`` replaced by every region of the graph's locations and cases."""
     if not any(p.regions == [ALL_REGIONS] for p in spec.projections):
         return spec
-    records, _, _ = driver.execute_query(
-        query("regions"), database_=database, routing_=neo4j.RoutingControl.READ
-    )
-    regions = [r["region"] for r in records]
+    regions = [r["region"] for r in run_query(driver, "regions", database=database)]
     if not regions:
         raise BatchError("regions: all, but no Location or Case in the graph has a region")
     projections = [

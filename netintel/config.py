@@ -32,7 +32,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Self, cast
 
 import neo4j
 from pydantic import BaseModel, ConfigDict
@@ -498,58 +498,50 @@ def _refused() -> Iterator[None]:
         raise ReadOnlyError() from None
 
 
-class _ReadOnlySession:
-    """A driver session whose transactions all run in read mode (writes included)."""
+class _Wrapped:
+    """A driver or session standing in for ``inner``: closed with it, the rest passed on."""
 
-    def __init__(self, session: neo4j.Session) -> None:
-        self._session = session
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
 
-    def __enter__(self) -> _ReadOnlySession:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._session.close()
+        self._inner.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class _ReadOnlySession(_Wrapped):
+    """A driver session whose transactions all run in read mode (writes included)."""
 
     def execute_read(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         with _refused():
-            return self._session.execute_read(work, *args, **kwargs)
+            return self._inner.execute_read(work, *args, **kwargs)
 
     execute_write = execute_read  # in read mode: the server refuses what writes
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         with _refused():
-            return self._session.run(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
+            return self._inner.run(*args, **kwargs)
 
 
-class _ReadOnlyDriver:
+class _ReadOnlyDriver(_Wrapped):
     """A :class:`neo4j.Driver` whose sessions and queries all run in read mode."""
 
     #: what writers that bypass the driver (the bulk importer) check
     read_only = True
 
-    def __init__(self, drv: neo4j.Driver) -> None:
-        self._driver = drv
-
-    def __enter__(self) -> _ReadOnlyDriver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._driver.close()
-
     def session(self, **config: Any) -> _ReadOnlySession:
         config["default_access_mode"] = neo4j.READ_ACCESS
-        return _ReadOnlySession(self._driver.session(**config))
+        return _ReadOnlySession(self._inner.session(**config))
 
     def execute_query(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["routing_"] = neo4j.RoutingControl.READ
         with _refused():
-            return self._driver.execute_query(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
+            return self._inner.execute_query(*args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ import re
 import warnings
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -57,7 +57,7 @@ from netintel.localtime import is_time
 from netintel.outfiles import atomic_path, write_csv
 from netintel.viz.fonts import cjk_font, cjk_rc
 from netintel.viz.layout import layout_arrays
-from netintel.viz.model import RECORD_TIME_KEYS, GraphView, describe
+from netintel.viz.model import RECORD_TIME_KEYS, EdgeView, GraphView, describe
 from netintel.viz.redact import Redaction
 from netintel.viz.style import NODE_SIZE, edge_style, node_style, scaled
 
@@ -335,37 +335,37 @@ class Exporter(ABC):
                 rows.append(_table_row(row, n.facts, view))
         return rows
 
+    def _edges(self) -> Iterator[tuple[GraphView, EdgeView, str, str]]:
+        """Every edge of every view, with the ids of the nodes at its two ends."""
+        for view in self.views:
+            for e in view.edges:
+                yield view, e, view.nodes[e.u].id, view.nodes[e.v].id
+
     def edge_rows(self) -> list[dict[str, Any]]:
         """One dict per edge: source, target, rel_type, weight, record_count, records, facts."""
         rows = []
-        for view in self.views:
-            for e in view.edges:
-                row: dict[str, Any] = {
-                    "source": view.nodes[e.u].id,
-                    "target": view.nodes[e.v].id,
-                    "rel_type": e.type,
-                    "weight": e.weight,
-                    "record_count": e.record_count,
-                }
-                if e.records:
-                    row["records"] = json.dumps(_jsonable(list(e.records)), ensure_ascii=False)
-                rows.append(_table_row(row, e.facts, view))
+        for view, e, source, target in self._edges():
+            row: dict[str, Any] = {
+                "source": source,
+                "target": target,
+                "rel_type": e.type,
+                "weight": e.weight,
+                "record_count": e.record_count,
+            }
+            if e.records:
+                row["records"] = json.dumps(_jsonable(list(e.records)), ensure_ascii=False)
+            rows.append(_table_row(row, e.facts, view))
         return rows
 
     def record_rows(self) -> list[dict[str, Any]]:
         """One dict per record behind an edge (source, row, run, time), with its edge."""
-        rows = []
-        for view in self.views:
-            for e in view.edges:
-                for rec in e.records:
-                    row = {
-                        "edge_source": view.nodes[e.u].id,
-                        "edge_target": view.nodes[e.v].id,
-                        "rel_type": e.type,
-                        **rec,
-                    }
-                    rows.append(_table_row(row, {}, view))
-        return rows
+        return [
+            _table_row(
+                {"edge_source": source, "edge_target": target, "rel_type": e.type, **rec}, {}, view
+            )
+            for view, e, source, target in self._edges()
+            for rec in e.records
+        ]
 
     def positions(self, view: GraphView) -> np.ndarray:
         """Layout positions (pixels) of ``view``'s nodes, as on the map."""

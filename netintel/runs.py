@@ -45,7 +45,7 @@ from netintel.algorithms import (
 )
 from netintel.algorithms.compare import RunComparison, compare_partitions
 from netintel.algorithms.results import ResultMixin, table_dict, to_jsonable
-from netintel.cypher import query
+from netintel.db import run_query
 from netintel.exceptions import DatabaseError
 from netintel.projection import Projection
 from netintel.schema import ANALYSED_LABELS, ANALYSIS_RUN, IN_RUN, NODES
@@ -327,13 +327,10 @@ def write_run(
             f"(by {NODES[label].key}), e.g. {missing[:3]!r}; nothing was written"
         )
 
-    records, _, _ = driver.execute_query(
-        query("analysis_run_upsert"),
-        {"run_id": run_id, "props": props},
-        database_=database,
-        routing_=neo4j.RoutingControl.WRITE,
-    )
-    stored_hash, status = records[0]["result_hash"], records[0]["status"]
+    stored = run_query(
+        driver, "analysis_run_upsert", database=database, write=True, run_id=run_id, props=props
+    )[0]
+    stored_hash, status = stored["result_hash"], stored["status"]
     if stored_hash != props["result_hash"]:
         raise DatabaseError(
             f"analysis run {run_id!r} already exists with another result "
@@ -358,12 +355,7 @@ def write_run(
                     f"wrote {written} of {len(batch)} results of run {run_id!r}: nodes were "
                     "deleted while writing; write the run again"
                 )
-    driver.execute_query(
-        query("analysis_run_complete"),
-        {"run_id": run_id},
-        database_=database,
-        routing_=neo4j.RoutingControl.WRITE,
-    )
+    run_query(driver, "analysis_run_complete", database=database, write=True, run_id=run_id)
     return run_id
 
 
@@ -396,12 +388,7 @@ def read_run(driver: neo4j.Driver, run_id: str, *, database: str | None = None) 
     DatabaseError
         When there is no analysis run ``run_id``.
     """
-    records, _, _ = driver.execute_query(
-        query("analysis_run_read"),
-        {"run_id": run_id},
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
+    records = run_query(driver, "analysis_run_read", database=database, run_id=run_id)
     if not records:
         raise DatabaseError(f"no analysis run {run_id!r}")
     run = dict(records[0]["run"])
@@ -485,11 +472,8 @@ def list_runs(
         ``label``, ``nodes``, ``communities``, ``modularity``, ``input_hash``, ``started``,
         ``seconds``, ``status``.
     """
-    records, _, _ = driver.execute_query(
-        query("analysis_run_list"),
-        {"algorithm": algorithm, "projection": projection},
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
+    records = run_query(
+        driver, "analysis_run_list", database=database, algorithm=algorithm, projection=projection
     )
     columns = [
         "run_id",
@@ -507,7 +491,7 @@ def list_runs(
         "seconds",
         "status",
     ]
-    frame = pd.DataFrame([r.data() for r in records], columns=columns)
+    frame = pd.DataFrame(records, columns=columns)
     for c in ("seed", "nodes", "communities"):
         frame[c] = frame[c].astype("Int64")
     return frame
@@ -530,13 +514,8 @@ def delete_run(driver: neo4j.Driver, run_id: str, *, database: str | None = None
     bool
         True when a run was deleted.
     """
-    records, _, _ = driver.execute_query(
-        query("analysis_run_delete"),
-        {"run_id": run_id},
-        database_=database,
-        routing_=neo4j.RoutingControl.WRITE,
-    )
-    return bool(records[0]["deleted"])
+    deleted = run_query(driver, "analysis_run_delete", database=database, write=True, run_id=run_id)
+    return bool(deleted[0]["deleted"])
 
 
 # --------------------------------------------------------------------------- comparing

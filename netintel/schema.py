@@ -35,6 +35,7 @@ __all__ = [
     "ANALYSIS_RUN",
     "AUDIT_EVENT",
     "BOOKKEEPING",
+    "FRAMES",
     "INGEST_LOCK",
     "INGEST_RUN",
     "IN_RUN",
@@ -48,6 +49,7 @@ __all__ = [
     "RELATIONSHIPS",
     "VALUE_CHANGE",
     "Column",
+    "Frame",
     "GeneratedKey",
     "Link",
     "NodeType",
@@ -641,6 +643,86 @@ RECORDS: dict[str, RecordType] = {
     )
 }
 
+# ------------------------------------------------------------------------ frames
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The layout of a frame of records as the investigations take it (``netintel.investigate``).
+
+    Each column is named after a graph property: that of a column of the record type
+    (``started_at`` lands in ``at``), a provenance property, or, for the columns in
+    ``joined``, a property of a node the record links to: frame column ->
+    ``(link column of the record, property of the node it names)``.
+    :func:`_schema_problems` checks every name against the record type, so a renamed
+    column or property fails at import instead of leaving the frame behind.
+
+    >>> FRAMES["calls"].columns[:4]
+    ('call_id', 'caller', 'callee', 'at')
+    >>> FRAMES["transfers"].type("victim_name"), FRAMES["calls"].type("duration_s")
+    ('str', 'int')
+    """
+
+    record: str
+    columns: tuple[str, ...]
+    joined: tuple[tuple[str, str, str], ...] = ()
+
+    def type(self, column: str) -> PropType:
+        """The schema type of ``column`` (:class:`SchemaError` when the frame has none)."""
+        if column in PROVENANCE:
+            return "int" if column == "source_row" else "str"
+        rt = RECORDS[self.record]
+        for name, via, prop in self.joined:
+            if name == column:
+                return NODES[_linked_label(rt.column(via))].prop(prop).type
+        for col in rt.columns:
+            if col.target_prop == column:
+                return col.type
+        raise SchemaError(f"frame {self.record!r} has no column {column!r}")
+
+
+def _linked_label(col: Column) -> str:
+    """The label of the node a link or endpoint column names."""
+    if col.link is not None:
+        return col.link.target
+    raise SchemaError(f"column {col.name!r} names no other node")
+
+
+#: The frames of records the investigations take, by record type.
+FRAMES: dict[str, Frame] = {
+    f.record: f
+    for f in (
+        Frame(
+            "calls",
+            ("call_id", "caller", "callee", "at", "duration_s", "tower", "source", "source_row"),
+        ),
+        Frame(
+            "transfers",
+            (
+                "transfer_id",
+                "at",
+                "victim_id",
+                "from_id",
+                "to_id",
+                "location_id",
+                "region",
+                "case_id",
+                "source",
+                "source_row",
+                "victim_name",
+                "from_name",
+                "to_name",
+            ),
+            joined=(
+                ("region", "location_id", "region"),
+                ("victim_name", "victim_id", "name"),
+                ("from_name", "from_id", "name"),
+                ("to_name", "to_id", "name"),
+            ),
+        ),
+    )
+}
+
 # ------------------------------------------------------------------ bookkeeping
 
 #: Label of the ingest runs (``netintel.ingest``): one node per run, key ``run_id``.
@@ -759,6 +841,14 @@ def _schema_problems() -> Iterator[str]:
             names = {c.name for c in r.columns}
             if not {r.generated_key.column, *r.generated_key.sources} <= names:
                 yield f"record type {r.name!r}: its generated key names unknown columns"
+    for f in FRAMES.values():
+        try:
+            for column in f.columns:
+                f.type(column)
+        except (KeyError, SchemaError) as err:
+            yield f"frame {f.record!r}: {err}"
+        if len(set(f.columns)) != len(f.columns) or not {j[0] for j in f.joined} <= set(f.columns):
+            yield f"frame {f.record!r}: a column repeats, or a joined one is not among its columns"
 
 
 def _check() -> None:

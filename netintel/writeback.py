@@ -34,6 +34,7 @@ import pandas as pd
 
 from netintel.algorithms.results import Provenance, to_jsonable
 from netintel.cypher import query
+from netintel.db import run_query
 from netintel.exceptions import DatabaseError
 
 __all__ = ["WriteBackStore", "canonical_json", "provenance_props"]
@@ -205,13 +206,8 @@ class WriteBackStore:
             Columns :attr:`columns` (an empty frame with them when nothing is stored);
             those of :attr:`times` as UTC times.
         """
-        records, _, _ = driver.execute_query(
-            query(f"{self.prefix}_read"),
-            {"run_id": run_id},
-            database_=database,
-            routing_=neo4j.RoutingControl.READ,
-        )
-        frame = pd.DataFrame([r.data() for r in records], columns=list(self.columns))
+        rows = run_query(driver, f"{self.prefix}_read", database=database, run_id=run_id)
+        frame = pd.DataFrame(rows, columns=list(self.columns))
         for column in self.times:
             frame[column] = pd.to_datetime(frame[column], unit="ms", utc=True)
         return frame

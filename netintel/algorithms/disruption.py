@@ -37,7 +37,7 @@ import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
@@ -85,15 +85,36 @@ class _Steps(ResultMixin):
     """A result whose ``table`` has one row per step, step 0 the intact network."""
 
     table: pd.DataFrame
+    provenance: Provenance
+    #: the column of :attr:`table` whose mean over the removal steps is :attr:`robustness`
+    _robustness_of: ClassVar[str]
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of the step table."""
         return self.table.copy()
 
-    def _mean_after_start(self, column: str) -> float:
-        """Mean of ``column`` over the removal steps (NaN when there are none)."""
-        values = self.table[column].iloc[1:]
+    @property
+    def robustness(self) -> float:
+        """Mean ``lcc_fraction`` over the removal steps (Schneider et al. 2011's R; for
+        random removal, of the mean ``lcc_fraction``, to compare a strategy's with).
+
+        Lower means a more effective strategy. NaN when there are no removal steps.
+        """
+        values = self.table[self._robustness_of].iloc[1:]
         return float(values.mean()) if len(values) else math.nan
+
+    def _about(self) -> dict[str, Any]:
+        """What :meth:`to_dict` shows before the robustness and the steps."""
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Steps and provenance as plain JSON types."""
+        return {
+            **self._about(),
+            "robustness": to_jsonable(self.robustness),
+            "steps": table_dict(self.table),
+            "provenance": self.provenance.to_dict(),
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,23 +138,10 @@ class Disruption(_Steps):
         """The removal order."""
         return self.table["removed"].iloc[1:].tolist()
 
-    @property
-    def robustness(self) -> float:
-        """Mean ``lcc_fraction`` over the removal steps (Schneider et al. 2011's R).
+    _robustness_of: ClassVar[str] = "lcc_fraction"
 
-        Lower means a more effective strategy.
-        """
-        return self._mean_after_start("lcc_fraction")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Steps and provenance as plain JSON types."""
-        return {
-            "metric": self.metric,
-            "strategy": self.strategy,
-            "robustness": to_jsonable(self.robustness),
-            "steps": table_dict(self.table),
-            "provenance": self.provenance.to_dict(),
-        }
+    def _about(self) -> dict[str, Any]:
+        return {"metric": self.metric, "strategy": self.strategy}
 
     def plot(
         self,
@@ -164,19 +172,10 @@ class RandomDisruption(_Steps):
     runs: int
     provenance: Provenance
 
-    @property
-    def robustness(self) -> float:
-        """Mean over steps of the mean ``lcc_fraction`` (compare with a strategy's)."""
-        return self._mean_after_start("lcc_fraction_mean")
+    _robustness_of: ClassVar[str] = "lcc_fraction_mean"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Steps and provenance as plain JSON types."""
-        return {
-            "runs": self.runs,
-            "robustness": to_jsonable(self.robustness),
-            "steps": table_dict(self.table),
-            "provenance": self.provenance.to_dict(),
-        }
+    def _about(self) -> dict[str, Any]:
+        return {"runs": self.runs}
 
     def plot(self, path: str | Path, *, title: str | None = None) -> Path:
         """Write a PNG of the random-removal band. Returns the path written."""

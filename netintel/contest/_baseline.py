@@ -59,8 +59,8 @@ def public_frames(public_dir: str | Path, names: Iterable[str]) -> dict[str, pd.
         raise ContestError(f"{root}: no persons.csv (is this a challenge's public folder?)")
     mpath = root / "mapping.yaml"
     mapping = load_mapping(mpath) if mpath.is_file() else None
-    opts = Options(
-        timezone=(mapping.timezone if mapping else None) or "UTC",
+    opts = Options(  # unset: the ingest's defaults (ReadingOptions.DEFAULTS)
+        timezone=mapping.timezone if mapping else None,
         phone_region=mapping.phone_region if mapping else None,
     )
     out: dict[str, pd.DataFrame] = {}

@@ -42,7 +42,7 @@ import difflib
 import fnmatch
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
@@ -59,10 +59,18 @@ from pydantic import (
 
 from netintel.exceptions import MappingError
 from netintel.ingest.normalise import Ambiguous, ValueMap, clean_text, schema_value
+from netintel.ingest.read import FILE_TIMEOUT
 from netintel.schema import RECORDS, Column
 from netintel.values import validated
 
-__all__ = ["FileMapping", "IngestMapping", "check_phone_region", "check_timezone", "load_mapping"]
+__all__ = [
+    "FileMapping",
+    "IngestMapping",
+    "ReadingOptions",
+    "check_phone_region",
+    "check_timezone",
+    "load_mapping",
+]
 
 #: Field types whose values a mapping can translate (``values``, ``unmapped``).
 MAPPABLE = ("enum", "bool", "list")
@@ -134,16 +142,56 @@ def check_phone_region(code: str) -> str:
     return code.upper()
 
 
-class _Options(BaseModel):
+class ReadingOptions(BaseModel):
+    """How a file's values are read: the one declaration of the reading options.
+
+    A mapping file sets them at its top (for every file) and in each entry (for that
+    file); the ingest takes them from its caller too (:class:`netintel.ingest.Options`).
+    ``None`` means not set here: the next layer, or :attr:`DEFAULTS`, decides.
+
+    Examples
+    --------
+    >>> ReadingOptions(phone_region="it").phone_region
+    'IT'
+    >>> entry = ReadingOptions(timezone="Asia/Shanghai")
+    >>> used = entry.effective(ReadingOptions(timezone="UTC", phone_format="raw"))
+    >>> used["timezone"], used["phone_format"], used["ambiguous"]
+    ('Asia/Shanghai', 'raw', 'reject')
+    """
+
     model_config = ConfigDict(extra="forbid")
 
+    #: naive date-times are taken in this IANA zone
     timezone: str | None = None
+    #: the region of national phone numbers
     phone_region: str | None = None
+    #: ``e164`` (phone numbers normalised) or ``raw`` (handset identifiers kept as given)
     phone_format: Literal["e164", "raw"] | None = None
     #: a naive local time a daylight saving change repeats: its earlier or later instant
     ambiguous: Ambiguous | None = None
     #: seconds reading and checking a file may take (each pass); 0 means no bound
     file_timeout: float | None = None
+
+    #: what an option that no layer sets is
+    DEFAULTS: ClassVar[dict[str, str | float | None]] = {
+        "timezone": "UTC",
+        "phone_region": None,
+        "phone_format": "e164",
+        "ambiguous": "reject",
+        "file_timeout": FILE_TIMEOUT,
+    }
+
+    def effective(self, *under: ReadingOptions | None) -> dict[str, Any]:
+        """Each reading option as set here, else by the first of ``under`` that sets it,
+        else its default (an empty text is not set; a time bound of 0, no bound, is)."""
+        layers = [self, *(u for u in under if u is not None)]
+        return {
+            name: next(
+                (v for v in (getattr(o, name) for o in layers) if v is not None and v != ""),
+                self.DEFAULTS.get(name),
+            )
+            for name in ReadingOptions.model_fields
+        }
 
     @field_validator("timezone")
     @classmethod
@@ -167,7 +215,7 @@ class _Options(BaseModel):
 _NOT_DELIMITERS = frozenset('"\r\n\x00')
 
 
-class FileMapping(_Options):
+class FileMapping(ReadingOptions):
     """How one source file (or all files matching a glob) maps onto a record type."""
 
     match: str
@@ -301,7 +349,7 @@ def _target(where: str, col: Column, key: str, value: Any) -> Any:
         ) from None
 
 
-class IngestMapping(_Options):
+class IngestMapping(ReadingOptions):
     """A whole mapping file."""
 
     files: list[FileMapping] = Field(default_factory=list)

@@ -15,11 +15,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ConfigDict
 
 from netintel.exceptions import IngestError, InputFileError, MappingError
-from netintel.ingest.mapping import FileMapping, IngestMapping, check_phone_region, check_timezone
-from netintel.ingest.normalise import TEMPORAL, Ambiguous, convert
-from netintel.ingest.read import FILE_TIMEOUT, ROW, RawFile, TimeBound
+from netintel.ingest.mapping import (
+    FileMapping,
+    IngestMapping,
+    ReadingOptions,
+    check_phone_region,
+    check_timezone,
+)
+from netintel.ingest.normalise import TEMPORAL, convert
+from netintel.ingest.read import ROW, RawFile, TimeBound
 from netintel.ingest.validate import storable, validate
 from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Column, GeneratedKey, RecordType
 from netintel.values import is_blank, is_missing
@@ -27,17 +34,15 @@ from netintel.values import is_blank, is_missing
 __all__ = ["Options", "Prepared", "Reject", "file_timeout", "options_for", "prepare"]
 
 
-@dataclass(frozen=True)
-class Options:
-    """Ingest-wide defaults, overridden per file by its mapping entry."""
+class Options(ReadingOptions):
+    """Ingest-wide reading options, overridden per file by its mapping entry.
 
-    timezone: str = "UTC"
-    phone_region: str | None = None
-    phone_format: str = "e164"
-    #: a naive local time a daylight saving change repeats: "earlier", "later" or "reject"
-    ambiguous: Ambiguous = "reject"
-    #: seconds each pass over a file may take (0: no bound); a file entry's own wins
-    file_timeout: float = FILE_TIMEOUT
+    Its fields are those of :class:`~netintel.ingest.mapping.ReadingOptions`; an option left
+    ``None`` takes its default when a file is read (:meth:`ReadingOptions.effective`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
     #: the options the caller gave explicitly (a file entry that overrides one is warned of)
     explicit: frozenset[str] = frozenset()
 
@@ -113,16 +118,12 @@ def options_for(
                 f"{where} sets {name}: {theirs} but the ingest was given {name} {value} "
                 f"({flags[name]}); give one of them, or the same value in both"
             )
-    return Options(
-        timezone=given.get("timezone") or mapping.timezone or "UTC",
-        phone_region=given.get("phone_region") or mapping.phone_region,
-        phone_format=mapping.phone_format or "e164",
-        ambiguous=mapping.ambiguous or "reject",
-        file_timeout=next(
-            t for t in (file_timeout, mapping.file_timeout, FILE_TIMEOUT) if t is not None
-        ),
-        explicit=frozenset(given),
+    caller = ReadingOptions(
+        timezone=given.get("timezone"),
+        phone_region=given.get("phone_region"),
+        file_timeout=file_timeout,
     )
+    return Options(**caller.effective(mapping), explicit=frozenset(given))
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,7 @@ def file_timeout(fm: FileMapping | None, opts: Options) -> float:
     float
         Seconds; 0 means no bound.
     """
-    own = fm.file_timeout if fm is not None else None
-    return opts.file_timeout if own is None else own
+    return float((fm or ReadingOptions()).effective(opts)["file_timeout"])
 
 
 def prepare(
@@ -297,10 +297,8 @@ def prepare(
     frame = frame.reset_index(drop=True)
     if unused:
         prep.warnings.append(f"{source}: columns not used: {', '.join(unused)}")
-    tz = (fm.timezone if fm and fm.timezone else None) or opts.timezone
-    region = (fm.phone_region if fm and fm.phone_region else None) or opts.phone_region
-    phone_format = (fm.phone_format if fm and fm.phone_format else None) or opts.phone_format
-    ambiguous = (fm.ambiguous if fm and fm.ambiguous else None) or opts.ambiguous
+    reading = (fm or ReadingOptions()).effective(opts)
+    tz, region = reading["timezone"], reading["phone_region"]
     formats = fm.formats if fm else {}
     if fm is not None:
         prep.warnings += _overridden(source, fm, opts, {"timezone": tz, "phone_region": region})
@@ -318,11 +316,11 @@ def prepare(
             fmt=formats.get(name),
             tz=tz,
             phone_region=region,
-            phone_raw=phone_format == "raw",
+            phone_raw=reading["phone_format"] == "raw",
             choices=col.choices,
             field=name,
             values=fm.value_map(name) if fm else None,
-            ambiguous=ambiguous,
+            ambiguous=reading["ambiguous"],
         )
         converted[name] = values
         failed = np.flatnonzero(errors.notna().to_numpy())

@@ -1,13 +1,20 @@
 """Shared plumbing of the investigations: evidence records, frames, hashing, reads.
 
 The pure functions of :mod:`netintel.investigate` take pandas frames in the
-layouts below; the database readers (:mod:`netintel.investigate.readers`) fill them
-with named Cypher from ``cypher/`` and nothing else.
+layouts below, declared in :data:`netintel.schema.FRAMES`; the database readers
+(:mod:`netintel.investigate.readers`) fill them with named Cypher from ``cypher/`` and
+nothing else.
 
-* calls: ``call_id, caller, callee, at, duration_s, tower, source, source_row``
-  (``at`` tz-aware UTC, one row per call record);
-* transfers: ``transfer_id, at, victim_id, from_id, to_id, location_id, region,
-  case_id, source, source_row, victim_name, from_name, to_name`` (names optional).
+* calls (``at`` tz-aware UTC, one row per call record):
+
+  >>> CALL_COLUMNS
+  ('call_id', 'caller', 'callee', 'at', 'duration_s', 'tower', 'source', 'source_row')
+
+* transfers (names optional):
+
+  >>> TRANSFER_COLUMNS  # doctest: +NORMALIZE_WHITESPACE
+  ('transfer_id', 'at', 'victim_id', 'from_id', 'to_id', 'location_id', 'region',
+   'case_id', 'source', 'source_row', 'victim_name', 'from_name', 'to_name')
 
 Times stay UTC in the frames and results; they are shown in the case's zone
 (:func:`~netintel.investigate.readers.case_timezone`, :mod:`netintel.localtime`).
@@ -25,6 +32,7 @@ import pandas as pd
 
 from netintel.algorithms.results import Provenance, ResultMixin, Stopwatch, to_jsonable
 from netintel.localtime import localize
+from netintel.schema import FRAMES
 from netintel.values import is_missing
 
 __all__ = [
@@ -42,31 +50,10 @@ __all__ = [
     "stamp",
 ]
 
-CALL_COLUMNS = (
-    "call_id",
-    "caller",
-    "callee",
-    "at",
-    "duration_s",
-    "tower",
-    "source",
-    "source_row",
-)
-TRANSFER_COLUMNS = (
-    "transfer_id",
-    "at",
-    "victim_id",
-    "from_id",
-    "to_id",
-    "location_id",
-    "region",
-    "case_id",
-    "source",
-    "source_row",
-    "victim_name",
-    "from_name",
-    "to_name",
-)
+#: The calls layout, declared in the schema (:data:`netintel.schema.FRAMES`).
+CALL_COLUMNS = FRAMES["calls"].columns
+#: The transfers layout, declared in the schema (:data:`netintel.schema.FRAMES`).
+TRANSFER_COLUMNS = FRAMES["transfers"].columns
 
 
 @dataclass(frozen=True, order=True)

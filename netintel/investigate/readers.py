@@ -38,6 +38,7 @@ import pandas as pd
 
 from netintel.algorithms.temporal import GangsOverTime, _label, gangs_over_time, time_windows
 from netintel.cypher import query
+from netintel.db import run_query
 from netintel.exceptions import UnknownIdError
 from netintel.investigate._base import (
     CALL_COLUMNS,
@@ -216,9 +217,7 @@ def case_timezone(driver: neo4j.Driver, *, database: str | None = None) -> str:
     str
         An IANA zone name, such as ``"Asia/Shanghai"``.
     """
-    records, _, _ = driver.execute_query(
-        query("case_timezone"), database_=database, routing_=neo4j.RoutingControl.READ
-    )
+    records = run_query(driver, "case_timezone", database=database)
     if not records or not records[0]["options"]:
         return "UTC"
     try:

@@ -25,7 +25,7 @@ from netintel.db import rows_held
 from netintel.exceptions import IngestError, InputTimeoutError, MappingError
 from netintel.ingest import check, ingest, load_mapping, prepare, read_file
 from netintel.ingest.mapping import IngestMapping
-from netintel.ingest.prepare import Options, options_for
+from netintel.ingest.prepare import Options, file_timeout, options_for
 from netintel.ingest.read import FILE_TIMEOUT, TimeBound
 from netintel.schema import RECORDS
 
@@ -87,7 +87,9 @@ def test_a_file_entry_bound_wins_for_its_file(huge: Path, tmp_path: Path) -> Non
 
 def test_the_default_bound_and_bad_bounds() -> None:
     assert FILE_TIMEOUT == 1800.0
-    assert Options().file_timeout == options_for(IngestMapping()).file_timeout == 1800.0
+    assert file_timeout(None, Options()) == options_for(IngestMapping()).file_timeout == 1800.0
+    # 0 is a bound given (none), not an option left unset
+    assert file_timeout(None, options_for(IngestMapping(file_timeout=0))) == 0
     with pytest.raises(IngestError, match="file_timeout must be 0"):
         options_for(IngestMapping(), file_timeout=-1)
     with pytest.raises(ValueError, match="a file time bound is 0"):
