@@ -148,23 +148,15 @@
     stats();
   }
 
-  var zoneFormat = null;
-  function localTime(ms) {  // e.g. "2023-05-02 02:10 Asia/Shanghai (+08:00)"
-    if (!zoneFormat) {
-      var opts = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-        minute: "2-digit", hourCycle: "h23", timeZoneName: "longOffset" };
-      try {
-        zoneFormat = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: T.zone }, opts));
-      } catch (err) {  // a zone this browser does not know: UTC, said so
-        zoneFormat = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: "UTC" }, opts));
-        T.zone = "UTC";
-      }
-    }
-    var p = {};
-    zoneFormat.formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = x.value; });
-    var off = String(p.timeZoneName || "").replace("GMT", "") || "+00:00";
-    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + " " +
-      T.zone + " (" + off + ")";
+  // a time as every time on the map reads (netintel.localtime.format_local, named): the
+  // offset and label of the zone's period that holds it, from the payload, not the browser
+  function localTime(ms) {  // e.g. "2023-05-02 02:10 CST (+08:00) Asia/Shanghai"
+    var P = T.periods, p = P[0];
+    for (var i = 1; i < P.length && P[i][0] <= ms; i += 1) p = P[i];
+    var d = new Date(ms + p[1] * 60000);
+    function two(x) { return (x < 10 ? "0" : "") + x; }
+    return d.getUTCFullYear() + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate()) + " " +
+      two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + " " + p[2];
   }
   api.localTime = localTime;
 
