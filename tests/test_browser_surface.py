@@ -420,3 +420,138 @@ def test_the_tools_keep_to_the_community_on_screen(browser: Any, tmp_path: Path)
     view(0)
     assert state(browser)["hidden"] == [] and state(browser)["pinned"] == []
     assert severe_logs(browser) == []
+
+
+def timed_diamond() -> nx.Graph:
+    """a to d: via b (links on 05-01), via c (05-05), via e and f (05-09), in Rome."""
+    from tests.timeline_graphs import at
+
+    G = nx.Graph(timezone="Europe/Rome")
+    for v in "abcdef":
+        G.add_node(v, label="Person", name=f"P-{v}")
+    for (u, v), day in {
+        ("a", "b"): 1,
+        ("b", "d"): 1,
+        ("a", "c"): 5,
+        ("c", "d"): 5,
+        ("a", "e"): 9,
+        ("e", "f"): 9,
+        ("f", "d"): 9,
+    }.items():
+        G.add_edge(u, v, type="CALLED", records=[{"source": "cdr.csv", "at": at(day, 12)}])
+    return G
+
+
+def test_a_path_follows_the_timeline(browser: Any, tmp_path: Path) -> None:
+    """A timeline change that hides a link of the path recomputes the path over the links
+    shown: highlight, panel and message say only what is shown; reset brings it back."""
+    open_map(browser, network_map(timed_diamond(), tmp_path / "td.html", layout="force").as_uri())
+    js(
+        browser,
+        "netintel.findPath(arguments[0], arguments[1])",
+        idx(browser, "a"),
+        idx(browser, "d"),
+    )
+    assert state(browser)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+    assert js(browser, "return netintel.evidence.summary") == "2 shortest paths, 2 hops"
+
+    def shown_links() -> set[str]:
+        return set(
+            js(
+                browser,
+                "var ids = netintel.data.nodes.id, h = new Set(netintel.nodes.get()"
+                ".filter(n => n.hidden).map(n => n.id));"
+                "return netintel.edges.get().filter(e => !e.hidden && !h.has(e.from)"
+                " && !h.has(e.to)).map(e => [ids[e.from], ids[e.to]].sort().join('-'));",
+            )
+        )
+
+    # from 05-04 on (steps are 8 days / 1000, from 05-01 12:00 UTC): a-b and b-d hidden
+    js(browser, "netintel.setTimeSteps(400, 1000)")
+    s = state(browser)
+    assert s["pathLinks"] == ["a-c", "c-d"] and s["onPath"] == ["a", "c", "d"]
+    assert set(s["pathLinks"]) <= shown_links()
+    ev = js(browser, "return netintel.evidence")
+    assert ev["summary"] == "1 shortest path, 2 hops"
+    assert ev["paths"] == ["1. P-a \u2192 P-c \u2192 P-d"]
+    assert ev["note"] == "recomputed over the links now shown"
+    assert "recomputed over the links now shown" in browser.find_element("id", "ni-evidence").text
+    assert js(browser, "return netintel.message") == (
+        "path recomputed over the links shown: 1 shortest path, 2 hops"
+    )
+    # only the links of 05-09: the long way round
+    js(browser, "netintel.setTimeSteps(900, 1000)")
+    assert state(browser)["pathLinks"] == ["a-e", "d-f", "e-f"]
+    assert js(browser, "return netintel.evidence.summary") == "1 shortest path, 3 hops"
+    # 05-06 to 05-08: no link at all, so no path
+    js(browser, "netintel.setTimeSteps(600, 800)")
+    assert state(browser)["pathLinks"] == [] and state(browser)["onPath"] == []
+    assert js(browser, "return netintel.path") is None
+    assert js(browser, "return netintel.evidence.summary") == (
+        "no path between P-a and P-d over the links shown"
+    )
+    # no node is greyed when there is no path
+    grey = js(browser, "return netintel.nodes.get().filter(n => n.color.background === '#e3e3e3')")
+    assert grey == []
+    browser.find_element("id", "ni-tl-reset").click()
+    assert state(browser)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+    assert js(browser, "return netintel.evidence.summary") == "2 shortest paths, 2 hops"
+    # undo of the path: no path, nothing left drawn
+    js(browser, "netintel.undo()")
+    assert state(browser)["pathLinks"] == [] and js(browser, "return netintel.path") is None
+    js(browser, "netintel.setTimeSteps(400, 1000)")
+    assert state(browser)["pathLinks"] == []
+    assert severe_logs(browser) == []
+
+
+def test_undo_of_a_path_after_opening_another_community(browser: Any, tmp_path: Path) -> None:
+    """The path of community 0, cleared, then community 1 opened: undo brings the path back
+    for community 0 and greys nothing of community 1."""
+    from netintel.algorithms import louvain
+    from tests.test_browser import gangs
+
+    G = gangs(n_gangs=3, size=20)
+    comm = louvain(G, seed=2)
+    open_map(browser, network_map(G, tmp_path / "o.html", communities=comm, max_nodes=30).as_uri())
+
+    def view(k: int) -> None:
+        js(browser, "location.hash = arguments[0]", f"community-{k}")
+        for _ in range(100):
+            if js(browser, "return netintel.view") == k:
+                return
+            time.sleep(0.05)
+
+    def greyed() -> int:
+        return int(
+            js(
+                browser,
+                "return netintel.nodes.get().filter(n => n.color.background === '#e3e3e3').length",
+            )
+        )
+
+    view(0)
+    ids = js(browser, "return netintel.nodes.getIds()")
+    path = js(browser, "return netintel.findPath(arguments[0], arguments[1])", ids[0], ids[-1])
+    assert path is not None and state(browser)["onPath"]
+    drawn = state(browser)
+    js(browser, "netintel.clearPath()")
+    assert state(browser)["onPath"] == [] and greyed() == 0
+    view(1)
+    plain = state(browser)
+    js(browser, "netintel.undo()")  # undo "clear path": the path is community 0's
+    assert state(browser) == plain and greyed() == 0
+    assert js(browser, "return netintel.path.view") == 0
+    view(0)  # there it is drawn again, as before it was cleared
+    assert state(browser) == drawn
+    view(1)
+    js(browser, "netintel.undo()")  # undo "path": no path anywhere
+    assert state(browser) == plain and greyed() == 0
+    view(0)
+    assert state(browser)["onPath"] == [] and greyed() == 0
+    # a path drawn, another community opened: nothing greyed there; back: drawn again
+    js(browser, "netintel.findPath(arguments[0], arguments[1])", ids[0], ids[-1])
+    view(2)
+    assert greyed() == 0 and state(browser)["onPath"] == []
+    view(0)
+    assert state(browser) == drawn
+    assert severe_logs(browser) == []

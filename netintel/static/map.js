@@ -94,6 +94,7 @@
       : view === "all" ? "" : D.communities[view].name + " (community " + view + ")";
     document.getElementById("ni-view").textContent = title;
     frame(it.nodes);
+    pathStale = true;  // the view's nodes were rebuilt: draw its path (if any) again
     applyFilter();
     return it;
   }
@@ -145,6 +146,7 @@
     });
     if (changes.length) nodes.update(changes);
     timelineText(range);
+    refreshPath();
     stats();
   }
 
@@ -492,6 +494,9 @@
   var undoStack = [], pathMode = false, pathFirst = null, PATH_COLOR = "#d62728";
   var DIM_NODE = "#e3e3e3", DIM_EDGE = "#e8e8e8", MAX_PATHS = 20, HOP_RECORDS = 5;
   api.path = null;
+  // the path asked for (two nodes of a view) stays until cleared; what is drawn and listed
+  // is recomputed whenever what is shown changes (timeline, filters, hide, collapse)
+  var pathQuery = null, pathStale = false;
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many || one + "s"); }
   function say(text) { document.getElementById("ni-msg").textContent = text; api.message = text; }
   function restyle(i) {  // the node's own look, where it is (its position is not reset)
@@ -684,12 +689,60 @@
         return o;
       }));
   }
-  function setPath(path) { api.path = path; paint(path); }
+  // draw the path only in the view it was asked in; any other view is drawn plain
+  function setPath(path) { api.path = path; paint(path && path.view === api.view ? path : null); }
+  function pathOf(res, q) {
+    return res ? { from: q.from, to: q.to, view: q.view, nodes: Array.from(res.nodes)
+      .sort(function (x, y) { return x - y; }), edges: Array.from(res.edges)
+      .sort(function (x, y) { return x - y; }), total: res.total, hops: res.hops } : null;
+  }
+  function samePath(p, q) {
+    return p === q || (p !== null && q !== null && p.view === q.view && p.total === q.total &&
+      p.hops === q.hops && p.edges.join() === q.edges.join() && p.nodes.join() === q.nodes.join());
+  }
+  function pathSummary(res) {
+    return res ? plural(res.total, "shortest path") + ", " + plural(res.hops, "hop") : "no path";
+  }
+  // after what is shown changed: the asked path over the links now shown, said so
+  function refreshPath() {
+    var force = pathStale; pathStale = false;
+    if (!pathQuery) return;
+    if (pathQuery.view !== api.view) return;  // load drew this view plain
+    var res = shortestPaths(pathQuery.from, pathQuery.to), path = pathOf(res, pathQuery);
+    if (samePath(path, api.path) && !force) return;
+    var changed = !samePath(path, api.path);
+    setPath(path);
+    if (changed || pathPanelShown()) {
+      pathPanel(pathQuery.from, pathQuery.to, res, changed
+        ? "recomputed over the links now shown" : "");
+    }
+    if (changed) say("path recomputed over the links shown: " + pathSummary(res));
+  }
+  function pathPanelShown() {
+    return Boolean(api.evidence && api.evidence.path) && !document.getElementById("ni-evidence").hidden;
+  }
+  // undo of a path action: the path asked for as it was; in its own view, drawn over what
+  // is shown now, in another view kept for when that view opens again (nothing is greyed)
+  function savedPath() { return { query: pathQuery, path: api.path }; }
+  function restorePath(saved) {
+    var q = saved.query;
+    pathQuery = q;
+    if (q && q.view === api.view) {
+      var res = shortestPaths(q.from, q.to);
+      setPath(pathOf(res, q));
+      pathPanel(q.from, q.to, res, "");
+      return;
+    }
+    setPath(saved.path);
+    if (!q && pathPanelShown()) {
+      document.getElementById("ni-evidence").hidden = true; api.evidence = null;
+    }
+  }
   function hopTitle(x, u) {
     return N.label[u] + " \u2192 " + N.label[x.to] + " (" + plural(E.recordCount[x.edge], "record") +
       ")";
   }
-  function pathPanel(a, b, res) {
+  function pathPanel(a, b, res, note) {
     var P = document.getElementById("ni-evidence");
     P.replaceChildren();
     var h = document.createElement("h2");
@@ -698,9 +751,17 @@
     sum.textContent = res ? plural(res.total, "shortest path") + ", " + plural(res.hops, "hop")
       : "no path between " + N.label[a] + " and " + N.label[b] + " over the links shown";
     P.appendChild(sum);
+    if (note) {
+      var why = document.createElement("div"); why.className = "note"; why.textContent = note;
+      P.appendChild(why);
+    }
     P.hidden = false;
     var hops = [];
-    if (!res) { api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops }; return; }
+    if (!res) {
+      api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops, path: true,
+        note: note || "" };
+      return;
+    }
     var list = document.createElement("div"); list.className = "paths";
     res.listed.forEach(function (steps, j) {
       var line = document.createElement("div"), names = [N.label[a]];
@@ -729,20 +790,19 @@
         u = x.to;
       });
     });
-    api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops,
+    api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops, path: true,
+      note: note || "",
       paths: Array.prototype.map.call(list.children, function (c) { return c.textContent; }) };
   }
   api.findPath = function (a, b) {
-    var res = shortestPaths(a, b), before = api.path;
-    var path = res ? { from: a, to: b, nodes: Array.from(res.nodes).sort(function (x, y) {
-      return x - y; }), edges: Array.from(res.edges).sort(function (x, y) { return x - y; }),
-    total: res.total, hops: res.hops } : null;
+    var before = savedPath(), q = { from: a, to: b, view: api.view };
+    var res = shortestPaths(a, b), path = pathOf(res, q);
     api.network.unselectAll();  // the selection's black would hide the path's red
+    pathQuery = q;
     setPath(path);
-    pathPanel(a, b, res);
-    done("path", function () { setPath(before); });
-    say(res ? "path: " + plural(res.total, "shortest path") + ", " + plural(res.hops, "hop")
-      : "no path");
+    pathPanel(a, b, res, "");
+    done("path", function () { restorePath(before); });
+    say(res ? "path: " + pathSummary(res) : "no path");
     return path;
   };
   function setMode(on) {
@@ -761,10 +821,11 @@
     api.findPath(a, p.nodes[0]);
   }
   api.clearPath = function () {
-    var before = api.path;
-    if (!before) return;
-    setPath(null);
-    done("clear path", function () { setPath(before); });
+    var before = savedPath();
+    if (!before.query) return false;
+    restorePath({ query: null, path: null });
+    done("clear path", function () { restorePath(before); });
+    return true;
   };
 
   // positions: a JSON file {version: 1, nodes: {id: {x, y, pinned}}}, ids as in the data
