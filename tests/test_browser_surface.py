@@ -555,3 +555,64 @@ def test_undo_of_a_path_after_opening_another_community(browser: Any, tmp_path: 
     view(0)
     assert state(browser) == drawn
     assert severe_logs(browser) == []
+
+
+def downloaded(folder: Path, name: str, timeout: float = 15.0) -> Path:
+    """The file ``name`` once Chromium has finished writing it into ``folder``."""
+    deadline = time.monotonic() + timeout
+    path = folder / name
+    while time.monotonic() < deadline:
+        partial = list(folder.glob("*.crdownload"))
+        if path.exists() and not partial and path.stat().st_size > 0:
+            return path
+        time.sleep(0.1)
+    raise AssertionError(f"{name} not downloaded into {folder}: {sorted(folder.iterdir())}")
+
+
+def test_the_downloaded_png_and_positions_files(tmp_path: Path) -> None:
+    """The files Chromium writes when the PNG and save positions buttons are pressed: a PNG
+    (signature, IHDR, the canvas's size, drawn on white) and a JSON that, uploaded back,
+    puts every node where it was."""
+    from PIL import Image
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    with chromium(downloads=folder) as driver:
+        open_map(driver, network_map(diamond(), tmp_path / "d.html", layout="force").as_uri())
+        driver.find_element("id", "ni-png").click()
+        png = downloaded(folder, "netintel-map.png")
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+        width, height = struct.unpack(">II", data[16:24])
+        assert [width, height] == js(driver, "return netintel.lastPngSize")
+        img = Image.open(png).convert("RGB")
+        assert img.size == (width, height) and img.getpixel((1, 1)) == (255, 255, 255)
+        assert len(img.getcolors(maxcolors=1 << 24) or []) > 2
+        assert data == base64.b64decode(str(js(driver, "return netintel.lastPng")).split(",")[1])
+
+        js(driver, "netintel.pin([arguments[0]])", idx(driver, "c"))
+        here = positions(driver)
+        driver.find_element("id", "ni-save").click()
+        saved = downloaded(folder, "netintel-positions.json")
+        doc = json.loads(saved.read_text(encoding="utf-8"))
+        assert doc["version"] == 1 and set(doc["nodes"]) == set(here)
+        assert {v: [p["x"], p["y"]] for v, p in doc["nodes"].items()} == here
+        assert doc["nodes"]["c"]["pinned"] is True
+        js(driver, "netintel.undo()")  # unpin c, then move everything
+        for i, v in enumerate(here):
+            js(
+                driver,
+                "netintel.network.moveNode(arguments[0], arguments[1], 7)",
+                idx(driver, v),
+                i,
+            )
+        assert positions(driver) != here
+        driver.find_element("id", "ni-load").send_keys(str(saved))  # the file as downloaded
+        for _ in range(100):
+            if str(js(driver, "return netintel.message")).startswith("positions loaded"):
+                break
+            time.sleep(0.05)
+        assert js(driver, "return netintel.message") == "positions loaded: 10 nodes"
+        assert positions(driver) == here
+        assert state(driver)["pinned"] == ["c"]
+        assert severe_logs(driver) == []
