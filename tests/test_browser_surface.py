@@ -616,3 +616,163 @@ def test_the_downloaded_png_and_positions_files(tmp_path: Path) -> None:
         assert positions(driver) == here
         assert state(driver)["pinned"] == ["c"]
         assert severe_logs(driver) == []
+
+
+def active(driver: Any) -> str:
+    """What has the keyboard focus: its id, else its tag and class."""
+    return str(
+        js(
+            driver,
+            "var a = document.activeElement;"
+            "return a.id || (a.tagName.toLowerCase() + '.' + a.className);",
+        )
+    )
+
+
+def keys(driver: Any, *sequence: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(*sequence).perform()
+    time.sleep(0.1)
+
+
+def chord(driver: Any, modifier: str, key: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).key_down(modifier).send_keys(key).key_up(modifier).perform()
+    time.sleep(0.1)
+
+
+def test_the_work_surface_by_keyboard(page: Any) -> None:
+    """'/' to the search, Enter on one match lists its records, the path tool by search and
+    Enter, Escape clears path, selection and panel, Ctrl+Z undoes, Tab then arrows through
+    the panel's rows, arrows pan the map; focus always shows; every control has a name."""
+    from selenium.webdriver.common.keys import Keys
+
+    page.find_element("tag name", "body").click()
+    keys(page, "/")
+    assert active(page) == "ni-search"
+    keys(page, "P-b", Keys.ENTER)
+    assert js(page, "return netintel.network.getSelectedNodes()") == [idx(page, "b")]
+    assert js(page, "return netintel.evidence.title") == "P-b (10 records on its links)"
+    keys(page, Keys.ESCAPE)
+    assert js(page, "return netintel.network.getSelectedNodes()") == []
+    assert js(page, "return document.getElementById('ni-evidence').hidden") is True
+    assert js(page, "return netintel.message") == "selection cleared"
+
+    # the path tool without the mouse: Enter on its button, then search each person
+    path = page.find_element("id", "ni-path")
+    path.send_keys(Keys.ENTER)
+    assert path.get_attribute("aria-pressed") == "true"
+    page.find_element("tag name", "body").click()
+    keys(page, "/", "P-a", Keys.ENTER)
+    assert js(page, "return netintel.message") == "path: from P-a, click the second person"
+    keys(page, Keys.ESCAPE)  # in the middle: leaves the tool, nothing else
+    assert path.get_attribute("aria-pressed") == "false"
+    assert js(page, "return netintel.message") == "path: cancelled"
+    path.send_keys(Keys.ENTER)
+    keys(page, "/", "P-a", Keys.ENTER)
+    chord(page, Keys.CONTROL, "a")  # typed over, in the box
+    keys(page, "P-d", Keys.ENTER)
+    assert state(page)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+    assert js(page, "return netintel.evidence.summary") == "2 shortest paths, 2 hops"
+
+    # '/' from elsewhere selects what the box holds, to be typed over
+    page.find_element("tag name", "body").click()
+    keys(page, "/")
+    assert js(
+        page,
+        "var b = document.getElementById('ni-search');"
+        "return [b.value, b.selectionStart, b.selectionEnd]",
+    ) == ["P-d", 0, 3]
+    # Tab from the search reaches the panel's first row (one stop), arrows move in it
+    for _ in range(80):
+        keys(page, Keys.TAB)
+        if js(
+            page, "return document.getElementById('ni-evidence').contains(document.activeElement)"
+        ):
+            break
+    rows = js(
+        page,
+        "return Array.from(document.querySelectorAll('#ni-evidence .paths > div,"
+        " #ni-evidence tr.rec'), el => el.textContent)",
+    )
+    here = js(page, "return document.activeElement.textContent")
+    assert here == rows[0] and here.startswith("1. P-a \u2192 P-")
+    outline = js(
+        page,
+        "var s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]",
+    )
+    assert outline == ["solid", "2px"]
+    keys(page, Keys.ARROW_DOWN)
+    assert js(page, "return document.activeElement.textContent") == rows[1]
+    keys(page, Keys.ARROW_DOWN)  # from the paths into the records of the first hop
+    assert js(page, "return document.activeElement.tagName") == "TR"
+    assert js(page, "return document.activeElement.textContent") == rows[2]
+    keys(page, Keys.END)
+    assert js(page, "return document.activeElement.textContent") == rows[-1]
+    keys(page, Keys.HOME, Keys.ARROW_UP)  # stays on the first
+    assert js(page, "return document.activeElement.textContent") == rows[0]
+    keys(page, Keys.ARROW_DOWN, Keys.TAB)  # Tab leaves the panel ...
+    assert not js(
+        page, "return document.getElementById('ni-evidence').contains(document.activeElement)"
+    )
+    chord(page, Keys.SHIFT, Keys.TAB)  # ... and Shift+Tab comes back to the row left
+    assert js(page, "return document.activeElement.textContent") == rows[1]
+
+    # Escape clears the path (and the panel); Ctrl+Z brings the path back
+    keys(page, Keys.ESCAPE)
+    assert state(page)["pathLinks"] == [] and js(page, "return netintel.path") is None
+    assert js(page, "return netintel.message") == "path cleared"
+    assert active(page) == "ni-search"  # the focus left the closed panel for the search
+    page.find_element("tag name", "body").click()
+    chord(page, Keys.CONTROL, "z")
+    assert state(page)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+
+    # the map takes focus: arrows pan it, + zooms
+    frame = page.find_element("css selector", "#ni-net .vis-network")
+    assert frame.get_attribute("tabindex") == "0"
+    assert "arrow keys pan" in str(frame.get_attribute("aria-label"))
+    frame.click()  # focus (empty canvas: nothing selected)
+    assert js(page, "return document.activeElement.className") == "vis-network"
+
+    def hold(key: str) -> list[float]:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(page).key_down(key).pause(0.3).key_up(key).perform()
+        time.sleep(0.1)
+        return list(
+            js(page, "return [netintel.network.getViewPosition().x, netintel.network.getScale()]")
+        )
+
+    x0, scale0 = js(
+        page, "return [netintel.network.getViewPosition().x, netintel.network.getScale()]"
+    )
+    x1, scale1 = hold(Keys.ARROW_RIGHT)
+    assert x1 != x0 and scale1 == scale0
+    scale2 = hold("=")[1]
+    assert scale2 > scale1
+    assert hold("-")[1] < scale2
+
+    # every control has a name, and a button focused by keyboard shows a 2 px ring
+    unnamed = js(
+        page,
+        "return Array.from(document.querySelectorAll('button, input, select'))"
+        ".filter(el => !(el.getAttribute('aria-label') || el.closest('label')"
+        " || el.textContent.trim())).map(el => el.outerHTML)",
+    )
+    assert unnamed == []
+    for b in page.find_elements("css selector", "#ni-tools button, #ni-back"):
+        assert b.get_attribute("aria-label") or b.get_attribute("title"), b.get_attribute("id")
+    page.find_element("id", "ni-search").click()
+    keys(page, Keys.TAB)
+    assert active(page) == "ni-reset" or js(page, "return document.activeElement.tagName") in (
+        "SELECT",
+        "BUTTON",
+    )
+    ring = js(
+        page,
+        "var s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]",
+    )
+    assert ring == ["solid", "2px"]
+    assert severe_logs(page) == []

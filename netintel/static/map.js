@@ -390,7 +390,15 @@
     box.addEventListener("input", function () {
       clearTimeout(timer); timer = setTimeout(function () { search(box.value); }, 250);
     });
-    box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") search(box.value); });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter") return;
+      clearTimeout(timer);
+      var hits = search(box.value);
+      // one match: as if it were clicked (picked by the path tool, or its records listed)
+      if (hits.length === 1 && typeof hits[0] === "number") {
+        if (pathMode) pathClick({ nodes: hits, edges: [] }); else api.showNode(hits[0]);
+      }
+    });
     document.getElementById("ni-reset").addEventListener("click", function () {
       box.value = ""; sel.value = "";
       document.querySelectorAll("#ni-legend input[data-type]").forEach(function (b) {
@@ -423,13 +431,20 @@
     edges: { smooth: false, selectionWidth: 2,
       arrows: { to: { enabled: D.directed, scaleFactor: 0.5 } } },
     interaction: { hover: !large, tooltipDelay: 150, hideEdgesOnDrag: large,
-      hideEdgesOnZoom: large, multiselect: true, keyboard: false }
+      hideEdgesOnZoom: large, multiselect: true,
+      keyboard: { enabled: true, bindToWindow: false, autoFocus: false } }
   };
   var start = route(), firstItems = items(start);
   var nodes = new vis.DataSet(firstItems.nodes), edges = new vis.DataSet(firstItems.edges);
   var network = new vis.Network(document.getElementById("ni-net"),
     { nodes: nodes, edges: edges }, options);
   api.network = network; api.nodes = nodes; api.edges = edges;
+  (function () {  // the map itself takes focus (Tab): vis-network's keys pan and zoom
+    var frame = document.querySelector("#ni-net .vis-network");
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-label", "network map: arrow keys pan, = or Page Up zooms in, - or" +
+      " Page Down zooms out, Escape clears the selection and the path");
+  })();
   network.on("afterDrawing", function () {
     api.drawn += 1;
     if (!api.ready) { api.ready = true; api.readyAt = performance.now(); }
@@ -447,8 +462,31 @@
     var h = document.createElement("h2"); h.textContent = title; P.appendChild(h);
     recordTable(P, rows, total);
     P.hidden = false;
+    roving(P);
     api.evidence = { title: title, rows: rows, total: total };
   }
+  // the panel's paths and records are one Tab stop; arrows, Home and End move between them
+  function panelItems(P) { return Array.from(P.querySelectorAll(".paths > div, tr.rec")); }
+  function roving(P) {
+    panelItems(P).forEach(function (el, j) { el.tabIndex = j ? -1 : 0; });
+  }
+  (function () {
+    var P = document.getElementById("ni-evidence");
+    P.addEventListener("keydown", function (ev) {
+      var list = panelItems(P), j = list.indexOf(document.activeElement);
+      if (j < 0 || !list.length) return;
+      var k = { ArrowDown: j + 1, ArrowUp: j - 1, Home: 0, End: list.length - 1 }[ev.key];
+      if (k === undefined) return;
+      ev.preventDefault();
+      k = Math.max(0, Math.min(list.length - 1, k));
+      list[j].tabIndex = -1; list[k].tabIndex = 0; list[k].focus();
+    });
+    P.addEventListener("focusin", function (ev) {  // Tab comes back to the row last visited
+      var list = panelItems(P);
+      if (list.indexOf(ev.target) < 0) return;
+      list.forEach(function (el) { el.tabIndex = el === ev.target ? 0 : -1; });
+    });
+  })();
   function recordTable(P, rows, total) {
     var table = document.createElement("table"), head = document.createElement("tr");
     ["file", "row", "time", "values"].forEach(function (t) {
@@ -456,7 +494,7 @@
     });
     table.appendChild(head);
     rows.forEach(function (r) {
-      var tr = document.createElement("tr");
+      var tr = document.createElement("tr"); tr.className = "rec";
       r.forEach(function (v) {
         var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
       });
@@ -484,11 +522,10 @@
     evidence(N.label[i] + " (" + total + " records on its links)", rows, total);
   };
   network.on("click", function (p) {
-    var P = document.getElementById("ni-evidence");
     if (pathMode) { pathClick(p); return; }
     if (p.nodes.length && typeof p.nodes[0] === "number") api.showNode(p.nodes[0]);
     else if (p.edges.length && typeof p.edges[0] === "number") api.showEdge(p.edges[0]);
-    else { P.hidden = true; api.evidence = null; }
+    else closePanel();
   });
   // ---- work surface: path tool, hide/show, pin, collapse/expand, undo, positions, PNG ----
   var undoStack = [], pathMode = false, pathFirst = null, PATH_COLOR = "#d62728";
@@ -718,6 +755,12 @@
     }
     if (changed) say("path recomputed over the links shown: " + pathSummary(res));
   }
+  // the panel closed; a keyboard focus inside it goes to the search box, not to nowhere
+  function closePanel() {
+    var P = document.getElementById("ni-evidence");
+    if (P.contains(document.activeElement)) document.getElementById("ni-search").focus();
+    P.hidden = true; api.evidence = null;
+  }
   function pathPanelShown() {
     return Boolean(api.evidence && api.evidence.path) && !document.getElementById("ni-evidence").hidden;
   }
@@ -734,9 +777,7 @@
       return;
     }
     setPath(saved.path);
-    if (!q && pathPanelShown()) {
-      document.getElementById("ni-evidence").hidden = true; api.evidence = null;
-    }
+    if (!q && pathPanelShown()) closePanel();
   }
   function hopTitle(x, u) {
     return N.label[u] + " \u2192 " + N.label[x.to] + " (" + plural(E.recordCount[x.edge], "record") +
@@ -758,6 +799,7 @@
     P.hidden = false;
     var hops = [];
     if (!res) {
+      roving(P);
       api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops, path: true,
         note: note || "" };
       return;
@@ -790,6 +832,7 @@
         u = x.to;
       });
     });
+    roving(P);
     api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops, path: true,
       note: note || "",
       paths: Array.prototype.map.call(list.children, function (c) { return c.textContent; }) };
@@ -820,6 +863,18 @@
     var a = pathFirst; setMode(false);
     api.findPath(a, p.nodes[0]);
   }
+  // Escape: leave the path tool's picking; else clear the path, the selection and the panel
+  function escape() {
+    if (pathMode) { setMode(false); say("path: cancelled"); return; }
+    var had = [];
+    if (api.path || pathQuery) { api.clearPath(); had.push("path"); }
+    if (api.network.getSelectedNodes().length || api.network.getSelectedEdges().length) {
+      api.network.unselectAll(); had.push("selection");
+    }
+    if (!document.getElementById("ni-evidence").hidden) closePanel();
+    if (had.length) say(had.join(" and ") + " cleared");
+  }
+  api.escape = escape;
   api.clearPath = function () {
     var before = savedPath();
     if (!before.query) return false;
@@ -930,7 +985,12 @@
           t !== "INPUT" && t !== "SELECT" && t !== "TEXTAREA") {
         ev.preventDefault(); undo();
       }
-      if (ev.key === "Escape" && pathMode) { setMode(false); say(""); }
+      var typing = t === "INPUT" || t === "SELECT" || t === "TEXTAREA";
+      if (ev.key === "/" && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault();  // '/': to the search box, its text selected to be typed over
+        var box = document.getElementById("ni-search"); box.focus(); box.select();
+      }
+      if (ev.key === "Escape") escape();
     });
   })();
   load(start, true);
