@@ -7,25 +7,45 @@
   var manualHidden = new Set(), pinned = new Set(), collapsed = new Map(), folded = new Set();
   var api = window.netintel = { data: D, ready: false, view: null, drawn: 0 };
 
-  function nodeObject(i) {
+  // a node's or link's look; "slim" (a view's first drawing) leaves out what the network's
+  // own options already say (NODE_DEFAULTS, edgeDefaults), which vis-network then need not
+  // parse object by object: on 100,000 links that is most of the time before the drawing.
+  // Updates (restyle, paint) pass every field, as DataSet.update keeps the fields left out.
+  var NODE_DEFAULTS = { borderWidth: 2, font: { size: 14, face: "sans-serif", color: "#343434" },
+    fixed: { x: false, y: false }, shapeProperties: { borderDashes: false },
+    scaling: { label: { drawThreshold: 7 } } };
+  var common = (function () {  // the most frequent link type: the links' default look
+    var n = D.relTypes.map(function () { return 0; }), best = 0;
+    E.type.forEach(function (t) { n[t] += 1; });
+    n.forEach(function (c, t) { if (c > n[best]) best = t; });
+    return D.relTypes.length ? best : -1;
+  })();
+  function edgeColor(r) {
+    return { color: r.color, highlight: "#000000", hover: r.color, opacity: 0.75, inherit: false };
+  }
+  var edgeDefaults = common >= 0 ? { color: edgeColor(D.relTypes[common]),
+    dashes: D.relTypes[common].dashed } : {};
+  function nodeObject(i, slim) {
     var t = D.types[N.type[i]], c = N.community[i];
     var fill = c >= 0 ? D.communities[c].color : t.color, hl = highlight.has(i);
     var pin = pinned.has(i), fold = collapsed.get(i);
-    return { id: i, label: N.label[i] + (fold ? " +" + fold.length : ""), title: N.title[i],
-      x: N.x[i], y: N.y[i], shape: t.shape,
-      size: N.size[i], borderWidth: hl ? 5 : pin ? 4 : 2, nType: N.type[i], community: c,
-      fixed: { x: pin, y: pin }, shapeProperties: { borderDashes: pin ? [4, 3] : false },
-      onPath: false,
+    var o = { id: i, label: N.label[i] + (fold ? " +" + fold.length : ""), title: N.title[i],
+      x: N.x[i], y: N.y[i], shape: t.shape, size: N.size[i], nType: N.type[i], community: c,
       color: { background: fill, border: hl ? "#000000" : pin ? "#c0392b" : t.color,
         highlight: { background: fill, border: "#000000" },
-        hover: { background: fill, border: "#000000" } },
-      font: hl ? { size: 18, bold: true, color: "#343434" } : { color: "#343434" } };
+        hover: { background: fill, border: "#000000" } } };
+    if (slim && !hl && !pin) return o;
+    o.borderWidth = hl ? 5 : pin ? 4 : 2; o.onPath = false;
+    o.fixed = { x: pin, y: pin }; o.shapeProperties = { borderDashes: pin ? [4, 3] : false };
+    o.font = hl ? { size: 18, bold: true, color: "#343434" } : { color: "#343434" };
+    return o;
   }
-  function edgeObject(k) {
-    var r = D.relTypes[E.type[k]];
-    return { id: k, from: E.from[k], to: E.to[k], width: E.width[k], title: E.title[k],
-      dashes: r.dashed, onPath: false, color: { color: r.color, highlight: "#000000", hover: r.color,
-        opacity: 0.75 } };
+  function edgeObject(k, slim) {
+    var t = E.type[k], r = D.relTypes[t];
+    var o = { id: k, from: E.from[k], to: E.to[k], width: E.width[k], title: E.title[k] };
+    if (slim && t === common) return o;
+    o.dashes = r.dashed; o.onPath = false; o.color = edgeColor(r);
+    return o;
   }
   function overviewNodes() {
     var O = D.overview.nodes;
@@ -41,7 +61,8 @@
     var O = D.overview.edges;
     return O.from.map(function (f, k) {
       return { id: "o" + k, from: "c" + f, to: "c" + O.to[k], width: O.width[k], title: O.title[k],
-        color: { color: "#888888", opacity: 0.6 } };
+        dashes: false, color: { color: "#888888", highlight: "#848484", hover: "#848484",
+          opacity: 0.6, inherit: false } };
     });
   }
 
@@ -58,11 +79,12 @@
   function items(view) {
     if (view === "overview") return { nodes: overviewNodes(), edges: overviewEdges() };
     if (view === "all") {
-      return { nodes: N.id.map(function (_, i) { return nodeObject(i); }),
-        edges: E.from.map(function (_, k) { return edgeObject(k); }) };
+      return { nodes: N.id.map(function (_, i) { return nodeObject(i, true); }),
+        edges: E.from.map(function (_, k) { return edgeObject(k, true); }) };
     }
     var part = byCommunity[view];
-    return { nodes: part.nodes.map(nodeObject), edges: part.edges.map(edgeObject) };
+    return { nodes: part.nodes.map(function (i) { return nodeObject(i, true); }),
+      edges: part.edges.map(function (k) { return edgeObject(k, true); }) };
   }
 
   // fit the view to the precomputed positions before anything is drawn (one drawing, not two)
@@ -426,10 +448,9 @@
     autoResize: true,
     physics: D.physics ? { enabled: true, stabilization: { iterations: 300 } } : { enabled: false },
     layout: { improvedLayout: false, randomSeed: 0 },
-    nodes: { borderWidth: 2, font: { size: 14, face: "sans-serif" },
-      scaling: { label: { drawThreshold: 7 } } },
-    edges: { smooth: false, selectionWidth: 2,
-      arrows: { to: { enabled: D.directed, scaleFactor: 0.5 } } },
+    nodes: NODE_DEFAULTS,
+    edges: Object.assign({ smooth: false, selectionWidth: 2 }, edgeDefaults, {
+      arrows: { to: { enabled: D.directed, scaleFactor: 0.5 } } }),
     interaction: { hover: !large, tooltipDelay: 150, hideEdgesOnDrag: large,
       hideEdgesOnZoom: large, multiselect: true,
       keyboard: { enabled: true, bindToWindow: false, autoFocus: false } }
