@@ -6,7 +6,10 @@ Shanghai reads 02:10, not 18:10 the day before:
 
 * :func:`zone` - a time zone by name (``None`` and ``""`` are UTC);
 * :func:`to_local` - one time (pandas, datetime, neo4j, epoch milliseconds) in a zone;
-* :func:`format_local` - one time as text with its zone, e.g. ``2023-05-02 02:10 CST (+08:00)``;
+* :func:`format_local` - one time as text with its zone, e.g. ``2023-05-02 02:10 CST (+08:00)``,
+  or with ``named=True`` (maps) ``2023-05-02 02:10 CST (+08:00) Asia/Shanghai``;
+* :func:`zone_periods` - the spans of one offset and abbreviation between two times, for a
+  page that formats times itself (the map's timeline) exactly as :func:`format_local` does;
 * :func:`localize` - a frame whose time columns are in a zone, plus a ``timezone`` column.
 
 Which zone a case is in comes from its ingest:
@@ -31,7 +34,16 @@ import pandas as pd
 
 from netintel.values import is_missing
 
-__all__ = ["format_local", "is_time", "localize", "to_local", "zone", "zone_label", "zone_name"]
+__all__ = [
+    "format_local",
+    "is_time",
+    "localize",
+    "to_local",
+    "zone",
+    "zone_label",
+    "zone_name",
+    "zone_periods",
+]
 
 
 @cache
@@ -161,7 +173,7 @@ def to_local(value: Any, tz: str | dt.tzinfo | None) -> pd.Timestamp | None:
     return ts.tz_convert(zone(tz))
 
 
-def zone_label(tz: str | dt.tzinfo | None, at: Any = None) -> str:
+def zone_label(tz: str | dt.tzinfo | None, at: Any = None, *, named: bool = False) -> str:
     """How a zone is said next to a time: abbreviation and offset at ``at`` (default now).
 
     Parameters
@@ -171,11 +183,15 @@ def zone_label(tz: str | dt.tzinfo | None, at: Any = None) -> str:
     at : object, optional
         The time at which the abbreviation and offset apply (anything :func:`to_local`
         takes); None (the default) means now.
+    named : bool, default False
+        Name the zone too, after its abbreviation and offset (``"CEST (+02:00)
+        Europe/Rome"``); a zone whose abbreviation is its name (``UTC``) is not repeated.
 
     Returns
     -------
     str
-        ``"ABBR (+hh:mm)"``, or only the offset for zones without an abbreviation.
+        ``"ABBR (+hh:mm)"``, or only the offset for zones without an abbreviation; with
+        ``named``, followed by a space and the zone's name.
 
     Examples
     --------
@@ -183,18 +199,83 @@ def zone_label(tz: str | dt.tzinfo | None, at: Any = None) -> str:
     'CEST (+02:00)'
     >>> zone_label("Asia/Dubai", pd.Timestamp("2023-07-01T00:00Z"))
     '+04:00'
+    >>> zone_label("Europe/Rome", pd.Timestamp("2023-07-01T00:00Z"), named=True)
+    'CEST (+02:00) Europe/Rome'
+    >>> zone_label("Asia/Dubai", 0, named=True), zone_label(None, 0, named=True)
+    ('+04:00 Asia/Dubai', 'UTC (+00:00)')
     """
     ts = to_local(pd.Timestamp.now(tz="UTC") if at is None else at, tz)
     assert ts is not None
     offset = ts.strftime("%z")
     offset = f"{offset[:3]}:{offset[3:]}"
     abbr = ts.tzname() or ""
-    if not abbr or abbr[0] in "+-":  # zones without an abbreviation name the offset itself
-        return offset
-    return f"{abbr} ({offset})"
+    # zones without an abbreviation name the offset itself
+    said = offset if not abbr or abbr[0] in "+-" else f"{abbr} ({offset})"
+    name = zone_name(tz)
+    return f"{said} {name}" if named and abbr != name else said
 
 
-def format_local(value: Any, tz: str | dt.tzinfo | None, *, seconds: bool = False) -> str:
+def zone_periods(tz: str | dt.tzinfo | None, start_ms: int, end_ms: int) -> list[list[Any]]:
+    """The spans between two times in which ``tz`` keeps one offset and one label.
+
+    A page that shows times of its own (the map's timeline) formats them from these, as
+    :func:`format_local` with ``named=True`` does: the local time is the UTC time plus the
+    span's offset, followed by the span's label.
+
+    Parameters
+    ----------
+    tz : str, datetime.tzinfo or None
+        An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
+    start_ms, end_ms : int
+        The first and the last time, UTC epoch milliseconds.
+
+    Returns
+    -------
+    list of [int, int, str]
+        Per span, from its start: ``[start_ms, offset_minutes, label]``, the label being
+        :func:`zone_label` with ``named=True``. The first span starts at ``start_ms``;
+        each later one at the first second of its offset (changes are found day by day,
+        then to the second).
+
+    Examples
+    --------
+    >>> march = pd.Timestamp("2023-03-25T00:00Z").value // 10**6
+    >>> for p in zone_periods("Europe/Rome", march, march + 2 * 86_400_000):
+    ...     print(pd.Timestamp(p[0], unit="ms"), p[1], p[2])
+    2023-03-25 00:00:00 60 CET (+01:00) Europe/Rome
+    2023-03-26 01:00:00 120 CEST (+02:00) Europe/Rome
+    """
+    z = zone(tz)
+
+    def said(ms: int) -> tuple[int, str]:
+        t = dt.datetime.fromtimestamp(ms / 1000, dt.UTC).astimezone(z)
+        off = t.utcoffset() or dt.timedelta(0)
+        return int(off.total_seconds() // 60), zone_label(z, pd.Timestamp(t), named=True)
+
+    day = 86_400_000
+    first = said(start_ms)
+    periods = [[int(start_ms), *first]]
+    ms, now = int(start_ms), first
+    while ms < end_ms:
+        nxt = min(ms + day, int(end_ms))
+        then = said(nxt)
+        if then != now:  # a change in (ms, nxt]: the first second of the new one
+            lo, hi = ms // 1000, -(-nxt // 1000)  # in whole seconds, as zones change
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if said(mid * 1000) == now:
+                    lo = mid
+                else:
+                    hi = mid
+            periods.append([hi * 1000, *then])
+            now = then
+        ms = nxt
+    return periods
+
+
+def format_local(
+    value: Any, tz: str | dt.tzinfo | None, *, seconds: bool = False, named: bool = False
+) -> str:
     """``value`` as local time in ``tz`` to the minute (or second), with its zone.
 
     An empty string for a missing value.
@@ -207,6 +288,8 @@ def format_local(value: Any, tz: str | dt.tzinfo | None, *, seconds: bool = Fals
         An IANA zone name (``"Asia/Shanghai"``) or a tzinfo; None or ``""`` is UTC.
     seconds : bool, default False
         Show seconds too.
+    named : bool, default False
+        Name the zone too, after its abbreviation and offset (as every time on a map).
 
     Returns
     -------
@@ -218,11 +301,14 @@ def format_local(value: Any, tz: str | dt.tzinfo | None, *, seconds: bool = Fals
     --------
     >>> format_local("2023-03-26T01:30Z", "Europe/London")
     '2023-03-26 02:30 BST (+01:00)'
+    >>> format_local("2023-03-26T01:30Z", "Europe/London", named=True)
+    '2023-03-26 02:30 BST (+01:00) Europe/London'
     """
     ts = to_local(value, tz)
     if ts is None:
         return ""
-    return ts.strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else "")) + " " + zone_label(tz, ts)
+    stamp = ts.strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
+    return stamp + " " + zone_label(tz, ts, named=named)
 
 
 def _time_column(values: pd.Series) -> bool:

@@ -420,3 +420,359 @@ def test_the_tools_keep_to_the_community_on_screen(browser: Any, tmp_path: Path)
     view(0)
     assert state(browser)["hidden"] == [] and state(browser)["pinned"] == []
     assert severe_logs(browser) == []
+
+
+def timed_diamond() -> nx.Graph:
+    """a to d: via b (links on 05-01), via c (05-05), via e and f (05-09), in Rome."""
+    from tests.timeline_graphs import at
+
+    G = nx.Graph(timezone="Europe/Rome")
+    for v in "abcdef":
+        G.add_node(v, label="Person", name=f"P-{v}")
+    for (u, v), day in {
+        ("a", "b"): 1,
+        ("b", "d"): 1,
+        ("a", "c"): 5,
+        ("c", "d"): 5,
+        ("a", "e"): 9,
+        ("e", "f"): 9,
+        ("f", "d"): 9,
+    }.items():
+        G.add_edge(u, v, type="CALLED", records=[{"source": "cdr.csv", "at": at(day, 12)}])
+    return G
+
+
+def test_a_path_follows_the_timeline(browser: Any, tmp_path: Path) -> None:
+    """A timeline change that hides a link of the path recomputes the path over the links
+    shown: highlight, panel and message say only what is shown; reset brings it back."""
+    open_map(browser, network_map(timed_diamond(), tmp_path / "td.html", layout="force").as_uri())
+    js(
+        browser,
+        "netintel.findPath(arguments[0], arguments[1])",
+        idx(browser, "a"),
+        idx(browser, "d"),
+    )
+    assert state(browser)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+    assert js(browser, "return netintel.evidence.summary") == "2 shortest paths, 2 hops"
+
+    def shown_links() -> set[str]:
+        return set(
+            js(
+                browser,
+                "var ids = netintel.data.nodes.id, h = new Set(netintel.nodes.get()"
+                ".filter(n => n.hidden).map(n => n.id));"
+                "return netintel.edges.get().filter(e => !e.hidden && !h.has(e.from)"
+                " && !h.has(e.to)).map(e => [ids[e.from], ids[e.to]].sort().join('-'));",
+            )
+        )
+
+    # from 05-04 on (steps are 8 days / 1000, from 05-01 12:00 UTC): a-b and b-d hidden
+    js(browser, "netintel.setTimeSteps(400, 1000)")
+    s = state(browser)
+    assert s["pathLinks"] == ["a-c", "c-d"] and s["onPath"] == ["a", "c", "d"]
+    assert set(s["pathLinks"]) <= shown_links()
+    ev = js(browser, "return netintel.evidence")
+    assert ev["summary"] == "1 shortest path, 2 hops"
+    assert ev["paths"] == ["1. P-a \u2192 P-c \u2192 P-d"]
+    assert ev["note"] == "recomputed over the links now shown"
+    assert "recomputed over the links now shown" in browser.find_element("id", "ni-evidence").text
+    assert js(browser, "return netintel.message") == (
+        "path recomputed over the links shown: 1 shortest path, 2 hops"
+    )
+    # only the links of 05-09: the long way round
+    js(browser, "netintel.setTimeSteps(900, 1000)")
+    assert state(browser)["pathLinks"] == ["a-e", "d-f", "e-f"]
+    assert js(browser, "return netintel.evidence.summary") == "1 shortest path, 3 hops"
+    # 05-06 to 05-08: no link at all, so no path
+    js(browser, "netintel.setTimeSteps(600, 800)")
+    assert state(browser)["pathLinks"] == [] and state(browser)["onPath"] == []
+    assert js(browser, "return netintel.path") is None
+    assert js(browser, "return netintel.evidence.summary") == (
+        "no path between P-a and P-d over the links shown"
+    )
+    # no node is greyed when there is no path
+    grey = js(browser, "return netintel.nodes.get().filter(n => n.color.background === '#e3e3e3')")
+    assert grey == []
+    browser.find_element("id", "ni-tl-reset").click()
+    assert state(browser)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+    assert js(browser, "return netintel.evidence.summary") == "2 shortest paths, 2 hops"
+    # undo of the path: no path, nothing left drawn
+    js(browser, "netintel.undo()")
+    assert state(browser)["pathLinks"] == [] and js(browser, "return netintel.path") is None
+    js(browser, "netintel.setTimeSteps(400, 1000)")
+    assert state(browser)["pathLinks"] == []
+    assert severe_logs(browser) == []
+
+
+def test_undo_of_a_path_after_opening_another_community(browser: Any, tmp_path: Path) -> None:
+    """The path of community 0, cleared, then community 1 opened: undo brings the path back
+    for community 0 and greys nothing of community 1."""
+    from netintel.algorithms import louvain
+    from tests.test_browser import gangs
+
+    G = gangs(n_gangs=3, size=20)
+    comm = louvain(G, seed=2)
+    open_map(browser, network_map(G, tmp_path / "o.html", communities=comm, max_nodes=30).as_uri())
+
+    def view(k: int) -> None:
+        js(browser, "location.hash = arguments[0]", f"community-{k}")
+        for _ in range(100):
+            if js(browser, "return netintel.view") == k:
+                return
+            time.sleep(0.05)
+
+    def greyed() -> int:
+        return int(
+            js(
+                browser,
+                "return netintel.nodes.get().filter(n => n.color.background === '#e3e3e3').length",
+            )
+        )
+
+    view(0)
+    ids = js(browser, "return netintel.nodes.getIds()")
+    path = js(browser, "return netintel.findPath(arguments[0], arguments[1])", ids[0], ids[-1])
+    assert path is not None and state(browser)["onPath"]
+    drawn = state(browser)
+    js(browser, "netintel.clearPath()")
+    assert state(browser)["onPath"] == [] and greyed() == 0
+    view(1)
+    plain = state(browser)
+    js(browser, "netintel.undo()")  # undo "clear path": the path is community 0's
+    assert state(browser) == plain and greyed() == 0
+    assert js(browser, "return netintel.path.view") == 0
+    view(0)  # there it is drawn again, as before it was cleared
+    assert state(browser) == drawn
+    view(1)
+    js(browser, "netintel.undo()")  # undo "path": no path anywhere
+    assert state(browser) == plain and greyed() == 0
+    view(0)
+    assert state(browser)["onPath"] == [] and greyed() == 0
+    # a path drawn, another community opened: nothing greyed there; back: drawn again
+    js(browser, "netintel.findPath(arguments[0], arguments[1])", ids[0], ids[-1])
+    view(2)
+    assert greyed() == 0 and state(browser)["onPath"] == []
+    view(0)
+    assert state(browser) == drawn
+    assert severe_logs(browser) == []
+
+
+def downloaded(folder: Path, name: str, timeout: float = 15.0) -> Path:
+    """The file ``name`` once Chromium has finished writing it into ``folder``."""
+    deadline = time.monotonic() + timeout
+    path = folder / name
+    while time.monotonic() < deadline:
+        partial = list(folder.glob("*.crdownload"))
+        if path.exists() and not partial and path.stat().st_size > 0:
+            return path
+        time.sleep(0.1)
+    raise AssertionError(f"{name} not downloaded into {folder}: {sorted(folder.iterdir())}")
+
+
+def test_the_downloaded_png_and_positions_files(tmp_path: Path) -> None:
+    """The files Chromium writes when the PNG and save positions buttons are pressed: a PNG
+    (signature, IHDR, the canvas's size, drawn on white) and a JSON that, uploaded back,
+    puts every node where it was."""
+    from PIL import Image
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    with chromium(downloads=folder) as driver:
+        open_map(driver, network_map(diamond(), tmp_path / "d.html", layout="force").as_uri())
+        driver.find_element("id", "ni-png").click()
+        png = downloaded(folder, "netintel-map.png")
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+        width, height = struct.unpack(">II", data[16:24])
+        assert [width, height] == js(driver, "return netintel.lastPngSize")
+        img = Image.open(png).convert("RGB")
+        assert img.size == (width, height) and img.getpixel((1, 1)) == (255, 255, 255)
+        assert len(img.getcolors(maxcolors=1 << 24) or []) > 2
+        assert data == base64.b64decode(str(js(driver, "return netintel.lastPng")).split(",")[1])
+
+        js(driver, "netintel.pin([arguments[0]])", idx(driver, "c"))
+        here = positions(driver)
+        driver.find_element("id", "ni-save").click()
+        saved = downloaded(folder, "netintel-positions.json")
+        doc = json.loads(saved.read_text(encoding="utf-8"))
+        assert doc["version"] == 1 and set(doc["nodes"]) == set(here)
+        assert {v: [p["x"], p["y"]] for v, p in doc["nodes"].items()} == here
+        assert doc["nodes"]["c"]["pinned"] is True
+        js(driver, "netintel.undo()")  # unpin c, then move everything
+        for i, v in enumerate(here):
+            js(
+                driver,
+                "netintel.network.moveNode(arguments[0], arguments[1], 7)",
+                idx(driver, v),
+                i,
+            )
+        assert positions(driver) != here
+        driver.find_element("id", "ni-load").send_keys(str(saved))  # the file as downloaded
+        for _ in range(100):
+            if str(js(driver, "return netintel.message")).startswith("positions loaded"):
+                break
+            time.sleep(0.05)
+        assert js(driver, "return netintel.message") == "positions loaded: 10 nodes"
+        assert positions(driver) == here
+        assert state(driver)["pinned"] == ["c"]
+        assert severe_logs(driver) == []
+
+
+def active(driver: Any) -> str:
+    """What has the keyboard focus: its id, else its tag and class."""
+    return str(
+        js(
+            driver,
+            "var a = document.activeElement;"
+            "return a.id || (a.tagName.toLowerCase() + '.' + a.className);",
+        )
+    )
+
+
+def keys(driver: Any, *sequence: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(*sequence).perform()
+    time.sleep(0.1)
+
+
+def chord(driver: Any, modifier: str, key: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).key_down(modifier).send_keys(key).key_up(modifier).perform()
+    time.sleep(0.1)
+
+
+def test_the_work_surface_by_keyboard(page: Any) -> None:
+    """'/' to the search, Enter on one match lists its records, the path tool by search and
+    Enter, Escape clears path, selection and panel, Ctrl+Z undoes, Tab then arrows through
+    the panel's rows, arrows pan the map; focus always shows; every control has a name."""
+    from selenium.webdriver.common.keys import Keys
+
+    page.find_element("tag name", "body").click()
+    keys(page, "/")
+    assert active(page) == "ni-search"
+    keys(page, "P-b", Keys.ENTER)
+    assert js(page, "return netintel.network.getSelectedNodes()") == [idx(page, "b")]
+    assert js(page, "return netintel.evidence.title") == "P-b (10 records on its links)"
+    keys(page, Keys.ESCAPE)
+    assert js(page, "return netintel.network.getSelectedNodes()") == []
+    assert js(page, "return document.getElementById('ni-evidence').hidden") is True
+    assert js(page, "return netintel.message") == "selection cleared"
+
+    # the path tool without the mouse: Enter on its button, then search each person
+    path = page.find_element("id", "ni-path")
+    path.send_keys(Keys.ENTER)
+    assert path.get_attribute("aria-pressed") == "true"
+    page.find_element("tag name", "body").click()
+    keys(page, "/", "P-a", Keys.ENTER)
+    assert js(page, "return netintel.message") == "path: from P-a, click the second person"
+    keys(page, Keys.ESCAPE)  # in the middle: leaves the tool, nothing else
+    assert path.get_attribute("aria-pressed") == "false"
+    assert js(page, "return netintel.message") == "path: cancelled"
+    path.send_keys(Keys.ENTER)
+    keys(page, "/", "P-a", Keys.ENTER)
+    chord(page, Keys.CONTROL, "a")  # typed over, in the box
+    keys(page, "P-d", Keys.ENTER)
+    assert state(page)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+    assert js(page, "return netintel.evidence.summary") == "2 shortest paths, 2 hops"
+
+    # '/' from elsewhere selects what the box holds, to be typed over
+    page.find_element("tag name", "body").click()
+    keys(page, "/")
+    assert js(
+        page,
+        "var b = document.getElementById('ni-search');"
+        "return [b.value, b.selectionStart, b.selectionEnd]",
+    ) == ["P-d", 0, 3]
+    # Tab from the search reaches the panel's first row (one stop), arrows move in it
+    for _ in range(80):
+        keys(page, Keys.TAB)
+        if js(
+            page, "return document.getElementById('ni-evidence').contains(document.activeElement)"
+        ):
+            break
+    rows = js(
+        page,
+        "return Array.from(document.querySelectorAll('#ni-evidence .paths > div,"
+        " #ni-evidence tr.rec'), el => el.textContent)",
+    )
+    here = js(page, "return document.activeElement.textContent")
+    assert here == rows[0] and here.startswith("1. P-a \u2192 P-")
+    outline = js(
+        page,
+        "var s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]",
+    )
+    assert outline == ["solid", "2px"]
+    keys(page, Keys.ARROW_DOWN)
+    assert js(page, "return document.activeElement.textContent") == rows[1]
+    keys(page, Keys.ARROW_DOWN)  # from the paths into the records of the first hop
+    assert js(page, "return document.activeElement.tagName") == "TR"
+    assert js(page, "return document.activeElement.textContent") == rows[2]
+    keys(page, Keys.END)
+    assert js(page, "return document.activeElement.textContent") == rows[-1]
+    keys(page, Keys.HOME, Keys.ARROW_UP)  # stays on the first
+    assert js(page, "return document.activeElement.textContent") == rows[0]
+    keys(page, Keys.ARROW_DOWN, Keys.TAB)  # Tab leaves the panel ...
+    assert not js(
+        page, "return document.getElementById('ni-evidence').contains(document.activeElement)"
+    )
+    chord(page, Keys.SHIFT, Keys.TAB)  # ... and Shift+Tab comes back to the row left
+    assert js(page, "return document.activeElement.textContent") == rows[1]
+
+    # Escape clears the path (and the panel); Ctrl+Z brings the path back
+    keys(page, Keys.ESCAPE)
+    assert state(page)["pathLinks"] == [] and js(page, "return netintel.path") is None
+    assert js(page, "return netintel.message") == "path cleared"
+    assert active(page) == "ni-search"  # the focus left the closed panel for the search
+    page.find_element("tag name", "body").click()
+    chord(page, Keys.CONTROL, "z")
+    assert state(page)["pathLinks"] == ["a-b", "a-c", "b-d", "c-d"]
+
+    # the map takes focus: arrows pan it, + zooms
+    frame = page.find_element("css selector", "#ni-net .vis-network")
+    assert frame.get_attribute("tabindex") == "0"
+    assert "arrow keys pan" in str(frame.get_attribute("aria-label"))
+    frame.click()  # focus (empty canvas: nothing selected)
+    assert js(page, "return document.activeElement.className") == "vis-network"
+
+    def hold(key: str) -> list[float]:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(page).key_down(key).pause(0.3).key_up(key).perform()
+        time.sleep(0.1)
+        return list(
+            js(page, "return [netintel.network.getViewPosition().x, netintel.network.getScale()]")
+        )
+
+    x0, scale0 = js(
+        page, "return [netintel.network.getViewPosition().x, netintel.network.getScale()]"
+    )
+    x1, scale1 = hold(Keys.ARROW_RIGHT)
+    assert x1 != x0 and scale1 == scale0
+    scale2 = hold("=")[1]
+    assert scale2 > scale1
+    assert hold("-")[1] < scale2
+
+    # every control has a name, and a button focused by keyboard shows a 2 px ring
+    unnamed = js(
+        page,
+        "return Array.from(document.querySelectorAll('button, input, select'))"
+        ".filter(el => !(el.getAttribute('aria-label') || el.closest('label')"
+        " || el.textContent.trim())).map(el => el.outerHTML)",
+    )
+    assert unnamed == []
+    for b in page.find_elements("css selector", "#ni-tools button, #ni-back"):
+        assert b.get_attribute("aria-label") or b.get_attribute("title"), b.get_attribute("id")
+    page.find_element("id", "ni-search").click()
+    keys(page, Keys.TAB)
+    assert active(page) == "ni-reset" or js(page, "return document.activeElement.tagName") in (
+        "SELECT",
+        "BUTTON",
+    )
+    ring = js(
+        page,
+        "var s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]",
+    )
+    assert ring == ["solid", "2px"]
+    assert severe_logs(page) == []

@@ -53,7 +53,8 @@ def test_the_range_hides_links_and_nodes_and_reset_restores_them(
     assert shown(browser) == everything
     assert counts(browser)["visibleEdges"] == 5
     assert text(browser, "#ni-tl-range") == (
-        "2023-05-01 02:00 Europe/Rome (+02:00) \u2013 2023-05-11 02:00 Europe/Rome (+02:00)"
+        "2023-05-01 02:00 CEST (+02:00) Europe/Rome \u2013 "
+        "2023-05-11 02:00 CEST (+02:00) Europe/Rome"
     )
     assert text(browser, "#ni-tl-count") == (
         "4 of 4 timed links in range \u00b7 1 link without a time always shown"
@@ -65,7 +66,8 @@ def test_the_range_hides_links_and_nodes_and_reset_restores_them(
     assert shown(browser) == (list("bcdefgh"), ["b-c", "d-e", "g-h"])
     assert counts(browser)["visibleEdges"] == 3 and counts(browser)["visible"] == 7
     assert text(browser, "#ni-tl-range") == (
-        "2023-05-04 02:00 Europe/Rome (+02:00) \u2013 2023-05-07 02:00 Europe/Rome (+02:00)"
+        "2023-05-04 02:00 CEST (+02:00) Europe/Rome \u2013 "
+        "2023-05-07 02:00 CEST (+02:00) Europe/Rome"
     )
     assert text(browser, "#ni-tl-count").startswith("2 of 4 timed links in range")
 
@@ -78,8 +80,8 @@ def test_the_range_hides_links_and_nodes_and_reset_restores_them(
     assert browser.execute_script("return netintel.search('Person A')") == [0]
     browser.execute_script("netintel.showEdge(0)")
     assert [r[2] for r in browser.execute_script("return netintel.evidence.rows")] == [
-        "2023-05-01 02:00 CEST (+02:00)",
-        "2023-05-01 14:00 CEST (+02:00)",
+        "2023-05-01 02:00 CEST (+02:00) Europe/Rome",
+        "2023-05-01 14:00 CEST (+02:00) Europe/Rome",
     ]
     # the handles do not cross: "from" pushed past "to" takes "to" along
     browser.execute_script(
@@ -144,7 +146,8 @@ def test_the_range_is_what_its_labels_say_to_the_minute(browser: Any, tmp_path: 
     open_map(browser, page.as_uri())
     browser.execute_script("netintel.setTimeSteps(1, 999)")
     assert text(browser, "#ni-tl-range") == (
-        "2023-05-01 02:14 Europe/Rome (+02:00) \u2013 2023-05-11 01:46 Europe/Rome (+02:00)"
+        "2023-05-01 02:14 CEST (+02:00) Europe/Rome \u2013 "
+        "2023-05-11 01:46 CEST (+02:00) Europe/Rome"
     )
     assert browser.execute_script("return netintel.timeRange()") == [
         1682900040000,  # 2023-05-01 00:14 UTC
@@ -176,3 +179,62 @@ def test_the_handles_move_by_mouse_and_keyboard(browser: Any, tmp_path: Path) ->
     # past a-b's last call (05-01 12:00, step 50), not past b-c's (05-04 12:00, step 350)
     assert 50 < int(frm.get_attribute("value")) <= 350
     assert shown(browser) == (list("bcdefgh"), ["b-c", "c-d", "d-e", "g-h"])
+
+
+def test_every_time_on_the_map_names_the_zone_and_its_offset_alike(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Timeline labels, the histogram's bars, tooltips and the evidence panel all say a time
+    as ``netintel.localtime.format_local(..., named=True)`` does, across a change of offset
+    (Rome goes from CET to CEST at 2023-03-26 01:00 UTC)."""
+    import datetime as dt
+
+    from netintel.localtime import format_local
+
+    def at(day: int, hour: int) -> dt.datetime:
+        return dt.datetime(2023, 3, day, hour, tzinfo=dt.UTC)
+
+    G = nx.Graph(timezone="Europe/Rome")
+    G.add_edge(
+        "a", "b", type="CALLED", records=[{"source": "cdr.csv", "source_row": 2, "at": at(20, 9)}]
+    )
+    G.add_edge(
+        "b", "c", type="CALLED", records=[{"source": "cdr.csv", "source_row": 3, "at": at(30, 9)}]
+    )
+    open_map(browser, network_map(G, tmp_path / "dst.html", layout="force").as_uri())
+    first, last = (
+        format_local(at(20, 9), "Europe/Rome", named=True),
+        format_local(at(30, 9), "Europe/Rome", named=True),
+    )
+    assert (first, last) == (
+        "2023-03-20 10:00 CET (+01:00) Europe/Rome",
+        "2023-03-30 11:00 CEST (+02:00) Europe/Rome",
+    )
+    assert text(browser, "#ni-tl-range") == f"{first} \u2013 {last}"
+    assert browser.execute_script(
+        "return Array.from(document.querySelectorAll('#ni-tl-axis span'), s => s.textContent)"
+    ) == [first, last]
+    # every bar's time, and every time the range can show, reads as Python reads it
+    bars = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#ni-tl-bars div'), d => d.title)"
+    )
+    t0, t1 = (int(t.timestamp() * 1000) for t in (at(20, 9), at(30, 9)))
+    for i, title in enumerate(bars):
+        when = t0 + i * (t1 - t0) / len(bars)
+        assert title.endswith(" from " + format_local(when, "Europe/Rome", named=True)), title
+    for lo, hi in [(0, 550), (600, 1000), (300, 700)]:
+        browser.execute_script(f"netintel.setTimeSteps({lo}, {hi})")
+        a, b = browser.execute_script("return netintel.timeRange() || [0, 0]")
+        if (lo, hi) != (0, 1000):
+            assert text(browser, "#ni-tl-range") == (
+                format_local(a, "Europe/Rome", named=True)
+                + " \u2013 "
+                + format_local(b, "Europe/Rome", named=True)
+            )
+    browser.execute_script("netintel.resetTime()")
+    # the tooltips and the evidence panel: the same words
+    titles = browser.execute_script("return netintel.data.edges.title")
+    assert any(f"cdr.csv row 2 \u00b7 {first}" in t for t in titles), titles
+    assert any(f"cdr.csv row 3 \u00b7 {last}" in t for t in titles), titles
+    browser.execute_script("netintel.showEdge(1)")
+    assert [r[2] for r in browser.execute_script("return netintel.evidence.rows")] == [last]

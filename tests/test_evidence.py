@@ -223,19 +223,19 @@ def test_clicking_a_link_or_node_opens_the_evidence_panel(
             [
                 "calls.csv",
                 "2",
-                "2024-01-01 11:00 CET (+01:00)",
+                "2024-01-01 11:00 CET (+01:00) Europe/Berlin",
                 values.format(run=run, c="c1", d=60, t="T1"),
             ],
             [
                 "calls.csv",
                 "4",
-                "2024-01-02 11:00 CET (+01:00)",
+                "2024-01-02 11:00 CET (+01:00) Europe/Berlin",
                 values.format(run=run, c="c3", d=30, t="T1"),
             ],
             [
                 "calls.csv",
                 "3",
-                "2024-01-03 11:00 CET (+01:00)",
+                "2024-01-03 11:00 CET (+01:00) Europe/Berlin",
                 values.format(run=run, c="c2", d=10, t="T2"),
             ],
         ]

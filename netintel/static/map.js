@@ -7,25 +7,45 @@
   var manualHidden = new Set(), pinned = new Set(), collapsed = new Map(), folded = new Set();
   var api = window.netintel = { data: D, ready: false, view: null, drawn: 0 };
 
-  function nodeObject(i) {
+  // a node's or link's look; "slim" (a view's first drawing) leaves out what the network's
+  // own options already say (NODE_DEFAULTS, edgeDefaults), which vis-network then need not
+  // parse object by object: on 100,000 links that is most of the time before the drawing.
+  // Updates (restyle, paint) pass every field, as DataSet.update keeps the fields left out.
+  var NODE_DEFAULTS = { borderWidth: 2, font: { size: 14, face: "sans-serif", color: "#343434" },
+    fixed: { x: false, y: false }, shapeProperties: { borderDashes: false },
+    scaling: { label: { drawThreshold: 7 } } };
+  var common = (function () {  // the most frequent link type: the links' default look
+    var n = D.relTypes.map(function () { return 0; }), best = 0;
+    E.type.forEach(function (t) { n[t] += 1; });
+    n.forEach(function (c, t) { if (c > n[best]) best = t; });
+    return D.relTypes.length ? best : -1;
+  })();
+  function edgeColor(r) {
+    return { color: r.color, highlight: "#000000", hover: r.color, opacity: 0.75, inherit: false };
+  }
+  var edgeDefaults = common >= 0 ? { color: edgeColor(D.relTypes[common]),
+    dashes: D.relTypes[common].dashed } : {};
+  function nodeObject(i, slim) {
     var t = D.types[N.type[i]], c = N.community[i];
     var fill = c >= 0 ? D.communities[c].color : t.color, hl = highlight.has(i);
     var pin = pinned.has(i), fold = collapsed.get(i);
-    return { id: i, label: N.label[i] + (fold ? " +" + fold.length : ""), title: N.title[i],
-      x: N.x[i], y: N.y[i], shape: t.shape,
-      size: N.size[i], borderWidth: hl ? 5 : pin ? 4 : 2, nType: N.type[i], community: c,
-      fixed: { x: pin, y: pin }, shapeProperties: { borderDashes: pin ? [4, 3] : false },
-      onPath: false,
+    var o = { id: i, label: N.label[i] + (fold ? " +" + fold.length : ""), title: N.title[i],
+      x: N.x[i], y: N.y[i], shape: t.shape, size: N.size[i], nType: N.type[i], community: c,
       color: { background: fill, border: hl ? "#000000" : pin ? "#c0392b" : t.color,
         highlight: { background: fill, border: "#000000" },
-        hover: { background: fill, border: "#000000" } },
-      font: hl ? { size: 18, bold: true, color: "#343434" } : { color: "#343434" } };
+        hover: { background: fill, border: "#000000" } } };
+    if (slim && !hl && !pin) return o;
+    o.borderWidth = hl ? 5 : pin ? 4 : 2; o.onPath = false;
+    o.fixed = { x: pin, y: pin }; o.shapeProperties = { borderDashes: pin ? [4, 3] : false };
+    o.font = hl ? { size: 18, bold: true, color: "#343434" } : { color: "#343434" };
+    return o;
   }
-  function edgeObject(k) {
-    var r = D.relTypes[E.type[k]];
-    return { id: k, from: E.from[k], to: E.to[k], width: E.width[k], title: E.title[k],
-      dashes: r.dashed, onPath: false, color: { color: r.color, highlight: "#000000", hover: r.color,
-        opacity: 0.75 } };
+  function edgeObject(k, slim) {
+    var t = E.type[k], r = D.relTypes[t];
+    var o = { id: k, from: E.from[k], to: E.to[k], width: E.width[k], title: E.title[k] };
+    if (slim && t === common) return o;
+    o.dashes = r.dashed; o.onPath = false; o.color = edgeColor(r);
+    return o;
   }
   function overviewNodes() {
     var O = D.overview.nodes;
@@ -41,7 +61,8 @@
     var O = D.overview.edges;
     return O.from.map(function (f, k) {
       return { id: "o" + k, from: "c" + f, to: "c" + O.to[k], width: O.width[k], title: O.title[k],
-        color: { color: "#888888", opacity: 0.6 } };
+        dashes: false, color: { color: "#888888", highlight: "#848484", hover: "#848484",
+          opacity: 0.6, inherit: false } };
     });
   }
 
@@ -58,11 +79,12 @@
   function items(view) {
     if (view === "overview") return { nodes: overviewNodes(), edges: overviewEdges() };
     if (view === "all") {
-      return { nodes: N.id.map(function (_, i) { return nodeObject(i); }),
-        edges: E.from.map(function (_, k) { return edgeObject(k); }) };
+      return { nodes: N.id.map(function (_, i) { return nodeObject(i, true); }),
+        edges: E.from.map(function (_, k) { return edgeObject(k, true); }) };
     }
     var part = byCommunity[view];
-    return { nodes: part.nodes.map(nodeObject), edges: part.edges.map(edgeObject) };
+    return { nodes: part.nodes.map(function (i) { return nodeObject(i, true); }),
+      edges: part.edges.map(function (k) { return edgeObject(k, true); }) };
   }
 
   // fit the view to the precomputed positions before anything is drawn (one drawing, not two)
@@ -94,6 +116,7 @@
       : view === "all" ? "" : D.communities[view].name + " (community " + view + ")";
     document.getElementById("ni-view").textContent = title;
     frame(it.nodes);
+    pathStale = true;  // the view's nodes were rebuilt: draw its path (if any) again
     applyFilter();
     return it;
   }
@@ -145,26 +168,19 @@
     });
     if (changes.length) nodes.update(changes);
     timelineText(range);
+    refreshPath();
     stats();
   }
 
-  var zoneFormat = null;
-  function localTime(ms) {  // e.g. "2023-05-02 02:10 Asia/Shanghai (+08:00)"
-    if (!zoneFormat) {
-      var opts = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-        minute: "2-digit", hourCycle: "h23", timeZoneName: "longOffset" };
-      try {
-        zoneFormat = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: T.zone }, opts));
-      } catch (err) {  // a zone this browser does not know: UTC, said so
-        zoneFormat = new Intl.DateTimeFormat("en-CA", Object.assign({ timeZone: "UTC" }, opts));
-        T.zone = "UTC";
-      }
-    }
-    var p = {};
-    zoneFormat.formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = x.value; });
-    var off = String(p.timeZoneName || "").replace("GMT", "") || "+00:00";
-    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + " " +
-      T.zone + " (" + off + ")";
+  // a time as every time on the map reads (netintel.localtime.format_local, named): the
+  // offset and label of the zone's period that holds it, from the payload, not the browser
+  function localTime(ms) {  // e.g. "2023-05-02 02:10 CST (+08:00) Asia/Shanghai"
+    var P = T.periods, p = P[0];
+    for (var i = 1; i < P.length && P[i][0] <= ms; i += 1) p = P[i];
+    var d = new Date(ms + p[1] * 60000);
+    function two(x) { return (x < 10 ? "0" : "") + x; }
+    return d.getUTCFullYear() + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate()) + " " +
+      two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + " " + p[2];
   }
   api.localTime = localTime;
 
@@ -396,7 +412,15 @@
     box.addEventListener("input", function () {
       clearTimeout(timer); timer = setTimeout(function () { search(box.value); }, 250);
     });
-    box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") search(box.value); });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter") return;
+      clearTimeout(timer);
+      var hits = search(box.value);
+      // one match: as if it were clicked (picked by the path tool, or its records listed)
+      if (hits.length === 1 && typeof hits[0] === "number") {
+        if (pathMode) pathClick({ nodes: hits, edges: [] }); else api.showNode(hits[0]);
+      }
+    });
     document.getElementById("ni-reset").addEventListener("click", function () {
       box.value = ""; sel.value = "";
       document.querySelectorAll("#ni-legend input[data-type]").forEach(function (b) {
@@ -424,18 +448,24 @@
     autoResize: true,
     physics: D.physics ? { enabled: true, stabilization: { iterations: 300 } } : { enabled: false },
     layout: { improvedLayout: false, randomSeed: 0 },
-    nodes: { borderWidth: 2, font: { size: 14, face: "sans-serif" },
-      scaling: { label: { drawThreshold: 7 } } },
-    edges: { smooth: false, selectionWidth: 2,
-      arrows: { to: { enabled: D.directed, scaleFactor: 0.5 } } },
+    nodes: NODE_DEFAULTS,
+    edges: Object.assign({ smooth: false, selectionWidth: 2 }, edgeDefaults, {
+      arrows: { to: { enabled: D.directed, scaleFactor: 0.5 } } }),
     interaction: { hover: !large, tooltipDelay: 150, hideEdgesOnDrag: large,
-      hideEdgesOnZoom: large, multiselect: true, keyboard: false }
+      hideEdgesOnZoom: large, multiselect: true,
+      keyboard: { enabled: true, bindToWindow: false, autoFocus: false } }
   };
   var start = route(), firstItems = items(start);
   var nodes = new vis.DataSet(firstItems.nodes), edges = new vis.DataSet(firstItems.edges);
   var network = new vis.Network(document.getElementById("ni-net"),
     { nodes: nodes, edges: edges }, options);
   api.network = network; api.nodes = nodes; api.edges = edges;
+  (function () {  // the map itself takes focus (Tab): vis-network's keys pan and zoom
+    var frame = document.querySelector("#ni-net .vis-network");
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-label", "network map: arrow keys pan, = or Page Up zooms in, - or" +
+      " Page Down zooms out, Escape clears the selection and the path");
+  })();
   network.on("afterDrawing", function () {
     api.drawn += 1;
     if (!api.ready) { api.ready = true; api.readyAt = performance.now(); }
@@ -453,8 +483,31 @@
     var h = document.createElement("h2"); h.textContent = title; P.appendChild(h);
     recordTable(P, rows, total);
     P.hidden = false;
+    roving(P);
     api.evidence = { title: title, rows: rows, total: total };
   }
+  // the panel's paths and records are one Tab stop; arrows, Home and End move between them
+  function panelItems(P) { return Array.from(P.querySelectorAll(".paths > div, tr.rec")); }
+  function roving(P) {
+    panelItems(P).forEach(function (el, j) { el.tabIndex = j ? -1 : 0; });
+  }
+  (function () {
+    var P = document.getElementById("ni-evidence");
+    P.addEventListener("keydown", function (ev) {
+      var list = panelItems(P), j = list.indexOf(document.activeElement);
+      if (j < 0 || !list.length) return;
+      var k = { ArrowDown: j + 1, ArrowUp: j - 1, Home: 0, End: list.length - 1 }[ev.key];
+      if (k === undefined) return;
+      ev.preventDefault();
+      k = Math.max(0, Math.min(list.length - 1, k));
+      list[j].tabIndex = -1; list[k].tabIndex = 0; list[k].focus();
+    });
+    P.addEventListener("focusin", function (ev) {  // Tab comes back to the row last visited
+      var list = panelItems(P);
+      if (list.indexOf(ev.target) < 0) return;
+      list.forEach(function (el) { el.tabIndex = el === ev.target ? 0 : -1; });
+    });
+  })();
   function recordTable(P, rows, total) {
     var table = document.createElement("table"), head = document.createElement("tr");
     ["file", "row", "time", "values"].forEach(function (t) {
@@ -462,7 +515,7 @@
     });
     table.appendChild(head);
     rows.forEach(function (r) {
-      var tr = document.createElement("tr");
+      var tr = document.createElement("tr"); tr.className = "rec";
       r.forEach(function (v) {
         var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
       });
@@ -490,16 +543,18 @@
     evidence(N.label[i] + " (" + total + " records on its links)", rows, total);
   };
   network.on("click", function (p) {
-    var P = document.getElementById("ni-evidence");
     if (pathMode) { pathClick(p); return; }
     if (p.nodes.length && typeof p.nodes[0] === "number") api.showNode(p.nodes[0]);
     else if (p.edges.length && typeof p.edges[0] === "number") api.showEdge(p.edges[0]);
-    else { P.hidden = true; api.evidence = null; }
+    else closePanel();
   });
   // ---- work surface: path tool, hide/show, pin, collapse/expand, undo, positions, PNG ----
   var undoStack = [], pathMode = false, pathFirst = null, PATH_COLOR = "#d62728";
   var DIM_NODE = "#e3e3e3", DIM_EDGE = "#e8e8e8", MAX_PATHS = 20, HOP_RECORDS = 5;
   api.path = null;
+  // the path asked for (two nodes of a view) stays until cleared; what is drawn and listed
+  // is recomputed whenever what is shown changes (timeline, filters, hide, collapse)
+  var pathQuery = null, pathStale = false;
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many || one + "s"); }
   function say(text) { document.getElementById("ni-msg").textContent = text; api.message = text; }
   function restyle(i) {  // the node's own look, where it is (its position is not reset)
@@ -692,12 +747,64 @@
         return o;
       }));
   }
-  function setPath(path) { api.path = path; paint(path); }
+  // draw the path only in the view it was asked in; any other view is drawn plain
+  function setPath(path) { api.path = path; paint(path && path.view === api.view ? path : null); }
+  function pathOf(res, q) {
+    return res ? { from: q.from, to: q.to, view: q.view, nodes: Array.from(res.nodes)
+      .sort(function (x, y) { return x - y; }), edges: Array.from(res.edges)
+      .sort(function (x, y) { return x - y; }), total: res.total, hops: res.hops } : null;
+  }
+  function samePath(p, q) {
+    return p === q || (p !== null && q !== null && p.view === q.view && p.total === q.total &&
+      p.hops === q.hops && p.edges.join() === q.edges.join() && p.nodes.join() === q.nodes.join());
+  }
+  function pathSummary(res) {
+    return res ? plural(res.total, "shortest path") + ", " + plural(res.hops, "hop") : "no path";
+  }
+  // after what is shown changed: the asked path over the links now shown, said so
+  function refreshPath() {
+    var force = pathStale; pathStale = false;
+    if (!pathQuery) return;
+    if (pathQuery.view !== api.view) return;  // load drew this view plain
+    var res = shortestPaths(pathQuery.from, pathQuery.to), path = pathOf(res, pathQuery);
+    if (samePath(path, api.path) && !force) return;
+    var changed = !samePath(path, api.path);
+    setPath(path);
+    if (changed || pathPanelShown()) {
+      pathPanel(pathQuery.from, pathQuery.to, res, changed
+        ? "recomputed over the links now shown" : "");
+    }
+    if (changed) say("path recomputed over the links shown: " + pathSummary(res));
+  }
+  // the panel closed; a keyboard focus inside it goes to the search box, not to nowhere
+  function closePanel() {
+    var P = document.getElementById("ni-evidence");
+    if (P.contains(document.activeElement)) document.getElementById("ni-search").focus();
+    P.hidden = true; api.evidence = null;
+  }
+  function pathPanelShown() {
+    return Boolean(api.evidence && api.evidence.path) && !document.getElementById("ni-evidence").hidden;
+  }
+  // undo of a path action: the path asked for as it was; in its own view, drawn over what
+  // is shown now, in another view kept for when that view opens again (nothing is greyed)
+  function savedPath() { return { query: pathQuery, path: api.path }; }
+  function restorePath(saved) {
+    var q = saved.query;
+    pathQuery = q;
+    if (q && q.view === api.view) {
+      var res = shortestPaths(q.from, q.to);
+      setPath(pathOf(res, q));
+      pathPanel(q.from, q.to, res, "");
+      return;
+    }
+    setPath(saved.path);
+    if (!q && pathPanelShown()) closePanel();
+  }
   function hopTitle(x, u) {
     return N.label[u] + " \u2192 " + N.label[x.to] + " (" + plural(E.recordCount[x.edge], "record") +
       ")";
   }
-  function pathPanel(a, b, res) {
+  function pathPanel(a, b, res, note) {
     var P = document.getElementById("ni-evidence");
     P.replaceChildren();
     var h = document.createElement("h2");
@@ -706,9 +813,18 @@
     sum.textContent = res ? plural(res.total, "shortest path") + ", " + plural(res.hops, "hop")
       : "no path between " + N.label[a] + " and " + N.label[b] + " over the links shown";
     P.appendChild(sum);
+    if (note) {
+      var why = document.createElement("div"); why.className = "note"; why.textContent = note;
+      P.appendChild(why);
+    }
     P.hidden = false;
     var hops = [];
-    if (!res) { api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops }; return; }
+    if (!res) {
+      roving(P);
+      api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops, path: true,
+        note: note || "" };
+      return;
+    }
     var list = document.createElement("div"); list.className = "paths";
     res.listed.forEach(function (steps, j) {
       var line = document.createElement("div"), names = [N.label[a]];
@@ -737,20 +853,20 @@
         u = x.to;
       });
     });
-    api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops,
+    roving(P);
+    api.evidence = { title: h.textContent, summary: sum.textContent, hops: hops, path: true,
+      note: note || "",
       paths: Array.prototype.map.call(list.children, function (c) { return c.textContent; }) };
   }
   api.findPath = function (a, b) {
-    var res = shortestPaths(a, b), before = api.path;
-    var path = res ? { from: a, to: b, nodes: Array.from(res.nodes).sort(function (x, y) {
-      return x - y; }), edges: Array.from(res.edges).sort(function (x, y) { return x - y; }),
-    total: res.total, hops: res.hops } : null;
+    var before = savedPath(), q = { from: a, to: b, view: api.view };
+    var res = shortestPaths(a, b), path = pathOf(res, q);
     api.network.unselectAll();  // the selection's black would hide the path's red
+    pathQuery = q;
     setPath(path);
-    pathPanel(a, b, res);
-    done("path", function () { setPath(before); });
-    say(res ? "path: " + plural(res.total, "shortest path") + ", " + plural(res.hops, "hop")
-      : "no path");
+    pathPanel(a, b, res, "");
+    done("path", function () { restorePath(before); });
+    say(res ? "path: " + pathSummary(res) : "no path");
     return path;
   };
   function setMode(on) {
@@ -768,11 +884,24 @@
     var a = pathFirst; setMode(false);
     api.findPath(a, p.nodes[0]);
   }
+  // Escape: leave the path tool's picking; else clear the path, the selection and the panel
+  function escape() {
+    if (pathMode) { setMode(false); say("path: cancelled"); return; }
+    var had = [];
+    if (api.path || pathQuery) { api.clearPath(); had.push("path"); }
+    if (api.network.getSelectedNodes().length || api.network.getSelectedEdges().length) {
+      api.network.unselectAll(); had.push("selection");
+    }
+    if (!document.getElementById("ni-evidence").hidden) closePanel();
+    if (had.length) say(had.join(" and ") + " cleared");
+  }
+  api.escape = escape;
   api.clearPath = function () {
-    var before = api.path;
-    if (!before) return;
-    setPath(null);
-    done("clear path", function () { setPath(before); });
+    var before = savedPath();
+    if (!before.query) return false;
+    restorePath({ query: null, path: null });
+    done("clear path", function () { restorePath(before); });
+    return true;
   };
 
   // positions: a JSON file {version: 1, nodes: {id: {x, y, pinned}}}, ids as in the data
@@ -877,7 +1006,12 @@
           t !== "INPUT" && t !== "SELECT" && t !== "TEXTAREA") {
         ev.preventDefault(); undo();
       }
-      if (ev.key === "Escape" && pathMode) { setMode(false); say(""); }
+      var typing = t === "INPUT" || t === "SELECT" || t === "TEXTAREA";
+      if (ev.key === "/" && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault();  // '/': to the search box, its text selected to be typed over
+        var box = document.getElementById("ni-search"); box.focus(); box.select();
+      }
+      if (ev.key === "Escape") escape();
     });
   })();
   load(start, true);

@@ -60,7 +60,9 @@ def browser_missing() -> str | None:
 
 
 @contextmanager
-def chromium(width: int = 1400, height: int = 900) -> Iterator[Any]:
+def chromium(
+    width: int = 1400, height: int = 900, *, downloads: Path | None = None
+) -> Iterator[Any]:
     """A headless Chromium WebDriver with a fresh profile, closed on exit.
 
     Browser console and network events are logged (``severe_logs``, ``page_requests``).
@@ -69,6 +71,9 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator[Any]:
     ----------
     width, height : int, default 1400 and 900
         The window's size in pixels.
+    downloads : pathlib.Path, optional
+        A folder where the files a page downloads are saved, without asking (Chromium's
+        ``download.default_directory`` preference). None (the default) keeps Chromium's.
 
     Yields
     ------
@@ -92,6 +97,15 @@ def chromium(width: int = 1400, height: int = 900) -> Iterator[Any]:
     for flag in (*OFFLINE_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    if downloads is not None:
+        options.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(Path(downloads).resolve()),
+                "download.prompt_for_download": False,
+                "download.directory_upgrade": True,
+            },
+        )
     driver_path = CHROMEDRIVER if CHROMEDRIVER.exists() else shutil.which("chromedriver")
     driver = webdriver.Chrome(service=Service(str(driver_path)), options=options)
     try:

@@ -18,7 +18,7 @@ from typing import Any, TypedDict, Unpack
 import networkx as nx
 import numpy as np
 
-from netintel.localtime import format_local
+from netintel.localtime import format_local, zone_periods
 from netintel.outfiles import write_text
 from netintel.schema import NODES
 from netintel.viz.layout import (
@@ -76,8 +76,8 @@ NO_COMMUNITY_COLOR = "#d9d9d9"
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, dt.datetime):  # local already (describe): say the zone
-        return format_local(value, value.tzinfo)
+    if isinstance(value, dt.datetime):  # local already (describe): name the zone, say its offset
+        return format_local(value, value.tzinfo, named=True)
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list | tuple | set | frozenset):
@@ -596,7 +596,8 @@ def _edge_data(
 def _timeline_data(view: GraphView) -> dict[str, Any] | None:
     """The timeline's payload: per link its event times (UTC epoch ms), None when no link
     has a time. ``complete`` is False for a link whose records are not all carried, or that
-    has none (its ``[first, last]`` interval then stands for the events not listed)."""
+    has none (its ``[first, last]`` interval then stands for the events not listed).
+    ``periods``: the zone's offsets and labels from the first event to the last."""
     times = [link_times(e) for e in view.edges]
     every = [t for ts in times for t in ts]
     if not every:
@@ -605,6 +606,8 @@ def _timeline_data(view: GraphView) -> dict[str, Any] | None:
         "zone": view.timezone,
         "min": min(every),
         "max": max(every),
+        # the page says its times as the tooltips do (localtime.format_local, named)
+        "periods": zone_periods(view.timezone, min(every), max(every)),
         "events": [list(ts) for ts in times],
         "complete": [bool(e.records) and e.record_count <= len(e.records) for e in view.edges],
     }

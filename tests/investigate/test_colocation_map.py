@@ -127,8 +127,8 @@ def test_colocation_map_command_draws_who_met_where_geographically(
     assert sorted(len(r) for r in records) == [2, 2]  # P1's and P2's two sightings there
     times = sorted(rec[2] for r in records for rec in r)  # local, with the zone
     assert times == [
-        "2024-03-01 10:00 CET (+01:00)",
-        "2024-03-01 10:20 CET (+01:00)",
-        "2024-03-02 18:00 CET (+01:00)",
-        "2024-03-02 18:30 CET (+01:00)",
+        "2024-03-01 10:00 CET (+01:00) Europe/Rome",
+        "2024-03-01 10:20 CET (+01:00) Europe/Rome",
+        "2024-03-02 18:00 CET (+01:00) Europe/Rome",
+        "2024-03-02 18:30 CET (+01:00) Europe/Rome",
     ]
