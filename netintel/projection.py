@@ -421,7 +421,8 @@ class _Spec:
     nested: tuple[str, ...] = ()  # lists of lists of ids, flattened, unique, sorted
     #: lists of evidence records (maps with ``at`` in epoch milliseconds), first in time first
     records: tuple[str, ...] = ()
-    #: how two directions of one pair combine when folded into an undirected edge
+    #: how two directions of one pair combine when folded into an undirected edge (a column
+    #: not named: summed; ``records`` joined in time order, bounded)
     fold: Mapping[str, str] = field(default_factory=dict)
     #: the schema relationship type each link aggregates (maps draw and name links by it)
     relationship: str | None = None
@@ -443,8 +444,6 @@ def _calls(query: str) -> _Spec:
             "duration_s": "sum",
             "first_call": "min",
             "last_call": "max",
-            "record_count": "sum",
-            "records": "evidence",
         },
         relationship="CALLED",
     )
@@ -485,8 +484,6 @@ _SPECS = {
             "last_transfer": "max",
             "transfer_ids": "union",
             "victims": "union",
-            "record_count": "sum",
-            "records": "evidence",
         },
     ),
     "ties": _Spec(
@@ -500,8 +497,6 @@ _SPECS = {
             "weight": "sum",
             "ties": "sum",
             "kinds": "union",
-            "record_count": "sum",
-            "records": "evidence",
         },
         relationship="TIE",
     ),
@@ -625,7 +620,7 @@ def _fold(
     out: dict[str, np.ndarray] = {}
     for c in list(cols):
         values = cols.pop(c)  # the caller's columns are consumed, to keep memory down
-        rule = spec.fold.get(c, "sum")
+        rule = spec.fold.get(c, "evidence" if c in spec.records else "sum")
         if rule == "evidence":  # both directions' records, first in time first, bounded
             joined: list[list[Any]] = [[] for _ in range(k)]
             for g, recs in zip(inverse.tolist(), values.tolist(), strict=True):
