@@ -61,11 +61,13 @@ class UndoReport:
         return json.dumps(asdict(self), indent=2)
 
     def __str__(self) -> str:
-        what = "undoing" if self.dry_run else "undid"
-        head = f"{what} ingest run {self.run_id}" + (" would" if self.dry_run else ":")
+        if self.dry_run:
+            head = f"undoing ingest run {self.run_id} would do (dry run, nothing written):"
+        else:
+            head = f"undid ingest run {self.run_id}:"
         return "\n".join(
             [
-                head + (" (dry run, nothing written):" if self.dry_run else ""),
+                head,
                 f"  nodes deleted            {self.nodes_deleted:>9,}",
                 f"  relationships deleted    {self.relationships_deleted:>9,}",
                 f"  values restored          {self.values_restored:>9,}",

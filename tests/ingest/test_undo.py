@@ -40,9 +40,10 @@ A = {
     "c2,+8613800000002,+8613800000003,2024-05-01T11:00:00Z,30,T1\n",
 }
 B = {
-    # P1: roles and name changed; P2: a birth date where there was none; P3 the same; P4 new
+    # P1: roles, name and birth date changed; P2: a birth date where there was none; P3 the
+    # same; P4 new
     "persons.csv": "person_id,name,roles,gender,birth_date\n"
-    "P1,Li Huihui,suspect,female,2009-03-01\n"
+    "P1,Li Huihui,suspect,female,2009-03-02\n"
     "P2,Wang Fang,suspect,male,1980-01-02\n"
     "P3,Zhao Lei,suspect,male,1979-05-05\n"
     "P4,Sun Mei,buyer,female,\n",
@@ -53,12 +54,13 @@ B = {
     "c1,+8613800000001,+8613800000002,2024-05-01T10:00:00Z,61,T1\n"
     "c3,+8613800000004,+8613800000001,2024-05-02T09:00:00Z,15,T9\n",
 }
-#: what undoing B does: P4, phone 4 and tower T9; c3 and P4's use of phone 4; P1's roles
-#: and name and c1's duration; P2's birth date; P1, P2, P3 and c1 back to A's provenance
+#: what undoing B does: P4, phone 4 and tower T9; c3 and P4's use of phone 4; P1's roles,
+#: name and birth date (a Date again) and c1's duration; P2's birth date; P1, P2, P3 and c1
+#: back to A's provenance
 UNDO_B = {
     "nodes_deleted": 3,
     "relationships_deleted": 2,
-    "values_restored": 3,
+    "values_restored": 4,
     "properties_removed": 1,
     "provenance_restored": 4,
 }
@@ -92,7 +94,7 @@ def a_then_b(graph: neo4j.Driver, tmp_path: Path) -> tuple[str, str, dict[str, l
     a = _ingest(graph, _files(tmp_path / "a", A))
     before = _data(graph)
     b = _ingest(graph, _files(tmp_path / "b", B))
-    assert b.values_changed == 3  # the added birth date is recorded, not counted as a change
+    assert b.values_changed == 4  # the added birth date is recorded, not counted as a change
     assert _data(graph) != before
     return a.run_id, b.run_id, before
 
@@ -199,7 +201,7 @@ def test_loading_b_again_after_the_undo_gives_b_again(
     with_b = _data(graph)  # ValueChange records included
     undo_run(graph, b)
     again = _ingest(graph, tmp_path / "b")
-    assert again.run_id == b and again.values_changed == 3
+    assert again.run_id == b and again.values_changed == 4
     assert _data(graph) == with_b
     runs = _runs(graph)
     assert runs[b]["status"] == "complete" and runs[b]["undone"] is None
@@ -211,8 +213,8 @@ def test_loading_b_again_after_the_undo_gives_b_again(
 @pytest.mark.parametrize(
     ("stop", "values_left", "relationships_left"),
     [
-        # in the values, after 2 of the 4 (one per transaction)
-        ("ingest_run_undo_values", 2, 2),
+        # in the values, after 2 of the 5 (one per transaction)
+        ("ingest_run_undo_values", 3, 2),
         # after the sweep that deleted the 2 relationships the run created
         ("ingest_run_undo_attached_relationships", 0, 0),
     ],
@@ -280,7 +282,7 @@ def test_the_command_prints_the_counts_and_json_and_refuses_in_one_line(
     dry = runner.invoke(cli, ["undo", b, "--dry-run"], env=neo4j_env)
     assert dry.exit_code == 0, dry.output
     assert "dry run, nothing written" in dry.output
-    assert "values restored                  3" in dry.output
+    assert "values restored                  4" in dry.output
     refused = runner.invoke(cli, ["undo", a], env=neo4j_env)
     assert refused.exit_code == 2
     assert refused.stderr.strip().count("\n") == 0 and b in refused.stderr
