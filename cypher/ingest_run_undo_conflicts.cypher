@@ -1,7 +1,8 @@
 // What stops undoing ingest run $run: the later ingest runs that wrote an element it wrote
 // (each element's writers, oldest first, are prior_runs + [ingest_run]; the runs after $run's
 // first write are later), or wrote a relationship to a node it created; and how many of its
-// elements and ValueChange records lack what an undo needs (written before netintel kept it).
+// elements and ValueChange records lack what an undo needs (written before netintel kept it,
+// or naming an element the database no longer holds by that id).
 CALL () {
   MATCH (n)
   WHERE n.ingest_run = $run OR n.created_run = $run OR $run IN n.prior_runs
@@ -24,8 +25,11 @@ CALL () {
   RETURN collect(DISTINCT r.ingest_run) AS attached
 }
 CALL () {
-  MATCH (v:ValueChange {run: $run}) WHERE v.element IS NULL
-  RETURN count(v) AS old_changes
+  MATCH (v:ValueChange {run: $run})
+  OPTIONAL MATCH (n) WHERE elementId(n) = v.element
+  OPTIONAL MATCH ()-[r]->() WHERE elementId(r) = v.element
+  WITH v, coalesce(n.ingest_run, r.ingest_run) AS writer
+  RETURN count(CASE WHEN writer IS NULL THEN 1 END) AS old_changes
 }
 WITH size(unknown) AS unknown, old_changes,
      reduce(acc = attached, l IN later | acc + l) AS later

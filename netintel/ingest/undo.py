@@ -107,9 +107,10 @@ def _refusal(driver: neo4j.Driver, run_id: str, database: str | None) -> str | N
         )
     if row["unknown"] or row["old_changes"]:
         return (
-            f"ingest run {run_id} was loaded by a netintel that did not keep what an undo "
-            f"needs ({row['unknown']} elements, {row['old_changes']} value changes); "
-            "nothing was undone"
+            f"ingest run {run_id} lacks what an undo needs ({row['unknown']} elements "
+            f"without their earlier writers, {row['old_changes']} value changes without "
+            "their element: loaded by an older netintel, or the database was copied with "
+            "new element ids)"
         )
     holder = run_query(driver, "ingest_lock_holder", database=database)
     if holder:

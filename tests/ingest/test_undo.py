@@ -176,6 +176,27 @@ def test_an_unknown_run_is_refused(graph: neo4j.Driver) -> None:
         undo_run(graph, "ingest-nope")
 
 
+@pytest.mark.parametrize(
+    "older",
+    [
+        # an element loaded by a netintel that kept no earlier writers
+        "MATCH (p:Person {person_id: 'P1'}) REMOVE p.prior_runs, p.prior_sources, p.prior_rows",
+        "MATCH (p:Person {person_id: 'P4'}) REMOVE p.created_run",
+        # a value change naming no element the database holds
+        "MATCH (v:ValueChange) WITH v LIMIT 1 SET v.element = '4:nowhere:0'",
+    ],
+)
+def test_a_run_without_what_an_undo_needs_is_refused(
+    graph: neo4j.Driver, a_then_b: tuple[str, str, dict[str, list[object]]], older: str
+) -> None:
+    _, b, _ = a_then_b
+    graph.execute_query(older)
+    full = graph_snapshot(graph)
+    with pytest.raises(UndoRefusedError, match="lacks what an undo needs"):
+        undo_run(graph, b)
+    assert graph_snapshot(graph) == full
+
+
 def test_an_undo_is_refused_while_an_ingest_holds_the_lock(
     graph: neo4j.Driver, a_then_b: tuple[str, str, dict[str, list[object]]]
 ) -> None:
