@@ -1,5 +1,6 @@
-// Record (or update, on a re-run) an ingest run and its per-file accounting (what stopped
-// an earlier attempt, if one failed, is cleared: ingest_run_failed sets it).
+// Record (or update, on a re-run) an ingest run and its per-file accounting, and the OS user
+// who ran it (what stopped an earlier attempt, if one failed, is cleared: ingest_run_failed
+// sets it; so is an undo of the run, when it is loaded again).
 MERGE (run:IngestRun {run_id: $run_id})
 SET run.started = $started,
     run.finished = $finished,
@@ -17,6 +18,9 @@ SET run.started = $started,
     run.netintel_version = $netintel_version,
     run.neo4j_version = $neo4j_version,
     run.options = $options,
+    run.user = $user,
     run.failed_file = null,
-    run.error = null
+    run.error = null,
+    run.undone = null,
+    run.undone_by = null
 RETURN run.run_id AS run_id, run.attempts AS attempts

@@ -1682,6 +1682,65 @@ def changes_cmd(run_id: str | None, as_json: bool, out: Path | None) -> None:
         click.echo("no value was changed" + (f" by ingest run {run_id}" if run_id else ""))
 
 
+@cli.command("runs")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_boundary
+def runs_cmd(as_json: bool) -> None:
+    """List the ingest runs, newest first: id, started, user, files, rows loaded, status.
+
+    \b
+    Example:
+      netintel runs
+      netintel runs --json
+    """
+    from netintel.db import ingest_run_list
+
+    with _session() as db:
+        frame = ingest_run_list(db.driver, database=db.database)
+    _count(len(frame))
+    if as_json:
+        click.echo(json.dumps(frame.to_dict("records"), indent=2, default=str))
+        return
+    if not len(frame):
+        click.echo("no ingest run in this database")
+        return
+    for r in frame.to_dict("records"):
+        started = r["started"].isoformat(timespec="seconds") if r["started"] else "?"
+        files = ", ".join(Path(f).name for f in (r["files"] or []))
+        status = r["status"] + (f" by {r['undone_by']}" if r["status"] == "undone" else "")
+        click.echo(
+            f"{r['run_id']}  {started}  {r['user'] or '?'}  {status}  "
+            f"{int(r['rows_loaded']):,} rows  {files}"
+        )
+
+
+@cli.command("undo")
+@click.argument("run_id")
+@click.option("--dry-run", is_flag=True, help="Count what the undo would do; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_boundary
+def undo_cmd(run_id: str, dry_run: bool, as_json: bool) -> None:
+    """Undo ingest run RUN_ID: the graph goes back to what it was before the run.
+
+    What the run created is deleted, the values it changed get their old values back,
+    what it added is removed, and the provenance of what it updated goes back to the
+    previous writer. Refused (nothing undone) when a later run wrote what it wrote:
+    undo that one first. The run stays listed by `netintel runs`, as undone.
+
+    \b
+    Example:
+      netintel runs
+      netintel undo ingest-0123456789abcdef --dry-run
+      netintel undo ingest-0123456789abcdef
+    """
+    from netintel.ingest import undo_run
+
+    with _session() as db:
+        report = undo_run(db.driver, run_id, database=db.database, dry_run=dry_run)
+    _count(report.nodes_deleted + report.relationships_deleted + report.provenance_restored)
+    click.echo(report.to_json() if as_json else str(report))
+
+
 # ------------------------------------------------------------------------- schema
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "case_phone_region",
     "clear_graph",
     "graph_summary",
+    "ingest_run_list",
     "ingest_runs",
     "rows_held",
     "run_query",
@@ -178,6 +179,39 @@ def ingest_runs(driver: neo4j.Driver, *, database: str | None = None) -> list[st
         The run ids; empty for a graph without ingest runs.
     """
     return [r["run_id"] for r in run_query(driver, "ingest_run_ids", database=database)]
+
+
+#: the columns of :func:`ingest_run_list`, in order
+INGEST_RUN_COLUMNS = (
+    "run_id", "started", "user", "status", "files", "rows_loaded", "undone", "undone_by",
+)  # fmt: skip
+
+
+def ingest_run_list(driver: neo4j.Driver, *, database: str | None = None) -> pd.DataFrame:
+    """The ingest runs recorded in the graph, newest first, with who ran them and their status.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        An open driver (see :func:`netintel.config.driver`).
+    database : str or None, default None
+        The database holding the runs; None means the server's default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run: ``run_id``, ``started`` (UTC), ``user`` (the OS user who ran it;
+        None for a run recorded before netintel kept it), ``status`` (``running``,
+        ``complete``, ``failed``, ``undoing`` or ``undone``), ``files`` (list of the input
+        files), ``rows_loaded`` (all files), and for an undone run ``undone`` (when) and
+        ``undone_by``. Empty for a graph without ingest runs.
+    """
+    rows = run_query(driver, "ingest_run_list", database=database)
+    for row in rows:
+        for name in ("started", "undone"):
+            if row[name] is not None:
+                row[name] = row[name].to_native()
+    return pd.DataFrame(rows, columns=list(INGEST_RUN_COLUMNS))
 
 
 def value_changes(

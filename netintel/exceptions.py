@@ -27,6 +27,7 @@ __all__ = [
     "ServerError",
     "SharedDataError",
     "SubmissionError",
+    "UndoRefusedError",
     "UnknownIdError",
 ]
 
@@ -127,6 +128,19 @@ class IngestLockedError(IngestError):
 
     def __init__(self, holder: str, message: str) -> None:
         self.holder = holder
+        super().__init__(message)
+
+
+class UndoRefusedError(IngestError):
+    """Undoing an ingest run was refused; nothing was undone.
+
+    ``run_id`` is the run, and the message says why: it is unknown, undone already, a
+    later ingest run wrote what it wrote (named, to undo first), it was loaded without
+    what an undo needs, or an ingest holds the database.
+    """
+
+    def __init__(self, run_id: str, message: str) -> None:
+        self.run_id = run_id
         super().__init__(message)
 
 

@@ -31,10 +31,12 @@ from typing import Any, Literal, TypeVar
 from netintel.exceptions import SchemaError
 
 __all__ = [
+    "ALL_PROVENANCE",
     "ANALYSED_LABELS",
     "ANALYSIS_RUN",
     "AUDIT_EVENT",
     "BOOKKEEPING",
+    "CREATED_RUN",
     "FRAMES",
     "INGEST_LOCK",
     "INGEST_RUN",
@@ -44,6 +46,7 @@ __all__ = [
     "MIN_INTEGER",
     "NODES",
     "PREDICTED",
+    "PRIOR_PROVENANCE",
     "PROVENANCE",
     "RECORDS",
     "RELATIONSHIPS",
@@ -66,8 +69,19 @@ PropType = Literal["str", "int", "float", "bool", "date", "datetime", "phone", "
 
 _P = TypeVar("_P", bound="Prop")
 
-#: Provenance properties carried by every node and relationship written by an ingest.
+#: Provenance properties carried by every node and relationship written by an ingest: the
+#: file and row of its last writer, and that writer's ingest run.
 PROVENANCE = ("source", "source_row", "ingest_run")
+#: The ingest run that created the element (set once, on creation): what undoing that run
+#: deletes (``netintel.ingest.undo``).
+CREATED_RUN = "created_run"
+#: The earlier writers of an element, oldest first, as three lists of equal length (run,
+#: file, row; a missing file is ``""``, a missing row ``-1``): a run that writes an
+#: element another run wrote last appends that writer, and undoing the run takes it back.
+PRIOR_PROVENANCE = ("prior_runs", "prior_sources", "prior_rows")
+#: Every property an ingest keeps about where an element came from: never compared as a
+#: value (``netintel.ingest.statements``: the ``$provenance`` parameter).
+ALL_PROVENANCE = (*PROVENANCE, CREATED_RUN, *PRIOR_PROVENANCE)
 
 
 @dataclass(frozen=True)
@@ -759,7 +773,8 @@ BOOKKEEPING: dict[str, NodeType | RelType] = {
         VALUE_CHANGE,
         "change_id",
         (Prop("run", indexed=True),),
-        "A value an ingest changed: old and new value, with both sources.",
+        "A value an ingest changed or added: old (null: added) and new value, with both "
+        "sources, and the element's id (what undoing the run restores).",
     ),
     AUDIT_EVENT: NodeType(
         AUDIT_EVENT,

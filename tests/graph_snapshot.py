@@ -25,12 +25,23 @@ from typing import Any
 import neo4j
 import neo4j.time
 
-from netintel.schema import AUDIT_EVENT, BOOKKEEPING, INGEST_RUN, NODES, NodeType
+from netintel.schema import (
+    AUDIT_EVENT,
+    BOOKKEEPING,
+    CREATED_RUN,
+    INGEST_RUN,
+    NODES,
+    PRIOR_PROVENANCE,
+    NodeType,
+)
 
-__all__ = ["RUN_TIMES", "graph_snapshot", "schema_snapshot"]
+__all__ = ["RUN_TIMES", "WHICH_RUN", "graph_snapshot", "schema_snapshot"]
 
 #: the key property of every label netintel writes
 KEYS = {n.label: n.key for n in (*NODES.values(), *BOOKKEEPING.values()) if isinstance(n, NodeType)}
+#: the properties that name which ingest run wrote an element, created it, or wrote it before
+#: (``skip_properties`` when the same data loaded by other runs must compare equal)
+WHICH_RUN = frozenset({"ingest_run", CREATED_RUN, *PRIOR_PROVENANCE})
 #: what differs between any two runs of one ingest: when and how long
 RUN_TIMES = frozenset({"started", "finished", "seconds", "file_seconds"})
 

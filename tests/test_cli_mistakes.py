@@ -77,6 +77,7 @@ NO_BAD_VALUE = {
     ("predict", "run_id"): "any run id; one held by another kind of run is refused (tested)",
     ("investigate chains", "run_id"): "any run id; one of another kind of run is refused (tested)",
     ("changes", "run_id"): "any run id; one the graph never ingested is refused (tested)",
+    ("undo", "run_id"): "any run id; one the graph never ingested is refused (test_undo.py)",
     ("audit", "user"): "any OS user name; one with no events lists nothing",
     ("audit", "command_name"): "any command name; one with no events lists nothing",
 }

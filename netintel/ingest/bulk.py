@@ -41,7 +41,7 @@ from netintel.ingest.mapping import IngestMapping
 from netintel.ingest.normalise import TEMPORAL
 from netintel.ingest.prepare import Prepared, _rel_columns, _wire_column
 from netintel.ingest.run import IngestReport, Sources, _Input, _record_run, _run
-from netintel.schema import NODES, RELATIONSHIPS, Prop
+from netintel.schema import CREATED_RUN, NODES, RELATIONSHIPS, Prop
 from netintel.server import importer
 
 __all__ = ["ARRAY_DELIMITER", "BulkWriter", "bulk_ingest", "refuse_remote"]
@@ -212,10 +212,10 @@ class BulkWriter:
     >>> writer.write(prep, "run-1")
     >>> nodes, relationships, multiline = writer.finish()
     >>> print(nodes[0].header.read_text(), end="")
-    person_id:ID(Person),aliases:string[],ingest_run:string,name:string,source:string,source_row:long
+    person_id:ID(Person),aliases:string[],created_run:string,ingest_run:string,name:string,source:string,source_row:long
     >>> print(nodes[0].data[0].read_text().replace(ARRAY_DELIMITER, ";"), end="")
-    "P1","Annie;A.","run-1","Ann","persons.csv","2"
-    "P2",,"run-1",,"persons.csv","3"
+    "P1","Annie;A.","run-1","run-1","Ann","persons.csv","2"
+    "P2",,"run-1","run-1",,"persons.csv","3"
     """
 
     def __init__(self, folder: Path) -> None:
@@ -287,7 +287,7 @@ class BulkWriter:
         if rel.unique_key:  # one relationship per row, never merged with another: streamed
             table = self.streamed.get(rel.type)
             if table is None:
-                columns = sorted({*props, "source", "source_row", "ingest_run"})
+                columns = sorted({*props, "source", "source_row", "ingest_run", CREATED_RUN})
                 table = _Table(
                     self.folder,
                     f"{rel.type}.rels",
@@ -297,7 +297,7 @@ class BulkWriter:
                 self.streamed[rel.type] = table
         if table is not None:
             frame = _streamed_frame(prep, set(temporal))
-            frame["ingest_run"] = run_id
+            frame["ingest_run"] = frame[CREATED_RUN] = run_id
             table.add_frame(frame)
             return
         held = self.rels[rel.type]
@@ -330,19 +330,20 @@ class BulkWriter:
             if not held:
                 continue
             node = NODES[label]
-            columns = sorted({name for props in held.values() for name in props})
+            # every element of a bulk load is created by its one run (into an empty graph)
+            columns = sorted({CREATED_RUN, *(name for props in held.values() for name in props)})
             table = _Table(self.folder, f"{label}.nodes", [f"{node.key}:ID({label})"], columns)
             for key, props in held.items():
                 if not isinstance(key, str):
                     raise IngestError(f"{label} key {key!r} is not text; it cannot be bulk loaded")
-                table.add([key], props, f"{label} {key}")
+                table.add([key], {**props, CREATED_RUN: props["ingest_run"]}, f"{label} {key}")
             node_groups.append(table.finish())
             multiline |= table.multiline or any("\n" in k or "\r" in k for k in held)
         for rtype, rels in self.rels.items():
             if not rels:
                 continue
             rel = RELATIONSHIPS[rtype]
-            columns = sorted({name for props in rels.values() for name in props})
+            columns = sorted({CREATED_RUN, *(name for props in rels.values() for name in props)})
             table = _Table(
                 self.folder,
                 f"{rtype}.rels",
@@ -350,7 +351,9 @@ class BulkWriter:
                 columns,
             )
             for (s, e, _), props in rels.items():
-                table.add([s, e], props, f"{rtype} {s} -> {e}")
+                table.add(
+                    [s, e], {**props, CREATED_RUN: props["ingest_run"]}, f"{rtype} {s} -> {e}"
+                )
             rel_groups.append(table.finish())
             multiline |= table.multiline
         for table in self.streamed.values():
@@ -427,7 +430,9 @@ def _streamed_frame(prep: Prepared, temporal: set[str]) -> pd.DataFrame:
     cols["source"] = np.full(len(good), prep.source, dtype=object)
     cols["source_row"] = np.asarray(prep.good_rows).astype(np.int64).astype(str).astype(object)
     cols["ingest_run"] = np.full(len(good), "", dtype=object)  # filled by the caller
+    cols[CREATED_RUN] = np.full(len(good), "", dtype=object)  # filled by the caller
     kinds.update(source="string", source_row="long", ingest_run="string")
+    kinds[CREATED_RUN] = "string"
     frame = pd.DataFrame({k: np.asarray(v, dtype=object) for k, v in cols.items()})
     frame.attrs["kinds"] = kinds
     del key_cols

@@ -15,6 +15,7 @@ row of the earlier inputs of the same record type (:class:`netintel.ingest.keys.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
@@ -74,9 +75,9 @@ from netintel.ingest.statements import (
 )
 from netintel.outfiles import write_csv
 from netintel.schema import (
+    ALL_PROVENANCE,
     LOAD_ORDER,
     NODES,
-    PROVENANCE,
     RECORDS,
     RELATIONSHIPS,
     RecordType,
@@ -457,7 +458,7 @@ def _write(
         tx: neo4j.ManagedTransaction, stmt: str, batch: list[Any]
     ) -> list[tuple[list[str], dict[str, Any] | None]]:
         result = tx.run(
-            stmt, rows=batch, run=run_id, source=prep.source, provenance=list(PROVENANCE)
+            stmt, rows=batch, run=run_id, source=prep.source, provenance=list(ALL_PROVENANCE)
         )
         # per row the graph held before: what it held, and the values the row changed
         return [(record["ids"], record["change"]) for record in result]
@@ -990,7 +991,9 @@ class _Load:
         self.calls_before = int(row["calls"])
 
     def record_changes(self, prep: Prepared, changed: list[dict[str, Any]]) -> int:
-        """Record the values the rows of ``prep`` changed as ValueChange nodes; how many."""
+        """Record the values the rows of ``prep`` changed or added as ValueChange nodes;
+        how many they changed (an added value, where the element had none, is recorded
+        for undoing the run, not counted as a change)."""
         rows = _value_changes(prep, changed, self.run_id)
         if self.driver is not None:
             for batch in _batches(rows, self.batch_size):
@@ -998,7 +1001,7 @@ class _Load:
                     self.driver, "value_changes_record", database=self.database, write=True,
                     changes=batch,
                 )  # fmt: skip
-        return len(rows)
+        return sum(1 for r in rows if r["old"] is not None)
 
     def failed(
         self,
@@ -1099,8 +1102,8 @@ def _value_changes(
     """The ValueChange records of the rows of ``prep`` that changed values the graph held.
 
     ``changed`` holds what the statements return per such row: its key (a node's, or a
-    relationship's ends and key), source row, the element's provenance before the row
-    (``was``) and its ``[property, old, new]`` changes.
+    relationship's ends and key), element id, source row, the element's provenance before
+    the row (``was``) and its ``[property, old, new]`` changes (``old`` None: added).
     """
     rt = prep.record
     label = NODES[rt.node].label if rt.node else RELATIONSHIPS[rt.relationship or ""].type
@@ -1127,6 +1130,7 @@ def _value_changes(
                     "old_file": was["source"],
                     "old_row": was["source_row"],
                     "old_run": was["run"],
+                    "element": row["id"],
                 }
             )
     return out
@@ -1211,4 +1215,5 @@ def _record_run(
         netintel_version=__version__,
         neo4j_version=version,
         options=json.dumps(options, sort_keys=True, default=str),
+        user=getpass.getuser(),
     )

@@ -11,34 +11,48 @@ lookup of the key, no locks on the endpoints, no eager plan); the uniqueness con
 turns any repeat into an error, never into a second relationship.
 
 A node or relationship statement returns, per row that met elements an earlier ingest
-wrote, their element ids (``ids``) and, when it changed one of their values, the
-``change``: the row's key, its source row, the provenance the element had (``was``) and
-each changed ``[property, old, new]`` (``$provenance`` names the properties left out).
+wrote, their element ids (``ids``) and, when it changed or added one of their values, the
+``change``: the row's key, the element's id, its source row, the provenance the element had
+(``was``) and each ``[property, old, new]`` (old null: added; ``$provenance`` names the
+properties left out).
+
+What undoing a run needs (``netintel.ingest.undo``) every statement keeps on the elements:
+the run that creates one (``created_run``, set on creation only) and, when a run writes an
+element another run wrote last, that writer appended to its ``prior_runs``,
+``prior_sources`` and ``prior_rows`` before its provenance is overwritten.
 
 >>> print(node_statement("samples"))
 UNWIND $rows AS row
 MERGE (n:Sample {sample_id: row.key})
+ON CREATE SET n.created_run = $run
 WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE [elementId(n)] + [(n)-[r:GAVE]-() | elementId(r)] END AS held,
   CASE WHEN n.ingest_run IS NOT NULL THEN {source: n.source, source_row: n.source_row, run: n.ingest_run} END AS was,
-  CASE WHEN n.ingest_run IS NOT NULL THEN [k IN keys(row.props) WHERE NOT k IN $provenance AND n[k] IS NOT NULL AND n[k] <> row.props[k] | [k, n[k], row.props[k]]] ELSE [] END AS changed,
-  CASE WHEN n.ingest_run IS NOT NULL THEN {taken: CASE WHEN row.t.taken IS NULL OR n.taken IS NULL OR n.taken = date(row.t.taken) THEN null ELSE [n.taken, date(row.t.taken)] END} ELSE {} END AS timed
+  CASE WHEN n.ingest_run IS NOT NULL THEN [k IN keys(row.props) WHERE NOT k IN $provenance AND (n[k] IS NULL OR n[k] <> row.props[k]) | [k, n[k], row.props[k]]] ELSE [] END AS changed,
+  CASE WHEN n.ingest_run IS NOT NULL THEN {taken: CASE WHEN row.t.taken IS NULL OR coalesce(n.taken = date(row.t.taken), false) THEN null ELSE [n.taken, date(row.t.taken)] END} ELSE {} END AS timed
 WITH n, row, held, was, changed + [k IN keys(timed) WHERE timed[k] IS NOT NULL | [k] + timed[k]] AS changed
+SET n.prior_runs = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_runs, []) + n.ingest_run ELSE n.prior_runs END,
+  n.prior_sources = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_sources, []) + coalesce(n.source, '') ELSE n.prior_sources END,
+  n.prior_rows = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_rows, []) + coalesce(n.source_row, -1) ELSE n.prior_rows END
 SET n += row.props, n.source = $source, n.ingest_run = $run
 SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
 FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
   MERGE (m:Person {person_id: k})
-  ON CREATE SET m.source = $source, m.source_row = row.props.source_row, m.ingest_run = $run
+  ON CREATE SET m.source = $source, m.source_row = row.props.source_row, m.ingest_run = $run, m.created_run = $run
   MERGE (m)-[r:GAVE]->(n)
+  ON CREATE SET r.created_run = $run
+  SET r.prior_runs = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_runs, []) + r.ingest_run ELSE r.prior_runs END,
+    r.prior_sources = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_sources, []) + coalesce(r.source, '') ELSE r.prior_sources END,
+    r.prior_rows = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_rows, []) + coalesce(r.source_row, -1) ELSE r.prior_rows END
   SET r.source = $source, r.source_row = row.props.source_row, r.ingest_run = $run)
 WITH row, held, was, changed WHERE size(held) > 0
-RETURN held AS ids, CASE WHEN size(changed) > 0 THEN {key: row.key, row: row.props.source_row, was: was, changes: changed} END AS change
+RETURN held AS ids, CASE WHEN size(changed) > 0 THEN {key: row.key, id: held[0], row: row.props.source_row, was: was, changes: changed} END AS change
 """  # noqa: E501
 
 from __future__ import annotations
 
 from functools import cache
 
-from netintel.schema import NODES, RECORDS, RELATIONSHIPS, Prop
+from netintel.schema import CREATED_RUN, NODES, PRIOR_PROVENANCE, RECORDS, RELATIONSHIPS, Prop
 
 __all__ = [
     "create_statement",
@@ -52,6 +66,29 @@ def _prov(var: str) -> str:
     """Provenance of a node or relationship made by a row: file, row, run."""
     return (
         f"{var}.source = $source, {var}.source_row = row.props.source_row, {var}.ingest_run = $run"
+    )
+
+
+def _created(var: str) -> str:
+    """The run that creates an element (:data:`~netintel.schema.CREATED_RUN`)."""
+    return f"{var}.{CREATED_RUN} = $run"
+
+
+def _push(var: str) -> str:
+    """``SET`` that appends the element's last writer to its earlier writers
+    (:data:`~netintel.schema.PRIOR_PROVENANCE`) when that was another run: run before
+    the row's own provenance is set. A re-run of the same run appends nothing."""
+    other = f"{var}.ingest_run IS NOT NULL AND {var}.ingest_run <> $run"
+    runs, sources, rows = PRIOR_PROVENANCE
+    values = [
+        (runs, f"{var}.ingest_run"),
+        (sources, f"coalesce({var}.source, '')"),
+        (rows, f"coalesce({var}.source_row, -1)"),
+    ]
+    return "SET " + ",\n  ".join(
+        f"{var}.{name} = CASE WHEN {other} THEN coalesce({var}.{name}, []) + {value} "
+        f"ELSE {var}.{name} END"
+        for name, value in values
     )
 
 
@@ -76,16 +113,17 @@ def _changed(var: str, props: tuple[Prop, ...]) -> list[str]:
 
     ``was`` is its provenance before the row (file, row, ingest run), null for an element
     the row creates; ``changed`` lists ``[property, old value, new value]`` for every
-    property the row sets to a different value (a property the element did not have is
-    added, not changed; the provenance properties named in ``$provenance`` are left out).
+    property the row sets to a different value, old value null for a property the element
+    did not have (what undoing the run removes); the provenance properties named in
+    ``$provenance`` are left out.
     """
     plain = (
-        f"[k IN keys(row.props) WHERE NOT k IN $provenance AND {var}[k] IS NOT NULL "
-        f"AND {var}[k] <> row.props[k] | [k, {var}[k], row.props[k]]]"
+        f"[k IN keys(row.props) WHERE NOT k IN $provenance AND ({var}[k] IS NULL "
+        f"OR {var}[k] <> row.props[k]) | [k, {var}[k], row.props[k]]]"
     )
     timed = [
-        f"{p.name}: CASE WHEN row.t.{p.name} IS NULL OR {var}.{p.name} IS NULL OR "
-        f"{var}.{p.name} = {_CONVERT[p.type].format(v=f'row.t.{p.name}')} THEN null "
+        f"{p.name}: CASE WHEN row.t.{p.name} IS NULL OR coalesce({var}.{p.name} = "
+        f"{_CONVERT[p.type].format(v=f'row.t.{p.name}')}, false) THEN null "
         f"ELSE [{var}.{p.name}, {_CONVERT[p.type].format(v=f'row.t.{p.name}')}] END"
         for p in props
         if p.type in _CONVERT
@@ -141,10 +179,12 @@ def node_statement(record: str) -> str:
     lines = [
         "UNWIND $rows AS row",
         f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+        f"ON CREATE SET {_created('n')}",
         # what the graph held before this row: a node made by an ingest has a run
         f"WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE {held} END AS held,",
         "  " + ",\n  ".join(_changed("n", node.props)),
         *filter(None, [_all_changed("n, row, held, was", node.props)]),
+        _push("n"),
         "SET n += row.props, n.source = $source, n.ingest_run = $run",
         *_temporal_sets("n", node.props),
     ]
@@ -155,13 +195,15 @@ def node_statement(record: str) -> str:
         lines += [
             f"FOREACH (k IN CASE WHEN row.l{i} IS NULL THEN [] ELSE [row.l{i}] END |",
             f"  MERGE (m:{target.label} {{{target.key}: k}})",
-            f"  ON CREATE SET {_prov('m')}",
+            f"  ON CREATE SET {_prov('m')}, {_created('m')}",
             "  MERGE " + arrow.format(t=c.link.rel),
+            f"  ON CREATE SET {_created('r')}",
+            "  " + _push("r").replace("\n", "\n  "),
             f"  SET {_prov('r')})",
         ]
     lines += [
         "WITH row, held, was, changed WHERE size(held) > 0",
-        "RETURN held AS ids, CASE WHEN size(changed) > 0 THEN {key: row.key, "
+        "RETURN held AS ids, CASE WHEN size(changed) > 0 THEN {key: row.key, id: held[0], "
         "row: row.props.source_row, was: was, changes: changed} END AS change",
     ]
     return "\n".join(lines)
@@ -189,7 +231,7 @@ def endpoint_statement(label: str) -> str:
             "UNWIND $rows AS row",
             f"MERGE (n:{node.label} {{{node.key}: row.key}})",
             "ON CREATE SET n += row.extra, n.source = $source, n.source_row = row.source_row,",
-            "  n.ingest_run = $run",
+            f"  n.ingest_run = $run, {_created('n')}",
         ]
     )
 
@@ -223,14 +265,17 @@ def relationship_statement(record: str) -> str:
             f"MATCH (a:{start.label} {{{start.key}: row.s}})",
             f"MATCH (b:{end.label} {{{end.key}: row.e}})",
             f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
+            f"ON CREATE SET {_created('r')}",
             "WITH r, row, CASE WHEN r.ingest_run IS NULL THEN null ELSE elementId(r) END AS id,",
             "  " + ",\n  ".join(_changed("r", free)),
             *filter(None, [_all_changed("r, row, id, was", free)]),
+            _push("r"),
             "SET r += row.props, r.source = $source, r.ingest_run = $run",
             *_temporal_sets("r", rel.props),
             "WITH row, id, was, changed WHERE id IS NOT NULL",
             "RETURN [id] AS ids, CASE WHEN size(changed) > 0 THEN {start: row.s, end: row.e, "
-            "key: row.rkey, row: row.props.source_row, was: was, changes: changed} END AS change",
+            "key: row.rkey, id: id, row: row.props.source_row, was: was, changes: changed} "
+            "END AS change",
         ]
     )
 
@@ -260,6 +305,7 @@ def create_statement(record: str) -> str:
     MATCH (a:Phone {number: row.s})
     MATCH (b:Phone {number: row.e})
     CREATE (a)-[r:CALLED {call_id: row.rkey.call_id, source: $source, ingest_run: $run,
+      created_run: $run,
       at: CASE WHEN row.t.at IS NULL THEN null ELSE datetime({epochMillis: row.t.at}) END}]->(b)
     SET r += row.props
     """
@@ -271,7 +317,7 @@ def create_statement(record: str) -> str:
     props = {p.name: p for p in rel.props}
     fields = [f"{k}: {_wire_key(props[k])}" for k in rel.key]
     fields += ["source: $source", "ingest_run: $run"]
-    temporal = [
+    temporal = [f"{CREATED_RUN}: $run"] + [
         f"{p.name}: CASE WHEN row.t.{p.name} IS NULL THEN null ELSE "
         + _CONVERT[p.type].format(v=f"row.t.{p.name}")
         + " END"
@@ -284,7 +330,7 @@ def create_statement(record: str) -> str:
             f"MATCH (a:{start.label} {{{start.key}: row.s}})",
             f"MATCH (b:{end.label} {{{end.key}: row.e}})",
             f"CREATE (a)-[r:{rel.type} {{{', '.join(fields)}"
-            + (f",\n  {', '.join(temporal)}" if temporal else "")
+            + "".join(f",\n  {t}" for t in temporal)
             + "}]->(b)",
             "SET r += row.props",
         ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import neo4j
 import pytest
-from graph_snapshot import RUN_TIMES, graph_snapshot
+from graph_snapshot import RUN_TIMES, WHICH_RUN, graph_snapshot
 
 from netintel.db import rows_held
 from netintel.ingest import IngestReport, ingest
@@ -88,7 +88,7 @@ def test_files_in_two_runs_give_the_graph_of_one_run(
 ) -> None:
     files = _files(folder)
     _ingest(graph, files, folder, tmp_path / "all")
-    together = graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties={"ingest_run"})
+    together = graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties=WHICH_RUN)
     (one,) = _runs(graph)
 
     graph.execute_query("MATCH (n) DETACH DELETE n")
@@ -96,9 +96,7 @@ def test_files_in_two_runs_give_the_graph_of_one_run(
     a = _ingest(graph, files[:half], folder, tmp_path / "a")
     b = _ingest(graph, files[half:], folder, tmp_path / "b")
     assert a.run_id != b.run_id
-    assert graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties={"ingest_run"}) == (
-        together
-    )
+    assert graph_snapshot(graph, skip_labels={"IngestRun"}, skip_properties=WHICH_RUN) == (together)
     # each run records its own files, and together they are the one run's
     runs = {r["run_id"]: r for r in _runs(graph)}
     assert list(runs[a.run_id]["files"]) + list(runs[b.run_id]["files"]) == list(one["files"])
