@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netintel.algorithms import key_players, louvain
+from netintel.algorithms import find_gangs, key_players, louvain
 from netintel.projection import _SPECS, person_call_network_from_frames
 from netintel.schema import NODES, RELATIONSHIPS
 from netintel.viz import (
@@ -320,8 +320,6 @@ def test_large_graphs_open_on_one_node_per_community() -> None:
 
 
 def test_overview_of_gangs_names_each_gangs_alliance() -> None:
-    from netintel.algorithms import find_gangs
-
     # six 6-cliques, joined in pairs by many links (three alliances) and in a ring by one
     G = nx.Graph()
     for g in range(6):
@@ -453,6 +451,24 @@ def test_communities_are_named_after_their_leader_never_a_victim() -> None:
     assert [c["name"] for c in data["communities"]] == ["贾涛's group", "X's group"]
     title = data["nodes"]["title"][data["nodes"]["id"].index("a")]
     assert "community: 贾涛's group" in title
+
+
+def test_a_loose_group_is_named_as_such_in_the_legend() -> None:
+    # two gangs calling each other 10 times a link, and a crowd whose members call each
+    # other once a link and a gang member 3 times each (as in tests/algorithms/test_gangs.py)
+    G = nx.Graph()
+    G.add_weighted_edges_from((a, b, 10) for a, b in itertools.combinations(range(5), 2))
+    G.add_weighted_edges_from((a, b, 10) for a, b in itertools.combinations(range(5, 10), 2))
+    G.add_weighted_edges_from([(4, 5, 10), (9, 0, 10)])
+    G.add_weighted_edges_from((a, b, 1) for a, b in itertools.combinations(range(10, 16), 2))
+    G.add_weighted_edges_from((10 + i, i % 10, 3) for i in range(6))
+    found = find_gangs(G, seed=0)
+    assert len(found.loose) == 1
+    data = payload(map_html(G, communities=found))
+    names = [c["name"] for c in data["communities"]]
+    assert [n for n in names if n.endswith(" (loose)")] == [names[0]]  # the crowd: 6 people
+    assert any(n.startswith("(loose): a loose group") for n in data["notes"])
+    assert not any("(loose)" in n for n in payload(map_html(G))["notes"])
 
 
 def test_a_community_has_one_colour_in_every_map_of_one_result() -> None:

@@ -544,6 +544,13 @@ def _groups(view: GraphView, scores: np.ndarray, overview: bool, notes: list[str
         notes.append("Nodes without a community form the group 'no community'.")
     names = community_names(view, comm, scores)
     names += [f"community {c}" for c in range(len(names), len(sizes))]
+    for c in sorted(view.community_loose):
+        names[c] += " (loose)"
+    if view.community_loose:
+        notes.append(
+            "(loose): a loose group, whose members call each other less often per contact "
+            "than they call others: a crowd rather than a gang."
+        )
     if unassigned:
         names[-1] = "no community"
     return _Groups(comm, sizes, names, unassigned)

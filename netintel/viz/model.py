@@ -128,6 +128,9 @@ class GraphView:
     #: per community of the view, its rank in the whole result it comes from (0 = largest;
     #: ties by the smallest member id): its colour, the same in every map of that result
     community_colors: tuple[int, ...] = ()
+    #: the view's communities that are loose groups of the result (``Communities.loose``):
+    #: a crowd around the gangs rather than a gang
+    community_loose: frozenset[int] = frozenset()
 
     def color_of(self, community: int) -> str:
         """The colour of the view's community ``community`` (its rank in the whole result;
@@ -425,7 +428,10 @@ def describe(
     )
     edges = _edge_views(G, views, weight=weight, rel_attr=rel_attr, redaction=redaction, zone=zone)
     sizes = Counter(member.values())
+    raw = getattr(communities, "membership", None) or {}
+    loose = set(getattr(communities, "loose", ()) or ())
     return GraphView(
+        community_loose=frozenset(c for v, c in member.items() if raw.get(v) in loose),
         nodes=views,
         edges=edges,
         directed=G.is_directed(),
