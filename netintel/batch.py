@@ -1624,7 +1624,7 @@ def _job_markdown(j: JobResult) -> list[str]:
             md += [f"... and {more} smaller communities (communities.csv lists all).", ""]
         if "loose" in rows.columns and rows["loose"].any():
             md += [
-                "loose: a loose group, whose members call each other no more often per "
+                "loose: a loose group, whose members call each other less often per "
                 "contact than they call others (a crowd rather than a gang; docs/gangs.md).",
                 "",
             ]

@@ -304,7 +304,7 @@ def _gangs_paragraph(
         + (f" in {alliances} alliances" if alliances else "")
         + (
             f", {_count(len(loose), 'loose group')} of {_count(people, 'person', 'people')} "
-            "(not listed: their members call each other no more often per contact than they "
+            "(not listed: their members call each other less often per contact than they "
             "call others, a crowd rather than a gang)"
             if len(loose)
             else ""

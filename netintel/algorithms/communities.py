@@ -750,7 +750,7 @@ class _LinkWeights:
         out = np.concatenate([ls[~same], ld[~same]])
         w_out = np.concatenate([w[~same], w[~same]])
 
-        def moments(idx: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        def moments(idx: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
             n = np.bincount(idx, minlength=k)
             with np.errstate(divide="ignore", invalid="ignore"):
                 mean = np.bincount(idx, weights=x, minlength=k) / n
@@ -758,9 +758,7 @@ class _LinkWeights:
             return n, mean, np.maximum(var, 0.0)
 
         varied = bool(w.size) and bool(w.min() < w.max())
-        n_in, mean_in, var_in = moments(ls[same], w[same])
-        n_out, mean_out, var_out = moments(out, w_out)
-        return cls(n_in, mean_in, var_in, n_out, mean_out, var_out, varied)
+        return cls(*moments(ls[same], w[same]), *moments(out, w_out), varied=varied)
 
 
 def _loose(sizes: np.ndarray, lw: _LinkWeights) -> np.ndarray:

@@ -548,7 +548,7 @@ def _groups(view: GraphView, scores: np.ndarray, overview: bool, notes: list[str
         names[c] += " (loose)"
     if view.community_loose:
         notes.append(
-            "(loose): a loose group, whose members call each other no more often per contact "
+            "(loose): a loose group, whose members call each other less often per contact "
             "than they call others: a crowd rather than a gang."
         )
     if unassigned:
