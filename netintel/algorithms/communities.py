@@ -113,10 +113,9 @@ class Communities(ResultMixin):
         there is no such link.
     loose : tuple of int
         Indices of the communities of 2 or more members that are *loose
-        groups*, not gangs: their members are not linked to each other more
+        groups*, not gangs: their members are linked to each other no more
         strongly, per link, than to people outside (``weight_per_link`` below
-        ``weight_per_cut_link``, or, with 30 links inside or more, not above it
-        by 2 standard errors: Welch's z), or not linked to each other at all. A crowd
+        ``weight_per_cut_link``), or not linked to each other at all. A crowd
         of people who each call around (bystanders, customers, relatives) is
         held together only by how many of its links stay inside, and modularity
         gathers it into one large community; but its members seldom call the
@@ -718,63 +717,30 @@ def _community_weights(
     return internal, cut, volume
 
 
-#: a loose group's test (:func:`_loose`): links inside, at least, for the z-test of the mean
-#: link weight (the usual rule of thumb for the normal approximation); below it, only a group
-#: whose links inside are lighter on average than its links out is loose
-LOOSE_MIN_LINKS = 30
-#: ... and the z the links inside must reach to be stronger than the links out, one-sided
-#: (about the 2.3% level)
-LOOSE_Z = 2.0
+def _per_link(ea: EdgeArrays, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean weight per linked pair inside each community and leaving it (NaN: no link).
 
-
-@dataclass(frozen=True)
-class _LinkWeights:
-    """Per community: linked pairs and the mean and variance of their weights, inside it and
-    leaving it (both directions of a pair one link, self-loops left out; NaN: no link)."""
-
-    links_in: np.ndarray
-    mean_in: np.ndarray
-    var_in: np.ndarray
-    links_out: np.ndarray
-    mean_out: np.ndarray
-    var_out: np.ndarray
-    #: whether the links' weights differ at all (False on an unweighted graph)
-    varied: bool
-
-    @classmethod
-    def of(cls, ea: EdgeArrays, labels: np.ndarray, k: int) -> _LinkWeights:
-        und = ea.undirected()
-        keep = und.src != und.dst
-        ls, ld, w = labels[und.src[keep]], labels[und.dst[keep]], und.weight[keep]
-        same = ls == ld
-        out = np.concatenate([ls[~same], ld[~same]])
-        w_out = np.concatenate([w[~same], w[~same]])
-
-        def moments(idx: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
-            n = np.bincount(idx, minlength=k)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                mean = np.bincount(idx, weights=x, minlength=k) / n
-                var = np.bincount(idx, weights=x * x, minlength=k) / n - mean**2
-            return n, mean, np.maximum(var, 0.0)
-
-        varied = bool(w.size) and bool(w.min() < w.max())
-        return cls(*moments(ls[same], w[same]), *moments(out, w_out), varied=varied)
-
-
-def _loose(sizes: np.ndarray, lw: _LinkWeights) -> np.ndarray:
-    """Indices of the loose groups (see :class:`Communities`): 2 or more members linked to
-    each other not at all, or, with links out to compare with, not more strongly per link
-    than to the rest: the mean weight of the links inside is below that of the links out,
-    or (with :data:`LOOSE_MIN_LINKS` links inside or more, on a graph whose link weights
-    differ) not above it by :data:`LOOSE_Z` standard errors (Welch's z)."""
-    unlinked = lw.links_in == 0
-    compared = ~unlinked & (lw.links_out > 0)
+    Both directions of a pair are one link; self-loops are left out.
+    """
+    und = ea.undirected()
+    keep = und.src != und.dst
+    ls, ld, w = labels[und.src[keep]], labels[und.dst[keep]], und.weight[keep]
+    same = ls == ld
+    links_in = np.bincount(ls[same], minlength=k)
+    links_out = np.bincount(ls[~same], minlength=k) + np.bincount(ld[~same], minlength=k)
+    weight_in = np.bincount(ls[same], weights=w[same], minlength=k)
+    weight_out = np.bincount(ls[~same], weights=w[~same], minlength=k)
+    weight_out += np.bincount(ld[~same], weights=w[~same], minlength=k)
     with np.errstate(divide="ignore", invalid="ignore"):
-        error = np.sqrt(lw.var_in / lw.links_in + lw.var_out / lw.links_out)
-        z = (lw.mean_in - lw.mean_out) / error
-    lighter = lw.mean_in < lw.mean_out
-    not_stronger = lw.varied & (lw.links_in >= LOOSE_MIN_LINKS) & ~(z >= LOOSE_Z)
-    return np.flatnonzero((sizes >= 2) & (unlinked | (compared & (lighter | not_stronger))))
+        return weight_in / links_in, weight_out / links_out
+
+
+def _loose(sizes: np.ndarray, per_link: np.ndarray, per_cut_link: np.ndarray) -> np.ndarray:
+    """Indices of the loose groups (see :class:`Communities`): 2 or more members linked to
+    each other not at all, or less strongly per link than to the rest."""
+    unlinked = np.isnan(per_link)
+    weaker = ~unlinked & ~np.isnan(per_cut_link) & (per_link < per_cut_link)
+    return np.flatnonzero((sizes >= 2) & (unlinked | weaker))
 
 
 def _conductances(cut: np.ndarray, volume: np.ndarray) -> np.ndarray:
@@ -963,7 +929,7 @@ def _build(
     communities, dense = labels_to_communities(ea.nodes, labels)
     k = len(communities)
     internal, cut, volume = _community_weights(ea, dense, k)
-    lw = _LinkWeights.of(ea, dense, k)
+    per_link, per_cut_link = _per_link(ea, dense, k)
     sizes = np.bincount(dense, minlength=k)
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
@@ -984,9 +950,9 @@ def _build(
         internal_weight=tuple(internal.tolist()),
         cut_weight=tuple(cut.tolist()),
         conductance=tuple(_conductances(cut, volume).tolist()),
-        weight_per_link=tuple(lw.mean_in.tolist()),
-        weight_per_cut_link=tuple(lw.mean_out.tolist()),
-        loose=tuple(_loose(sizes, lw).tolist()),
+        weight_per_link=tuple(per_link.tolist()),
+        weight_per_cut_link=tuple(per_cut_link.tolist()),
+        loose=tuple(_loose(sizes, per_link, per_cut_link).tolist()),
         resolution_scale=scale,
         _merged=merged,
         provenance=sw.provenance(

@@ -618,48 +618,12 @@ def test_on_unweighted_links_no_group_with_a_link_inside_is_loose() -> None:
 
 
 def test_a_group_whose_members_never_call_each_other_is_loose() -> None:
-    from netintel.algorithms.communities import _LinkWeights, _loose
+    from netintel.algorithms.communities import _loose, _per_link
     from netintel.algorithms.results import edge_arrays
 
     # a star: the centre alone, and the four leaves as one "group" that only calls it
     ea = edge_arrays(nx.star_graph(4), None)
     labels = np.array([0, 1, 1, 1, 1])
-    lw = _LinkWeights.of(ea, labels, 2)
-    assert lw.links_in.tolist() == [0, 0] and lw.mean_out.tolist() == [1.0, 1.0]
-    assert _loose(np.bincount(labels), lw).tolist() == [1]  # not the centre, alone
-
-
-def _crowd_of(size: int, heavy_share: float, out_calls: float) -> tuple[object, np.ndarray]:
-    """A ring of ``size`` people (group 0) whose every k-th link carries 2 calls and the others
-    1 (``heavy_share`` of them heavy), each also calling one of five outsiders (group 1, a
-    5-clique of 10 calls a link) ``out_calls`` times."""
-    from netintel.algorithms.results import EdgeArrays
-
-    every = round(1 / heavy_share) if heavy_share else 0
-    src = list(range(size)) + [size + a for a, _ in itertools.combinations(range(5), 2)]
-    dst = [(i + 1) % size for i in range(size)]
-    dst += [size + b for _, b in itertools.combinations(range(5), 2)]
-    w = [2.0 if every and i % every == 0 else 1.0 for i in range(size)] + [10.0] * 10
-    src += list(range(size))
-    dst += [size + i % 5 for i in range(size)]
-    w += [out_calls] * size
-    ea = EdgeArrays.from_arrays(list(range(size + 5)), src, dst, w)
-    return ea, np.array([0] * size + [1] * 5)
-
-
-def test_a_crowd_calling_in_no_more_than_out_beyond_chance_is_loose() -> None:
-    from netintel.algorithms.communities import LOOSE_MIN_LINKS, _LinkWeights, _loose
-
-    sizes = np.array([40, 5])
-    # 40 links inside: 1.05 calls a link on average against 1.0 out, z 1.45
-    ea, labels = _crowd_of(40, 0.05, 1.0)
-    lw = _LinkWeights.of(ea, labels, 2)
-    assert (lw.mean_in[0], lw.mean_out[0]) == (1.05, 1.0)
-    assert _loose(sizes, lw).tolist() == [0]
-    # half the links twice: 1.5 against 1.0 is beyond chance, a group
-    ea, labels = _crowd_of(40, 0.5, 1.0)
-    assert _loose(sizes, _LinkWeights.of(ea, labels, 2)).tolist() == []
-    # below LOOSE_MIN_LINKS links inside the test is not made: heavier inside is a group
-    small = LOOSE_MIN_LINKS - 2
-    ea, labels = _crowd_of(small, 0.05, 1.0)
-    assert _loose(np.array([small, 5]), _LinkWeights.of(ea, labels, 2)).tolist() == []
+    per_link, per_cut_link = _per_link(ea, labels, 2)
+    assert np.isnan(per_link).tolist() == [True, True] and per_cut_link.tolist() == [1.0, 1.0]
+    assert _loose(np.bincount(labels), per_link, per_cut_link).tolist() == [1]  # not the centre
