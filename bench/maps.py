@@ -82,6 +82,23 @@ _REMOTE_TAG = re.compile(
 )
 
 
+def _gang_link(G: nx.Graph, rng: np.random.Generator, v: int, w: int) -> None:
+    """A call link inside a gang: 1 to 19 calls, one record behind it."""
+    G.add_edge(
+        f"n{v}",
+        f"n{w}",
+        type="CALLED",
+        weight=int(rng.integers(1, 20)),
+        records=[
+            {
+                "source": "cdr.csv",
+                "source_row": int(rng.integers(2, 10**6)),
+                "at": "2024-05-01T10:00:00",
+            }
+        ],
+    )
+
+
 def gang_graph(n: int, seed: int = 0, links: int | None = None) -> nx.Graph:
     """``n`` people and phones in gangs of 10-150, calls mostly inside the gang; with
     ``links``, more calls inside the gangs until there are exactly ``links`` links."""
@@ -103,19 +120,7 @@ def gang_graph(n: int, seed: int = 0, links: int | None = None) -> nx.Graph:
         for v in members:
             for w in rng.choice(members, size=min(3, size - 1), replace=False):
                 if w != v:
-                    G.add_edge(
-                        f"n{v}",
-                        f"n{w}",
-                        type="CALLED",
-                        weight=int(rng.integers(1, 20)),
-                        records=[
-                            {
-                                "source": "cdr.csv",
-                                "source_row": int(rng.integers(2, 10**6)),
-                                "at": "2024-05-01T10:00:00",
-                            }
-                        ],
-                    )
+                    _gang_link(G, rng, v, w)
     for _ in range(int(0.3 * n)):
         a, b = rng.integers(0, n, 2)
         if a != b:
@@ -129,19 +134,7 @@ def gang_graph(n: int, seed: int = 0, links: int | None = None) -> nx.Graph:
         w = int(starts[g] + rng.integers(0, sizes[g]))
         if w != v and not G.has_edge(f"n{v}", f"n{w}"):
             count += 1
-            G.add_edge(
-                f"n{v}",
-                f"n{w}",
-                type="CALLED",
-                weight=int(rng.integers(1, 20)),
-                records=[
-                    {
-                        "source": "cdr.csv",
-                        "source_row": int(rng.integers(2, 10**6)),
-                        "at": "2024-05-01T10:00:00",
-                    }
-                ],
-            )
+            _gang_link(G, rng, v, w)
     return G
 
 
