@@ -1694,9 +1694,12 @@ def runs_cmd(as_json: bool) -> None:
       netintel runs --json
     """
     from netintel.db import ingest_run_list
+    from netintel.investigate import case_timezone
+    from netintel.localtime import format_local
 
     with _session() as db:
         frame = ingest_run_list(db.driver, database=db.database)
+        zone = case_timezone(db.driver, database=db.database)
     _count(len(frame))
     if as_json:
         click.echo(json.dumps(frame.to_dict("records"), indent=2, default=str))
@@ -1705,7 +1708,7 @@ def runs_cmd(as_json: bool) -> None:
         click.echo("no ingest run in this database")
         return
     for r in frame.to_dict("records"):
-        started = r["started"].isoformat(timespec="seconds") if r["started"] else "?"
+        started = format_local(r["started"], zone, seconds=True) if r["started"] else "?"
         files = ", ".join(Path(f).name for f in (r["files"] or []))
         status = r["status"] + (f" by {r['undone_by']}" if r["status"] == "undone" else "")
         click.echo(

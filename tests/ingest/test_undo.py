@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from pathlib import Path
 
 import neo4j
@@ -299,6 +300,8 @@ def test_the_command_prints_the_counts_and_json_and_refuses_in_one_line(
     lines = listed.output.splitlines()
     assert lines[0].startswith(b) and "complete" in lines[0] and "8 rows" in lines[0]
     assert lines[1].startswith(a) and "10 rows" in lines[1] and "persons.csv" in lines[1]
+    # started: local time in the case's zone, with the zone said
+    assert re.search(r"  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ \([+-]\d\d:\d\d\)", lines[0])
 
     dry = runner.invoke(cli, ["undo", b, "--dry-run"], env=neo4j_env)
     assert dry.exit_code == 0, dry.output
