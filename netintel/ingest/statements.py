@@ -31,7 +31,7 @@ WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE [elementId(n)] + [(n)-[
   CASE WHEN n.ingest_run IS NOT NULL THEN {taken: CASE WHEN row.t.taken IS NULL OR coalesce(n.taken = date(row.t.taken), false) THEN null ELSE [n.taken, date(row.t.taken)] END} ELSE {} END AS timed
 WITH n, row, held, was, changed + [k IN keys(timed) WHERE timed[k] IS NOT NULL | [k] + timed[k]] AS changed
 SET n.prior_runs = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_runs, []) + n.ingest_run ELSE n.prior_runs END,
-  n.prior_sources = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_sources, []) + coalesce(n.source, '') ELSE n.prior_sources END,
+  n.prior_sources = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_sources, []) + coalesce(n.source, left(n.ingest_run, 0)) ELSE n.prior_sources END,
   n.prior_rows = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_rows, []) + coalesce(n.source_row, -1) ELSE n.prior_rows END
 SET n += row.props, n.source = $source, n.ingest_run = $run
 SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
@@ -41,7 +41,7 @@ FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
   MERGE (m)-[r:GAVE]->(n)
   ON CREATE SET r.created_run = $run
   SET r.prior_runs = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_runs, []) + r.ingest_run ELSE r.prior_runs END,
-    r.prior_sources = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_sources, []) + coalesce(r.source, '') ELSE r.prior_sources END,
+    r.prior_sources = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_sources, []) + coalesce(r.source, left(r.ingest_run, 0)) ELSE r.prior_sources END,
     r.prior_rows = CASE WHEN r.ingest_run IS NOT NULL AND r.ingest_run <> $run THEN coalesce(r.prior_rows, []) + coalesce(r.source_row, -1) ELSE r.prior_rows END
   SET r.source = $source, r.source_row = row.props.source_row, r.ingest_run = $run)
 WITH row, held, was, changed WHERE size(held) > 0
