@@ -8,7 +8,7 @@ import io
 import json
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -392,8 +392,9 @@ def test_a_hidden_node_stays_hidden_through_the_timeline(browser: Any, tmp_path:
     assert state(browser)["hidden"] == []
 
 
-def test_the_tools_keep_to_the_community_on_screen(browser: Any, tmp_path: Path) -> None:
-    """Undo after opening another community changes the state, never adds its nodes."""
+def _drill_down_map(browser: Any, tmp_path: Path) -> tuple[Any, Callable[[int], None]]:
+    """An overview of three 20-person gangs opened in ``browser``: their communities, and a
+    function that opens community ``k`` and waits until the page shows it."""
     from netintel.algorithms import louvain
     from tests.test_browser import gangs
 
@@ -407,6 +408,13 @@ def test_the_tools_keep_to_the_community_on_screen(browser: Any, tmp_path: Path)
             if js(browser, "return netintel.view") == k:
                 return
             time.sleep(0.05)
+
+    return comm, view
+
+
+def test_the_tools_keep_to_the_community_on_screen(browser: Any, tmp_path: Path) -> None:
+    """Undo after opening another community changes the state, never adds its nodes."""
+    comm, view = _drill_down_map(browser, tmp_path)
 
     view(0)
     first = js(browser, "return netintel.nodes.getIds()")
@@ -507,19 +515,7 @@ def test_a_path_follows_the_timeline(browser: Any, tmp_path: Path) -> None:
 def test_undo_of_a_path_after_opening_another_community(browser: Any, tmp_path: Path) -> None:
     """The path of community 0, cleared, then community 1 opened: undo brings the path back
     for community 0 and greys nothing of community 1."""
-    from netintel.algorithms import louvain
-    from tests.test_browser import gangs
-
-    G = gangs(n_gangs=3, size=20)
-    comm = louvain(G, seed=2)
-    open_map(browser, network_map(G, tmp_path / "o.html", communities=comm, max_nodes=30).as_uri())
-
-    def view(k: int) -> None:
-        js(browser, "location.hash = arguments[0]", f"community-{k}")
-        for _ in range(100):
-            if js(browser, "return netintel.view") == k:
-                return
-            time.sleep(0.05)
+    _, view = _drill_down_map(browser, tmp_path)
 
     def greyed() -> int:
         return int(
