@@ -306,11 +306,10 @@ def create_statement(record: str) -> str:
     UNWIND $rows AS row
     MATCH (a:Phone {number: row.s})
     MATCH (b:Phone {number: row.e})
-    CREATE (a)-[r:CALLED {call_id: row.rkey.call_id, source: $source, ingest_run: $run,
-      created_run: $run,
+    CREATE (a)-[r:CALLED {call_id: row.rkey.call_id, source: $source, ingest_run: $run, created_run: $run,
       at: CASE WHEN row.t.at IS NULL THEN null ELSE datetime({epochMillis: row.t.at}) END}]->(b)
     SET r += row.props
-    """
+    """  # noqa: E501
     rt = RECORDS[record]
     rel = RELATIONSHIPS[rt.relationship or ""]
     if not rel.unique_key:
@@ -318,8 +317,8 @@ def create_statement(record: str) -> str:
     start, end = NODES[rel.start], NODES[rel.end]
     props = {p.name: p for p in rel.props}
     fields = [f"{k}: {_wire_key(props[k])}" for k in rel.key]
-    fields += ["source: $source", "ingest_run: $run"]
-    temporal = [f"{CREATED_RUN}: $run"] + [
+    fields += ["source: $source", "ingest_run: $run", f"{CREATED_RUN}: $run"]
+    temporal = [
         f"{p.name}: CASE WHEN row.t.{p.name} IS NULL THEN null ELSE "
         + _CONVERT[p.type].format(v=f"row.t.{p.name}")
         + " END"
@@ -332,7 +331,7 @@ def create_statement(record: str) -> str:
             f"MATCH (a:{start.label} {{{start.key}: row.s}})",
             f"MATCH (b:{end.label} {{{end.key}: row.e}})",
             f"CREATE (a)-[r:{rel.type} {{{', '.join(fields)}"
-            + "".join(f",\n  {t}" for t in temporal)
+            + (f",\n  {', '.join(temporal)}" if temporal else "")
             + "}]->(b)",
             "SET r += row.props",
         ]
