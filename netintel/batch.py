@@ -107,6 +107,7 @@ from netintel.algorithms import (
     leaders_and_brokers,
     track_communities,
 )
+from netintel.algorithms.communities import LOOSE_MEANING
 from netintel.algorithms.results import ResultMixin, library_versions, table_dict, to_jsonable
 from netintel.config import Connection
 from netintel.cypher import query
@@ -1624,8 +1625,7 @@ def _job_markdown(j: JobResult) -> list[str]:
             md += [f"... and {more} smaller communities (communities.csv lists all).", ""]
         if "loose" in rows.columns and rows["loose"].any():
             md += [
-                "loose: a loose group, whose members call each other less often per "
-                "contact than they call others (a crowd rather than a gang; docs/gangs.md).",
+                f"loose: {LOOSE_MEANING} (docs/gangs.md).",
                 "",
             ]
     return md

@@ -293,7 +293,7 @@ def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
 def _gangs_paragraph(
     proj: Any, job: Any, table: pd.DataFrame, groups: pd.DataFrame, loose: pd.DataFrame
 ) -> str:
-    from netintel.algorithms.communities import MERGE_MIN_SIZE
+    from netintel.algorithms.communities import LOOSE_MEANING, MERGE_MIN_SIZE
 
     alliances = groups["alliance"].nunique() if "alliance" in groups.columns else None
     small = len(table) - len(groups) - len(loose)
@@ -304,8 +304,7 @@ def _gangs_paragraph(
         + (f" in {alliances} alliances" if alliances else "")
         + (
             f", {_count(len(loose), 'loose group')} of {_count(people, 'person', 'people')} "
-            "(not listed: their members call each other less often per contact than they "
-            "call others, a crowd rather than a gang)"
+            f"(not listed: {LOOSE_MEANING})"
             if len(loose)
             else ""
         )

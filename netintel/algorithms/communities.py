@@ -717,6 +717,13 @@ def _community_weights(
     return internal, cut, volume
 
 
+#: What a loose group (:attr:`Communities.loose`) is, as reports, maps and tables say it.
+LOOSE_MEANING = (
+    "a loose group, whose members call each other less often per contact than they call "
+    "others: a crowd rather than a gang"
+)
+
+
 def _per_link(ea: EdgeArrays, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Mean weight per linked pair inside each community and leaving it (NaN: no link).
 

@@ -547,10 +547,9 @@ def _groups(view: GraphView, scores: np.ndarray, overview: bool, notes: list[str
     for c in sorted(view.community_loose):
         names[c] += " (loose)"
     if view.community_loose:
-        notes.append(
-            "(loose): a loose group, whose members call each other less often per contact "
-            "than they call others: a crowd rather than a gang."
-        )
+        from netintel.algorithms.communities import LOOSE_MEANING
+
+        notes.append(f"(loose): {LOOSE_MEANING}.")
     if unassigned:
         names[-1] = "no community"
     return _Groups(comm, sizes, names, unassigned)
