@@ -372,7 +372,8 @@ def _gang_section(
     job = _find_gangs(run, seeds, progress)
     table = job.communities_table()
     run.facts.update(communities=job.communities, stability=job.stability)
-    loose = table["loose"].astype(str) == "True" if "loose" in table.columns else table["size"] < 0
+    # a job folder written before loose groups were named has no such column: none is loose
+    loose = table.get("loose", pd.Series(False, index=table.index)).astype(str) == "True"
     groups = table[(table["size"] >= MERGE_MIN_SIZE) & ~loose]
     crowds = table[(table["size"] >= MERGE_MIN_SIZE) & loose]
     run.facts.update(loose_groups=[int(c) for c in crowds["community"]])
