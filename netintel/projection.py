@@ -493,11 +493,7 @@ _SPECS = {
         floats=("weight",),
         lists=("kinds",),
         records=("records",),
-        fold={
-            "weight": "sum",
-            "ties": "sum",
-            "kinds": "union",
-        },
+        fold={"weight": "sum", "ties": "sum", "kinds": "union"},
         relationship="TIE",
     ),
 }
