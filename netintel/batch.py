@@ -908,10 +908,8 @@ def _detect(job: Job, proj: Projection) -> Consensus:
     For find_gangs the job's runs are its label-propagation runs.
     """
     if job.algorithm == "find_gangs":
-        # a multiplex's co-offending cliques look like tight cells: no refine there
-        params = {"refine": not proj.multigraph, **job.params}
         return find_gangs(
-            proj.edge_arrays(), seed=job.seed, label_propagation_runs=job.runs, **params
+            proj.edge_arrays(), seed=job.seed, label_propagation_runs=job.runs, **job.params
         )
     return consensus(
         proj.edge_arrays(),

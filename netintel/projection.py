@@ -189,7 +189,7 @@ class Projection(GraphCounts):
         w = self._weights(weight)
         if self.multigraph:
             return EdgeArrays.from_arrays(
-                self.nodes.tolist(), self.src, self.dst, w, directed=self.directed
+                self.nodes.tolist(), self.src, self.dst, w, directed=self.directed, multigraph=True
             )
         # already canonical: nodes sorted, src <= dst when undirected, sorted, no duplicates
         return EdgeArrays(tuple(self.nodes.tolist()), self.src, self.dst, w, self.directed)

@@ -361,7 +361,7 @@ def find_gangs(
     resolutions: tuple[float, ...] = RESOLUTIONS,
     threshold: float = 0.5,
     max_rounds: int = 10,
-    refine: bool = True,
+    refine: bool | None = None,
 ) -> Gangs:
     """Gangs in a (call) network, at the scale the data chooses, with their stability.
 
@@ -400,10 +400,11 @@ def find_gangs(
          a cell.
 
        On netintel's synthetic call networks this recovers 87-100% of the
-       planted gangs, against 54-76% without it (``docs/gangs.md``). On a
-       multiplex person network pass ``refine=False``: every case's suspects
-       form a heavy clique there, which the cell test would split off its
-       gang (netintel's multiplex batch jobs do so).
+       planted gangs, against 54-76% without it (``docs/gangs.md``). By
+       default a multigraph (a multiplex person network, whose layers are
+       parallel links) is not refined: every case's suspects form a heavy
+       co-offending clique there, which the cell test would split off its
+       gang.
     5. Group the gangs into alliances (Louvain on the graph of gangs).
 
     Parameters
@@ -425,10 +426,12 @@ def find_gangs(
         In (0, 1]: share of runs below which a link is cut.
     max_rounds : int
         Re-clustering rounds at most.
-    refine : bool
+    refine : bool or None
         Open gangs with the profile's finer levels (step 4); how many gangs
-        each level added is in ``params["opened"]``. False on a multiplex
-        network.
+        each level added is in ``params["opened"]``, and whether it ran in
+        ``params["refine"]``. None (the default): True, except on a multigraph
+        (a networkx multigraph, or EdgeArrays whose ``multigraph`` is True,
+        e.g. a multiplex projection's ``edge_arrays()``).
 
     Returns
     -------
@@ -448,13 +451,16 @@ def find_gangs(
     >>> len(gangs.levels), len(gangs.levels[0]) < len(gangs.levels[1])
     (2, True)
     """
+    ea = edge_arrays(G, weight)
+    if refine is None:
+        # a multiplex's co-offending cliques look like tight cells: no refine there
+        refine = not ea.multigraph
     steps = _check_gang_options(
         (label_propagation_runs, infomap_runs, modularity_runs, max_rounds),
         threshold,
         resolutions,
         refine,
     )
-    ea = edge_arrays(G, weight)
     _check_weights(ea, "find_gangs")
     sw = Stopwatch()
     seed = draw_seed(seed)

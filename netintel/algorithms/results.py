@@ -410,6 +410,10 @@ class EdgeArrays(GraphCounts):
     weight : numpy.ndarray of float64
         Edge weights (1.0 where the graph has none).
     directed : bool
+    multigraph : bool
+        True when the weights sum a multigraph's parallel links, as a
+        multiplex's layers do (see :func:`~netintel.algorithms.find_gangs`'s
+        ``refine``).
     """
 
     nodes: tuple[Hashable, ...]
@@ -417,6 +421,7 @@ class EdgeArrays(GraphCounts):
     dst: np.ndarray
     weight: np.ndarray
     directed: bool = False
+    multigraph: bool = False
     _index: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -435,11 +440,13 @@ class EdgeArrays(GraphCounts):
         weight: Sequence[float] | np.ndarray | None = None,
         *,
         directed: bool = False,
+        multigraph: bool = False,
     ) -> EdgeArrays:
         """Canonical arrays from a node list and edge index arrays into it.
 
         Nodes are put in canonical order, undirected edges oriented
-        ``src <= dst``, parallel edges summed, edges sorted.
+        ``src <= dst``, parallel edges summed, edges sorted. ``multigraph``
+        says the arrays come from a multigraph (kept as :attr:`multigraph`).
 
         >>> ea = EdgeArrays.from_arrays(["z", "y"], [0, 0, 1], [1, 1, 0], [1.0, 2.0, 4.0])
         >>> ea.nodes, ea.src.tolist(), ea.dst.tolist(), ea.weight.tolist()
@@ -480,7 +487,7 @@ class EdgeArrays(GraphCounts):
             summed = np.bincount(inverse, weights=w, minlength=uniq.size)
             s, d = uniq // max(n, 1), uniq % max(n, 1)
             w = summed.astype(np.float64)
-        return cls(tuple(order), s, d, w.astype(np.float64), bool(directed))
+        return cls(tuple(order), s, d, w.astype(np.float64), bool(directed), bool(multigraph))
 
     def undirected(self) -> EdgeArrays:
         """The same graph without direction (both directions of a pair summed); self if so.
@@ -491,7 +498,9 @@ class EdgeArrays(GraphCounts):
         """
         if not self.directed:
             return self
-        return EdgeArrays.from_arrays(self.nodes, self.src, self.dst, self.weight, directed=False)
+        return EdgeArrays.from_arrays(
+            self.nodes, self.src, self.dst, self.weight, directed=False, multigraph=self.multigraph
+        )
 
     def degrees(self) -> np.ndarray:
         """Weighted degree (strength) of each node; self-loops count twice."""
@@ -521,6 +530,7 @@ class EdgeArrays(GraphCounts):
             local[self.dst[keep]],
             self.weight[keep],
             self.directed,
+            self.multigraph,
         )
 
 
@@ -543,7 +553,8 @@ def edge_arrays(G: nx.Graph | EdgeArrays, weight: str | None = "weight") -> Edge
     Parameters
     ----------
     G : networkx graph (any kind) or EdgeArrays
-        Multigraph edges between the same pair are summed into one.
+        Multigraph edges between the same pair are summed into one (and the
+        result's ``multigraph`` is True).
     weight : str or None
         Edge attribute holding the weight; missing values count 1.0. None
         makes every edge weigh 1.0.
@@ -555,6 +566,8 @@ def edge_arrays(G: nx.Graph | EdgeArrays, weight: str | None = "weight") -> Edge
     >>> ea = edge_arrays(M)
     >>> ea.nodes, list(zip(ea.src.tolist(), ea.dst.tolist(), ea.weight.tolist()))
     ((1, 2, 3), [(0, 1, 2.0), (1, 2, 1.0)])
+    >>> ea.multigraph
+    True
     """
     if isinstance(G, EdgeArrays):
         return G
@@ -570,7 +583,9 @@ def edge_arrays(G: nx.Graph | EdgeArrays, weight: str | None = "weight") -> Edge
         src[i] = index[u]
         dst[i] = index[v]
         w[i] = _edge_weight(data, weight, u, v)
-    return EdgeArrays.from_arrays(nodes, src, dst, w, directed=G.is_directed())
+    return EdgeArrays.from_arrays(
+        nodes, src, dst, w, directed=G.is_directed(), multigraph=G.is_multigraph()
+    )
 
 
 def graph_hash(G: nx.Graph | EdgeArrays, weight: str | None = "weight") -> str:

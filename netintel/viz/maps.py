@@ -455,21 +455,26 @@ def _overview(
 
 
 def _auto_communities(G: nx.Graph, weight: str | None, seed: int) -> Any:
-    from netintel.algorithms import find_gangs
+    """find_gangs on ``G`` without direction or self-loops.
 
-    U = nx.Graph()
-    U.add_nodes_from(G)
+    A weight that is missing, non-numeric or NaN counts 1; parallel links are summed,
+    and a multigraph's arrays say so (find_gangs does not refine a multiplex).
+    """
+    from netintel.algorithms import find_gangs
+    from netintel.algorithms.results import EdgeArrays
+
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    src, dst, ws = [], [], []
     for u, v, d in G.edges(data=True):
         if u == v:
             continue
         w = d.get(weight, 1.0) if weight else 1.0
-        w = float(w) if isinstance(w, int | float) and not math.isnan(w) else 1.0
-        if U.has_edge(u, v):
-            U[u][v]["weight"] += w
-        else:
-            U.add_edge(u, v, weight=w)
-    # a multiplex's co-offending cliques look like tight cells: no refine there
-    return find_gangs(U, weight="weight", seed=seed, refine=not G.is_multigraph())
+        src.append(index[u])
+        dst.append(index[v])
+        ws.append(float(w) if isinstance(w, int | float) and not math.isnan(w) else 1.0)
+    ea = EdgeArrays.from_arrays(nodes, src, dst, ws, multigraph=G.is_multigraph())
+    return find_gangs(ea, seed=seed)
 
 
 class MapOptions(TypedDict, total=False):
