@@ -35,10 +35,11 @@ infomap package used directly:
 * **Merge warning**: a found community is *truly merged* when it holds the strict majority
   of the members of two or more planted gangs. ``possibly_merged`` vs that truth (recall,
   precision) for netintel ``louvain`` at resolution 1 and 5 and for ``find_gangs``.
-* **Loose groups**: ``result.loose`` (groups whose members call each other less per link
-  than they call out) for ``find_gangs`` and Louvain at resolution 1, against the planted
-  truth: a *crowd* is a found group of 3 or more whose majority is in no gang; counts of
-  loose groups, crowds, loose gang-majority groups and the people in each.
+* **Loose groups**: ``result.loose`` (groups whose members call each other, per link, less
+  than ``LOOSE_RATIO`` times as much as they call out) for ``find_gangs`` and Louvain at
+  resolution 1, against the planted truth: a *crowd* is a found group of 3 or more whose
+  majority is in no gang; counts of loose groups, crowds, loose gang-majority groups and the
+  people in each, and (``by_ratio``) the crowds and gang groups other ratios would name.
 * **Multiplex**: the person network as ``netintel.projection.multiplex_network`` builds it
   from calls, co-offending and co-location (computed here with pandas from the generated
   files): calls weigh 1 each; two persons suspected in the same case (``case_suspects.csv``)
@@ -310,6 +311,13 @@ def merge_check(result: Any, nodes: tuple, truth) -> dict[str, Any]:
     }
 
 
+def _pooled(values: list[Any]) -> Any:
+    """The sum of the cases' counts, key by key for nested counts."""
+    if isinstance(values[0], dict):
+        return {k: _pooled([v[k] for v in values]) for k in values[0]}
+    return sum(values)
+
+
 def loose_check(result: Any, folder: Path) -> dict[str, Any]:
     """The loose groups (``result.loose``) of 3 or more people against who is in a gang.
 
@@ -335,7 +343,34 @@ def loose_check(result: Any, folder: Path) -> dict[str, Any]:
         "people_in_no_gang": len(nodes - in_gang),
         "people_in_no_gang_in_loose": len(in_loose - in_gang),
         "people_in_crowds": sum(len(groups[i]) for i in crowds),
+        "by_ratio": _loose_by_ratio(result, groups, crowds),
     }
+
+
+#: Ratios of calls per link inside to calls per link out at which ``loose_check`` also
+#: counts the groups that would be loose, to show what ``LOOSE_RATIO`` trades.
+RATIOS = (1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+def _loose_by_ratio(result: Any, groups: dict[int, Any], crowds: set[int]) -> dict[str, Any]:
+    """Crowds and gang groups that would be loose at each ratio of :data:`RATIOS` (the
+    rule of ``Communities.loose`` with another ratio; the result's own weights decide)."""
+    inside = np.array([result.weight_per_link[i] for i in groups], dtype=float)
+    out = np.array([result.weight_per_cut_link[i] for i in groups], dtype=float)
+    ids = np.array(list(groups))
+    is_crowd = np.array([i in crowds for i in groups], dtype=bool)
+    rows = {}
+    for ratio in RATIOS:
+        with np.errstate(invalid="ignore"):
+            named = np.isnan(inside) | (inside < ratio * out)
+        rows[f"{ratio:g}"] = {
+            "crowds_loose": int((named & is_crowd).sum()),
+            "gang_groups_loose": int((named & ~is_crowd).sum()),
+            "people_in_crowds_loose": int(
+                sum(len(groups[i]) for i in ids[named & is_crowd].tolist())
+            ),
+        }
+    return rows
 
 
 def missed_gangs(ea: EdgeArrays, truth, per_gang: dict[Any, bool]) -> dict[str, Any]:
@@ -959,7 +994,7 @@ def main() -> None:
     results["bars"]["merge_warning"] = merge_bars
     results["bars"]["loose_groups"] = {
         name: {
-            k: sum(c["loose_groups"][name][k] for c in cases)
+            k: _pooled([c["loose_groups"][name][k] for c in cases])
             for k in next(iter(cases))["loose_groups"][name]
         }
         for name in ("find_gangs", "louvain_r1")
