@@ -144,7 +144,8 @@ class Communities(ResultMixin):
         gangs are wrong whatever merged them. Open those communities on their
         own, or use :func:`~netintel.algorithms.find_gangs`. A group that
         calls outside more than inside cannot be told from its neighbours by
-        its links, and is not flagged (see ``docs/gangs.md``).
+        its links, and is not flagged (see ``docs/gangs.md``); nor is a loose
+        group (``loose``): a crowd, not gangs merged.
 
         Computed on first access (also by :meth:`summary` and
         :meth:`to_dict`), then kept: the check runs label propagation inside
@@ -961,12 +962,17 @@ def _build(
     sizes = np.bincount(dense, minlength=k)
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
-    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = also_merged
+    loose = tuple(_loose(sizes, per_link, per_cut_link, weighted=_weighted(ea)).tolist())
+    # a loose group is a crowd, not gangs merged: the merge warning leaves it out
+    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = tuple(
+        sorted(set(also_merged) - set(loose))
+    )
     if check_run is not None and ea.m:
         run_seed = seed or 0
 
         def merged() -> tuple[int, ...]:
-            return _possibly_merged(ea, dense, k, check_run, run_seed, also=also_merged)
+            found = _possibly_merged(ea, dense, k, check_run, run_seed, also=also_merged)
+            return tuple(c for c in found if c not in loose)
 
     notes = list(notes)
     if ea.m == 0:
@@ -980,7 +986,7 @@ def _build(
         conductance=tuple(_conductances(cut, volume).tolist()),
         weight_per_link=tuple(per_link.tolist()),
         weight_per_cut_link=tuple(per_cut_link.tolist()),
-        loose=tuple(_loose(sizes, per_link, per_cut_link, weighted=_weighted(ea)).tolist()),
+        loose=loose,
         resolution_scale=scale,
         _merged=merged,
         provenance=sw.provenance(
