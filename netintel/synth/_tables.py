@@ -136,11 +136,21 @@ def _write_rows(f: TextIO, w: Any, rows: list[tuple[str, ...]], plain: bool) -> 
         w.writerows(rows)
 
 
+#: the characters that make a CSV cell need quotes, by code point (all below 128)
+_QUOTED = np.zeros(128, dtype=bool)
+_QUOTED[[ord(ch) for ch in ',"\n\r']] = True
+
+
 def _plain(col: Cells) -> bool:
     """No value needs CSV quoting."""
     if isinstance(col, np.ndarray) and col.dtype.kind == "U":
-        return not any(bool((np.strings.find(col, ch) >= 0).any()) for ch in ',"\n\r')
-    return not any(ch in v for v in col for ch in ',"\n\r')
+        if not col.size or not col.itemsize:
+            return True
+        # one pass over the code points (UTF-32, padding zeros included)
+        points = np.ascontiguousarray(col).view(np.uint32)
+        return not bool(_QUOTED[np.minimum(points, 127)].any())
+    text = "\x00".join(col)  # one scan in C instead of one per value
+    return not any(ch in text for ch in ',"\n\r')
 
 
 def _fmt_float(values: np.ndarray, digits: int) -> StrA:
