@@ -355,8 +355,9 @@ def _sampled_betweenness_igraph(
 
     The sources are the ones ``nx.betweenness_centrality(H, k=k, seed=seed)`` draws
     (``random.Random(seed).sample(list(H), k)``), and the scores are scaled as networkx
-    3.5+ scales them: the pairs counted are estimated from the ``k`` sources, a source
-    itself from the other ``k - 1`` (it is never between itself and a target).
+    3.6 scales them (older releases scaled a sample by ``n / k``): the pairs counted are
+    estimated from the ``k`` sources, a source itself from the other ``k - 1`` (it is
+    never between itself and a target).
     """
     import random
 
