@@ -21,8 +21,9 @@ Stages, in one run:
    (``--skip-transactional`` leaves it out; it is not part of the pipeline's time).
 5. ``projection``: ``person_call_network`` from case A.
 6. ``find_gangs`` on it; 7. ``key_players`` (PageRank, betweenness from 256 sampled
-   sources, degree); 8. ``overview_map`` (``network_map`` with the gangs, sized by
-   PageRank); 9. ``report`` (``case_report`` into a folder, its own map included).
+   sources on igraph, degree; ``bench/key_players.py`` compares it with networkx);
+   8. ``overview_map`` (``network_map`` with the gangs, sized by PageRank); 9. ``report``
+   (``case_report`` into a folder, its own map included).
 
 Memory: a thread samples, every 0.5 s, the resident set of this process, every process
 below it and every Java process whose command line names the run's folder (the
@@ -31,7 +32,9 @@ the run's peak (``peak_rss_bytes``). ``total_seconds`` is the wall time of the p
 (stages 1, 3, 5-9); ``wall_seconds`` includes the reference loads and case B.
 
 Results are appended to ``bench/results/scale.json`` (a list, one object per run; older
-runs kept), with the load average before and after (the machine is shared).
+runs kept), with the load average before and after (the machine is shared). Each stage
+also records ``cpu_seconds``, the CPU time of this process alone (not the databases'):
+on a loaded machine a stage's wall time can be several times its CPU time.
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ class Stages:
     def stage(self, name: str, **info: Any) -> Iterator[dict[str, Any]]:
         self.sampler.stage_peak = self.sampler.sample()
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", flush=True)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         record: dict[str, Any] = dict(info)
         try:
             yield record
@@ -141,6 +144,7 @@ class Stages:
         seconds = time.perf_counter() - t
         record.update(
             seconds=round(seconds, 2),
+            cpu_seconds=round(time.process_time() - cpu, 2),
             peak_rss_bytes=max(self.sampler.stage_peak, self.sampler.sample()),
         )
         self.stages[name] = record

@@ -140,6 +140,23 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
     assert runs[0][Path("persons.csv")] != runs[2][Path("persons.csv")]
 
 
+def test_files_written_in_small_chunks_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk boundaries (and dirty rows next to them) leave no trace in the files."""
+    from netintel.synth import _tables
+
+    def files(folder: Path) -> dict[Path, bytes]:
+        return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
+
+    generate(tmp_path / "whole", scale=3_000, seed=11, dirty_rate=0.02)
+    monkeypatch.setattr(_tables, "CHUNK", 97)
+    generate(tmp_path / "chunks", scale=3_000, seed=11, dirty_rate=0.02)
+    whole = files(tmp_path / "whole")
+    assert whole == files(tmp_path / "chunks")
+    assert whole[Path("calls.csv")].count(b"\n") > 3 * 97  # several chunks
+
+
 def test_dirty_rows_are_extra_rows_on_top_of_the_clean_set(tmp_path: Path) -> None:
     generate(tmp_path / "dirty", scale=3_000, seed=11, dirty_rate=0.01)
     generate(tmp_path / "clean", scale=3_000, seed=11, dirty_rate=0)

@@ -348,6 +348,41 @@ def _igraph_path_scores(
     return btw, clo
 
 
+def _sampled_betweenness_igraph(
+    H: nx.Graph, k: int, seed: int, distance: str | None, *, normalized: bool = True
+) -> np.ndarray:
+    """Betweenness from ``k`` sampled sources on igraph, equal to networkx's.
+
+    The sources are the ones ``nx.betweenness_centrality(H, k=k, seed=seed)`` draws
+    (``random.Random(seed).sample(list(H), k)``), and the scores are scaled as networkx
+    3.6 scales them (older releases scaled a sample by ``n / k``): the pairs counted are
+    estimated from the ``k`` sources, a source itself from the other ``k - 1`` (it is
+    never between itself and a target).
+    """
+    import random
+
+    import igraph as ig
+
+    nodes = list(H)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    sources = [index[v] for v in random.Random(seed).sample(nodes, k)]
+    directed = H.is_directed()
+    g = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in H.edges()], directed=directed)
+    dist = [float(d.get(distance, 1.0)) for _, _, d in H.edges(data=True)] if distance else None
+    raw = np.asarray(g.betweenness(directed=directed, weights=dist, sources=sources), dtype=float)
+    if not directed:
+        raw *= 2.0  # igraph counts a source-target pair once; networkx's sum counts it twice
+    pairs = n - 1  # targets other than the node itself
+    if pairs < 2:
+        return raw
+    is_source = np.zeros(n, dtype=bool)
+    is_source[sources] = True
+    per_pair = 1.0 / (pairs - 1) if normalized else pairs / (1 if directed else 2)
+    scale_source = per_pair / (k - 1) if k > 1 else math.nan
+    return raw * np.where(is_source, scale_source, per_pair / k)
+
+
 def _engine(engine: str) -> str:
     if engine not in ("auto", "networkx", "igraph"):
         raise ValueError(f"engine must be 'auto', 'networkx' or 'igraph', not {engine!r}")
@@ -422,8 +457,9 @@ def key_players(
         as published key-player tables do (e.g. Krebs 2002); the other
         people are left out of the table and the provenance says how many.
     engine : {"auto", "igraph", "networkx"}
-        Exact betweenness and closeness run on igraph when it is installed
-        (same values as networkx, much faster); the rest is networkx/scipy.
+        Betweenness (exact or sampled) and closeness run on igraph when it is
+        installed (same values as networkx, sampled ones from the same sources,
+        much faster); the rest is networkx/scipy.
 
     Notes
     -----
@@ -556,8 +592,9 @@ def _path_columns(
 ) -> tuple[dict[str, list[float]], tuple[str, ...]]:
     """Betweenness (sampled from ``k`` sources when given) and closeness, as asked for.
 
-    Exact scores run on igraph when ``engine`` is igraph; returns the columns and the
-    extra packages used.
+    Both run on igraph when ``engine`` is igraph (sampled betweenness from the sources
+    networkx would draw, scaled as networkx does); returns the columns and the extra
+    packages used.
     """
     want_b, want_c = "betweenness" in metrics, "closeness" in metrics
     nodes = list(H)
@@ -572,6 +609,10 @@ def _path_columns(
             cols["betweenness"] = fast_b.tolist()
         if fast_c is not None:
             cols["closeness"] = fast_c.tolist()
+    if engine == "igraph" and want_b and k is not None and seed is not None:
+        sampled = _sampled_betweenness_igraph(H, k, seed, distance, normalized=normalized)
+        cols["betweenness"] = sampled.tolist()
+        packages = ("igraph",)
     if want_b and "betweenness" not in cols:
         b = nx.betweenness_centrality(H, k=k, normalized=normalized, weight=distance, seed=seed)
         cols["betweenness"] = [b[v] for v in nodes]

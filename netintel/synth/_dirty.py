@@ -211,6 +211,7 @@ def add_dirty_rows(
     record = RECORDS[name]
     key = record.columns[0].name if record.node else None
     copies: dict[int, int] = {}
+    above = np.searchsorted(src, src)  # dirty rows above each one's clean row
     for i in range(nd):
         col_name, kind, _ = spec[int(which[i])]
         ci = table.header.index(col_name)
@@ -222,7 +223,7 @@ def add_dirty_rows(
             row[0] = fresh_number() if name == "phones" else row[0] + "B" * copies[s]
         table.dirty.append((int(src[i]), row))
         data_row = int(src[i]) + i + 2
-        source_row = int(src[i]) + 2 + int(np.searchsorted(src, src[i]))  # dirty rows above it
+        source_row = int(src[i]) + 2 + int(above[i])
         truth.append(
             (f"{name}.csv", data_row + 1, data_row, col_name, REASONS[kind], row[ci], source_row)
         )

@@ -113,6 +113,43 @@ def test_sampled_betweenness_is_deterministic_for_a_seed() -> None:
     assert isinstance(drawn.provenance.seed, int)
 
 
+def _weighted_lengths() -> nx.Graph:
+    G = nx.gnm_random_graph(50, 120, seed=2)
+    for u, v in G.edges:
+        G[u][v]["length"] = float(1 + (u * 7 + v) % 3)
+    return G
+
+
+@pytest.mark.parametrize(
+    "G, distance",
+    [
+        (nx.les_miserables_graph(), None),
+        (nx.karate_club_graph(), None),
+        (nx.gnp_random_graph(60, 0.05, seed=3, directed=True), None),
+        (nx.union(nx.path_graph(5), nx.complete_graph(range(5, 12))), None),  # two parts
+        (_weighted_lengths(), "length"),
+    ],
+    ids=["lesmis", "karate", "directed", "disconnected", "lengths"],
+)
+@pytest.mark.parametrize("normalized", [True, False])
+@pytest.mark.parametrize("k", [1, 2, 7, 11])
+def test_sampled_betweenness_on_igraph_equals_networkx_from_the_same_sources(
+    G: nx.Graph, distance: str | None, normalized: bool, k: int
+) -> None:
+    from netintel.algorithms.results import canonical_graph
+
+    options = {"k": k, "seed": 5, "normalized": normalized, "distance": distance}
+    fast = key_players(G, ["betweenness"], engine="igraph", **options)
+    slow = key_players(G, ["betweenness"], engine="networkx", **options)
+    H = canonical_graph(G, weight="weight", distance=distance)
+    ref = nx.betweenness_centrality(H, k=k, seed=5, normalized=normalized, weight=distance)
+    expected = np.array([ref[v] for v in H])
+    got = fast.table["betweenness"].to_numpy()
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-12, equal_nan=True)  # k=1: NaN
+    assert np.allclose(got, slow.table["betweenness"].to_numpy(), rtol=1e-12, equal_nan=True)
+    assert fast.provenance.engine == "igraph" and slow.provenance.engine == "networkx"
+
+
 def test_directed_graph_adds_in_and_out_degree() -> None:
     G = nx.DiGraph([("a", "b"), ("a", "c"), ("c", "a")])
     t = key_players(G, ["degree"]).table
