@@ -151,6 +151,12 @@ def _all_changed(carried: str, props: tuple[Prop, ...]) -> str:
     )
 
 
+def _merge_rows(label: str) -> list[str]:
+    """The opening of a statement over ``$rows``: each row's node ``n`` merged by its key."""
+    node = NODES[label]
+    return ["UNWIND $rows AS row", f"MERGE (n:{node.label} {{{node.key}: row.key}})"]
+
+
 def _wire_key(p: Prop) -> str:
     value = f"row.rkey.{p.name}"
     return _CONVERT[p.type].format(v=value) if p.type in _CONVERT else value
@@ -179,8 +185,7 @@ def node_statement(record: str) -> str:
     types = "|".join(dict.fromkeys(c.link.rel for c in links if c.link))
     held = "[elementId(n)]" + (f" + [(n)-[r:{types}]-() | elementId(r)]" if types else "")
     lines = [
-        "UNWIND $rows AS row",
-        f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+        *_merge_rows(node.label),
         f"ON CREATE SET {_created('n')}",
         # what the graph held before this row: a node made by an ingest has a run
         f"WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE {held} END AS held,",
@@ -228,11 +233,9 @@ def endpoint_statement(label: str) -> str:
     str
         The Cypher statement (parameters ``$rows``, ``$source``, ``$run``).
     """
-    node = NODES[label]
     return "\n".join(
         [
-            "UNWIND $rows AS row",
-            f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+            *_merge_rows(label),
             "ON CREATE SET n += row.extra, n.source = $source, n.source_row = row.source_row,",
             f"  n.ingest_run = $run, {_created('n')}",
         ]
