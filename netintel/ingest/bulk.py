@@ -310,7 +310,9 @@ class BulkWriter:
                 if table is not None:
                     r: dict[str, Any] = dict(rkey)
                 else:
-                    r = held.setdefault((row["start"], row["end"], tuple(rkey.values())), dict(rkey))
+                    r = held.setdefault(
+                        (row["start"], row["end"], tuple(rkey.values())), dict(rkey)
+                    )
                 r.update(row["props"])  # SET r += row.props
                 r["source"], r["ingest_run"] = prep.source, run_id
                 for name, value in row["temporal"].items():
