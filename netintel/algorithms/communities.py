@@ -924,8 +924,6 @@ def _build(
     params: Mapping[str, Any],
     seed: int | None,
     engine: str,
-    input_hash: str,
-    check_run: _Runner | None,
     resolution: float = 1.0,
     notes: Iterable[str] = (),
     cls: type[Communities] = Communities,
@@ -941,7 +939,8 @@ def _build(
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
     merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = also_merged
-    if check_run is not None and ea.m:
+    check_run = _check_runner()
+    if ea.m:
         run_seed = seed or 0
 
         def merged() -> tuple[int, ...]:
@@ -967,7 +966,7 @@ def _build(
             params,
             seed=seed,
             engine=engine,
-            input_hash=input_hash,
+            input_hash=graph_hash(ea),
             packages=_PACKAGES.get(engine, ()) if packages is None else packages,
             notes=notes,
         ),
@@ -1047,8 +1046,6 @@ def _detect(
         params=params,
         seed=seed,
         engine=used,
-        input_hash=graph_hash(ea),
-        check_run=_check_runner(),
         resolution=gamma,
         notes=notes,
     )
@@ -1492,8 +1489,6 @@ def consensus(
         },
         seed=seed,
         engine=used,
-        input_hash=graph_hash(ea),
-        check_run=_check_runner(),
         resolution=gamma,
         notes=all_notes,
         cls=Consensus,
