@@ -765,6 +765,31 @@ def _make(
     )
 
 
+def _timed_network(
+    driver: neo4j.Driver,
+    name: str,
+    label: str,
+    since: TimeLike,
+    until: TimeLike,
+    region: RegionLike,
+    directed: bool,
+    attributes: bool,
+    database: str | None,
+) -> Projection:
+    """The one-layer network of the query ``name`` over ``label`` nodes, bounded in time
+    and region as the call and transfer networks are (:func:`_time_params`)."""
+    return _project(
+        driver,
+        name,
+        label,
+        [(name, _time_params(since, until, region))],
+        options=_options(since, until, region, directed=directed),
+        directed=directed,
+        attributes=attributes,
+        database=database,
+    )
+
+
 def _project(
     driver: neo4j.Driver,
     name: str,
@@ -928,15 +953,8 @@ def person_call_network(
         Weight ``calls``; edge attributes ``calls``, ``duration_s`` (total seconds),
         ``first_call``, ``last_call``.
     """
-    return _project(
-        driver,
-        "person_calls",
-        "Person",
-        [("person_calls", _time_params(since, until, region))],
-        options=_options(since, until, region, directed=directed),
-        directed=directed,
-        attributes=attributes,
-        database=database,
+    return _timed_network(
+        driver, "person_calls", "Person", since, until, region, directed, attributes, database
     )
 
 
@@ -1118,15 +1136,8 @@ def phone_call_network(
         When ``since`` or ``until`` is not a date or time, ``since`` is not before
         ``until``, or ``region`` is neither a name nor a non-empty list of names.
     """
-    return _project(
-        driver,
-        "phone_calls",
-        "Phone",
-        [("phone_calls", _time_params(since, until, region))],
-        options=_options(since, until, region, directed=directed),
-        directed=directed,
-        attributes=attributes,
-        database=database,
+    return _timed_network(
+        driver, "phone_calls", "Phone", since, until, region, directed, attributes, database
     )
 
 
@@ -1294,15 +1305,8 @@ def transfer_network(
         When ``since`` or ``until`` is not a date or time, ``since`` is not before
         ``until``, or ``region`` is neither a name nor a non-empty list of names.
     """
-    return _project(
-        driver,
-        "transfers",
-        "Person",
-        [("transfers", _time_params(since, until, region))],
-        options=_options(since, until, region, directed=directed),
-        directed=directed,
-        attributes=attributes,
-        database=database,
+    return _timed_network(
+        driver, "transfers", "Person", since, until, region, directed, attributes, database
     )
 
 

@@ -44,7 +44,7 @@ from netintel.algorithms import (
     StructuralHoles,
 )
 from netintel.algorithms.compare import RunComparison, compare_partitions
-from netintel.algorithms.results import ResultMixin, table_dict, to_jsonable
+from netintel.algorithms.results import TableMixin, table_dict, to_jsonable
 from netintel.db import run_query
 from netintel.exceptions import DatabaseError
 from netintel.projection import Projection
@@ -75,7 +75,7 @@ _COMMUNITY_KINDS = ("communities", "consensus")
 
 
 @dataclass(frozen=True, eq=False)
-class StoredRun(ResultMixin):
+class StoredRun(TableMixin):
     """An analysis run read back from the database.
 
     Attributes
@@ -125,10 +125,6 @@ class StoredRun(ResultMixin):
     def _need_partition(self) -> None:
         if not self.is_partition:
             raise ValueError(f"run {self.run_id!r} is a {self.kind} run, not a partition")
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the per-node table."""
-        return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
         """The run as plain JSON types."""

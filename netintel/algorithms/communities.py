@@ -144,8 +144,7 @@ class Communities(ResultMixin):
         gangs are wrong whatever merged them. Open those communities on their
         own, or use :func:`~netintel.algorithms.find_gangs`. A group that
         calls outside more than inside cannot be told from its neighbours by
-        its links, and is not flagged (see ``docs/gangs.md``); nor is a loose
-        group (``loose``): a crowd, not gangs merged.
+        its links, and is not flagged (see ``docs/gangs.md``).
 
         Computed on first access (also by :meth:`summary` and
         :meth:`to_dict`), then kept: the check runs label propagation inside
@@ -946,8 +945,6 @@ def _build(
     params: Mapping[str, Any],
     seed: int | None,
     engine: str,
-    input_hash: str,
-    check_run: _Runner | None,
     resolution: float = 1.0,
     notes: Iterable[str] = (),
     cls: type[Communities] = Communities,
@@ -962,17 +959,13 @@ def _build(
     sizes = np.bincount(dense, minlength=k)
     total = float(ea.weight.sum())
     scale = math.sqrt(2 * total / resolution) if resolution > 0 else math.inf
-    loose = tuple(_loose(sizes, per_link, per_cut_link, weighted=_weighted(ea)).tolist())
-    # a loose group is a crowd, not gangs merged: the merge warning leaves it out
-    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = tuple(
-        sorted(set(also_merged) - set(loose))
-    )
-    if check_run is not None and ea.m:
+    merged: tuple[int, ...] | Callable[[], tuple[int, ...]] = also_merged
+    check_run = _check_runner()
+    if ea.m:
         run_seed = seed or 0
 
         def merged() -> tuple[int, ...]:
-            found = _possibly_merged(ea, dense, k, check_run, run_seed, also=also_merged)
-            return tuple(c for c in found if c not in loose)
+            return _possibly_merged(ea, dense, k, check_run, run_seed, also=also_merged)
 
     notes = list(notes)
     if ea.m == 0:
@@ -986,7 +979,7 @@ def _build(
         conductance=tuple(_conductances(cut, volume).tolist()),
         weight_per_link=tuple(per_link.tolist()),
         weight_per_cut_link=tuple(per_cut_link.tolist()),
-        loose=loose,
+        loose=tuple(_loose(sizes, per_link, per_cut_link, weighted=_weighted(ea)).tolist()),
         resolution_scale=scale,
         _merged=merged,
         provenance=sw.provenance(
@@ -994,7 +987,7 @@ def _build(
             params,
             seed=seed,
             engine=engine,
-            input_hash=input_hash,
+            input_hash=graph_hash(ea),
             packages=_PACKAGES.get(engine, ()) if packages is None else packages,
             notes=notes,
         ),
@@ -1074,8 +1067,6 @@ def _detect(
         params=params,
         seed=seed,
         engine=used,
-        input_hash=graph_hash(ea),
-        check_run=_check_runner(),
         resolution=gamma,
         notes=notes,
     )
@@ -1519,8 +1510,6 @@ def consensus(
         },
         seed=seed,
         engine=used,
-        input_hash=graph_hash(ea),
-        check_run=_check_runner(),
         resolution=gamma,
         notes=all_notes,
         cls=Consensus,

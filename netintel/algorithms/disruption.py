@@ -48,8 +48,8 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 from netintel.algorithms._checks import is_int
 from netintel.algorithms.results import (
     Provenance,
-    ResultMixin,
     Stopwatch,
+    TableMixin,
     canonical_graph,
     derived_seeds,
     draw_seed,
@@ -81,17 +81,13 @@ TIE_RULES = ("random", "first", "last")
 _MEASURES = ("lcc_fraction", "lcc_relative", "n_components", "efficiency")
 
 
-class _Steps(ResultMixin):
+class _Steps(TableMixin):
     """A result whose ``table`` has one row per step, step 0 the intact network."""
 
     table: pd.DataFrame
     provenance: Provenance
     #: the column of :attr:`table` whose mean over the removal steps is :attr:`robustness`
     _robustness_of: ClassVar[str]
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the step table."""
-        return self.table.copy()
 
     @property
     def robustness(self) -> float:

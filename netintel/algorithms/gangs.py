@@ -59,7 +59,6 @@ from netintel.algorithms.communities import (
     _ari_table,
     _available,
     _build,
-    _check_runner,
     _check_weights,
     _coassignment,
     _contingency_labels,
@@ -83,7 +82,6 @@ from netintel.algorithms.results import (
     derived_seeds,
     draw_seed,
     edge_arrays,
-    graph_hash,
     labels_to_communities,
     table_dict,
     to_jsonable,
@@ -482,16 +480,10 @@ def find_gangs(
     opened: list[dict[str, Any]] = []
     if refine and ea.m:
         dense, opened = _refined(ea, und, dense, steps, profiled)
-    if not agreed.converged:
-        notes.append(
-            f"the runs did not come to agree in {max_rounds} rounds; the gangs are one "
-            "clustering of the last agreement graph"
-        )
+    notes += _unconverged(agreed.converged, max_rounds)
     stability, community_stability, sizes = _stabilities(dense, first)
     notes += _one_big_gang(sizes, ea.n)
     alliances, communities, parent = _hierarchy(ea, und, dense, len(community_stability), seeds[0])
-    engines = [f"label_propagation: {lpa_engine}", f"louvain: {louvain_engine}"]
-    engines[1:1] = ["infomap: infomap"] if counts[1] else []
     result: Gangs = _build(
         ea,
         dense,
@@ -499,10 +491,8 @@ def find_gangs(
         algorithm="find_gangs",
         params=_gang_params(weight, counts, steps, gamma, threshold, max_rounds, refine, opened),
         seed=seed,
-        engine=", ".join(engines),
+        engine=_engines_used(lpa_engine, louvain_engine, counts),
         packages=("igraph", "networkit", "infomap"),
-        input_hash=graph_hash(ea),
-        check_run=_check_runner(),
         also_merged=_split_by_runs(dense, first),
         notes=notes,
         cls=Gangs,
@@ -524,6 +514,24 @@ def find_gangs(
 
 
 # --------------------------------------------------------------------------- find_gangs stages
+
+
+def _unconverged(converged: bool, max_rounds: int) -> list[str]:
+    """The note that the runs did not come to agree (none when they did)."""
+    if converged:
+        return []
+    return [
+        f"the runs did not come to agree in {max_rounds} rounds; the gangs are one "
+        "clustering of the last agreement graph"
+    ]
+
+
+def _engines_used(lpa_engine: str, louvain_engine: str, counts: tuple[int, int, int]) -> str:
+    """The engines of the candidate runs, as the result's ``engine`` names them."""
+    engines = [f"label_propagation: {lpa_engine}", f"louvain: {louvain_engine}"]
+    engines[1:1] = ["infomap: infomap"] if counts[1] else []
+    return ", ".join(engines)
+
 
 #: A planned candidate run: method, Louvain resolution (None for the others), seed.
 _Run = tuple[str, float | None, int]

@@ -69,8 +69,8 @@ import scipy.sparse as sp
 
 from netintel.algorithms.results import (
     Provenance,
-    ResultMixin,
     Stopwatch,
+    TableMixin,
     canonical_nodes,
     derived_seeds,
     draw_seed,
@@ -134,7 +134,7 @@ _EVAL_COLUMNS = [
 
 
 @dataclass(frozen=True, eq=False)
-class PredictedLinks(ResultMixin):
+class PredictedLinks(TableMixin):
     """Ranked candidate links with their evidence, and how far the method can be trusted.
 
     Attributes
@@ -166,10 +166,6 @@ class PredictedLinks(ResultMixin):
     def pairs(self) -> list[tuple[Hashable, Hashable]]:
         """The candidate pairs, best first."""
         return list(zip(self.table["u"].tolist(), self.table["v"].tolist(), strict=True))
-
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the candidate table."""
-        return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
         """Candidates, evaluation and provenance as plain JSON types."""

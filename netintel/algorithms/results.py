@@ -361,6 +361,16 @@ class ResultMixin:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
+class TableMixin(ResultMixin):
+    """``to_frame`` for result dataclasses that hold their rows in a ``table`` field."""
+
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the result's table (see the class for its columns)."""
+        return self.table.copy()
+
+
 def table_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` (index included when named) as JSON-ready dicts."""
     if frame.index.name is not None:

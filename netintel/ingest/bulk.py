@@ -260,7 +260,7 @@ class BulkWriter:
                 n = held.setdefault(row["key"], {})
                 n.update(row["props"])  # SET n += row.props
                 n["source"], n["ingest_run"] = prep.source, run_id
-                for name, value in row["t"].items():
+                for name, value in row["temporal"].items():
                     if name in temporal and value is not None:
                         n[name] = _temporal(temporal[name], value)
                 prov = {
@@ -268,8 +268,8 @@ class BulkWriter:
                     "source_row": row["props"]["source_row"],
                     "ingest_run": run_id,
                 }
-                for i, c in enumerate(links):
-                    k = row.get(f"l{i}")
+                for c in links:
+                    k = row["links"].get(c.name)
                     if k is None:
                         continue
                     assert c.link is not None
@@ -310,15 +310,17 @@ class BulkWriter:
                 if table is not None:
                     r: dict[str, Any] = dict(rkey)
                 else:
-                    r = held.setdefault((row["s"], row["e"], tuple(rkey.values())), dict(rkey))
+                    r = held.setdefault(
+                        (row["start"], row["end"], tuple(rkey.values())), dict(rkey)
+                    )
                 r.update(row["props"])  # SET r += row.props
                 r["source"], r["ingest_run"] = prep.source, run_id
-                for name, value in row["t"].items():
+                for name, value in row["temporal"].items():
                     if name in temporal and value is not None:
                         r[name] = _temporal(temporal[name], value)
                 if table is not None:
                     where = f"{prep.source} row {row['props']['source_row']}"
-                    table.add([row["s"], row["e"]], r, where)
+                    table.add([row["start"], row["end"]], r, where)
 
     # ------------------------------------------------------------ the files
 
@@ -393,7 +395,7 @@ def _streamed_frame(prep: Prepared, temporal: set[str]) -> pd.DataFrame:
     rt = prep.record
     start_col, end_col, key_cols = _rel_columns(rt)
     good = prep.good
-    cols: dict[str, Any] = {"s": good[start_col], "e": good[end_col]}
+    cols: dict[str, Any] = {"start": good[start_col], "end": good[end_col]}
     kinds: dict[str, str] = {}
     for c in good.columns:
         if c in (start_col, end_col):

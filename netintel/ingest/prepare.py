@@ -558,9 +558,8 @@ def _shape_nodes(prep: Prepared, good: pd.DataFrame, rows: np.ndarray) -> list[d
     links = [_wire_column(good[n], "str") if n in good.columns else none for n in all_links]
     out = []
     for i, (key, p, t) in enumerate(zip(good[node.key].tolist(), props, times, strict=True)):
-        row: dict[str, Any] = {"key": key, "props": p, "t": t}
-        for j, values in enumerate(links):
-            row[f"l{j}"] = values[i]
+        row: dict[str, Any] = {"key": key, "props": p, "temporal": t}
+        row["links"] = {name: values[i] for name, values in zip(all_links, links, strict=True)}
         out.append(row)
     return out
 
@@ -590,7 +589,7 @@ def _shape_relationships(
         else [{} for _ in range(len(good))]
     )
     return [
-        {"s": s, "e": e, "rkey": k, "props": p, "t": t}
+        {"start": s, "end": e, "rkey": k, "props": p, "temporal": t}
         for s, e, k, p, t in zip(
             good[start_col].tolist(), good[end_col].tolist(), rkeys, props, times, strict=True
         )

@@ -508,6 +508,14 @@ def _sheet_name(path: Path, sheet: str | int, sheets: list[str]) -> str:
     return sheet
 
 
+def _existing_file(path: str | Path) -> tuple[Path, str]:
+    """The input file and its digest; :class:`InputFileError` when there is no such file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(str(p), "no such file")
+    return p, file_sha256(p)
+
+
 def _read_sheet(p: Path, sheet: str | int, nrows: int | None = None) -> tuple[pd.DataFrame, str]:
     name = _sheet_name(p, sheet, workbook_sheets(p))
     try:
@@ -559,10 +567,7 @@ def read_header(
         :class:`~netintel.exceptions.InputTimeoutError` when ``bound`` passed.
     """
     bound = bound or _UNBOUNDED
-    p = Path(path)
-    if not p.is_file():
-        raise InputFileError(str(p), "no such file")
-    digest = file_sha256(p)
+    p, digest = _existing_file(path)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
         frame, name = _read_sheet(p, sheet, nrows=1)
         if frame.empty:
@@ -649,10 +654,7 @@ def read_file(
     ('\\t', ['Lee, Ann'])
     """
     bound = bound or _UNBOUNDED
-    p = Path(path)
-    if not p.is_file():
-        raise InputFileError(str(p), "no such file")
-    digest = file_sha256(p)
+    p, digest = _existing_file(path)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
         frame, name = _read_sheet(p, sheet)
         bound.check(row=len(frame) + 1)  # the sheet is read in one piece (openpyxl)

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import neo4j
 import pandas as pd
@@ -131,6 +131,24 @@ class Skipped:
         return f"{self.source}{sheet}: {self.reason}"
 
 
+class _FileTotal:
+    """A report's read-only count: the sum over its files of their count of that name."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, report: None, owner: type | None = None) -> _FileTotal: ...
+
+    @overload
+    def __get__(self, report: IngestReport, owner: type | None = None) -> int: ...
+
+    def __get__(self, report: IngestReport | None, owner: type | None = None) -> int | _FileTotal:
+        if report is None:  # looked up on the class (documentation tools do)
+            return self
+        return int(sum(getattr(f, self.name) for f in report.files))
+
+
 @dataclass(frozen=True)
 class IngestReport:
     """What an ingest read, loaded and rejected, file by file."""
@@ -148,21 +166,10 @@ class IngestReport:
     #: seconds per phase of a bulk load (prepare, files, stop, import, start, schema)
     phases: Mapping[str, float] = field(default_factory=dict)
 
-    @property
-    def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(f.rows_loaded for f in self.files)
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(f.rows_rejected for f in self.files)
-
-    @property
-    def values_changed(self) -> int:
-        return sum(f.values_changed for f in self.files)
+    rows_read = _FileTotal()
+    rows_loaded = _FileTotal()
+    rows_rejected = _FileTotal()
+    values_changed = _FileTotal()
 
     @property
     def ok(self) -> bool:

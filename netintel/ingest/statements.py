@@ -28,14 +28,14 @@ ON CREATE SET n.created_run = $run
 WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE [elementId(n)] + [(n)-[r:GAVE]-() | elementId(r)] END AS held,
   CASE WHEN n.ingest_run IS NOT NULL THEN {source: n.source, source_row: n.source_row, run: n.ingest_run} END AS was,
   CASE WHEN n.ingest_run IS NOT NULL THEN [k IN keys(row.props) WHERE NOT k IN $provenance AND (n[k] IS NULL OR n[k] <> row.props[k]) | [k, n[k], row.props[k]]] ELSE [] END AS changed,
-  CASE WHEN n.ingest_run IS NOT NULL THEN {taken: CASE WHEN row.t.taken IS NULL OR coalesce(n.taken = date(row.t.taken), false) THEN null ELSE [n.taken, date(row.t.taken)] END} ELSE {} END AS timed
+  CASE WHEN n.ingest_run IS NOT NULL THEN {taken: CASE WHEN row.temporal.taken IS NULL OR coalesce(n.taken = date(row.temporal.taken), false) THEN null ELSE [n.taken, date(row.temporal.taken)] END} ELSE {} END AS timed
 WITH n, row, held, was, changed + [k IN keys(timed) WHERE timed[k] IS NOT NULL | [k] + timed[k]] AS changed
 SET n.prior_runs = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_runs, []) + n.ingest_run ELSE n.prior_runs END,
   n.prior_sources = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_sources, []) + coalesce(n.source, left(n.ingest_run, 0)) ELSE n.prior_sources END,
   n.prior_rows = CASE WHEN n.ingest_run IS NOT NULL AND n.ingest_run <> $run THEN coalesce(n.prior_rows, []) + coalesce(n.source_row, -1) ELSE n.prior_rows END
 SET n += row.props, n.source = $source, n.ingest_run = $run
-SET n.taken = CASE WHEN row.t.taken IS NULL THEN n.taken ELSE date(row.t.taken) END
-FOREACH (k IN CASE WHEN row.l0 IS NULL THEN [] ELSE [row.l0] END |
+SET n.taken = CASE WHEN row.temporal.taken IS NULL THEN n.taken ELSE date(row.temporal.taken) END
+FOREACH (k IN CASE WHEN row.links.person_id IS NULL THEN [] ELSE [row.links.person_id] END |
   MERGE (m:Person {person_id: k})
   ON CREATE SET m.source = $source, m.source_row = row.props.source_row, m.ingest_run = $run, m.created_run = $run
   MERGE (m)-[r:GAVE]->(n)
@@ -98,13 +98,13 @@ _CONVERT = {"date": "date({v})", "datetime": "datetime({{epochMillis: {v}}})"}
 
 
 def _temporal_sets(var: str, props: tuple[Prop, ...]) -> list[str]:
-    """``SET`` of date and date-time properties sent as ``row.t``; absent ones left alone."""
+    """``SET`` of date and date-time properties sent as ``row.temporal``; absent ones left alone."""
     sets = []
     for p in props:
         if p.type in _CONVERT:
-            value = _CONVERT[p.type].format(v=f"row.t.{p.name}")
+            value = _CONVERT[p.type].format(v=f"row.temporal.{p.name}")
             sets.append(
-                f"{var}.{p.name} = CASE WHEN row.t.{p.name} IS NULL "
+                f"{var}.{p.name} = CASE WHEN row.temporal.{p.name} IS NULL "
                 f"THEN {var}.{p.name} ELSE {value} END"
             )
     return [f"SET {s}" for s in sets]
@@ -124,9 +124,9 @@ def _changed(var: str, props: tuple[Prop, ...]) -> list[str]:
         f"OR {var}[k] <> row.props[k]) | [k, {var}[k], row.props[k]]]"
     )
     timed = [
-        f"{p.name}: CASE WHEN row.t.{p.name} IS NULL OR coalesce({var}.{p.name} = "
-        f"{_CONVERT[p.type].format(v=f'row.t.{p.name}')}, false) THEN null "
-        f"ELSE [{var}.{p.name}, {_CONVERT[p.type].format(v=f'row.t.{p.name}')}] END"
+        f"{p.name}: CASE WHEN row.temporal.{p.name} IS NULL OR coalesce({var}.{p.name} = "
+        f"{_CONVERT[p.type].format(v=f'row.temporal.{p.name}')}, false) THEN null "
+        f"ELSE [{var}.{p.name}, {_CONVERT[p.type].format(v=f'row.temporal.{p.name}')}] END"
         for p in props
         if p.type in _CONVERT
     ]
@@ -149,6 +149,12 @@ def _all_changed(carried: str, props: tuple[Prop, ...]) -> str:
         f"WITH {carried}, changed + [k IN keys(timed) WHERE timed[k] IS NOT NULL | "
         "[k] + timed[k]] AS changed"
     )
+
+
+def _merge_rows(label: str) -> list[str]:
+    """The opening of a statement over ``$rows``: each row's node ``n`` merged by its key."""
+    node = NODES[label]
+    return ["UNWIND $rows AS row", f"MERGE (n:{node.label} {{{node.key}: row.key}})"]
 
 
 def _wire_key(p: Prop) -> str:
@@ -179,8 +185,7 @@ def node_statement(record: str) -> str:
     types = "|".join(dict.fromkeys(c.link.rel for c in links if c.link))
     held = "[elementId(n)]" + (f" + [(n)-[r:{types}]-() | elementId(r)]" if types else "")
     lines = [
-        "UNWIND $rows AS row",
-        f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+        *_merge_rows(node.label),
         f"ON CREATE SET {_created('n')}",
         # what the graph held before this row: a node made by an ingest has a run
         f"WITH n, row, CASE WHEN n.ingest_run IS NULL THEN [] ELSE {held} END AS held,",
@@ -190,12 +195,13 @@ def node_statement(record: str) -> str:
         "SET n += row.props, n.source = $source, n.ingest_run = $run",
         *_temporal_sets("n", node.props),
     ]
-    for i, c in enumerate(links):
+    for c in links:
         assert c.link is not None
         target = NODES[c.link.target]
         arrow = "(n)-[r:{t}]->(m)" if c.link.outgoing else "(m)-[r:{t}]->(n)"
+        k = f"row.links.{c.name}"
         lines += [
-            f"FOREACH (k IN CASE WHEN row.l{i} IS NULL THEN [] ELSE [row.l{i}] END |",
+            f"FOREACH (k IN CASE WHEN {k} IS NULL THEN [] ELSE [{k}] END |",
             f"  MERGE (m:{target.label} {{{target.key}: k}})",
             f"  ON CREATE SET {_prov('m')}, {_created('m')}",
             "  MERGE " + arrow.format(t=c.link.rel),
@@ -227,11 +233,9 @@ def endpoint_statement(label: str) -> str:
     str
         The Cypher statement (parameters ``$rows``, ``$source``, ``$run``).
     """
-    node = NODES[label]
     return "\n".join(
         [
-            "UNWIND $rows AS row",
-            f"MERGE (n:{node.label} {{{node.key}: row.key}})",
+            *_merge_rows(label),
             "ON CREATE SET n += row.extra, n.source = $source, n.source_row = row.source_row,",
             f"  n.ingest_run = $run, {_created('n')}",
         ]
@@ -264,8 +268,8 @@ def relationship_statement(record: str) -> str:
     return "\n".join(
         [
             "UNWIND $rows AS row",
-            f"MATCH (a:{start.label} {{{start.key}: row.s}})",
-            f"MATCH (b:{end.label} {{{end.key}: row.e}})",
+            f"MATCH (a:{start.label} {{{start.key}: row.start}})",
+            f"MATCH (b:{end.label} {{{end.key}: row.end}})",
             f"MERGE (a)-[r:{rel.type}{' {' + key + '}' if key else ''}]->(b)",
             f"ON CREATE SET {_created('r')}",
             "WITH r, row, CASE WHEN r.ingest_run IS NULL THEN null ELSE elementId(r) END AS id,",
@@ -275,7 +279,7 @@ def relationship_statement(record: str) -> str:
             "SET r += row.props, r.source = $source, r.ingest_run = $run",
             *_temporal_sets("r", rel.props),
             "WITH row, id, was, changed WHERE id IS NOT NULL",
-            "RETURN [id] AS ids, CASE WHEN size(changed) > 0 THEN {start: row.s, end: row.e, "
+            "RETURN [id] AS ids, CASE WHEN size(changed) > 0 THEN {start: row.start, end: row.end, "
             "key: row.rkey, id: id, row: row.props.source_row, was: was, changes: changed} "
             "END AS change",
         ]
@@ -304,10 +308,10 @@ def create_statement(record: str) -> str:
     --------
     >>> print(create_statement("calls"))
     UNWIND $rows AS row
-    MATCH (a:Phone {number: row.s})
-    MATCH (b:Phone {number: row.e})
+    MATCH (a:Phone {number: row.start})
+    MATCH (b:Phone {number: row.end})
     CREATE (a)-[r:CALLED {call_id: row.rkey.call_id, source: $source, ingest_run: $run, created_run: $run,
-      at: CASE WHEN row.t.at IS NULL THEN null ELSE datetime({epochMillis: row.t.at}) END}]->(b)
+      at: CASE WHEN row.temporal.at IS NULL THEN null ELSE datetime({epochMillis: row.temporal.at}) END}]->(b)
     SET r += row.props
     """  # noqa: E501
     rt = RECORDS[record]
@@ -319,8 +323,8 @@ def create_statement(record: str) -> str:
     fields = [f"{k}: {_wire_key(props[k])}" for k in rel.key]
     fields += ["source: $source", "ingest_run: $run", f"{CREATED_RUN}: $run"]
     temporal = [
-        f"{p.name}: CASE WHEN row.t.{p.name} IS NULL THEN null ELSE "
-        + _CONVERT[p.type].format(v=f"row.t.{p.name}")
+        f"{p.name}: CASE WHEN row.temporal.{p.name} IS NULL THEN null ELSE "
+        + _CONVERT[p.type].format(v=f"row.temporal.{p.name}")
         + " END"
         for p in rel.props
         if p.type in _CONVERT and p.name not in rel.key
@@ -328,8 +332,8 @@ def create_statement(record: str) -> str:
     return "\n".join(
         [
             "UNWIND $rows AS row",
-            f"MATCH (a:{start.label} {{{start.key}: row.s}})",
-            f"MATCH (b:{end.label} {{{end.key}: row.e}})",
+            f"MATCH (a:{start.label} {{{start.key}: row.start}})",
+            f"MATCH (b:{end.label} {{{end.key}: row.end}})",
             f"CREATE (a)-[r:{rel.type} {{{', '.join(fields)}"
             + (f",\n  {', '.join(temporal)}" if temporal else "")
             + "}]->(b)",

@@ -322,8 +322,31 @@ def hierarchical_arrays(
     t = np.full(len(src), np.nan) if times is None else np.asarray(times, dtype=float)
     keep = src != dst
     src, dst, t = src[keep], dst[keep], t[keep]
+    D = nx.DiGraph()
+    D.add_nodes_from(range(n))
+    D.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+    rank = _time_ranks(n, src, dst, t)
+    A = _forward_links(D, rank)
+    column = _columns(A, rank)
+    row = _rows(A, rank, column, _first_link_time(src, dst, t))
+    boxes: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for comp in nx.weakly_connected_components(D):
+        members = np.array(sorted(comp), dtype=np.int64)
+        grid = np.column_stack([column[members], row[members]]).astype(float)
+        used = np.unique(grid[:, 1])  # rows of this component, numbered from 0
+        grid[:, 1] = np.searchsorted(used, grid[:, 1])
+        grid[:, 0] -= grid[:, 0].min()
+        boxes.append((len(members), members, grid * spacing))
+    return _pack(boxes, n, spacing)
+
+
+def _time_ranks(
+    n: int, src: np.ndarray, dst: np.ndarray, t: np.ndarray
+) -> dict[int, tuple[float, int, int]]:
+    """Per node, its place in time: the time of its first link in (for a node nobody links
+    to, of its first link out, before those it links to), then whether it has a link in,
+    then its index."""
     known = ~np.isnan(t)
-    # the time of each node's first link in; for a node nobody links to, of its first out
     first_in = np.full(n, np.inf)
     np.minimum.at(first_in, dst[known], t[known])
     first_out = np.full(n, np.inf)
@@ -331,26 +354,49 @@ def hierarchical_arrays(
     has_in = np.zeros(n, dtype=bool)
     has_in[dst] = True
     key = np.where(has_in, first_in, first_out)
-    D = nx.DiGraph()
-    D.add_nodes_from(range(n))
-    D.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
-    # untimed chains keep their own order: nodes of a cycle-free part follow their links
+    return {v: (float(key[v]), int(has_in[v]), v) for v in range(n)}
+
+
+def _forward_links(D: nx.DiGraph, rank: dict[int, tuple[float, int, int]]) -> nx.DiGraph:
+    """``D`` less the links inside a cycle that go back in ``rank``: a DAG (links between
+    strongly connected components keep their own order, so untimed chains do too)."""
     scc = {v: i for i, comp in enumerate(nx.strongly_connected_components(D)) for v in comp}
-    rank = {v: (float(key[v]), int(has_in[v]), v) for v in range(n)}
+    A = nx.DiGraph()
+    A.add_nodes_from(D.nodes())
+    A.add_edges_from((u, v) for u, v in D.edges() if scc[u] != scc[v] or rank[u] < rank[v])
+    return A
+
+
+def _first_link_time(
+    src: np.ndarray, dst: np.ndarray, t: np.ndarray
+) -> dict[tuple[int, int], float]:
+    """Per linked pair ``(giver, receiver)``, the time of its first link (inf: unknown)."""
     edge_time: dict[tuple[int, int], float] = {}
     for u, v, when in zip(src.tolist(), dst.tolist(), t.tolist(), strict=True):
         edge_time[(u, v)] = min(edge_time.get((u, v), np.inf), np.inf if when != when else when)
-    A = nx.DiGraph()
-    A.add_nodes_from(range(n))
-    A.add_edges_from(
-        (u, v) for u, v in D.edges() if scc[u] != scc[v] or rank[u] < rank[v]
-    )  # a DAG: only links inside a cycle can go back in time, and those are cut
-    order = list(nx.lexicographical_topological_sort(A, key=lambda v: rank[v]))
-    column = np.zeros(n, dtype=np.int64)
-    for v in order:
+    return edge_time
+
+
+def _columns(A: nx.DiGraph, rank: dict[int, tuple[float, int, int]]) -> np.ndarray:
+    """Per node of the DAG ``A``, one column right of the furthest of its in-neighbours."""
+    column = np.zeros(A.number_of_nodes(), dtype=np.int64)
+    for v in nx.lexicographical_topological_sort(A, key=lambda v: rank[v]):
         preds = list(A.predecessors(v))
         if preds:
             column[v] = max(column[p] for p in preds) + 1
+    return column
+
+
+def _rows(
+    A: nx.DiGraph,
+    rank: dict[int, tuple[float, int, int]],
+    column: np.ndarray,
+    edge_time: dict[tuple[int, int], float],
+) -> np.ndarray:
+    """Per node of the DAG ``A``, its row: that of its earliest in-neighbour nobody else
+    continues, else the nearest row that ended left of it and that nobody continues, else
+    a new one."""
+    n = A.number_of_nodes()
     row = np.full(n, -1, dtype=np.int64)
     continued = np.zeros(n, dtype=bool)
     waiting = np.array([A.out_degree(v) for v in range(n)], dtype=np.int64)  # unplaced succ.
@@ -385,18 +431,7 @@ def hierarchical_arrays(
                 close(int(row[p]))
         if waiting[v] == 0:
             close(int(row[v]))
-    labels = np.empty(n, dtype=np.int64)
-    for c, comp in enumerate(nx.weakly_connected_components(D)):
-        labels[list(comp)] = c
-    boxes: list[tuple[int, np.ndarray, np.ndarray]] = []
-    for c in range(int(labels.max()) + 1):
-        members = np.flatnonzero(labels == c)
-        grid = np.column_stack([column[members], row[members]]).astype(float)
-        used = np.unique(grid[:, 1])  # rows of this component, numbered from 0
-        grid[:, 1] = np.searchsorted(used, grid[:, 1])
-        grid[:, 0] -= grid[:, 0].min()
-        boxes.append((len(members), members, grid * spacing))
-    return _pack(boxes, n, spacing)
+    return row
 
 
 def induced_edges(
@@ -428,6 +463,23 @@ def induced_edges(
     local[members] = np.arange(len(members))
     keep = (local[src] >= 0) & (local[dst] >= 0)
     return local[src[keep]], local[dst[keep]], keep
+
+
+def _part_layout(
+    n: int,
+    members: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    *,
+    seed: int,
+    engine: str,
+    spacing: float,
+) -> np.ndarray:
+    """Positions of ``members`` (in their order) by :func:`layout_arrays` of the links
+    among them, moved so that the least ``x`` and ``y`` are 0."""
+    a, b, _ = induced_edges(n, members, src, dst)
+    pos = layout_arrays(len(members), a, b, seed=seed, engine=engine, spacing=spacing)
+    return pos - pos.min(axis=0)
 
 
 def boxes_arrays(
@@ -485,16 +537,8 @@ def boxes_arrays(
     boxes: list[tuple[int, np.ndarray, np.ndarray]] = []
     for i, c in enumerate(np.unique(groups)):
         members = np.flatnonzero(groups == c)
-        a, b, _ = induced_edges(n, members, src, dst)
-        pos = layout_arrays(
-            len(members),
-            a,
-            b,
-            seed=seed + i,
-            engine=engine,
-            spacing=spacing,
-        )
-        boxes.append((len(members), members, pos - pos.min(axis=0)))
+        pos = _part_layout(n, members, src, dst, seed=seed + i, engine=engine, spacing=spacing)
+        boxes.append((len(members), members, pos))
     return _pack(boxes, n, spacing)
 
 
@@ -622,15 +666,7 @@ def geo_arrays(
         reached[level] = True
     rest = np.flatnonzero(~reached)
     if len(rest):  # components with no place: below the map
-        a, b, _ = induced_edges(n, rest, src, dst)
-        pos = layout_arrays(
-            len(rest),
-            a,
-            b,
-            seed=seed,
-            engine=engine,
-            spacing=spacing,
-        )
+        pos = _part_layout(n, rest, src, dst, seed=seed, engine=engine, spacing=spacing)
         top = out[reached, 1].max() + 3 * spacing
-        out[rest] = pos - pos.min(axis=0) + (out[reached, 0].min(), top)
+        out[rest] = pos + np.array([out[reached, 0].min(), top])
     return out

@@ -642,32 +642,3 @@ def test_a_group_whose_members_never_call_each_other_is_loose() -> None:
     per_link, per_cut_link = _per_link(ea, labels, 2)
     assert np.isnan(per_link).tolist() == [True, True] and per_cut_link.tolist() == [1.0, 1.0]
     assert _loose(np.bincount(labels), per_link, per_cut_link, weighted=False).tolist() == [1]
-
-
-def test_a_loose_group_is_not_called_merged_gangs() -> None:
-    from netintel.algorithms.communities import _build, _check_runner, _possibly_merged
-    from netintel.algorithms.results import Stopwatch, edge_arrays
-
-    # a crowd of two 6-cliques joined by two links (1 call a link), each member calling
-    # someone of two 5-person gangs 3 times: split in two, but a crowd, not gangs
-    G = nx.Graph()
-    for block, calls in (((0, 6), 1), ((6, 12), 1), ((12, 17), 10), ((17, 22), 10)):
-        G.add_edges_from(itertools.combinations(range(*block), 2), weight=calls)
-    G.add_edges_from([(0, 6), (1, 7)], weight=1)
-    G.add_edges_from(((i, 12 + i % 10) for i in range(12)), weight=3)
-    ea = edge_arrays(G, "weight")
-    labels = np.array([0] * 12 + [1] * 5 + [2] * 5)
-    assert _possibly_merged(ea, labels, 3, _check_runner(), 0) == (0,)  # the split alone
-    result = _build(
-        ea,
-        labels,
-        sw=Stopwatch(),
-        algorithm="given",
-        params={},
-        seed=0,
-        engine="none",
-        input_hash="",
-        check_run=_check_runner(),
-        also_merged=(0,),
-    )
-    assert result.loose == (0,) and result.possibly_merged == ()

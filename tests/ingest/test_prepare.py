@@ -50,7 +50,7 @@ def test_broken_persons_rejects_are_exactly_the_bad_rows() -> None:
     assert first["props"]["name"] == "Wang Wei"  # trimmed, inner spaces collapsed
     assert first["props"]["aliases"] == ["Xiao Wang", "Wei"]
     assert first["props"]["source_row"] == 2
-    assert first["t"] == {"birth_date": "1980-02-29"}
+    assert first["temporal"] == {"birth_date": "1980-02-29"}
 
 
 def test_phone_numbers_normalised_to_e164_and_bad_ones_rejected() -> None:
@@ -139,8 +139,8 @@ def test_vast_calls_prepare_with_the_mapping(shared_data: Path) -> None:
     # two pairs of calls share caller, callee and minute: they stay two calls
     assert len({r["rkey"]["call_id"] for r in prep.rows}) == 9834
     first = prep.rows[0]
-    assert (first["s"], first["e"], first["props"]["duration_s"]) == ("349", "23", 1634)
-    assert first["t"]["at"] == 1149120480000  # 2006-06-01T00:08Z as epoch milliseconds
+    assert (first["start"], first["end"], first["props"]["duration_s"]) == ("349", "23", 1634)
+    assert first["temporal"]["at"] == 1149120480000  # 2006-06-01T00:08Z as epoch milliseconds
 
 
 def test_call_ids_are_deterministic() -> None:

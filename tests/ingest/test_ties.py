@@ -354,7 +354,7 @@ def test_graph_attributes_map_onto_tie_columns(tmp_path: Path) -> None:
         read_network(tmp_path / "chart.graphml", fm.model_copy(update={"record": "persons"}))
     prep = prepare(raw, RECORDS["ties"], fm, Options())
     assert sorted(
-        (r["s"], r["e"], r["props"]["weight"], r["rkey"]["period"]) for r in prep.rows
+        (r["start"], r["end"], r["props"]["weight"], r["rkey"]["period"]) for r in prep.rows
     ) == [
         ("a", "b", 7.0, "p1"),
         ("b", "a", 1.0, "all"),
