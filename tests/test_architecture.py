@@ -3,7 +3,8 @@
 The table in the document is read here; every module of ``netintel`` must belong to exactly one
 room, and the rooms each room imports (any ``import`` statement, at module level or inside a
 function) must be exactly the ones the table lists. A new import across rooms therefore fails
-here until the document says so, and a stale line in the document fails too.
+here until the document says so, and a stale line in the document fails too. It also holds
+every function of the package to 80 lines of code at most (issue #12).
 """
 
 from __future__ import annotations
@@ -143,3 +144,58 @@ def test_pure_rooms_do_not_reach_neo4j(room: str) -> None:
         if bad:
             offending[module] = bad
     assert offending == {}
+
+
+#: the longest function the package may hold, in lines of code (issue #12)
+MAX_FUNCTION_LINES = 80
+
+
+def _code_lines(text: str, tree: ast.Module) -> set[int]:
+    """Lines holding code: not blank, not only a comment, not in a docstring."""
+    import io
+    import tokenize
+
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+    lines: set[int] = set()
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type not in skip and tok.type != tokenize.ENDMARKER:
+            lines.update(range(tok.start[0], tok.end[0] + 1))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            doc = node.body[0] if node.body else None
+            value = doc.value if isinstance(doc, ast.Expr) else None
+            if doc is not None and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                lines -= set(range(doc.lineno, (doc.end_lineno or doc.lineno) + 1))
+    return lines
+
+
+def _function_lengths(path: Path) -> list[tuple[int, str]]:
+    """(lines of code, name) of every function in ``path``, decorators left out."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    code = _code_lines(text, tree)
+    return [
+        (len(code & set(range(node.lineno, (node.end_lineno or node.lineno) + 1))), node.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+
+
+def test_the_length_count_leaves_out_docstrings_comments_and_decorators(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text(
+        '@decorator(\n    1,\n)\ndef f(x):\n    """Doc.\n\n    More.\n    """\n'
+        "    # a comment\n\n    y = (\n        x\n    )\n    return y\n",
+        encoding="utf-8",
+    )
+    assert _function_lengths(source) == [(5, "f")]  # def, y = (, x, ), return
+
+
+def test_no_function_is_longer_than_80_lines_of_code() -> None:
+    too_long = [
+        f"{path.relative_to(ROOT)}: {name} ({lines} lines)"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for lines, name in _function_lengths(path)
+        if lines > MAX_FUNCTION_LINES
+    ]
+    assert too_long == []
