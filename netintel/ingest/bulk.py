@@ -8,10 +8,13 @@ plays the ingest statements (``netintel.ingest.statements``: ``MERGE`` by key, `
 properties and provenance, ``ON CREATE`` for the nodes a file only refers to) on rows held
 in memory, so the graph it writes is the one the statements would build; relationships
 whose key is unique across the graph (calls) are written to the importer's files as they
-come. Then the case's server is stopped, ``neo4j-admin database import full`` builds the
-store from the files, the server is started again, the schema's constraints and indexes
-are created, and the ingest run is recorded (the same ``IngestRun`` node as a transactional
-ingest writes).
+come. The case's server begins to stop once the first pass has read every input's header
+(in the background, while the rows are checked and the files written; nothing can write
+into the database from then on), ``neo4j-admin database import full`` builds the store from
+the files, the server is started again, the schema's constraints and indexes are created,
+and the ingest run is recorded (the same ``IngestRun`` node as a transactional ingest
+writes). A failure on the way (a file past its time bound, say) starts the server again
+on its empty database.
 
 It loads only into an empty database of a local case (the importer writes the store files
 itself), and refuses anything else with :class:`~netintel.exceptions.BulkRefusedError`.
@@ -19,11 +22,13 @@ itself), and refuses anything else with :class:`~netintel.exceptions.BulkRefused
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -232,11 +237,16 @@ class BulkWriter:
             t: {} for t in RELATIONSHIPS
         }
         self.streamed: dict[str, _Table] = {}
+        #: called by :meth:`begin`, before the first input is read (the bulk load stops
+        #: the case's server there)
+        self.on_begin: Callable[[], Any] | None = None
 
     # ------------------------------------------------------------ the Sink hook
 
     def begin(self, run_id: str, found: list[_Input], options: dict[str, Any]) -> None:
         self.run_id, self.found, self.options = run_id, found, options
+        if self.on_begin is not None:
+            self.on_begin()
 
     def write(self, prep: Prepared, run_id: str) -> None:
         source = prep.source
@@ -537,29 +547,26 @@ def _empty_local_case(driver: neo4j.Driver, state_dir: str | Path | None) -> Pat
     return sd
 
 
-def _import(writer: BulkWriter, sd: Path, folder: Path, progress: bool) -> dict[str, float]:
-    """Write the held files, then run the offline importer with the case's server stopped;
-    the seconds of each phase."""
+def _import(
+    writer: BulkWriter, stopping: importer.Stopping, folder: Path, progress: bool
+) -> dict[str, float]:
+    """Write the held files, wait for the case's server to be down, run the offline
+    importer; the seconds of each phase (``stop_server``: the wait, after the files)."""
     phases: dict[str, float] = {}
     t = time.perf_counter()
     nodes, rels, multiline = writer.finish()
     phases["write_held"] = time.perf_counter() - t
-    say = print if progress else None
+    phases["stop_server"] = stopping.wait()
     if nodes:
-        t = time.perf_counter()
-        with importer.offline(sd, progress=say) as data_dir:
-            phases["stop_server"] = time.perf_counter() - t
-            phases["import"] = importer.import_full(
-                data_dir,
-                nodes,
-                rels,
-                work_dir=folder,
-                array_delimiter=ARRAY_DELIMITER,
-                multiline=multiline,
-                progress=say,
-            )
-            t = time.perf_counter()
-        phases["start_server"] = time.perf_counter() - t
+        phases["import"] = importer.import_full(
+            stopping.data_dir,
+            nodes,
+            rels,
+            work_dir=folder,
+            array_delimiter=ARRAY_DELIMITER,
+            multiline=multiline,
+            progress=print if progress else None,
+        )
     return phases
 
 
@@ -610,7 +617,6 @@ def bulk_ingest(
         Show progress.
     keep_files : bool, default False
         Keep the importer's temporary files.
-
     Returns
     -------
     IngestReport
@@ -633,7 +639,17 @@ def bulk_ingest(
     writer = BulkWriter(folder)
     phases: dict[str, float] = {}
     t0 = time.perf_counter()
-    try:
+    with contextlib.ExitStack() as stack:
+        # the server stops once the first pass has read every input's header, while the
+        # rows are checked and the importer's files written (nothing can write into the
+        # database from then on); it starts again at the end, also after a failure
+        stopping: list[importer.Stopping] = []
+        writer.on_begin = lambda: stopping.append(
+            stack.enter_context(importer.offline(sd, progress=print if progress else None))
+        )
+        if not keep_files:
+            stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        stack.callback(writer.close)
         report = _run(
             sources,
             sink=writer,
@@ -645,25 +661,26 @@ def bulk_ingest(
             progress=progress,
         )
         phases["prepare_and_stream"] = time.perf_counter() - t0
-        phases |= _import(writer, sd, folder, progress)
+        if stopping:
+            phases |= _import(writer, stopping[0], folder, progress)
         t = time.perf_counter()
-        _forget_bookmarks(driver)
-        apply_schema(driver)
-        # as the transactional ingest records it: "running" first (attempts 1), then done
-        _record_run(
-            driver, report.run_id, report.started, None, 0.0, "running", writer.found, [],
-            version, writer.options, None,
-        )  # fmt: skip
-        phases["schema"] = time.perf_counter() - t
-        seconds = time.perf_counter() - t0
-        _record_run(
-            driver, report.run_id, report.started, datetime.now(UTC), seconds, "complete",
-            writer.found, list(report.files), version, writer.options, None,
-        )  # fmt: skip
-    finally:
-        writer.close()
-        if not keep_files:
-            shutil.rmtree(folder, ignore_errors=True)
+        stack.close()  # the server starts again
+        if stopping:
+            phases["start_server"] = time.perf_counter() - t
+    t = time.perf_counter()
+    _forget_bookmarks(driver)
+    apply_schema(driver)
+    # as the transactional ingest records it: "running" first (attempts 1), then done
+    _record_run(
+        driver, report.run_id, report.started, None, 0.0, "running", writer.found, [],
+        version, writer.options, None,
+    )  # fmt: skip
+    phases["schema"] = time.perf_counter() - t
+    seconds = time.perf_counter() - t0
+    _record_run(
+        driver, report.run_id, report.started, datetime.now(UTC), seconds, "complete",
+        writer.found, list(report.files), version, writer.options, None,
+    )  # fmt: skip
     return dataclasses.replace(
         report,
         seconds=round(seconds, 3),
