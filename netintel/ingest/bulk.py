@@ -581,6 +581,7 @@ def bulk_ingest(
     phone_region: str | None = None,
     progress: bool = True,
     keep_files: bool = False,
+    file_timeout: float | None = None,
 ) -> IngestReport:
     """Load input files into an empty local case with Neo4j's offline importer.
 
@@ -617,6 +618,12 @@ def bulk_ingest(
         Show progress.
     keep_files : bool, default False
         Keep the importer's temporary files.
+    file_timeout : float or None, default None
+        Seconds each pass over a file may take, as for :func:`netintel.ingest.ingest`
+        (None: the mapping's, else :data:`~netintel.ingest.read.FILE_TIMEOUT`; 0: no
+        bound). A file past its bound raises before anything is imported, and the
+        case's server is running again, its database still empty.
+
     Returns
     -------
     IngestReport
@@ -659,6 +666,7 @@ def bulk_ingest(
             timezone=timezone,
             phone_region=phone_region,
             progress=progress,
+            file_timeout=file_timeout,
         )
         phases["prepare_and_stream"] = time.perf_counter() - t0
         if stopping:
