@@ -806,8 +806,6 @@ def ingest_cmd(
 
     if bulk and check_only:
         raise click.UsageError("--bulk and --check exclude each other")
-    if bulk and file_timeout is not None:
-        raise click.UsageError("--bulk takes its file time bound from the mapping's file_timeout")
     flags = _flags()
     if bulk:
         from netintel.ingest.bulk import refuse_remote

@@ -8,10 +8,13 @@ plays the ingest statements (``netintel.ingest.statements``: ``MERGE`` by key, `
 properties and provenance, ``ON CREATE`` for the nodes a file only refers to) on rows held
 in memory, so the graph it writes is the one the statements would build; relationships
 whose key is unique across the graph (calls) are written to the importer's files as they
-come. Then the case's server is stopped, ``neo4j-admin database import full`` builds the
-store from the files, the server is started again, the schema's constraints and indexes
-are created, and the ingest run is recorded (the same ``IngestRun`` node as a transactional
-ingest writes).
+come. The case's server begins to stop once the first pass has read every input's header
+(in the background, while the rows are checked and the files written; nothing can write
+into the database from then on), ``neo4j-admin database import full`` builds the store from
+the files, the server is started again, the schema's constraints and indexes are created,
+and the ingest run is recorded (the same ``IngestRun`` node as a transactional ingest
+writes). A failure on the way (a file past its time bound, say) starts the server again
+on its empty database.
 
 It loads only into an empty database of a local case (the importer writes the store files
 itself), and refuses anything else with :class:`~netintel.exceptions.BulkRefusedError`.
@@ -19,11 +22,13 @@ itself), and refuses anything else with :class:`~netintel.exceptions.BulkRefused
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +36,9 @@ from typing import IO, Any
 import neo4j
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from netintel import server
 from netintel.config import configured_uri
@@ -104,15 +112,16 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _quoted(column: pd.Series) -> pd.Series:
-    """:func:`_quote` on a column of texts; a missing value is an empty, unquoted cell:
-    no property (``csv``'s QUOTE_NONNUMERIC would write it as ``""``, an empty text)."""
-    text = column.astype(object)
-    present = text.notna()
-    out = pd.Series("", index=text.index, dtype=object)
-    if present.any():
-        out[present] = '"' + text[present].astype(str).str.replace('"', '""', regex=False) + '"'
-    return out
+_CELLS = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+"""Every present value quoted (an empty text stays an empty text, quotes doubled), a
+missing value an empty, unquoted cell: no property. As :func:`_quote`, column by column."""
+
+
+def _spans_lines(column: pa.Array) -> bool:
+    """Whether any text of ``column`` holds a line break (the importer must know)."""
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return False
+    return bool(pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py())
 
 
 class _Table:
@@ -127,7 +136,7 @@ class _Table:
         self.multiline = False
         self.rows = 0
         self.data_path = folder / f"{name}.csv"
-        self._fh: IO[str] | None = self.data_path.open("w", encoding="utf-8", newline="")
+        self._fh: IO[bytes] | None = self.data_path.open("wb")
 
     def add(self, ids: list[str], props: dict[str, Any], where: str) -> None:
         cells: list[str | None] = list(ids)
@@ -149,33 +158,32 @@ class _Table:
         for extra in props.keys() - set(self.columns):  # pragma: no cover - a schema bug
             raise IngestError(f"{where}: property {extra} is not in the bulk load's columns")
         assert self._fh is not None
-        self._fh.write(",".join("" if c is None else _quote(c) for c in cells) + "\n")
+        line = ",".join("" if c is None else _quote(c) for c in cells) + "\n"
+        self._fh.write(line.encode("utf-8"))
         self.rows += 1
 
-    def add_frame(self, frame: pd.DataFrame) -> None:
-        """Append rows given as columns: the id columns, then (some of) ``columns``, each a
-        column of cell texts or None (see :func:`_streamed_frame`), its type in ``attrs``."""
-        for name in frame.columns[len(self.id_columns) :]:
+    def add_frame(self, cells: dict[str, pa.Array], kinds: dict[str, str], rows: int) -> None:
+        """Append ``rows`` rows given as columns: the id columns, then (some of)
+        ``columns``, each an array of cell texts with nulls where there is no value (see
+        :func:`_streamed_cells`); ``kinds`` holds the importer's type of each property."""
+        for name in list(cells)[len(self.id_columns) :]:
             if name not in self.columns:  # pragma: no cover - a schema bug
                 raise IngestError(f"property {name} is not in the bulk load's columns")
-            kind = frame.attrs["kinds"][name]
+            kind = kinds[name]
             known = self.types.setdefault(name, kind)
             if known != kind:
                 raise IngestError(
                     f"property {name} is a {kind} in one file but a {known} in an earlier one; "
                     "the bulk load needs one type per property"
                 )
-        out = frame.reindex(columns=[*frame.columns[: len(self.id_columns)], *self.columns])
-        for name in out.columns:  # every column holds texts (or None) here
-            col = out[name].dropna().astype(str)
-            if len(col) and col.str.contains("[\r\n]", regex=True).any():
-                self.multiline = True
+        names = [*list(cells)[: len(self.id_columns)], *self.columns]
+        columns = [cells.get(n, pa.nulls(rows, pa.string())) for n in names]
+        self.multiline |= any(_spans_lines(c) for c in columns)
         assert self._fh is not None
-        if len(out):
-            quoted = [_quoted(out[c]) for c in out.columns]
-            lines = quoted[0].str.cat(pd.concat(quoted[1:], axis=1), sep=",")
-            self._fh.write("\n".join(lines.tolist()) + "\n")
-        self.rows += len(out)
+        if rows:
+            table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(names))])
+            pa_csv.write_csv(table, self._fh, _CELLS)
+        self.rows += rows
 
     def finish(self) -> importer.ImportFiles:
         if self._fh is not None:
@@ -229,11 +237,16 @@ class BulkWriter:
             t: {} for t in RELATIONSHIPS
         }
         self.streamed: dict[str, _Table] = {}
+        #: called by :meth:`begin`, before the first input is read (the bulk load stops
+        #: the case's server there)
+        self.on_begin: Callable[[], Any] | None = None
 
     # ------------------------------------------------------------ the Sink hook
 
     def begin(self, run_id: str, found: list[_Input], options: dict[str, Any]) -> None:
         self.run_id, self.found, self.options = run_id, found, options
+        if self.on_begin is not None:
+            self.on_begin()
 
     def write(self, prep: Prepared, run_id: str) -> None:
         source = prep.source
@@ -296,9 +309,8 @@ class BulkWriter:
                 )
                 self.streamed[rel.type] = table
         if table is not None:
-            frame = _streamed_frame(prep, set(temporal))
-            frame["ingest_run"] = frame[CREATED_RUN] = run_id
-            table.add_frame(frame)
+            cells, kinds = _streamed_cells(prep, set(temporal), run_id)
+            table.add_frame(cells, kinds, len(prep.good))
             return
         held = self.rels[rel.type]
         for batch in prep.batches(50_000):
@@ -307,20 +319,12 @@ class BulkWriter:
                     k: _temporal(props[k], v) if k in temporal else v
                     for k, v in row["rkey"].items()
                 }
-                if table is not None:
-                    r: dict[str, Any] = dict(rkey)
-                else:
-                    r = held.setdefault(
-                        (row["start"], row["end"], tuple(rkey.values())), dict(rkey)
-                    )
+                r = held.setdefault((row["start"], row["end"], tuple(rkey.values())), dict(rkey))
                 r.update(row["props"])  # SET r += row.props
                 r["source"], r["ingest_run"] = prep.source, run_id
                 for name, value in row["temporal"].items():
                     if name in temporal and value is not None:
                         r[name] = _temporal(temporal[name], value)
-                if table is not None:
-                    where = f"{prep.source} row {row['props']['source_row']}"
-                    table.add([row["start"], row["end"]], r, where)
 
     # ------------------------------------------------------------ the files
 
@@ -385,17 +389,55 @@ def _kind_of(values: pd.Series, where: str) -> str:
     return _IMPORT_TYPE[kind]
 
 
-def _streamed_frame(prep: Prepared, temporal: set[str]) -> pd.DataFrame:
-    """A relationship file's rows as importer cells, column by column.
+def _text_cells(values: list[Any], kind: str, where: str) -> pa.Array:
+    """Plain values of one importer type (None where missing) as the cells' texts."""
+    if kind == "string[]":
+        return pa.array(
+            [None if v is None else _typed(list(v), where)[1] for v in values], pa.string()
+        )
+    if kind == "double":  # as _typed writes a double: repr, the shortest exact text
+        return pa.array([None if v is None else repr(float(v)) for v in values], pa.string())
+    typed = pa.array(values, {"long": pa.int64(), "boolean": pa.bool_()}.get(kind, pa.string()))
+    return typed if kind == "string" else pc.cast(typed, pa.string())  # "true", "false"
+
+
+_PLAIN = {pa.string(): "string", pa.int64(): "long", pa.bool_(): "boolean"}
+
+
+def _plain_cells(column: pd.Series) -> tuple[str, pa.Array] | None:
+    """A column of texts, integers or booleans (missing values aside) as its importer
+    type and cell texts, converted by Arrow in one go; None for any other column (lists,
+    doubles, a mix of types), which :func:`_text_cells` converts value by value."""
+    try:
+        values = pa.array(column, from_pandas=True)  # None, NaN, pd.NA: null
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    kind = _PLAIN.get(values.type)
+    if kind is None:
+        return None
+    return kind, values if kind == "string" else pc.cast(values, pa.string())
+
+
+def _streamed_cells(
+    prep: Prepared, temporal: set[str], run_id: str
+) -> tuple[dict[str, pa.Array], dict[str, str]]:
+    """A relationship file's rows as importer cells, column by column; and the
+    importer's type of each property.
 
     The same properties as ``relationship_statement`` sets from the rows of
     :meth:`Prepared.batches`: the key, the plain properties, the schema's date and
-    date-time properties, provenance; an empty cell where the row has no value.
+    date-time properties, provenance; a null (an empty cell) where the row has no value.
+    The columns are converted as whole arrays (no Python loop over the rows but for
+    lists and doubles).
     """
     rt = prep.record
-    start_col, end_col, key_cols = _rel_columns(rt)
+    start_col, end_col, _ = _rel_columns(rt)
     good = prep.good
-    cols: dict[str, Any] = {"start": good[start_col], "end": good[end_col]}
+    n = len(good)
+    cols: dict[str, pa.Array] = {
+        "start": pa.array(good[start_col], pa.string(), from_pandas=True),
+        "end": pa.array(good[end_col], pa.string(), from_pandas=True),
+    }
     kinds: dict[str, str] = {}
     for c in good.columns:
         if c in (start_col, end_col):
@@ -405,40 +447,28 @@ def _streamed_frame(prep: Prepared, temporal: set[str]) -> pd.DataFrame:
         if column.type in TEMPORAL:
             if name not in temporal:
                 continue  # as the statement: only the schema's temporal properties are set
-            values = _wire_column(good[c], column.type)
-            series = pd.Series(values, dtype=object)
-            if column.type == "datetime":
-                present = series.notna()
-                ms = np.array(series[present].tolist(), dtype="datetime64[ms]")
-                text = pd.Series(None, index=series.index, dtype=object)
-                text[present] = np.char.add(np.datetime_as_string(ms, unit="ms"), "Z")
-                series = text
             kinds[name] = column.type
-        else:
-            series = pd.Series(_wire_column(good[c], column.type), dtype=object)
-            kinds[name] = _kind_of(series, f"{prep.source} column {c}")
-            if kinds[name] == "string[]":
-                where = f"{prep.source} column {c}"
-                series = series.map(
-                    lambda v, where=where: None if v is None else _typed(list(v), where)[1]
-                )
-            elif kinds[name] == "boolean":
-                series = series.map(lambda v: None if v is None else ("true" if v else "false"))
-            elif kinds[name] == "double":
-                series = series.map(lambda v: None if v is None else repr(float(v)))
-            elif kinds[name] == "long":
-                series = series.map(lambda v: None if v is None else str(v))
-        cols[name] = series.to_numpy(dtype=object)
-    cols["source"] = np.full(len(good), prep.source, dtype=object)
-    cols["source_row"] = np.asarray(prep.good_rows).astype(np.int64).astype(str).astype(object)
-    cols["ingest_run"] = np.full(len(good), "", dtype=object)  # filled by the caller
-    cols[CREATED_RUN] = np.full(len(good), "", dtype=object)  # filled by the caller
+            if column.type == "datetime":
+                ms = good[c].to_numpy(dtype="datetime64[ms]", na_value=np.datetime64("NaT"))
+                text = np.char.add(np.datetime_as_string(ms, unit="ms"), "Z")
+                cols[name] = pa.array(text, pa.string(), mask=np.isnat(ms))
+            else:
+                cols[name] = pa.array(_wire_column(good[c], column.type), pa.string())
+            continue
+        fast = _plain_cells(good[c])
+        if fast is not None:
+            kinds[name], cols[name] = fast
+            continue
+        values = _wire_column(good[c], column.type)
+        where = f"{prep.source} column {c}"
+        kinds[name] = _kind_of(pd.Series(values, dtype=object), where)
+        cols[name] = _text_cells(values, kinds[name], where)
+    cols["source"] = pa.repeat(prep.source, n).cast(pa.string())
+    cols["source_row"] = pc.cast(pa.array(np.asarray(prep.good_rows, dtype=np.int64)), pa.string())
+    cols["ingest_run"] = cols[CREATED_RUN] = pa.repeat(run_id, n).cast(pa.string())
     kinds.update(source="string", source_row="long", ingest_run="string")
     kinds[CREATED_RUN] = "string"
-    frame = pd.DataFrame({k: np.asarray(v, dtype=object) for k, v in cols.items()})
-    frame.attrs["kinds"] = kinds
-    del key_cols
-    return frame
+    return cols, kinds
 
 
 def _driver_port(driver: neo4j.Driver) -> int | None:
@@ -511,29 +541,26 @@ def _empty_local_case(driver: neo4j.Driver, state_dir: str | Path | None) -> Pat
     return sd
 
 
-def _import(writer: BulkWriter, sd: Path, folder: Path, progress: bool) -> dict[str, float]:
-    """Write the held files, then run the offline importer with the case's server stopped;
-    the seconds of each phase."""
+def _import(
+    writer: BulkWriter, stopping: importer.Stopping, folder: Path, progress: bool
+) -> dict[str, float]:
+    """Write the held files, wait for the case's server to be down, run the offline
+    importer; the seconds of each phase (``stop_server``: the wait, after the files)."""
     phases: dict[str, float] = {}
     t = time.perf_counter()
     nodes, rels, multiline = writer.finish()
     phases["write_held"] = time.perf_counter() - t
-    say = print if progress else None
+    phases["stop_server"] = stopping.wait()
     if nodes:
-        t = time.perf_counter()
-        with importer.offline(sd, progress=say) as data_dir:
-            phases["stop_server"] = time.perf_counter() - t
-            phases["import"] = importer.import_full(
-                data_dir,
-                nodes,
-                rels,
-                work_dir=folder,
-                array_delimiter=ARRAY_DELIMITER,
-                multiline=multiline,
-                progress=say,
-            )
-            t = time.perf_counter()
-        phases["start_server"] = time.perf_counter() - t
+        phases["import"] = importer.import_full(
+            stopping.data_dir,
+            nodes,
+            rels,
+            work_dir=folder,
+            array_delimiter=ARRAY_DELIMITER,
+            multiline=multiline,
+            progress=print if progress else None,
+        )
     return phases
 
 
@@ -548,6 +575,7 @@ def bulk_ingest(
     phone_region: str | None = None,
     progress: bool = True,
     keep_files: bool = False,
+    file_timeout: float | None = None,
 ) -> IngestReport:
     """Load input files into an empty local case with Neo4j's offline importer.
 
@@ -584,6 +612,11 @@ def bulk_ingest(
         Show progress.
     keep_files : bool, default False
         Keep the importer's temporary files.
+    file_timeout : float or None, default None
+        Seconds each pass over a file may take, as for :func:`netintel.ingest.ingest`
+        (None: the mapping's, else :data:`~netintel.ingest.read.FILE_TIMEOUT`; 0: no
+        bound). A file past its bound raises before anything is imported, and the
+        case's server is running again, its database still empty.
 
     Returns
     -------
@@ -607,7 +640,17 @@ def bulk_ingest(
     writer = BulkWriter(folder)
     phases: dict[str, float] = {}
     t0 = time.perf_counter()
-    try:
+    with contextlib.ExitStack() as stack:
+        # the server stops once the first pass has read every input's header, while the
+        # rows are checked and the importer's files written (nothing can write into the
+        # database from then on); it starts again at the end, also after a failure
+        stopping: list[importer.Stopping] = []
+        writer.on_begin = lambda: stopping.append(
+            stack.enter_context(importer.offline(sd, progress=print if progress else None))
+        )
+        if not keep_files:
+            stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        stack.callback(writer.close)
         report = _run(
             sources,
             sink=writer,
@@ -617,27 +660,29 @@ def bulk_ingest(
             timezone=timezone,
             phone_region=phone_region,
             progress=progress,
+            file_timeout=file_timeout,
         )
         phases["prepare_and_stream"] = time.perf_counter() - t0
-        phases |= _import(writer, sd, folder, progress)
+        if stopping:
+            phases |= _import(writer, stopping[0], folder, progress)
         t = time.perf_counter()
-        _forget_bookmarks(driver)
-        apply_schema(driver)
-        # as the transactional ingest records it: "running" first (attempts 1), then done
-        _record_run(
-            driver, report.run_id, report.started, None, 0.0, "running", writer.found, [],
-            version, writer.options, None,
-        )  # fmt: skip
-        phases["schema"] = time.perf_counter() - t
-        seconds = time.perf_counter() - t0
-        _record_run(
-            driver, report.run_id, report.started, datetime.now(UTC), seconds, "complete",
-            writer.found, list(report.files), version, writer.options, None,
-        )  # fmt: skip
-    finally:
-        writer.close()
-        if not keep_files:
-            shutil.rmtree(folder, ignore_errors=True)
+        stack.close()  # the server starts again
+        if stopping:
+            phases["start_server"] = time.perf_counter() - t
+    t = time.perf_counter()
+    _forget_bookmarks(driver)
+    apply_schema(driver)
+    # as the transactional ingest records it: "running" first (attempts 1), then done
+    _record_run(
+        driver, report.run_id, report.started, None, 0.0, "running", writer.found, [],
+        version, writer.options, None,
+    )  # fmt: skip
+    phases["schema"] = time.perf_counter() - t
+    seconds = time.perf_counter() - t0
+    _record_run(
+        driver, report.run_id, report.started, datetime.now(UTC), seconds, "complete",
+        writer.found, list(report.files), version, writer.options, None,
+    )  # fmt: skip
     return dataclasses.replace(
         report,
         seconds=round(seconds, 3),

@@ -677,8 +677,7 @@ def ingest(
         Delete the ingest lock first, whoever holds it (its holder crashed).
     file_timeout : float or None, default None
         Seconds each pass over a file may take; None means the mapping's, else
-        :data:`~netintel.ingest.read.FILE_TIMEOUT`; 0 means no bound. Not with ``bulk``
-        (set ``file_timeout`` in the mapping).
+        :data:`~netintel.ingest.read.FILE_TIMEOUT`; 0 means no bound (with ``bulk`` too).
 
     Returns
     -------
@@ -702,12 +701,6 @@ def ingest(
     if bulk:
         from netintel.ingest.bulk import bulk_ingest
 
-        if file_timeout is not None:
-            raise IngestError(
-                "a bulk load takes its file time bound from the mapping (file_timeout:), "
-                "not from --file-timeout"
-            )
-
         return bulk_ingest(
             sources,
             driver=driver,
@@ -717,6 +710,7 @@ def ingest(
             timezone=timezone,
             phone_region=phone_region,
             progress=progress,
+            file_timeout=file_timeout,
         )
     return _run(
         sources,

@@ -625,18 +625,28 @@ def _live_record(sd: Path) -> dict[str, Any] | None:
 
 
 def _wait_exit(pid: int, timeout: float) -> bool:
-    """Wait until ``pid`` has exited (reaping it if it is our child); False on timeout."""
+    """Wait until ``pid`` has exited (reaping it if it is our child); False on timeout.
+
+    A process that another process started and has not reaped yet stays a zombie after
+    it exits (a server started by a parent process, say, stopped by its child): it has
+    exited all the same, so the wait polls :func:`_alive`, which says so, rather than
+    waiting for the process to be gone (which only its parent can make happen).
+    """
     child = _CHILDREN.get(pid)
-    try:
-        if child is not None:
+    if child is not None:
+        try:
             child.wait(timeout)
-            _CHILDREN.pop(pid, None)
-        else:
-            psutil.Process(pid).wait(timeout)
-    except (subprocess.TimeoutExpired, psutil.TimeoutExpired):
-        return False
-    except psutil.NoSuchProcess:
-        pass
+        except subprocess.TimeoutExpired:
+            return False
+        _CHILDREN.pop(pid, None)
+        return True
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while _alive(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.25)
     return True
 
 

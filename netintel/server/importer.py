@@ -7,8 +7,9 @@ the server's jars (``pom.xml`` resolves ``org.neo4j:neo4j``, which depends on it
 ``neo4j-data`` folder, the home the local server runs on; so the imported store is the one
 the server opens.
 
-The server of the case must not run meanwhile: :func:`offline` stops it and starts it again
-afterwards with the same port, heap and page cache (also when the import fails).
+The server of the case must not run meanwhile: :func:`offline` stops it (in the background,
+while the caller prepares the importer's files) and starts it again afterwards with the same
+port, heap and page cache (also when the import fails).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,14 @@ import psutil
 from netintel import server
 from netintel.exceptions import ServerError
 
-__all__ = ["ADMIN_MAIN_CLASS", "ImportFiles", "import_full", "import_tool_jar", "offline"]
+__all__ = [
+    "ADMIN_MAIN_CLASS",
+    "ImportFiles",
+    "Stopping",
+    "import_full",
+    "import_tool_jar",
+    "offline",
+]
 
 ADMIN_MAIN_CLASS = "org.neo4j.cli.AdminTool"
 """The main class of ``neo4j-admin`` (in ``neo4j-command-line``)."""
@@ -79,15 +88,48 @@ def _flag(cmdline: list[str], prefix: str) -> str | None:
     return next((a[len(prefix) :] for a in cmdline if a.startswith(prefix)), None)
 
 
+class Stopping:
+    """The case's server on its way down (:func:`offline`): :meth:`wait` until it is."""
+
+    def __init__(self, state_dir: Path, pid: int, data_dir: Path) -> None:
+        self.state_dir, self.pid, self.data_dir = state_dir, pid, data_dir
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._stop, name="netintel-stop", daemon=True)
+        self._thread.start()
+
+    def _stop(self) -> None:
+        try:
+            server.stop(state_dir=self.state_dir)
+        except BaseException as err:  # handed to wait()
+            self._error = err
+
+    def wait(self) -> float:
+        """Return once the server has stopped (its store may then be written); the
+        seconds waited. Raises what stopping it raised."""
+        t = time.perf_counter()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if server._alive(self.pid):  # pragma: no cover - stop() kills it after its timeout
+            raise ServerError(f"the local Neo4j (pid {self.pid}) did not stop")
+        return time.perf_counter() - t
+
+
 @contextlib.contextmanager
 def offline(
     state_dir: Path, *, timeout: float = 120, progress: server.Progress | None = None
-) -> Iterator[Path]:
-    """Stop the case's server, yield its ``neo4j-data`` folder, start it again after.
+) -> Iterator[Stopping]:
+    """Stop the case's server, meanwhile yield; start it again after.
+
+    The server stops in a thread of its own, so that the caller can go on (prepare the
+    importer's files, say) meanwhile; :meth:`Stopping.wait` returns once it has stopped,
+    and only then may its data folder (``Stopping.data_dir``) be written. Nothing can
+    write into the database from the moment the server begins to stop.
 
     The server comes back on the same port with the heap and page cache it ran with
-    (read from its command line), so a driver opened before keeps working. Raises
-    :class:`~netintel.exceptions.ServerError` when the case's server does not run.
+    (read from its command line), so a driver opened before keeps working; also when
+    the block fails. Raises :class:`~netintel.exceptions.ServerError` when the case's
+    server does not run.
 
     Parameters
     ----------
@@ -100,8 +142,8 @@ def offline(
 
     Yields
     ------
-    pathlib.Path
-        The server's data folder, while the server is stopped.
+    Stopping
+        The server on its way down: ``wait()`` before writing its ``data_dir``.
 
     Raises
     ------
@@ -119,10 +161,11 @@ def offline(
         page_cache = server._arg(cmdline, "--page-cache") or page_cache
     port = int(info.uri.rsplit(":", 1)[1])
     server._say(progress, f"Stopping Neo4j (pid {info.pid}) for the offline import...")
-    server.stop(state_dir=sd)
+    stopping = Stopping(sd, info.pid, info.data_dir)
     try:
-        yield info.data_dir
+        yield stopping
     finally:
+        stopping._thread.join()
         server.start(
             state_dir=sd, heap=heap, page_cache=page_cache, port=port, timeout=timeout,
             progress=progress,

@@ -131,3 +131,42 @@ def test_bulk_load_refuses_a_driver_to_another_server(
     """The test run's database is not the (stopped) case's: nothing is written to it."""
     with pytest.raises(BulkRefusedError, match="needs the driver to talk to the local server"):
         ingest(synth_case, driver=graph, bulk=True, state_dir=tmp_path / "none", progress=False)
+
+
+@pytest.mark.neo4j
+def test_bulk_load_honours_the_file_time_bound(tmp_path: Path) -> None:
+    """``--bulk --file-timeout``: a file past its bound in the second pass (after the
+    server was stopped for the import) is one line, exit 2; the server runs again on an
+    empty database, and the same load without the bound then completes."""
+    case = "t-bulk-bound"
+    folder = tmp_path / "case"
+    folder.mkdir()
+    # under a megabyte: the first pass decodes it in one piece, so the bound stops the
+    # second pass, which runs after the server began to stop (see test_time_bound.py)
+    (folder / "phones.csv").write_text(
+        "number\n" + "".join(f"+4479111{i:05d}\n" for i in range(5_000)), encoding="utf-8"
+    )
+    sd = server.case_dir(case)
+    base = ["--case", case, "ingest", str(folder), "--bulk", "-q", "--reject-dir"]
+    try:
+        late = CliRunner().invoke(
+            cli, [*base, str(tmp_path / "r"), "--file-timeout", "0.000001"], env=LOCAL
+        )
+        assert late.exit_code == 2, late.output
+        # one line of error (after the line saying the case's server is being started)
+        (line,) = [x for x in late.stderr.splitlines() if not x.startswith("starting ")]
+        assert line.startswith("netintel: error: ") and "phones.csv, row 1: " in line
+        assert "time bound of 1e-06 s" in line
+        assert server.status(state_dir=sd) is not None  # started again after the failure
+        with config.driver(config.connection(state_dir=sd)) as drv:
+            records, _, _ = drv.execute_query(
+                "MATCH (n) WHERE NOT n:AuditEvent RETURN count(n) AS n"
+            )
+            assert records[0]["n"] == 0
+        done = CliRunner().invoke(
+            cli, [*base, str(tmp_path / "r2"), "--file-timeout", "0", "--json"], env=LOCAL
+        )
+        assert done.exit_code == 0, done.output
+        assert '"rows_loaded": 5000' in done.output
+    finally:
+        server.stop(state_dir=sd)

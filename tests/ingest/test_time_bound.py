@@ -269,11 +269,6 @@ def test_the_command_line_bound_is_one_line_and_exit_2(huge: Path, tmp_path: Pat
     assert json.loads(ok.stdout)["rows_loaded"] == 300_000
 
 
-def test_the_help_says_the_default_and_bulk_refuses_the_flag(tmp_path: Path) -> None:
+def test_the_help_says_the_default() -> None:
     shown = CliRunner().invoke(cli, ["ingest", "--help"], terminal_width=200)
     assert f"else {FILE_TIMEOUT:g}]" in " ".join(shown.output.split())
-    path = _persons(tmp_path / "persons.csv", 2)
-    out = CliRunner().invoke(cli, ["ingest", str(path), "--bulk", "--file-timeout", "5"])
-    assert out.exit_code == 2 and "--bulk takes its file time bound" in out.output
-    with pytest.raises(IngestError, match="a bulk load takes its file time bound"):
-        ingest(path, driver=None, bulk=True, file_timeout=5)  # type: ignore[arg-type]
