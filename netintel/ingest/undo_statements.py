@@ -39,12 +39,14 @@ _CREATED = f"{{v}}.{CREATED_RUN} = $run AND {{v}}.{_RUN} = $run"
 _UPDATED = f"{{v}}.{_RUN} = $run AND {{v}}.{CREATED_RUN} <> $run AND size({{v}}.prior_runs) > 0"
 #: the run wrote the element last, and it existed before
 _RESTORED = f"{{v}}.{_RUN} = $run AND {{v}}.{CREATED_RUN} <> $run"
-#: the run wrote the element at some time: last, first, or before a later run ($later: the
-#: runs that may have written after it)
+#: the run wrote the element at some time: last; or first, and another run since; or neither
+#: first nor last, and a later run since ($later: the runs that may have written after it,
+#: never $run); the three are disjoint
 _WRITTEN = (
     f"{{v}}.{_RUN} = $run",
-    f"{{v}}.{CREATED_RUN} = $run",
-    f"{{v}}.{_RUN} IN $later AND $run IN {{v}}.prior_runs",
+    f"{{v}}.{CREATED_RUN} = $run AND coalesce({{v}}.{_RUN} <> $run, true)",
+    f"{{v}}.{_RUN} IN $later AND $run IN {{v}}.prior_runs"
+    f" AND coalesce({{v}}.{CREATED_RUN} <> $run, true)",
 )
 
 
@@ -61,13 +63,14 @@ def _nodes(*where: str, var: str = "n") -> str:
 
 def _relationships(*where: str, var: str = "r") -> str:
     """A subquery returning the relationships ``var`` of every ingested type meeting one of
-    ``where``, each once."""
+    ``where`` (disjoint conditions: a relationship has one type, so each comes once, and
+    no set of those seen is kept: ``UNION ALL``)."""
     branches = [
         f"  MATCH ()-[{var}:{rel}]->() WHERE {w.format(v=var)} RETURN {var}"
         for rel in RELATIONSHIPS
         for w in where
     ]
-    return "CALL () {\n" + "\n  UNION\n".join(branches) + "\n}"
+    return "CALL () {\n" + "\n  UNION ALL\n".join(branches) + "\n}"
 
 
 def _indent(text: str, by: str = "  ") -> str:
