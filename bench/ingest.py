@@ -20,6 +20,12 @@ share plus the key hashes of the earlier files (36 bytes a call), not grow with 
 importer into a fresh store; issue #18) on the same records, and reports its throughput
 against LOAD CSV's (target >= 5x); its time includes stopping and restarting the server and
 creating the schema. ``--no-transactional`` skips netintel's transactional ingest.
+``--undo`` then undoes netintel's ingest run (``netintel.ingest.undo_run``), its dry run
+first, each timed, and reports both against the ingest's time (the graph must be empty
+after); the results go to ``undo-<rows>-<files>files.json``::
+
+    .venv/bin/python bench/ingest.py --rows 200000 --no-load-csv --undo
+
 ``--check-only`` runs ``netintel.ingest.check`` instead (the ingest's code path without the
 database: no server is started): the memory of reading, checking and de-duplicating alone,
 on a machine too busy for a 10M-row write.
@@ -114,7 +120,7 @@ with config.driver() as drv:
                     progress=False)
     seconds = time.perf_counter() - t
 print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
-                  "files": len(report.files),
+                  "run_id": report.run_id, "files": len(report.files),
                   "prepare_seconds": sum(f.prepare_seconds for f in report.files),
                   "write_seconds": sum(f.write_seconds for f in report.files),
                   "rows_rejected": report.rows_rejected, "ok": report.ok,
@@ -157,6 +163,39 @@ print(json.dumps({"seconds": seconds, "rows_loaded": report.rows_loaded,
                   "peak_rss_mb": peak_mb()}))
 """
 )
+
+
+CHILD_UNDO = """
+import json, sys, time
+from netintel import config
+from netintel.ingest import undo_run
+with config.driver() as drv:
+    t = time.perf_counter()
+    plan = undo_run(drv, sys.argv[1], dry_run=True)
+    dry = time.perf_counter() - t
+    t = time.perf_counter()
+    done = undo_run(drv, sys.argv[1])
+    seconds = time.perf_counter() - t
+print(json.dumps({"dry_run_seconds": dry, "seconds": seconds, "plan": plan.to_json(),
+                  "report": done.to_json()}))
+"""
+
+
+def run_undo(run_id: str, drv: object) -> dict[str, object]:
+    """Undo ingest run ``run_id`` in a child process: first its dry run, then the undo, each
+    timed; afterwards the graph must be empty again (the run was the only one)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD_UNDO, run_id],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    if proc.returncode:
+        sys.exit(f"netintel undo failed:\n{proc.stderr[-3000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["plan"], out["report"] = json.loads(out["plan"]), json.loads(out["report"])
+    out["graph_after"] = counts(drv)
+    return out  # type: ignore[no-any-return]
 
 
 def run_check(source: Path, workdir: Path, mapping: Path | None) -> dict[str, object]:
@@ -299,6 +338,9 @@ def main() -> None:
     ap.add_argument(
         "--no-transactional", action="store_true", help="skip netintel's transactional ingest"
     )
+    ap.add_argument(
+        "--undo", action="store_true", help="then undo netintel's ingest run (dry run first)"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -356,6 +398,8 @@ def main() -> None:
             results["neo4j"] = server_version(drv)
             clear_graph(drv)  # refuses a graph that holds someone's ingests
             runs["netintel"] = run_netintel(inputs, workdir, drv, mapping)
+            if args.undo:
+                results["undo"] = run_undo(str(runs["netintel"]["run_id"]), drv)
             clear_graph(drv, force=True)  # the benchmark's own ingest
             if not args.no_load_csv:
                 for path in paths:
@@ -373,6 +417,8 @@ def main() -> None:
                     results["neo4j"] = server_version(drv)
                     if name == "netintel":
                         runs[name] = run_netintel(inputs, workdir, drv, mapping)
+                        if args.undo:
+                            results["undo"] = run_undo(str(runs[name]["run_id"]), drv)
                     elif name == "bulk":
                         runs[name] = run_bulk(inputs, workdir, drv, mapping)
                     else:
@@ -388,7 +434,19 @@ def main() -> None:
         r["rows_per_s"] = args.rows / float(r["seconds"])  # type: ignore[arg-type]
     results.update(summarise(runs))
     results["load_average_after"] = os.getloadavg()
-    if args.bulk:
+    undo = results.get("undo")
+    if isinstance(undo, dict) and "netintel" in runs:
+        ingest_s = float(runs["netintel"]["seconds"])  # type: ignore[arg-type]
+        undo["ratio_undo_vs_ingest"] = undo["seconds"] / ingest_s
+        undo["ratio_dry_run_vs_ingest"] = undo["dry_run_seconds"] / ingest_s
+        print(
+            f"netintel undo: {undo['seconds']:.1f} s ({undo['ratio_undo_vs_ingest']:.2f} x the "
+            f"ingest), dry run {undo['dry_run_seconds']:.1f} s "
+            f"({undo['ratio_dry_run_vs_ingest']:.2f} x); graph after {undo['graph_after']}"
+        )
+    if args.undo:
+        name = f"undo-{args.rows}-{args.files}files.json"
+    elif args.bulk:
         name = f"ingest-bulk-{args.rows}-{args.files}files.json"
     elif (args.rows, args.files) == (1_000_000, 1):
         name = "ingest.json"

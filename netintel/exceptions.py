@@ -28,6 +28,7 @@ __all__ = [
     "SharedDataError",
     "SubmissionError",
     "UndoRefusedError",
+    "UndoUnfinishedError",
     "UnknownIdError",
 ]
 
@@ -137,6 +138,18 @@ class UndoRefusedError(IngestError):
     ``run_id`` is the run, and the message says why: it is unknown, undone already, a
     later ingest run wrote what it wrote (named, to undo first), it was loaded without
     what an undo needs, or an ingest holds the database.
+    """
+
+    def __init__(self, run_id: str, message: str) -> None:
+        self.run_id = run_id
+        super().__init__(message)
+
+
+class UndoUnfinishedError(IngestError):
+    """The undo of an ingest run was interrupted and not finished: until it is (by running
+    it again), no ingest and no undo of another run starts; nothing was written.
+
+    ``run_id`` is the run being undone.
     """
 
     def __init__(self, run_id: str, message: str) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "PROVENANCE",
     "RECORDS",
     "RELATIONSHIPS",
+    "RUN_INDEXED",
     "VALUE_CHANGE",
     "Column",
     "Frame",
@@ -82,6 +83,11 @@ PRIOR_PROVENANCE = ("prior_runs", "prior_sources", "prior_rows")
 #: Every property an ingest keeps about where an element came from: never compared as a
 #: value (``netintel.ingest.statements``: the ``$provenance`` parameter).
 ALL_PROVENANCE = (*PROVENANCE, CREATED_RUN, *PRIOR_PROVENANCE)
+#: The run properties indexed on every label of :data:`NODES` and every type of
+#: :data:`RELATIONSHIPS` (:func:`constraint_statements`): an undo and its checks find a run's
+#: elements through these indexes, label by label, never by a scan of the whole graph
+#: (``netintel.ingest.undo_statements``).
+RUN_INDEXED = ("ingest_run", CREATED_RUN)
 
 
 @dataclass(frozen=True)
@@ -910,12 +916,13 @@ def constraint_statements() -> Iterator[str]:
             name, pattern, var = thing.label, f"(n:{thing.label})", "n"
         else:
             name, pattern, var = thing.type, f"()-[r:{thing.type}]-()", "r"
-        for p in thing.props:
-            if p.indexed:
-                yield (
-                    f"CREATE INDEX {name.lower()}_{p.name} IF NOT EXISTS "
-                    f"FOR {pattern} ON ({var}.{p.name})"
-                )
+        indexed = [p.name for p in thing.props if p.indexed]
+        if thing in (*NODES.values(), *RELATIONSHIPS.values()):
+            indexed += RUN_INDEXED
+        for prop in indexed:
+            yield (
+                f"CREATE INDEX {name.lower()}_{prop} IF NOT EXISTS FOR {pattern} ON ({var}.{prop})"
+            )
 
 
 def input_format_markdown() -> str:

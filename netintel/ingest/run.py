@@ -37,7 +37,13 @@ from tqdm.auto import tqdm
 
 from netintel import __version__
 from netintel.db import apply_schema, run_query, server_version
-from netintel.exceptions import IngestError, IngestLockedError, IngestWriteError, InputFileError
+from netintel.exceptions import (
+    IngestError,
+    IngestLockedError,
+    IngestWriteError,
+    InputFileError,
+    UndoUnfinishedError,
+)
 from netintel.ingest.keys import SeenKeys, reject_call_id_clashes
 from netintel.ingest.mapping import FileMapping, IngestMapping, load_mapping
 from netintel.ingest.networks import (  # ties: matrices, edge lists, GraphML, GEXF
@@ -564,6 +570,38 @@ def _take_lock(
         time.sleep(0.5)
 
 
+def _live_lock_holder(driver: neo4j.Driver, database: str | None) -> dict[str, Any] | None:
+    """Who holds the ingest lock (its ``ingest_lock_holder`` row), None when nobody does or
+    its holder was a process of this host that no longer runs (a stale lock, which the next
+    :func:`_take_lock` breaks)."""
+    rows = run_query(driver, "ingest_lock_holder", database=database)
+    if not rows:
+        return None
+    h = rows[0]
+    if h["host"] == socket.gethostname() and isinstance(h["pid"], int) and not _pid_alive(h["pid"]):
+        return None
+    return h
+
+
+def _unfinished_undo(
+    driver: neo4j.Driver, database: str | None, *, but: str | None = None
+) -> UndoUnfinishedError | None:
+    """The error that refuses an ingest (or an undo of run ``but``) while the undo of another
+    ingest run is unfinished (the run is ``undoing``: interrupted, or still running); None
+    when there is no such undo."""
+    runs = [
+        r for r in run_query(driver, "ingest_runs_undoing", database=database) if r["run_id"] != but
+    ]
+    if not runs:
+        return None
+    run = runs[0]["run_id"]
+    return UndoUnfinishedError(
+        run,
+        f"the undo of ingest run {run} is unfinished (interrupted, or still running): "
+        f"nothing was written; finish it first: netintel undo {run}",
+    )
+
+
 def _release_lock(
     driver: neo4j.Driver, database: str | None, token: str | None = None, *, force: bool = False
 ) -> None:
@@ -697,6 +735,9 @@ def ingest(
         When the database refused a write of a file (its writes undone, the run failed).
     IngestLockedError
         When another ingest held the database's ingest lock for ``lock_timeout`` seconds.
+    UndoUnfinishedError
+        When the undo of an ingest run was interrupted and not finished (``netintel undo``
+        of that run again finishes it); nothing was written.
     """
     if bulk:
         from netintel.ingest.bulk import bulk_ingest
@@ -858,6 +899,9 @@ def _run(
         _release_lock(driver, database, force=True)
     token = _take_lock(driver, run_id, database, lock_timeout, progress)
     try:
+        unfinished = _unfinished_undo(driver, database)
+        if unfinished is not None:
+            raise unfinished
         load.begin(started, found, options)
         report = _loaded(load, found, skipped, started, t0, options, sink, progress)
     except BaseException:

@@ -8,7 +8,8 @@ writers (:data:`~netintel.schema.PRIOR_PROVENANCE`); each value a run changed or
 
 Undoing run R, in bounded slices of :data:`BATCH` elements, each its own transaction that
 also takes away what said what to undo (a ``ValueChange``, the run's name on the element), so
-an interrupted undo is finished by running it again (meanwhile the run is ``undoing``):
+an interrupted undo is finished by running it again (meanwhile the run is ``undoing``, and
+no ingest and no undo of another run starts: :class:`~netintel.exceptions.UndoUnfinishedError`):
 
 1. each value R changed gets its old value back, each property R added is removed, and R's
    ``ValueChange`` records go;
@@ -17,6 +18,11 @@ an interrupted undo is finished by running it again (meanwhile the run is ``undo
 3. each element R wrote last that existed before R gets its previous writer's provenance
    (``source``, ``source_row``, ``ingest_run``) back;
 4. the ``IngestRun`` node is marked ``undone`` (when, by whom) and kept.
+
+The run's elements are found through the indexes the schema keeps on each label's and type's
+``ingest_run`` and ``created_run`` (``netintel.ingest.undo_statements``), never by a scan of
+the whole graph: an undo and its dry run take time in proportion to what the run wrote (and,
+for the check that no later run wrote it too, to what the runs since it wrote).
 """
 
 from __future__ import annotations
@@ -25,18 +31,26 @@ import getpass
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import neo4j
 
-from netintel.cypher import query
-from netintel.db import run_query
+from netintel.db import apply_schema, run_query
 from netintel.exceptions import IngestLockedError, UndoRefusedError
-from netintel.ingest.run import _release_after_failure, _release_lock, _take_lock
+from netintel.ingest.run import (
+    _live_lock_holder,
+    _release_after_failure,
+    _release_lock,
+    _take_lock,
+    _unfinished_undo,
+)
+from netintel.ingest.undo_statements import undo_statement
 
 __all__ = ["UndoReport", "undo_run"]
 
 #: elements per transaction (the ValueChange records of the run are read a slice at a time
-#: through their index; each kind of element is found by one scan, ``IN TRANSACTIONS``)
+#: through their index; each kind of element is found through the run indexes of every label
+#: or type, and handled ``IN TRANSACTIONS``)
 BATCH = 10_000
 
 
@@ -78,11 +92,25 @@ class UndoReport:
 
 
 def _swept(driver: neo4j.Driver, name: str, run_id: str, database: str | None) -> int:
-    """Run the sweep query ``name`` (one scan, a transaction per slice of it: an auto-commit
-    transaction); how many elements it handled."""
+    """Run the generated sweep statement ``name`` (a transaction per slice of what it finds:
+    an auto-commit transaction); how many elements it handled."""
     with driver.session(database=database) as session:
-        rows = list(session.run(query(name), run=run_id, limit=BATCH))
+        rows = list(session.run(undo_statement(name), run=run_id, limit=BATCH))
     return int(rows[0]["done"]) if rows else 0
+
+
+def _counted(
+    driver: neo4j.Driver, name: str, database: str | None, **params: Any
+) -> dict[str, Any]:
+    """The one row of the generated read-only statement ``name``."""
+    records, _, _ = driver.execute_query(
+        undo_statement(name),
+        parameters_=params,
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    (row,) = records
+    return row.data()
 
 
 def _refusal(driver: neo4j.Driver, run_id: str, database: str | None) -> str | None:
@@ -98,7 +126,13 @@ def _refusal(driver: neo4j.Driver, run_id: str, database: str | None) -> str | N
         when = state[0]["undone"]
         since = when.to_native().isoformat(timespec="seconds") if when is not None else "?"
         return f"ingest run {run_id} was undone already ({since}, by {state[0]['undone_by']})"
-    (row,) = run_query(driver, "ingest_run_undo_conflicts", database=database, run=run_id)
+    unfinished = _unfinished_undo(driver, database, but=run_id)
+    if unfinished is not None:
+        return str(unfinished)
+    (candidates,) = run_query(driver, "ingest_run_undo_later", database=database, run=run_id)
+    row = _counted(
+        driver, "ingest_run_undo_conflicts", database, run=run_id, later=candidates["later"]
+    )
     if row["later"]:
         later = ", ".join(row["later"])
         return (
@@ -112,11 +146,11 @@ def _refusal(driver: neo4j.Driver, run_id: str, database: str | None) -> str | N
             "their element: loaded by an older netintel, or the database was copied with "
             "new element ids)"
         )
-    holder = run_query(driver, "ingest_lock_holder", database=database)
-    if holder:
+    holder = _live_lock_holder(driver, database)
+    if holder is not None:
         return (
-            f"an ingest holds the database (ingest run {holder[0]['run_id']}, pid "
-            f"{holder[0]['pid']}, host {holder[0]['host']}): wait for it to finish"
+            f"an ingest holds the database (ingest run {holder['run_id']}, pid "
+            f"{holder['pid']}, host {holder['host']}): wait for it to finish"
         )
     return None
 
@@ -141,7 +175,9 @@ def undo_run(
 
     The work goes in slices of 10,000 elements, one transaction each, holding the ingest
     lock; the run is ``undoing`` meanwhile. An undo that is interrupted leaves no element
-    half-undone, and running it again finishes it.
+    half-undone, and running it again finishes it; until then no ingest and no undo of
+    another run starts (each is refused, naming this one). A real undo first creates the
+    schema's indexes a database loaded by an older netintel lacks (the dry run reads only).
 
     Parameters
     ----------
@@ -165,7 +201,8 @@ def undo_run(
     UndoRefusedError
         Nothing was undone: the run is unknown, undone already, a later ingest run wrote
         what it wrote (they are named, to be undone first), it was loaded without what an
-        undo needs, or an ingest holds the database.
+        undo needs, an ingest holds the database, or the undo of another run was
+        interrupted (it is named, to be finished first).
 
     Examples
     --------
@@ -184,11 +221,14 @@ def undo_run(
     1
     1 1 1
     """
+    if not dry_run:
+        # the run indexes, in a database loaded before they were declared (a dry run reads)
+        apply_schema(driver, database=database)
     why = _refusal(driver, run_id, database)
     if why is not None:
         raise UndoRefusedError(run_id, why)
     if dry_run:
-        (plan,) = run_query(driver, "ingest_run_undo_plan", database=database, run=run_id)
+        plan = _counted(driver, "ingest_run_undo_plan", database, run=run_id)
         return UndoReport(
             run_id=run_id,
             nodes_deleted=int(plan["nodes"]),

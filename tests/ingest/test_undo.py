@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import neo4j
@@ -22,11 +26,13 @@ from graph_snapshot import graph_snapshot
 import netintel.ingest.undo as undo_module
 from netintel.cli import cli
 from netintel.db import ingest_run_list, run_query
-from netintel.exceptions import NetintelError, UndoRefusedError
+from netintel.exceptions import NetintelError, UndoRefusedError, UndoUnfinishedError
 from netintel.ingest import IngestReport, UndoReport, ingest, undo_run
-from netintel.schema import INGEST_RUN, VALUE_CHANGE
+from netintel.schema import INGEST_LOCK, INGEST_RUN, VALUE_CHANGE
 
 pytestmark = pytest.mark.neo4j
+
+ROOT = Path(__file__).resolve().parents[2]
 
 A = {
     "persons.csv": "person_id,name,roles,gender,birth_date\n"
@@ -357,3 +363,133 @@ def test_the_example_of_undo_run_runs(
     runner = doctest.DocTestRunner()
     runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+def test_a_run_that_updated_what_a_later_run_updated_again_is_refused(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    """Z creates P1, A changes it, B changes it again: only P1's earlier writers say that B
+    wrote after A (A neither created P1 nor wrote it last)."""
+    person = "person_id,name\nP1,{}\n"
+    _ingest(graph, _files(tmp_path / "z", {"persons.csv": person.format("Li")}))
+    a = _ingest(graph, _files(tmp_path / "a", {"persons.csv": person.format("Li Hui")}))
+    b = _ingest(graph, _files(tmp_path / "b", {"persons.csv": person.format("Li Huihui")}))
+    with pytest.raises(UndoRefusedError, match=f"undo them first.*{b.run_id}"):
+        undo_run(graph, a.run_id)
+    undo_run(graph, b.run_id)
+    assert undo_run(graph, a.run_id).values_restored == 1
+
+
+def test_the_dry_run_counts_the_analysis_results_on_the_nodes_the_run_created(
+    graph: neo4j.Driver, a_then_b: tuple[str, str, dict[str, list[object]]]
+) -> None:
+    """A relationship without provenance (an analysis result) on a node the run created is
+    deleted with it, and the dry run says so."""
+    _, b, _ = a_then_b
+    graph.execute_query(
+        "MATCH (p:Person {person_id: 'P4'}), (q:Person {person_id: 'P1'}) "
+        "CREATE (p)-[:PREDICTED {run: 'analysis-1'}]->(q)"
+    )
+    planned = undo_run(graph, b, dry_run=True)
+    done = undo_run(graph, b)
+    assert planned.relationships_deleted == done.relationships_deleted
+    assert done.relationships_deleted == UNDO_B["relationships_deleted"] + 1
+
+
+def test_the_undo_finds_the_run_through_the_run_indexes(graph: neo4j.Driver) -> None:
+    """Every statement of an undo reaches the run's elements by index seeks, label by label
+    and type by type: no plan scans all nodes or a whole label."""
+    from netintel.ingest.undo_statements import UNDO_STATEMENTS, undo_statement
+
+    def operators(plan: dict[str, object]) -> list[str]:
+        children = plan.get("children") or []
+        assert isinstance(children, list)
+        return [str(plan["operatorType"]).split("@")[0]] + [
+            op for c in children for op in operators(c)
+        ]
+
+    scans = ("AllNodesScan", "LabelScan", "LabelsScan", "TypeScan", "AllRelationshipsScan")
+    for name in UNDO_STATEMENTS:
+        with graph.session() as session:  # auto-commit: CALL IN TRANSACTIONS explains there
+            result = session.run(f"EXPLAIN {undo_statement(name)}", run="r", limit=1, later=["l"])
+            plan = result.consume().plan
+        assert plan is not None
+        ops = operators(plan)
+        assert not [op for op in ops if any(scan in op for scan in scans)], (name, ops)
+        assert any("IndexSeek" in op for op in ops), (name, ops)
+
+
+_KILLED_UNDO = """
+import os, signal, sys
+import netintel.ingest.undo as undo
+from netintel.cli import main
+
+real = undo._swept
+
+def swept(driver, name, run_id, database):
+    done = real(driver, name, run_id, database)
+    if name == "ingest_run_undo_created_relationships":
+        os.kill(os.getpid(), signal.SIGKILL)  # half-way: values and relationships undone
+    return done
+
+undo._swept = swept
+sys.argv = ["netintel", "undo", sys.argv[1]]
+main()
+"""
+
+
+def test_a_killed_undo_refuses_ingests_and_other_undos_until_it_is_run_again(
+    graph: neo4j.Driver,
+    neo4j_env: dict[str, str],
+    tmp_path: Path,
+    a_then_b: tuple[str, str, dict[str, list[object]]],
+) -> None:
+    """``netintel undo B`` SIGKILLed half-way leaves B ``undoing`` and its lock behind: an
+    ingest, an undo of A and its dry run are refused in one line (exit 2) and write nothing;
+    undoing B again finishes the job, and then both run."""
+    a, b, before = a_then_b
+    env = {**os.environ, **neo4j_env, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_UNDO, b], env=env, capture_output=True, timeout=600
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode(errors="replace")
+    assert _runs(graph)[b]["status"] == "undoing"
+    (holder,) = run_query(graph, "ingest_lock_holder")
+    assert holder["run_id"] == f"undo {b}"  # left by the killed process
+    assert _data(graph) != before
+
+    def unchanged() -> dict[str, list[object]]:  # the stale lock may be broken meanwhile
+        return graph_snapshot(graph, skip_labels=[INGEST_LOCK])
+
+    half = unchanged()
+
+    runner = CliRunner()
+    c = _files(tmp_path / "c", {"persons.csv": "person_id,name\nP9,Qian\n"})
+    for args in (
+        ["ingest", str(c), "--reject-dir", str(tmp_path / "rejects"), "-q"],
+        ["undo", a],
+        ["undo", a, "--dry-run"],
+    ):
+        refused = runner.invoke(cli, args, env=neo4j_env)
+        assert refused.exit_code == 2, (args, refused.output)
+        line = refused.stderr.strip()
+        assert line.count("\n") == 0 and "Traceback" not in refused.output, refused.output
+        assert f"the undo of ingest run {b} is unfinished" in line, line
+        assert f"netintel undo {b}" in line
+        assert unchanged() == half, args
+    with pytest.raises(UndoUnfinishedError, match=b) as caught:
+        ingest(c, driver=graph, reject_dir=tmp_path / "rejects", progress=False)
+    assert caught.value.run_id == b and isinstance(caught.value, NetintelError)
+    assert unchanged() == half
+
+    dry = runner.invoke(cli, ["undo", b, "--dry-run"], env=neo4j_env)
+    assert dry.exit_code == 0, dry.output  # the stale lock does not stop it
+    done = runner.invoke(cli, ["undo", b, "--json"], env=neo4j_env)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["nodes_deleted"] == UNDO_B["nodes_deleted"]
+    assert _data(graph) == before
+    assert _runs(graph)[b]["status"] == "undone"
+    assert not run_query(graph, "ingest_lock_holder")
+    # and now an ingest and the undo of A run
+    _ingest(graph, c)
+    assert runner.invoke(cli, ["undo", a], env=neo4j_env).exit_code == 0  # C wrote nothing of A
