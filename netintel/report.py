@@ -276,8 +276,9 @@ def _people_names(proj: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in col.items() if isinstance(v, str)}
 
 
-def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
-    """The find_gangs job of a one-job batch on the person call network."""
+def _find_gangs(run: _Run, proj: Any, seeds: int, progress: bool) -> Any:
+    """The find_gangs job of a one-job batch on the person call network (``proj``, already
+    read for the map: the batch does not read it again)."""
     from netintel.batch import BatchSpec, run_batch
 
     run.echo(f"finding gangs: find_gangs ({seeds} label-propagation runs and Infomap)")
@@ -285,7 +286,12 @@ def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
         projection="person_calls", algorithm="find_gangs", seeds=seeds, seed=run.seed, name="gangs"
     )
     batch = run_batch(
-        spec, run.work / "gangs", driver=run.driver, database=run.database, progress=progress
+        spec,
+        run.work / "gangs",
+        driver=run.driver,
+        database=run.database,
+        progress=progress,
+        projection=proj,
     )
     return batch.jobs[0]
 
@@ -369,7 +375,7 @@ def _gang_section(
     membership found."""
     from netintel.algorithms.communities import MERGE_MIN_SIZE
 
-    job = _find_gangs(run, seeds, progress)
+    job = _find_gangs(run, proj, seeds, progress)
     table = job.communities_table()
     run.facts.update(communities=job.communities, stability=job.stability)
     # a job folder written before loose groups were named has no such column: none is loose
