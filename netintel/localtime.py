@@ -206,6 +206,11 @@ def zone_label(tz: str | dt.tzinfo | None, at: Any = None, *, named: bool = Fals
     """
     ts = to_local(pd.Timestamp.now(tz="UTC") if at is None else at, tz)
     assert ts is not None
+    return _label(ts, tz, named)
+
+
+def _label(ts: pd.Timestamp, tz: str | dt.tzinfo | None, named: bool) -> str:
+    """:func:`zone_label` at ``ts``, a time already in ``tz``."""
     offset = ts.strftime("%z")
     offset = f"{offset[:3]}:{offset[3:]}"
     abbr = ts.tzname() or ""
@@ -308,7 +313,7 @@ def format_local(
     if ts is None:
         return ""
     stamp = ts.strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
-    return stamp + " " + zone_label(tz, ts, named=named)
+    return stamp + " " + _label(ts, tz, named)
 
 
 def _time_column(values: pd.Series) -> bool:
