@@ -1239,11 +1239,19 @@ class _Context:
 
 
 def _run_group(
-    jobs: Sequence[Job], ctx: _Context, driver: neo4j.Driver, on_job: _OnJob | None = None
+    jobs: Sequence[Job],
+    ctx: _Context,
+    driver: neo4j.Driver,
+    on_job: _OnJob | None = None,
+    given: Projection | None = None,
 ) -> list[JobResult]:
-    """Project once, then run (or reuse) every job on that projection."""
+    """Project once (or take the ``given`` projection), then run (or reuse) every job on it."""
     first = jobs[0]
-    proj = project(driver, first.projection, database=ctx.database, **first.options)
+    proj = (
+        given
+        if given is not None
+        else project(driver, first.projection, database=ctx.database, **first.options)
+    )
     out = []
     for job in jobs:
         key = job.key(proj.input_hash)
@@ -1754,6 +1762,18 @@ def _run_in_pool(
             raise
 
 
+def _check_given(projection: Projection | None, plan: _Plan, client: Any) -> None:
+    """ValueError unless a ``projection`` given to :func:`run_batch` can stand for the
+    batch's one projection instance, read in this process."""
+    if projection is None:
+        return
+    names = {job.projection for job in plan.jobs}
+    if len(plan.groups) != 1 or client is not None or plan.workers > 1:
+        raise ValueError("a projection can be given only to a batch of one projection run here")
+    if names != {projection.name}:
+        raise ValueError(f"the batch projects {names.pop()!r}, not {projection.name!r}")
+
+
 def _execute(
     plan: _Plan,
     ctx: _Context,
@@ -1764,6 +1784,7 @@ def _execute(
     client: Any,
     snapshot: Literal["parquet"] | None,
     snapshot_dir: Path,
+    given: Projection | None = None,
 ) -> dict[int, JobResult]:
     """Run (or reuse) every job of the plan, here, in a process pool or on Dask; by index."""
     results: dict[int, JobResult] = {}
@@ -1784,7 +1805,7 @@ def _execute(
             run_on_dask(client, plan.groups, ctx, driver, snapshot, snapshot_dir, finished=finished)
         elif plan.workers <= 1:
             for group in plan.groups:
-                _run_group(group, ctx, driver, on_job=finished)
+                _run_group(group, ctx, driver, on_job=finished, given=given)
         else:
             _run_in_pool(plan.groups, ctx, plan.workers, finished)
     return results
@@ -1804,6 +1825,7 @@ def run_batch(
     client: Any = None,
     snapshot: Literal["parquet"] | None = None,
     snapshot_dir: str | Path | None = None,
+    projection: Projection | None = None,
 ) -> BatchResult:
     """Run (or resume) every job of ``spec`` into ``out_dir``; see the module docstring.
 
@@ -1842,6 +1864,11 @@ def run_batch(
     snapshot_dir : path or None
         Where the snapshots go (default ``<out_dir>/snapshots``); every worker must be
         able to read it (a shared file system on a real cluster).
+    projection : Projection or None
+        The jobs' projection, already read with the same name and options (e.g. by
+        :func:`netintel.case_report`, which also draws it): used instead of reading it
+        again. Only for a batch whose jobs share one projection and run in this process
+        (ValueError otherwise).
 
     Returns
     -------
@@ -1866,6 +1893,7 @@ def run_batch(
         driver = config.driver(connection)
     try:
         plan = _plan(spec, driver, database, connection=connection, workers=workers, client=client)
+        _check_given(projection, plan, client)
         ctx = _Context(jobs_dir, connection, database, write, plan.neo4j_version)
         results = _execute(
             plan,
@@ -1876,6 +1904,7 @@ def run_batch(
             client=client,
             snapshot=snapshot,
             snapshot_dir=Path(snapshot_dir) if snapshot_dir else out / "snapshots",
+            given=projection,
         )
         done = _compare([results[j.index] for j in plan.jobs], jobs_dir, driver, database)
     finally:

@@ -206,6 +206,29 @@ def zone_label(tz: str | dt.tzinfo | None, at: Any = None, *, named: bool = Fals
     """
     ts = to_local(pd.Timestamp.now(tz="UTC") if at is None else at, tz)
     assert ts is not None
+    return _label(ts, tz, named)
+
+
+#: zone labels made, by zone, offset, abbreviation and ``named`` (what a label depends on)
+_LABELS: dict[tuple[Any, ...], str] = {}
+
+
+def _label(ts: pd.Timestamp, tz: str | dt.tzinfo | None, named: bool) -> str:
+    """:func:`zone_label` at ``ts``, a time already in ``tz`` (made once per zone, offset
+    and abbreviation: a map labels a million times with a few labels)."""
+    try:
+        key = (zone(tz), ts.utcoffset(), ts.tzname(), named)
+        said = _LABELS.get(key)
+    except TypeError:  # a tzinfo that cannot be a key
+        return _make_label(ts, tz, named)
+    if said is None:
+        said = _make_label(ts, tz, named)
+        if len(_LABELS) < 4096:
+            _LABELS[key] = said
+    return said
+
+
+def _make_label(ts: pd.Timestamp, tz: str | dt.tzinfo | None, named: bool) -> str:
     offset = ts.strftime("%z")
     offset = f"{offset[:3]}:{offset[3:]}"
     abbr = ts.tzname() or ""
@@ -304,11 +327,14 @@ def format_local(
     >>> format_local("2023-03-26T01:30Z", "Europe/London", named=True)
     '2023-03-26 02:30 BST (+01:00) Europe/London'
     """
-    ts = to_local(value, tz)
+    if isinstance(value, pd.Timestamp) and value.tzinfo is not None and value.tzinfo is zone(tz):
+        ts: pd.Timestamp | None = value  # in ``tz`` already (as a map's are): no conversion
+    else:
+        ts = to_local(value, tz)
     if ts is None:
         return ""
     stamp = ts.strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
-    return stamp + " " + zone_label(tz, ts, named=named)
+    return stamp + " " + _label(ts, tz, named)
 
 
 def _time_column(values: pd.Series) -> bool:

@@ -203,6 +203,10 @@ _DROP_NODES, _DROP_LINKS = 0.02, 0.1
 #: Above this many people, betweenness in the rank intervals is sampled from this many sources.
 _SAMPLED_ABOVE, _SOURCES = 1_000, 64
 
+#: Above this many people, the key players' betweenness is sampled from this many sources
+#: (Brandes & Pich 2007): exact betweenness takes people x links steps, an hour at 1M calls.
+_EXACT_UP_TO, _TABLE_SOURCES = 10_000, 256
+
 
 def _stability_columns(shown: pd.DataFrame, rs: RankStability) -> pd.DataFrame:
     """``shown`` (a :func:`_top` table) with each person's median rank, 5%-95% rank
@@ -276,8 +280,9 @@ def _people_names(proj: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in col.items() if isinstance(v, str)}
 
 
-def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
-    """The find_gangs job of a one-job batch on the person call network."""
+def _find_gangs(run: _Run, proj: Any, seeds: int, progress: bool) -> Any:
+    """The find_gangs job of a one-job batch on the person call network (``proj``, already
+    read for the map: the batch does not read it again)."""
     from netintel.batch import BatchSpec, run_batch
 
     run.echo(f"finding gangs: find_gangs ({seeds} label-propagation runs and Infomap)")
@@ -285,7 +290,12 @@ def _find_gangs(run: _Run, seeds: int, progress: bool) -> Any:
         projection="person_calls", algorithm="find_gangs", seeds=seeds, seed=run.seed, name="gangs"
     )
     batch = run_batch(
-        spec, run.work / "gangs", driver=run.driver, database=run.database, progress=progress
+        spec,
+        run.work / "gangs",
+        driver=run.driver,
+        database=run.database,
+        progress=progress,
+        projection=proj,
     )
     return batch.jobs[0]
 
@@ -369,7 +379,7 @@ def _gang_section(
     membership found."""
     from netintel.algorithms.communities import MERGE_MIN_SIZE
 
-    job = _find_gangs(run, seeds, progress)
+    job = _find_gangs(run, proj, seeds, progress)
     table = job.communities_table()
     run.facts.update(communities=job.communities, stability=job.stability)
     # a job folder written before loose groups were named has no such column: none is loose
@@ -438,17 +448,27 @@ def _rank_intervals(
 def _key_player_section(
     run: _Run, G: Any, names: dict[str, str], stability_samples: int, *, sampled: bool
 ) -> tuple[Section, pd.Series]:
-    """The top people by PageRank, betweenness and degree (with rank intervals; betweenness
-    there ``sampled`` from a few sources), and everyone's PageRank."""
+    """The top people by PageRank, betweenness (sampled above ``_EXACT_UP_TO`` people) and
+    degree (with rank intervals; betweenness there ``sampled`` from a few sources), and
+    everyone's PageRank."""
     from netintel.algorithms import key_players
 
-    players = key_players(G, list(_KEY_PLAYER_METRICS), seed=run.seed)
+    people = G.number_of_nodes()
+    k = _TABLE_SOURCES if people > _EXACT_UP_TO else None
+    players = key_players(G, list(_KEY_PLAYER_METRICS), k=k, seed=run.seed)
     tops = [_top(players, m, run.top, names) for m in _KEY_PLAYER_METRICS]
     run.facts["top_pagerank"] = tops[0]["person"].tolist()
+    run.facts["betweenness_sources"] = k
     notes: list[str | pd.DataFrame] = [
         "Highest PageRank (influence), betweenness (brokerage, the share of shortest paths "
         "between others that pass through the person) and degree (contacts, as a share of "
         "the other people in the network: contacts / (n - 1))."
+        + (
+            f" With {people:,} people, betweenness is estimated from the shortest paths of "
+            f"{k} people drawn at random (seed {run.seed}), not from everyone's."
+            if k is not None
+            else ""
+        )
     ]
     if stability_samples:
         notes.append(_rank_intervals(run, G, tops, stability_samples, sampled))

@@ -359,17 +359,34 @@ def _sampled_betweenness_igraph(
     estimated from the ``k`` sources, a source itself from the other ``k - 1`` (it is
     never between itself and a target).
     """
+    nodes = list(H)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in H.edges()]
+    dist = [float(d.get(distance, 1.0)) for _, _, d in H.edges(data=True)] if distance else None
+    return _sampled_betweenness_edges(
+        nodes, edges, H.is_directed(), k, seed, dist, normalized=normalized
+    )
+
+
+def _sampled_betweenness_edges(
+    nodes: Sequence[Hashable],
+    edges: Any,
+    directed: bool,
+    k: int,
+    seed: int,
+    dist: Any = None,
+    *,
+    normalized: bool = True,
+) -> np.ndarray:
+    """:func:`_sampled_betweenness_igraph` of the graph with ``nodes`` (in its node order)
+    and ``edges`` (index pairs, in its edge order), without building it in networkx."""
     import random
 
     import igraph as ig
 
-    nodes = list(H)
     n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    sources = [index[v] for v in random.Random(seed).sample(nodes, k)]
-    directed = H.is_directed()
-    g = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in H.edges()], directed=directed)
-    dist = [float(d.get(distance, 1.0)) for _, _, d in H.edges(data=True)] if distance else None
+    sources = random.Random(seed).sample(range(n), k)
+    g = ig.Graph(n=n, edges=edges, directed=directed)
     raw = np.asarray(g.betweenness(directed=directed, weights=dist, sources=sources), dtype=float)
     if not directed:
         raw *= 2.0  # igraph counts a source-target pair once; networkx's sum counts it twice

@@ -34,11 +34,18 @@ import numpy as np
 import pandas as pd
 
 from netintel.algorithms._checks import is_int
-from netintel.algorithms.centrality import KEY_PLAYER_METRICS, key_players
+from netintel.algorithms.centrality import (
+    KEY_PLAYER_METRICS,
+    _engine,
+    _igraph_path_scores,
+    _sampled_betweenness_edges,
+    key_players,
+)
 from netintel.algorithms.results import (
     Provenance,
     ResultMixin,
     Stopwatch,
+    _edge_weight,
     canonical_nodes,
     derived_seeds,
     draw_seed,
@@ -244,6 +251,121 @@ def _median_interval(ranks: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np
     return lo, hi
 
 
+@dataclass(frozen=True)
+class _Arrays:
+    """A simple graph as arrays, in canonical order: the nodes, and the edges as positions
+    sorted by ``(src, dst)`` (``src <= dst`` when undirected) with their weights."""
+
+    nodes: list[Hashable]
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    directed: bool
+
+
+#: Named metrics the samples score from :class:`_Arrays` (the scores :func:`key_players`
+#: gives on the sample, without copying the graph in networkx for each one).
+_ARRAY_METRICS = ("degree", "pagerank", "betweenness")
+
+
+def _arrays(
+    G: nx.Graph, nodes: list[Hashable], metric: Metric, weight: str | None, distance: str | None
+) -> _Arrays | None:
+    """``G`` as :class:`_Arrays` when its samples can be scored from them (a simple graph,
+    a metric of :data:`_ARRAY_METRICS`, hop distances, betweenness on igraph), else None."""
+    if G.is_multigraph() or distance is not None or metric not in _ARRAY_METRICS:
+        return None
+    if metric == "betweenness" and _engine("auto") != "igraph":
+        return None
+    directed = G.is_directed()
+    pos = {v: i for i, v in enumerate(nodes)}
+    m = G.number_of_edges()
+    src = np.empty(m, dtype=np.int64)
+    dst = np.empty(m, dtype=np.int64)
+    w = np.empty(m, dtype=np.float64)
+    for i, (u, v, data) in enumerate(G.edges(data=True)):
+        a, b = pos[u], pos[v]
+        src[i], dst[i] = (b, a) if not directed and a > b else (a, b)
+        w[i] = _edge_weight(data, weight, u, v)
+    order = np.lexsort((dst, src))
+    return _Arrays(nodes, src[order], dst[order], w[order], directed)
+
+
+def _array_scores(
+    arr: _Arrays,
+    metric: str,
+    kept: np.ndarray,
+    edges: np.ndarray,
+    seed: int,
+    k: int | None,
+    weight: str | None,
+) -> pd.Series:
+    """What ``key_players`` gives on the graph of the ``kept`` node positions (ascending)
+    and the ``edges`` (ascending indices into ``arr``'s): the same scores, in canonical
+    order, computed from the arrays."""
+    n = len(kept)
+    local = np.full(len(arr.nodes), -1, dtype=np.int64)
+    local[kept] = np.arange(n)
+    s, d = local[arr.src[edges]], local[arr.dst[edges]]
+    names = [arr.nodes[i] for i in kept.tolist()]
+    if metric == "degree":
+        per_node = 1.0 / (n - 1) if n > 1 else 1.0
+        values = (np.bincount(s, minlength=n) + np.bincount(d, minlength=n)) * per_node
+    elif metric == "pagerank":  # on the graph canonical_graph would give, in networkx
+        H: nx.Graph = nx.DiGraph() if arr.directed else nx.Graph()
+        H.add_nodes_from(names)
+        ends = zip(s.tolist(), d.tolist(), arr.weight[edges].tolist(), strict=True)
+        if weight is None:
+            H.add_edges_from((names[a], names[b]) for a, b, _ in ends)
+        else:
+            H.add_edges_from((names[a], names[b], {weight: 0.0 + x}) for a, b, x in ends)
+        pr = nx.pagerank(H, weight=weight) if n else {}
+        values = np.array([pr[v] for v in names], dtype=float)
+    else:  # betweenness on igraph, exact or from min(k, n) sampled sources
+        pairs = np.column_stack([s, d]).tolist()
+        kk = None if k is None else min(k, n)
+        if kk is not None and kk < n:
+            values = _sampled_betweenness_edges(names, pairs, arr.directed, kk, seed)
+        elif n:
+            exact, _ = _igraph_path_scores(n, pairs, None, arr.directed, True, False)
+            values = np.asarray(exact, dtype=float)
+        else:
+            values = np.zeros(0)
+    return pd.Series(values, index=pd.Index(names, dtype=object), dtype=float)
+
+
+def _array_sample(
+    arr: _Arrays,
+    seed: int,
+    drop: tuple[int, float],
+    scorer: tuple[str, int | None, str | None],
+    full: pd.Series,
+    n_top: int,
+    ranks_out: np.ndarray,
+) -> dict[str, Any]:
+    """:func:`_sample` (the same draws, scores and row) on :class:`_Arrays`."""
+    drop_n, drop_links = drop
+    metric, k, weight = scorer
+    rng = np.random.default_rng(seed)
+    keep = np.ones(len(arr.nodes), dtype=bool)
+    if drop_n:
+        keep[rng.choice(len(arr.nodes), size=drop_n, replace=False)] = False
+    edges = np.flatnonzero(keep[arr.src] & keep[arr.dst])
+    drop_m = round(drop_links * len(edges))
+    if drop_m:
+        edges = np.delete(edges, rng.choice(len(edges), drop_m, replace=False))
+    kept = np.flatnonzero(keep)
+    got = _array_scores(arr, metric, kept, edges, seed, k, weight)
+    ranks_out[kept] = _ranks(got).to_numpy()
+    return {
+        "seed": seed,
+        "nodes_dropped": drop_n,
+        "links_dropped": drop_m,
+        "kendall_tau": _kendall(full, got),
+        "top_overlap": len(_top(got, n_top) & _top(full, n_top)) / n_top if n_top else math.nan,
+    }
+
+
 def _sample(
     G: nx.Graph,
     nodes: list[Hashable],
@@ -402,19 +524,34 @@ def rank_stability(
     sw = Stopwatch()
     used_seed = draw_seed(seed)
     nodes = canonical_nodes(G)
-    full = _scores(score, G, used_seed, metric_name)
+    arr = _arrays(G, nodes, metric, weight, distance)
     n_top = min(top, len(nodes))
     drop_n = round(drop_nodes * len(nodes))
     ranks = np.full((samples, len(nodes)), np.nan)
-    rows = [
-        {
-            "sample": i,
-            **_sample(
-                G, nodes, s, (drop_n, drop_links), (score, metric_name), full, n_top, ranks[i]
-            ),
-        }
-        for i, s in enumerate(derived_seeds(used_seed, samples))
-    ]
+    seeds = derived_seeds(used_seed, samples)
+    if arr is not None:  # the same samples and scores, from arrays
+        every = np.arange(len(nodes))
+        full = _array_scores(arr, metric_name, every, np.arange(len(arr.src)), used_seed, k, weight)
+        rows = [
+            {
+                "sample": i,
+                **_array_sample(
+                    arr, s, (drop_n, drop_links), (metric_name, k, weight), full, n_top, ranks[i]
+                ),
+            }
+            for i, s in enumerate(seeds)
+        ]
+    else:
+        full = _scores(score, G, used_seed, metric_name)
+        rows = [
+            {
+                "sample": i,
+                **_sample(
+                    G, nodes, s, (drop_n, drop_links), (score, metric_name), full, n_top, ranks[i]
+                ),
+            }
+            for i, s in enumerate(seeds)
+        ]
     notes = []
     if G.is_directed() and metric_name in ("eigenvector", "core_number"):
         notes.append(f"{metric_name}: directed graph analysed as undirected")

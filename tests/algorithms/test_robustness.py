@@ -188,3 +188,39 @@ def test_sampled_betweenness_is_seeded_and_said(siren: nx.Graph) -> None:
     assert (a.table["rank_95"] > a.table["rank_05"]).any()
     assert a.provenance.params["k"] == 8
     assert any("k=8" in note for note in a.provenance.notes)
+
+
+def _weighted(directed: bool) -> nx.Graph:
+    """A random weighted graph with string ids, added in a shuffled order, a self-loop too."""
+    rnd = random.Random(7)
+    G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    pairs = [(f"p{rnd.randrange(60)}", f"p{rnd.randrange(60)}") for _ in range(240)]
+    rnd.shuffle(pairs)
+    G.add_edges_from((u, v, {"weight": rnd.randint(1, 9)}) for u, v in pairs)
+    return G
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize(
+    ("metric", "k", "weight"),
+    [
+        ("degree", None, "weight"),
+        ("pagerank", None, "weight"),
+        ("pagerank", None, None),
+        ("betweenness", None, "weight"),
+        ("betweenness", 7, "weight"),
+    ],
+)
+def test_samples_scored_from_arrays_equal_those_scored_on_networkx_copies(
+    monkeypatch: pytest.MonkeyPatch, directed: bool, metric: str, k: int | None, weight: str | None
+) -> None:
+    from netintel.algorithms import robustness
+
+    G = _weighted(directed)
+    kwargs = dict(samples=6, seed=3, k=k, weight=weight, drop_nodes=0.1, drop_links=0.2)
+    fast = rank_stability(G, metric, **kwargs)
+    monkeypatch.setattr(robustness, "_arrays", lambda *_args: None)
+    slow = rank_stability(G, metric, **kwargs)
+    pd.testing.assert_frame_equal(fast.table, slow.table, check_exact=True)
+    pd.testing.assert_frame_equal(fast.samples, slow.samples, check_exact=True)
+    pd.testing.assert_frame_equal(fast.ranks, slow.ranks, check_exact=True)
