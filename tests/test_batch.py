@@ -163,6 +163,29 @@ def test_identical_rerun_reuses_every_job(synth: dict[str, Any], tmp_path: Path)
     assert partitions(other.jobs) == partitions(first.jobs)
 
 
+def test_a_projection_given_is_used_instead_of_reading_it_again(
+    synth: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import netintel.batch
+
+    drv = synth["driver"]
+    spec = BatchSpec.from_options(
+        projection="person_calls", algorithm="find_gangs", seeds=SEEDS, name="g"
+    )
+    read = run_batch(spec, tmp_path / "read", driver=drv, progress=False)
+    proj = project(drv, "person_calls")
+
+    def no_second_read(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the batch read the projection it was given")
+
+    monkeypatch.setattr(netintel.batch, "project", no_second_read)
+    given = run_batch(spec, tmp_path / "given", driver=drv, progress=False, projection=proj)
+    assert given.computed == 1 and partitions(given.jobs) == partitions(read.jobs)
+    other = BatchSpec.from_options(projection="phone_calls", algorithm="louvain", seeds=2, name="p")
+    with pytest.raises(ValueError, match="not 'person_calls'"):
+        run_batch(other, tmp_path / "other", driver=drv, progress=False, projection=proj)
+
+
 def test_no_batch_manifest_before_its_reports(
     synth: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

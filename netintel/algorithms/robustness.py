@@ -437,6 +437,21 @@ def _interval_table(
     return table.iloc[order]
 
 
+def _checked_rank_args(
+    G: Any, drop_nodes: float, drop_links: float, samples: int, top: int, k: int | None
+) -> tuple[float, float]:
+    """The shares of :func:`rank_stability`, checked with its other counts (ValueError)."""
+    if not isinstance(G, nx.Graph):
+        raise ValueError(f"expected a networkx graph, not {type(G).__name__}")
+    if not is_int(samples) or samples < 1:
+        raise ValueError(f"samples must be an integer >= 1, not {samples!r}")
+    if not is_int(top) or top < 1:
+        raise ValueError(f"top must be an integer >= 1, not {top!r}")
+    if k is not None and (not is_int(k) or k < 1):
+        raise ValueError(f"k must be an integer >= 1 or None, not {k!r}")
+    return _share(drop_nodes, "drop_nodes"), _share(drop_links, "drop_links")
+
+
 def rank_stability(
     G: nx.Graph,
     metric: Metric = "betweenness",
@@ -510,16 +525,7 @@ def rank_stability(
     >>> round(rs.summary()["top_overlap_mean"], 2)
     0.85
     """
-    if not isinstance(G, nx.Graph):
-        raise ValueError(f"expected a networkx graph, not {type(G).__name__}")
-    drop_nodes = _share(drop_nodes, "drop_nodes")
-    drop_links = _share(drop_links, "drop_links")
-    if not is_int(samples) or samples < 1:
-        raise ValueError(f"samples must be an integer >= 1, not {samples!r}")
-    if not is_int(top) or top < 1:
-        raise ValueError(f"top must be an integer >= 1, not {top!r}")
-    if k is not None and (not is_int(k) or k < 1):
-        raise ValueError(f"k must be an integer >= 1 or None, not {k!r}")
+    drop_nodes, drop_links = _checked_rank_args(G, drop_nodes, drop_links, samples, top, k)
     metric_name, score = _scorer(metric, k=k, weight=weight, distance=distance)
     sw = Stopwatch()
     used_seed = draw_seed(seed)
@@ -533,25 +539,18 @@ def rank_stability(
         every = np.arange(len(nodes))
         full = _array_scores(arr, metric_name, every, np.arange(len(arr.src)), used_seed, k, weight)
         rows = [
-            {
-                "sample": i,
-                **_array_sample(
-                    arr, s, (drop_n, drop_links), (metric_name, k, weight), full, n_top, ranks[i]
-                ),
-            }
+            _array_sample(
+                arr, s, (drop_n, drop_links), (metric_name, k, weight), full, n_top, ranks[i]
+            )
             for i, s in enumerate(seeds)
         ]
     else:
         full = _scores(score, G, used_seed, metric_name)
         rows = [
-            {
-                "sample": i,
-                **_sample(
-                    G, nodes, s, (drop_n, drop_links), (score, metric_name), full, n_top, ranks[i]
-                ),
-            }
+            _sample(G, nodes, s, (drop_n, drop_links), (score, metric_name), full, n_top, ranks[i])
             for i, s in enumerate(seeds)
         ]
+    rows = [{"sample": i, **row} for i, row in enumerate(rows)]
     notes = []
     if G.is_directed() and metric_name in ("eigenvector", "core_number"):
         notes.append(f"{metric_name}: directed graph analysed as undirected")
