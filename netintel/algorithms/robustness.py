@@ -45,10 +45,10 @@ from netintel.algorithms.results import (
     Provenance,
     ResultMixin,
     Stopwatch,
-    _edge_weight,
     canonical_nodes,
     derived_seeds,
     draw_seed,
+    edge_arrays,
     graph_hash,
     table_dict,
 )
@@ -278,17 +278,14 @@ def _arrays(
     if metric == "betweenness" and _engine("auto") != "igraph":
         return None
     directed = G.is_directed()
+    ea = edge_arrays(G, weight)
     pos = {v: i for i, v in enumerate(nodes)}
-    m = G.number_of_edges()
-    src = np.empty(m, dtype=np.int64)
-    dst = np.empty(m, dtype=np.int64)
-    w = np.empty(m, dtype=np.float64)
-    for i, (u, v, data) in enumerate(G.edges(data=True)):
-        a, b = pos[u], pos[v]
-        src[i], dst[i] = (b, a) if not directed and a > b else (a, b)
-        w[i] = _edge_weight(data, weight, u, v)
+    canonical = np.array([pos[v] for v in ea.nodes], dtype=np.int64)
+    src, dst = canonical[ea.src], canonical[ea.dst]
+    if not directed:  # each link from its lower end
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
     order = np.lexsort((dst, src))
-    return _Arrays(nodes, src[order], dst[order], w[order], directed)
+    return _Arrays(nodes, src[order], dst[order], ea.weight[order], directed)
 
 
 def _array_scores(
