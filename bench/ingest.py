@@ -42,6 +42,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -181,34 +182,35 @@ print(json.dumps({"dry_run_seconds": dry, "seconds": seconds, "plan": plan.to_js
 """
 
 
-def run_undo(run_id: str, drv: object) -> dict[str, object]:
-    """Undo ingest run ``run_id`` in a child process: first its dry run, then the undo, each
-    timed; afterwards the graph must be empty again (the run was the only one)."""
+def _child(script: str, args: list[str], what: str) -> dict[str, Any]:
+    """Run ``script`` in a child Python with ``args``; its last stdout line, as JSON (exit
+    with the child's stderr, naming ``what``, when it fails)."""
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD_UNDO, run_id],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         env=os.environ.copy(),
     )
     if proc.returncode:
-        sys.exit(f"netintel undo failed:\n{proc.stderr[-3000:]}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+        sys.exit(f"{what} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _paths(source: Path, workdir: Path, mapping: Path | None) -> list[str]:
+    return [str(source), str(workdir)] + ([str(mapping)] if mapping else [])
+
+
+def run_undo(run_id: str, drv: object) -> dict[str, object]:
+    """Undo ingest run ``run_id`` in a child process: first its dry run, then the undo, each
+    timed; afterwards the graph must be empty again (the run was the only one)."""
+    out = _child(CHILD_UNDO, [run_id], "netintel undo")
     out["plan"], out["report"] = json.loads(out["plan"]), json.loads(out["report"])
     out["graph_after"] = counts(drv)
     return out  # type: ignore[no-any-return]
 
 
 def run_check(source: Path, workdir: Path, mapping: Path | None) -> dict[str, object]:
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD_CHECK, str(source), str(workdir)]
-        + ([str(mapping)] if mapping else []),
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    if proc.returncode:
-        sys.exit(f"netintel check failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return _child(CHILD_CHECK, _paths(source, workdir, mapping), "netintel check")
 
 
 def counts(drv: object) -> dict[str, int]:
@@ -242,16 +244,7 @@ def run_netintel(
 ) -> dict[str, object]:
     apply_schema(drv)  # type: ignore[arg-type]
     load_before = list(os.getloadavg())
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(source), str(workdir)]
-        + ([str(mapping)] if mapping else []),
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    if proc.returncode:
-        sys.exit(f"netintel ingest failed:\n{proc.stderr[-3000:]}")
-    ours = json.loads(proc.stdout.strip().splitlines()[-1])
+    ours = _child(CHILD, _paths(source, workdir, mapping), "netintel ingest")
     ours["load_before"], ours["load_after"] = load_before, list(os.getloadavg())
     ours["graph"] = counts(drv)
     return ours
@@ -262,16 +255,7 @@ def run_bulk(
 ) -> dict[str, object]:
     """``ingest(..., bulk=True)`` in a child process, into the (empty) server of
     ``$NETINTEL_HOME``; ``drv`` counts the graph afterwards (the server keeps its port)."""
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD_BULK, str(source), str(workdir)]
-        + ([str(mapping)] if mapping else []),
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-    )
-    if proc.returncode:
-        sys.exit(f"netintel bulk ingest failed:\n{proc.stderr[-3000:]}")
-    ours = json.loads(proc.stdout.strip().splitlines()[-1])
+    ours = _child(CHILD_BULK, _paths(source, workdir, mapping), "netintel bulk ingest")
     ours["graph"] = counts(drv)
     return ours
 
